@@ -1,0 +1,278 @@
+#!/usr/bin/env zx
+// @ts-check
+// api-errors: an API call returned an error. Checks that the proxy is reachable (gRPC port 19530 accepts
+// a connection, /healthz on 9091 answers OK) and explains the error given with --error: the legacy
+// error_code name or the numeric code of Milvus 2.3+, what it means and the next step. Errors that
+// belong to another symptom (version mismatch, boot, etcd) are sent to that page. Only reads.
+// Exit codes: 0 proxy healthy and the error explained, 1 proxy unreachable/unhealthy or the error not
+// recognised, 2 usage, 4 the error belongs to another symptom.
+import { defineRunbook, UsageError } from './lib/runbook.mjs';
+import { matchText, pagePath, runbookCommand } from './lib/catalog.mjs';
+import { readCode } from './lib/error-codes.mjs';
+import { emitReport, probeHealthz, probeTcp, withDiagMessages } from './lib/diag.mjs';
+
+const messages = withDiagMessages({
+	en: {
+		badPort: '{flag} must be a port between 1 and 65535, got {value}',
+		offlineNeedsError: '--offline only explains an error: pass --error "<text>"',
+		connHeading: 'Proxy connectivity',
+		grpcOk: 'gRPC port {host}:{port} accepts connections',
+		grpcDown:
+			'gRPC port {host}:{port} does not accept connections ({reason}): the client cannot reach Milvus',
+		healthOk: '/healthz on {host}:{port} answers OK',
+		healthBad: '/healthz on {host}:{port} answers {status}: {body}',
+		healthDown: '/healthz on {host}:{port} does not answer ({reason})',
+		bootHint: 'Milvus is not up: run {runbook} (page {page})',
+		errorHeading: 'The error',
+		codeLine: 'code {code}{name}: {meaning}',
+		codeGeneration: 'codes of 100 and above come from Milvus 2.3 or later',
+		codeEither:
+			'code {code} means different things before and after Milvus 2.3; both readings are shown',
+		codeUnknown: 'code {code} is not in the table of known codes',
+		nextLine: 'next step: {next}',
+		signatureLine: 'recognised: {signature}: {explain}',
+		otherSymptom: 'This is not an API error but {symptom}: open {page} or run {runbook}.',
+		notRecognised:
+			'This error text is not recognised; search the guide with it, or ask for help: {page}',
+		explained: 'Explained; the fix is in the call, the proxy is reachable.',
+		explainedOffline: 'Explained (connectivity not checked: --offline).',
+		noError: 'Proxy is reachable. Pass --error "<text>" to have an error explained.',
+	},
+	id: {
+		badPort: '{flag} harus port antara 1 dan 65535, bukan {value}',
+		offlineNeedsError: '--offline hanya untuk menjelaskan error: berikan --error "<teks>"',
+		connHeading: 'Konektivitas proxy',
+		grpcOk: 'port gRPC {host}:{port} menerima koneksi',
+		grpcDown:
+			'port gRPC {host}:{port} tidak menerima koneksi ({reason}): client tidak bisa menjangkau Milvus',
+		healthOk: '/healthz di {host}:{port} menjawab OK',
+		healthBad: '/healthz di {host}:{port} menjawab {status}: {body}',
+		healthDown: '/healthz di {host}:{port} tidak menjawab ({reason})',
+		bootHint: 'Milvus belum jalan: jalankan {runbook} (halaman {page})',
+		errorHeading: 'Error-nya',
+		codeLine: 'code {code}{name}: {meaning}',
+		codeGeneration: 'code 100 ke atas berasal dari Milvus 2.3 atau yang lebih baru',
+		codeEither:
+			'code {code} punya arti berbeda sebelum dan sesudah Milvus 2.3; dua-duanya ditampilkan',
+		codeUnknown: 'code {code} tidak ada di tabel code yang dikenal',
+		nextLine: 'langkah berikutnya: {next}',
+		signatureLine: 'dikenali: {signature}: {explain}',
+		otherSymptom: 'Ini bukan error API tapi {symptom}: buka {page} atau jalankan {runbook}.',
+		notRecognised:
+			'Teks error ini tidak dikenali; cari di panduan dengan teks itu, atau minta bantuan: {page}',
+		explained: 'Sudah dijelaskan; perbaikannya ada di call, proxy bisa dijangkau.',
+		explainedOffline: 'Sudah dijelaskan (konektivitas tidak dicek: --offline).',
+		noError: 'Proxy bisa dijangkau. Berikan --error "<teks>" supaya error-nya dijelaskan.',
+	},
+});
+
+/**
+ * @param {string} flag
+ * @param {unknown} value
+ * @param {(k: string, v?: Record<string, string | number>) => string} t
+ */
+function port(flag, value, t) {
+	const n = Number(value);
+	if (!Number.isInteger(n) || n < 1 || n > 65535)
+		throw new UsageError(t('badPort', { flag, value: String(value) }));
+	return n;
+}
+
+await defineRunbook({
+	name: 'api-errors',
+	summary: {
+		en: 'Explain an error returned by a Milvus API call and check that the proxy is reachable',
+		id: 'Jelaskan error yang dikembalikan API Milvus dan cek apakah proxy bisa dijangkau',
+	},
+	description: {
+		en:
+			'Checks that the proxy accepts connections on the gRPC port (19530) and that /healthz on 9091 answers OK, then explains the error given ' +
+			'with --error: the numeric code of Milvus 2.3+ (100 collection not found, 101 collection not loaded, 1100 invalid parameter, 65535 …) or ' +
+			'the legacy error_code name, what it means and the next step. Errors that are really a version mismatch, a boot failure or an etcd problem ' +
+			'are sent to that page. Changes nothing. ' +
+			'Exit codes: 0 proxy healthy and the error explained, 1 proxy unreachable or unhealthy, or the error not recognised, 2 bad flags, ' +
+			'4 the error belongs to another symptom.',
+		id:
+			'Mengecek apakah proxy menerima koneksi di port gRPC (19530) dan /healthz di 9091 menjawab OK, lalu menjelaskan error yang diberikan lewat ' +
+			'--error: code numerik Milvus 2.3+ (100 collection not found, 101 collection not loaded, 1100 invalid parameter, 65535 …) atau nama ' +
+			'error_code lama, artinya, dan langkah berikutnya. Error yang sebenarnya soal versi, gagal boot, atau masalah etcd diarahkan ke halaman ' +
+			'yang sesuai. Tidak mengubah apa pun. ' +
+			'Kode keluar: 0 proxy sehat dan error sudah dijelaskan, 1 proxy tidak terjangkau atau tidak sehat, atau error tidak dikenali, 2 flag salah, ' +
+			'4 error-nya termasuk gejala lain.',
+	},
+	target: 'local',
+	flags: [
+		{
+			name: 'error',
+			alias: 'e',
+			type: 'string',
+			help: { en: 'the error text (or just its code)', id: 'teks error-nya (atau code-nya saja)' },
+		},
+		{
+			name: 'host',
+			type: 'string',
+			default: '127.0.0.1',
+			help: { en: 'host of the Milvus proxy', id: 'host proxy Milvus' },
+		},
+		{
+			name: 'port',
+			type: 'number',
+			default: 19530,
+			help: { en: 'Milvus gRPC port', id: 'port gRPC Milvus' },
+		},
+		{
+			name: 'health-port',
+			type: 'number',
+			default: 9091,
+			help: { en: 'Milvus metrics/health port', id: 'port metrics/health Milvus' },
+		},
+		{
+			name: 'offline',
+			type: 'boolean',
+			default: false,
+			help: {
+				en: 'only explain the error, do not contact Milvus',
+				id: 'hanya jelaskan error, tidak menghubungi Milvus',
+			},
+		},
+	],
+	messages,
+	exampleFacts: {},
+	steps: () => [],
+	verify: () => ({ ok: true }),
+	async main(ctx) {
+		const host = String(ctx.flags.host);
+		const grpcPort = port('--port', ctx.flags.port, ctx.t);
+		const healthPort = port('--health-port', ctx.flags['health-port'], ctx.t);
+		const errorText = /** @type {string | undefined} */ (ctx.flags.error);
+		const offline = ctx.flags.offline === true;
+		if (offline && errorText === undefined) throw new UsageError(ctx.t('offlineNeedsError'));
+
+		/** @type {Record<string, unknown>} */
+		const report = {};
+		let reachable = true;
+		if (!offline) {
+			ctx.out.heading(ctx.t('connHeading'));
+			const g = await probeTcp(host, grpcPort);
+			const h = await probeHealthz(host, healthPort);
+			if (g.ok) ctx.out.ok(ctx.t('grpcOk', { host, port: grpcPort }));
+			else ctx.out.info(`✗ ${ctx.t('grpcDown', { host, port: grpcPort, reason: g.error ?? '' })}`);
+			if (h.ok) ctx.out.ok(ctx.t('healthOk', { host, port: healthPort }));
+			else if (h.status !== null)
+				ctx.out.info(
+					`✗ ${ctx.t('healthBad', { host, port: healthPort, status: h.status, body: h.body })}`,
+				);
+			else
+				ctx.out.info(`✗ ${ctx.t('healthDown', { host, port: healthPort, reason: h.error ?? '' })}`);
+			reachable = g.ok && h.ok;
+			if (!reachable)
+				ctx.out.info(
+					ctx.t('bootHint', { runbook: runbookCommand('boot'), page: pagePath('boot', ctx.lang) }),
+				);
+			report.connectivity = {
+				grpc: { host, port: grpcPort, accepts: g.ok, error: g.error },
+				healthz: {
+					host,
+					port: healthPort,
+					ok: h.ok,
+					status: h.status,
+					body: h.body,
+					error: h.error,
+				},
+			};
+		}
+
+		/** @type {'explained'|'other'|'unknown'|null} */
+		let outcome = null;
+		/** @type {string | null} */
+		let otherSymptom = null;
+		if (errorText !== undefined) {
+			ctx.out.heading(ctx.t('errorHeading'));
+			const matches = matchText(errorText);
+			const top = matches[0];
+			const reading = readCode(errorText);
+			if (top && top.symptom !== 'api-errors') {
+				otherSymptom = top.symptom;
+				outcome = 'other';
+				ctx.out.info(
+					ctx.t('signatureLine', { signature: top.signature, explain: top.explain[ctx.lang] }),
+				);
+				ctx.out.warn(
+					ctx.t('otherSymptom', {
+						symptom: top.symptom,
+						page: pagePath(top.symptom, ctx.lang),
+						runbook: runbookCommand(top.symptom),
+					}),
+				);
+			} else {
+				if (reading.code !== null || reading.name !== null) {
+					if (reading.meanings.length === 0)
+						ctx.out.warn(ctx.t('codeUnknown', { code: String(reading.code) }));
+					for (const m of reading.meanings) {
+						ctx.out.info(
+							ctx.t('codeLine', {
+								code: m.code,
+								name: ` (${m.name})`,
+								meaning: m.meaning[ctx.lang],
+							}),
+						);
+						ctx.out.info(`    ${ctx.t('nextLine', { next: m.next[ctx.lang] })}`);
+					}
+					if (reading.generation === 'either')
+						ctx.out.dim(ctx.t('codeEither', { code: String(reading.code) }));
+					else if (reading.generation === '2.3+') ctx.out.dim(ctx.t('codeGeneration'));
+				}
+				// The message names the problem more precisely than a catch-all code (1, 65535) does.
+				for (const m of matches.filter((x) => !x.signature.startsWith('milvus-exception'))) {
+					ctx.out.info(
+						ctx.t('signatureLine', { signature: m.signature, explain: m.explain[ctx.lang] }),
+					);
+				}
+				const known = reading.meanings.length > 0 || matches.length > 0;
+				outcome = known ? 'explained' : 'unknown';
+				if (!known) ctx.out.warn(ctx.t('notRecognised', { page: `/${ctx.lang}/help/` }));
+			}
+			report.error = {
+				text: errorText,
+				code: reading.code,
+				name: reading.name,
+				generation: reading.generation,
+				meanings: reading.meanings.map((m) => ({
+					code: m.code,
+					name: m.name,
+					meaning: m.meaning[ctx.lang],
+					next: m.next[ctx.lang],
+				})),
+				matches: matches.map((m) => ({
+					symptom: m.symptom,
+					signature: m.signature,
+					page: pagePath(m.symptom, ctx.lang),
+					explanation: m.explain[ctx.lang],
+				})),
+				symptom: otherSymptom ?? (outcome === 'explained' ? 'api-errors' : null),
+				page: otherSymptom
+					? pagePath(otherSymptom, ctx.lang)
+					: outcome === 'explained'
+						? pagePath('api-errors', ctx.lang)
+						: null,
+			};
+		}
+
+		/** @type {number} */
+		let code;
+		if (outcome === 'other') code = 4;
+		else if (!reachable || outcome === 'unknown') code = 1;
+		else {
+			code = 0;
+			ctx.out.ok(
+				errorText === undefined
+					? ctx.t('noError')
+					: offline
+						? ctx.t('explainedOffline')
+						: ctx.t('explained'),
+			);
+		}
+		emitReport(ctx, { ...report, outcome, exitCode: code });
+		return code;
+	},
+}).main();

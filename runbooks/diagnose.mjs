@@ -1,0 +1,218 @@
+#!/usr/bin/env zx
+// @ts-check
+// diagnose: match a Milvus/etcd/MinIO/Kubernetes/SDK log against the error-signature catalog and say
+// which guide page and runbook to use. Reads a log file (--file, `-` for stdin), a pasted line (--text),
+// piped stdin, or the logs of a live deployment (--live: docker compose or the release's pods).
+// Only reads. Exit codes: 0 nothing known found, 1 known symptoms found (or a read failed), 2 usage.
+import { defineRunbook, UsageError } from './lib/runbook.mjs';
+import {
+	NO_KNOWN_SYMPTOM,
+	matchText,
+	pagePath,
+	runbookCommand,
+	strongestPerSymptom,
+} from './lib/catalog.mjs';
+import {
+	collectLogs,
+	emitReport,
+	findDeployment,
+	looksBinary,
+	readAll,
+	withDiagMessages,
+} from './lib/diag.mjs';
+import * as nodeFs from 'node:fs';
+
+/** @typedef {import('./lib/catalog.mjs').Match} Match */
+
+const messages = withDiagMessages({
+	en: {
+		noInput: 'nothing to read: pass --file <log>, --text "<error>", --live, or pipe a log on stdin',
+		tooMany: 'use only one of --file, --text and --live',
+		emptyInput: '{what} is empty',
+		stdinName: 'stdin',
+		heading: 'Recognised symptoms (strongest first)',
+		lineLabel: 'line {n}',
+		fromLabel: 'from {name}',
+		whyLabel: 'why',
+		openLabel: 'open',
+		runLabel: 'run',
+		more: '{count} more line(s) matched the same signature',
+		none: 'No known symptom in this text.',
+		noneHint:
+			'Search the guide with the exact error text, or ask for help with this log attached: {page}',
+	},
+	id: {
+		noInput:
+			'tidak ada yang dibaca: berikan --file <log>, --text "<error>", --live, atau pipe log lewat stdin',
+		tooMany: 'pakai salah satu saja dari --file, --text dan --live',
+		emptyInput: '{what} kosong',
+		stdinName: 'stdin',
+		heading: 'Gejala yang dikenali (dari yang paling kuat)',
+		lineLabel: 'baris {n}',
+		fromLabel: 'dari {name}',
+		whyLabel: 'kenapa',
+		openLabel: 'buka',
+		runLabel: 'jalankan',
+		more: '{count} baris lain cocok dengan signature yang sama',
+		none: 'Tidak ada gejala yang dikenali di teks ini.',
+		noneHint:
+			'Cari di panduan dengan teks error persisnya, atau minta bantuan dengan melampirkan log ini: {page}',
+	},
+});
+
+await defineRunbook({
+	name: 'diagnose',
+	summary: {
+		en: 'Recognise known Milvus failures in a log and point to the page and runbook that fix them',
+		id: 'Kenali kegagalan Milvus yang umum dari log, lalu tunjukkan halaman dan runbook untuk memperbaikinya',
+	},
+	description: {
+		en:
+			'Reads a log file, a pasted error, stdin, or the logs of a running deployment (docker compose or the pods of a Helm/operator release), ' +
+			'matches every line against the error-signature catalog and prints the symptoms it recognises, strongest first, with the line that matched ' +
+			'and the guide page to open. Text that matches nothing known is reported as "no known symptom", never as a guess. Changes nothing. ' +
+			'Exit codes: 0 no known symptom, 1 known symptoms found, 2 bad flags or unreadable input.',
+		id:
+			'Membaca file log, error yang di-paste, stdin, atau log deployment yang sedang jalan (docker compose atau pod dari release Helm/operator), ' +
+			'mencocokkan setiap baris dengan katalog signature error, lalu menampilkan gejala yang dikenali dari yang paling kuat, lengkap dengan baris ' +
+			'yang cocok dan halaman panduan yang perlu dibuka. Teks yang tidak cocok dilaporkan sebagai "tidak ada gejala yang dikenali", bukan tebakan. ' +
+			'Tidak mengubah apa pun. Kode keluar: 0 tidak ada gejala dikenali, 1 ada gejala dikenali, 2 flag salah atau input tidak terbaca.',
+	},
+	target: 'local',
+	flags: [
+		{
+			name: 'file',
+			alias: 'f',
+			type: 'string',
+			help: { en: 'log file to read (- for stdin)', id: 'file log yang dibaca (- untuk stdin)' },
+		},
+		{
+			name: 'text',
+			type: 'string',
+			help: {
+				en: 'an error line to check, pasted as one argument',
+				id: 'satu baris error yang dicek, di-paste sebagai satu argumen',
+			},
+		},
+		{
+			name: 'live',
+			type: 'boolean',
+			default: false,
+			help: {
+				en: 'read the logs of the running deployment (docker or kubectl)',
+				id: 'baca log deployment yang sedang jalan (docker atau kubectl)',
+			},
+		},
+		{
+			name: 'source',
+			type: 'string',
+			default: 'auto',
+			choices: ['auto', 'docker', 'kubernetes'],
+			help: { en: 'with --live: where Milvus runs', id: 'dengan --live: tempat Milvus berjalan' },
+		},
+		{
+			name: 'tail',
+			type: 'number',
+			default: 500,
+			help: {
+				en: 'with --live: log lines per container',
+				id: 'dengan --live: jumlah baris log per container',
+			},
+		},
+	],
+	messages,
+	exampleFacts: {},
+	steps: () => [],
+	verify: () => ({ ok: true }),
+	async main(ctx) {
+		const file = /** @type {string | undefined} */ (ctx.flags.file);
+		const text = /** @type {string | undefined} */ (ctx.flags.text);
+		const live = ctx.flags.live === true;
+		if ([file !== undefined, text !== undefined, live].filter(Boolean).length > 1)
+			throw new UsageError(ctx.t('tooMany'));
+		const tail = Number(ctx.flags.tail);
+		if (!Number.isInteger(tail) || tail <= 0)
+			throw new UsageError(ctx.t('badNumber', { flag: '--tail', value: String(ctx.flags.tail) }));
+
+		/** @type {{ name: string, text: string }[]} */
+		const inputs = [];
+		if (text !== undefined) {
+			inputs.push({ name: '--text', text });
+		} else if (live) {
+			const dep = await findDeployment(
+				ctx,
+				/** @type {'auto'|'docker'|'kubernetes'} */ (ctx.flags.source),
+			);
+			// The pod table itself is evidence too: "my-release-etcd-0   0/1   Pending" is etcd-pending.
+			inputs.push({ name: dep.listCommand.join(' '), text: dep.listing });
+			for (const s of await collectLogs(ctx, dep, { tail }))
+				inputs.push({ name: s.name, text: s.text });
+		} else {
+			const useStdin = file === '-' || (file === undefined && !process.stdin.isTTY);
+			if (file === undefined && !useStdin) throw new UsageError(ctx.t('noInput'));
+			const name = useStdin ? ctx.t('stdinName') : /** @type {string} */ (file);
+			/** @type {Buffer} */
+			let buf;
+			try {
+				buf = useStdin
+					? await readAll(process.stdin)
+					: nodeFs.readFileSync(/** @type {string} */ (file));
+			} catch (e) {
+				const reason = e && typeof e === 'object' && 'code' in e ? String(e.code) : String(e);
+				throw new UsageError(ctx.t('dReadFailed', { file: name, reason }));
+			}
+			if (looksBinary(buf)) throw new UsageError(ctx.t('dBinaryInput', { what: name }));
+			const s = buf.toString('utf8');
+			if (s.trim() === '') throw new UsageError(ctx.t('emptyInput', { what: name }));
+			inputs.push({ name, text: s });
+		}
+
+		/** @type {(Match & { from: string })[]} */
+		const all = [];
+		for (const input of inputs)
+			for (const m of matchText(input.text)) all.push({ ...m, from: input.name });
+		all.sort((a, b) => b.weight - a.weight);
+		const best = /** @type {(Match & { from: string })[]} */ (strongestPerSymptom(all));
+
+		if (best.length === 0) {
+			ctx.out.heading(NO_KNOWN_SYMPTOM[ctx.lang]);
+			ctx.out.info(ctx.t('none'));
+			ctx.out.info(ctx.t('noneHint', { page: `/${ctx.lang}/help/` }));
+		} else {
+			ctx.out.heading(ctx.t('heading'));
+			best.forEach((m, i) => {
+				ctx.out.info(`${String(i + 1).padStart(2)}. ${m.symptom}  [${m.signature}]`);
+				const where = inputs.length > 1 ? `${ctx.t('fromLabel', { name: m.from })}, ` : '';
+				ctx.out.info(`    ${where}${ctx.t('lineLabel', { n: m.lineNumber })}: ${m.line}`);
+				if (m.count > 1) ctx.out.dim(`    ${ctx.t('more', { count: m.count - 1 })}`);
+				ctx.out.info(`    ${ctx.t('whyLabel')}: ${m.explain[ctx.lang]}`);
+				ctx.out.info(
+					`    ${ctx.t('openLabel')}: ${pagePath(m.symptom, ctx.lang)}    ${ctx.t('runLabel')}: ${runbookCommand(m.symptom)}`,
+				);
+			});
+		}
+
+		const code = best.length > 0 ? 1 : 0;
+		emitReport(ctx, {
+			matches: best.map((m) => ({
+				symptom: m.symptom,
+				line: m.line,
+				page: pagePath(m.symptom, ctx.lang),
+				signature: m.signature,
+				lineNumber: m.lineNumber,
+				source: m.from,
+				explanation: m.explain[ctx.lang],
+				runbook: runbookCommand(m.symptom),
+			})),
+			signatures: all.map((m) => ({
+				signature: m.signature,
+				symptom: m.symptom,
+				weight: m.weight,
+				line: m.line,
+				source: m.from,
+			})),
+			exitCode: code,
+		});
+		return code;
+	},
+}).main();

@@ -1,0 +1,357 @@
+#!/usr/bin/env zx
+// @ts-check
+// etcd-bad-member-id: an etcd pod crash-loops with
+//   Error: bad member ID arg (strconv.ParseUint: parsing "": invalid syntax), expecting ID in Hex
+// The 2022 Bitnami etcd scripts (Milvus charts before July 2022) may store an EMPTY
+// /bitnami/etcd/data/member_id; on the next start with data present they run `etcdctl member update ""`,
+// which exits 128 and crash-loops the pod for good. Removing the file sends the script down its "member
+// will try to join the cluster by its own" branch, where etcd simply starts on its intact data.
+// The runbook finds the pods whose current or previous logs show the error, removes the file (kubectl exec
+// when the container is up, else through a helper pod mounting the PVC), restarts each pod and checks the
+// member is healthy, listed as started, and in the same cluster as the others. No data is deleted.
+import { defineRunbook } from './lib/runbook.mjs';
+import { NotThisSymptomError, StepFailedError, UsageError } from './lib/exit.mjs';
+import { ETCD_MOUNT } from './lib/kube.mjs';
+
+/** @typedef {import('./lib/runbook.mjs').Context} Context */
+/** @typedef {import('./lib/runbook.mjs').Step} Step */
+
+/**
+ * @typedef {object} Facts
+ * @property {number} replicas
+ * @property {{ ordinal: number, running: boolean }[]} bad  pods that crash with the error
+ * @property {number} witness  ordinal of a healthy member to ask for the member list
+ */
+
+const SIGNATURE = 'bad member ID arg';
+const MEMBER_ID_FILE = `${ETCD_MOUNT}/data/member_id`;
+const MEMBER_ID_RE = /^[0-9a-f]{1,16}$/;
+
+const messages = {
+	en: {
+		badTimeout: '--timeout must be a positive number of seconds, got {value}',
+		flagTimeout: 'seconds to wait for each pod to become Ready',
+		noSignature: 'no etcd pod shows "{signature}" in its current or previous logs',
+		found: '{pod}: {line}',
+		viaHelper: 'container of {pod} is not running; removing the file through helper pod {helper}',
+		viaExec: 'removed {file} in {pod}',
+		removedHelper: 'removed {file} on PVC {pvc}',
+		waitTimeout: 'timed out after {seconds}s waiting for {what}',
+		waitReady: '{pod} to become Ready',
+		notReady: '{pod} is not Ready',
+		notListed: '{pod} is not a started member in the member list',
+		clusterIds: 'members report different cluster ids: {ids}',
+		still: '{pod} still logs "{signature}"',
+		healthyDetails: '{pods} healthy and listed; {n} members, cluster id {id}',
+	},
+	id: {
+		badTimeout: '--timeout harus berupa jumlah detik yang positif, bukan {value}',
+		flagTimeout: 'berapa detik menunggu tiap pod sampai Ready',
+		noSignature:
+			'tidak ada pod etcd yang menampilkan "{signature}" di log sekarang maupun log sebelumnya',
+		found: '{pod}: {line}',
+		viaHelper: 'container {pod} sedang tidak berjalan; file dihapus lewat helper pod {helper}',
+		viaExec: '{file} di {pod} sudah dihapus',
+		removedHelper: '{file} di PVC {pvc} sudah dihapus',
+		waitTimeout: 'waktu habis setelah {seconds} detik menunggu {what}',
+		waitReady: '{pod} menjadi Ready',
+		notReady: '{pod} belum Ready',
+		notListed: '{pod} tidak tercantum sebagai member started di member list',
+		clusterIds: 'member melaporkan cluster id yang berbeda: {ids}',
+		still: '{pod} masih mencatat "{signature}" di log',
+		healthyDetails: '{pods} sehat dan terdaftar; {n} member, cluster id {id}',
+	},
+};
+
+/** @param {string} en @param {string} id */
+const tx = (en, id) => ({ en, id });
+
+/**
+ * etcdctl prints 64-bit ids as JSON numbers, which lose precision in JS; quote long integers first.
+ * @param {string} text
+ */
+function parseJsonBig(text) {
+	return JSON.parse(text.replace(/([:[,]\s*)(\d{16,})(?=\s*[,}\]])/g, '$1"$2"'));
+}
+
+/**
+ * `etcdctl member list` (simple format): `id, status, name, peers, clients, isLearner`.
+ * @param {string} text
+ */
+function parseMemberList(text) {
+	return text
+		.split('\n')
+		.map((l) => l.trim().split(', '))
+		.filter((f) => MEMBER_ID_RE.test(f[0] ?? ''))
+		.map((f) => ({ id: f[0] ?? '', started: f[1] === 'started', name: f[2] ?? '' }));
+}
+
+/**
+ * @param {any} pod
+ */
+function podState(pod) {
+	const name = String(pod?.metadata?.name ?? '');
+	const cs = (pod?.status?.containerStatuses ?? [])[0] ?? {};
+	const running = Boolean(cs.state?.running);
+	return {
+		name,
+		ordinal: Number(/-(\d+)$/.exec(name)?.[1] ?? NaN),
+		phase: String(pod?.status?.phase ?? 'Unknown'),
+		running,
+		ready: running && cs.ready === true,
+	};
+}
+
+/** @param {Context} ctx */
+async function podsByOrdinal(ctx) {
+	/** @type {Map<number, ReturnType<typeof podState>>} */
+	const map = new Map();
+	for (const p of await ctx.kube.podsByLabel(ctx.names.selector)) {
+		const s = podState(p);
+		if (s.name.startsWith(`${ctx.names.sts}-`) && Number.isInteger(s.ordinal))
+			map.set(s.ordinal, s);
+	}
+	return map;
+}
+
+/** @param {Context} ctx @param {string} pod @param {string[]} args */
+async function etcdctl(ctx, pod, args) {
+	try {
+		return await ctx.kube.exec(pod, ['etcdctl', ...args], { check: false });
+	} catch (e) {
+		return {
+			ok: false,
+			stdout: '',
+			stderr: e instanceof Error ? e.message : String(e),
+			exitCode: 1,
+		};
+	}
+}
+
+/** @param {Context} ctx @param {string} pod */
+async function clusterId(ctx, pod) {
+	const r = await etcdctl(ctx, pod, ['endpoint', 'status', '-w', 'json']);
+	if (!r.ok) return null;
+	try {
+		const id = parseJsonBig(r.stdout)?.[0]?.Status?.header?.cluster_id;
+		return id === undefined ? null : BigInt(id).toString(16);
+	} catch {
+		return null;
+	}
+}
+
+/**
+ * The error line from the pod's current and previous logs, or null.
+ * @param {Context} ctx @param {string} pod
+ */
+async function signatureLine(ctx, pod) {
+	for (const previous of [false, true]) {
+		const text = await ctx.kube.logs(pod, { previous }).catch(() => '');
+		const line = text.split('\n').find((l) => l.includes(SIGNATURE));
+		if (line) return line.trim();
+	}
+	return null;
+}
+
+/**
+ * @template T
+ * @param {Context} ctx @param {string} what @param {() => Promise<T | null | undefined | false>} check
+ * @returns {Promise<T>}
+ */
+async function waitFor(ctx, what, check) {
+	const seconds = Number(ctx.flags.timeout ?? 300);
+	const deadline = Date.now() + seconds * 1000;
+	for (;;) {
+		const v = await check().catch(() => null);
+		if (v) return v;
+		if (Date.now() > deadline) throw new StepFailedError(ctx.t('waitTimeout', { seconds, what }));
+		await new Promise((r) => setTimeout(r, 1000));
+	}
+}
+
+/** The member runs, answers health checks and is listed as started. @param {Context} ctx @param {Facts} f @param {number} i */
+async function memberHealthy(ctx, f, i) {
+	const pod = ctx.names.pod(i);
+	if (!(await podsByOrdinal(ctx)).get(i)?.ready) return false;
+	if (!(await etcdctl(ctx, pod, ['endpoint', 'health'])).ok) return false;
+	const r = await etcdctl(ctx, pod, ['member', 'list']);
+	return r.ok && parseMemberList(r.stdout).some((m) => m.started && m.name === pod);
+}
+
+/** @type {Facts} */
+const exampleFacts = { replicas: 3, bad: [{ ordinal: 1, running: true }], witness: 0 };
+
+await defineRunbook({
+	name: 'etcd-bad-member-id',
+	summary: tx(
+		'Fix etcd pods crash-looping on "bad member ID arg" (empty member_id file)',
+		'Perbaiki pod etcd yang crash-loop karena "bad member ID arg" (file member_id kosong)',
+	),
+	description: tx(
+		'Use it when an etcd pod of the Milvus chart keeps restarting and its logs (or the logs of its previous ' +
+			'container) end with: Error: bad member ID arg (strconv.ParseUint: parsing "": invalid syntax), ' +
+			'expecting ID in Hex. This comes from the 2022 Bitnami etcd image, which stored an empty ' +
+			'/bitnami/etcd/data/member_id. The runbook removes that one file (with kubectl exec when the container ' +
+			'is up, otherwise through a short-lived helper pod that mounts the PVC), deletes the pod so it starts ' +
+			'at once, and checks that the member is healthy and listed. It changes only that file and restarts ' +
+			'the pod; the etcd data stays as it is.',
+		'Pakai saat pod etcd dari chart Milvus terus restart dan log-nya (atau log container sebelumnya) ' +
+			'berakhir dengan: Error: bad member ID arg (strconv.ParseUint: parsing "": invalid syntax), ' +
+			'expecting ID in Hex. Penyebabnya image etcd Bitnami versi 2022 yang menyimpan ' +
+			'/bitnami/etcd/data/member_id kosong. Runbook ini menghapus file itu saja (dengan kubectl exec kalau ' +
+			'container-nya hidup, kalau tidak lewat helper pod sementara yang me-mount PVC-nya), menghapus pod ' +
+			'supaya langsung start lagi, lalu memeriksa member-nya sehat dan terdaftar. Yang diubah hanya file ' +
+			'itu dan restart pod; data etcd tetap utuh.',
+	),
+	target: 'kubernetes',
+	flags: [
+		{
+			name: 'timeout',
+			type: 'number',
+			default: 300,
+			help: tx(messages.en.flagTimeout, messages.id.flagTimeout),
+		},
+	],
+	messages,
+	exampleFacts,
+
+	async preflight(ctx) {
+		if (!(Number(ctx.flags.timeout) > 0))
+			throw new UsageError(ctx.t('badTimeout', { value: String(ctx.flags.timeout) }));
+		const sts = await ctx.kube.json(['get', 'sts', ctx.names.sts]);
+		const replicas = Number(sts?.spec?.replicas ?? 0);
+		const pods = await podsByOrdinal(ctx);
+		const resumed = /** @type {Facts | null} */ (ctx.resume?.facts ?? null);
+		/** @type {Facts['bad']} */
+		const bad = [];
+		for (const p of [...pods.values()].sort((a, b) => a.ordinal - b.ordinal)) {
+			// A Ready pod that logged the error once has recovered; only the ones still failing need the fix.
+			const wasBad = resumed?.bad?.some((b) => b.ordinal === p.ordinal) ?? false;
+			if (p.ready && !wasBad) continue;
+			const line = await signatureLine(ctx, p.name);
+			if (line || wasBad) {
+				bad.push({ ordinal: p.ordinal, running: p.running });
+				if (line) ctx.out.info(ctx.t('found', { pod: p.name, line }));
+			}
+		}
+		if (bad.length === 0)
+			throw new NotThisSymptomError(ctx.t('noSignature', { signature: SIGNATURE }));
+		const witness =
+			[...pods.values()].find((p) => p.ready && !bad.some((b) => b.ordinal === p.ordinal))
+				?.ordinal ?? 0;
+		return { replicas, bad, witness };
+	},
+
+	steps(ctx, /** @type {Facts} */ f) {
+		const k = ctx.kube;
+		const n = ctx.names;
+		/** @type {Step[]} */
+		const steps = [
+			{
+				id: 'list-pods',
+				title: tx('List the etcd pods', 'Lihat pod etcd'),
+				mode: 'read',
+				command: k.argv('get', 'pods', '-l', n.selector),
+			},
+		];
+		for (const b of f.bad) {
+			const pod = n.pod(b.ordinal);
+			steps.push({
+				id: 'read-logs',
+				title: tx(
+					`Read the log of the crashed container of ${pod}`,
+					`Baca log container ${pod} yang crash`,
+				),
+				mode: 'read',
+				command: k.argv('logs', pod, '--previous'),
+				run: async (c) => {
+					const r = await c.kube.run(['logs', pod, '--previous'], { check: false });
+					// The whole log is noise here; the lines around the error tell the story.
+					const lines = (r.ok ? r.stdout : r.stderr).split('\n');
+					const at = lines.findIndex((l) => l.includes(SIGNATURE));
+					return (at === -1 ? lines.slice(-8) : lines.slice(Math.max(0, at - 4), at + 1)).join(
+						'\n',
+					);
+				},
+			});
+		}
+		for (const b of f.bad) {
+			const i = b.ordinal;
+			const pod = n.pod(i);
+			const helper = `etcd-rescue-${pod}`.slice(0, 63);
+			steps.push({
+				id: 'remove-member-id',
+				title: tx(`Remove the empty member_id of ${pod}`, `Hapus member_id kosong milik ${pod}`),
+				mode: 'change',
+				command: k.execArgv(pod, ['rm', '-f', MEMBER_ID_FILE]),
+				done: (c) => memberHealthy(c, f, i),
+				run: async (c) => {
+					const r = await c.kube.exec(pod, ['rm', '-f', MEMBER_ID_FILE], { check: false });
+					if (r.ok) return c.t('viaExec', { file: MEMBER_ID_FILE, pod });
+					// CrashLoopBackOff leaves no container to exec into most of the time: mount the PVC instead.
+					c.out.info(c.t('viaHelper', { pod, helper }));
+					for (const argv of c.kube.helperPodArgvs(n.pvc(i), helper))
+						c.out.dim(`$ ${c.formatCommand(argv)}`);
+					return c.kube.withHelperPod(n.pvc(i), helper, async () => {
+						await c.kube.exec(helper, ['rm', '-f', MEMBER_ID_FILE]);
+						return c.t('removedHelper', { file: MEMBER_ID_FILE, pvc: n.pvc(i) });
+					});
+				},
+			});
+			steps.push({
+				id: 'restart-pod',
+				title: tx(
+					`Restart ${pod} now instead of waiting for the back-off`,
+					`Restart ${pod} sekarang, tanpa menunggu back-off`,
+				),
+				mode: 'change',
+				command: k.argv('delete', 'pod', pod),
+				done: (c) => memberHealthy(c, f, i),
+				run: async (c) => {
+					await c.kube.run(['delete', 'pod', pod, '--wait=false']);
+					await waitFor(c, c.t('waitReady', { pod }), () => memberHealthy(c, f, i));
+				},
+			});
+		}
+		const witness = n.pod(f.witness);
+		steps.push({
+			id: 'verify-members',
+			title: tx('Show the member list', 'Tampilkan daftar member'),
+			mode: 'read',
+			command: k.execArgv(witness, ['etcdctl', 'member', 'list', '-w', 'table']),
+		});
+		return steps;
+	},
+
+	async verify(ctx, /** @type {Facts} */ f) {
+		/** @type {string[]} */
+		const problems = [];
+		const pods = await podsByOrdinal(ctx);
+		for (const b of f.bad) {
+			const pod = ctx.names.pod(b.ordinal);
+			if (!(await memberHealthy(ctx, f, b.ordinal)))
+				problems.push(ctx.t(pods.get(b.ordinal)?.ready ? 'notListed' : 'notReady', { pod }));
+		}
+		/** @type {Set<string>} */
+		const ids = new Set();
+		for (let i = 0; i < f.replicas; i++) {
+			const pod = ctx.names.pod(i);
+			if (!pods.get(i)?.ready) {
+				problems.push(ctx.t('notReady', { pod }));
+				continue;
+			}
+			const id = await clusterId(ctx, pod);
+			if (id) ids.add(id);
+		}
+		if (ids.size > 1) problems.push(ctx.t('clusterIds', { ids: [...ids].join(', ') }));
+		if (problems.length > 0) return { ok: false, details: [...new Set(problems)].join('; ') };
+		return {
+			ok: true,
+			details: ctx.t('healthyDetails', {
+				pods: f.bad.map((b) => ctx.names.pod(b.ordinal)).join(', '),
+				n: f.replicas,
+				id: [...ids][0] ?? '?',
+			}),
+		};
+	},
+}).main();

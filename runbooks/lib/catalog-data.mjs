@@ -1,0 +1,1023 @@
+// @ts-check
+// The error signatures themselves: data only, no Node imports, because the site bundles this file for the
+// browser and the runbooks import it too. Patterns are tested against a line AFTER normalizeLogText()
+// (timestamps, levels, callers, IPs, hex ids and Deployment pod names removed, escaped quotes undone,
+// JSON/Milvus log fields flattened to `msg key=value`), so they must not rely on any of those.
+//
+// weight: how strongly a match explains the failure on its own (100 = the root cause named verbatim,
+// 40 = a consequence or a transient line, 20 = generic fallback). `fallback: true` entries are only
+// reported for a line that no specific entry explains, so a MilvusException with a code is `api-errors`
+// unless a more specific signature claims the same line.
+
+/** @typedef {'boot'|'runtime-compat'|'api-errors'|'etcd-pending'|'etcd-bad-member-id'|'etcd-multi-crash'|'etcd-all-crash'} SymptomId */
+
+/**
+ * @typedef {object} Signature
+ * @property {string} id           kebab-case, unique
+ * @property {SymptomId} symptom   the guide page / runbook it points to
+ * @property {number} weight       1..100, higher = stronger evidence
+ * @property {RegExp[]} patterns   any one matching a normalized line is a hit
+ * @property {boolean} [fallback]  generic: dropped when a specific signature matched the same line
+ * @property {boolean} [transient] also printed during a normal start-up; only a problem while Milvus is unhealthy
+ * @property {string} component    where the text is printed: milvus, etcd, minio, kubernetes, sdk, pulsar, kafka, docker
+ * @property {{ en: string, id: string }} explain  one or two sentences: what it means, what to do
+ * @property {string} source       where the text comes from (issue, source file, documentation)
+ */
+
+/** @type {readonly Signature[]} */
+export const SIGNATURES = Object.freeze([
+	// ───────────────────────────── boot ─────────────────────────────
+	{
+		id: 'etcd-client-create-failed',
+		symptom: 'boot',
+		weight: 85,
+		component: 'milvus',
+		patterns: [/failed to create etcd client/i],
+		explain: {
+			en: 'Milvus gave up connecting to etcd at start-up: etcd is down or unreachable, or ETCD_ENDPOINTS points to the wrong address.',
+			id: 'Milvus menyerah konek ke etcd saat start: etcd mati atau tidak bisa dijangkau, atau ETCD_ENDPOINTS menunjuk ke alamat yang salah.',
+		},
+		source:
+			'https://github.com/milvus-io/milvus/issues/41106, https://github.com/milvus-io/milvus/issues/50503',
+	},
+	{
+		id: 'etcd-unreachable',
+		symptom: 'boot',
+		weight: 70,
+		component: 'milvus',
+		patterns: [
+			/:2379\b.*(?:connection refused|i\/o timeout|no route to host|no such host)/i,
+			/lookup [\w.-]*etcd[\w.-]*(?: on \S*)?: (?:no such host|server misbehaving)/i,
+		],
+		explain: {
+			en: 'Nothing answers on the etcd client port 2379 (or its name does not resolve). Start etcd first and check ETCD_ENDPOINTS.',
+			id: 'Tidak ada yang menjawab di port client etcd 2379 (atau namanya tidak bisa di-resolve). Jalankan etcd dulu dan cek ETCD_ENDPOINTS.',
+		},
+		source:
+			'https://github.com/milvus-io/milvus/issues/50503 (grpc: addrConn.createTransport failed to connect to {Addr: "localhost:2379"})',
+	},
+	{
+		id: 'coordinator-not-registered',
+		symptom: 'boot',
+		weight: 45,
+		transient: true,
+		component: 'milvus',
+		patterns: [/find no available (?:rootcoord|mixcoord|datacoord|querycoord|indexcoord)/i],
+		explain: {
+			en: 'The coordinator has not registered in etcd yet. Normal for a few seconds during boot; if it persists the coordinator failed, so look for an earlier etcd or MinIO error.',
+			id: 'Coordinator belum terdaftar di etcd. Wajar beberapa detik saat boot; kalau terus muncul berarti coordinator gagal, jadi cari error etcd atau MinIO yang muncul lebih awal.',
+		},
+		source:
+			'https://github.com/milvus-io/milvus/issues/27171, https://github.com/milvus-io/milvus/issues/35686, https://github.com/milvus-io/milvus/issues/45688',
+	},
+	{
+		id: 'minio-access-denied',
+		symptom: 'boot',
+		weight: 80,
+		component: 'minio',
+		patterns: [/\bAccess Denied\b/],
+		explain: {
+			en: 'MinIO/S3 refused Milvus: the access key, secret key or bucket policy in milvus.yaml (minio.accessKeyID / secretAccessKey) is wrong.',
+			id: 'MinIO/S3 menolak Milvus: access key, secret key, atau policy bucket di milvus.yaml (minio.accessKeyID / secretAccessKey) salah.',
+		},
+		source:
+			"https://github.com/milvus-io/milvus-docs/issues/2247 (['failed to check blob bucket exist'] [error='Access Denied.'])",
+	},
+	{
+		id: 'minio-unknown-access-key',
+		symptom: 'boot',
+		weight: 85,
+		component: 'minio',
+		patterns: [/The Access Key Id you provided does not exist in our records/i],
+		explain: {
+			en: 'MinIO/S3 does not know the access key Milvus uses. Make minio.accessKeyID match the user configured in MinIO.',
+			id: 'MinIO/S3 tidak mengenal access key yang dipakai Milvus. Samakan minio.accessKeyID dengan user yang ada di MinIO.',
+		},
+		source: 'https://github.com/milvus-io/milvus/issues/24864',
+	},
+	{
+		id: 'minio-signature-mismatch',
+		symptom: 'boot',
+		weight: 85,
+		component: 'minio',
+		patterns: [/The request signature we calculated does not match the signature you provided/i],
+		explain: {
+			en: 'The access key exists but the secret key is wrong (S3 SignatureDoesNotMatch). Fix minio.secretAccessKey.',
+			id: 'Access key-nya ada tapi secret key-nya salah (S3 SignatureDoesNotMatch). Perbaiki minio.secretAccessKey.',
+		},
+		source:
+			'S3 error code SignatureDoesNotMatch (https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html), returned verbatim by MinIO',
+	},
+	{
+		id: 'minio-unreachable',
+		symptom: 'boot',
+		weight: 75,
+		component: 'minio',
+		patterns: [
+			/failed to check blob bucket exist.*(?:connection refused|i\/o timeout|no such host|Server not initialized)/i,
+			/dial tcp \S*:(?:9000|9011)\b: connect: connection refused/i,
+			/lookup [\w.-]*minio[\w.-]*(?: on \S*)?: (?:no such host|server misbehaving)/i,
+		],
+		explain: {
+			en: 'Milvus cannot reach MinIO/S3: MinIO is down, or minio.address / minio.port is wrong (the S3 API is on 9000, not the console port).',
+			id: 'Milvus tidak bisa menjangkau MinIO/S3: MinIO mati, atau minio.address / minio.port salah (API S3 ada di 9000, bukan port console).',
+		},
+		source:
+			'https://github.com/milvus-io/milvus/issues/21097, https://github.com/milvus-io/milvus/issues/45688',
+	},
+	{
+		id: 'minio-bucket-missing',
+		symptom: 'boot',
+		weight: 70,
+		component: 'minio',
+		patterns: [/The specified bucket does not exist/i],
+		explain: {
+			en: 'The bucket named in minio.bucketName does not exist and Milvus may not create it. Create the bucket or fix the name.',
+			id: 'Bucket yang disebut di minio.bucketName tidak ada dan Milvus tidak boleh membuatnya. Buat bucket-nya atau perbaiki namanya.',
+		},
+		source: 'https://github.com/zilliztech/milvus-backup/issues/292 (S3 NoSuchBucket)',
+	},
+	{
+		id: 'port-in-use',
+		symptom: 'boot',
+		weight: 90,
+		component: 'milvus',
+		patterns: [/bind: address already in use/i, /fail to create external grpc listener/i],
+		explain: {
+			en: 'Another process already listens on the port (19530, 9091 or 2379). Stop the old container or process, or change the port mapping.',
+			id: 'Ada proses lain yang sudah listen di port itu (19530, 9091 atau 2379). Hentikan container atau proses lama, atau ganti port mapping-nya.',
+		},
+		source:
+			'https://github.com/milvus-io/milvus/issues/45629, https://github.com/milvus-io/milvus/issues/29487',
+	},
+	{
+		id: 'healthz-components-unhealthy',
+		symptom: 'boot',
+		weight: 50,
+		component: 'milvus',
+		patterns: [/Not all components are (?:healthy|registered)/i],
+		explain: {
+			en: '/healthz on 9091 reports that some components did not come up. Read the logs of the component that is missing.',
+			id: '/healthz di 9091 melaporkan ada komponen yang belum jalan. Baca log komponen yang belum muncul itu.',
+		},
+		source: 'milvus-io/milvus internal/http/healthz/healthz_handler.go',
+	},
+	{
+		id: 'milvus-probe-failed',
+		symptom: 'boot',
+		weight: 40,
+		component: 'kubernetes',
+		patterns: [
+			/(?:Readiness|Liveness|Startup) probe failed:.*(?::9091\b|healthz|statuscode: 500)/i,
+		],
+		explain: {
+			en: 'Kubernetes sees the Milvus health endpoint (9091) failing, so the pod is not Ready or gets restarted. The container log says why.',
+			id: 'Kubernetes melihat endpoint health Milvus (9091) gagal, jadi pod tidak Ready atau di-restart. Alasannya ada di log container.',
+		},
+		source:
+			'zilliztech/milvus-helm charts/milvus templates: readiness probe /healthz on 9091, liveness TCP 9091',
+	},
+	{
+		id: 'cpu-illegal-instruction',
+		symptom: 'boot',
+		weight: 75,
+		component: 'docker',
+		patterns: [/\bIllegal instruction\b/i, /SIGILL/, /exited with code 132\b/],
+		explain: {
+			en: 'The CPU lacks an instruction set the Milvus image needs (SSE4.2/AVX), or the image runs under emulation. Run on a host whose CPU supports it.',
+			id: 'CPU tidak punya instruction set yang dibutuhkan image Milvus (SSE4.2/AVX), atau image jalan lewat emulasi. Jalankan di host yang CPU-nya mendukung.',
+		},
+		source: 'https://milvus.io/docs/prerequisite-docker.md (CPU instruction set requirements)',
+	},
+	{
+		id: 'image-wrong-arch',
+		symptom: 'boot',
+		weight: 75,
+		component: 'docker',
+		patterns: [/exec format error/i],
+		explain: {
+			en: 'The image was built for another CPU architecture (amd64 vs arm64). Pull the image for this platform.',
+			id: 'Image-nya dibuat untuk arsitektur CPU lain (amd64 vs arm64). Pull image untuk platform ini.',
+		},
+		source: 'Linux execve ENOEXEC as reported by the container runtime',
+	},
+	{
+		id: 'volume-permission-denied',
+		symptom: 'boot',
+		weight: 70,
+		component: 'milvus',
+		patterns: [/(?:mkdir|open) \/var\/lib\/milvus\S*: permission denied/i],
+		explain: {
+			en: 'Milvus cannot write to its data volume (/var/lib/milvus). Fix the ownership or permissions of the mounted folder.',
+			id: 'Milvus tidak bisa menulis ke volume datanya (/var/lib/milvus). Perbaiki owner atau permission folder yang di-mount.',
+		},
+		source:
+			'milvus-io/milvus deployments/docker/standalone/docker-compose.yml (volume ${DOCKER_VOLUME_DIRECTORY}/volumes/milvus:/var/lib/milvus)',
+	},
+	{
+		id: 'rocksmq-lock-held',
+		symptom: 'boot',
+		weight: 75,
+		component: 'milvus',
+		patterns: [/While lock file: \S*LOCK: Resource temporarily unavailable/i],
+		explain: {
+			en: 'Another Milvus standalone already holds the RocksMQ lock on the same data folder. Run only one standalone per volume.',
+			id: 'Ada Milvus standalone lain yang sudah memegang lock RocksMQ di folder data yang sama. Jalankan satu standalone saja per volume.',
+		},
+		source: 'RocksDB DB::Open lock error (rocksmq under /var/lib/milvus/rdb_data)',
+	},
+	{
+		id: 'pulsar-unreachable',
+		symptom: 'boot',
+		weight: 65,
+		component: 'pulsar',
+		patterns: [
+			/:6650\b.*(?:connection refused|i\/o timeout|no such host)/i,
+			/lookup [\w.-]*pulsar[\w.-]*(?: on \S*)?: no such host/i,
+		],
+		explain: {
+			en: 'Milvus cannot reach the Pulsar broker (6650). Check that the Pulsar pods are Running and pulsar.address is right.',
+			id: 'Milvus tidak bisa menjangkau broker Pulsar (6650). Cek apakah pod Pulsar Running dan pulsar.address sudah benar.',
+		},
+		source: 'milvus.yaml pulsar.port 6650; Pulsar Go client dial errors',
+	},
+	{
+		id: 'kafka-unreachable',
+		symptom: 'boot',
+		weight: 60,
+		component: 'kafka',
+		patterns: [
+			/:9092\b.*(?:connection refused|failed|i\/o timeout)/i,
+			/client has run out of available brokers/i,
+		],
+		explain: {
+			en: 'Milvus cannot reach the Kafka brokers (9092). Check kafka.brokerList and that Kafka is up.',
+			id: 'Milvus tidak bisa menjangkau broker Kafka (9092). Cek kafka.brokerList dan pastikan Kafka jalan.',
+		},
+		source: 'milvus.yaml kafka.brokerList; librdkafka / sarama connection errors',
+	},
+
+	// ───────────────────────── runtime-compat ─────────────────────────
+	{
+		id: 'sdk-incompatible',
+		symptom: 'runtime-compat',
+		weight: 95,
+		component: 'sdk',
+		patterns: [/this version of sdk is incompatible with (?:the )?server/i],
+		explain: {
+			en: 'The SDK called an RPC the server does not have: the SDK is newer than the server. Match the SDK to the server version (or check the port first).',
+			id: 'SDK memanggil RPC yang tidak dimiliki server: SDK lebih baru dari server. Samakan versi SDK dengan server (atau cek dulu port-nya).',
+		},
+		source:
+			'https://github.com/milvus-io/pymilvus/issues/1531, https://github.com/zilliztech/milvus-backup/issues/151, milvus-sdk-node milvus/grpc/BaseClient.ts',
+	},
+	{
+		id: 'incorrect-port-or-sdk',
+		symptom: 'runtime-compat',
+		weight: 95,
+		component: 'sdk',
+		patterns: [/Incorrect port or sdk is incompatible with server/i],
+		explain: {
+			en: 'pymilvus got UNIMPLEMENTED. Most often the client points at the wrong port (9091 instead of 19530); otherwise the SDK is newer than the server.',
+			id: 'pymilvus menerima UNIMPLEMENTED. Paling sering client menunjuk ke port yang salah (9091, bukan 19530); kalau bukan, SDK lebih baru dari server.',
+		},
+		source:
+			'https://github.com/milvus-io/milvus/issues/38255, https://github.com/milvus-io/pymilvus/issues/2355',
+	},
+	{
+		id: 'received-unimplemented',
+		symptom: 'runtime-compat',
+		weight: 95,
+		component: 'sdk',
+		patterns: [/Received UNIMPLEMENTED from server/i],
+		explain: {
+			en: 'pymilvus 2.6.11+ says the server does not implement the call: check the uri uses the gRPC port 19530, then match pymilvus to the server.',
+			id: 'pymilvus 2.6.11+ bilang server tidak punya call itu: pastikan uri memakai port gRPC 19530, lalu samakan versi pymilvus dengan server.',
+		},
+		source: 'milvus-io/pymilvus pymilvus/decorators.py (PR #3315)',
+	},
+	{
+		id: 'unknown-method-connect',
+		symptom: 'runtime-compat',
+		weight: 98,
+		component: 'sdk',
+		patterns: [/unknown method Connect for service milvus\.proto\.milvus\.MilvusService/],
+		explain: {
+			en: 'pymilvus 2.2.9 or later against a server older than 2.2.9: upgrade the server, or pin pymilvus below 2.2.9.',
+			id: 'pymilvus 2.2.9 ke atas dipakai dengan server di bawah 2.2.9: upgrade server, atau pin pymilvus di bawah 2.2.9.',
+		},
+		source: 'https://github.com/milvus-io/milvus/issues/24444',
+	},
+	{
+		id: 'unknown-method',
+		symptom: 'runtime-compat',
+		weight: 90,
+		component: 'sdk',
+		patterns: [/unknown method \w+ for service milvus\.proto\./, /UNIMPLEMENTED: unknown method/i],
+		explain: {
+			en: 'The client used an API the server version does not have. Upgrade the server or use the SDK release that matches it.',
+			id: 'Client memakai API yang belum ada di versi server itu. Upgrade server atau pakai rilis SDK yang sesuai dengan server.',
+		},
+		source:
+			'https://github.com/milvus-io/pymilvus/issues/1298, https://github.com/milvus-io/milvus/issues/41992, https://github.com/milvus-io/milvus-docs/issues/2146',
+	},
+	{
+		id: 'grpc-unimplemented',
+		symptom: 'runtime-compat',
+		weight: 80,
+		component: 'sdk',
+		patterns: [/StatusCode\.UNIMPLEMENTED/, /\bcode = Unimplemented\b/, /\b12 UNIMPLEMENTED\b/],
+		explain: {
+			en: 'A gRPC UNIMPLEMENTED status: the server (or whatever listens on that port) does not know the call. Check the port, then the versions.',
+			id: 'Status gRPC UNIMPLEMENTED: server (atau apa pun yang listen di port itu) tidak mengenal call tersebut. Cek port-nya, lalu versinya.',
+		},
+		source:
+			'gRPC status code 12 UNIMPLEMENTED (https://grpc.github.io/grpc/core/md_doc_statuscodes.html)',
+	},
+	{
+		id: 'grpc-to-http-port',
+		symptom: 'runtime-compat',
+		weight: 92,
+		component: 'sdk',
+		patterns: [
+			/Trying to connect an http1\.x server/i,
+			/Received http2 header with status: 404/i,
+			/Received HTTP status code 404/i,
+		],
+		explain: {
+			en: 'False alarm for a version problem: the client speaks gRPC to an HTTP port (usually 9091). Point the client at 19530.',
+			id: 'Bukan masalah versi: client bicara gRPC ke port HTTP (biasanya 9091). Arahkan client ke 19530.',
+		},
+		source:
+			'gRPC core/grpc-js errors when the peer answers HTTP/1.x or a 404; Milvus serves /healthz and /metrics on 9091',
+	},
+	{
+		id: 'dynamic-schema-unsupported',
+		symptom: 'runtime-compat',
+		weight: 90,
+		component: 'sdk',
+		patterns: [/doesn't support dynamic schema, please upgrade your server/i],
+		explain: {
+			en: 'The Node SDK needs a server with dynamic schema (2.2.9+). Upgrade the server or use an older SDK.',
+			id: 'Node SDK butuh server yang mendukung dynamic schema (2.2.9+). Upgrade server atau pakai SDK yang lebih lama.',
+		},
+		source: 'milvus-io/milvus-sdk-node utils/Validate.ts',
+	},
+	{
+		id: 'pymilvus-too-old',
+		symptom: 'runtime-compat',
+		weight: 80,
+		component: 'sdk',
+		patterns: [
+			/cannot import name '?MilvusClient'? from '?pymilvus'?/i,
+			/module '?pymilvus'? has no attribute '?MilvusClient'?/i,
+		],
+		explain: {
+			en: 'The installed pymilvus predates MilvusClient (added in 2.2.9). Install the pymilvus release that matches your server.',
+			id: 'pymilvus yang terpasang lebih tua dari MilvusClient (ada sejak 2.2.9). Pasang rilis pymilvus yang sesuai dengan server.',
+		},
+		source:
+			'pymilvus 2.2.9 release (MilvusClient), https://milvus.io/api-reference/pymilvus/v2.6.x/About.md',
+	},
+
+	// ─────────────────────────── api-errors ───────────────────────────
+	{
+		id: 'collection-not-loaded',
+		symptom: 'api-errors',
+		weight: 80,
+		component: 'milvus',
+		patterns: [/collection not loaded/i, /has not been loaded to memory/i, /\bcode=101\b/],
+		explain: {
+			en: 'Search or query on a collection that is not loaded (code 101). Call load_collection and wait until it is loaded.',
+			id: 'Search atau query ke collection yang belum di-load (code 101). Panggil load_collection dan tunggu sampai selesai.',
+		},
+		source:
+			'milvus-io/milvus pkg/util/merr/errors.go; https://github.com/milvus-io/milvus/issues/33181, https://github.com/milvus-io/milvus/issues/23178',
+	},
+	{
+		id: 'collection-not-fully-loaded',
+		symptom: 'api-errors',
+		weight: 80,
+		component: 'milvus',
+		patterns: [/collection not fully loaded/i, /\bcode=103\b/],
+		explain: {
+			en: 'Loading has not finished (code 103). Wait for the load progress to reach 100% before searching.',
+			id: 'Proses load belum selesai (code 103). Tunggu progress load sampai 100% sebelum search.',
+		},
+		source: 'milvus-io/milvus pkg/util/merr/errors.go',
+	},
+	{
+		id: 'collection-not-found',
+		symptom: 'api-errors',
+		weight: 80,
+		component: 'milvus',
+		patterns: [
+			/collection not found/i,
+			/can't find collection/i,
+			/\bCollectionNotExists\b/,
+			/\bcode=100\b/,
+		],
+		explain: {
+			en: 'The collection does not exist in this database (code 100, legacy CollectionNotExists). Check the name and the database (db_name).',
+			id: 'Collection-nya tidak ada di database ini (code 100, dulu CollectionNotExists). Cek nama dan database-nya (db_name).',
+		},
+		source:
+			'milvus-io/milvus pkg/util/merr/errors.go; https://github.com/milvus-io/pymilvus/issues/3750',
+	},
+	{
+		id: 'partition-not-found',
+		symptom: 'api-errors',
+		weight: 75,
+		component: 'milvus',
+		patterns: [/partition not (?:found|loaded)/i, /\bcode=20[01]\b/],
+		explain: {
+			en: 'The partition does not exist or is not loaded (codes 200/201). List the partitions and load the one you search.',
+			id: 'Partition-nya tidak ada atau belum di-load (code 200/201). Lihat daftar partition dan load yang mau di-search.',
+		},
+		source: 'milvus-io/milvus pkg/util/merr/errors.go',
+	},
+	{
+		id: 'index-not-found',
+		symptom: 'api-errors',
+		weight: 75,
+		component: 'milvus',
+		patterns: [
+			/index not found/i,
+			/index doesn't exist/i,
+			/there is no index on/i,
+			/\bIndexNotExist\b/,
+			/\bcode=700\b/,
+		],
+		explain: {
+			en: 'No index on the field (code 700, legacy IndexNotExist). Create the index on the vector field before loading.',
+			id: 'Field itu belum punya index (code 700, dulu IndexNotExist). Buat index di field vektor sebelum load.',
+		},
+		source: 'milvus-io/milvus pkg/util/merr/errors.go; milvus-proto common.proto',
+	},
+	{
+		id: 'database-not-found',
+		symptom: 'api-errors',
+		weight: 75,
+		component: 'milvus',
+		patterns: [/database not found/i, /\bcode=800\b/],
+		explain: {
+			en: 'The database named in the connection or call does not exist (code 800). Create it or fix db_name.',
+			id: 'Database yang disebut di koneksi atau call tidak ada (code 800). Buat dulu atau perbaiki db_name.',
+		},
+		source: 'milvus-io/milvus pkg/util/merr/errors.go',
+	},
+	{
+		id: 'field-not-found',
+		symptom: 'api-errors',
+		weight: 75,
+		component: 'milvus',
+		patterns: [/field not found/i, /\bcode=1700\b/],
+		explain: {
+			en: 'A field named in the request is not in the schema (code 1700). Check output_fields, filters and anns_field against describe_collection.',
+			id: 'Ada field di request yang tidak ada di schema (code 1700). Cocokkan output_fields, filter, dan anns_field dengan describe_collection.',
+		},
+		source: 'milvus-io/milvus pkg/util/merr/errors.go',
+	},
+	{
+		id: 'invalid-parameter',
+		symptom: 'api-errors',
+		weight: 70,
+		component: 'milvus',
+		patterns: [/invalid parameter/i, /\bIllegalArgument\b/, /\bcode=1100\b/],
+		explain: {
+			en: 'The server rejected an argument (code 1100, legacy IllegalArgument). The message names the parameter and the expected value.',
+			id: 'Server menolak salah satu argumen (code 1100, dulu IllegalArgument). Pesan error-nya menyebut parameter dan nilai yang diharapkan.',
+		},
+		source: 'milvus-io/milvus pkg/util/merr/errors.go; milvus-proto common.proto',
+	},
+	{
+		id: 'not-authenticated',
+		symptom: 'api-errors',
+		weight: 80,
+		component: 'milvus',
+		patterns: [/not authenticated/i, /auth check failure/i, /\bcode=1400\b/],
+		explain: {
+			en: 'Authentication is on and the user/password or token is wrong or missing (code 1400).',
+			id: 'Autentikasi aktif dan user/password atau token salah atau tidak dikirim (code 1400).',
+		},
+		source: 'milvus-io/milvus pkg/util/merr/errors.go',
+	},
+	{
+		id: 'privilege-denied',
+		symptom: 'api-errors',
+		weight: 80,
+		component: 'milvus',
+		patterns: [
+			/privilege not permitted/i,
+			/\bPermissionDenied\b/,
+			/permission deny/i,
+			/\bcode=1401\b/,
+		],
+		explain: {
+			en: 'The user is authenticated but lacks the privilege for this call (code 1401). Grant the role the privilege.',
+			id: 'User sudah login tapi tidak punya privilege untuk call ini (code 1401). Berikan privilege itu ke role-nya.',
+		},
+		source:
+			'milvus-io/milvus pkg/util/merr/errors.go; milvus-proto common.proto (PermissionDenied = 3)',
+	},
+	{
+		id: 'rate-or-quota-limit',
+		symptom: 'api-errors',
+		weight: 75,
+		component: 'milvus',
+		patterns: [
+			/rate limit exceeded/i,
+			/\b(?:Memory|Disk)QuotaExhausted\b/,
+			/memory quota exhausted/i,
+			/quota exceeded/i,
+			/deny to write/i,
+			/\bRateLimit\b/,
+			/\bcode=(?:8|9)\b/,
+		],
+		explain: {
+			en: 'The server throttled or refused the call (rate limit, memory or disk quota, codes 8/9). Slow down writes, add resources, or raise quotaAndLimits.',
+			id: 'Server membatasi atau menolak call (rate limit, kuota memori atau disk, code 8/9). Kurangi laju write, tambah resource, atau naikkan quotaAndLimits.',
+		},
+		source:
+			'milvus-io/milvus pkg/util/merr/errors.go; milvus-proto common.proto (RateLimit 49, MemoryQuotaExhausted 53, DiskQuotaExhausted 54)',
+	},
+	{
+		id: 'no-replica-available',
+		symptom: 'api-errors',
+		weight: 70,
+		component: 'milvus',
+		patterns: [
+			/no available shard delegator/i,
+			/\bNoReplicaAvailable\b/,
+			/replica not available/i,
+			/\bcode=401\b/,
+		],
+		explain: {
+			en: 'No query node serves this collection right now (code 401). Check the querynode pods, then release and load the collection again.',
+			id: 'Tidak ada query node yang melayani collection ini sekarang (code 401). Cek pod querynode, lalu release dan load ulang collection-nya.',
+		},
+		source:
+			'milvus-io/milvus pkg/util/merr/errors.go; milvus-proto common.proto (NoReplicaAvailable = 46)',
+	},
+	{
+		id: 'server-unreachable',
+		symptom: 'api-errors',
+		weight: 70,
+		component: 'sdk',
+		patterns: [/Fail connecting to server on/i, /illegal connection params or server unavailable/i],
+		explain: {
+			en: 'The client could not reach the proxy (code 2). Check host, port 19530 and that Milvus is up (/healthz on 9091).',
+			id: 'Client tidak bisa menjangkau proxy (code 2). Cek host, port 19530, dan pastikan Milvus jalan (/healthz di 9091).',
+		},
+		source:
+			'https://github.com/milvus-io/pymilvus/issues/1950, https://github.com/milvus-io/milvus/issues/36663',
+	},
+	{
+		id: 'service-not-ready',
+		symptom: 'api-errors',
+		weight: 55,
+		component: 'milvus',
+		patterns: [/\bservice (?:not ready|unavailable)\b/i],
+		explain: {
+			en: 'The proxy answered but is not ready to serve (codes 1/2). Wait for /healthz to return OK; if it does not, read the boot logs.',
+			id: 'Proxy menjawab tapi belum siap melayani (code 1/2). Tunggu /healthz mengembalikan OK; kalau tidak juga, baca log boot.',
+		},
+		source: 'milvus-io/milvus pkg/util/merr/errors.go',
+	},
+	{
+		id: 'call-timeout',
+		symptom: 'api-errors',
+		weight: 55,
+		component: 'sdk',
+		patterns: [/StatusCode\.DEADLINE_EXCEEDED/, /\bDEADLINE_EXCEEDED\b/, /\bcode=10001\b/],
+		explain: {
+			en: 'The call ran past its timeout (code 10001). Raise the client timeout or look for a slow or overloaded node.',
+			id: 'Call melewati batas timeout (code 10001). Naikkan timeout di client atau cari node yang lambat atau kelebihan beban.',
+		},
+		source: 'milvus-io/milvus pkg/util/merr/errors.go; gRPC status DEADLINE_EXCEEDED',
+	},
+	{
+		id: 'unexpected-error',
+		symptom: 'api-errors',
+		weight: 40,
+		component: 'milvus',
+		patterns: [/\bcode=65535\b/],
+		explain: {
+			en: 'Catch-all server error (code 65535): the message text is the real clue. Search it, and check the proxy and node logs at that time.',
+			id: 'Error umum dari server (code 65535): isi pesannya yang jadi petunjuk. Cari teks itu, dan cek log proxy serta node di jam yang sama.',
+		},
+		source: 'milvus-io/milvus pkg/util/merr/errors.go',
+	},
+	{
+		id: 'milvus-exception',
+		symptom: 'api-errors',
+		weight: 20,
+		fallback: true,
+		component: 'sdk',
+		patterns: [
+			/MilvusException:? \(?code=\d+/i,
+			/\bio\.milvus\.\S*Exception\b/,
+			/\berror_code['"]?\s*[:=]\s*['"]?(?:UnexpectedError|ConnectFailed|PermissionDenied|CollectionNotExists|IllegalArgument|IndexNotExist|NotShardLeader|NoReplicaAvailable|ForceDeny|RateLimit|MemoryQuotaExhausted|DiskQuotaExhausted)\b/,
+		],
+		explain: {
+			en: 'An API call returned an error status. Run the api-errors runbook with the exact text to get the meaning of its code.',
+			id: 'Sebuah API call mengembalikan status error. Jalankan runbook api-errors dengan teks persisnya untuk tahu arti code-nya.',
+		},
+		source: 'milvus-proto common.proto (Status.error_code, Status.code); pymilvus MilvusException',
+	},
+
+	// ────────────────────────── etcd-pending ──────────────────────────
+	{
+		id: 'unbound-immediate-pvc',
+		symptom: 'etcd-pending',
+		weight: 90,
+		component: 'kubernetes',
+		patterns: [/pod has unbound immediate PersistentVolumeClaims/i],
+		explain: {
+			en: 'The scheduler cannot place the pod because its PVC is not bound. Usually no StorageClass is set and none is the default.',
+			id: 'Scheduler tidak bisa menempatkan pod karena PVC-nya belum bound. Biasanya StorageClass tidak diisi dan tidak ada yang default.',
+		},
+		source: 'kubernetes pkg/scheduler/framework/plugins/volumebinding (FailedScheduling event)',
+	},
+	{
+		id: 'no-storage-class',
+		symptom: 'etcd-pending',
+		weight: 95,
+		component: 'kubernetes',
+		patterns: [/no persistent volumes available for this claim and no storage class is set/i],
+		explain: {
+			en: 'The PVC names no StorageClass and the cluster has no default one. Mark a StorageClass as default, then recreate the PVC.',
+			id: 'PVC tidak menyebut StorageClass dan cluster tidak punya StorageClass default. Jadikan satu StorageClass default, lalu buat ulang PVC-nya.',
+		},
+		source: 'kubernetes persistentvolume-controller syncUnboundClaim (FailedBinding event)',
+	},
+	{
+		id: 'storage-class-not-found',
+		symptom: 'etcd-pending',
+		weight: 90,
+		component: 'kubernetes',
+		patterns: [/storageclass\.storage\.k8s\.io "[^"]*" not found/i],
+		explain: {
+			en: 'The PVC asks for a StorageClass that does not exist. Use an existing class (kubectl get storageclass) and recreate the PVC.',
+			id: 'PVC meminta StorageClass yang tidak ada. Pakai class yang ada (kubectl get storageclass) lalu buat ulang PVC-nya.',
+		},
+		source: 'kubernetes persistentvolume-controller (ProvisioningFailed event)',
+	},
+	{
+		id: 'waiting-for-provisioner',
+		symptom: 'etcd-pending',
+		weight: 70,
+		component: 'kubernetes',
+		patterns: [/waiting for a volume to be created,? either by external provisioner/i],
+		explain: {
+			en: 'The StorageClass provisioner is not creating the volume. Check that the CSI driver / provisioner pods are running.',
+			id: 'Provisioner StorageClass tidak membuat volume-nya. Cek apakah pod CSI driver / provisioner jalan.',
+		},
+		source: 'kubernetes persistentvolume-controller (ExternalProvisioning event)',
+	},
+	{
+		id: 'no-pv-to-bind',
+		symptom: 'etcd-pending',
+		weight: 80,
+		component: 'kubernetes',
+		patterns: [/didn't find available persistent volumes to bind/i],
+		explain: {
+			en: 'No PersistentVolume fits the claim and nothing provisions one. Set a default StorageClass or create a matching PV.',
+			id: 'Tidak ada PersistentVolume yang cocok dan tidak ada yang mem-provision. Set StorageClass default atau buat PV yang cocok.',
+		},
+		source: 'kubernetes scheduler volumebinding plugin (FailedScheduling event)',
+	},
+	{
+		id: 'etcd-pod-pending',
+		symptom: 'etcd-pending',
+		weight: 60,
+		component: 'kubernetes',
+		patterns: [/\b[\w.-]*etcd-\d+\s+0\/1\s+Pending\b/],
+		explain: {
+			en: 'An etcd pod is stuck in Pending. Describe its PVC to see why it is not bound.',
+			id: 'Pod etcd macet di Pending. Jalankan describe pada PVC-nya untuk melihat kenapa belum bound.',
+		},
+		source: 'kubectl get pods output for the Bitnami etcd StatefulSet <release>-etcd',
+	},
+	{
+		id: 'etcd-pvc-pending',
+		symptom: 'etcd-pending',
+		weight: 65,
+		component: 'kubernetes',
+		patterns: [/\bdata-[\w.-]*etcd-\d+\s+Pending\b/],
+		explain: {
+			en: 'The etcd PVC (data-<release>-etcd-N) is Pending: no volume was provisioned for it.',
+			id: 'PVC etcd (data-<release>-etcd-N) masih Pending: belum ada volume yang di-provision untuknya.',
+		},
+		source: 'kubectl get pvc output for the Bitnami etcd StatefulSet volumeClaimTemplates (data)',
+	},
+
+	// ─────────────────────── etcd-bad-member-id ───────────────────────
+	{
+		id: 'bad-member-id-arg',
+		symptom: 'etcd-bad-member-id',
+		weight: 100,
+		component: 'etcd',
+		patterns: [/bad member ID arg/i],
+		explain: {
+			en: 'The etcd start script read an empty or broken /bitnami/etcd/data/member_id. Delete that file in the pod and restart it.',
+			id: 'Script start etcd membaca /bitnami/etcd/data/member_id yang kosong atau rusak. Hapus file itu di pod lalu restart pod-nya.',
+		},
+		source:
+			'Bitnami etcd libetcd.sh (2022) `etcdctl member update "$(cat member_id)"`; https://github.com/milvus-io/milvus/issues/17007',
+	},
+	{
+		id: 'member-id-not-stored',
+		symptom: 'etcd-bad-member-id',
+		weight: 90,
+		component: 'etcd',
+		patterns: [/Member ID wasn't properly stored/i],
+		explain: {
+			en: 'The old Bitnami script found member_id missing or wrong. Delete /bitnami/etcd/data/member_id and restart the pod.',
+			id: 'Script Bitnami lama mendapati member_id hilang atau salah. Hapus /bitnami/etcd/data/member_id lalu restart pod-nya.',
+		},
+		source: 'bitnami/bitnami-docker-etcd d51e82a 3/debian-10 libetcd.sh',
+	},
+	{
+		id: 'member-not-found',
+		symptom: 'etcd-bad-member-id',
+		weight: 60,
+		component: 'etcd',
+		patterns: [/etcdserver: member not found/i],
+		explain: {
+			en: 'etcdctl used a member ID the cluster no longer has, typically a stale member_id file. Delete it and restart the pod.',
+			id: 'etcdctl memakai member ID yang sudah tidak ada di cluster, biasanya file member_id yang basi. Hapus file itu dan restart pod-nya.',
+		},
+		source: 'etcd server/etcdserver/api/membership errors (ErrIDNotFound "member not found")',
+	},
+
+	// ──────────────────────── etcd-multi-crash ────────────────────────
+	{
+		id: 'member-permanently-removed',
+		symptom: 'etcd-multi-crash',
+		weight: 95,
+		component: 'etcd',
+		patterns: [/the member has been permanently removed from the cluster/i],
+		explain: {
+			en: 'This member was removed from the cluster but still has its old data. Delete its PVC and add it back with the cluster state set to existing.',
+			id: 'Member ini sudah dikeluarkan dari cluster tapi masih menyimpan data lamanya. Hapus PVC-nya dan tambahkan lagi dengan state cluster existing.',
+		},
+		source: 'etcd server/etcdserver/api/rafthttp (errMemberRemoved)',
+	},
+	{
+		id: 'data-dir-must-be-removed',
+		symptom: 'etcd-multi-crash',
+		weight: 90,
+		component: 'etcd',
+		patterns: [/data-dir used by this member must be removed/i],
+		explain: {
+			en: 'etcd refuses to reuse the data of a removed member. The member must start from an empty data dir (new PVC).',
+			id: 'etcd menolak memakai lagi data member yang sudah dikeluarkan. Member itu harus mulai dari data dir kosong (PVC baru).',
+		},
+		source: 'etcd server/etcdserver/server.go (member removed, data-dir must be removed)',
+	},
+	{
+		id: 'member-already-bootstrapped',
+		symptom: 'etcd-multi-crash',
+		weight: 95,
+		component: 'etcd',
+		patterns: [/member (?:\S+ )?has already been bootstrapped/i],
+		explain: {
+			en: 'A member starts with ETCD_INITIAL_CLUSTER_STATE=new but the cluster already knows it. Set the state to existing and rejoin one member at a time.',
+			id: 'Member start dengan ETCD_INITIAL_CLUSTER_STATE=new padahal cluster sudah mengenalnya. Ubah state ke existing dan gabungkan member satu per satu.',
+		},
+		source:
+			'etcd server/etcdserver/bootstrap.go; reproduced in LAB (shared/reference/bitnami-etcd.md §3a)',
+	},
+	{
+		id: 'cluster-id-mismatch',
+		symptom: 'etcd-multi-crash',
+		weight: 90,
+		component: 'etcd',
+		patterns: [/cluster ID mismatch/i],
+		explain: {
+			en: 'Members belong to two different clusters (split brain after a rebuild). Stop and rebuild the strays from the member that holds your data.',
+			id: 'Member-member-nya berasal dari dua cluster berbeda (split brain setelah rebuild). Hentikan dan bangun ulang member nyasar dari member yang menyimpan data.',
+		},
+		source:
+			'etcd server/etcdserver/api/rafthttp (request cluster ID mismatch); bitnami-etcd.md §3a',
+	},
+	{
+		id: 'no-active-endpoints',
+		symptom: 'etcd-multi-crash',
+		weight: 85,
+		component: 'etcd',
+		patterns: [/No active endpoints in cluster/i],
+		explain: {
+			en: 'A member tries to join but no other member is healthy (quorum is lost). Recover one member first, then add the others.',
+			id: 'Member mencoba bergabung tapi tidak ada member lain yang sehat (quorum hilang). Pulihkan satu member dulu, baru tambahkan yang lain.',
+		},
+		source: 'milvus-io/bitnami-docker-etcd libetcd.sh add_self_to_cluster',
+	},
+	{
+		id: 'headless-no-ip-per-member',
+		symptom: 'etcd-multi-crash',
+		weight: 85,
+		component: 'etcd',
+		patterns: [/Headless service domain does not have an IP per initial member/i],
+		explain: {
+			en: 'A new cluster waits for all initial members, but some pods are missing. Bring the StatefulSet to full size or change ETCD_INITIAL_CLUSTER.',
+			id: 'Cluster baru menunggu semua member awal, tapi ada pod yang tidak ada. Kembalikan jumlah replica StatefulSet atau ubah ETCD_INITIAL_CLUSTER.',
+		},
+		source: 'milvus-io/bitnami-docker-etcd libetcd.sh etcd_initialize',
+	},
+	{
+		id: 'not-enough-started-members',
+		symptom: 'etcd-multi-crash',
+		weight: 85,
+		component: 'etcd',
+		patterns: [/re-configuration failed due to not enough started members/i],
+		explain: {
+			en: 'A membership change needs a quorum of started members. Add members one at a time, after the previous one is healthy.',
+			id: 'Perubahan membership butuh quorum member yang sudah jalan. Tambahkan member satu per satu, setelah member sebelumnya sehat.',
+		},
+		source: 'etcd server/etcdserver/errors.go (ErrNotEnoughStartedMembers)',
+	},
+	{
+		id: 'no-leader',
+		symptom: 'etcd-multi-crash',
+		weight: 70,
+		component: 'etcd',
+		patterns: [/etcdserver: no leader/i],
+		explain: {
+			en: 'etcd has no leader: a majority of members is down. Check which members crash-loop and recover quorum.',
+			id: 'etcd tidak punya leader: mayoritas member mati. Cek member mana yang crash loop dan pulihkan quorum.',
+		},
+		source: 'etcd server/etcdserver/errors.go (ErrNoLeader)',
+	},
+	{
+		id: 'raft-tocommit-out-of-range',
+		symptom: 'etcd-multi-crash',
+		weight: 85,
+		component: 'etcd',
+		patterns: [/tocommit\(\d+\) is out of range \[lastIndex\(\d+\)\]/i],
+		explain: {
+			en: 'The member lost its raft log (empty data dir reused an old member ID). Remove the member, delete its PVC, and add it back as a new member.',
+			id: 'Member kehilangan raft log-nya (data dir kosong memakai member ID lama). Keluarkan member itu, hapus PVC-nya, lalu tambahkan lagi sebagai member baru.',
+		},
+		source: 'etcd raft/log.go commitTo; bitnami-etcd.md §3a',
+	},
+	{
+		id: 'node-already-in-cluster',
+		symptom: 'etcd-multi-crash',
+		weight: 80,
+		component: 'etcd',
+		patterns: [/Node already in cluster with member_id/i],
+		explain: {
+			en: 'A stale member entry exists for this pod after its data was wiped. Remove that member ID from the cluster, then restart the pod.',
+			id: 'Masih ada entri member basi untuk pod ini setelah datanya terhapus. Keluarkan member ID itu dari cluster, lalu restart pod-nya.',
+		},
+		source: 'milvus-io/bitnami-docker-etcd libetcd.sh add_self_to_cluster',
+	},
+	{
+		id: 'peer-urls-count-unequal',
+		symptom: 'etcd-multi-crash',
+		weight: 85,
+		component: 'etcd',
+		patterns: [/member count is unequal/i],
+		explain: {
+			en: 'ETCD_INITIAL_CLUSTER does not match the real membership of an existing cluster. Align it with `etcdctl member list`.',
+			id: 'ETCD_INITIAL_CLUSTER tidak sama dengan membership cluster yang sebenarnya. Samakan dengan hasil `etcdctl member list`.',
+		},
+		source: 'etcd server/etcdserver/cluster_util.go ValidateClusterAndAssignIDs',
+	},
+	{
+		id: 'publish-member-failed',
+		symptom: 'etcd-multi-crash',
+		weight: 65,
+		component: 'etcd',
+		patterns: [/failed to publish local member to cluster through raft/i],
+		explain: {
+			en: 'The member started but cannot commit to the cluster: quorum is missing. Check the other members.',
+			id: 'Member sudah start tapi tidak bisa commit ke cluster: quorum tidak ada. Cek member lainnya.',
+		},
+		source: 'etcd server/etcdserver/server.go publishV3',
+	},
+	{
+		id: 'peer-unreachable',
+		symptom: 'etcd-multi-crash',
+		weight: 40,
+		transient: true,
+		component: 'etcd',
+		patterns: [
+			/prober detected unhealthy status/i,
+			/lost TCP streaming connection with remote peer/i,
+			/failed to reach the peer URL/i,
+		],
+		explain: {
+			en: 'This member cannot reach a peer. One peer down is survivable; if several are, quorum is lost.',
+			id: 'Member ini tidak bisa menjangkau peer-nya. Satu peer mati masih aman; kalau beberapa, quorum hilang.',
+		},
+		source: 'etcd server/etcdserver/api/rafthttp (peer probing)',
+	},
+
+	// ───────────────────────── etcd-all-crash ─────────────────────────
+	{
+		id: 'recover-backend-from-snapshot',
+		symptom: 'etcd-all-crash',
+		weight: 95,
+		component: 'etcd',
+		patterns: [
+			/failed to recover v3 backend from snapshot/i,
+			/recovering backend from snapshot error/i,
+		],
+		explain: {
+			en: 'etcd cannot rebuild its database from the snapshot, so the member cannot start. Copy member/snap/db off the PVC before anything else.',
+			id: 'etcd tidak bisa membangun ulang database dari snapshot, jadi member tidak bisa start. Salin member/snap/db dari PVC sebelum melakukan apa pun.',
+		},
+		source:
+			'https://github.com/etcd-io/etcd/issues/14569, https://github.com/etcd-io/etcd/issues/14749',
+	},
+	{
+		id: 'snapshot-db-missing',
+		symptom: 'etcd-all-crash',
+		weight: 85,
+		component: 'etcd',
+		patterns: [/snap: snapshot file doesn't exist/i, /failed to find database snapshot file/i],
+		explain: {
+			en: 'The <index>.snap.db the WAL expects is missing (often after a power loss). Back up member/snap/db and restore from it.',
+			id: 'File <index>.snap.db yang dibutuhkan WAL hilang (sering setelah listrik mati). Backup member/snap/db lalu restore dari situ.',
+		},
+		source:
+			'https://github.com/etcd-io/etcd/issues/14569, https://github.com/etcd-io/etcd/issues/12492',
+	},
+	{
+		id: 'bbolt-unreachable-pages',
+		symptom: 'etcd-all-crash',
+		weight: 95,
+		component: 'etcd',
+		patterns: [/freepages: failed to get all reachable pages/i],
+		explain: {
+			en: 'The bbolt database file (member/snap/db) is corrupted. Copy it off the PVC and extract the keys offline.',
+			id: 'File database bbolt (member/snap/db) rusak. Salin dari PVC dan ambil key-nya secara offline.',
+		},
+		source:
+			'https://github.com/etcd-io/bbolt/issues/335, https://github.com/etcd-io/etcd/issues/10722',
+	},
+	{
+		id: 'bbolt-page-already-freed',
+		symptom: 'etcd-all-crash',
+		weight: 90,
+		component: 'etcd',
+		patterns: [/panic: page \d+ already freed/i],
+		explain: {
+			en: 'bbolt found a page freed twice: the db file is corrupted. Copy member/snap/db off the PVC before it gets worse.',
+			id: 'bbolt menemukan page yang di-free dua kali: file db rusak. Salin member/snap/db dari PVC sebelum makin parah.',
+		},
+		source:
+			'https://github.com/etcd-io/etcd/issues/17084, https://github.com/etcd-io/bbolt/issues/29',
+	},
+	{
+		id: 'bbolt-page-assertion',
+		symptom: 'etcd-all-crash',
+		weight: 90,
+		component: 'etcd',
+		patterns: [/assertion failed: Page expected to be: \d+, but self identifies as \d+/i],
+		explain: {
+			en: 'A bbolt page holds the wrong content (torn write after a power loss). The db file is corrupted; copy it and recover the keys offline.',
+			id: 'Sebuah page bbolt berisi data yang salah (write terpotong setelah listrik mati). File db rusak; salin dan pulihkan key-nya secara offline.',
+		},
+		source: 'https://github.com/etcd-io/etcd/issues/18096',
+	},
+	{
+		id: 'bbolt-invalid-database',
+		symptom: 'etcd-all-crash',
+		weight: 85,
+		component: 'etcd',
+		patterns: [/\binvalid database\b/i, /invalid freelist page/i, /invalid page type/i],
+		explain: {
+			en: 'bbolt does not recognise the db file (bad meta pages or freelist). Copy member/snap/db and try the other meta page offline.',
+			id: 'bbolt tidak mengenali file db (meta page atau freelist rusak). Salin member/snap/db dan coba meta page yang satunya secara offline.',
+		},
+		source: 'etcd-io/bbolt errors.go (ErrInvalid), https://github.com/etcd-io/bbolt/issues/446',
+	},
+	{
+		id: 'backend-open-failed',
+		symptom: 'etcd-all-crash',
+		weight: 80,
+		component: 'etcd',
+		patterns: [/failed to open database/i, /cannot open database at/i],
+		explain: {
+			en: 'etcd cannot open member/snap/db. If every member says this, the data must be recovered from a copy of that file.',
+			id: 'etcd tidak bisa membuka member/snap/db. Kalau semua member begini, data harus dipulihkan dari salinan file itu.',
+		},
+		source: 'etcd server/storage/backend/backend.go (lg.Panic "failed to open database")',
+	},
+	{
+		id: 'wal-crc-mismatch',
+		symptom: 'etcd-all-crash',
+		weight: 85,
+		component: 'etcd',
+		patterns: [/\b(?:walpb|wal): crc mismatch/i],
+		explain: {
+			en: 'The write-ahead log is corrupted. Keep a copy of the data dir; the keys in member/snap/db can still be recovered.',
+			id: 'Write-ahead log rusak. Simpan salinan data dir; key di member/snap/db masih bisa dipulihkan.',
+		},
+		source: 'etcd server/storage/wal/walpb (ErrCRCMismatch)',
+	},
+]);

@@ -1,0 +1,525 @@
+// @ts-check
+// Shared pieces of the read-only diagnostic runbooks (diagnose, boot, runtime-compat, api-errors):
+// network probes, parsing of `docker ps` / `kubectl get pods` tables, finding the Milvus deployment and
+// collecting its logs, and the --json report. Nothing here changes a deployment: every command is a read.
+import * as net from 'node:net';
+import * as http from 'node:http';
+import { StepFailedError, UsageError } from './exit.mjs';
+import { findOnPath, formatCommand, run as runArgv } from './shell.mjs';
+import { createKube, resolveTarget } from './kube.mjs';
+import { matchText } from './catalog.mjs';
+
+/** @typedef {import('./runbook.mjs').Context} Context */
+/** @typedef {import('./kube.mjs').Kube} Kube */
+/** @typedef {import('./shell.mjs').RunResult} RunResult */
+
+/** Messages the helpers print; each runbook merges them into its own. */
+export const DIAG_MESSAGES = {
+	en: {
+		dNoTools:
+			'neither docker nor kubectl is on PATH; install one, or point --source at what you use',
+		dNothingFound:
+			'no Milvus deployment found: no docker container named milvus* and no pod with label app.kubernetes.io/instance={release} (context {context}, namespace {namespace})',
+		dNoContainers: 'no docker container named milvus* (docker ps -a --filter name=milvus)',
+		dNoPods:
+			'no pod with label app.kubernetes.io/instance={release} in namespace {namespace} (context {context})',
+		dDockerFailed: 'docker could not list containers: {reason}',
+		dFound: 'Found: {what}',
+		dFoundDocker: 'docker containers {names}',
+		dFoundKube: '{count} pods of release {release} (context {context}, namespace {namespace})',
+		dReadingLogs: 'Reading logs of {name}',
+		dLogsFailed: 'could not read logs of {name}: {reason}',
+		dTcpOpen: '{host}:{port} accepts connections',
+		dTcpClosed: '{host}:{port} does not accept connections ({reason})',
+		dHealthOk: '{url} answered 200 {body}',
+		dHealthBad: '{url} answered {status} {body}',
+		dHealthDown: '{url} did not answer ({reason})',
+		dBinaryInput: '{what} looks like binary data, not a log; pass a text log file',
+		dReadFailed: 'cannot read {file}: {reason}',
+	},
+	id: {
+		dNoTools:
+			'docker maupun kubectl tidak ada di PATH; pasang salah satunya, atau arahkan --source ke yang Anda pakai',
+		dNothingFound:
+			'deployment Milvus tidak ditemukan: tidak ada container docker bernama milvus* dan tidak ada pod berlabel app.kubernetes.io/instance={release} (context {context}, namespace {namespace})',
+		dNoContainers: 'tidak ada container docker bernama milvus* (docker ps -a --filter name=milvus)',
+		dNoPods:
+			'tidak ada pod berlabel app.kubernetes.io/instance={release} di namespace {namespace} (context {context})',
+		dDockerFailed: 'docker gagal menampilkan daftar container: {reason}',
+		dFound: 'Ditemukan: {what}',
+		dFoundDocker: 'container docker {names}',
+		dFoundKube: '{count} pod dari release {release} (context {context}, namespace {namespace})',
+		dReadingLogs: 'Membaca log {name}',
+		dLogsFailed: 'gagal membaca log {name}: {reason}',
+		dTcpOpen: '{host}:{port} menerima koneksi',
+		dTcpClosed: '{host}:{port} tidak menerima koneksi ({reason})',
+		dHealthOk: '{url} menjawab 200 {body}',
+		dHealthBad: '{url} menjawab {status} {body}',
+		dHealthDown: '{url} tidak menjawab ({reason})',
+		dBinaryInput: '{what} sepertinya data biner, bukan log; berikan file log berupa teks',
+		dReadFailed: 'tidak bisa membaca {file}: {reason}',
+	},
+};
+
+/**
+ * Merge the helpers' messages into a runbook's own.
+ * @param {{ en: Record<string, string>, id: Record<string, string> }} own
+ */
+export function withDiagMessages(own) {
+	return { en: { ...DIAG_MESSAGES.en, ...own.en }, id: { ...DIAG_MESSAGES.id, ...own.id } };
+}
+
+// ───────────────────────────── probes ─────────────────────────────
+
+/**
+ * @typedef {object} TcpProbe
+ * @property {string} host
+ * @property {number} port
+ * @property {boolean} ok
+ * @property {string | null} error   e.g. ECONNREFUSED, timeout
+ */
+
+/**
+ * Does host:port accept a TCP connection? Closes it straight away.
+ * @param {string} host
+ * @param {number} port
+ * @param {number} [timeoutMs]
+ * @returns {Promise<TcpProbe>}
+ */
+export function probeTcp(host, port, timeoutMs = 3000) {
+	return new Promise((resolve) => {
+		const socket = net.connect({ host, port });
+		const done = (/** @type {string | null} */ error) => {
+			socket.destroy();
+			resolve({ host, port, ok: error === null, error });
+		};
+		socket.setTimeout(timeoutMs, () => done('timeout'));
+		socket.once('connect', () => done(null));
+		socket.once('error', (e) => done(/** @type {NodeJS.ErrnoException} */ (e).code ?? e.message));
+	});
+}
+
+/**
+ * @typedef {object} HttpProbe
+ * @property {string} url
+ * @property {boolean} ok        HTTP 200
+ * @property {number | null} status
+ * @property {string} body      first 300 characters, trimmed
+ * @property {string | null} error
+ */
+
+/**
+ * GET a URL once, without following redirects.
+ * @param {string} url
+ * @param {number} [timeoutMs]
+ * @returns {Promise<HttpProbe>}
+ */
+export function probeHttp(url, timeoutMs = 3000) {
+	return new Promise((resolve) => {
+		/** @param {Partial<HttpProbe>} r */
+		const finish = (r) => resolve({ url, ok: false, status: null, body: '', error: null, ...r });
+		let req;
+		try {
+			req = http.get(url, { timeout: timeoutMs }, (res) => {
+				let body = '';
+				res.setEncoding('utf8');
+				res.on('data', (c) => {
+					if (body.length < 2000) body += c;
+				});
+				res.on('end', () =>
+					finish({
+						ok: res.statusCode === 200,
+						status: res.statusCode ?? null,
+						body: body.trim().slice(0, 300),
+					}),
+				);
+				res.on('error', (e) => finish({ error: e.message }));
+			});
+		} catch (e) {
+			finish({ error: e instanceof Error ? e.message : String(e) });
+			return;
+		}
+		req.on('timeout', () => req.destroy(new Error('timeout')));
+		req.on('error', (e) =>
+			finish({ error: /** @type {NodeJS.ErrnoException} */ (e).code ?? e.message }),
+		);
+	});
+}
+
+/**
+ * Milvus's /healthz on the metrics port (9091).
+ * @param {string} host
+ * @param {number} port
+ */
+export function probeHealthz(host, port) {
+	return probeHttp(`http://${host.includes(':') ? `[${host}]` : host}:${port}/healthz`);
+}
+
+// ───────────────────────────── tables ─────────────────────────────
+
+/**
+ * Parse fixed-width CLI tables (docker ps): columns start where their header starts, so empty cells
+ * (no PORTS) and values with single spaces ("Up 2 minutes") survive.
+ * @param {string} text
+ * @returns {Array<Record<string, string>>}
+ */
+export function parseFixedTable(text) {
+	const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
+	const header = lines.shift();
+	if (!header) return [];
+	/** @type {{ name: string, start: number }[]} */
+	const cols = [];
+	const re = /\S+(?: \S+)*/g;
+	let m;
+	while ((m = re.exec(header)) !== null) cols.push({ name: m[0], start: m.index });
+	return lines.map((line) => {
+		/** @type {Record<string, string>} */
+		const row = {};
+		cols.forEach((c, i) => {
+			const end =
+				i + 1 < cols.length ? /** @type {{start: number}} */ (cols[i + 1]).start : line.length;
+			row[c.name] = line.slice(c.start, end).trim();
+		});
+		return row;
+	});
+}
+
+/**
+ * @typedef {object} ContainerRow
+ * @property {string} name
+ * @property {string} image
+ * @property {string} status   e.g. "Up 2 minutes (healthy)", "Exited (1) 3 seconds ago", "Restarting (1) 5 seconds ago"
+ * @property {boolean} running
+ * @property {boolean} failing  exited with non-zero, restarting, or unhealthy
+ */
+
+/**
+ * Rows of `docker ps -a` (table form).
+ * @param {string} text
+ * @returns {ContainerRow[]}
+ */
+export function parseDockerPs(text) {
+	return parseFixedTable(text)
+		.map((r) => {
+			const status = r.STATUS ?? '';
+			const running = /^Up\b/.test(status);
+			const exit = /^Exited \((\d+)\)/.exec(status);
+			const failing =
+				/^Restarting\b/.test(status) ||
+				/\bunhealthy\b/.test(status) ||
+				(exit !== null && exit[1] !== '0') ||
+				/^Dead\b/.test(status);
+			return { name: r.NAMES ?? '', image: r.IMAGE ?? '', status, running, failing };
+		})
+		.filter((r) => r.name !== '');
+}
+
+/**
+ * @typedef {object} PodRow
+ * @property {string} name
+ * @property {string} ready     "1/1"
+ * @property {string} status    Running, Pending, CrashLoopBackOff, Error, …
+ * @property {number} restarts
+ * @property {string} raw       the table line
+ * @property {boolean} failing  not Running/Completed, not all containers ready, or restarted
+ */
+
+/**
+ * Rows of `kubectl get pods` (table form). RESTARTS may read "5 (2m ago)".
+ * @param {string} text
+ * @returns {PodRow[]}
+ */
+export function parseKubectlPods(text) {
+	const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
+	if (lines.length === 0 || !/^NAME\s+READY\s+STATUS/.test(lines[0] ?? '')) return [];
+	return lines.slice(1).map((raw) => {
+		const [name = '', ready = '', status = '', restarts = '0'] = raw.trim().split(/\s+/);
+		const [up, total] = ready.split('/').map(Number);
+		const n = Number.parseInt(restarts, 10) || 0;
+		const healthy = (status === 'Running' && up === total) || status === 'Completed';
+		return { name, ready, status, restarts: n, raw, failing: !healthy || n > 0 };
+	});
+}
+
+// ───────────────────────────── input ─────────────────────────────
+
+/**
+ * True for data that is not a text log: NUL bytes, or many bytes that are neither printable nor UTF-8.
+ * @param {Buffer} buf
+ */
+export function looksBinary(buf) {
+	if (buf.length === 0) return false;
+	const sample = buf.subarray(0, 64 * 1024);
+	if (sample.includes(0)) return true;
+	const text = sample.toString('utf8');
+	let bad = 0;
+	for (const ch of text) {
+		const c = ch.codePointAt(0) ?? 0;
+		if (c === 0xfffd || (c < 32 && c !== 9 && c !== 10 && c !== 13 && c !== 27)) bad++;
+	}
+	return bad / Math.max(1, text.length) > 0.05;
+}
+
+/**
+ * Read all of a stream into a Buffer.
+ * @param {NodeJS.ReadableStream} stream
+ * @returns {Promise<Buffer>}
+ */
+export async function readAll(stream) {
+	/** @type {Buffer[]} */
+	const chunks = [];
+	for await (const chunk of stream)
+		chunks.push(
+			typeof chunk === 'string'
+				? Buffer.from(chunk)
+				: Buffer.from(/** @type {Uint8Array} */ (chunk)),
+		);
+	return Buffer.concat(chunks);
+}
+
+/**
+ * Lines that look fatal: Go panics, FATAL/PANIC/ERROR levels (text or JSON logs), and every line the
+ * catalog recognises. Order kept, duplicates dropped.
+ * @param {string} text
+ * @param {number} [max]
+ * @returns {string[]}
+ */
+export function fatalLines(text, max = 15) {
+	const known = new Set(matchText(text).map((m) => m.line));
+	/** @type {string[]} */
+	const out = [];
+	const seen = new Set();
+	for (const raw of text.split(/\r?\n/)) {
+		const line = raw.trim();
+		if (!line || seen.has(line)) continue;
+		const fatal =
+			/^panic:|\bpanic:\s/.test(line) ||
+			/\[(?:FATAL|PANIC|ERROR)\]/.test(line) ||
+			/"level":"(?:fatal|panic|error)"/i.test(line) ||
+			/^(?:Error|FATAL|fatal error):/.test(line) ||
+			known.has(line.length > 400 ? `${line.slice(0, 399)}…` : line);
+		if (fatal) {
+			seen.add(line);
+			out.push(line.length > 400 ? `${line.slice(0, 399)}…` : line);
+			if (out.length >= max) break;
+		}
+	}
+	return out;
+}
+
+// ─────────────────────────── deployment ───────────────────────────
+
+/**
+ * @typedef {object} LogSource
+ * @property {string} name      container or pod
+ * @property {string[]} command the command that produced the text
+ * @property {string} text
+ */
+
+/**
+ * @typedef {object} Deployment
+ * @property {'docker'|'kubernetes'} kind
+ * @property {ContainerRow[]} containers      docker only
+ * @property {PodRow[]} pods                  kubernetes only
+ * @property {string} listing                 the raw `docker ps` / `kubectl get pods` output
+ * @property {string[]} listCommand
+ * @property {Kube | null} kube               pinned kubectl (kubernetes only)
+ * @property {string | null} context
+ * @property {string} namespace
+ */
+
+/** @param {string} release */
+export const instanceSelector = (release) => `app.kubernetes.io/instance=${release}`;
+
+/**
+ * Run a read-only command, echoing it (`$ …`) and its output to the user.
+ * @param {Context} ctx
+ * @param {string[]} argv
+ * @param {{ quietOutput?: boolean }} [options]
+ * @returns {Promise<RunResult>}
+ */
+export async function runRead(ctx, argv, options = {}) {
+	ctx.out.dim(`$ ${formatCommand(argv)}`);
+	const r = await runArgv(argv, { check: false, lang: ctx.lang });
+	if (!options.quietOutput) ctx.out.block(r.stdout);
+	return r;
+}
+
+/**
+ * Find Milvus: docker containers named milvus*, else pods labelled with the release (Helm and the
+ * operator both set app.kubernetes.io/instance). `source` forces one of them.
+ * @param {Context} ctx
+ * @param {'auto'|'docker'|'kubernetes'} source
+ * @returns {Promise<Deployment>}
+ */
+export async function findDeployment(ctx, source) {
+	const hasDocker = findOnPath('docker', ctx.env) !== null;
+	const hasKubectl = findOnPath('kubectl', ctx.env) !== null;
+	if (source === 'docker' && !hasDocker)
+		throw new StepFailedError(ctx.t('toolMissing', { tool: 'docker' }));
+	if (source === 'kubernetes' && !hasKubectl)
+		throw new StepFailedError(ctx.t('toolMissing', { tool: 'kubectl' }));
+	if (source === 'auto' && !hasDocker && !hasKubectl) throw new StepFailedError(ctx.t('dNoTools'));
+
+	/** @type {string | null} */
+	let dockerProblem = null;
+	if (hasDocker && source !== 'kubernetes') {
+		const argv = ['docker', 'ps', '-a', '--filter', 'name=milvus'];
+		const r = await runRead(ctx, argv);
+		if (!r.ok) {
+			dockerProblem = ctx.t('dDockerFailed', {
+				reason: firstLine(r.stderr) || `exit ${r.exitCode}`,
+			});
+			if (source === 'docker') throw new StepFailedError(dockerProblem);
+		} else {
+			const containers = parseDockerPs(r.stdout);
+			if (containers.length > 0) {
+				ctx.out.info(
+					ctx.t('dFound', {
+						what: ctx.t('dFoundDocker', { names: containers.map((c) => c.name).join(', ') }),
+					}),
+				);
+				return {
+					kind: 'docker',
+					containers,
+					pods: [],
+					listing: r.stdout,
+					listCommand: argv,
+					kube: null,
+					context: null,
+					namespace: '',
+				};
+			}
+			if (source === 'docker') throw new UsageError(ctx.t('dNoContainers'));
+		}
+	}
+	if (!hasKubectl) throw new UsageError(dockerProblem ?? ctx.t('dNoContainers'));
+
+	const target = await resolveTarget({
+		context: ctx.opts.context,
+		namespace: ctx.opts.namespace,
+		lang: ctx.lang,
+	});
+	const kube = createKube({ context: target.context, namespace: target.namespace, lang: ctx.lang });
+	const argv = kube.argv('get', 'pods', '-l', instanceSelector(ctx.opts.release));
+	const r = await runRead(ctx, argv);
+	if (!r.ok)
+		throw new StepFailedError(
+			ctx.t('commandFailed', {
+				command: formatCommand(argv),
+				code: r.exitCode,
+				stderr: firstLine(r.stderr),
+			}),
+		);
+	const pods = parseKubectlPods(r.stdout);
+	const vars = { release: ctx.opts.release, context: target.context, namespace: target.namespace };
+	if (pods.length === 0) {
+		if (source === 'kubernetes') throw new UsageError(ctx.t('dNoPods', vars));
+		throw new UsageError(
+			dockerProblem
+				? `${ctx.t('dNothingFound', vars)}; ${dockerProblem}`
+				: ctx.t('dNothingFound', vars),
+		);
+	}
+	ctx.out.info(ctx.t('dFound', { what: ctx.t('dFoundKube', { ...vars, count: pods.length }) }));
+	return {
+		kind: 'kubernetes',
+		containers: [],
+		pods,
+		listing: r.stdout,
+		listCommand: argv,
+		kube,
+		context: target.context,
+		namespace: target.namespace,
+	};
+}
+
+/**
+ * Logs worth reading: docker `logs --tail N` of failing containers and milvus-standalone; kubectl
+ * `logs --previous` of pods that restarted (the crashed container), plain logs of failing pods that did
+ * not restart yet, and `describe pod` of Pending pods (their events say why they are not scheduled).
+ * @param {Context} ctx
+ * @param {Deployment} dep
+ * @param {{ tail: number, container?: string }} options
+ * @returns {Promise<LogSource[]>}
+ */
+export async function collectLogs(ctx, dep, options) {
+	/** @type {LogSource[]} */
+	const sources = [];
+	/** @param {string} name @param {string[]} argv @param {boolean} both */
+	const read = async (name, argv, both) => {
+		ctx.out.heading(ctx.t('dReadingLogs', { name }));
+		const r = await runRead(ctx, argv, { quietOutput: true });
+		if (!r.ok && !r.stdout) {
+			ctx.out.warn(
+				ctx.t('dLogsFailed', { name, reason: firstLine(r.stderr) || `exit ${r.exitCode}` }),
+			);
+			return;
+		}
+		sources.push({ name, command: argv, text: both ? `${r.stdout}\n${r.stderr}` : r.stdout });
+	};
+	if (dep.kind === 'docker') {
+		const main = options.container ?? 'milvus-standalone';
+		const wanted = dep.containers.filter((c) => c.failing || c.name === main);
+		for (const c of wanted) {
+			// docker replays the container's stderr on stderr: signatures live on both streams.
+			await read(c.name, ['docker', 'logs', '--tail', String(options.tail), c.name], true);
+		}
+		return sources;
+	}
+	const kube = /** @type {Kube} */ (dep.kube);
+	for (const p of dep.pods.filter((x) => x.failing)) {
+		if (p.status === 'Pending' || p.status === 'ContainerCreating') {
+			await read(p.name, kube.argv('describe', 'pod', p.name), false);
+		} else if (p.restarts > 0) {
+			await read(p.name, kube.argv('logs', p.name, '--previous'), false);
+		} else {
+			await read(p.name, kube.argv('logs', p.name, `--tail=${options.tail}`), false);
+		}
+	}
+	return sources;
+}
+
+// ───────────────────────────── report ─────────────────────────────
+
+/**
+ * Print the runbook's own JSON report (a user attaches it to a GitHub issue) and keep the toolkit from
+ * printing its generic one after it, so stdout holds exactly one JSON document.
+ * @param {Context} ctx
+ * @param {Record<string, unknown>} report
+ */
+export function emitReport(ctx, report) {
+	if (!ctx.opts.json) return;
+	ctx.out.report({ runbook: ctx.name, lang: ctx.lang, ...report });
+	ctx.opts.json = false;
+}
+
+/** @param {string} s */
+export function firstLine(s) {
+	return (
+		String(s ?? '')
+			.split(/\r?\n/)
+			.map((l) => l.trim())
+			.find(Boolean) ?? ''
+	);
+}
+
+/**
+ * "host:port", "http://host:port/path", "tcp://host", "[::1]:19530" → { host, port } (port may be null).
+ * @param {string} uri
+ * @returns {{ host: string, port: number | null } | null}
+ */
+export function parseHostPort(uri) {
+	const s = uri.trim();
+	if (!s) return null;
+	const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(s) ? s : `tcp://${s}`;
+	try {
+		const u = new URL(withScheme);
+		if (!u.hostname) return null;
+		const host = u.hostname.replace(/^\[|\]$/g, '');
+		const port = u.port ? Number(u.port) : null;
+		return { host, port };
+	} catch {
+		return null;
+	}
+}

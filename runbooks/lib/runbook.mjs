@@ -1,0 +1,847 @@
+// @ts-check
+/**
+ * defineRunbook: the one entry point every runbook uses. It owns --help, --describe, flag parsing,
+ * preflight, the plan, per-step confirmation, resume state, verification and the report.
+ *
+ * Usage (runbooks/example.mjs):
+ *
+ *   #!/usr/bin/env zx
+ *   // @ts-check
+ *   // example: scales the etcd StatefulSet down to one replica (header comment: what and when).
+ *   import { defineRunbook } from './lib/runbook.mjs';
+ *   import { NotThisSymptomError } from './lib/exit.mjs';
+ *
+ *   await defineRunbook({
+ *     name: 'example',
+ *     summary: { en: 'Scale etcd down', id: 'Kecilkan etcd' },
+ *     description: { en: 'What, when, what it changes.', id: 'Apa, kapan, apa yang diubah.' },
+ *     target: 'kubernetes',
+ *     flags: [{ name: 'replicas', type: 'number', default: 1, help: { en: 'target replicas', id: 'jumlah replika tujuan' } }],
+ *     messages: { en: { tooFew: 'only {n} pods' }, id: { tooFew: 'hanya {n} pod' } },
+ *     exampleFacts: { replicas: 3 },
+ *     async preflight(ctx) {
+ *       const sts = await ctx.kube.json(['get', 'sts', ctx.names.sts]);
+ *       if (sts.spec.replicas <= 1) throw new NotThisSymptomError(ctx.t('tooFew', { n: sts.spec.replicas }));
+ *       return { replicas: sts.spec.replicas };
+ *     },
+ *     steps: (ctx, facts) => [
+ *       { id: 'list-pods', title: { en: 'List pods', id: 'Lihat pod' }, mode: 'read',
+ *         command: ctx.kube.argv('get', 'pods', '-l', ctx.names.selector) },
+ *       { id: 'scale-down', title: { en: 'Scale down', id: 'Kecilkan replika' }, mode: 'change',
+ *         command: ctx.kube.argv('scale', 'sts', ctx.names.sts, `--replicas=${ctx.flags.replicas}`),
+ *         done: async (c) => (await c.kube.json(['get', 'sts', c.names.sts])).spec.replicas === c.flags.replicas },
+ *     ],
+ *     async verify(ctx, facts) { return { ok: true, details: 'etcd has 1 replica' }; },
+ *   }).main();
+ *
+ * Rules that matter:
+ * - Build kubectl commands with ctx.kube.argv(...) (or plain ['kubectl', ...]): in --describe they render
+ *   without pins (the site's form); at run time they are pinned to the context/namespace resolved once.
+ * - `ctx.kube` is ready inside preflight/steps/verify. A custom `main(ctx)` runs BEFORE any cluster
+ *   access (offline modes); call `await ctx.connect()` there if it needs the cluster. Return undefined
+ *   from main to continue with the normal plan, a number for that exit code, or {ok, details}.
+ * - preflight throws NotThisSymptomError → exit 4. steps() may generate steps from facts and repeat an id.
+ * - Resume: when an earlier run stopped part-way, ctx.resume = { facts, completed } during preflight (the
+ *   facts that run saw before its first change). Return those facts instead of insisting on the symptom:
+ *   `if (ctx.resume) return ctx.resume.facts;` so the same steps are generated and the run continues.
+ * - A step's `done(ctx)` decides skipping: true → skipped (also on resume), false → run. Without done(),
+ *   a change/destroy step recorded in the resume state is skipped; read steps always run.
+ * - Never prompt yourself: use ctx.prompts (prompts.mjs). Never import 'zx' outside lib/zx.mjs.
+ */
+import {
+	EXIT,
+	NotThisSymptomError,
+	RefusedError,
+	RunbookError,
+	StepFailedError,
+	exitCodeOf,
+	oneLine,
+} from './exit.mjs';
+import { missingTranslations, pick, pickLang, translator } from './i18n.mjs';
+import { COMMON_FLAGS, checkFlagSpecs, parseArgs, peekLang } from './cli.mjs';
+import { createPrompter } from './prompts.mjs';
+import { createOutput, safeJson } from './output.mjs';
+import { describeFailure, formatCommand, requireTool, run as runArgv } from './shell.mjs';
+import { openState, stepKey } from './state.mjs';
+import {
+	createKube,
+	etcdNames,
+	pinKubectl,
+	requireNamespace,
+	requireStatefulSet,
+	resolveTarget,
+} from './kube.mjs';
+import { createDocker } from './docker.mjs';
+
+/** @typedef {import('./i18n.mjs').Lang} Lang */
+/** @typedef {import('./i18n.mjs').Text} Text */
+/** @typedef {import('./i18n.mjs').Messages} Messages */
+/** @typedef {import('./cli.mjs').FlagSpec} FlagSpec */
+/** @typedef {import('./cli.mjs').FlagValue} FlagValue */
+/** @typedef {import('./cli.mjs').CommonOptions} CommonOptions */
+/** @typedef {import('./output.mjs').Output} Output */
+/** @typedef {import('./prompts.mjs').Prompter} Prompter */
+/** @typedef {import('./kube.mjs').Kube} Kube */
+/** @typedef {import('./kube.mjs').EtcdNames} EtcdNames */
+/** @typedef {import('./docker.mjs').Docker} Docker */
+/** @typedef {import('./shell.mjs').RunResult} RunResult */
+/** @typedef {import('./shell.mjs').RunOptions} RunOptions */
+/** @typedef {'read'|'change'|'destroy'} StepMode */
+
+/**
+ * @typedef {object} Step
+ * @property {string} id                 kebab-case; may repeat across generated steps
+ * @property {Text} title
+ * @property {StepMode} mode
+ * @property {string[] | null} command   shown in the plan and --describe; run through zx `$` unless run() is given
+ * @property {(ctx: Context) => Promise<unknown> | unknown} [run]  custom action; a returned string is printed
+ * @property {(ctx: Context) => Promise<boolean> | boolean} [done] true when the step's effect is already in place
+ * @property {string} [confirmName]      for destroy: the name the user must type (default: last command arg)
+ * @property {boolean} [optional]        read steps only: a failure is shown as a warning and the run goes on
+ *   (e.g. `kubectl logs --previous` when the container never restarted)
+ */
+
+/**
+ * @typedef {object} VerifyResult
+ * @property {boolean} ok
+ * @property {string} [details]  one line, in the user's language
+ * @property {unknown} [data]     extra machine-readable findings, put into the --json report as `data`
+ */
+
+/**
+ * @typedef {object} Context
+ * @property {string} name            runbook name
+ * @property {Lang} lang
+ * @property {(key: string, vars?: Record<string, string | number>) => string} t  runbook messages, then toolkit's
+ * @property {(text: Text | string | undefined) => string} pick   choose the {en,id} variant
+ * @property {CommonOptions} opts
+ * @property {Record<string, FlagValue>} flags   the runbook's own flags, by name
+ * @property {EtcdNames} names        sts/pod/pvc/selector names from --release/--sts
+ * @property {boolean} dryRun
+ * @property {boolean} describing     true while rendering --describe/--help (no cluster access)
+ * @property {string | null} context  resolved kubectl context (null before connect / when describing)
+ * @property {{ facts: any, completed: string[] } | null} resume  set in preflight when an earlier run of
+ *   this runbook on this target stopped part-way: the facts that run saw before changing anything, and
+ *   the ids of the steps it completed. A preflight should accept the half-fixed cluster then. The facts
+ *   come back from JSON: BigInt values are strings, class instances are plain objects.
+ * @property {string} namespace
+ * @property {Kube} kube              pinned kubectl (unpinned builders when describing)
+ * @property {Docker} docker
+ * @property {Output} out
+ * @property {Prompter} prompts
+ * @property {Record<string, string | undefined>} env
+ * @property {() => Promise<void>} connect   resolve context/namespace, check kubectl/docker and the release
+ * @property {(argv: readonly string[], options?: RunOptions) => Promise<RunResult>} run  run argv (kubectl pinned)
+ * @property {(argv: readonly string[]) => string} formatCommand  display form (kubectl pinned at run time)
+ */
+
+/**
+ * @typedef {object} RunbookDef
+ * @property {string} name
+ * @property {Text} summary
+ * @property {Text} description        what it does, when to use it, what it changes
+ * @property {'kubernetes'|'docker'|'local'} target
+ * @property {FlagSpec[]} [flags]
+ * @property {Messages} [messages]
+ * @property {any} [exampleFacts]      facts used to render steps for --describe/--help
+ * @property {boolean} [requireStatefulSet]  kubernetes target: check <release>-etcd exists (default true)
+ * @property {(ctx: Context) => Promise<any> | any} [preflight]
+ * @property {(ctx: Context, facts: any) => Promise<Step[]> | Step[]} [steps]
+ * @property {(ctx: Context, facts: any) => Promise<VerifyResult> | VerifyResult} [verify]
+ * @property {(ctx: Context) => Promise<undefined | number | VerifyResult | void> | undefined | number | VerifyResult | void} [main]
+ */
+
+/**
+ * @typedef {object} RunIO
+ * @property {string[]} [args]          arguments after the script (default: from process.argv)
+ * @property {NodeJS.ReadableStream & { isTTY?: boolean }} [stdin]
+ * @property {NodeJS.WritableStream & { isTTY?: boolean }} [stdout]
+ * @property {NodeJS.WritableStream & { isTTY?: boolean }} [stderr]
+ * @property {Record<string, string | undefined>} [env]
+ * @property {boolean} [handleSignals]  turn Ctrl-C into a clean exit 3 (default true in main())
+ */
+
+/**
+ * @typedef {object} StepReport
+ * @property {string} id
+ * @property {string} title
+ * @property {StepMode} mode
+ * @property {string | null} command
+ * @property {'pending'|'ran'|'skipped'|'dry-run'|'refused'|'failed'} status
+ * @property {string} [output]
+ * @property {string} [error]
+ */
+
+/**
+ * @typedef {object} RunbookHandle
+ * @property {RunbookDef} def
+ * @property {string[]} problems     definition mistakes (empty when fine); main() refuses to run with any
+ * @property {(io?: RunIO) => Promise<number>} main   run from the command line; sets process.exitCode
+ * @property {(io?: RunIO) => Promise<number>} run    same, without touching process state (for tests)
+ * @property {(lang: Lang, opts?: Partial<CommonOptions>) => Promise<object>} describe
+ * @property {(lang: Lang) => Promise<string>} help
+ */
+
+/** @type {readonly number[]} */
+const EXIT_CODES = [EXIT.OK, EXIT.FAILED, EXIT.USAGE, EXIT.REFUSED, EXIT.NOT_THIS_SYMPTOM];
+const MODES = ['read', 'change', 'destroy'];
+
+/**
+ * The arguments after the script, whether run as `node file.mjs …`, `zx file.mjs …` or `npx zx [zx flags] file.mjs …`.
+ * @param {readonly string[]} argv process.argv
+ */
+export function scriptArgs(argv) {
+	const launcher = argv[1] ?? '';
+	const viaZx =
+		/(^|[\\/])zx([\\/]build[\\/]cli\.[cm]?js)?$/.test(launcher) ||
+		/[\\/]zx[\\/]build[\\/]cli\.[cm]?js$/.test(launcher);
+	if (!viaZx) return argv.slice(2);
+	// zx stops parsing its own flags at the script path; these of its options take a separate value.
+	const withValue = new Set([
+		'--shell',
+		'--prefix',
+		'--postfix',
+		'--eval',
+		'-e',
+		'--cwd',
+		'--ext',
+		'--registry',
+		'--env',
+		'--env-file',
+	]);
+	let i = 2;
+	while (i < argv.length && (argv[i] ?? '').startsWith('-'))
+		i += withValue.has(argv[i] ?? '') ? 2 : 1;
+	return argv.slice(i + 1);
+}
+
+/**
+ * @param {RunbookDef} def
+ * @returns {string[]}
+ */
+function checkDef(def) {
+	/** @type {string[]} */
+	const problems = [];
+	if (!def || typeof def !== 'object') return ['definition must be an object'];
+	if (!/^[a-z][a-z0-9-]*$/.test(def.name ?? '')) problems.push('name must be kebab-case');
+	for (const key of /** @type {const} */ (['summary', 'description'])) {
+		if (!def[key]?.en || !def[key]?.id) problems.push(`${key} needs en and id`);
+	}
+	if (!['kubernetes', 'docker', 'local'].includes(def.target))
+		problems.push('target must be kubernetes, docker or local');
+	problems.push(...checkFlagSpecs(def.flags ?? []));
+	if (def.messages)
+		problems.push(...missingTranslations(def.messages).map((m) => `message missing in ${m}`));
+	if (!def.steps && !def.main) problems.push('needs steps() or main()');
+	if (def.steps && !def.verify) problems.push('steps() needs verify()');
+	return problems;
+}
+
+/**
+ * @param {Step} step
+ * @returns {string | null}
+ */
+function checkStep(step) {
+	if (!step || typeof step !== 'object') return 'step must be an object';
+	if (!/^[a-z][a-z0-9-]*$/.test(step.id ?? ''))
+		return `step id ${String(step.id)} must be kebab-case`;
+	if (!step.title?.en || !step.title?.id) return `step ${step.id} needs a title in en and id`;
+	if (!MODES.includes(step.mode)) return `step ${step.id} has bad mode ${String(step.mode)}`;
+	if (
+		step.command !== null &&
+		(!Array.isArray(step.command) || step.command.some((a) => typeof a !== 'string'))
+	) {
+		return `step ${step.id}: command must be string[] or null`;
+	}
+	return null;
+}
+
+/**
+ * Define a runbook. See the example at the top of this file.
+ * @param {RunbookDef} def
+ * @returns {RunbookHandle}
+ */
+export function defineRunbook(def) {
+	const problems = checkDef(def);
+
+	/**
+	 * Context for --describe/--help: example facts, no cluster, unpinned kubectl builders.
+	 * @param {Lang} lang
+	 * @param {Partial<CommonOptions>} [opts]
+	 * @param {Record<string, FlagValue>} [flags]
+	 * @returns {Context}
+	 */
+	const describeContext = (lang, opts = {}, flags) => {
+		const parsed = parseArgs([], def.flags ?? [], lang);
+		const full = { ...parsed.opts, ...opts };
+		const namespace = full.namespace ?? 'default';
+		const kube = createKube({ context: null, namespace, lang });
+		const tr = translator(lang, def.messages);
+		const out = createOutput({ lang, color: false, stdout: nullStream(), stderr: nullStream() });
+		return {
+			name: def.name,
+			lang,
+			t: tr,
+			pick: (text) => pick(text, lang),
+			opts: full,
+			flags: flags ?? parsed.flags,
+			names: etcdNames(full.release, full.sts),
+			dryRun: true,
+			describing: true,
+			context: null,
+			resume: null,
+			namespace,
+			kube,
+			docker: createDocker({ lang }),
+			out,
+			prompts: createPrompter({ dryRun: true, lang, interactive: false }),
+			env: {},
+			connect: async () => {},
+			run: async () => {
+				throw new Error('commands cannot run while describing');
+			},
+			formatCommand: (argv) => formatCommand(argv),
+		};
+	};
+
+	/** @param {Context} ctx */
+	const exampleSteps = async (ctx) => {
+		if (!def.steps) return [];
+		if (def.exampleFacts === undefined)
+			throw new Error(translator(ctx.lang)('describeNeedsFacts', { name: def.name }));
+		return validSteps(await def.steps(ctx, def.exampleFacts));
+	};
+
+	/** @type {RunbookHandle['describe']} */
+	const describe = async (lang, opts = {}) => {
+		const ctx = describeContext(lang, opts);
+		const tr = translator(lang);
+		const steps = await exampleSteps(ctx);
+		return {
+			name: def.name,
+			summary: pick(def.summary, lang),
+			description: pick(def.description, lang),
+			target: def.target,
+			flags: [
+				...(def.flags ?? []).map((f) => flagJson(f, lang, false)),
+				...COMMON_FLAGS.map((f) => flagJson(f, lang, true)),
+			],
+			exitCodes: EXIT_CODES.map((code) => ({ code, meaning: tr(`exit${code}`) })),
+			steps: steps.map((s) => ({
+				id: s.id,
+				title: pick(s.title, lang),
+				mode: s.mode,
+				command: s.command ? formatCommand(s.command) : null,
+			})),
+		};
+	};
+
+	/** @type {RunbookHandle['help']} */
+	const help = async (lang) => {
+		const tr = translator(lang);
+		const lines = [`${def.name}: ${pick(def.summary, lang)}`, ''];
+		lines.push(`${tr('helpUsage')}: npx zx runbooks/${def.name}.mjs [flags]`, '');
+		lines.push(
+			`${tr('helpWhat')}:`,
+			...wrap(pick(def.description, lang), 76).map((l) => `  ${l}`),
+			'',
+		);
+		/** @type {Step[]} */
+		let steps = [];
+		try {
+			steps = await exampleSteps(describeContext(lang));
+		} catch {
+			// Help must still print for a runbook whose steps cannot render; the rest is what matters.
+		}
+		const changing = steps.filter((s) => s.mode !== 'read');
+		lines.push(`${tr('helpChanges')}:`);
+		if (changing.length === 0) lines.push(`  ${tr('helpNoChanges')}`);
+		for (const s of changing) {
+			const label = s.mode === 'destroy' ? tr('modeDestroy') : tr('modeChange');
+			lines.push(`  [${label}] ${s.id}: ${pick(s.title, lang)}`);
+			if (s.command) lines.push(`      ${formatCommand(s.command)}`);
+		}
+		lines.push('');
+		if ((def.flags ?? []).length > 0) {
+			lines.push(`${tr('helpFlags')}:`, ...flagLines(def.flags ?? [], lang), '');
+		}
+		lines.push(`${tr('helpCommonFlags')}:`, ...flagLines(COMMON_FLAGS, lang), '');
+		lines.push(`${tr('helpExitCodes')}:`, ...EXIT_CODES.map((c) => `  ${c}  ${tr(`exit${c}`)}`));
+		return `${lines.join('\n')}\n`;
+	};
+
+	/** @param {RunIO} [io] */
+	const run = (io = {}) => execute(def, problems, io, { describe, help, exampleSteps });
+
+	return {
+		def,
+		problems,
+		describe,
+		help,
+		run,
+		main: async (io = {}) => {
+			// `runbook --describe | head` closes the pipe early; that is not a failure worth a stack trace.
+			for (const stream of [process.stdout, process.stderr]) {
+				stream.on('error', (/** @type {NodeJS.ErrnoException} */ e) => {
+					if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+					throw e;
+				});
+			}
+			const code = await run({ handleSignals: true, ...io });
+			process.exitCode = code;
+			return code;
+		},
+	};
+}
+
+/**
+ * @param {unknown} steps
+ * @returns {Step[]}
+ */
+function validSteps(steps) {
+	if (!Array.isArray(steps)) throw new Error('steps() must return an array');
+	for (const s of steps) {
+		const problem = checkStep(s);
+		if (problem) throw new Error(problem);
+	}
+	return steps;
+}
+
+/**
+ * @param {FlagSpec} f
+ * @param {Lang} lang
+ * @param {boolean} common
+ */
+function flagJson(f, lang, common) {
+	return {
+		name: f.name,
+		alias: f.alias ?? null,
+		type: f.type,
+		default: f.default ?? null,
+		help: pick(f.help, lang),
+		...(f.choices ? { choices: f.choices } : {}),
+		common,
+	};
+}
+
+/**
+ * @param {readonly FlagSpec[]} flags
+ * @param {Lang} lang
+ */
+function flagLines(flags, lang) {
+	const tr = translator(lang);
+	const heads = flags.map((f) => {
+		const value =
+			f.type === 'boolean'
+				? ''
+				: f.type === 'number'
+					? ' <n>'
+					: f.choices
+						? ` <${f.choices.join('|')}>`
+						: ' <value>';
+		return `${f.alias ? `-${f.alias}, ` : '    '}--${f.name}${value}`;
+	});
+	const width = Math.max(...heads.map((h) => h.length), 10) + 2;
+	return flags.map((f, i) => {
+		const dflt =
+			f.default !== undefined && f.default !== false
+				? ` (${tr('helpDefault', { value: String(f.default) })})`
+				: '';
+		return `  ${(heads[i] ?? '').padEnd(width)}${pick(f.help, lang)}${dflt}`;
+	});
+}
+
+/**
+ * @param {string} text
+ * @param {number} width
+ */
+function wrap(text, width) {
+	/** @type {string[]} */
+	const out = [];
+	for (const para of text.split(/\n/)) {
+		let line = '';
+		for (const word of para.split(/\s+/).filter(Boolean)) {
+			if (line && line.length + 1 + word.length > width) {
+				out.push(line);
+				line = word;
+			} else line = line ? `${line} ${word}` : word;
+		}
+		out.push(line);
+	}
+	return out;
+}
+
+/** @returns {NodeJS.WritableStream} */
+function nullStream() {
+	return /** @type {any} */ ({ write: () => true, isTTY: false });
+}
+
+/**
+ * @param {RunbookDef} def
+ * @param {string[]} problems
+ * @param {RunIO} io
+ * @param {{ describe: RunbookHandle['describe'], help: RunbookHandle['help'], exampleSteps: (ctx: Context) => Promise<Step[]> }} views
+ * @returns {Promise<number>}
+ */
+async function execute(def, problems, io, views) {
+	const args = io.args ?? scriptArgs(process.argv);
+	const env = io.env ?? process.env;
+	const stdout = io.stdout ?? process.stdout;
+	const stderr = io.stderr ?? process.stderr;
+	let lang = pickLang(peekLang(args), env);
+	/** @type {Output | null} */
+	let out = null;
+	/** @type {import('./state.mjs').RunState | null} */
+	let state = null;
+	/** @type {Prompter | null} */
+	let prompts = null;
+	/** @type {CommonOptions | null} */
+	let opts = null;
+	/** @type {StepReport[]} */
+	const stepReports = [];
+	/** @type {Record<string, unknown>} */
+	const report = {
+		runbook: def?.name ?? null,
+		lang,
+		dryRun: false,
+		context: null,
+		namespace: null,
+		release: null,
+	};
+	/** @type {(() => void) | null} */
+	let removeSignal = null;
+	/** @type {number} */
+	let code = EXIT.OK;
+
+	try {
+		if (problems.length > 0) throw new Error(`runbook definition: ${problems.join('; ')}`);
+		const parsed = parseArgs(args, def.flags ?? [], lang);
+		opts = parsed.opts;
+		lang = pickLang(opts.lang, env);
+		report.lang = lang;
+		if (opts.help) {
+			stdout.write(await views.help(lang));
+			return EXIT.OK;
+		}
+		if (opts.describe) {
+			stdout.write(`${safeJson(await views.describe(lang, opts))}\n`);
+			return EXIT.OK;
+		}
+
+		const o = createOutput({ lang, json: opts.json, log: opts.log, stdout, stderr, env });
+		out = o;
+		const tr = translator(lang, def.messages);
+		const p = createPrompter({
+			input: io.stdin ?? process.stdin,
+			output: o.human,
+			yes: opts.yes,
+			dryRun: opts.dryRun,
+			lang,
+			env,
+			echo: (line) => o.logOnly(line),
+		});
+		prompts = p;
+		const names = etcdNames(opts.release, opts.sts);
+		report.dryRun = opts.dryRun;
+		report.release = opts.release;
+
+		if (io.handleSignals) {
+			// Ctrl-C, kill, or a dropped SSH session: completed steps are already on disk; free the lock and
+			// exit 3 so the next run continues. Writing may fail when the terminal is gone.
+			const onSignal = () => {
+				try {
+					o.line();
+					o.error(translator(lang)('interrupted'));
+				} catch {
+					// nowhere left to print
+				}
+				state?.release();
+				o.close();
+				process.exit(EXIT.REFUSED);
+			};
+			const signals = /** @type {const} */ (['SIGINT', 'SIGTERM', 'SIGHUP']);
+			for (const sig of signals) process.once(sig, onSignal);
+			removeSignal = () => {
+				for (const sig of signals) process.off(sig, onSignal);
+			};
+		}
+
+		/** @type {Kube | null} */
+		let kube = null;
+		const common = /** @type {CommonOptions} */ (opts);
+		/** @type {Context} */
+		const ctx = {
+			name: def.name,
+			lang,
+			t: tr,
+			pick: (text) => pick(text, lang),
+			opts: common,
+			flags: parsed.flags,
+			names,
+			dryRun: common.dryRun,
+			describing: false,
+			context: null,
+			resume: null,
+			namespace: common.namespace ?? 'default',
+			get kube() {
+				if (!kube) throw new Error(translator(lang)('notConnected'));
+				return kube;
+			},
+			docker: createDocker({ lang }),
+			out: o,
+			prompts: p,
+			env,
+			connect: async () => {
+				if (kube) return;
+				if (def.target === 'kubernetes') {
+					const target = await resolveTarget({
+						context: common.context,
+						namespace: common.namespace,
+						lang,
+					});
+					const k = createKube({ context: target.context, namespace: target.namespace, lang });
+					if (def.requireStatefulSet !== false) await requireStatefulSet(k, names.sts, lang);
+					else await requireNamespace(k, lang);
+					kube = k;
+					ctx.context = target.context;
+					ctx.namespace = target.namespace;
+					report.context = target.context;
+					report.namespace = target.namespace;
+				} else {
+					if (def.target === 'docker') requireTool('docker', lang);
+					// Local/docker runbooks still get unpinned kubectl builders, so shared step helpers work.
+					kube = createKube({ context: null, namespace: ctx.namespace, lang });
+				}
+				// Shown before anything else happens, so the user sees which cluster is about to be touched.
+				o.heading(def.name);
+				if (def.target === 'kubernetes') {
+					o.info(
+						`${tr('labelContext')}: ${ctx.context}   ${tr('labelNamespace')}: ${ctx.namespace}`,
+					);
+					o.info(
+						`${tr('labelRelease')}: ${names.release}   ${tr('labelStatefulSet')}: ${names.sts}`,
+					);
+				} else {
+					o.info(`${tr('labelTarget')}: ${def.target}`);
+				}
+				if (common.dryRun) o.warn(tr('dryRunBanner'));
+			},
+			run: (argv, options) =>
+				runArgv(pinKubectl(argv, ctx.context, ctx.namespace), { lang, ...options }),
+			formatCommand: (argv) => formatCommand(pinKubectl(argv, ctx.context, ctx.namespace)),
+		};
+
+		if (def.main) {
+			const result = await def.main(ctx);
+			if (typeof result === 'number') return (code = result);
+			if (result && typeof result === 'object') {
+				report.verify = { ok: result.ok, details: result.details ?? null };
+				if (result.data !== undefined) report.data = result.data;
+				if (result.ok) {
+					if (result.details) o.ok(result.details);
+					return (code = EXIT.OK);
+				}
+				o.error(tr('verifyFailed', { details: result.details ?? '' }));
+				return (code = EXIT.FAILED);
+			}
+			if (!def.steps) return (code = EXIT.OK);
+		}
+
+		await ctx.connect();
+
+		const st = openState(
+			{
+				runbook: def.name,
+				context: ctx.context ?? '',
+				namespace: ctx.namespace,
+				release: names.release,
+			},
+			{ env, lang, lock: !common.dryRun },
+		);
+		state = st;
+		if (st.resumed) {
+			ctx.resume = {
+				facts: st.data.facts ?? null,
+				completed: Object.values(st.data.completed).map((c) => c.id),
+			};
+		}
+
+		o.heading(tr('preflightHeading'));
+		const facts = def.preflight ? await def.preflight(ctx) : {};
+		report.facts = facts ?? null;
+		const steps = validSteps(def.steps ? await def.steps(ctx, facts) : []);
+		for (const s of steps) {
+			stepReports.push({
+				id: s.id,
+				title: pick(s.title, lang),
+				mode: s.mode,
+				command: s.command ? ctx.formatCommand(s.command) : null,
+				status: 'pending',
+			});
+		}
+
+		o.heading(tr('planHeading'));
+		if (st.resumed) o.warn(tr('resumeFound', { file: st.file }));
+		if (steps.length === 0) o.info(tr('planNoSteps'));
+		steps.forEach((s, i) => {
+			const mark =
+				s.mode !== 'read' && st.isDone(stepKey(s, i)) ? `  (${tr('planAlreadyDone')})` : '';
+			o.info(
+				`  ${String(i + 1).padStart(2)}. [${o.modeLabel(s.mode)}] ${pick(s.title, lang)}${mark}`,
+			);
+			if (s.command) o.dim(`      ${ctx.formatCommand(s.command)}`);
+		});
+
+		for (let i = 0; i < steps.length; i++) {
+			const s = /** @type {Step} */ (steps[i]);
+			const rep = /** @type {StepReport} */ (stepReports[i]);
+			const key = stepKey(s, i);
+			// Plain mode text: the heading is bold already and nested colour resets would cut it short.
+			const modeText = tr(
+				s.mode === 'read' ? 'modeRead' : s.mode === 'change' ? 'modeChange' : 'modeDestroy',
+			);
+			o.heading(
+				tr('stepStart', {
+					n: i + 1,
+					total: steps.length,
+					mode: modeText,
+					title: pick(s.title, lang),
+				}),
+			);
+			if (s.command) o.dim(`$ ${ctx.formatCommand(s.command)}`);
+
+			const skip = s.done ? await s.done(ctx) : s.mode !== 'read' && st.isDone(key);
+			if (skip) {
+				o.ok(tr('stepSkipped'));
+				rep.status = 'skipped';
+				continue;
+			}
+			if (s.mode !== 'read') {
+				if (common.dryRun) {
+					o.info(
+						s.command
+							? tr('dryRunWould', { command: ctx.formatCommand(s.command) })
+							: tr('dryRunWouldCustom', { title: pick(s.title, lang) }),
+					);
+					rep.status = 'dry-run';
+					continue;
+				}
+				if (s.mode === 'destroy') {
+					const expected = s.confirmName ?? s.command?.[s.command.length - 1] ?? s.id;
+					const yes = await p.confirmTyped(expected, undefined, s.id);
+					if (!yes) {
+						rep.status = 'refused';
+						throw new RefusedError(tr('typedMismatch', { name: expected, id: s.id }));
+					}
+				} else if (!(await p.confirm(tr('confirmChange'), s.id))) {
+					rep.status = 'refused';
+					throw new RefusedError(tr('refusedAnswer', { id: s.id }));
+				}
+			}
+
+			try {
+				if (s.run) {
+					const result = await s.run(ctx);
+					if (typeof result === 'string') {
+						o.block(result);
+						rep.output = result;
+					} else if (
+						result &&
+						typeof result === 'object' &&
+						'stdout' in result &&
+						typeof result.stdout === 'string'
+					) {
+						o.block(result.stdout);
+						rep.output = result.stdout;
+					}
+				} else if (s.command) {
+					// Streamed, so a slow `rollout status` shows progress instead of looking hung.
+					const live = o.stream();
+					const r = await ctx.run(s.command, {
+						check: false,
+						onStdout: live.write,
+						onStderr: live.write,
+					});
+					live.end();
+					rep.output = r.stdout;
+					if (!r.ok)
+						throw new StepFailedError(
+							describeFailure(pinKubectl(s.command, ctx.context, ctx.namespace), r, lang),
+						);
+				}
+			} catch (e) {
+				rep.status = 'failed';
+				rep.error = oneLine(e);
+				if (e instanceof RefusedError || e instanceof NotThisSymptomError) throw e;
+				if (s.optional && s.mode === 'read') {
+					o.warn(tr('stepFailed', { id: s.id, reason: oneLine(e) }));
+					continue;
+				}
+				throw new StepFailedError(tr('stepFailed', { id: s.id, reason: oneLine(e) }));
+			}
+			rep.status = 'ran';
+			if (!common.dryRun && s.mode !== 'read')
+				st.markDone(
+					key,
+					{ id: s.id, command: s.command ? formatCommand(s.command) : null },
+					facts ?? null,
+				);
+			o.ok(tr('stepOk'));
+		}
+
+		if (common.dryRun) {
+			o.heading(tr('dryRunDone'));
+			return (code = EXIT.OK);
+		}
+		o.heading(tr('verifyHeading'));
+		/** @type {VerifyResult} */
+		const verdict = def.verify ? await def.verify(ctx, facts) : { ok: true };
+		report.verify = { ok: verdict.ok, details: verdict.details ?? null };
+		if (verdict.data !== undefined) report.data = verdict.data;
+		if (verdict.ok) {
+			o.ok(tr('verifyOk', { details: verdict.details ?? '' }));
+			st.clear();
+			o.dim(tr('stateCleared'));
+			return (code = EXIT.OK);
+		}
+		o.error(tr('verifyFailed', { details: verdict.details ?? '' }));
+		return (code = EXIT.FAILED);
+	} catch (e) {
+		code = exitCodeOf(e);
+		const tr = translator(lang);
+		const message =
+			e instanceof NotThisSymptomError ? tr('notThisSymptom', { reason: oneLine(e) }) : oneLine(e);
+		report.error = message;
+		if (out) {
+			out.error(message);
+			if (!(e instanceof RunbookError) && e instanceof Error && e.stack) out.logOnly(e.stack);
+		} else {
+			stderr.write(`${tr('errorPrefix')}: ${message}\n`);
+		}
+		if (env.MILVUS_RESCUE_DEBUG === '1' && e instanceof Error && e.stack)
+			stderr.write(`${e.stack}\n`);
+		return code;
+	} finally {
+		removeSignal?.();
+		prompts?.close();
+		if (state) {
+			const st = state;
+			if (code !== EXIT.OK && Object.keys(st.data.completed).length > 0 && out) {
+				out.dim(translator(lang)('stateKept', { file: st.file }));
+			}
+			st.release();
+		}
+		if (out && opts?.json) {
+			report.exitCode = code;
+			report.steps = stepReports;
+			out.report(report);
+		}
+		out?.close();
+	}
+}
+
+// Re-exported so a runbook can get the usual pieces from one import.
+export { EXIT, NotThisSymptomError, RefusedError, StepFailedError, UsageError } from './exit.mjs';
+export { NotThisSymptom } from './exit.mjs';
+export { formatCommand } from './shell.mjs';
+export { etcdNames, ETCD_MOUNT } from './kube.mjs';

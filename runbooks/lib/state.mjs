@@ -1,0 +1,216 @@
+// @ts-check
+// Resume state: which steps of a runbook finished, per runbook/context/namespace/release, so an
+// interrupted run (Ctrl-C, lost connection) continues where it stopped. Written atomically
+// (tmp + rename) so a crash mid-write never leaves a half file; a lock file stops two runs racing.
+import * as nodeFs from 'node:fs';
+import * as nodeOs from 'node:os';
+import * as nodePath from 'node:path';
+import { createHash } from 'node:crypto';
+import { RefusedError, StepFailedError } from './exit.mjs';
+import { translator } from './i18n.mjs';
+import { safeJson } from './output.mjs';
+
+/** @typedef {import('./i18n.mjs').Lang} Lang */
+
+/**
+ * @typedef {object} StateTarget
+ * @property {string} runbook
+ * @property {string} context
+ * @property {string} namespace
+ * @property {string} release
+ */
+
+/**
+ * @typedef {object} CompletedStep
+ * @property {string} id
+ * @property {string | null} command
+ * @property {string} at  ISO time
+ */
+
+/**
+ * @typedef {object} StateData
+ * @property {1} version
+ * @property {StateTarget} target
+ * @property {string} startedAt
+ * @property {string} updatedAt
+ * @property {Record<string, CompletedStep>} completed  by step key
+ * @property {unknown} [facts]  preflight facts of the run that made the first change
+ */
+
+/**
+ * @typedef {object} RunState
+ * @property {string} file
+ * @property {boolean} resumed     an earlier unfinished run left state behind
+ * @property {StateData} data
+ * @property {(key: string) => boolean} isDone
+ * @property {(key: string, info: { id: string, command: string | null }, facts?: unknown) => void} markDone
+ *   record a finished step; `facts` are kept only from the first one, so a resumed run can see what the
+ *   cluster looked like before anything was changed
+ * @property {() => void} clear    forget everything (healthy finish)
+ * @property {() => void} release  drop the lock, keep the progress
+ */
+
+/**
+ * `$MILVUS_RESCUE_STATE_DIR`, else ~/.local/state/milvus-rescue.
+ * @param {Record<string, string | undefined>} [env]
+ */
+export function stateDir(env = process.env) {
+	return (
+		env.MILVUS_RESCUE_STATE_DIR ||
+		nodePath.join(nodeOs.homedir(), '.local', 'state', 'milvus-rescue')
+	);
+}
+
+/**
+ * File for a target: readable parts for humans, plus a hash so unusual context names
+ * (arn:aws:eks:…/x) can neither collide nor escape the directory.
+ * @param {StateTarget} target
+ * @param {Record<string, string | undefined>} [env]
+ */
+export function stateFile(target, env = process.env) {
+	const safe = (/** @type {string} */ s) => s.replace(/[^A-Za-z0-9_.-]+/g, '_').slice(0, 60);
+	const hash = createHash('sha256')
+		.update(JSON.stringify([target.runbook, target.context, target.namespace, target.release]))
+		.digest('hex')
+		.slice(0, 12);
+	const name = `${safe(target.runbook)}--${safe(target.context)}--${safe(target.namespace)}--${safe(target.release)}--${hash}.json`;
+	return nodePath.join(stateDir(env), name);
+}
+
+/**
+ * The key a step is remembered by: its id plus its command, because generated steps may share an id
+ * (one delete-pvc per dead member) and must not be confused on resume.
+ * @param {{ id: string, command?: readonly string[] | null }} step
+ * @param {number} index position, used only when there is no command
+ */
+export function stepKey(step, index) {
+	return step.command ? `${step.id} ${JSON.stringify(step.command)}` : `${step.id} #${index}`;
+}
+
+/**
+ * Write `data` as JSON to `file` atomically.
+ * @param {string} file
+ * @param {unknown} data
+ */
+export function writeJsonAtomic(file, data) {
+	nodeFs.mkdirSync(nodePath.dirname(file), { recursive: true });
+	const tmp = `${file}.${process.pid}.tmp`;
+	const fd = nodeFs.openSync(tmp, 'w', 0o600);
+	try {
+		nodeFs.writeSync(fd, `${safeJson(data)}\n`);
+		nodeFs.fsyncSync(fd);
+	} finally {
+		nodeFs.closeSync(fd);
+	}
+	nodeFs.renameSync(tmp, file);
+}
+
+/** @param {number} pid */
+function alive(pid) {
+	try {
+		process.kill(pid, 0);
+		return true;
+	} catch (e) {
+		return /** @type {any} */ (e)?.code === 'EPERM';
+	}
+}
+
+/**
+ * Open (and lock) the state for a target. Throws StepFailedError for an unreadable file (never silently
+ * discards progress) and RefusedError when another live run holds the lock.
+ * @param {StateTarget} target
+ * @param {{ env?: Record<string, string | undefined>, lang?: Lang, lock?: boolean }} [options]
+ * @returns {RunState}
+ */
+export function openState(target, options = {}) {
+	const env = options.env ?? process.env;
+	const tr = translator(options.lang ?? 'en');
+	const file = stateFile(target, env);
+	const lockFile = `${file}.lock`;
+	nodeFs.mkdirSync(nodePath.dirname(file), { recursive: true });
+
+	let locked = false;
+	if (options.lock !== false) {
+		for (let attempt = 0; attempt < 2 && !locked; attempt++) {
+			try {
+				const fd = nodeFs.openSync(lockFile, 'wx', 0o600);
+				nodeFs.writeSync(fd, String(process.pid));
+				nodeFs.closeSync(fd);
+				locked = true;
+			} catch (e) {
+				if (/** @type {any} */ (e)?.code !== 'EEXIST') throw e;
+				const pid = Number.parseInt(safeRead(lockFile) ?? '', 10);
+				if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && alive(pid)) {
+					throw new RefusedError(
+						tr('stateLocked', { runbook: target.runbook, pid, file: lockFile }),
+					);
+				}
+				// The holder died (kill -9, lost terminal): its lock is stale.
+				nodeFs.rmSync(lockFile, { force: true });
+			}
+		}
+	}
+
+	/** @type {StateData} */
+	let data;
+	let resumed = false;
+	const now = () => new Date().toISOString();
+	const existing = safeRead(file);
+	if (existing !== null) {
+		try {
+			const parsed = JSON.parse(existing);
+			if (
+				!parsed ||
+				parsed.version !== 1 ||
+				typeof parsed.completed !== 'object' ||
+				parsed.completed === null
+			) {
+				throw new Error('unknown format');
+			}
+			data = parsed;
+			resumed = Object.keys(data.completed).length > 0;
+		} catch (e) {
+			if (locked) nodeFs.rmSync(lockFile, { force: true });
+			throw new StepFailedError(
+				tr('stateCorrupt', { file, reason: e instanceof Error ? e.message : String(e) }),
+			);
+		}
+	} else {
+		data = { version: 1, target: { ...target }, startedAt: now(), updatedAt: now(), completed: {} };
+	}
+
+	return {
+		file,
+		resumed,
+		data,
+		isDone: (key) => Object.prototype.hasOwnProperty.call(data.completed, key),
+		markDone: (key, info, facts) => {
+			if (data.facts === undefined && facts !== undefined)
+				data.facts = JSON.parse(safeJson(facts, 0));
+			data.completed[key] = { id: info.id, command: info.command, at: now() };
+			data.updatedAt = now();
+			writeJsonAtomic(file, data);
+		},
+		clear: () => {
+			data.completed = {};
+			delete data.facts;
+			nodeFs.rmSync(file, { force: true });
+			if (locked) nodeFs.rmSync(lockFile, { force: true });
+			locked = false;
+		},
+		release: () => {
+			if (locked) nodeFs.rmSync(lockFile, { force: true });
+			locked = false;
+		},
+	};
+}
+
+/** @param {string} file @returns {string | null} */
+function safeRead(file) {
+	try {
+		return nodeFs.readFileSync(file, 'utf8');
+	} catch (e) {
+		if (/** @type {any} */ (e)?.code === 'ENOENT') return null;
+		throw e;
+	}
+}

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# `npm run check`: static checks over the whole tree, without building the site. Runs every check even when an
+# earlier one fails, so one run shows every problem, then exits non-zero if any failed.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+export ASTRO_TELEMETRY_DISABLED=1
+
+failed=()
+run() {
+	local name=$1
+	shift
+	echo "--- $name: $*"
+	if "$@"; then
+		echo "--- $name: ok"
+	else
+		echo "--- $name: FAILED"
+		failed+=("$name")
+	fi
+}
+
+# Site, scripts, tests and runbooks (checkJs, strict). `astro sync` first so .astro/types.d.ts exists.
+run sync npx --no-install astro sync
+run tsc npx --no-install tsc --noEmit -p .
+run astro-check npx --no-install astro check --noSync
+run prettier npx --no-install prettier --check --log-level warn .
+run eslint npx --no-install eslint --max-warnings 0 .
+
+if ((${#failed[@]})); then
+	echo "check: failed: ${failed[*]}" >&2
+	exit 1
+fi
+echo "check: all passed"

@@ -1,0 +1,52 @@
+import { utimes, writeFile } from 'node:fs/promises';
+import starlight from '@astrojs/starlight';
+import type { AstroIntegration } from 'astro';
+import { LOCALES, DEFAULT_LOCALE } from './locales.ts';
+import { buildSidebar } from './sidebar.ts';
+import { DISCORD_URL, SITE_TITLE } from './site.ts';
+
+/**
+ * Marks a finished build for test/support/build.ts. The stamp's mtime is when the build *started*, so a
+ * source edited while the build ran still makes the output stale.
+ */
+export function buildStamp(): AstroIntegration {
+	let started = new Date();
+	return {
+		name: 'milvus-rescue:build-stamp',
+		hooks: {
+			'astro:config:setup': () => {
+				started = new Date();
+			},
+			'astro:build:done': async ({ dir }) => {
+				const stamp = new URL('.build-stamp', dir);
+				await writeFile(stamp, `${started.toISOString()}\n`);
+				await utimes(stamp, started, started);
+			},
+		},
+	};
+}
+
+export function integrations(): AstroIntegration[] {
+	return [
+		starlight({
+			title: SITE_TITLE,
+			defaultLocale: DEFAULT_LOCALE,
+			locales: LOCALES,
+			sidebar: buildSidebar(),
+			social: [
+				{ icon: 'github', label: 'Milvus on GitHub', href: 'https://github.com/milvus-io/milvus' },
+				{ icon: 'discord', label: 'Milvus Discord', href: DISCORD_URL },
+			],
+			components: {
+				// Plain links instead of Starlight's <select>: they work without JS and name the twin page.
+				LanguageSelect: './src/components/LanguageSwitcher.astro',
+				// Takes pasted errors and logs, recognises known ones (src/components/search/).
+				Search: './src/components/search/Search.astro',
+			},
+			customCss: ['./src/styles/custom.css'],
+			routeMiddleware: ['./src/utils/route-data.ts', './src/components/search/route-data.ts'],
+		}),
+		// After Starlight, so the stamp is written once Pagefind has indexed the output.
+		buildStamp(),
+	];
+}

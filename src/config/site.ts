@@ -1,0 +1,10 @@
+/**
+ * The one place that names where the site is published. Canonical URLs, hreflang alternates and the
+ * sitemap are all derived from it. `MILVUS_RESCUE_SITE` overrides it for a mirror or a preview deploy.
+ */
+export const SITE_URL: string = process.env.MILVUS_RESCUE_SITE ?? 'https://milvus-rescue.pages.dev';
+
+export const SITE_TITLE = 'Milvus Rescue';
+
+export const GITHUB_ISSUES_URL = 'https://github.com/milvus-io/milvus/issues/new/choose';
+export const DISCORD_URL = 'https://discord.com/invite/8uyFbECzPX';

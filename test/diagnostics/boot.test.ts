@@ -1,0 +1,260 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { closedPort, healthz, httpServer, nonReadCalls, runRunbook, tcpServer } from './helpers.ts';
+
+interface BootReport {
+	deployment: {
+		kind: string;
+		containers?: { name: string; failing: boolean }[];
+		pods?: { name: string; failing: boolean }[];
+	};
+	logs: { name: string; command: string; fatal: string[] }[];
+	checks: {
+		healthz?: { ok: boolean; status: number | null };
+		grpc?: { accepts: boolean };
+		etcd?: { name: string; healthy: boolean }[];
+	};
+	matches: { symptom: string; signature: string; line: string; page: string; source: string }[];
+	problems: string[];
+	exitCode: number;
+}
+
+const report = (r: { json(): Record<string, unknown> }) => r.json() as unknown as BootReport;
+
+test('docker compose, etcd crashed: etcd-all-crash and the etcd-client panic, fatal lines, exit 1', async (t) => {
+	const [health, grpc] = [await closedPort(), await closedPort()];
+	const r = await runRunbook(
+		t,
+		'boot',
+		['--json', '--health-port', String(health), '--grpc-port', String(grpc)],
+		{ scenario: 'compose-etcd-crash' },
+	);
+	assert.equal(r.code, 1, r.stderr);
+	const rep = report(r);
+	assert.equal(rep.deployment.kind, 'docker');
+	assert.deepEqual(
+		rep.matches.map((m) => [m.symptom, m.signature, m.source]),
+		[
+			['etcd-all-crash', 'recover-backend-from-snapshot', 'milvus-etcd'],
+			['boot', 'etcd-client-create-failed', 'milvus-standalone'],
+		],
+	);
+	assert.equal(rep.matches[1]?.page, '/en/boot/');
+	const standalone = rep.logs.find((l) => l.name === 'milvus-standalone');
+	assert.equal(standalone?.command, 'docker logs --tail 500 milvus-standalone');
+	assert.ok(
+		standalone?.fatal.includes('panic: failed to create etcd client: context deadline exceeded'),
+		'the panic on stderr is a fatal line',
+	);
+	assert.ok(
+		rep.problems.some((p) => /milvus-etcd is not healthy: Exited \(2\)/.test(p)),
+		rep.problems.join('\n'),
+	);
+	assert.equal(rep.checks.healthz?.ok, false);
+	assert.deepEqual(nonReadCalls(r.calls), []);
+	// minio is healthy: its log is not read.
+	assert.ok(!r.calls.some((c) => c.includes('milvus-minio') && c[1] === 'logs'));
+});
+
+test('docker compose, healthy: /healthz OK on a real server, transient rootcoord line ignored, exit 0', async (t) => {
+	const health = await httpServer(t, healthz(200, 'OK'));
+	const grpc = await tcpServer(t);
+	const r = await runRunbook(
+		t,
+		'boot',
+		['--json', '--health-port', String(health), '--grpc-port', String(grpc)],
+		{ scenario: 'compose-healthy' },
+	);
+	assert.equal(r.code, 0, r.stderr);
+	const rep = report(r);
+	assert.equal(rep.checks.healthz?.ok, true);
+	assert.equal(rep.checks.grpc?.accepts, true);
+	assert.deepEqual(rep.matches, []);
+	assert.deepEqual(rep.problems, []);
+	const human = await runRunbook(
+		t,
+		'boot',
+		['--health-port', String(health), '--grpc-port', String(grpc), '--lang', 'id'],
+		{ scenario: 'compose-healthy' },
+	);
+	assert.equal(human.code, 0);
+	assert.match(human.stdout, /Milvus sudah jalan dan tidak ada masalah boot/);
+});
+
+test('docker compose, /healthz answers 500: its text goes through the catalog, exit 1', async (t) => {
+	const health = await httpServer(t, healthz(500, 'Not all components are healthy, 2/3'));
+	const grpc = await tcpServer(t);
+	const r = await runRunbook(
+		t,
+		'boot',
+		['--json', '--health-port', String(health), '--grpc-port', String(grpc)],
+		{ scenario: 'compose-healthy' },
+	);
+	assert.equal(r.code, 1, r.stderr);
+	const rep = report(r);
+	assert.equal(rep.checks.healthz?.status, 500);
+	assert.ok(
+		rep.matches.some(
+			(m) => m.signature === 'healthz-components-unhealthy' && m.source === '/healthz',
+		),
+	);
+	assert.equal(rep.matches[0]?.symptom, 'boot');
+	assert.ok(
+		rep.problems.some((p) => p.includes('answers 500')),
+		rep.problems.join('\n'),
+	);
+});
+
+test('port conflict: the bind error in the log and a squatter on the gRPC port', async (t) => {
+	const squatter = await tcpServer(t);
+	const health = await closedPort();
+	const r = await runRunbook(
+		t,
+		'boot',
+		['--json', '--grpc-port', String(squatter), '--health-port', String(health)],
+		{ scenario: 'compose-port-conflict' },
+	);
+	assert.equal(r.code, 1, r.stderr);
+	const rep = report(r);
+	assert.equal(rep.matches[0]?.signature, 'port-in-use');
+	assert.ok(
+		rep.problems.some((p) =>
+			p.includes(`port ${squatter} on 127.0.0.1 answers, but Milvus is not running`),
+		),
+		rep.problems.join('\n'),
+	);
+});
+
+test('Milvus is up but the logs show API errors: exit 4 and the api-errors page', async (t) => {
+	const health = await httpServer(t, healthz());
+	const grpc = await tcpServer(t);
+	const r = await runRunbook(
+		t,
+		'boot',
+		['--json', '--health-port', String(health), '--grpc-port', String(grpc)],
+		{ scenario: 'compose-api-only' },
+	);
+	assert.equal(r.code, 4, r.stderr);
+	assert.deepEqual(
+		report(r).matches.map((m) => [m.symptom, m.page]),
+		[['api-errors', '/en/api-errors/']],
+	);
+});
+
+test('Kubernetes, two etcd members crash-looping: logs --previous, pinned kubectl, etcd-multi-crash first', async (t) => {
+	const r = await runRunbook(t, 'boot', ['--json', '--source', 'kubernetes'], {
+		scenario: 'k8s-multi-crash',
+	});
+	assert.equal(r.code, 1, r.stderr);
+	const rep = report(r);
+	assert.equal(rep.deployment.kind, 'kubernetes');
+	assert.equal(rep.matches[0]?.symptom, 'etcd-multi-crash');
+	assert.equal(rep.matches[0]?.page, '/en/etcd-multi-crash/');
+	const commands = r.calls.map((c) => c.join(' '));
+	assert.ok(
+		commands.includes(
+			'kubectl --context kind-milvus -n default get pods -l app.kubernetes.io/instance=my-release',
+		),
+		commands.join('\n'),
+	);
+	assert.ok(
+		commands.includes('kubectl --context kind-milvus -n default logs my-release-etcd-1 --previous'),
+	);
+	assert.ok(
+		commands.includes(
+			'kubectl --context kind-milvus -n default logs my-release-milvus-standalone-7c4b9d5f8-2xk9p --previous',
+		),
+	);
+	assert.ok(
+		!commands.some((c) => c.includes('logs my-release-etcd-0')),
+		'a healthy pod is not read',
+	);
+	assert.deepEqual(nonReadCalls(r.calls), []);
+});
+
+test('Kubernetes, etcd Pending: the scheduler event points to etcd-pending', async (t) => {
+	const r = await runRunbook(t, 'boot', ['--json', '--lang', 'id'], { scenario: 'k8s-pending' });
+	assert.equal(r.code, 1, r.stderr);
+	const rep = report(r);
+	assert.deepEqual(
+		rep.matches.map((m) => m.symptom),
+		['etcd-pending', 'boot'],
+	);
+	assert.equal(rep.matches[0]?.page, '/id/etcd-pending/');
+});
+
+test('--describe lists the read-only steps with exactly the commands the pages show', async (t) => {
+	const r = await runRunbook(t, 'boot', ['--describe']);
+	assert.equal(r.code, 0, r.stderr);
+	const d = r.json() as { steps: { id: string; mode: string; command: string }[] };
+	const byId = Object.fromEntries(d.steps.map((s) => [s.id, s.command]));
+	assert.equal(byId['docker-ps'], 'docker ps -a --filter name=milvus');
+	assert.equal(byId['docker-logs'], 'docker logs --tail 500 milvus-standalone');
+	assert.equal(byId['kubectl-pods'], 'kubectl get pods -l app.kubernetes.io/instance=my-release');
+	assert.equal(
+		byId['kubectl-logs-previous'],
+		'kubectl logs my-release-milvus-standalone-7c4b9d5f8-2xk9p --previous',
+	);
+	assert.ok(d.steps.every((s) => s.mode === 'read'));
+	assert.deepEqual(r.calls, [], '--describe touches nothing');
+	const help = await runRunbook(t, 'boot', ['--help', '--lang', 'id']);
+	assert.equal(help.code, 0);
+	assert.match(help.stdout, /Kode keluar: 0 Milvus jalan/);
+});
+
+test('bad input and missing tools: one line, non-zero exit', async (t) => {
+	const cases: {
+		args: string[];
+		standins?: boolean;
+		scenario?: string;
+		code: number;
+		line: RegExp;
+	}[] = [
+		{ args: ['--grpc-port', '70000'], code: 2, line: /--grpc-port must be a port/ },
+		{ args: ['--source', 'podman'], code: 2, line: /--source must be one of/ },
+		{ args: ['--source', 'docker'], standins: false, code: 1, line: /docker not found on PATH/ },
+		{
+			args: ['--source', 'kubernetes'],
+			standins: false,
+			code: 1,
+			line: /kubectl not found on PATH/,
+		},
+		{ args: ['--etcd-endpoint', 'http://'], code: 2, line: /--etcd-endpoint must be host:port/ },
+		{
+			args: ['--source', 'kubernetes', '--release', 'other'],
+			scenario: 'k8s-pending',
+			code: 2,
+			line: /no pod with label app\.kubernetes\.io\/instance=other/,
+		},
+	];
+	for (const c of cases) {
+		const r = await runRunbook(t, 'boot', c.args, {
+			standins: c.standins,
+			scenario: c.scenario ?? 'compose-healthy',
+		});
+		assert.equal(r.code, c.code, `${c.args.join(' ')}: ${r.stderr}`);
+		const errs = r.stderr.trim().split('\n');
+		assert.equal(errs.length, 1, r.stderr);
+		assert.match(errs[0] ?? '', c.line);
+	}
+});
+
+test('docker daemon down: one line naming the docker error', async (t) => {
+	const forced = await runRunbook(t, 'boot', ['--source', 'docker'], {
+		scenario: 'docker-daemon-down',
+	});
+	assert.equal(forced.code, 1, forced.stderr);
+	assert.match(
+		forced.stderr.trim(),
+		/^error: docker could not list containers: Cannot connect to the Docker daemon/,
+	);
+	// auto: docker fails, kubectl finds no pod of the release either; both facts in one line.
+	const auto = await runRunbook(t, 'boot', [], { scenario: 'docker-daemon-down' });
+	assert.equal(auto.code, 2, auto.stderr);
+	const lines = auto.stderr.trim().split('\n');
+	assert.equal(lines.length, 1, auto.stderr);
+	assert.match(
+		lines[0] ?? '',
+		/^error: no Milvus deployment found.*; docker could not list containers/,
+	);
+});

@@ -1,0 +1,90 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { AxeBuilder } from '@axe-core/playwright';
+import type { Page } from 'playwright-core';
+import { openBrowser, type OpenBrowser } from '../support/browser.ts';
+import { ensureBuilt } from '../support/build.ts';
+import { DIST } from '../support/paths.ts';
+import { serveStatic, type StaticServer } from '../support/server.ts';
+import { openTerminal, settle, useTheme, type Theme } from './browser-helpers.ts';
+import { builtPages } from './site-audit.ts';
+
+/** WCAG 2.2 A and AA, as axe tags them (2.2 added AA rules only). */
+const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+const THEMES: Theme[] = ['light', 'dark'];
+
+let server: StaticServer;
+let browser: OpenBrowser;
+let noScript: OpenBrowser;
+
+before(async () => {
+	server = await serveStatic(await ensureBuilt());
+	browser = await openBrowser();
+	noScript = await openBrowser({ javaScriptEnabled: false });
+});
+
+after(async () => {
+	await browser?.close();
+	await noScript?.close();
+	await server?.close();
+});
+
+async function violations(page: Page): Promise<string[]> {
+	const result = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze();
+	return result.violations.map(
+		(v) =>
+			`${v.id} (${v.impact}): ${v.help}\n    ${v.nodes
+				.slice(0, 8)
+				.map((n) => `${n.target.join(' ')}: ${n.failureSummary?.split('\n').slice(1, 2).join('') ?? ''}`)
+				.join('\n    ')}`,
+	);
+}
+
+// Every built page, found on disk so pages added later (runbook pages, the search page) are scanned too.
+// The root page only redirects with JavaScript, so it is scanned as a visitor without JavaScript sees it.
+const pages = (await builtPages(await ensureBuilt())).map((p) => p.urlPath);
+assert.ok(pages.length > 0, `no pages in ${DIST}`);
+
+for (const theme of THEMES) {
+	describe(`WCAG 2.2 A/AA, ${theme} theme`, () => {
+		for (const urlPath of pages) {
+			test(urlPath, async (t) => {
+				const isRoot = urlPath === '/';
+				const page = await (isRoot ? noScript : browser).context.newPage();
+				t.after(() => page.close());
+				await useTheme(page, theme);
+				await page.goto(`${server.url}${urlPath}`);
+				if (!isRoot) {
+					await settle(page);
+					const shown = await page.evaluate(() => document.documentElement.dataset.theme);
+					assert.equal(shown, theme, 'the page did not take the theme');
+					// The player's controls and the terminal itself must pass too, so scan with it open.
+					await openTerminal(page);
+				}
+				const found = await violations(page);
+				assert.deepEqual(found, [], `${urlPath} (${theme}):\n${found.join('\n')}`);
+			});
+		}
+	});
+}
+
+test('the scan catches a real violation (an unlabeled button, low-contrast text)', async (t) => {
+	const page = await browser.context.newPage();
+	t.after(() => page.close());
+	await page.goto(`${server.url}/en/`);
+	await settle(page);
+	await page.evaluate(() => {
+		const main = document.querySelector('main') ?? document.body;
+		const button = document.createElement('button');
+		button.innerHTML = '<svg width="10" height="10"></svg>';
+		main.append(button);
+		const faint = document.createElement('p');
+		faint.textContent = 'barely visible';
+		faint.style.color = '#777';
+		faint.style.background = '#6f6f6f';
+		main.append(faint);
+	});
+	const found = (await violations(page)).join('\n');
+	assert.match(found, /^button-name/m);
+	assert.match(found, /^color-contrast/m);
+});

@@ -1,0 +1,189 @@
+// Shared set-up for the toolkit tests: a fake cluster (state file read by fixtures/bin/kubectl) and a
+// way to run the fixture runbook as a real subprocess with its own PATH, state dir and stdin.
+import { spawn } from 'node:child_process';
+import {
+	readFileSync,
+	writeFileSync,
+	existsSync,
+	readdirSync,
+	symlinkSync,
+	mkdirSync,
+} from 'node:fs';
+import path from 'node:path';
+import { ROOT, tmpDir, killGroup, type Cleanup } from '../support/index.ts';
+
+export const FIXTURES = path.join(ROOT, 'test', 'runbook-lib', 'fixtures');
+export const FAKE_BIN = path.join(FIXTURES, 'bin');
+export const TINY = path.join(FIXTURES, 'tiny.mjs');
+
+export interface FakeCluster {
+	context?: string;
+	contextNamespace?: string;
+	namespaces?: string[];
+	sts?: Record<string, { replicas: number }>;
+	pvcs?: string[];
+	fail?: string[];
+	pods?: Record<string, { overrides: string; argv: string[] }>;
+	helperNeverReady?: boolean;
+	forbidNamespaces?: boolean;
+	annotated?: number;
+}
+
+export interface Sandbox {
+	dir: string;
+	stateFile: string;
+	logFile: string;
+	stateDir: string;
+	env: Record<string, string>;
+	cluster(): FakeCluster;
+	setCluster(c: FakeCluster): void;
+	/** argv lists kubectl was called with, in order */
+	calls(): string[][];
+	stateFiles(): string[];
+}
+
+export function defaultCluster(): FakeCluster {
+	return {
+		context: 'kind-a',
+		namespaces: ['default', 'milvus'],
+		sts: { 'my-release-etcd': { replicas: 3 } },
+		pvcs: ['data-my-release-etcd-1', 'data-my-release-etcd-2'],
+	};
+}
+
+export async function sandbox(
+	cleanup: Cleanup,
+	cluster: FakeCluster = defaultCluster(),
+): Promise<Sandbox> {
+	const dir = await tmpDir(cleanup, 'runbook-lib-');
+	const stateFile = path.join(dir, 'cluster.json');
+	const logFile = path.join(dir, 'kubectl.log');
+	const stateDir = path.join(dir, 'state');
+	writeFileSync(stateFile, JSON.stringify(cluster));
+	const env: Record<string, string> = {
+		PATH: `${FAKE_BIN}${path.delimiter}${process.env.PATH ?? ''}`,
+		HOME: dir,
+		LANG: 'C.UTF-8',
+		FAKE_KUBECTL_STATE: stateFile,
+		FAKE_KUBECTL_LOG: logFile,
+		MILVUS_RESCUE_STATE_DIR: stateDir,
+	};
+	return {
+		dir,
+		stateFile,
+		logFile,
+		stateDir,
+		env,
+		cluster: () => JSON.parse(readFileSync(stateFile, 'utf8')) as FakeCluster,
+		setCluster: (c) => writeFileSync(stateFile, JSON.stringify(c)),
+		calls: () =>
+			existsSync(logFile)
+				? readFileSync(logFile, 'utf8')
+						.split('\n')
+						.filter(Boolean)
+						.map((l) => JSON.parse(l) as string[])
+				: [],
+		stateFiles: () =>
+			existsSync(stateDir) ? readdirSync(stateDir).filter((f) => f.endsWith('.json')) : [],
+	};
+}
+
+/** A PATH holding only bash (zx needs it) and nothing else: kubectl is "missing". */
+export function pathWithoutKubectl(dir: string): string {
+	const bin = path.join(dir, 'bare-bin');
+	mkdirSync(bin, { recursive: true });
+	for (const tool of ['bash', 'sh']) {
+		const found = ['/usr/bin', '/bin'].map((d) => path.join(d, tool)).find((p) => existsSync(p));
+		if (found && !existsSync(path.join(bin, tool))) symlinkSync(found, path.join(bin, tool));
+	}
+	return bin;
+}
+
+export interface RunResult {
+	code: number | null;
+	signal: NodeJS.Signals | null;
+	stdout: string;
+	stderr: string;
+}
+
+export interface RunOptions {
+	env?: Record<string, string | undefined>;
+	input?: string;
+	/** keep stdin open (for prompts answered later, or signals) */
+	keepStdinOpen?: boolean;
+	/** called with the child while it runs, with a way to wait for text on its output */
+	during?: (
+		child: import('node:child_process').ChildProcess,
+		waitFor: (text: string) => Promise<void>,
+	) => Promise<void>;
+	script?: string;
+	timeoutMs?: number;
+}
+
+/** Runs a fixture runbook with `node`, as a process group killed when the test ends. */
+export function runFixture(
+	cleanup: Cleanup,
+	sb: Sandbox,
+	args: string[],
+	options: RunOptions = {},
+): Promise<RunResult> {
+	const env: Record<string, string> = {};
+	for (const [k, v] of Object.entries({ ...sb.env, ...options.env }))
+		if (v !== undefined) env[k] = v;
+	const child = spawn(process.execPath, [options.script ?? TINY, ...args], {
+		env,
+		cwd: sb.dir,
+		detached: true,
+		stdio: ['pipe', 'pipe', 'pipe'],
+	});
+	cleanup.after(() => killGroup(child));
+	let stdout = '';
+	let stderr = '';
+	const watchers: Array<{ text: string; resolve: () => void }> = [];
+	const check = () => {
+		for (const w of [...watchers]) {
+			if (stdout.includes(w.text) || stderr.includes(w.text)) {
+				watchers.splice(watchers.indexOf(w), 1);
+				w.resolve();
+			}
+		}
+	};
+	child.stdout.on('data', (d: Buffer) => {
+		stdout += d.toString();
+		check();
+	});
+	child.stderr.on('data', (d: Buffer) => {
+		stderr += d.toString();
+		check();
+	});
+	if (options.input !== undefined) child.stdin.write(options.input);
+	if (!options.keepStdinOpen) child.stdin.end();
+	const waitFor = (text: string) =>
+		new Promise<void>((resolve) => {
+			watchers.push({ text, resolve });
+			check();
+		});
+	const exited = new Promise<RunResult>((resolve) => {
+		child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+	});
+	return (async () => {
+		if (options.during) await options.during(child, waitFor);
+		const timeout = options.timeoutMs ?? 30_000;
+		let timer: NodeJS.Timeout | undefined;
+		const timedOut = new Promise<never>((_, reject) => {
+			timer = setTimeout(
+				() => reject(new Error(`fixture did not exit; stdout:\n${stdout}\nstderr:\n${stderr}`)),
+				timeout,
+			);
+		});
+		try {
+			return await Promise.race([exited, timedOut]);
+		} finally {
+			clearTimeout(timer);
+			child.stdin.destroy();
+		}
+	})();
+}
+
+/** Non-empty lines of a text. */
+export const lines = (s: string): string[] => s.split('\n').filter((l) => l.trim() !== '');

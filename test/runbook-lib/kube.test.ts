@@ -1,0 +1,213 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+	createKube,
+	etcdNames,
+	helperOverrides,
+	pinKubectl,
+	resolveTarget,
+	requireNamespace,
+	requireStatefulSet,
+} from '../../runbooks/lib/kube.mjs';
+import { formatCommand } from '../../runbooks/lib/shell.mjs';
+import { StepFailedError, UsageError } from '../../runbooks/lib/exit.mjs';
+import { sandbox, defaultCluster } from './helpers.ts';
+
+test('etcd names follow the Bitnami chart', () => {
+	const n = etcdNames('my-release');
+	assert.equal(n.sts, 'my-release-etcd');
+	assert.equal(n.pod(2), 'my-release-etcd-2');
+	assert.equal(n.pvc(0), 'data-my-release-etcd-0');
+	assert.equal(n.selector, 'app.kubernetes.io/name=etcd,app.kubernetes.io/instance=my-release');
+	assert.equal(n.headless, 'my-release-etcd-headless');
+	assert.equal(etcdNames('prod', 'custom').pvc(1), 'data-custom-1');
+});
+
+test('kubectl argv is pinned at run time and bare when describing', () => {
+	const live = createKube({ context: 'kind-a', namespace: 'milvus' });
+	assert.deepEqual(live.argv('get', 'pods'), [
+		'kubectl',
+		'--context',
+		'kind-a',
+		'-n',
+		'milvus',
+		'get',
+		'pods',
+	]);
+	assert.deepEqual(live.execArgv('p-0', ['etcdctl', 'member', 'list']), [
+		'kubectl',
+		'--context',
+		'kind-a',
+		'-n',
+		'milvus',
+		'exec',
+		'p-0',
+		'--',
+		'etcdctl',
+		'member',
+		'list',
+	]);
+	const describing = createKube({ context: null, namespace: 'default' });
+	assert.equal(
+		formatCommand(
+			describing.execArgv('my-release-etcd-1', ['rm', '-f', '/bitnami/etcd/data/member_id']),
+		),
+		'kubectl exec my-release-etcd-1 -- rm -f /bitnami/etcd/data/member_id',
+	);
+	assert.deepEqual(pinKubectl(['kubectl', 'get', 'sts'], 'c', 'n'), [
+		'kubectl',
+		'--context',
+		'c',
+		'-n',
+		'n',
+		'get',
+		'sts',
+	]);
+	assert.deepEqual(
+		pinKubectl(['kubectl', '--context', 'c', '-n', 'n', 'get'], 'c', 'n'),
+		['kubectl', '--context', 'c', '-n', 'n', 'get'],
+		'idempotent',
+	);
+	assert.deepEqual(pinKubectl(['docker', 'ps'], 'c', 'n'), ['docker', 'ps']);
+	assert.deepEqual(pinKubectl(['kubectl', 'get'], null, 'n'), ['kubectl', 'get']);
+});
+
+test('helper pod uses exactly the form the stand-in cluster parses', () => {
+	assert.equal(
+		helperOverrides('data-my-release-etcd-0', 'etcd-rescue-my-release-etcd-0'),
+		'{"apiVersion":"v1","spec":{"containers":[{"name":"etcd-rescue-my-release-etcd-0","image":"busybox:1.36","command":["sleep","3600"],"volumeMounts":[{"name":"data","mountPath":"/bitnami/etcd"}]}],"volumes":[{"name":"data","persistentVolumeClaim":{"claimName":"data-my-release-etcd-0"}}]}}',
+	);
+	const [create, wait] = createKube({ context: null, namespace: 'default' }).helperPodArgvs(
+		'data-x',
+		'helper',
+	);
+	assert.deepEqual(create?.slice(0, 5), [
+		'kubectl',
+		'run',
+		'helper',
+		'--image=busybox:1.36',
+		'--restart=Never',
+	]);
+	assert.equal(create?.[5], `--overrides=${helperOverrides('data-x', 'helper')}`);
+	assert.deepEqual(create?.slice(6), ['--', 'sleep', '3600']);
+	assert.deepEqual(wait, [
+		'kubectl',
+		'wait',
+		'--for=condition=Ready',
+		'pod/helper',
+		'--timeout=120s',
+	]);
+});
+
+test('helperPod creates, waits, and deletes; a pod that never gets Ready is removed', async (t) => {
+	const sb = await sandbox(t);
+	for (const [k, v] of Object.entries(sb.env)) process.env[k] = v;
+	const kube = createKube({ context: 'kind-a', namespace: 'default' });
+	const seen = await kube.withHelperPod('data-my-release-etcd-0', 'etcd-rescue-0', async (pod) => {
+		assert.equal(pod.name, 'etcd-rescue-0');
+		return Object.keys(sb.cluster().pods ?? {});
+	});
+	assert.deepEqual(seen, ['etcd-rescue-0']);
+	assert.deepEqual(sb.cluster().pods, {}, 'deleted afterwards');
+	const run = sb.calls().find((c) => c.includes('run'));
+	assert.deepEqual(run?.slice(0, 6), [
+		'--context',
+		'kind-a',
+		'-n',
+		'default',
+		'run',
+		'etcd-rescue-0',
+	]);
+
+	sb.setCluster({ ...defaultCluster(), helperNeverReady: true });
+	await assert.rejects(kube.helperPod('data-my-release-etcd-0', 'etcd-rescue-0'), (e: unknown) => {
+		assert.ok(e instanceof StepFailedError);
+		assert.match(e.message, /etcd-rescue-0 .*data-my-release-etcd-0.*timed out/);
+		return true;
+	});
+	assert.deepEqual(sb.cluster().pods, {}, 'the unready pod does not keep holding the PVC');
+});
+
+test('json, logs and podsByLabel go through the pinned kubectl', async (t) => {
+	const sb = await sandbox(t);
+	for (const [k, v] of Object.entries(sb.env)) process.env[k] = v;
+	const kube = createKube({ context: 'kind-a', namespace: 'default' });
+	assert.equal((await kube.json(['get', 'sts', 'my-release-etcd'])).spec.replicas, 3);
+	await kube.logs('my-release-etcd-1', { previous: true, tail: 50 });
+	assert.deepEqual(sb.calls().at(-1), [
+		'--context',
+		'kind-a',
+		'-n',
+		'default',
+		'logs',
+		'my-release-etcd-1',
+		'--previous',
+		'--tail=50',
+	]);
+	await assert.rejects(
+		kube.json(['get', 'pods']),
+		(e: unknown) => e instanceof StepFailedError && /did not print valid JSON/.test(e.message),
+	);
+});
+
+test('target resolution: current context once, namespace from the context, missing things named', async (t) => {
+	const sb = await sandbox(t, { ...defaultCluster(), contextNamespace: 'milvus' });
+	for (const [k, v] of Object.entries(sb.env)) process.env[k] = v;
+	assert.deepEqual(await resolveTarget({}), { context: 'kind-a', namespace: 'milvus' });
+	assert.deepEqual(await resolveTarget({ namespace: 'default' }), {
+		context: 'kind-a',
+		namespace: 'default',
+	});
+	await assert.rejects(
+		requireStatefulSet(createKube({ context: 'kind-a', namespace: 'nope' }), 'my-release-etcd'),
+		(e: unknown) =>
+			e instanceof UsageError && e.message === 'namespace nope not found in context kind-a',
+	);
+	await assert.rejects(
+		requireStatefulSet(createKube({ context: 'kind-a', namespace: 'milvus' }), 'prod-etcd', 'id'),
+		(e: unknown) =>
+			e instanceof UsageError &&
+			e.message.startsWith(
+				'StatefulSet prod-etcd tidak ditemukan di namespace milvus (context kind-a)',
+			),
+	);
+	await assert.rejects(
+		requireStatefulSet(createKube({ context: 'kind-b', namespace: 'default' }), 'my-release-etcd'),
+		(e: unknown) =>
+			e instanceof UsageError &&
+			e.code === 2 &&
+			e.message ===
+				'kubectl context kind-b not found in your kubeconfig (see kubectl config get-contexts)',
+	);
+	sb.setCluster({ ...defaultCluster(), context: '' });
+	await assert.rejects(
+		resolveTarget({}),
+		(e: unknown) => e instanceof UsageError && e.code === 2 && /--context/.test(e.message),
+	);
+});
+
+test('a user who may not read Namespace objects is still checked by the StatefulSet lookup', async (t) => {
+	const sb = await sandbox(t, { ...defaultCluster(), forbidNamespaces: true });
+	for (const [k, v] of Object.entries(sb.env)) process.env[k] = v;
+	await requireNamespace(createKube({ context: 'kind-a', namespace: 'nope' }));
+	await requireStatefulSet(
+		createKube({ context: 'kind-a', namespace: 'default' }),
+		'my-release-etcd',
+	);
+	await assert.rejects(
+		requireStatefulSet(createKube({ context: 'kind-a', namespace: 'default' }), 'prod-etcd'),
+		(e: unknown) =>
+			e instanceof UsageError &&
+			e.code === 2 &&
+			e.message.startsWith('StatefulSet prod-etcd not found in namespace default (context kind-a)'),
+	);
+	sb.setCluster({ ...defaultCluster(), fail: ['get'] });
+	await assert.rejects(
+		requireNamespace(createKube({ context: 'kind-a', namespace: 'default' })),
+		(e: unknown) =>
+			e instanceof StepFailedError &&
+			e.code === 1 &&
+			e.message ===
+				'kubectl --context kind-a get namespace default -o name exited with code 1: error: simulated failure of get',
+	);
+});

@@ -1,0 +1,63 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { ensureBuilt, openBrowser, serveStatic, type OpenBrowser, type StaticServer } from '../support/index.ts';
+import { LOCALE_CODES } from '../../src/config/locales.ts';
+import { CASES } from './queries.ts';
+import { searchPage } from './helpers.ts';
+
+let server: StaticServer;
+let browser: OpenBrowser;
+
+before(async () => {
+	server = await serveStatic(await ensureBuilt());
+	browser = await openBrowser();
+});
+
+after(async () => {
+	await browser?.close();
+	await server?.close();
+});
+
+test('the query set is big enough to mean something', () => {
+	assert.ok(CASES.filter((c) => c.expect !== null).length >= 60, 'at least 60 texts with a symptom');
+	assert.ok(CASES.filter((c) => c.expect === null).length >= 10, 'at least 10 texts without one');
+	assert.equal(new Set(CASES.map((c) => c.text)).size, CASES.length, 'no text twice');
+});
+
+for (const lang of LOCALE_CODES) {
+	test(`${lang}: pasted errors land on their page through /${lang}/search/?q=`, async () => {
+		const page = await browser.context.newPage();
+		try {
+			const misses: string[] = [];
+			const falseMatches: string[] = [];
+			let withSymptom = 0;
+			let firstRight = 0;
+			for (const c of CASES) {
+				const view = await searchPage(page, server.url, lang, c.text);
+				assert.equal(view.state, 'done', `search finished for: ${c.note}`);
+				assert.ok(
+					view.links.every((l) => l.startsWith(`/${lang}/`)),
+					`results stay in ${lang}: ${view.links.join(', ')}`,
+				);
+				if (c.expect === null) {
+					if (view.matches.length > 0) falseMatches.push(`${c.note} → ${view.matches.join(', ')}`);
+					continue;
+				}
+				withSymptom++;
+				const wanted = `/${lang}/${c.expect}/`;
+				if (view.links[0] === wanted) firstRight++;
+				else misses.push(`${c.note}: expected ${wanted}, first was ${view.links[0] ?? '(none)'}`);
+			}
+			const score = firstRight / withSymptom;
+			console.log(
+				`# ${lang}: ${firstRight}/${withSymptom} (${(score * 100).toFixed(1)}%) have the expected page first; ` +
+					`${falseMatches.length} of ${CASES.length - withSymptom} unknown texts shown as a match`,
+			);
+			for (const m of misses) console.log(`#   miss: ${m}`);
+			assert.ok(score >= 0.9, `only ${(score * 100).toFixed(1)}% first:\n${misses.join('\n')}`);
+			assert.deepEqual(falseMatches, [], 'texts of no symptom never show a signature match');
+		} finally {
+			await page.close();
+		}
+	});
+}

@@ -1,0 +1,50 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { AxeBuilder } from '@axe-core/playwright';
+import { openBrowser, type OpenBrowser } from '../support/browser.ts';
+import { ensureBuilt } from '../support/build.ts';
+import { serveStatic, type StaticServer } from '../support/server.ts';
+import { LOCALES, PAGES, pagePath } from './pages.ts';
+
+let server: StaticServer;
+let browser: OpenBrowser;
+
+before(async () => {
+	server = await serveStatic(await ensureBuilt());
+	browser = await openBrowser();
+});
+
+after(async () => {
+	await browser?.close();
+	await server?.close();
+});
+
+const paths = [
+	...LOCALES.flatMap((locale) => PAGES.map((slug) => pagePath(locale, slug))),
+	'/no-such-page/',
+];
+
+for (const urlPath of paths) {
+	test(`${urlPath} has no WCAG 2.1 A/AA violations`, async () => {
+		const page = await browser.context.newPage();
+		try {
+			await page.goto(`${server.url}${urlPath}`);
+			// Expressive Code makes overflowing code blocks focusable from a deferred script; wait for it
+			// rather than report a state no reader ever sees.
+			await page.waitForFunction(() =>
+				[...document.querySelectorAll('.expressive-code pre')].every(
+					(pre) => pre.scrollWidth <= pre.clientWidth || pre.hasAttribute('tabindex'),
+				),
+			);
+			const result = await new AxeBuilder({ page })
+				.withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+				.analyze();
+			const violations = result.violations.map(
+				(v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
+			);
+			assert.deepEqual(violations, [], violations.join('\n'));
+		} finally {
+			await page.close();
+		}
+	});
+}

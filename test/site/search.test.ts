@@ -1,0 +1,75 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { openBrowser, type OpenBrowser } from '../support/browser.ts';
+import { ensureBuilt } from '../support/build.ts';
+import { serveStatic, type StaticServer } from '../support/server.ts';
+import type { Locale } from '../../src/config/locales.ts';
+import { pagePath } from './pages.ts';
+
+let server: StaticServer;
+let browser: OpenBrowser;
+
+before(async () => {
+	const dist = await ensureBuilt();
+	server = await serveStatic(dist);
+	browser = await openBrowser();
+});
+
+after(async () => {
+	await browser?.close();
+	await server?.close();
+});
+
+/**
+ * Searches from the header on `startPath` the way a reader would (open the dialog, type, follow the
+ * result) and returns where the browser ended up.
+ */
+async function searchAndFollow(locale: Locale, startPath: string, query: string, wanted: string) {
+	const page = await browser.context.newPage();
+	try {
+		await page.goto(`${server.url}${startPath}`);
+		await page.locator('header button[data-open-modal]').first().click();
+		const input = page.locator('dialog[open] .pagefind-ui__search-input');
+		await input.fill(query);
+		// Any link in the open dialog to the wanted page counts, whatever widget renders the results.
+		const result = page.locator(`dialog[open] a[href^="${wanted}"]`).first();
+		await result.waitFor({ state: 'visible', timeout: 20_000 });
+		const links = await page.locator('dialog[open] a[href]').evaluateAll((as) =>
+			as
+				.map((a) => new URL((a as HTMLAnchorElement).href))
+				.filter((url) => url.origin === location.origin)
+				.map((url) => url.pathname),
+		);
+		assert.ok(links.length > 0, 'the dialog shows results');
+		assert.ok(
+			links.every((href) => href.startsWith(`/${locale}/`)),
+			`results stay in ${locale}: ${links.join(', ')}`,
+		);
+		await Promise.all([page.waitForURL((url) => url.pathname === wanted), result.click()]);
+		return {
+			path: new URL(page.url()).pathname,
+			lang: await page.locator('html').getAttribute('lang'),
+			title: await page.locator('h1').first().textContent(),
+		};
+	} finally {
+		await page.close();
+	}
+}
+
+for (const locale of ['id', 'en'] as const) {
+	test(`${locale}: searching "member_id" in the header finds and opens the bad-member-id page`, async () => {
+		const target = pagePath(locale, 'etcd-bad-member-id');
+		// Start from the overview so following the result really navigates.
+		const landed = await searchAndFollow(locale, pagePath(locale, 'index'), 'member_id', target);
+		assert.equal(landed.path, target);
+		assert.equal(landed.lang, locale);
+		assert.ok(landed.title?.trim(), 'the page has a title');
+	});
+
+	test(`${locale}: the search also works from the bad-member-id page itself`, async () => {
+		const target = pagePath(locale, 'etcd-bad-member-id');
+		const landed = await searchAndFollow(locale, target, 'member_id', target);
+		assert.equal(landed.path, target);
+		assert.equal(landed.lang, locale);
+	});
+}

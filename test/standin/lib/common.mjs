@@ -1,0 +1,169 @@
+// @ts-check
+/** Small pieces shared by the supervisor, the CLIs and the Node API. */
+import fs from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import path from 'node:path';
+
+/** The mount path of the etcd data volume inside the Bitnami image. */
+export const VOLUME_MOUNT = '/bitnami/etcd';
+
+/**
+ * @param {string} dir
+ * @returns {{ port: number, pid: number } | null}
+ */
+export function readApiInfo(dir) {
+	try {
+		return JSON.parse(fs.readFileSync(path.join(dir, 'api.json'), 'utf8'));
+	} catch {
+		return null;
+	}
+}
+
+/**
+ * Sends one request to the supervisor. Resolves with its JSON answer; rejects with code 'ECONNREFUSED'-like
+ * errors when the supervisor is gone.
+ * @param {string} dir
+ * @param {Record<string, unknown>} body
+ * @param {number} [timeoutMs]
+ * @returns {Promise<any>}
+ */
+export function callApi(dir, body, timeoutMs = 120_000) {
+	const info = readApiInfo(dir);
+	if (!info)
+		return Promise.reject(Object.assign(new Error('no api.json'), { code: 'ECONNREFUSED' }));
+	const data = Buffer.from(JSON.stringify(body));
+	return new Promise((resolve, reject) => {
+		const req = http.request(
+			{
+				host: '127.0.0.1',
+				port: info.port,
+				method: 'POST',
+				path: '/op',
+				headers: { 'content-type': 'application/json', 'content-length': data.length },
+				timeout: timeoutMs,
+			},
+			(res) => {
+				/** @type {Buffer[]} */
+				const chunks = [];
+				res.on('data', (c) => chunks.push(c));
+				res.on('end', () => {
+					try {
+						resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+					} catch (e) {
+						reject(e);
+					}
+				});
+			},
+		);
+		req.on('timeout', () =>
+			req.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })),
+		);
+		req.on('error', reject);
+		req.end(data);
+	});
+}
+
+/**
+ * A free TCP port on 127.0.0.1 (bind 0, read, close).
+ * @returns {Promise<number>}
+ */
+export function freePort() {
+	return new Promise((resolve, reject) => {
+		const srv = net.createServer();
+		srv.unref();
+		srv.on('error', reject);
+		srv.listen(0, '127.0.0.1', () => {
+			const addr = srv.address();
+			const port = typeof addr === 'object' && addr ? addr.port : 0;
+			srv.close(() => resolve(port));
+		});
+	});
+}
+
+/** @param {number} ms */
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Kubernetes-style age: 5s, 3m12s, 2h, 4d.
+ * @param {number} ms
+ */
+export function age(ms) {
+	const s = Math.max(0, Math.floor(ms / 1000));
+	if (s < 120) return `${s}s`;
+	const m = Math.floor(s / 60);
+	if (m < 10) return `${m}m${s % 60 ? `${s % 60}s` : ''}`;
+	if (m < 180) return `${m}m`;
+	const h = Math.floor(m / 60);
+	if (h < 48) return `${h}h`;
+	return `${Math.floor(h / 24)}d`;
+}
+
+/**
+ * Left-aligned columns separated by three spaces, like kubectl's tabwriter.
+ * @param {string[][]} rows
+ */
+export function table(rows) {
+	/** @type {number[]} */
+	const widths = [];
+	for (const r of rows) r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, c.length)));
+	return rows
+		.map((r) =>
+			r
+				.map((c, i) => (i === r.length - 1 ? c : c.padEnd((widths[i] ?? 0) + 3)))
+				.join('')
+				.trimEnd(),
+		)
+		.join('\n');
+}
+
+/**
+ * Replaces every occurrence of `from` by `to` in a buffer (byte-level, so binary output survives).
+ * @param {Buffer} buf
+ * @param {string} from
+ * @param {string} to
+ */
+export function replaceInBuffer(buf, from, to) {
+	const f = Buffer.from(from);
+	const t = Buffer.from(to);
+	let i = buf.indexOf(f);
+	if (i < 0) return buf;
+	/** @type {Buffer[]} */
+	const parts = [];
+	let start = 0;
+	while (i >= 0) {
+		parts.push(buf.subarray(start, i), t);
+		start = i + f.length;
+		i = buf.indexOf(f, start);
+	}
+	parts.push(buf.subarray(start));
+	return Buffer.concat(parts);
+}
+
+/**
+ * Parses a label selector of the equality form kubectl accepts (`a=b,c!=d,e`).
+ * @param {string} sel
+ * @returns {(labels: Record<string, string> | undefined) => boolean}
+ */
+export function labelMatcher(sel) {
+	const terms = sel
+		.split(',')
+		.map((s) => s.trim())
+		.filter(Boolean)
+		.map((t) => {
+			let m = /^([^!=\s]+)\s*!=\s*(.*)$/.exec(t);
+			if (m) return { key: m[1] ?? '', op: '!=', value: m[2] ?? '' };
+			m = /^([^!=\s]+)\s*==?\s*(.*)$/.exec(t);
+			if (m) return { key: m[1] ?? '', op: '=', value: m[2] ?? '' };
+			if (t.startsWith('!')) return { key: t.slice(1), op: '!', value: '' };
+			return { key: t, op: 'exists', value: '' };
+		});
+	return (labels = {}) =>
+		terms.every((t) => {
+			const v = labels[t.key];
+			if (t.op === '=') return v === t.value;
+			if (t.op === '!=') return v !== t.value;
+			if (t.op === '!') return v === undefined;
+			return v !== undefined;
+		});
+}

@@ -1,0 +1,15 @@
+export { ROOT, DIST, TEST_TMP } from './paths.ts';
+export { tmpDir, type Cleanup } from './tmp.ts';
+export { freePort } from './port.ts';
+export { spawnGroup, killGroup } from './process.ts';
+export { serveStatic, type StaticServer } from './server.ts';
+export {
+	openBrowser,
+	CHROMIUM_PATH,
+	CHROMIUM_ARGS,
+	type OpenBrowser,
+	type BrowserOptions,
+} from './browser.ts';
+export { ensureBuilt, isFresh, BUILD_STAMP } from './build.ts';
+export { tags, htmlLang, decodeEntities, type Tag } from './html.ts';
+export { auditDocs, parseFrontmatter, type AuditOptions } from './content-audit.ts';
