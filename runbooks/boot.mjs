@@ -31,6 +31,7 @@ const messages = withDiagMessages({
 		badEndpoint: '{flag} must be host:port, got {value}',
 		fatalHeading: 'Fatal lines in {name}',
 		noFatal: 'no fatal line in {name}',
+		neverStarted: '{name} never reached "Milvus Proxy successfully started" in this log',
 		checksHeading: 'Checks',
 		healthOk: 'Milvus /healthz on {host}:{port} answers OK',
 		healthBad: 'Milvus /healthz on {host}:{port} answers {status}: {body}',
@@ -59,6 +60,7 @@ const messages = withDiagMessages({
 		badEndpoint: '{flag} harus host:port, bukan {value}',
 		fatalHeading: 'Baris fatal di {name}',
 		noFatal: 'tidak ada baris fatal di {name}',
+		neverStarted: '{name} tidak pernah sampai ke "Milvus Proxy successfully started" di log ini',
 		checksHeading: 'Pengecekan',
 		healthOk: '/healthz Milvus di {host}:{port} menjawab OK',
 		healthBad: '/healthz Milvus di {host}:{port} menjawab {status}: {body}',
@@ -270,14 +272,18 @@ await defineRunbook({
 		/** @type {(Match & { from: string })[]} */
 		const matches = [];
 		for (const m of matchText(dep.listing)) matches.push({ ...m, from: dep.listCommand.join(' ') });
-		/** @type {{ name: string, command: string, fatal: string[] }[]} */
+		/** @type {{ name: string, command: string, fatal: string[], started: boolean | null }[]} */
 		const logReport = [];
 		for (const s of sources) {
 			const fatal = fatalLines(s.text, 10);
 			ctx.out.heading(ctx.t('fatalHeading', { name: s.name }));
 			if (fatal.length === 0) ctx.out.dim(ctx.t('noFatal', { name: s.name }));
 			ctx.out.block(fatal.join('\n'));
-			logReport.push({ name: s.name, command: s.command.join(' '), fatal });
+			// A Milvus log that never printed the start-up line shows where the boot stopped.
+			const milvus = !isDep(s.name, 'etcd') && !isDep(s.name, 'minio');
+			const started = milvus ? /Proxy successfully started/.test(s.text) : null;
+			if (started === false) ctx.out.warn(ctx.t('neverStarted', { name: s.name }));
+			logReport.push({ name: s.name, command: s.command.join(' '), fatal, started });
 			for (const m of matchText(s.text)) matches.push({ ...m, from: s.name });
 		}
 		// ── checks ──

@@ -145,12 +145,14 @@ async function clusterId(ctx, pod) {
  * @param {Context} ctx @param {string} pod
  */
 async function signatureLine(ctx, pod) {
-	for (const previous of [false, true]) {
-		const text = await ctx.kube.logs(pod, { previous }).catch(() => '');
-		const line = text.split('\n').find((l) => l.includes(SIGNATURE));
-		if (line) return line.trim();
-	}
-	return null;
+	const texts = await Promise.all(
+		[false, true].map((previous) => ctx.kube.logs(pod, { previous }).catch(() => '')),
+	);
+	const line = texts
+		.join('\n')
+		.split('\n')
+		.find((l) => l.includes(SIGNATURE));
+	return line ? line.trim() : null;
 }
 
 /**
@@ -173,7 +175,7 @@ async function waitFor(ctx, what, check) {
 async function memberHealthy(ctx, f, i) {
 	const pod = ctx.names.pod(i);
 	if (!(await podsByOrdinal(ctx)).get(i)?.ready) return false;
-	if (!(await etcdctl(ctx, pod, ['endpoint', 'health'])).ok) return false;
+	if (!(await etcdctl(ctx, pod, ['endpoint', 'health', '--command-timeout=3s'])).ok) return false;
 	const r = await etcdctl(ctx, pod, ['member', 'list']);
 	return r.ok && parseMemberList(r.stdout).some((m) => m.started && m.name === pod);
 }
@@ -224,16 +226,18 @@ await defineRunbook({
 		const resumed = /** @type {Facts | null} */ (ctx.resume?.facts ?? null);
 		/** @type {Facts['bad']} */
 		const bad = [];
-		for (const p of [...pods.values()].sort((a, b) => a.ordinal - b.ordinal)) {
-			// A Ready pod that logged the error once has recovered; only the ones still failing need the fix.
-			const wasBad = resumed?.bad?.some((b) => b.ordinal === p.ordinal) ?? false;
-			if (p.ready && !wasBad) continue;
-			const line = await signatureLine(ctx, p.name);
-			if (line || wasBad) {
-				bad.push({ ordinal: p.ordinal, running: p.running });
-				if (line) ctx.out.info(ctx.t('found', { pod: p.name, line }));
-			}
-		}
+		// A Ready pod that logged the error once has recovered; only the ones still failing need the fix.
+		const wasBad = (/** @type {number} */ i) => resumed?.bad?.some((b) => b.ordinal === i) ?? false;
+		const candidates = [...pods.values()]
+			.filter((p) => !p.ready || wasBad(p.ordinal))
+			.sort((a, b) => a.ordinal - b.ordinal);
+		const lines = await Promise.all(candidates.map((p) => signatureLine(ctx, p.name)));
+		candidates.forEach((p, j) => {
+			const line = lines[j];
+			if (!line && !wasBad(p.ordinal)) return;
+			bad.push({ ordinal: p.ordinal, running: p.running });
+			if (line) ctx.out.info(ctx.t('found', { pod: p.name, line }));
+		});
 		if (bad.length === 0)
 			throw new NotThisSymptomError(ctx.t('noSignature', { signature: SIGNATURE }));
 		const witness =

@@ -300,7 +300,7 @@ async function endpointStatus(ctx, pod) {
 
 /** @param {Context} ctx @param {string} pod */
 async function healthy(ctx, pod) {
-	return (await etcdctl(ctx, pod, ['endpoint', 'health'])).ok;
+	return (await etcdctl(ctx, pod, ['endpoint', 'health', '--command-timeout=3s'])).ok;
 }
 
 /**

@@ -38,11 +38,14 @@ import { NotThisSymptomError, StepFailedError, UsageError } from './lib/exit.mjs
 
 const DEFAULT_ANNOTATION = 'storageclass.kubernetes.io/is-default-class';
 const BETA_ANNOTATION = 'storageclass.beta.kubernetes.io/is-default-class';
+// The events that tell this story; a pod's other events (Scheduled, Killing…) only add noise.
+const BINDING_REASONS = new Set(['FailedBinding', 'FailedScheduling', 'ProvisioningFailed']);
 const MEMBER_ID_RE = /^[0-9a-f]{1,16}$/;
 
 const messages = {
 	en: {
 		badTimeout: '--timeout must be a positive number of seconds, got {value}',
+		dryWait: 'dry run: nothing changed, nothing to wait for',
 		flagStorageClass: 'StorageClass to make the default (asked for when several exist)',
 		flagHelm: 'print the Helm values that fix it instead of changing the cluster',
 		flagTimeout: 'seconds to wait for the pods to become Ready',
@@ -85,6 +88,7 @@ const messages = {
 	},
 	id: {
 		badTimeout: '--timeout harus berupa jumlah detik yang positif, bukan {value}',
+		dryWait: 'dry run: tidak ada yang diubah, jadi tidak ada yang ditunggu',
 		flagStorageClass: 'StorageClass yang dijadikan default (ditanyakan kalau ada beberapa)',
 		flagHelm: 'cetak values Helm yang memperbaikinya, tanpa mengubah cluster',
 		flagTimeout: 'berapa detik menunggu pod sampai Ready',
@@ -367,7 +371,7 @@ await defineRunbook({
 		/** @param {string} name */
 		const lastEvent = (name) =>
 			/** @type {any[]} */ (eventList?.items ?? [])
-				.filter((e) => e?.involvedObject?.name === name)
+				.filter((e) => e?.involvedObject?.name === name && BINDING_REASONS.has(e?.reason))
 				.map((e) => String(e.message ?? ''))
 				.pop();
 
@@ -410,7 +414,7 @@ await defineRunbook({
 		let quorum = false;
 		if (witness !== null) {
 			const wpod = n.pod(witness);
-			quorum = (await etcdctl(ctx, wpod, ['endpoint', 'health'])).ok;
+			quorum = (await etcdctl(ctx, wpod, ['endpoint', 'health', '--command-timeout=3s'])).ok;
 			const list = (await memberList(ctx, wpod)) ?? [];
 			const initial = String(env.ETCD_INITIAL_CLUSTER ?? '').split(',');
 			for (const p of pending) {
@@ -606,6 +610,8 @@ await defineRunbook({
 			mode: 'read',
 			command: k.argv('rollout', 'status', `sts/${n.sts}`),
 			run: async (c) => {
+				// Nothing was changed in a dry run, so there is nothing to wait for.
+				if (c.dryRun) return c.t('dryWait');
 				await waitFor(c, c.t('waitReady'), () => allReady(c, f));
 				const r = await c.kube.run(
 					['rollout', 'status', `sts/${n.sts}`, `--timeout=${Number(c.flags.timeout)}s`],
@@ -628,7 +634,10 @@ await defineRunbook({
 		for (let i = 0; i < f.replicas; i++) {
 			const pvc = await getPvc(ctx, n.pvc(i));
 			if (pvc?.status?.phase !== 'Bound') problems.push(ctx.t('pvcNotBound', { pvc: n.pvc(i) }));
-			if (!pods.get(i)?.ready || !(await etcdctl(ctx, n.pod(i), ['endpoint', 'health'])).ok) {
+			if (
+				!pods.get(i)?.ready ||
+				!(await etcdctl(ctx, n.pod(i), ['endpoint', 'health', '--command-timeout=3s'])).ok
+			) {
 				problems.push(ctx.t('notReady', { pod: n.pod(i) }));
 				continue;
 			}

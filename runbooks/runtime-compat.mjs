@@ -238,11 +238,19 @@ async function findServer(ctx, source, container) {
 				throw new StepFailedError(ctx.t('toolMissing', { tool: 'kubectl' }));
 			return null;
 		}
-		const target = await resolveTarget({
-			context: ctx.opts.context,
-			namespace: ctx.opts.namespace,
-			lang: ctx.lang,
-		});
+		/** @type {{ context: string, namespace: string }} */
+		let target;
+		try {
+			target = await resolveTarget({
+				context: ctx.opts.context,
+				namespace: ctx.opts.namespace,
+				lang: ctx.lang,
+			});
+		} catch (e) {
+			// auto: a kubectl without a usable context just means "not on Kubernetes here".
+			if (source === 'kubernetes') throw e;
+			return null;
+		}
 		const kube = createKube({
 			context: target.context,
 			namespace: target.namespace,
@@ -497,7 +505,9 @@ await defineRunbook({
 			if (known) finding = ctx.t('portWrong', { ...vars, what: known[ctx.lang] });
 			else if (!tcp.ok)
 				finding = ctx.t('portClosed', { ...vars, page: pagePath('boot', ctx.lang) });
-			else {
+			else if (port !== 19530) {
+				// 19530 also serves Milvus's REST API since 2.3; only another port answering /healthz is the
+				// metrics port in disguise (a custom mapping of 9091).
 				const h = await probeHttp(
 					`http://${address.host.includes(':') ? `[${address.host}]` : address.host}:${port}/healthz`,
 				);

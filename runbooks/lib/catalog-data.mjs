@@ -32,13 +32,13 @@ export const SIGNATURES = Object.freeze([
 		symptom: 'boot',
 		weight: 85,
 		component: 'milvus',
-		patterns: [/failed to create etcd client/i],
+		patterns: [/failed to create etcd client/i, /init with etcd failed/i],
 		explain: {
 			en: 'Milvus gave up connecting to etcd at start-up: etcd is down or unreachable, or ETCD_ENDPOINTS points to the wrong address.',
 			id: 'Milvus menyerah konek ke etcd saat start: etcd mati atau tidak bisa dijangkau, atau ETCD_ENDPOINTS menunjuk ke alamat yang salah.',
 		},
 		source:
-			'https://github.com/milvus-io/milvus/issues/41106, https://github.com/milvus-io/milvus/issues/50503',
+			'https://github.com/milvus-io/milvus/issues/41106, https://github.com/milvus-io/milvus/issues/50503; pkg/util/paramtable/base_table.go (init with etcd failed)',
 	},
 	{
 		id: 'etcd-unreachable',
@@ -124,6 +124,19 @@ export const SIGNATURES = Object.freeze([
 		},
 		source:
 			'https://github.com/milvus-io/milvus/issues/21097, https://github.com/milvus-io/milvus/issues/45688',
+	},
+	{
+		id: 'minio-bucket-check-failed',
+		symptom: 'boot',
+		weight: 55,
+		component: 'minio',
+		patterns: [/failed to check blob bucket exist/i],
+		explain: {
+			en: 'Milvus could not check its bucket in MinIO/S3 at start-up. The error after it says why: credentials (Access Denied), address, or MinIO not ready.',
+			id: 'Milvus gagal mengecek bucket-nya di MinIO/S3 saat start. Error sesudahnya menjelaskan sebabnya: kredensial (Access Denied), alamat, atau MinIO belum siap.',
+		},
+		source:
+			'milvus-io/milvus internal/storage/minio_chunk_manager.go; https://github.com/zilliztech/milvus-helm/issues/289',
 	},
 	{
 		id: 'minio-bucket-missing',
@@ -313,7 +326,11 @@ export const SIGNATURES = Object.freeze([
 		symptom: 'runtime-compat',
 		weight: 90,
 		component: 'sdk',
-		patterns: [/unknown method \w+ for service milvus\.proto\./, /UNIMPLEMENTED: unknown method/i],
+		patterns: [
+			/unknown method \w+ for service milvus\.proto\./,
+			/UNIMPLEMENTED: unknown method/i,
+			/\bunknown method [A-Z]\w+/,
+		],
 		explain: {
 			en: 'The client used an API the server version does not have. Upgrade the server or use the SDK release that matches it.',
 			id: 'Client memakai API yang belum ada di versi server itu. Upgrade server atau pakai rilis SDK yang sesuai dengan server.',
@@ -729,14 +746,16 @@ export const SIGNATURES = Object.freeze([
 	{
 		id: 'member-id-not-stored',
 		symptom: 'etcd-bad-member-id',
-		weight: 90,
+		weight: 50,
+		transient: true,
 		component: 'etcd',
 		patterns: [/Member ID wasn't properly stored/i],
 		explain: {
-			en: 'The old Bitnami script found member_id missing or wrong. Delete /bitnami/etcd/data/member_id and restart the pod.',
-			id: 'Script Bitnami lama mendapati member_id hilang atau salah. Hapus /bitnami/etcd/data/member_id lalu restart pod-nya.',
+			en: 'The old Bitnami start script found no member_id file and let the member join on its own. Harmless if the pod then runs; if it crash-loops, the member ID is the problem.',
+			id: 'Script start Bitnami lama tidak menemukan file member_id dan membiarkan member bergabung sendiri. Aman kalau pod-nya lalu jalan; kalau crash loop, masalahnya ada di member ID.',
 		},
-		source: 'bitnami/bitnami-docker-etcd d51e82a 3/debian-10 libetcd.sh',
+		source:
+			'bitnami/bitnami-docker-etcd d51e82a 3/debian-10 libetcd.sh (logged with info before etcdctl member update)',
 	},
 	{
 		id: 'member-not-found',
@@ -781,7 +800,7 @@ export const SIGNATURES = Object.freeze([
 		symptom: 'etcd-multi-crash',
 		weight: 95,
 		component: 'etcd',
-		patterns: [/member (?:\S+ )?has already been bootstrapped/i],
+		patterns: [/has already been bootstrapped/i],
 		explain: {
 			en: 'A member starts with ETCD_INITIAL_CLUSTER_STATE=new but the cluster already knows it. Set the state to existing and rejoin one member at a time.',
 			id: 'Member start dengan ETCD_INITIAL_CLUSTER_STATE=new padahal cluster sudah mengenalnya. Ubah state ke existing dan gabungkan member satu per satu.',
@@ -804,25 +823,25 @@ export const SIGNATURES = Object.freeze([
 	},
 	{
 		id: 'no-active-endpoints',
-		symptom: 'etcd-multi-crash',
+		symptom: 'etcd-all-crash',
 		weight: 85,
 		component: 'etcd',
 		patterns: [/No active endpoints in cluster/i],
 		explain: {
-			en: 'A member tries to join but no other member is healthy (quorum is lost). Recover one member first, then add the others.',
-			id: 'Member mencoba bergabung tapi tidak ada member lain yang sehat (quorum hilang). Pulihkan satu member dulu, baru tambahkan yang lain.',
+			en: 'A member tries to join but no member is healthy to add it: every member is down or quorum is lost. With all members crashed, follow the all-crash recovery (one member first, restore, then the others).',
+			id: 'Member mencoba bergabung tapi tidak ada member sehat yang bisa menambahkannya: semua member mati atau quorum hilang. Kalau semua member crash, ikuti pemulihan all-crash (satu member dulu, restore, baru yang lain).',
 		},
 		source: 'milvus-io/bitnami-docker-etcd libetcd.sh add_self_to_cluster',
 	},
 	{
 		id: 'headless-no-ip-per-member',
-		symptom: 'etcd-multi-crash',
+		symptom: 'etcd-all-crash',
 		weight: 85,
 		component: 'etcd',
 		patterns: [/Headless service domain does not have an IP per initial member/i],
 		explain: {
-			en: 'A new cluster waits for all initial members, but some pods are missing. Bring the StatefulSet to full size or change ETCD_INITIAL_CLUSTER.',
-			id: 'Cluster baru menunggu semua member awal, tapi ada pod yang tidak ada. Kembalikan jumlah replica StatefulSet atau ubah ETCD_INITIAL_CLUSTER.',
+			en: 'A single pod was started with the three-member ETCD_INITIAL_CLUSTER and waits for peers that do not exist. Set ETCD_INITIAL_CLUSTER to this one member (state new) before scaling to one.',
+			id: 'Satu pod dijalankan dengan ETCD_INITIAL_CLUSTER tiga member dan menunggu peer yang tidak ada. Set ETCD_INITIAL_CLUSTER ke satu member ini saja (state new) sebelum scale ke satu.',
 		},
 		source: 'milvus-io/bitnami-docker-etcd libetcd.sh etcd_initialize',
 	},

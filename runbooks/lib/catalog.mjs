@@ -61,6 +61,14 @@ export function runbookCommand(symptom) {
 	return `npx zx runbooks/${symptom}.mjs`;
 }
 
+// One case-insensitive alternation of every pattern: a line it rejects cannot match any signature, so the
+// per-signature tests run only on the few lines that might (a 200k-line log goes from seconds to a blink).
+// Holds because patterns use no flag other than `i` (checked by the tests).
+const ANY = new RegExp(
+	SIGNATURES.flatMap((s) => s.patterns.map((p) => `(?:${p.source})`)).join('|'),
+	'i',
+);
+
 // Lines longer than this are cut before matching: keeps every regex linear-time in practice and a
 // pasted megabyte of base64 from freezing the browser.
 const MAX_LINE = 4000;
@@ -321,7 +329,7 @@ export function matchText(text) {
 		const raw = lines[n] ?? '';
 		if (raw.trim() === '') continue;
 		const norm = normalizeLine(raw);
-		if (norm === '') continue;
+		if (norm === '' || !ANY.test(norm)) continue;
 		const hits = SIGNATURES.filter((sig) => sig.patterns.some((re) => re.test(norm)));
 		const specific = hits.some((h) => !h.fallback);
 		for (const sig of hits) {

@@ -20,40 +20,52 @@ export const RECORDS = 'kvs.jsonl';
 /** Messages of this module, for runbooks to translate a BackupError (`err.key`, `err.vars`). */
 /** @type {import('./i18n.mjs').Messages} */
 export const BACKUP_MESSAGES = {
-  en: {
-    backupExists: 'folder {dir} is not empty; pick a new folder so no earlier backup is overwritten',
-    noManifest: '{dir} holds no {file}; not a backup written by this runbook (or it was not finished)',
-    badManifest: '{file} is not a valid backup manifest: {reason}',
-    checksumMismatch: 'sha256 of {file} is {actual} but the manifest says {expected}: the backup was changed or damaged; refusing to restore',
-    countMismatch: '{file} has {actual} records but the manifest says {expected}; refusing to restore',
-    badRecord: '{file} line {line}: {reason}',
-    targetNotEmpty: 'target etcd {endpoint} already holds {count} keys; restore only into an empty etcd, or pass --allow-non-empty to write over it',
-    verifyMismatch: 'read-back differs from the backup: {missing} missing, {different} different (first: {first})',
-    writeFailed: 'cannot write {file}: {reason}',
-  },
-  id: {
-    backupExists: 'folder {dir} tidak kosong; pilih folder baru supaya backup sebelumnya tidak tertimpa',
-    noManifest: '{dir} tidak berisi {file}; ini bukan backup dari runbook ini (atau prosesnya belum selesai)',
-    badManifest: '{file} bukan manifest backup yang valid: {reason}',
-    checksumMismatch: 'sha256 {file} adalah {actual}, padahal manifest mencatat {expected}: backup sudah berubah atau rusak; restore ditolak',
-    countMismatch: '{file} berisi {actual} record, padahal manifest mencatat {expected}; restore ditolak',
-    badRecord: '{file} baris {line}: {reason}',
-    targetNotEmpty: 'etcd tujuan {endpoint} sudah berisi {count} key; restore hanya ke etcd yang kosong, atau pakai --allow-non-empty untuk menimpanya',
-    verifyMismatch: 'hasil baca ulang berbeda dari backup: {missing} hilang, {different} berbeda (pertama: {first})',
-    writeFailed: 'tidak bisa menulis {file}: {reason}',
-  },
+	en: {
+		backupExists:
+			'folder {dir} is not empty; pick a new folder so no earlier backup is overwritten',
+		noManifest:
+			'{dir} holds no {file}; not a backup written by this runbook (or it was not finished)',
+		badManifest: '{file} is not a valid backup manifest: {reason}',
+		checksumMismatch:
+			'sha256 of {file} is {actual} but the manifest says {expected}: the backup was changed or damaged; refusing to restore',
+		countMismatch:
+			'{file} has {actual} records but the manifest says {expected}; refusing to restore',
+		badRecord: '{file} line {line}: {reason}',
+		targetNotEmpty:
+			'target etcd {endpoint} already holds {count} keys; restore only into an empty etcd, or pass --allow-non-empty to write over it',
+		verifyMismatch:
+			'read-back differs from the backup: {missing} missing, {different} different (first: {first})',
+		writeFailed: 'cannot write {file}: {reason}',
+	},
+	id: {
+		backupExists:
+			'folder {dir} tidak kosong; pilih folder baru supaya backup sebelumnya tidak tertimpa',
+		noManifest:
+			'{dir} tidak berisi {file}; ini bukan backup dari runbook ini (atau prosesnya belum selesai)',
+		badManifest: '{file} bukan manifest backup yang valid: {reason}',
+		checksumMismatch:
+			'sha256 {file} adalah {actual}, padahal manifest mencatat {expected}: backup sudah berubah atau rusak; restore ditolak',
+		countMismatch:
+			'{file} berisi {actual} record, padahal manifest mencatat {expected}; restore ditolak',
+		badRecord: '{file} baris {line}: {reason}',
+		targetNotEmpty:
+			'etcd tujuan {endpoint} sudah berisi {count} key; restore hanya ke etcd yang kosong, atau pakai --allow-non-empty untuk menimpanya',
+		verifyMismatch:
+			'hasil baca ulang berbeda dari backup: {missing} hilang, {different} berbeda (pertama: {first})',
+		writeFailed: 'tidak bisa menulis {file}: {reason}',
+	},
 };
 
 /** A backup or restore problem with a translatable message (`key`, `vars`); `message` is the English text. */
 export class BackupError extends Error {
-  /** @param {string} key @param {Record<string, string | number>} [vars] */
-  constructor(key, vars = {}) {
-    const tpl = BACKUP_MESSAGES.en[key] ?? key;
-    super(tpl.replace(/\{(\w+)\}/g, (w, n) => (n in vars ? String(vars[n]) : w)));
-    this.name = 'BackupError';
-    this.key = key;
-    this.vars = vars;
-  }
+	/** @param {string} key @param {Record<string, string | number>} [vars] */
+	constructor(key, vars = {}) {
+		const tpl = BACKUP_MESSAGES.en[key] ?? key;
+		super(tpl.replace(/\{(\w+)\}/g, (w, n) => (n in vars ? String(vars[n]) : w)));
+		this.name = 'BackupError';
+		this.key = key;
+		this.vars = vars;
+	}
 }
 
 /** @typedef {import('./mvcc.mjs').KeyValue} KeyValue */
@@ -82,74 +94,76 @@ export class BackupError extends Error {
  * @returns {{ kept: KeyValue[], rules: Rule[] }}
  */
 export function selectKeys(kvs, opts = {}) {
-  const root = (opts.rootPath ?? DEFAULT_ROOT_PATH).replace(/\/+$/, '');
-  const session = `${root}/meta/session/`;
-  /** @type {Rule[]} */
-  const rules = [
-    {
-      id: 'session-leased',
-      prefix: session,
-      action: 'exclude',
-      reason: 'Milvus session keys: attached to leases of processes that are gone; every node writes a new one at start',
-      count: 0,
-      examples: [],
-    },
-    {
-      id: 'other-leased',
-      prefix: '',
-      action: opts.keepLeased ? 'keep' : 'exclude',
-      reason: opts.keepLeased
-        ? 'leased keys outside the session prefix, kept on request (--keep-leased); restored without a lease'
-        : 'attached to a lease that does not exist in a new cluster (ephemeral); pass --keep-leased to keep them',
-      count: 0,
-      examples: [],
-    },
-    {
-      id: 'session-persistent',
-      prefix: session,
-      action: 'keep',
-      reason: `non-leased keys under the session prefix (${session}id is Milvus's ServerID counter)`,
-      count: 0,
-      examples: [],
-    },
-    {
-      id: 'kv',
-      prefix: `${root}/kv/`,
-      action: 'keep',
-      reason: 'timestamp oracle and global id allocator (tso/timestamp, gid/idTimestamp)',
-      count: 0,
-      examples: [],
-    },
-  ];
-  const [sessLeased, otherLeased, sessPersistent, kvRule] = /** @type {[Rule, Rule, Rule, Rule]} */ (rules);
-  const sessionBuf = Buffer.from(session);
-  const kvBuf = Buffer.from(kvRule.prefix);
-  /** @type {KeyValue[]} */
-  const kept = [];
-  /** @param {Rule} r @param {KeyValue} kv */
-  const note = (r, kv) => {
-    r.count++;
-    if (r.examples.length < 3) r.examples.push(kv.key.toString('utf8'));
-  };
-  for (const kv of kvs) {
-    const inSession = startsWith(kv.key, sessionBuf);
-    if (kv.lease !== 0n) {
-      if (inSession) {
-        note(sessLeased, kv);
-        continue;
-      }
-      note(otherLeased, kv);
-      if (!opts.keepLeased) continue;
-    } else if (inSession) note(sessPersistent, kv);
-    if (startsWith(kv.key, kvBuf)) note(kvRule, kv);
-    kept.push(kv);
-  }
-  return { kept, rules };
+	const root = (opts.rootPath ?? DEFAULT_ROOT_PATH).replace(/\/+$/, '');
+	const session = `${root}/meta/session/`;
+	/** @type {Rule[]} */
+	const rules = [
+		{
+			id: 'session-leased',
+			prefix: session,
+			action: 'exclude',
+			reason:
+				'Milvus session keys: attached to leases of processes that are gone; every node writes a new one at start',
+			count: 0,
+			examples: [],
+		},
+		{
+			id: 'other-leased',
+			prefix: '',
+			action: opts.keepLeased ? 'keep' : 'exclude',
+			reason: opts.keepLeased
+				? 'leased keys outside the session prefix, kept on request (--keep-leased); restored without a lease'
+				: 'attached to a lease that does not exist in a new cluster (ephemeral); pass --keep-leased to keep them',
+			count: 0,
+			examples: [],
+		},
+		{
+			id: 'session-persistent',
+			prefix: session,
+			action: 'keep',
+			reason: `non-leased keys under the session prefix (${session}id is Milvus's ServerID counter)`,
+			count: 0,
+			examples: [],
+		},
+		{
+			id: 'kv',
+			prefix: `${root}/kv/`,
+			action: 'keep',
+			reason: 'timestamp oracle and global id allocator (tso/timestamp, gid/idTimestamp)',
+			count: 0,
+			examples: [],
+		},
+	];
+	const [sessLeased, otherLeased, sessPersistent, kvRule] =
+		/** @type {[Rule, Rule, Rule, Rule]} */ (rules);
+	const sessionBuf = Buffer.from(session);
+	const kvBuf = Buffer.from(kvRule.prefix);
+	/** @type {KeyValue[]} */
+	const kept = [];
+	/** @param {Rule} r @param {KeyValue} kv */
+	const note = (r, kv) => {
+		r.count++;
+		if (r.examples.length < 3) r.examples.push(kv.key.toString('utf8'));
+	};
+	for (const kv of kvs) {
+		const inSession = startsWith(kv.key, sessionBuf);
+		if (kv.lease !== 0n) {
+			if (inSession) {
+				note(sessLeased, kv);
+				continue;
+			}
+			note(otherLeased, kv);
+			if (!opts.keepLeased) continue;
+		} else if (inSession) note(sessPersistent, kv);
+		if (startsWith(kv.key, kvBuf)) note(kvRule, kv);
+		kept.push(kv);
+	}
+	return { kept, rules };
 }
 
 /** @param {Buffer} b @param {Buffer} prefix */
 function startsWith(b, prefix) {
-  return b.length >= prefix.length && b.compare(prefix, 0, prefix.length, 0, prefix.length) === 0;
+	return b.length >= prefix.length && b.compare(prefix, 0, prefix.length, 0, prefix.length) === 0;
 }
 
 /**
@@ -159,18 +173,23 @@ function startsWith(b, prefix) {
  * @returns {Array<{ prefix: string, keys: number, bytes: number, leased: number }>}
  */
 export function prefixSummary(kvs, depth = 3) {
-  /** @type {Map<string, { prefix: string, keys: number, bytes: number, leased: number }>} */
-  const groups = new Map();
-  for (const kv of kvs) {
-    const parts = kv.key.toString('utf8').split('/');
-    const prefix = parts.length > depth ? `${parts.slice(0, depth).join('/')}/` : parts.slice(0, -1).join('/') + (parts.length > 1 ? '/' : '');
-    const g = groups.get(prefix) ?? { prefix, keys: 0, bytes: 0, leased: 0 };
-    g.keys++;
-    g.bytes += kv.key.length + kv.value.length;
-    if (kv.lease !== 0n) g.leased++;
-    groups.set(prefix, g);
-  }
-  return [...groups.values()].sort((a, b) => (a.prefix < b.prefix ? -1 : a.prefix > b.prefix ? 1 : 0));
+	/** @type {Map<string, { prefix: string, keys: number, bytes: number, leased: number }>} */
+	const groups = new Map();
+	for (const kv of kvs) {
+		const parts = kv.key.toString('utf8').split('/');
+		const prefix =
+			parts.length > depth
+				? `${parts.slice(0, depth).join('/')}/`
+				: parts.slice(0, -1).join('/') + (parts.length > 1 ? '/' : '');
+		const g = groups.get(prefix) ?? { prefix, keys: 0, bytes: 0, leased: 0 };
+		g.keys++;
+		g.bytes += kv.key.length + kv.value.length;
+		if (kv.lease !== 0n) g.leased++;
+		groups.set(prefix, g);
+	}
+	return [...groups.values()].sort((a, b) =>
+		a.prefix < b.prefix ? -1 : a.prefix > b.prefix ? 1 : 0,
+	);
 }
 
 /**
@@ -178,10 +197,10 @@ export function prefixSummary(kvs, depth = 3) {
  * @param {KeyValue} kv
  */
 export function recordLine(kv) {
-  return (
-    `{"key":"${kv.key.toString('base64')}","create_revision":${kv.createRevision},"mod_revision":${kv.modRevision},` +
-    `"version":${kv.version},"value":"${kv.value.toString('base64')}","lease":${kv.lease}}\n`
-  );
+	return (
+		`{"key":"${kv.key.toString('base64')}","create_revision":${kv.createRevision},"mod_revision":${kv.modRevision},` +
+		`"version":${kv.version},"value":"${kv.value.toString('base64')}","lease":${kv.lease}}\n`
+	);
 }
 
 const B64 = /^[A-Za-z0-9+/]*={0,2}$/;
@@ -192,33 +211,35 @@ const B64 = /^[A-Za-z0-9+/]*={0,2}$/;
  * @returns {KeyValue}
  */
 export function parseRecord(line) {
-  // Quote bare integers before JSON.parse so values above 2^53 are not rounded.
-  const safe = line.replace(/"(create_revision|mod_revision|version|lease)":(-?\d+)/g, '"$1":"$2"');
-  /** @type {any} */
-  let o;
-  try {
-    o = JSON.parse(safe);
-  } catch {
-    throw new Error('not valid JSON');
-  }
-  if (!o || typeof o !== 'object' || Array.isArray(o)) throw new Error('not a JSON object');
-  if (typeof o.key !== 'string' || !B64.test(o.key) || o.key.length === 0) throw new Error('"key" must be non-empty base64');
-  if (o.value !== undefined && (typeof o.value !== 'string' || !B64.test(o.value))) throw new Error('"value" must be base64');
-  /** @param {string} f */
-  const int = (f) => {
-    const v = o[f];
-    if (v === undefined) return 0n;
-    if (typeof v !== 'string' || !/^-?\d+$/.test(v)) throw new Error(`"${f}" must be an integer`);
-    return BigInt(v);
-  };
-  return {
-    key: Buffer.from(o.key, 'base64'),
-    value: Buffer.from(o.value ?? '', 'base64'),
-    createRevision: int('create_revision'),
-    modRevision: int('mod_revision'),
-    version: int('version'),
-    lease: int('lease'),
-  };
+	// Quote bare integers before JSON.parse so values above 2^53 are not rounded.
+	const safe = line.replace(/"(create_revision|mod_revision|version|lease)":(-?\d+)/g, '"$1":"$2"');
+	/** @type {any} */
+	let o;
+	try {
+		o = JSON.parse(safe);
+	} catch {
+		throw new Error('not valid JSON');
+	}
+	if (!o || typeof o !== 'object' || Array.isArray(o)) throw new Error('not a JSON object');
+	if (typeof o.key !== 'string' || !B64.test(o.key) || o.key.length === 0)
+		throw new Error('"key" must be non-empty base64');
+	if (o.value !== undefined && (typeof o.value !== 'string' || !B64.test(o.value)))
+		throw new Error('"value" must be base64');
+	/** @param {string} f */
+	const int = (f) => {
+		const v = o[f];
+		if (v === undefined) return 0n;
+		if (typeof v !== 'string' || !/^-?\d+$/.test(v)) throw new Error(`"${f}" must be an integer`);
+		return BigInt(v);
+	};
+	return {
+		key: Buffer.from(o.key, 'base64'),
+		value: Buffer.from(o.value ?? '', 'base64'),
+		createRevision: int('create_revision'),
+		modRevision: int('mod_revision'),
+		version: int('version'),
+		lease: int('lease'),
+	};
 }
 
 /**
@@ -240,9 +261,9 @@ export function parseRecord(line) {
  * @returns {Promise<string>}
  */
 export async function sha256File(file) {
-  const hash = crypto.createHash('sha256');
-  for await (const chunk of fs.createReadStream(file)) hash.update(/** @type {Buffer} */ (chunk));
-  return hash.digest('hex');
+	const hash = crypto.createHash('sha256');
+	for await (const chunk of fs.createReadStream(file)) hash.update(/** @type {Buffer} */ (chunk));
+	return hash.digest('hex');
 }
 
 /**
@@ -254,104 +275,118 @@ export async function sha256File(file) {
  * @returns {Promise<Manifest>}
  */
 export async function writeBackup(dir, state, opts = {}) {
-  const rootPath = (opts.rootPath ?? DEFAULT_ROOT_PATH).replace(/\/+$/, '');
-  let existing = [];
-  try {
-    existing = fs.readdirSync(dir);
-  } catch (e) {
-    if (/** @type {NodeJS.ErrnoException} */ (e).code !== 'ENOENT')
-      throw new BackupError('writeFailed', { file: dir, reason: /** @type {Error} */ (e).message });
-  }
-  if (existing.length > 0) throw new BackupError('backupExists', { dir });
-  const { kept, rules } = selectKeys(state.kvs, { rootPath, keepLeased: opts.keepLeased });
-  const recordsPath = path.join(dir, RECORDS);
-  const tmpRecords = path.join(dir, `.${RECORDS}.tmp`);
-  const hash = crypto.createHash('sha256');
-  let bytes = 0;
-  try {
-    fs.mkdirSync(dir, { recursive: true });
-    const fd = fs.openSync(tmpRecords, 'wx');
-    try {
-      /** @type {string[]} */
-      let chunk = [];
-      let chunkLen = 0;
-      const flush = () => {
-        const buf = Buffer.from(chunk.join(''), 'utf8');
-        hash.update(buf);
-        bytes += buf.length;
-        let off = 0;
-        while (off < buf.length) off += fs.writeSync(fd, buf, off, buf.length - off);
-        chunk = [];
-        chunkLen = 0;
-      };
-      for (const kv of kept) {
-        const line = recordLine(kv);
-        chunk.push(line);
-        chunkLen += line.length;
-        if (chunkLen > 1 << 20) flush();
-      }
-      flush();
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-    fs.renameSync(tmpRecords, recordsPath);
-  } catch (e) {
-    if (e instanceof BackupError) throw e;
-    throw new BackupError('writeFailed', { file: recordsPath, reason: /** @type {Error} */ (e).message });
-  }
-  const excludedCount = rules.filter((r) => r.action === 'exclude').reduce((n, r) => n + r.count, 0);
-  /** @param {Rule} r */
-  const ruleOut = (r) => ({ rule: r.id, prefix: r.prefix, reason: r.reason, count: r.count, examples: r.examples });
-  /** @type {Manifest} */
-  const manifest = {
-    format: FORMAT,
-    formatVersion: FORMAT_VERSION,
-    createdAt: (opts.now ?? new Date()).toISOString(),
-    rootPath,
-    source: {
-      ...opts.source,
-      revision: String(state.revision),
-      compactRevision: state.compactRevision === null ? null : String(state.compactRevision),
-      consistentIndex: state.consistentIndex === null ? null : String(state.consistentIndex),
-      bboltMetaPage: state.bbolt.page,
-      bboltTxid: String(state.bbolt.txid),
-      pageSize: state.bbolt.pageSize,
-      fellBackToOlderMeta: state.bbolt.fellBack,
-      problems: state.bbolt.problems,
-    },
-    counts: {
-      revisionRows: state.stats.rows,
-      tombstoneRows: state.stats.tombstones,
-      distinctKeys: state.stats.keys,
-      deletedKeys: state.stats.deleted,
-      liveKeys: state.stats.live,
-      leasedLiveKeys: state.stats.leased,
-      excluded: excludedCount,
-      written: kept.length,
-    },
-    excluded: rules.filter((r) => r.action === 'exclude').map(ruleOut),
-    kept: rules.filter((r) => r.action === 'keep').map(ruleOut),
-    records: { file: RECORDS, count: kept.length, bytes, sha256: hash.digest('hex') },
-  };
-  const manifestPath = path.join(dir, MANIFEST);
-  try {
-    const tmp = path.join(dir, `.${MANIFEST}.tmp`);
-    fs.writeFileSync(tmp, JSON.stringify(manifest, null, 2) + '\n', { flag: 'wx' });
-    fs.renameSync(tmp, manifestPath);
-  } catch (e) {
-    throw new BackupError('writeFailed', { file: manifestPath, reason: /** @type {Error} */ (e).message });
-  }
-  // Trust nothing just written: read it back through the same path a restore takes and compare.
-  const back = await readBackup(dir);
-  const diff = compareKvs(kept, back.kvs);
-  if (diff.missing.length || diff.different.length || diff.extra.length)
-    throw new BackupError('verifyMismatch', {
-      missing: diff.missing.length,
-      different: diff.different.length,
-      first: diff.first ?? '-',
-    });
-  return manifest;
+	const rootPath = (opts.rootPath ?? DEFAULT_ROOT_PATH).replace(/\/+$/, '');
+	let existing = [];
+	try {
+		existing = fs.readdirSync(dir);
+	} catch (e) {
+		if (/** @type {NodeJS.ErrnoException} */ (e).code !== 'ENOENT')
+			throw new BackupError('writeFailed', { file: dir, reason: /** @type {Error} */ (e).message });
+	}
+	if (existing.length > 0) throw new BackupError('backupExists', { dir });
+	const { kept, rules } = selectKeys(state.kvs, { rootPath, keepLeased: opts.keepLeased });
+	const recordsPath = path.join(dir, RECORDS);
+	const tmpRecords = path.join(dir, `.${RECORDS}.tmp`);
+	const hash = crypto.createHash('sha256');
+	let bytes = 0;
+	try {
+		fs.mkdirSync(dir, { recursive: true });
+		const fd = fs.openSync(tmpRecords, 'wx');
+		try {
+			/** @type {string[]} */
+			let chunk = [];
+			let chunkLen = 0;
+			const flush = () => {
+				const buf = Buffer.from(chunk.join(''), 'utf8');
+				hash.update(buf);
+				bytes += buf.length;
+				let off = 0;
+				while (off < buf.length) off += fs.writeSync(fd, buf, off, buf.length - off);
+				chunk = [];
+				chunkLen = 0;
+			};
+			for (const kv of kept) {
+				const line = recordLine(kv);
+				chunk.push(line);
+				chunkLen += line.length;
+				if (chunkLen > 1 << 20) flush();
+			}
+			flush();
+			fs.fsyncSync(fd);
+		} finally {
+			fs.closeSync(fd);
+		}
+		fs.renameSync(tmpRecords, recordsPath);
+	} catch (e) {
+		if (e instanceof BackupError) throw e;
+		throw new BackupError('writeFailed', {
+			file: recordsPath,
+			reason: /** @type {Error} */ (e).message,
+		});
+	}
+	const excludedCount = rules
+		.filter((r) => r.action === 'exclude')
+		.reduce((n, r) => n + r.count, 0);
+	/** @param {Rule} r */
+	const ruleOut = (r) => ({
+		rule: r.id,
+		prefix: r.prefix,
+		reason: r.reason,
+		count: r.count,
+		examples: r.examples,
+	});
+	/** @type {Manifest} */
+	const manifest = {
+		format: FORMAT,
+		formatVersion: FORMAT_VERSION,
+		createdAt: (opts.now ?? new Date()).toISOString(),
+		rootPath,
+		source: {
+			...opts.source,
+			revision: String(state.revision),
+			compactRevision: state.compactRevision === null ? null : String(state.compactRevision),
+			consistentIndex: state.consistentIndex === null ? null : String(state.consistentIndex),
+			bboltMetaPage: state.bbolt.page,
+			bboltTxid: String(state.bbolt.txid),
+			pageSize: state.bbolt.pageSize,
+			fellBackToOlderMeta: state.bbolt.fellBack,
+			problems: state.bbolt.problems,
+		},
+		counts: {
+			revisionRows: state.stats.rows,
+			tombstoneRows: state.stats.tombstones,
+			distinctKeys: state.stats.keys,
+			deletedKeys: state.stats.deleted,
+			liveKeys: state.stats.live,
+			leasedLiveKeys: state.stats.leased,
+			excluded: excludedCount,
+			written: kept.length,
+		},
+		excluded: rules.filter((r) => r.action === 'exclude').map(ruleOut),
+		kept: rules.filter((r) => r.action === 'keep').map(ruleOut),
+		records: { file: RECORDS, count: kept.length, bytes, sha256: hash.digest('hex') },
+	};
+	const manifestPath = path.join(dir, MANIFEST);
+	try {
+		const tmp = path.join(dir, `.${MANIFEST}.tmp`);
+		fs.writeFileSync(tmp, JSON.stringify(manifest, null, 2) + '\n', { flag: 'wx' });
+		fs.renameSync(tmp, manifestPath);
+	} catch (e) {
+		throw new BackupError('writeFailed', {
+			file: manifestPath,
+			reason: /** @type {Error} */ (e).message,
+		});
+	}
+	// Trust nothing just written: read it back through the same path a restore takes and compare.
+	const back = await readBackup(dir);
+	const diff = compareKvs(kept, back.kvs);
+	if (diff.missing.length || diff.different.length || diff.extra.length)
+		throw new BackupError('verifyMismatch', {
+			missing: diff.missing.length,
+			different: diff.different.length,
+			first: diff.first ?? '-',
+		});
+	return manifest;
 }
 
 /**
@@ -361,56 +396,82 @@ export async function writeBackup(dir, state, opts = {}) {
  * @returns {Promise<{ manifest: Manifest, kvs: KeyValue[] }>}
  */
 export async function readBackup(dir) {
-  const manifestPath = path.join(dir, MANIFEST);
-  /** @type {any} */
-  let manifest;
-  let text;
-  try {
-    text = fs.readFileSync(manifestPath, 'utf8');
-  } catch {
-    throw new BackupError('noManifest', { dir, file: MANIFEST });
-  }
-  try {
-    manifest = JSON.parse(text);
-  } catch {
-    throw new BackupError('badManifest', { file: manifestPath, reason: 'not valid JSON' });
-  }
-  if (manifest?.format !== FORMAT)
-    throw new BackupError('badManifest', { file: manifestPath, reason: `format is not ${FORMAT}` });
-  if (manifest.formatVersion !== FORMAT_VERSION)
-    throw new BackupError('badManifest', { file: manifestPath, reason: `unsupported formatVersion ${manifest.formatVersion}` });
-  const rec = manifest.records;
-  if (!rec || typeof rec.sha256 !== 'string' || typeof rec.count !== 'number' || typeof rec.file !== 'string' || rec.file.includes('/') || rec.file.includes('\\'))
-    throw new BackupError('badManifest', { file: manifestPath, reason: 'records {file, count, sha256} missing or invalid' });
-  const recordsPath = path.join(dir, rec.file);
-  /** @type {Buffer} */
-  let data;
-  try {
-    data = fs.readFileSync(recordsPath);
-  } catch (e) {
-    throw new BackupError('badManifest', { file: manifestPath, reason: `cannot read ${rec.file}: ${/** @type {NodeJS.ErrnoException} */ (e).code}` });
-  }
-  const actual = crypto.createHash('sha256').update(data).digest('hex');
-  if (actual !== rec.sha256) throw new BackupError('checksumMismatch', { file: recordsPath, actual, expected: rec.sha256 });
-  /** @type {KeyValue[]} */
-  const kvs = [];
-  let lineNo = 0;
-  let start = 0;
-  while (start < data.length) {
-    let end = data.indexOf(0x0a, start);
-    if (end === -1) end = data.length;
-    lineNo++;
-    const line = data.toString('utf8', start, end);
-    start = end + 1;
-    if (line.trim() === '') continue;
-    try {
-      kvs.push(parseRecord(line));
-    } catch (e) {
-      throw new BackupError('badRecord', { file: recordsPath, line: lineNo, reason: /** @type {Error} */ (e).message });
-    }
-  }
-  if (kvs.length !== rec.count) throw new BackupError('countMismatch', { file: recordsPath, actual: kvs.length, expected: rec.count });
-  return { manifest, kvs };
+	const manifestPath = path.join(dir, MANIFEST);
+	/** @type {any} */
+	let manifest;
+	let text;
+	try {
+		text = fs.readFileSync(manifestPath, 'utf8');
+	} catch {
+		throw new BackupError('noManifest', { dir, file: MANIFEST });
+	}
+	try {
+		manifest = JSON.parse(text);
+	} catch {
+		throw new BackupError('badManifest', { file: manifestPath, reason: 'not valid JSON' });
+	}
+	if (manifest?.format !== FORMAT)
+		throw new BackupError('badManifest', { file: manifestPath, reason: `format is not ${FORMAT}` });
+	if (manifest.formatVersion !== FORMAT_VERSION)
+		throw new BackupError('badManifest', {
+			file: manifestPath,
+			reason: `unsupported formatVersion ${manifest.formatVersion}`,
+		});
+	const rec = manifest.records;
+	if (
+		!rec ||
+		typeof rec.sha256 !== 'string' ||
+		typeof rec.count !== 'number' ||
+		typeof rec.file !== 'string' ||
+		rec.file.includes('/') ||
+		rec.file.includes('\\')
+	)
+		throw new BackupError('badManifest', {
+			file: manifestPath,
+			reason: 'records {file, count, sha256} missing or invalid',
+		});
+	const recordsPath = path.join(dir, rec.file);
+	/** @type {Buffer} */
+	let data;
+	try {
+		data = fs.readFileSync(recordsPath);
+	} catch (e) {
+		throw new BackupError('badManifest', {
+			file: manifestPath,
+			reason: `cannot read ${rec.file}: ${/** @type {NodeJS.ErrnoException} */ (e).code}`,
+		});
+	}
+	const actual = crypto.createHash('sha256').update(data).digest('hex');
+	if (actual !== rec.sha256)
+		throw new BackupError('checksumMismatch', { file: recordsPath, actual, expected: rec.sha256 });
+	/** @type {KeyValue[]} */
+	const kvs = [];
+	let lineNo = 0;
+	let start = 0;
+	while (start < data.length) {
+		let end = data.indexOf(0x0a, start);
+		if (end === -1) end = data.length;
+		lineNo++;
+		const line = data.toString('utf8', start, end);
+		start = end + 1;
+		if (line.trim() === '') continue;
+		try {
+			kvs.push(parseRecord(line));
+		} catch (e) {
+			throw new BackupError('badRecord', {
+				file: recordsPath,
+				line: lineNo,
+				reason: /** @type {Error} */ (e).message,
+			});
+		}
+	}
+	if (kvs.length !== rec.count)
+		throw new BackupError('countMismatch', {
+			file: recordsPath,
+			actual: kvs.length,
+			expected: rec.count,
+		});
+	return { manifest, kvs };
 }
 
 /**
@@ -419,25 +480,26 @@ export async function readBackup(dir) {
  * @param {Array<{ key: Buffer, value: Buffer }>} actual
  */
 export function compareKvs(expected, actual) {
-  /** @type {Map<string, Buffer>} */
-  const got = new Map();
-  for (const kv of actual) got.set(kv.key.toString('latin1'), kv.value);
-  /** @type {string[]} */
-  const missing = [];
-  /** @type {string[]} */
-  const different = [];
-  const seen = new Set();
-  for (const kv of expected) {
-    const id = kv.key.toString('latin1');
-    seen.add(id);
-    const v = got.get(id);
-    if (v === undefined) missing.push(kv.key.toString('utf8'));
-    else if (!v.equals(kv.value)) different.push(kv.key.toString('utf8'));
-  }
-  /** @type {string[]} */
-  const extra = [];
-  for (const kv of actual) if (!seen.has(kv.key.toString('latin1'))) extra.push(kv.key.toString('utf8'));
-  return { missing, different, extra, first: missing[0] ?? different[0] ?? extra[0] };
+	/** @type {Map<string, Buffer>} */
+	const got = new Map();
+	for (const kv of actual) got.set(kv.key.toString('latin1'), kv.value);
+	/** @type {string[]} */
+	const missing = [];
+	/** @type {string[]} */
+	const different = [];
+	const seen = new Set();
+	for (const kv of expected) {
+		const id = kv.key.toString('latin1');
+		seen.add(id);
+		const v = got.get(id);
+		if (v === undefined) missing.push(kv.key.toString('utf8'));
+		else if (!v.equals(kv.value)) different.push(kv.key.toString('utf8'));
+	}
+	/** @type {string[]} */
+	const extra = [];
+	for (const kv of actual)
+		if (!seen.has(kv.key.toString('latin1'))) extra.push(kv.key.toString('utf8'));
+	return { missing, different, extra, first: missing[0] ?? different[0] ?? extra[0] };
 }
 
 /**
@@ -449,15 +511,16 @@ export function compareKvs(expected, actual) {
  * @returns {Promise<{ written: number, batches: number, readBack: number, extra: number }>}
  */
 export async function restoreKvs(client, kvs, opts = {}) {
-  const count = await client.count();
-  if (count > 0 && !opts.allowNonEmpty) throw new BackupError('targetNotEmpty', { endpoint: client.endpoint, count });
-  const { batches } = await client.txnBatches(
-    kvs.map((kv) => ({ key: kv.key, value: kv.value })),
-    // Keys in a backup are unique, so several transactions may be in flight at once.
-    { onBatch: opts.onProgress, concurrency: 4 },
-  );
-  const result = await verifyTarget(client, kvs);
-  return { written: kvs.length, batches, readBack: result.readBack, extra: result.extra };
+	const count = await client.count();
+	if (count > 0 && !opts.allowNonEmpty)
+		throw new BackupError('targetNotEmpty', { endpoint: client.endpoint, count });
+	const { batches } = await client.txnBatches(
+		kvs.map((kv) => ({ key: kv.key, value: kv.value })),
+		// Keys in a backup are unique, so several transactions may be in flight at once.
+		{ onBatch: opts.onProgress, concurrency: 4 },
+	);
+	const result = await verifyTarget(client, kvs);
+	return { written: kvs.length, batches, readBack: result.readBack, extra: result.extra };
 }
 
 /**
@@ -468,15 +531,15 @@ export async function restoreKvs(client, kvs, opts = {}) {
  * @param {KeyValue[]} kvs
  */
 export async function verifyTarget(client, kvs) {
-  const { kvs: remote } = await client.getAll();
-  const diff = compareKvs(kvs, remote);
-  if (diff.missing.length || diff.different.length)
-    throw new BackupError('verifyMismatch', {
-      missing: diff.missing.length,
-      different: diff.different.length,
-      first: diff.missing[0] ?? diff.different[0] ?? '-',
-    });
-  return { readBack: remote.length, extra: diff.extra.length };
+	const { kvs: remote } = await client.getAll();
+	const diff = compareKvs(kvs, remote);
+	if (diff.missing.length || diff.different.length)
+		throw new BackupError('verifyMismatch', {
+			missing: diff.missing.length,
+			different: diff.different.length,
+			first: diff.missing[0] ?? diff.different[0] ?? '-',
+		});
+	return { readBack: remote.length, extra: diff.extra.length };
 }
 
 export { prefixEnd };

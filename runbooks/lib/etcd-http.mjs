@@ -6,13 +6,13 @@
 
 /** Raised for any failure talking to etcd: unreachable, HTTP error, or an error object from the gateway. */
 export class EtcdHttpError extends Error {
-  /** @param {string} message @param {{ status?: number, grpcCode?: number }} [info] */
-  constructor(message, info = {}) {
-    super(message);
-    this.name = 'EtcdHttpError';
-    this.status = info.status;
-    this.grpcCode = info.grpcCode;
-  }
+	/** @param {string} message @param {{ status?: number, grpcCode?: number }} [info] */
+	constructor(message, info = {}) {
+		super(message);
+		this.name = 'EtcdHttpError';
+		this.status = info.status;
+		this.grpcCode = info.grpcCode;
+	}
 }
 
 /**
@@ -42,26 +42,26 @@ const big = (s) => (typeof s === 'string' || typeof s === 'number' ? BigInt(s) :
  * @param {Buffer} prefix
  */
 export function prefixEnd(prefix) {
-  const end = Buffer.from(prefix);
-  for (let i = end.length - 1; i >= 0; i--) {
-    if (/** @type {number} */ (end[i]) < 0xff) {
-      end[i] = /** @type {number} */ (end[i]) + 1;
-      return end.subarray(0, i + 1);
-    }
-  }
-  return Buffer.from([0]); // all 0xff: no upper bound, "\0" means "to the end" in etcd
+	const end = Buffer.from(prefix);
+	for (let i = end.length - 1; i >= 0; i--) {
+		if (/** @type {number} */ (end[i]) < 0xff) {
+			end[i] = /** @type {number} */ (end[i]) + 1;
+			return end.subarray(0, i + 1);
+		}
+	}
+	return Buffer.from([0]); // all 0xff: no upper bound, "\0" means "to the end" in etcd
 }
 
 /** @param {any} raw @returns {RemoteKeyValue} */
 function fromWire(raw) {
-  return {
-    key: Buffer.from(raw.key ?? '', 'base64'),
-    value: Buffer.from(raw.value ?? '', 'base64'),
-    createRevision: big(raw.create_revision),
-    modRevision: big(raw.mod_revision),
-    version: big(raw.version),
-    lease: big(raw.lease),
-  };
+	return {
+		key: Buffer.from(raw.key ?? '', 'base64'),
+		value: Buffer.from(raw.value ?? '', 'base64'),
+		createRevision: big(raw.create_revision),
+		modRevision: big(raw.mod_revision),
+		version: big(raw.version),
+		lease: big(raw.lease),
+	};
 }
 
 /**
@@ -69,220 +69,234 @@ function fromWire(raw) {
  * @param {{ timeoutMs?: number }} [opts]
  */
 export function etcdHttp(endpoint, opts = {}) {
-  let base;
-  try {
-    base = new URL(endpoint);
-  } catch {
-    throw new EtcdHttpError(`not a URL: ${endpoint}`);
-  }
-  if (base.protocol !== 'http:' && base.protocol !== 'https:')
-    throw new EtcdHttpError(`endpoint must start with http:// or https://: ${endpoint}`);
-  const timeoutMs = opts.timeoutMs ?? 30_000;
-  const origin = base.origin;
+	let base;
+	try {
+		base = new URL(endpoint);
+	} catch {
+		throw new EtcdHttpError(`not a URL: ${endpoint}`);
+	}
+	if (base.protocol !== 'http:' && base.protocol !== 'https:')
+		throw new EtcdHttpError(`endpoint must start with http:// or https://: ${endpoint}`);
+	const timeoutMs = opts.timeoutMs ?? 30_000;
+	const origin = base.origin;
 
-  /**
-   * @param {string} path
-   * @param {unknown} [body]
-   * @returns {Promise<any>}
-   */
-  async function call(path, body) {
-    let res;
-    try {
-      res = await fetch(origin + path, {
-        method: body === undefined ? 'GET' : 'POST',
-        headers: body === undefined ? {} : { 'content-type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-    } catch (e) {
-      const err = /** @type {any} */ (e);
-      const why = err?.cause?.code ?? err?.cause?.message ?? err?.name ?? String(e);
-      throw new EtcdHttpError(`cannot reach etcd at ${origin}${path}: ${why}`);
-    }
-    const text = await res.text();
-    /** @type {any} */
-    let json = null;
-    try {
-      json = text ? JSON.parse(text) : {};
-    } catch {
-      throw new EtcdHttpError(`etcd at ${origin} answered ${path} with HTTP ${res.status} and no JSON (is this etcd's client port?)`, {
-        status: res.status,
-      });
-    }
-    if (!res.ok || (json && typeof json.code === 'number' && json.code !== 0 && (json.error || json.message))) {
-      const msg = json?.error ?? json?.message ?? `HTTP ${res.status}`;
-      throw new EtcdHttpError(`etcd ${path}: ${msg}`, { status: res.status, grpcCode: json?.code });
-    }
-    return json;
-  }
+	/**
+	 * @param {string} path
+	 * @param {unknown} [body]
+	 * @returns {Promise<any>}
+	 */
+	async function call(path, body) {
+		let res;
+		try {
+			res = await fetch(origin + path, {
+				method: body === undefined ? 'GET' : 'POST',
+				headers: body === undefined ? {} : { 'content-type': 'application/json' },
+				body: body === undefined ? undefined : JSON.stringify(body),
+				signal: AbortSignal.timeout(timeoutMs),
+			});
+		} catch (e) {
+			const err = /** @type {any} */ (e);
+			const why = err?.cause?.code ?? err?.cause?.message ?? err?.name ?? String(e);
+			throw new EtcdHttpError(`cannot reach etcd at ${origin}${path}: ${why}`);
+		}
+		const text = await res.text();
+		/** @type {any} */
+		let json = null;
+		try {
+			json = text ? JSON.parse(text) : {};
+		} catch {
+			throw new EtcdHttpError(
+				`etcd at ${origin} answered ${path} with HTTP ${res.status} and no JSON (is this etcd's client port?)`,
+				{
+					status: res.status,
+				},
+			);
+		}
+		if (
+			!res.ok ||
+			(json && typeof json.code === 'number' && json.code !== 0 && (json.error || json.message))
+		) {
+			const msg = json?.error ?? json?.message ?? `HTTP ${res.status}`;
+			throw new EtcdHttpError(`etcd ${path}: ${msg}`, { status: res.status, grpcCode: json?.code });
+		}
+		return json;
+	}
 
-  /**
-   * @param {{ key: Buffer, rangeEnd?: Buffer, limit?: number, keysOnly?: boolean, countOnly?: boolean, revision?: bigint }} q
-   */
-  async function range(q) {
-    /** @type {Record<string, unknown>} */
-    const body = { key: b64(q.key) };
-    if (q.rangeEnd) body.range_end = b64(q.rangeEnd);
-    if (q.limit) body.limit = String(q.limit);
-    if (q.keysOnly) body.keys_only = true;
-    if (q.countOnly) body.count_only = true;
-    if (q.revision) body.revision = String(q.revision);
-    const r = await call('/v3/kv/range', body);
-    return {
-      revision: big(r.header?.revision),
-      kvs: /** @type {RemoteKeyValue[]} */ ((r.kvs ?? []).map(fromWire)),
-      more: Boolean(r.more),
-      count: Number(r.count ?? 0),
-    };
-  }
+	/**
+	 * @param {{ key: Buffer, rangeEnd?: Buffer, limit?: number, keysOnly?: boolean, countOnly?: boolean, revision?: bigint }} q
+	 */
+	async function range(q) {
+		/** @type {Record<string, unknown>} */
+		const body = { key: b64(q.key) };
+		if (q.rangeEnd) body.range_end = b64(q.rangeEnd);
+		if (q.limit) body.limit = String(q.limit);
+		if (q.keysOnly) body.keys_only = true;
+		if (q.countOnly) body.count_only = true;
+		if (q.revision) body.revision = String(q.revision);
+		const r = await call('/v3/kv/range', body);
+		return {
+			revision: big(r.header?.revision),
+			kvs: /** @type {RemoteKeyValue[]} */ ((r.kvs ?? []).map(fromWire)),
+			more: Boolean(r.more),
+			count: Number(r.count ?? 0),
+		};
+	}
 
-  return {
-    endpoint: origin,
-    call,
-    range,
+	return {
+		endpoint: origin,
+		call,
+		range,
 
-    /** Number of keys in the whole keyspace (or under `prefix`). @param {Buffer} [prefix] */
-    async count(prefix) {
-      const key = prefix && prefix.length ? prefix : Buffer.from([0]);
-      const rangeEnd = prefix && prefix.length ? prefixEnd(prefix) : Buffer.from([0]);
-      return (await range({ key, rangeEnd, countOnly: true })).count;
-    },
+		/** Number of keys in the whole keyspace (or under `prefix`). @param {Buffer} [prefix] */
+		async count(prefix) {
+			const key = prefix && prefix.length ? prefix : Buffer.from([0]);
+			const rangeEnd = prefix && prefix.length ? prefixEnd(prefix) : Buffer.from([0]);
+			return (await range({ key, rangeEnd, countOnly: true })).count;
+		},
 
-    /**
-     * Every key (or every key under `prefix`), page by page at one revision so the listing is consistent.
-     * @param {{ prefix?: Buffer, pageSize?: number }} [o]
-     * @returns {Promise<{ revision: bigint, kvs: RemoteKeyValue[] }>}
-     */
-    async getAll(o = {}) {
-      const pageSize = o.pageSize ?? 1000;
-      const end = o.prefix && o.prefix.length ? prefixEnd(o.prefix) : Buffer.from([0]);
-      let key = o.prefix && o.prefix.length ? o.prefix : Buffer.from([0]);
-      /** @type {RemoteKeyValue[]} */
-      const out = [];
-      /** @type {bigint | undefined} */
-      let revision;
-      for (;;) {
-        const r = await range({ key, rangeEnd: end, limit: pageSize, revision });
-        revision ??= r.revision;
-        out.push(...r.kvs);
-        if (!r.more || r.kvs.length === 0) break;
-        // Next page starts right after the last key: append a zero byte.
-        key = Buffer.concat([/** @type {RemoteKeyValue} */ (r.kvs[r.kvs.length - 1]).key, Buffer.from([0])]);
-      }
-      return { revision: revision ?? 0n, kvs: out };
-    },
+		/**
+		 * Every key (or every key under `prefix`), page by page at one revision so the listing is consistent.
+		 * @param {{ prefix?: Buffer, pageSize?: number }} [o]
+		 * @returns {Promise<{ revision: bigint, kvs: RemoteKeyValue[] }>}
+		 */
+		async getAll(o = {}) {
+			const pageSize = o.pageSize ?? 1000;
+			const end = o.prefix && o.prefix.length ? prefixEnd(o.prefix) : Buffer.from([0]);
+			let key = o.prefix && o.prefix.length ? o.prefix : Buffer.from([0]);
+			/** @type {RemoteKeyValue[]} */
+			const out = [];
+			/** @type {bigint | undefined} */
+			let revision;
+			for (;;) {
+				const r = await range({ key, rangeEnd: end, limit: pageSize, revision });
+				revision ??= r.revision;
+				out.push(...r.kvs);
+				if (!r.more || r.kvs.length === 0) break;
+				// Next page starts right after the last key: append a zero byte.
+				key = Buffer.concat([
+					/** @type {RemoteKeyValue} */ (r.kvs[r.kvs.length - 1]).key,
+					Buffer.from([0]),
+				]);
+			}
+			return { revision: revision ?? 0n, kvs: out };
+		},
 
-    /** @param {Buffer | string} key @param {Buffer | string} value @param {bigint} [lease] */
-    async put(key, value, lease) {
-      /** @type {Record<string, unknown>} */
-      const body = { key: b64(key), value: b64(value) };
-      if (lease) body.lease = String(lease);
-      return call('/v3/kv/put', body);
-    },
+		/** @param {Buffer | string} key @param {Buffer | string} value @param {bigint} [lease] */
+		async put(key, value, lease) {
+			/** @type {Record<string, unknown>} */
+			const body = { key: b64(key), value: b64(value) };
+			if (lease) body.lease = String(lease);
+			return call('/v3/kv/put', body);
+		},
 
-    /** @param {Buffer | string} key @param {Buffer} [rangeEnd] */
-    async deleteRange(key, rangeEnd) {
-      /** @type {Record<string, unknown>} */
-      const body = { key: b64(key) };
-      if (rangeEnd) body.range_end = b64(rangeEnd);
-      const r = await call('/v3/kv/deleterange', body);
-      return Number(r.deleted ?? 0);
-    },
+		/** @param {Buffer | string} key @param {Buffer} [rangeEnd] */
+		async deleteRange(key, rangeEnd) {
+			/** @type {Record<string, unknown>} */
+			const body = { key: b64(key) };
+			if (rangeEnd) body.range_end = b64(rangeEnd);
+			const r = await call('/v3/kv/deleterange', body);
+			return Number(r.deleted ?? 0);
+		},
 
-    /**
-     * Runs puts (and deletes) as transactions of at most MAX_TXN_OPS operations and MAX_TXN_BYTES bytes.
-     * `concurrency` > 1 keeps several transactions in flight so etcd can share one fsync among them; only safe
-     * when no key appears twice in `ops` (their order across transactions is then irrelevant).
-     * @param {Array<{ key: Buffer, value?: Buffer, lease?: bigint, del?: boolean }>} ops
-     * @param {{ onBatch?: (done: number, total: number) => void, maxOps?: number, maxBytes?: number, concurrency?: number }} [o]
-     * @returns {Promise<{ batches: number }>}
-     */
-    async txnBatches(ops, o = {}) {
-      const maxOps = o.maxOps ?? MAX_TXN_OPS;
-      const maxBytes = o.maxBytes ?? MAX_TXN_BYTES;
-      /** @type {Array<{ body: unknown, end: number }>} */
-      const batches = [];
-      let i = 0;
-      while (i < ops.length) {
-        /** @type {unknown[]} */
-        const success = [];
-        let bytes = 0;
-        while (i < ops.length && success.length < maxOps) {
-          const op = /** @type {{ key: Buffer, value?: Buffer, lease?: bigint, del?: boolean }} */ (ops[i]);
-          const size = op.key.length + (op.value?.length ?? 0) + 32;
-          if (success.length > 0 && bytes + size > maxBytes) break;
-          if (size > maxBytes + 32 * 1024)
-            throw new EtcdHttpError(
-              `key ${JSON.stringify(op.key.toString('latin1').slice(0, 80))} holds ${op.value?.length ?? 0} bytes, more than etcd accepts in one request`,
-            );
-          bytes += size;
-          if (op.del) success.push({ request_delete_range: { key: b64(op.key) } });
-          else {
-            /** @type {Record<string, unknown>} */
-            const put = { key: b64(op.key), value: b64(op.value ?? Buffer.alloc(0)) };
-            if (op.lease) put.lease = String(op.lease);
-            success.push({ request_put: put });
-          }
-          i++;
-        }
-        batches.push({ body: { compare: [], success, failure: [] }, end: i });
-      }
-      let next = 0;
-      let done = 0;
-      const worker = async () => {
-        while (next < batches.length) {
-          const b = /** @type {{ body: unknown, end: number }} */ (batches[next++]);
-          const r = await call('/v3/kv/txn', b.body);
-          if (r.succeeded !== true) throw new EtcdHttpError('etcd rejected a restore transaction');
-          done++;
-          o.onBatch?.(Math.min(b.end, ops.length), ops.length);
-        }
-      };
-      const workers = Array.from({ length: Math.max(1, Math.min(o.concurrency ?? 1, batches.length)) }, worker);
-      await Promise.all(workers);
-      return { batches: done };
-    },
+		/**
+		 * Runs puts (and deletes) as transactions of at most MAX_TXN_OPS operations and MAX_TXN_BYTES bytes.
+		 * `concurrency` > 1 keeps several transactions in flight so etcd can share one fsync among them; only safe
+		 * when no key appears twice in `ops` (their order across transactions is then irrelevant).
+		 * @param {Array<{ key: Buffer, value?: Buffer, lease?: bigint, del?: boolean }>} ops
+		 * @param {{ onBatch?: (done: number, total: number) => void, maxOps?: number, maxBytes?: number, concurrency?: number }} [o]
+		 * @returns {Promise<{ batches: number }>}
+		 */
+		async txnBatches(ops, o = {}) {
+			const maxOps = o.maxOps ?? MAX_TXN_OPS;
+			const maxBytes = o.maxBytes ?? MAX_TXN_BYTES;
+			/** @type {Array<{ body: unknown, end: number }>} */
+			const batches = [];
+			let i = 0;
+			while (i < ops.length) {
+				/** @type {unknown[]} */
+				const success = [];
+				let bytes = 0;
+				while (i < ops.length && success.length < maxOps) {
+					const op = /** @type {{ key: Buffer, value?: Buffer, lease?: bigint, del?: boolean }} */ (
+						ops[i]
+					);
+					const size = op.key.length + (op.value?.length ?? 0) + 32;
+					if (success.length > 0 && bytes + size > maxBytes) break;
+					if (size > maxBytes + 32 * 1024)
+						throw new EtcdHttpError(
+							`key ${JSON.stringify(op.key.toString('latin1').slice(0, 80))} holds ${op.value?.length ?? 0} bytes, more than etcd accepts in one request`,
+						);
+					bytes += size;
+					if (op.del) success.push({ request_delete_range: { key: b64(op.key) } });
+					else {
+						/** @type {Record<string, unknown>} */
+						const put = { key: b64(op.key), value: b64(op.value ?? Buffer.alloc(0)) };
+						if (op.lease) put.lease = String(op.lease);
+						success.push({ request_put: put });
+					}
+					i++;
+				}
+				batches.push({ body: { compare: [], success, failure: [] }, end: i });
+			}
+			let next = 0;
+			let done = 0;
+			const worker = async () => {
+				while (next < batches.length) {
+					const b = /** @type {{ body: unknown, end: number }} */ (batches[next++]);
+					const r = await call('/v3/kv/txn', b.body);
+					if (r.succeeded !== true) throw new EtcdHttpError('etcd rejected a restore transaction');
+					done++;
+					o.onBatch?.(Math.min(b.end, ops.length), ops.length);
+				}
+			};
+			const workers = Array.from(
+				{ length: Math.max(1, Math.min(o.concurrency ?? 1, batches.length)) },
+				worker,
+			);
+			await Promise.all(workers);
+			return { batches: done };
+		},
 
-    /** @param {bigint | number} ttl @returns {Promise<bigint>} */
-    async grantLease(ttl) {
-      const r = await call('/v3/lease/grant', { TTL: String(ttl) });
-      return big(r.ID);
-    },
+		/** @param {bigint | number} ttl @returns {Promise<bigint>} */
+		async grantLease(ttl) {
+			const r = await call('/v3/lease/grant', { TTL: String(ttl) });
+			return big(r.ID);
+		},
 
-    /** `endpoint status`: cluster id, member id, revision, leader, db size. */
-    async status() {
-      const r = await call('/v3/maintenance/status', {});
-      return {
-        clusterId: big(r.header?.cluster_id),
-        memberId: big(r.header?.member_id),
-        revision: big(r.header?.revision),
-        leader: big(r.leader),
-        version: String(r.version ?? ''),
-        dbSize: Number(r.dbSize ?? 0),
-      };
-    },
+		/** `endpoint status`: cluster id, member id, revision, leader, db size. */
+		async status() {
+			const r = await call('/v3/maintenance/status', {});
+			return {
+				clusterId: big(r.header?.cluster_id),
+				memberId: big(r.header?.member_id),
+				revision: big(r.header?.revision),
+				leader: big(r.leader),
+				version: String(r.version ?? ''),
+				dbSize: Number(r.dbSize ?? 0),
+			};
+		},
 
-    /** @returns {Promise<Array<{ id: bigint, name: string, peerURLs: string[], clientURLs: string[] }>>} */
-    async memberList() {
-      const r = await call('/v3/cluster/member/list', {});
-      return (r.members ?? []).map((/** @type {any} */ m) => ({
-        id: big(m.ID),
-        name: String(m.name ?? ''),
-        peerURLs: m.peerURLs ?? [],
-        clientURLs: m.clientURLs ?? [],
-      }));
-    },
+		/** @returns {Promise<Array<{ id: bigint, name: string, peerURLs: string[], clientURLs: string[] }>>} */
+		async memberList() {
+			const r = await call('/v3/cluster/member/list', {});
+			return (r.members ?? []).map((/** @type {any} */ m) => ({
+				id: big(m.ID),
+				name: String(m.name ?? ''),
+				peerURLs: m.peerURLs ?? [],
+				clientURLs: m.clientURLs ?? [],
+			}));
+		},
 
-    /** True when etcd's /health says so (needs a leader and a working quorum). */
-    async healthy() {
-      try {
-        const r = await call('/health');
-        return r.health === 'true' || r.health === true;
-      } catch {
-        return false;
-      }
-    },
-  };
+		/** True when etcd's /health says so (needs a leader and a working quorum). */
+		async healthy() {
+			try {
+				const r = await call('/health');
+				return r.health === 'true' || r.health === true;
+			} catch {
+				return false;
+			}
+		},
+	};
 }
 
 /** @typedef {ReturnType<typeof etcdHttp>} EtcdHttp */

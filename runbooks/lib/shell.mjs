@@ -58,6 +58,10 @@ export function formatCommand(argv) {
 export async function run(argv, options = {}) {
 	if (argv.length === 0) throw new Error('run: empty argv');
 	const { check = true } = options;
+	// Name a missing tool in our own words instead of bash's "command not found" (exit 127).
+	const tool = /** @type {string} */ (argv[0]);
+	if (!tool.includes('/'))
+		requireTool(tool, options.lang, { PATH: options.env?.PATH ?? process.env.PATH });
 	/** @type {Record<string, unknown>} */
 	const zxOptions = { quiet: true, nothrow: true };
 	if (options.input !== undefined) zxOptions.input = options.input;

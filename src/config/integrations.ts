@@ -4,6 +4,7 @@ import type { AstroIntegration } from 'astro';
 import { LOCALES, DEFAULT_LOCALE } from './locales.ts';
 import { buildSidebar } from './sidebar.ts';
 import { DISCORD_URL, SITE_TITLE } from './site.ts';
+import { runbookLinks } from '../plugins/runbook-links/integration.ts';
 
 /**
  * Marks a finished build for test/support/build.ts. The stamp's mtime is when the build *started*, so a
@@ -44,8 +45,12 @@ export function integrations(): AstroIntegration[] {
 				Search: './src/components/search/Search.astro',
 			},
 			customCss: ['./src/styles/custom.css'],
+			// Keep tabs: a copied runbook source must be the file byte for byte (tab-size is set in CSS).
+			expressiveCode: { tabWidth: 0 },
 			routeMiddleware: ['./src/utils/route-data.ts', './src/components/search/route-data.ts'],
 		}),
+		// Checks code blocks against the runbooks, builds runbook pages' data and the standalone files.
+		runbookLinks(),
 		// After Starlight, so the stamp is written once Pagefind has indexed the output.
 		buildStamp(),
 	];

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { StarlightUserConfig } from '@astrojs/starlight/types';
+import { listRunbookNames } from '../plugins/runbook-links/list.ts';
 import { CATEGORIES, SYMPTOM_IDS, SYMPTOMS } from './symptoms.ts';
 
 type Sidebar = NonNullable<StarlightUserConfig['sidebar']>;
@@ -43,11 +44,13 @@ export function buildSidebar(): Sidebar {
 		);
 		if (items.length > 0) sidebar.push({ ...label(`mr.category.${category}`, en, id), items });
 	}
-	if (existsSync(fileURLToPath(new URL('en/runbooks/', DOCS)))) {
+	// Runbook pages are generated per runbook (src/pages/[lang]/runbooks/), not written as content.
+	const runbooks = listRunbookNames(fileURLToPath(new URL('../../', import.meta.url)));
+	if (runbooks.length > 0) {
 		sidebar.push({
 			...label('mr.sidebar.runbooks', en, id),
 			collapsed: true,
-			autogenerate: { directory: 'runbooks' },
+			items: runbooks.map((name) => ({ label: name, link: `/runbooks/${name}/` })),
 		});
 	}
 	if (exists('help')) sidebar.push({ slug: 'help' });

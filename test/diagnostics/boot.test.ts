@@ -1,5 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import path from 'node:path';
+import { freePort, spawnGroup, tmpDir } from '../support/index.ts';
 import { closedPort, healthz, httpServer, nonReadCalls, runRunbook, tcpServer } from './helpers.ts';
 
 interface BootReport {
@@ -8,7 +10,7 @@ interface BootReport {
 		containers?: { name: string; failing: boolean }[];
 		pods?: { name: string; failing: boolean }[];
 	};
-	logs: { name: string; command: string; fatal: string[] }[];
+	logs: { name: string; command: string; fatal: string[]; started: boolean | null }[];
 	checks: {
 		healthz?: { ok: boolean; status: number | null };
 		grpc?: { accepts: boolean };
@@ -42,6 +44,12 @@ test('docker compose, etcd crashed: etcd-all-crash and the etcd-client panic, fa
 	assert.equal(rep.matches[1]?.page, '/en/boot/');
 	const standalone = rep.logs.find((l) => l.name === 'milvus-standalone');
 	assert.equal(standalone?.command, 'docker logs --tail 500 milvus-standalone');
+	assert.equal(
+		standalone?.started,
+		false,
+		'the log never reached "Milvus Proxy successfully started"',
+	);
+	assert.equal(rep.logs.find((l) => l.name === 'milvus-etcd')?.started, null);
 	assert.ok(
 		standalone?.fatal.includes('panic: failed to create etcd client: context deadline exceeded'),
 		'the panic on stderr is a fatal line',
@@ -71,6 +79,7 @@ test('docker compose, healthy: /healthz OK on a real server, transient rootcoord
 	assert.equal(rep.checks.grpc?.accepts, true);
 	assert.deepEqual(rep.matches, []);
 	assert.deepEqual(rep.problems, []);
+	assert.equal(rep.logs.find((l) => l.name === 'milvus-standalone')?.started, true);
 	const human = await runRunbook(
 		t,
 		'boot',
@@ -258,3 +267,86 @@ test('docker daemon down: one line naming the docker error', async (t) => {
 		/^error: no Milvus deployment found.*; docker could not list containers/,
 	);
 });
+
+test('--etcd-endpoint asks a real etcd for /health; --minio-endpoint asks /minio/health/live', async (t) => {
+	const dir = await tmpDir(t, 'diag-etcd-');
+	const [client, peer] = [await freePort(), await freePort()];
+	const etcd = spawnGroup(
+		t,
+		'/usr/bin/etcd',
+		[
+			'--name',
+			'diag',
+			'--data-dir',
+			path.join(dir, 'data'),
+			'--listen-client-urls',
+			`http://127.0.0.1:${client}`,
+			'--advertise-client-urls',
+			`http://127.0.0.1:${client}`,
+			'--listen-peer-urls',
+			`http://127.0.0.1:${peer}`,
+			'--initial-advertise-peer-urls',
+			`http://127.0.0.1:${peer}`,
+			'--initial-cluster',
+			`diag=http://127.0.0.1:${peer}`,
+		],
+		{ stdio: 'ignore' },
+	);
+	assert.ok(etcd.pid);
+	await waitFor(async () =>
+		(
+			await fetch(`http://127.0.0.1:${client}/health`).then(
+				(r) => r.text(),
+				() => '',
+			)
+		).includes('"health":"true"'),
+	);
+	const minio = await httpServer(t, (req, res) => {
+		res.writeHead(req.url === '/minio/health/live' ? 200 : 404);
+		res.end();
+	});
+	const health = await httpServer(t, healthz());
+	const grpc = await tcpServer(t);
+	const ports = ['--health-port', String(health), '--grpc-port', String(grpc)];
+	const r = await runRunbook(
+		t,
+		'boot',
+		[
+			'--json',
+			...ports,
+			'--etcd-endpoint',
+			`127.0.0.1:${client}`,
+			'--minio-endpoint',
+			`127.0.0.1:${minio}`,
+		],
+		{ scenario: 'compose-healthy' },
+	);
+	assert.equal(r.code, 0, r.stderr);
+	const checks = r.json().checks as {
+		etcdEndpoint: { ok: boolean };
+		minioEndpoint: { ok: boolean };
+	};
+	assert.equal(checks.etcdEndpoint.ok, true);
+	assert.equal(checks.minioEndpoint.ok, true);
+	const down = await runRunbook(
+		t,
+		'boot',
+		['--json', ...ports, '--etcd-endpoint', `127.0.0.1:${await closedPort()}`],
+		{ scenario: 'compose-healthy' },
+	);
+	assert.equal(down.code, 1, down.stderr);
+	assert.ok(
+		(down.json().problems as string[]).some((p) =>
+			/etcd at 127\.0\.0\.1:\d+ does not answer healthy/.test(p),
+		),
+	);
+});
+
+/** Poll `check` until it is true (bounded by attempts, not by wall-clock assertions). */
+async function waitFor(check: () => Promise<boolean>, attempts = 100): Promise<void> {
+	for (let i = 0; i < attempts; i++) {
+		if (await check()) return;
+		await new Promise((r) => setTimeout(r, 100));
+	}
+	throw new Error('condition not reached');
+}

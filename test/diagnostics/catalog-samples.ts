@@ -24,6 +24,11 @@ export const POSITIVE: Sample[] = [
 		text: `milvus-standalone  | ${ts} [ERROR] [roles/roles.go:121] ["failed to create etcd client"] [error="context deadline exceeded"]`,
 	},
 	{
+		signature: 'etcd-client-create-failed',
+		symptom: 'boot',
+		text: `${ts} [INFO] [paramtable/base_table.go:209] ["init with etcd failed"] [error="context deadline exceeded"]`,
+	},
+	{
 		signature: 'etcd-unreachable',
 		symptom: 'boot',
 		text: `[2026/06/12 14:30:08.890 +08:00] [WARN] [grpclog/grpclog.go:155] ["[core][Channel #3 SubChannel #4] grpc: addrConn.createTransport failed to connect to {Addr: \\"localhost:2379\\", ServerName: \\"localhost:2379\\", }. Err: connection error: desc = \\"transport: Error while dialing: dial tcp [::1]:2379: connect: connection refused\\""]`,
@@ -72,6 +77,11 @@ export const POSITIVE: Sample[] = [
 		signature: 'minio-unreachable',
 		symptom: 'boot',
 		text: `${ts} [WARN] [retry/retry.go:46] ["retry func failed"] ["retry time"=3] [error="Get \\"http://my-release-minio:9011/milvus-bucket/?location=\\": dial tcp 10.96.7.21:9011: connect: connection refused"]`,
+	},
+	{
+		signature: 'minio-bucket-check-failed',
+		symptom: 'boot',
+		text: '[WARN] [minio/minio_client.go:146] ["failed to check blob bucket exist"] [bucket=milvus] [error="Get \\"http://minio:0/milvus/?location=\\": dial tcp 10.152.183.157:0: i/o timeout"]',
 	},
 	{
 		signature: 'minio-bucket-missing',
@@ -184,6 +194,11 @@ export const POSITIVE: Sample[] = [
 		signature: 'unknown-method',
 		symptom: 'runtime-compat',
 		text: 'io.grpc.StatusRuntimeException: UNIMPLEMENTED: unknown method RunAnalyzer for service milvus.proto.milvus.MilvusService',
+	},
+	{
+		signature: 'unknown-method',
+		symptom: 'runtime-compat',
+		text: 'pymilvus.exceptions.MilvusException: <MilvusException: (code=1, message=<_InactiveRpcError of RPC that terminated with: status = StatusCode.UNIMPLEMENTED details = "unknown method GetLoadingProgress">)>',
 	},
 	{
 		signature: 'grpc-unimplemented',
@@ -369,7 +384,7 @@ export const POSITIVE: Sample[] = [
 	{
 		signature: 'member-id-not-stored',
 		symptom: 'etcd-bad-member-id',
-		text: "etcd 08:30:12.34 ERROR ==> Member ID wasn't properly stored, the member will try to join the cluster by it's own",
+		text: "etcd 08:30:12.34 INFO  ==> Member ID wasn't properly stored, the member will try to join the cluster by it's own",
 	},
 	{
 		signature: 'member-not-found',
@@ -400,12 +415,12 @@ export const POSITIVE: Sample[] = [
 	},
 	{
 		signature: 'no-active-endpoints',
-		symptom: 'etcd-multi-crash',
+		symptom: 'etcd-all-crash',
 		text: 'etcd 09:12:30.51 ERROR ==> No active endpoints in cluster, wait 10s, and restart the pod',
 	},
 	{
 		signature: 'headless-no-ip-per-member',
-		symptom: 'etcd-multi-crash',
+		symptom: 'etcd-all-crash',
 		text: 'etcd 09:13:31.07 ERROR ==> Headless service domain does not have an IP per initial member in the cluster',
 	},
 	{

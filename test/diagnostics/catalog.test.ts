@@ -49,6 +49,9 @@ test('every signature is well formed: unique kebab id, known symptom, weight, bo
 		assert.ok(SYMPTOM_IDS.includes(s.symptom), `${s.id}: unknown symptom ${s.symptom}`);
 		assert.ok(s.weight > 0 && s.weight <= 100, `${s.id}: weight ${s.weight}`);
 		assert.ok(s.patterns.length > 0, `${s.id}: no pattern`);
+		// The matcher's quick pre-filter joins all patterns case-insensitively; other flags would break it.
+		for (const p of s.patterns)
+			assert.match(p.flags, /^i?$/, `${s.id}: pattern ${p} uses flags ${p.flags}`);
 		assert.ok(s.explain.en.length > 20 && s.explain.id.length > 20, `${s.id}: explanation missing`);
 		assert.notEqual(
 			s.explain.en,

@@ -208,9 +208,9 @@ test('--describe shows the version steps with the page commands', async (t) => {
 		byId['java-sdk-version'],
 		'mvn dependency:tree -Dincludes=io.milvus:milvus-sdk-java',
 	);
-	assert.match(
-		byId['kubectl-image'] ?? '',
-		/^kubectl get pods -l app\.kubernetes\.io\/instance=my-release -o /,
+	assert.equal(
+		byId['kubectl-image'],
+		"kubectl get pods -l app.kubernetes.io/instance=my-release -o 'jsonpath={.items[*].spec.containers[*].image}'",
 	);
 });
 

@@ -37,15 +37,24 @@ export async function startEtcd(cleanup: After, dir: string, name = 'default'): 
 	const child = spawn(
 		ETCD_BIN,
 		[
-			'--name', name,
-			'--data-dir', dataDir,
-			'--listen-client-urls', endpoint,
-			'--advertise-client-urls', endpoint,
-			'--listen-peer-urls', peer,
-			'--initial-advertise-peer-urls', peer,
-			'--initial-cluster', `${name}=${peer}`,
-			'--initial-cluster-state', 'new',
-			'--initial-cluster-token', `t-${clientPort}`,
+			'--name',
+			name,
+			'--data-dir',
+			dataDir,
+			'--listen-client-urls',
+			endpoint,
+			'--advertise-client-urls',
+			endpoint,
+			'--listen-peer-urls',
+			peer,
+			'--initial-advertise-peer-urls',
+			peer,
+			'--initial-cluster',
+			`${name}=${peer}`,
+			'--initial-cluster-state',
+			'new',
+			'--initial-cluster-token',
+			`t-${clientPort}`,
 		],
 		{ detached: true, stdio: ['ignore', log.fd, log.fd] },
 	);
@@ -66,12 +75,20 @@ export async function startEtcd(cleanup: After, dir: string, name = 'default'): 
 	});
 	const client = etcdHttp(endpoint, { timeoutMs: 10_000 });
 	for (let i = 0; ; i++) {
-		if (child.exitCode !== null) throw new Error(`etcd exited early (code ${child.exitCode}); see ${dir}/${name}.log`);
+		if (child.exitCode !== null)
+			throw new Error(`etcd exited early (code ${child.exitCode}); see ${dir}/${name}.log`);
 		if (await client.healthy()) break;
 		if (i > 300) throw new Error('etcd did not become healthy in 30 s');
 		await new Promise((r) => setTimeout(r, 100));
 	}
-	return { endpoint, dataDir, dbFile: path.join(dataDir, 'member', 'snap', 'db'), client, child, kill9 };
+	return {
+		endpoint,
+		dataDir,
+		dbFile: path.join(dataDir, 'member', 'snap', 'db'),
+		client,
+		child,
+		kill9,
+	};
 }
 
 /** Deterministic pseudo-random bytes (xorshift), so a failing case can be reproduced. */
@@ -144,7 +161,9 @@ export async function writeMilvusKeys(
 	ops.push({ key: Buffer.from(`${root}/meta/session/id`), value: Buffer.from('1') });
 	await client.txnBatches(ops);
 	// History: overwrites of every 7th key, and the counters moving on.
-	const over = ops.filter((_, i) => i % 7 === 0).map((o) => ({ key: o.key, value: Buffer.concat([o.value, Buffer.from('-v2')]) }));
+	const over = ops
+		.filter((_, i) => i % 7 === 0)
+		.map((o) => ({ key: o.key, value: Buffer.concat([o.value, Buffer.from('-v2')]) }));
 	await client.txnBatches(over);
 	await client.put(`${root}/meta/session/id`, '42');
 	await client.put(`${root}/kv/tso/timestamp`, rnd(8));
@@ -154,11 +173,26 @@ export async function writeMilvusKeys(
 	if (dels[0]) await client.put(dels[0].key, 'came-back');
 	// Leased session keys, as every Milvus node writes them.
 	const lease = await client.grantLease(600);
-	const sessions = ['rootcoord', 'datacoord', 'querycoord', 'proxy-7', 'querynode-8', 'datanode-9', 'indexnode-10'];
+	const sessions = [
+		'rootcoord',
+		'datacoord',
+		'querycoord',
+		'proxy-7',
+		'querynode-8',
+		'datanode-9',
+		'indexnode-10',
+	];
 	await client.txnBatches(
 		sessions.map((s, i) => ({
 			key: Buffer.from(`${root}/meta/session/${s}`),
-			value: Buffer.from(JSON.stringify({ ServerID: i + 1, ServerName: s, Address: `10.0.0.${i}:19530`, LeaseID: String(lease) })),
+			value: Buffer.from(
+				JSON.stringify({
+					ServerID: i + 1,
+					ServerName: s,
+					Address: `10.0.0.${i}:19530`,
+					LeaseID: String(lease),
+				}),
+			),
 			lease,
 		})),
 	);
@@ -186,7 +220,12 @@ export function runCli(
 	opts: { env?: NodeJS.ProcessEnv; cwd?: string; input?: string; timeoutMs?: number } = {},
 ): Promise<CliResult> {
 	return new Promise((resolve, reject) => {
-		const child = spawn(cmd, args, { env: opts.env ?? process.env, cwd: opts.cwd, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+		const child = spawn(cmd, args, {
+			env: opts.env ?? process.env,
+			cwd: opts.cwd,
+			stdio: ['pipe', 'pipe', 'pipe'],
+			detached: true,
+		});
 		let stdout = '';
 		let stderr = '';
 		child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));

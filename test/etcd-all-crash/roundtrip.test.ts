@@ -18,7 +18,8 @@ after(async () => {
 
 const RUNBOOK = path.join(ROOT, 'runbooks', 'etcd-all-crash.mjs');
 const ZX = path.join(ROOT, 'node_modules', '.bin', 'zx');
-const cli = (args: string[], opts: { input?: string } = {}) => runCli(process.execPath, [RUNBOOK, ...args], { cwd: ROOT, ...opts });
+const cli = (args: string[], opts: { input?: string } = {}) =>
+	runCli(process.execPath, [RUNBOOK, ...args], { cwd: ROOT, ...opts });
 
 const str = (b: Buffer) => b.toString('latin1');
 const isSession = (kv: { key: Buffer }) => str(kv.key).startsWith('by-dev/meta/session/');
@@ -46,8 +47,14 @@ test('backup from a running and a killed etcd, restore into fresh etcds, byte-eq
 	await new Promise((r) => setTimeout(r, 500));
 	const served = (await source.client.getAll()).kvs;
 	assert.ok(served.length >= 18_000, `only ${served.length} keys served`);
-	assert.ok(served.some((kv) => isSession(kv) && kv.lease !== 0n), 'fixture has leased session keys');
-	assert.ok(served.some((kv) => kv.value.includes(0)), 'fixture has binary values');
+	assert.ok(
+		served.some((kv) => isSession(kv) && kv.lease !== 0n),
+		'fixture has leased session keys',
+	);
+	assert.ok(
+		served.some((kv) => kv.value.includes(0)),
+		'fixture has binary values',
+	);
 	const running = path.join(dir, 'running.db');
 	copyFileSync(source.dbFile, running);
 	await source.kill9();
@@ -59,49 +66,71 @@ test('backup from a running and a killed etcd, restore into fresh etcds, byte-eq
 		['running', running],
 		['killed', killed],
 	] as const) {
-		await t.test(`copy taken ${name === 'running' ? 'while etcd runs' : 'after kill -9'}`, async () => {
-			const backup = path.join(dir, `backup-${name}`);
-			// One of the two through zx itself, as the site tells users to run it.
-			const r = name === 'killed' ? await runCli(ZX, [RUNBOOK, '--db', db, '--backup', backup], { cwd: ROOT }) : await cli(['--db', db, '--backup', backup]);
-			assert.equal(r.code, 0, r.stderr);
-			const { manifest, kvs } = await readBackup(backup);
-			assert.equal(manifest.counts.written, expected.length);
-			assert.equal(manifest.excluded.find((e) => e.rule === 'session-leased')?.count, 7);
-			// The ServerID counter and the allocators are kept; sessions are not.
-			const keys = new Set(kvs.map((kv) => str(kv.key)));
-			assert.ok(keys.has('by-dev/meta/session/id'));
-			assert.ok(keys.has('by-dev/kv/tso/timestamp') && keys.has('by-dev/kv/gid/idTimestamp'));
-			assert.ok(!keys.has('by-dev/meta/session/rootcoord'));
-			// kvs.jsonl is in etcdctl's shape and its int64s are exact.
-			const first = JSON.parse(readFileSync(path.join(backup, 'kvs.jsonl'), 'utf8').split('\n')[0]!);
-			assert.deepEqual(Object.keys(first), ['key', 'create_revision', 'mod_revision', 'version', 'value', 'lease']);
-			const servedByKey = new Map(served.map((kv) => [str(kv.key), kv]));
-			for (const kv of kvs) {
-				const s = servedByKey.get(str(kv.key))!;
-				assert.equal(kv.modRevision, s.modRevision);
-				assert.equal(kv.createRevision, s.createRevision);
-				assert.equal(kv.version, s.version);
-			}
+		await t.test(
+			`copy taken ${name === 'running' ? 'while etcd runs' : 'after kill -9'}`,
+			async () => {
+				const backup = path.join(dir, `backup-${name}`);
+				// One of the two through zx itself, as the site tells users to run it.
+				const r =
+					name === 'killed'
+						? await runCli(ZX, [RUNBOOK, '--db', db, '--backup', backup], { cwd: ROOT })
+						: await cli(['--db', db, '--backup', backup]);
+				assert.equal(r.code, 0, r.stderr);
+				const { manifest, kvs } = await readBackup(backup);
+				assert.equal(manifest.counts.written, expected.length);
+				assert.equal(manifest.excluded.find((e) => e.rule === 'session-leased')?.count, 7);
+				// The ServerID counter and the allocators are kept; sessions are not.
+				const keys = new Set(kvs.map((kv) => str(kv.key)));
+				assert.ok(keys.has('by-dev/meta/session/id'));
+				assert.ok(keys.has('by-dev/kv/tso/timestamp') && keys.has('by-dev/kv/gid/idTimestamp'));
+				assert.ok(!keys.has('by-dev/meta/session/rootcoord'));
+				// kvs.jsonl is in etcdctl's shape and its int64s are exact.
+				const first = JSON.parse(
+					readFileSync(path.join(backup, 'kvs.jsonl'), 'utf8').split('\n')[0]!,
+				);
+				assert.deepEqual(Object.keys(first), [
+					'key',
+					'create_revision',
+					'mod_revision',
+					'version',
+					'value',
+					'lease',
+				]);
+				const servedByKey = new Map(served.map((kv) => [str(kv.key), kv]));
+				for (const kv of kvs) {
+					const s = servedByKey.get(str(kv.key))!;
+					assert.equal(kv.modRevision, s.modRevision);
+					assert.equal(kv.createRevision, s.createRevision);
+					assert.equal(kv.version, s.version);
+				}
 
-			const target = await startEtcd(hooks, path.join(dir, `target-${name}`));
-			const restored = await cli(['--restore', backup, '--endpoints', target.endpoint, '--yes']);
-			assert.equal(restored.code, 0, restored.stderr);
-			const back = (await target.client.getAll()).kvs;
-			assertSameKeys(back, expected);
-			assert.equal(str(back.find((kv) => str(kv.key) === 'by-dev/meta/session/id')!.value), '42');
+				const target = await startEtcd(hooks, path.join(dir, `target-${name}`));
+				const restored = await cli(['--restore', backup, '--endpoints', target.endpoint, '--yes']);
+				assert.equal(restored.code, 0, restored.stderr);
+				const back = (await target.client.getAll()).kvs;
+				assertSameKeys(back, expected);
+				assert.equal(str(back.find((kv) => str(kv.key) === 'by-dev/meta/session/id')!.value), '42');
 
-			// A non-empty target is refused unless allowed, and nothing is written.
-			const rev = (await target.client.status()).revision;
-			const again = await cli(['--restore', backup, '--endpoints', target.endpoint, '--yes']);
-			assert.equal(again.code, 3, again.stderr);
-			assert.match(again.stderr, /already holds \d+ keys/);
-			assert.equal((await target.client.status()).revision, rev);
-			if (name === 'killed') {
-				const forced = await cli(['--restore', backup, '--endpoints', target.endpoint, '--yes', '--allow-non-empty']);
-				assert.equal(forced.code, 0, forced.stderr);
-			}
-			await target.kill9();
-		});
+				// A non-empty target is refused unless allowed, and nothing is written.
+				const rev = (await target.client.status()).revision;
+				const again = await cli(['--restore', backup, '--endpoints', target.endpoint, '--yes']);
+				assert.equal(again.code, 3, again.stderr);
+				assert.match(again.stderr, /already holds \d+ keys/);
+				assert.equal((await target.client.status()).revision, rev);
+				if (name === 'killed') {
+					const forced = await cli([
+						'--restore',
+						backup,
+						'--endpoints',
+						target.endpoint,
+						'--yes',
+						'--allow-non-empty',
+					]);
+					assert.equal(forced.code, 0, forced.stderr);
+				}
+				await target.kill9();
+			},
+		);
 	}
 });
 
@@ -121,20 +150,38 @@ test('restore refuses without a terminal or --yes, and --dry-run writes nothing'
 	const target: Etcd = await startEtcd(hooks, path.join(dir, 'target'));
 	const noTty = await cli(['--restore', backup, '--endpoints', target.endpoint]);
 	assert.equal(noTty.code, 3, noTty.stderr);
-	assert.equal(noTty.stderr.trim().split('\n').filter((l) => /error|galat/.test(l)).length, 1);
+	assert.equal(
+		noTty.stderr
+			.trim()
+			.split('\n')
+			.filter((l) => /error|galat/.test(l)).length,
+		1,
+	);
 	assert.equal(await target.client.count(), 0);
 
-	const dry = await cli(['--restore', backup, '--endpoints', target.endpoint, '--dry-run', '--lang', 'id']);
+	const dry = await cli([
+		'--restore',
+		backup,
+		'--endpoints',
+		target.endpoint,
+		'--dry-run',
+		'--lang',
+		'id',
+	]);
 	assert.equal(dry.code, 0, dry.stderr);
 	assert.match(dry.stdout + dry.stderr, /dry run/);
 	assert.equal(await target.client.count(), 0);
 
 	// Typing "n" at a (simulated) terminal prompt declines.
-	const declined = await runCli(process.execPath, [RUNBOOK, '--restore', backup, '--endpoints', target.endpoint], {
-		cwd: ROOT,
-		env: { ...process.env, MILVUS_RESCUE_ASSUME_TTY: '1' },
-		input: 'n\n',
-	});
+	const declined = await runCli(
+		process.execPath,
+		[RUNBOOK, '--restore', backup, '--endpoints', target.endpoint],
+		{
+			cwd: ROOT,
+			env: { ...process.env, MILVUS_RESCUE_ASSUME_TTY: '1' },
+			input: 'n\n',
+		},
+	);
 	assert.equal(declined.code, 3, declined.stderr);
 	assert.equal(await target.client.count(), 0);
 
@@ -143,7 +190,10 @@ test('restore refuses without a terminal or --yes, and --dry-run writes nothing'
 	const text = readFileSync(records, 'utf8');
 	const lines = text.split('\n');
 	const rec = parseRecord(lines[0]!);
-	lines[0] = lines[0]!.replace(`"value":"${rec.value.toString('base64')}"`, `"value":"${Buffer.from('tampered').toString('base64')}"`);
+	lines[0] = lines[0]!.replace(
+		`"value":"${rec.value.toString('base64')}"`,
+		`"value":"${Buffer.from('tampered').toString('base64')}"`,
+	);
 	writeFileSync(records, lines.join('\n'));
 	const bad = await cli(['--restore', backup, '--endpoints', target.endpoint, '--yes']);
 	assert.equal(bad.code, 3, bad.stderr);
@@ -152,7 +202,12 @@ test('restore refuses without a terminal or --yes, and --dry-run writes nothing'
 	assert.ok(!bad.stderr.includes('    at '), 'no stack trace');
 
 	// Unreachable etcd and bad input files: one line each, never a stack.
-	const down = await cli(['--restore', path.join(dir, 'nope'), '--endpoints', 'http://127.0.0.1:1']);
+	const down = await cli([
+		'--restore',
+		path.join(dir, 'nope'),
+		'--endpoints',
+		'http://127.0.0.1:1',
+	]);
 	assert.notEqual(down.code, 0);
 	const garbage = path.join(dir, 'garbage.db');
 	writeFileSync(garbage, 'not a bbolt file at all'.repeat(500));

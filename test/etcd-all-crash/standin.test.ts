@@ -4,6 +4,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { existsSync } from 'node:fs';
+import net from 'node:net';
 import { createCluster, stopAll, type StandinCluster } from '../standin/index.mjs';
 import { tmpDir } from '../support/tmp.ts';
 import { freePort } from '../support/port.ts';
@@ -30,24 +31,36 @@ test('all members crash-looping: the runbook rebuilds etcd and every key comes b
 	const c = await createCluster({ generation: 'milvusdb-fork', replicas: 3 });
 	const work = await tmpDir(hooks, 'all-crash-');
 	const port = await freePort();
-	const run = (args: string[], env: NodeJS.ProcessEnv = {}) =>
-		runCli(process.execPath, [RUNBOOK, '--work-dir', work, '--local-port', String(port), '--timeout', '120', ...args], {
-			env: { ...c.env, ...env },
-			cwd: work,
-			timeoutMs: 300_000,
-		});
+	const run = (args: string[], opts: { env?: NodeJS.ProcessEnv; input?: string } = {}) =>
+		runCli(
+			process.execPath,
+			[RUNBOOK, '--work-dir', work, '--local-port', String(port), '--timeout', '120', ...args],
+			{ env: { ...c.env, ...opts.env }, cwd: work, timeoutMs: 300_000, input: opts.input },
+		);
+	// Answers typed at a (simulated) terminal, one per line; the input then ends, which counts as "no".
+	const typed = (input: string) => run([], { env: { MILVUS_RESCUE_ASSUME_TTY: '1' }, input });
 
 	await c.putMilvusKeys(3000);
 	// Sessions as Milvus writes them (leased), and the ServerID counter (not leased).
 	const client = etcdHttp(c.clientUrl(0));
 	const lease = await client.grantLease(900);
 	await client.txnBatches([
-		{ key: Buffer.from('by-dev/meta/session/rootcoord'), value: Buffer.from('{"ServerID":1}'), lease },
-		{ key: Buffer.from('by-dev/meta/session/querynode-5'), value: Buffer.from('{"ServerID":5}'), lease },
+		{
+			key: Buffer.from('by-dev/meta/session/rootcoord'),
+			value: Buffer.from('{"ServerID":1}'),
+			lease,
+		},
+		{
+			key: Buffer.from('by-dev/meta/session/querynode-5'),
+			value: Buffer.from('{"ServerID":5}'),
+			lease,
+		},
 		{ key: Buffer.from('by-dev/meta/session/id'), value: Buffer.from('7') },
 	]);
 	const before = await c.dumpKeys();
-	const expected = before.filter((kv) => !/^by-dev\/meta\/session\/(rootcoord|querynode-5)$/.test(hex(kv.key)));
+	const expected = before.filter(
+		(kv) => !/^by-dev\/meta\/session\/(rootcoord|querynode-5)$/.test(hex(kv.key)),
+	);
 	assert.equal(expected.length, before.length - 2);
 
 	// A healthy cluster is not this symptom: exit 4, nothing touched.
@@ -61,7 +74,10 @@ test('all members crash-looping: the runbook rebuilds etcd and every key comes b
 	// --dry-run changes nothing (and creates no helper pods).
 	const dry = await run(['--dry-run']);
 	assert.equal(dry.code, 0, dry.stderr);
-	assert.match(dry.stdout, /\[dry run\] would run: kubectl .* scale sts my-release-etcd --replicas=0/);
+	assert.match(
+		dry.stdout,
+		/\[dry run\] would run: kubectl .* scale sts my-release-etcd --replicas=0/,
+	);
 	assert.equal(await stsReplicas(c), 3);
 	assert.ok(!(await c.pods()).some((p) => p.name.startsWith('etcd-rescue-')));
 
@@ -71,16 +87,50 @@ test('all members crash-looping: the runbook rebuilds etcd and every key comes b
 	assert.match(refused.stderr, /no terminal/);
 	assert.equal(await stsReplicas(c), 3);
 
+	// Interrupted twice, the way an operator would: a wrong name at the typed confirmation (nothing deleted),
+	// then a "no" at the restore, after the PVCs were replaced. Each time the state is kept.
+	const wrongName = await typed('y\nwrong-name\n');
+	assert.equal(wrongName.code, 3, wrongName.stderr);
+	assert.match(wrongName.stderr, /did not match/);
+	assert.equal(
+		(await c.kubectl(['get', 'pvc', 'data-my-release-etcd-0'])).code,
+		0,
+		'PVC must survive a wrong name',
+	);
+	assert.ok(
+		existsSync(path.join(work, 'backup', 'manifest.json')),
+		'the backup is written before the deletion',
+	);
+	await assertPortClosed(port);
+
+	const stopped = await typed(`${c.sts}\ny\ny\n`);
+	assert.equal(stopped.code, 3, stopped.stderr);
+	assert.match(stopped.stdout + stopped.stderr, /Continuing an earlier run/);
+	await assertPortClosed(port);
+
 	const res = await run(['--yes', '--json']);
 	assert.equal(res.code, 0, `${res.stderr}\n${res.stdout.slice(-2000)}`);
 	const report = JSON.parse(res.stdout);
 	assert.equal(report.verify.ok, true);
 	const ids = (report.steps as Array<{ id: string; status: string }>).map((s) => s.id);
-	for (const id of ['list-pods', 'scale-to-zero', 'copy-db', 'backup', 'delete-pvcs', 'single-member', 'scale-to-one', 'port-forward', 'restore', 'set-existing', 'scale-up', 'verify'])
+	for (const id of [
+		'list-pods',
+		'scale-to-zero',
+		'copy-db',
+		'backup',
+		'delete-pvcs',
+		'single-member',
+		'scale-to-one',
+		'port-forward',
+		'restore',
+		'set-existing',
+		'scale-up',
+		'verify',
+	])
 		assert.ok(ids.includes(id), `step ${id} missing`);
 	assert.equal(ids.filter((id) => id === 'copy-db').length, 3);
 	assert.equal(ids.filter((id) => id === 'scale-up').length, 2);
-	assert.ok(existsSync(path.join(work, 'backup', 'manifest.json')));
+	await assertPortClosed(port);
 
 	await c.waitHealthy({ replicas: 3, timeoutMs: 90_000 });
 	assert.equal((await c.clusterIds()).length, 1);
@@ -93,8 +143,26 @@ test('all members crash-looping: the runbook rebuilds etcd and every key comes b
 	});
 	// The StatefulSet ends with the chart's three-member list and state existing, so a helm upgrade keeps it.
 	const set = JSON.parse((await c.kubectl(['get', 'sts', c.sts, '-o', 'json'])).stdout);
-	const env = Object.fromEntries(set.spec.template.spec.containers[0].env.map((e: { name: string; value: string }) => [e.name, e.value]));
+	const env = Object.fromEntries(
+		set.spec.template.spec.containers[0].env.map((e: { name: string; value: string }) => [
+			e.name,
+			e.value,
+		]),
+	);
 	assert.equal(env.ETCD_INITIAL_CLUSTER_STATE, 'existing');
 	assert.equal(String(env.ETCD_INITIAL_CLUSTER).split(',').length, 3);
 	await c.stop();
 });
+
+/** The runbook's kubectl port-forward must be gone when it exits, whatever way it exits. */
+async function assertPortClosed(port: number): Promise<void> {
+	const open = await new Promise<boolean>((resolve) => {
+		const sock = net.connect(port, '127.0.0.1');
+		sock.once('connect', () => {
+			sock.destroy();
+			resolve(true);
+		});
+		sock.once('error', () => resolve(false));
+	});
+	assert.equal(open, false, `port ${port} still forwarded after the runbook exited`);
+}

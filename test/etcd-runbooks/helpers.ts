@@ -51,7 +51,7 @@ export interface RunOptions {
  */
 export function runRunbook(name: string, args: string[], opts: RunOptions): Promise<RunOutcome> {
 	return new Promise((resolve, reject) => {
-		const env = { ...opts.env, NO_COLOR: '1' };
+		const env: NodeJS.ProcessEnv = { ...opts.env, NO_COLOR: '1' };
 		delete env.MILVUS_RESCUE_ASSUME_TTY;
 		const child = spawn(process.execPath, [runbookPath(name), ...args], {
 			env,
@@ -106,8 +106,9 @@ export async function retry<T>(fn: () => Promise<T>, tries = 4): Promise<T> {
 	throw last;
 }
 
+/** A stand-in cluster with a short crash back-off: crash loops show sooner, the logic is the same. */
 export async function newCluster(opts: ClusterOptions): Promise<StandinCluster> {
-	return createCluster(opts);
+	return createCluster({ backoffMs: 500, ...opts });
 }
 
 /** Milvus-like keys written through the gateway, returned as the exact bytes etcd serves. */
@@ -135,8 +136,12 @@ export async function untouchable(c: StandinCluster): Promise<unknown> {
 	return {
 		replicas: sts.spec.replicas,
 		env: sts.spec.template.spec.containers[0].env,
-		pvcs: pvcs.items.map((p: any) => `${p.metadata.name}:${p.metadata.uid}:${p.status.phase}`).sort(),
-		scs: scs.items.map((s: any) => `${s.metadata.name}:${JSON.stringify(s.metadata.annotations ?? {})}`).sort(),
+		pvcs: pvcs.items
+			.map((p: any) => `${p.metadata.name}:${p.metadata.uid}:${p.status.phase}`)
+			.sort(),
+		scs: scs.items
+			.map((s: any) => `${s.metadata.name}:${JSON.stringify(s.metadata.annotations ?? {})}`)
+			.sort(),
 		members: members.map((m) => `${m.id}:${m.name}`).sort(),
 	};
 }
@@ -145,7 +150,11 @@ export async function untouchable(c: StandinCluster): Promise<unknown> {
  * Healthy with every member Ready, one cluster id, `replicas` started members, and every member serving
  * exactly the keys and values there were before, byte for byte.
  */
-export async function assertHealthyWithKeys(c: StandinCluster, before: KV[], replicas = 3): Promise<void> {
+export async function assertHealthyWithKeys(
+	c: StandinCluster,
+	before: KV[],
+	replicas = 3,
+): Promise<void> {
 	await retry(() => c.waitHealthy({ timeoutMs: 90_000, replicas }));
 	const ids = await retry(() => c.clusterIds());
 	assert.equal(ids.length, 1, `cluster ids: ${ids.join(', ')}`);
@@ -153,7 +162,11 @@ export async function assertHealthyWithKeys(c: StandinCluster, before: KV[], rep
 	assert.equal(members.length, replicas, `members: ${JSON.stringify(members)}`);
 	for (let i = 0; i < replicas; i++) {
 		const after = await retry(() => c.dumpKeys({ endpoint: c.clientUrl(i) }));
-		assert.equal(after.length, before.length, `${c.sts}-${i} serves ${after.length} keys, want ${before.length}`);
+		assert.equal(
+			after.length,
+			before.length,
+			`${c.sts}-${i} serves ${after.length} keys, want ${before.length}`,
+		);
 		assert.ok(
 			after.every((kv, j) => kv.key.equals(before[j]!.key) && kv.value.equals(before[j]!.value)),
 			`${c.sts}-${i} serves different keys or values`,

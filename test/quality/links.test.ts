@@ -132,7 +132,10 @@ describe('the audit finds defects in a fixture site', () => {
 
 test('guessLanguage tells English from Indonesian prose and ignores quoted error strings', () => {
 	assert.equal(
-		guessLanguage('The etcd pods stay Pending because no StorageClass is the default.', ['en', 'id']),
+		guessLanguage('The etcd pods stay Pending because no StorageClass is the default.', [
+			'en',
+			'id',
+		]),
 		'en',
 	);
 	assert.equal(

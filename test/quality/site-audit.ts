@@ -144,7 +144,8 @@ export async function brokenLinks(dir: string, options: AuditSiteOptions): Promi
 			// A bare `#` is the conventional "this page" link (skip links, back-to-top) and needs no id.
 			const fragment = target.hash.length > 1 ? decodeURIComponent(target.hash.slice(1)) : '';
 			// Preconnect/dns-prefetch name an origin, not a document.
-			if (tag.name === 'link' && /\b(preconnect|dns-prefetch)\b/.test(tag.attrs.rel ?? '')) continue;
+			if (tag.name === 'link' && /\b(preconnect|dns-prefetch)\b/.test(tag.attrs.rel ?? ''))
+				continue;
 			const file = fileFor(root, target.pathname);
 			if (!file) {
 				problems.push(`${where}: no such file in the build`);
@@ -197,8 +198,60 @@ export function headFacts(html: string): HeadFacts {
  * than of the other's; error strings quoted verbatim in English do not tip an Indonesian sentence over.
  */
 const FUNCTION_WORDS: Record<string, string[]> = {
-	en: ['the', 'and', 'a', 'an', 'of', 'to', 'in', 'is', 'are', 'your', 'with', 'for', 'from', 'when', 'or', 'its', 'it', 'that', 'then', 'how', 'what', 'not', 'does', 'you', 'on'],
-	id: ['dan', 'yang', 'di', 'ke', 'dari', 'untuk', 'dengan', 'atau', 'tidak', 'lalu', 'karena', 'saat', 'ini', 'itu', 'Anda', 'kalau', 'apa', 'cara', 'belum', 'ada', 'sudah', 'tertahan', 'dulu', 'pada', 'gagal'],
+	en: [
+		'the',
+		'and',
+		'a',
+		'an',
+		'of',
+		'to',
+		'in',
+		'is',
+		'are',
+		'your',
+		'with',
+		'for',
+		'from',
+		'when',
+		'or',
+		'its',
+		'it',
+		'that',
+		'then',
+		'how',
+		'what',
+		'not',
+		'does',
+		'you',
+		'on',
+	],
+	id: [
+		'dan',
+		'yang',
+		'di',
+		'ke',
+		'dari',
+		'untuk',
+		'dengan',
+		'atau',
+		'tidak',
+		'lalu',
+		'karena',
+		'saat',
+		'ini',
+		'itu',
+		'Anda',
+		'kalau',
+		'apa',
+		'cara',
+		'belum',
+		'ada',
+		'sudah',
+		'tertahan',
+		'dulu',
+		'pada',
+		'gagal',
+	],
 };
 
 /** Which of `locales` a piece of prose reads as, by function words; undefined on a tie. */

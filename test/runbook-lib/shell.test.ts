@@ -95,6 +95,18 @@ test('run feeds input and reports a failing command in one line', async () => {
 	);
 });
 
+test('running a tool that is not installed names it in one line', async () => {
+	await assert.rejects(
+		run(['no-such-tool-xyz', 'arg']),
+		(e: unknown) =>
+			e instanceof StepFailedError &&
+			e.message === 'no-such-tool-xyz not found on PATH; install it or fix PATH',
+	);
+	await assert.rejects(run(['no-such-tool-xyz'], { check: false, lang: 'id' }), {
+		message: 'no-such-tool-xyz tidak ditemukan di PATH; install dulu atau perbaiki PATH',
+	});
+});
+
 test('requireTool names the missing tool and exits 1', async (t) => {
 	const dir = await tmpDir(t);
 	const bare = pathWithoutKubectl(dir);

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { after, describe, test } from 'node:test';
 import { createCluster, stopAll } from './index.mjs';
@@ -156,9 +157,12 @@ for (const generation of ['bitnami-2022', 'milvusdb-fork'] as const) {
 			const [clusterId] = await c.clusterIds();
 			const r = await c.kubectl(['set', 'env', 'sts/my-release-etcd', 'ETCD_SNAPSHOT_COUNT=5000']);
 			assert.equal(r.stdout, 'statefulset.apps/my-release-etcd env updated\n');
-			const rollout = await c.kubectl(['rollout', 'status', 'sts/my-release-etcd', '--timeout=90s'], {
-				timeoutMs: 100_000,
-			});
+			const rollout = await c.kubectl(
+				['rollout', 'status', 'sts/my-release-etcd', '--timeout=90s'],
+				{
+					timeoutMs: 100_000,
+				},
+			);
 			assert.equal(rollout.code, 0, rollout.stdout + rollout.stderr);
 			await c.waitHealthy();
 			const pods = JSON.parse((await c.kubectl(['get', 'pods', '-o', 'json'])).stdout).items;
@@ -167,7 +171,9 @@ for (const generation of ['bitnami-2022', 'milvusdb-fork'] as const) {
 			);
 			assert.ok(created[2] <= created[1] && created[1] <= created[0], `creation order ${created}`);
 			for (const p of pods) {
-				const env = p.spec.containers[0].env.find((e: { name: string }) => e.name === 'ETCD_SNAPSHOT_COUNT');
+				const env = p.spec.containers[0].env.find(
+					(e: { name: string }) => e.name === 'ETCD_SNAPSHOT_COUNT',
+				);
 				assert.equal(env?.value, '5000');
 			}
 			assert.deepEqual(await c.clusterIds(), [clusterId]);
@@ -187,3 +193,34 @@ for (const generation of ['bitnami-2022', 'milvusdb-fork'] as const) {
 		});
 	});
 }
+
+describe('a test process that dies without teardown', () => {
+	test('takes its supervisor and every etcd with it', async (t) => {
+		const script = `
+			import { createCluster } from ${JSON.stringify(new URL('./index.mjs', import.meta.url).href)};
+			const c = await createCluster({ generation: 'milvusdb-fork', replicas: 1 });
+			process.stdout.write(JSON.stringify({ pid: c.pid, dir: c.dir }) + '\\n');
+			setInterval(() => {}, 1000);
+		`;
+		const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+			stdio: ['ignore', 'pipe', 'inherit'],
+		});
+		t.after(() => child.kill('SIGKILL'));
+		const line = await new Promise<string>((resolve, reject) => {
+			let out = '';
+			child.stdout.on('data', (d: Buffer) => {
+				out += d.toString();
+				if (out.includes('\n')) resolve(out);
+			});
+			child.on('exit', () => reject(new Error(`child exited early: ${out}`)));
+		});
+		const { pid, dir } = JSON.parse(line) as { pid: number; dir: string };
+		t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+		assert.ok(groupMembers(pid).length >= 2);
+		child.kill('SIGKILL');
+		// The supervisor checks on its owner every second and then stops everything it started.
+		for (let i = 0; i < 100 && groupMembers(pid).length > 0; i++)
+			await new Promise((r) => setTimeout(r, 100));
+		assert.deepEqual(groupMembers(pid), []);
+	});
+});

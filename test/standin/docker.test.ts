@@ -71,6 +71,17 @@ describe('docker compose standalone model', () => {
 		assert.equal(again, 'hello\n');
 		const logs = await d.docker(['logs', '--tail', '50', 'milvus-etcd']);
 		assert.match(logs.stderr, /"msg":"serving client traffic insecurely/);
+		await d.setContainer('milvus-standalone', {
+			logs: '[2024/11/28 07:00:00.000 +00:00] [ERROR] [server] ["Milvus exited"]\n',
+			exitCode: 1,
+		});
+		assert.match((await d.docker(['ps', '-a'])).stdout, /Exited \(1\) .* milvus-standalone/);
+		assert.equal((await d.docker(['ps'])).stdout.includes('milvus-standalone'), false);
+		const sl = await d.docker(['logs', 'milvus-standalone']);
+		assert.equal(
+			sl.stdout,
+			'[2024/11/28 07:00:00.000 +00:00] [ERROR] [server] ["Milvus exited"]\n',
+		);
 		const nope = await d.docker(['logs', 'milvus-nothing']);
 		assert.equal(nope.stderr, 'Error response from daemon: No such container: milvus-nothing\n');
 		await d.stop();

@@ -33,7 +33,9 @@ describe('bitnami-2022: an empty member_id', () => {
 		const [clusterId] = await c.clusterIds();
 
 		await c.inject('empty-member-id', [1]);
-		const log = await c.waitLog(1, BAD_ID, { previous: true });
+		// The injected restart is not itself a crash: the first CrashLoopBackOff is the bad-ID one.
+		await c.waitPod(1, 'CrashLoopBackOff');
+		const log = (await c.kubectl(['logs', 'my-release-etcd-1', '--previous'])).stdout;
 		assert.ok(log.includes('INFO  ==> Detected data from previous deployments'));
 		assert.ok(log.includes('INFO  ==> Updating member in existing cluster'));
 		assert.ok(log.split('\n').includes(BAD_ID), 'the error is a line of its own');
@@ -140,6 +142,8 @@ describe('scale-down runs the generation preStop', () => {
 			createCluster({ generation: 'bitnami-2022' }),
 			createCluster({ generation: 'milvusdb-fork' }),
 		]);
+		// etcd refuses `member remove` until its peers have been connected for 5 s.
+		await Promise.all([old.settle(), fork.settle()]);
 		for (const c of [old, fork]) {
 			const r = await c.kubectl(['scale', 'sts', 'my-release-etcd', '--replicas=2']);
 			assert.equal(r.stdout, 'statefulset.apps/my-release-etcd scaled\n');

@@ -10,10 +10,20 @@
  */
 import { matchText, normalizeLogText, strongestPerSymptom } from '../../../runbooks/lib/catalog.mjs';
 
-/** Characters of input that are looked at; the rest of a huge paste is ignored (and the UI says so). */
-export const MAX_INPUT = 20_000;
-/** Lines of a pasted log that are matched against the catalog. */
-const MAX_LINES = 400;
+/**
+ * Characters of input that are looked at (the catalog matches 100 KB of log in a few milliseconds). Of a
+ * longer paste the start and, mostly, the end are kept: a crash log ends with its fatal line.
+ */
+export const MAX_INPUT = 100_000;
+const KEEP_HEAD = 20_000;
+
+/** The part of the input that is searched: all of it, or its start and end when it is too long. */
+export function clipInput(input: string): { text: string; truncated: boolean } {
+	if (input.length <= MAX_INPUT) return { text: input, truncated: false };
+	const head = input.slice(0, KEEP_HEAD);
+	const tail = input.slice(input.length - (MAX_INPUT - KEEP_HEAD));
+	return { text: `${head}\n${tail}`, truncated: true };
+}
 /** Distinct words of a pasted text that are searched one by one. */
 export const MAX_TERMS = 14;
 /** Result links shown. */
@@ -124,8 +134,7 @@ const ERRORISH =
  * (several lines, log prefixes, long) is normalized with the catalog and reduced to distinctive words.
  */
 export function planQuery(input: string): Plan {
-	const truncated = input.length > MAX_INPUT;
-	const text = truncated ? input.slice(0, MAX_INPUT) : input;
+	const { text, truncated } = clipInput(input);
 	const trimmed = text.trim();
 	if (trimmed === '') return { mode: 'empty', query: '', terms: [], truncated };
 	const words = trimmed.split(/\s+/);
@@ -135,7 +144,7 @@ export function planQuery(input: string): Plan {
 		words.length > 6 ||
 		normalizeLogText(trimmed) !== trimmed;
 	if (!looksPasted) return { mode: 'plain', query: trimmed, terms: wordsOf(trimmed), truncated };
-	const lines = normalizeLogText(text.split(/\r\n|\r|\n/).slice(0, MAX_LINES).join('\n'))
+	const lines = normalizeLogText(text)
 		.split('\n')
 		.filter((l) => l.trim() !== '');
 	// Error-ish lines first, each keeping its own word order.
@@ -161,7 +170,9 @@ export function wordsOf(line: string): string[] {
 		for (const part of raw.split(/(?<=[\p{Ll}\p{N}])(?=\p{Lu})|(?<=\p{Lu})(?=\p{Lu}\p{Ll})/u)) {
 			const w = part.toLowerCase();
 			if (w.length < 3 || w.length > 40) continue;
-			if (!/\p{L}/u.test(w) || /^[0-9a-f]+$/.test(w) && /\d/.test(w)) continue;
+			if (!/\p{L}/u.test(w)) continue;
+			// Hex ids, durations and counters ("2m11s", "x41", "t02") vary from one paste to the next.
+			if ((/^[0-9a-f]+$/.test(w) && /\d/.test(w)) || /^\d/.test(w) || /^[a-z]\d+$/.test(w)) continue;
 			if (STOP.has(w)) continue;
 			if (!out.includes(w)) out.push(w);
 		}
@@ -169,15 +180,36 @@ export function wordsOf(line: string): string[] {
 	return out;
 }
 
-/** Pagefind loads chunks per word; searching many words at once would queue them in its worker. */
-async function searchAll(
+// Per-word results, per Pagefind instance. The index never changes while a page is open, and pasted
+// logs (and a query typed letter by letter) repeat most of their words, so each word is searched once.
+const wordCache = new WeakMap<PagefindApi, Map<string, Promise<PagefindResult[]>>>();
+const WORD_CACHE_SIZE = 2000;
+
+function searchWord(
+	pagefind: PagefindApi,
+	term: string,
+	options: PagefindSearchOptions,
+): Promise<PagefindResult[]> {
+	let cache = wordCache.get(pagefind);
+	if (!cache) wordCache.set(pagefind, (cache = new Map()));
+	const key = `${JSON.stringify(options.filters ?? {})}\u0000${term}`;
+	let hit = cache.get(key);
+	if (!hit) {
+		if (cache.size >= WORD_CACHE_SIZE) cache.clear();
+		hit = pagefind.search(term, options).then((r) => r?.results ?? []);
+		// A failed search must not poison the cache.
+		hit.catch(() => cache.delete(key));
+		cache.set(key, hit);
+	}
+	return hit;
+}
+
+function searchAll(
 	pagefind: PagefindApi,
 	terms: readonly string[],
 	options: PagefindSearchOptions,
 ): Promise<Array<PagefindResult[]>> {
-	return Promise.all(
-		terms.map(async (t) => (await pagefind.search(t, options))?.results ?? []),
-	);
+	return Promise.all(terms.map((t) => searchWord(pagefind, t, options)));
 }
 
 interface Scored {
@@ -193,7 +225,7 @@ async function rankPages(
 	plan: Plan,
 	options: PagefindSearchOptions,
 ): Promise<Scored[]> {
-	const whole = (await pagefind.search(plan.query, options))?.results ?? [];
+	const whole = await searchWord(pagefind, plan.query, options);
 	if (plan.mode === 'plain' && whole.length > 0) {
 		return whole.map((r) => ({ id: r.id, score: r.score, best: r, all: true }));
 	}
@@ -241,10 +273,9 @@ export async function runSearch(
 ): Promise<Outcome> {
 	const plan = planQuery(input);
 	if (plan.mode === 'empty') return { plan, matches: [], results: [] };
-	const text = plan.truncated ? input.slice(0, MAX_INPUT) : input;
-	const catalogText = text.split(/\r\n|\r|\n/).slice(0, MAX_LINES).join('\n');
+	const { text } = clipInput(input);
 	const pages = new Map(options.symptoms.map((p) => [p.id, p]));
-	const matches: SignatureHit[] = strongestPerSymptom(matchText(catalogText)).map((m) => ({
+	const matches: SignatureHit[] = strongestPerSymptom(matchText(text)).map((m) => ({
 		symptom: m.symptom,
 		signature: m.signature,
 		line: m.line,

@@ -11,15 +11,17 @@
  */
 
 /**
- * Faults for {@link StandinCluster.inject}:
- * - `empty-member-id`: empties `/bitnami/etcd/data/member_id` and restarts the pod; on `bitnami-2022` the
- *   restart runs `member update ""` → crash loop with `Error: bad member ID arg (strconv.ParseUint: parsing "":
- *   invalid syntax), expecting ID in Hex` (the fork has no member_id, the pod just restarts fine).
- * - `corrupt-data`: corrupts the member's WAL (`data/member/wal`) and kills it → etcd panics on every start,
- *   CrashLoopBackOff. `member/snap/db` is left intact, so offline recovery from it works.
+ * Faults for {@link StandinCluster.inject}. Except `kill`, a fault stops the container, changes its data and
+ * starts it again at once (a node restart), so CrashLoopBackOff appears only when that restart itself fails:
+ * wait for it with `waitPod(n, 'CrashLoopBackOff')` or `waitLog(n, text, { previous: true })`.
+ * - `empty-member-id`: empties `/bitnami/etcd/data/member_id`; on `bitnami-2022` the restart runs
+ *   `member update ""` → crash loop with `Error: bad member ID arg (strconv.ParseUint: parsing "": invalid
+ *   syntax), expecting ID in Hex` (exit 128). The fork has no member_id: the pod just restarts.
+ * - `corrupt-data`: corrupts the member's WAL (`data/member/wal`) → etcd exits with `walpb: crc mismatch` on
+ *   every start, CrashLoopBackOff. `member/snap/db` is left intact, so offline recovery from it works.
  * - `remove-member`: `etcdctl member remove` of the pod's member through a live member (needs quorum); the
  *   removed etcd exits and crash-loops with "the member has been permanently removed from the cluster".
- * - `kill`: SIGKILLs the etcd process once (the kubelet restarts it with back-off).
+ * - `kill`: SIGKILLs the etcd process once; the kubelet restarts it after the back-off.
  * - `all-down`: `corrupt-data` on every pod (the pods argument is ignored).
  * @typedef {'empty-member-id' | 'corrupt-data' | 'remove-member' | 'kill' | 'all-down'} Fault
  */
@@ -90,6 +92,9 @@
  * @property {(opts?: { timeoutMs?: number, replicas?: number }) => Promise<void>} waitHealthy
  *   resolves when `replicas` (default: the sts's spec.replicas) pods are Ready and all report one cluster id;
  *   rejects on timeout (default 60 s) with the pods' state in the message
+ * @property {() => Promise<void>} settle waitHealthy, then until the members have been connected for etcd's 5 s
+ *   health interval: before that etcd refuses `member remove`/`member add` with "unhealthy cluster" (and so
+ *   does the 2022 preStop)
  * @property {(pod: number | string, status: PodView['status'] | 'Ready' | 'Gone', opts?: { timeoutMs?: number }) => Promise<PodView | null>} waitPod
  *   waits until the pod shows that STATUS (or is Ready / does not exist)
  * @property {() => Promise<PodView[]>} pods every pod of the namespace, helper pods included
@@ -129,6 +134,9 @@
  * @property {(args: string[], opts?: { input?: string | Buffer, timeoutMs?: number }) => Promise<RunResult>} docker
  * @property {string} etcdUrl client URL of milvus-etcd on 127.0.0.1
  * @property {number} pid the supervisor's pid and process group
+ * @property {(name: 'milvus-minio' | 'milvus-standalone', state: { logs?: string, appendLogs?: string, exitCode?: number, running?: boolean }) => Promise<void>} setContainer
+ *   gives a listed container the logs (`docker logs` prints them on stdout) and state a scenario needs:
+ *   `exitCode` shows it `Exited (code)`, `running: true` brings it back `Up`
  * @property {() => Promise<void>} stop
  */
 
@@ -444,10 +452,13 @@ export async function createCluster(options = {}) {
 		return [...ids].sort();
 	};
 
+	/** When waitHealthy last saw the cluster turn healthy (0: not healthy when last looked). */
+	let healthySince = 0;
+
 	/** @type {StandinCluster['waitHealthy']} */
 	const waitHealthy = async (opts = {}) => {
 		const deadline = Date.now() + (opts.timeoutMs ?? 60_000);
-		for (;;) {
+		for (let first = true; ; first = false) {
 			const want =
 				opts.replicas ??
 				(await callApi(dir, { op: 'list', resource: 'statefulsets', namespace })).items[0].spec
@@ -456,7 +467,10 @@ export async function createCluster(options = {}) {
 			const ready = ps.filter((p) => p.ready && p.status === 'Running');
 			if (ready.length === want && ps.length === want) {
 				const ids = await clusterIds();
-				if (ids.length === 1 || want === 0) return;
+				if (ids.length === 1 || want === 0) {
+					if (!first || !healthySince) healthySince = Date.now();
+					return;
+				}
 			}
 			if (Date.now() > deadline)
 				throw new Error(
@@ -464,6 +478,13 @@ export async function createCluster(options = {}) {
 				);
 			await sleep(200);
 		}
+	};
+
+	/** @type {StandinCluster['settle']} */
+	const settle = async () => {
+		await waitHealthy();
+		const wait = healthySince + 5500 - Date.now();
+		if (wait > 0) await sleep(wait);
 	};
 
 	/** @type {StandinCluster['waitPod']} */
@@ -592,6 +613,7 @@ export async function createCluster(options = {}) {
 		sts,
 		kubectl,
 		waitHealthy,
+		settle,
 		waitPod,
 		pods,
 		clientUrl,
@@ -674,6 +696,10 @@ export async function createCompose(options = {}) {
 		env,
 		etcdUrl: info.etcdUrl,
 		pid: pgid,
+		setContainer: async (name, state) => {
+			const r = await callApi(dir, { op: 'set', name, ...state });
+			if (!r.ok) throw new Error(r.error);
+		},
 		docker: (args, opts) => runTool('docker', args, env, opts),
 		stop: handle.stop,
 	};

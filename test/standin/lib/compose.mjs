@@ -195,6 +195,25 @@ export async function runCompose(dir, ownerPid) {
 			await stop(b);
 			return { ok: true };
 		},
+		// Test hook: give a listed container the logs and exit state a scenario needs.
+		set: (q) => {
+			const b = find(q.name);
+			if (!b)
+				return { ok: false, error: `Error response from daemon: No such container: ${q.name}` };
+			if (b.name === 'milvus-etcd')
+				return { ok: false, error: 'milvus-etcd is a real etcd: use docker stop/start' };
+			if (typeof q.logs === 'string') fs.writeFileSync(b.logFile, q.logs);
+			if (typeof q.appendLogs === 'string') fs.appendFileSync(b.logFile, q.appendLogs);
+			if (typeof q.exitCode === 'number') {
+				b.running = false;
+				b.finishedAt = Date.now();
+				b.exitCode = q.exitCode;
+			} else if (q.running === true && !b.running) {
+				b.running = true;
+				b.startedAt = Date.now();
+			}
+			return { ok: true };
+		},
 		restart: async (q) => {
 			const b = find(q.name);
 			if (!b)

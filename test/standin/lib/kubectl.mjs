@@ -52,6 +52,9 @@ const RESOURCES = {
 	ns: 'namespaces',
 	namespace: 'namespaces',
 	namespaces: 'namespaces',
+	no: 'nodes',
+	node: 'nodes',
+	nodes: 'nodes',
 };
 
 /** kubectl's `<kind>/<name>` and NotFound spellings. */
@@ -78,6 +81,7 @@ const META = {
 	},
 	events: { short: 'event', group: 'events', scoped: true, kindName: 'Event' },
 	namespaces: { short: 'namespace', group: 'namespaces', scoped: false, kindName: 'Namespace' },
+	nodes: { short: 'node', group: 'nodes', scoped: false, kindName: 'Node' },
 };
 
 /** @param {string} word */
@@ -393,6 +397,23 @@ function printTable(r, items, wide, noHeaders) {
 				`${e.involvedObject.kind.toLowerCase()}/${e.involvedObject.name}`,
 				e.message,
 			]);
+		}
+	} else if (r === 'nodes') {
+		rows.push(
+			wide
+				? ['NAME', 'STATUS', 'ROLES', 'AGE', 'VERSION', 'INTERNAL-IP']
+				: ['NAME', 'STATUS', 'ROLES', 'AGE', 'VERSION'],
+		);
+		for (const n of items) {
+			const row = [
+				n.metadata.name,
+				'Ready',
+				'control-plane',
+				since(n.metadata.creationTimestamp),
+				'v1.29.0',
+			];
+			if (wide) row.push('127.0.0.1');
+			rows.push(row);
 		}
 	} else if (r === 'namespaces') {
 		rows.push(['NAME', 'STATUS', 'AGE']);

@@ -424,11 +424,13 @@ export async function storeMemberId(ctx) {
  * preStop: 2022 runs `member remove $(cat member_id)` against the other members and keeps its stdout in
  * /bitnami/etcd/member_removal.log; the fork's prestop.sh does nothing.
  * @param {ScriptCtx} ctx
+ * @returns {Promise<{ code: number, stdout: string, stderr: string }>}
  */
 export async function preStop(ctx) {
-	if (ctx.generation !== 'bitnami-2022') return;
+	const ok = { code: 0, stdout: '', stderr: '' };
+	if (ctx.generation !== 'bitnami-2022') return ok;
 	const others = ctx.clientEndpoints(true);
-	if (others.length === 0) return;
+	if (others.length === 0) return ok;
 	let id = '';
 	try {
 		id = fs.readFileSync(path.join(ctx.dataDir, 'member_id'), 'utf8').replace(/\n+$/, '');
@@ -437,4 +439,5 @@ export async function preStop(ctx) {
 	}
 	const r = await ctx.etcdctl(['member', 'remove', id, `--endpoints=${others.join(',')}`]);
 	fs.writeFileSync(path.join(ctx.volumeDir, 'member_removal.log'), r.stdout);
+	return r;
 }

@@ -625,11 +625,23 @@ async function stopContainer(pod, graceMs) {
 	if (!rt) return;
 	if (pod.kind === 'etcd' && pod.c.state === 'running' && rt.proc && rt.proc.exitCode === null) {
 		const hookRt = { aborted: false, children: new Set(), proc: null, exited: null };
-		await Promise.race([
-			preStop(scriptCtx(pod, hookRt)).catch(() => {}),
-			new Promise((r) => setTimeout(r, 8000)),
+		/** @type {{ code: number, stdout: string, stderr: string } | null} */
+		const r = await Promise.race([
+			preStop(scriptCtx(pod, hookRt)).catch((e) => ({ code: 1, stdout: '', stderr: String(e) })),
+			new Promise((res) => setTimeout(() => res(null), 8000)).then(() => null),
 		]);
 		for (const c of hookRt.children) c.kill('SIGKILL');
+		if (r && r.code !== 0) {
+			const cmd = '/opt/bitnami/scripts/etcd/prestop.sh';
+			event(
+				'Pod',
+				pod.name,
+				'Warning',
+				'FailedPreStopHook',
+				'kubelet',
+				`Exec lifecycle hook ([${cmd}]) for Container "etcd" in Pod "${pod.name}_${NS}(${pod.uid})" failed - error: command '${cmd}' exited with ${r.code}: ${r.stderr.trim().split('\n').pop() ?? ''}, message: "${r.stdout.trim()}"`,
+			);
+		}
 	}
 	event(
 		'Pod',
@@ -1209,6 +1221,27 @@ const ops = {
 					status: { phase: 'Active' },
 				}));
 				break;
+			case 'nodes':
+				items = [
+					{
+						apiVersion: 'v1',
+						kind: 'Node',
+						metadata: {
+							name: NODE,
+							creationTimestamp: iso(S.created),
+							labels: {
+								'kubernetes.io/hostname': NODE,
+								'node-role.kubernetes.io/control-plane': '',
+							},
+						},
+						status: {
+							conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady' }],
+							addresses: [{ type: 'InternalIP', address: '127.0.0.1' }],
+							nodeInfo: { kubeletVersion: 'v1.29.0' },
+						},
+					},
+				];
+				break;
 			default:
 				return err(`error: the server doesn't have a resource type "${b.resource}"`);
 		}
@@ -1362,7 +1395,8 @@ const ops = {
 		}
 		const running = pod.nodeName && pod.c.state === 'running' && !pod.deleting;
 		if (!running) {
-			if (!pod.nodeName) return err(`error: unable to upgrade connection: pod does not exist`);
+			if (!pod.nodeName)
+				return err(`Error from server (BadRequest): pod ${pod.name} does not have a host assigned`);
 			return err(`error: unable to upgrade connection: container not found ("${containerName}")`);
 		}
 		const pvc = pvcOf(pod);
@@ -1447,11 +1481,13 @@ const ops = {
 				) {
 					fs.writeFileSync(path.join(data, 'member_id'), '');
 				}
+				restartNow(pod);
 				continue;
 			}
 			if (b.fault === 'corrupt-data') {
 				await killAndWait(pod);
 				corruptWal(path.join(data, 'member', 'wal'));
+				restartNow(pod);
 				continue;
 			}
 			if (b.fault === 'remove-member') {
@@ -1497,8 +1533,15 @@ async function killAndWait(pod) {
 	for (const c of rt.children) c.kill('SIGKILL');
 	rt.proc?.kill('SIGKILL');
 	await rt.exited;
-	// The injected kill stands for a node restart: the kubelet starts the container again right away.
-	pod.c.nextStartAt = Date.now();
+}
+
+/**
+ * An injected fault stands for a node restart: the container comes back at once, so the pod shows
+ * CrashLoopBackOff only when the restarted container itself fails.
+ * @param {Pod} pod
+ */
+function restartNow(pod) {
+	if (pod.c.state === 'waiting' && !pod.rt && !pod.deleting && pod.nodeName) startContainer(pod);
 }
 
 /** @param {Pod} pod */

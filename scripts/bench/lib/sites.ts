@@ -1,0 +1,242 @@
+import { spawn } from 'node:child_process';
+import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { LOCALE_CODES } from '../../../src/config/locales.ts';
+import { ROOT } from '../../../test/support/paths.ts';
+
+/**
+ * The two sites every bench figure compares: this repository's, and a bare Starlight site (same astro and
+ * Starlight from this repo's node_modules, same languages, same number of pages) generated in a temp dir.
+ * Both are built in this process, twice each (the first run fills caches, the second is the one timed), into
+ * folders removed at exit: `dist/` belongs to the test suite and is never touched here. Built once per process and shared
+ * by the bench modules, so `npm run bench` builds each site only once.
+ */
+
+export interface BuiltSite {
+	name: 'milvus-rescue' | 'bare-starlight';
+	/** The build output folder. */
+	outDir: string;
+	/** Wall time of the timed (second, warm-cache) build. */
+	buildMs: number;
+	/** Wall time of the first build, with whatever caches the project had. */
+	firstBuildMs: number;
+	/** HTML pages in the output. */
+	pageCount: number;
+}
+
+export interface Sites {
+	ours: BuiltSite;
+	bare: BuiltSite;
+}
+
+/** The pages the bench measures in each language: the overview and two symptom pages. */
+export function measuredPaths(site: BuiltSite): string[] {
+	const slugs =
+		site.name === 'milvus-rescue'
+			? ['', 'etcd-pending/', 'etcd-multi-crash/']
+			: ['', 'page-1/', 'page-2/'];
+	return LOCALE_CODES.flatMap((code) => slugs.map((slug) => `/${code}/${slug}`));
+}
+
+let shared: Promise<Sites> | undefined;
+const tempDirs: string[] = [];
+
+/** Builds both sites on first call; later calls in the same process get the same builds. */
+export function buildSites(): Promise<Sites> {
+	shared ??= buildBoth();
+	return shared;
+}
+
+/** Removes the temp folders; registered to run when the process exits. */
+async function cleanup(): Promise<void> {
+	await Promise.all(tempDirs.map((dir) => rm(dir, { recursive: true, force: true })));
+}
+
+async function buildBoth(): Promise<Sites> {
+	const work = await mkdtemp(path.join(tmpdir(), 'milvus-rescue-bench-'));
+	tempDirs.push(work);
+	process.once('beforeExit', () => void cleanup());
+
+	const oursOut = path.join(work, 'ours');
+	const first = await timedBuild(ROOT, ['--outDir', oursOut]);
+	const timed = await timedBuild(ROOT, ['--outDir', oursOut]);
+	const ours: BuiltSite = {
+		name: 'milvus-rescue',
+		outDir: oursOut,
+		firstBuildMs: first,
+		buildMs: timed,
+		pageCount: (await htmlFiles(oursOut)).length,
+	};
+
+	// Same number of content pages as ours: the pages in language folders, split evenly across languages.
+	const localePages = (await htmlFiles(oursOut)).filter((f) =>
+		LOCALE_CODES.some((code) => f.startsWith(path.join(oursOut, code) + path.sep)),
+	).length;
+	const perLocale = Math.max(3, Math.ceil(localePages / LOCALE_CODES.length));
+	// Inside the repo (git-ignored .bench/) so Node and Vite find this repo's node_modules by walking up; a
+	// symlinked node_modules makes Vite see each Starlight component under two paths and fail the build.
+	const bareRoot = path.join(ROOT, '.bench', `bare-starlight-${process.pid}`);
+	tempDirs.push(bareRoot);
+	await writeBareStarlight(bareRoot, perLocale);
+	const bareOut = path.join(bareRoot, 'dist');
+	const bareFirst = await timedBuild(bareRoot, []);
+	const bareTimed = await timedBuild(bareRoot, []);
+	const bare: BuiltSite = {
+		name: 'bare-starlight',
+		outDir: bareOut,
+		firstBuildMs: bareFirst,
+		buildMs: bareTimed,
+		pageCount: (await htmlFiles(bareOut)).length,
+	};
+	return { ours, bare };
+}
+
+/** Runs `astro build` in `root` and returns its wall time; the output is only shown when it fails. */
+async function timedBuild(root: string, args: string[]): Promise<number> {
+	const astro = path.join(ROOT, 'node_modules', 'astro', 'astro.js');
+	const started = performance.now();
+	const child = spawn(process.execPath, [astro, 'build', ...args], {
+		cwd: root,
+		env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1' },
+		stdio: ['ignore', 'pipe', 'pipe'],
+		detached: true,
+	});
+	// A bench interrupted with Ctrl-C must not leave a build (and its Pagefind child) running.
+	const stop = () => {
+		try {
+			if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+		} catch {
+			// Already gone.
+		}
+	};
+	process.once('exit', stop);
+	let output = '';
+	child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+	child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+	const code = await new Promise<number | null>((resolve, reject) => {
+		child.once('error', reject);
+		child.once('close', resolve);
+	});
+	process.removeListener('exit', stop);
+	if (code !== 0) {
+		const tail = output.trim().split('\n').slice(-15).join('\n');
+		throw new Error(`astro build in ${root} failed (exit ${code}):\n${tail}`);
+	}
+	return performance.now() - started;
+}
+
+export async function htmlFiles(dir: string): Promise<string[]> {
+	const found: string[] = [];
+	for (const entry of await readdir(dir, { withFileTypes: true })) {
+		const full = path.join(dir, entry.name);
+		if (entry.isDirectory()) found.push(...(await htmlFiles(full)));
+		else if (entry.name.endsWith('.html')) found.push(full);
+	}
+	return found;
+}
+
+/** Total bytes of every file under `dir`. */
+export async function folderBytes(dir: string): Promise<number> {
+	let total = 0;
+	for (const entry of await readdir(dir, { withFileTypes: true })) {
+		const full = path.join(dir, entry.name);
+		if (entry.isDirectory()) total += await folderBytes(full);
+		else if (entry.isFile()) total += (await stat(full)).size;
+	}
+	return total;
+}
+
+/**
+ * A Starlight site as `npm create astro -- --template starlight` would give, with our languages and
+ * `perLocale` pages in each: an overview (`index`) and `page-1`… Pages carry prose, a list, a table and a
+ * shell block, so Expressive Code and Pagefind have the same kinds of work as on our pages.
+ */
+async function writeBareStarlight(root: string, perLocale: number): Promise<void> {
+	const docs = path.join(root, 'src', 'content', 'docs');
+	await mkdir(docs, { recursive: true });
+	await writeFile(
+		path.join(root, 'package.json'),
+		'{ "name": "bare-starlight", "type": "module" }\n',
+	);
+	const locales = Object.fromEntries(
+		LOCALE_CODES.map((code) => [code, { label: code.toUpperCase(), lang: code }]),
+	);
+	await writeFile(
+		path.join(root, 'astro.config.mjs'),
+		[
+			`import { defineConfig } from 'astro/config';`,
+			`import starlight from '@astrojs/starlight';`,
+			// Its own cache, so it never shares the repo's node_modules/.astro.
+			`export default defineConfig({`,
+			`\tcacheDir: './.cache',`,
+			`\tintegrations: [starlight({ title: 'Bare Starlight', defaultLocale: ${JSON.stringify(LOCALE_CODES[0])}, locales: ${JSON.stringify(locales)} })],`,
+			`});`,
+			'',
+		].join('\n'),
+	);
+	await writeFile(
+		path.join(root, 'src', 'content.config.ts'),
+		[
+			`import { defineCollection } from 'astro:content';`,
+			`import { docsLoader } from '@astrojs/starlight/loaders';`,
+			`import { docsSchema } from '@astrojs/starlight/schema';`,
+			`export const collections = { docs: defineCollection({ loader: docsLoader(), schema: docsSchema() }) };`,
+			'',
+		].join('\n'),
+	);
+	for (const code of LOCALE_CODES) {
+		await mkdir(path.join(docs, code), { recursive: true });
+		for (let i = 0; i < perLocale; i++) {
+			const slug = i === 0 ? 'index' : `page-${i}`;
+			await writeFile(path.join(docs, code, `${slug}.md`), barePage(code, i));
+		}
+	}
+}
+
+function barePage(code: string, i: number): string {
+	const title = i === 0 ? `Overview (${code})` : `Page ${i} (${code})`;
+	const paragraph =
+		'When a service stops answering, read the first error it printed, compare it with the known causes ' +
+		'listed below, and apply the fix that matches. Each step says what it changes and how to undo it.';
+	return [
+		'---',
+		`title: ${title}`,
+		`description: A sample page of a bare Starlight site, used as the bench baseline (${code}, ${i}).`,
+		'---',
+		'',
+		paragraph,
+		'',
+		'## What you see',
+		'',
+		paragraph,
+		'',
+		'- The pod restarts every few seconds.',
+		'- The logs end with the same fatal line.',
+		'- Clients time out.',
+		'',
+		'## Fix',
+		'',
+		'| step | command |',
+		'| --- | --- |',
+		'| list | `kubectl get pods` |',
+		'| logs | `kubectl logs my-pod --previous` |',
+		'',
+		'```sh',
+		'kubectl get pods -l app.kubernetes.io/name=etcd',
+		'kubectl logs my-release-etcd-0 --previous',
+		'```',
+		'',
+		paragraph,
+		'',
+	].join('\n');
+}
+
+/** `a / b` as `1.23x`, or `n/a` when the baseline is zero. */
+export function ratio(a: number, b: number): string {
+	return b === 0 ? 'n/a' : `${(a / b).toFixed(2)}x`;
+}
+
+export function kb(bytes: number): string {
+	return `${(bytes / 1024).toFixed(1)} KB`;
+}

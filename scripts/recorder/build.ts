@@ -1,0 +1,186 @@
+/**
+ * Turns a raw pty session into the committed cast: output cut into lines (and at each prompt, so the
+ * question shows before its answer), everything that differs between two runs of the same scenario
+ * replaced by a stable stand-in, long waits shortened, and a step marker where each step starts.
+ */
+import { formatCommand } from '../../runbooks/lib/shell.mjs';
+import { STEP_MARKER, stripAnsi, type CastEvent } from '../../src/components/terminal/cast.ts';
+import type { PtyResult } from './pty.ts';
+
+/** Longest pause kept in a recording: waiting for a pod is shown, not sat through. */
+export const MAX_PAUSE = 1.5;
+
+export interface Segment {
+	time: number;
+	data: string;
+}
+
+/** Cuts the output at every newline and at every prompt; a piece is timed by the arrival of its last byte. */
+export function segments(run: PtyResult): Segment[] {
+	const cuts = new Set(run.answers);
+	const out: Segment[] = [];
+	let offset = 0;
+	let current = '';
+	for (const chunk of run.chunks) {
+		for (const ch of chunk.data) {
+			current += ch;
+			offset += ch.length;
+			if (ch === '\n' || cuts.has(offset)) {
+				out.push({ time: chunk.time, data: current });
+				current = '';
+			}
+		}
+	}
+	if (current) out.push({ time: run.chunks[run.chunks.length - 1]?.time ?? 0, data: current });
+	return out;
+}
+
+/**
+ * Replaces what changes from run to run. `literal` pairs (temp folders, ports the scenario knows) go first;
+ * then ids, times and ages, which the stand-in and etcd make up anew each time.
+ */
+export function normalizer(literal: readonly [string, string][]): (text: string) => string {
+	const pairs = literal.filter(([from]) => from !== '').sort((a, b) => b[0].length - a[0].length);
+	const ids = new Map<string, string>();
+	const perName = new Map<string, number>();
+	let unnamed = 0;
+	// Made-up but well-formed ids: a member's id follows from its pod name (and how many ids that name has
+	// had), so table rows keep the same id from run to run; other ids (cluster ids) count up by appearance.
+	const fakeId = (real: string, name: string | undefined) => {
+		let v = ids.get(real);
+		if (v) return v;
+		if (name) {
+			const n = perName.get(name) ?? 0;
+			perName.set(name, n + 1);
+			const ordinal = Number(/(\d+)$/.exec(name)?.[1] ?? 0);
+			v = (0x8e9e05c52164694dn + BigInt(ordinal) * 0x1111111111111n + BigInt(n) * 0x10101n).toString(16);
+		} else {
+			v = (0xc0ffee0000000000n + BigInt(++unnamed) * 0x1234567n).toString(16);
+		}
+		ids.set(real, v);
+		return v;
+	};
+	return (text) => {
+		let s = text;
+		for (const [from, to] of pairs) s = s.split(from).join(to);
+		const name = /\b[a-z0-9-]+-etcd-\d+\b/.exec(stripAnsi(s))?.[0];
+		return (
+			s
+				// Temp folders the stand-in or a runbook made (mkdtemp's six random characters).
+				.replace(/\/tmp\/[A-Za-z0-9._-]*?-[A-Za-z0-9]{6}(?=[/\s'"),:]|$)/g, '/tmp/rescue-XXXXXX')
+				// Member and cluster ids (etcdctl's hex).
+				.replace(/\b(?=[0-9a-f]*[a-f])[0-9a-f]{16}\b/g, (m) => fakeId(m, name))
+				.replace(/\b(?:\d{4}[-/]\d{2}[-/]\d{2}[T ])?\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?\b/g, (m) =>
+					m.replace(/\d/g, '0'),
+				)
+				// kubectl's RESTARTS column of a crash-looping pod depends on how long the loop ran.
+				.replace(/\b\d+ \((\S+) ago\)/g, '3 ($1 ago)')
+				// kubectl's AGE column and durations ("12s", "3m4s", "1.2s", "850ms").
+				.replace(/\b\d+(?:\.\d+)?(?:ms|s)\b|\b\d+m\d*s?\b|\b\d+h\d*m?\b/g, '0s')
+				// A loopback port nobody mapped (helper pods, port-forwards).
+				.replace(/127\.0\.0\.1:(?!(?:2379|2380|9091|19530)\b)\d{4,5}\b/g, '127.0.0.1:PORT')
+		);
+	};
+}
+
+/**
+ * etcdctl prints table rows sorted by the real member id, which is random: sort the rows of every table
+ * by their (normalised) text instead, keeping each time slot where it was.
+ */
+export function sortTableRows(events: CastEvent[]): CastEvent[] {
+	const out = events.slice();
+	const isBorder = (e: CastEvent | undefined) => e?.type === 'o' && /^\s*\+-[-+]*\+\s*$/.test(stripAnsi(e.data));
+	const isRow = (e: CastEvent | undefined) => e?.type === 'o' && /^\s*\|.*\|\s*$/.test(stripAnsi(e.data));
+	for (let i = 0; i < out.length; i++) {
+		// border, header row, border, rows…, border
+		if (!(isBorder(out[i]) && isRow(out[i + 1]) && isBorder(out[i + 2]))) continue;
+		let j = i + 3;
+		while (isRow(out[j])) j++;
+		const rows = out.slice(i + 3, j);
+		const sorted = rows.map((e) => e.data).sort();
+		rows.forEach((e, k) => (out[i + 3 + k] = { ...e, data: sorted[k] ?? e.data }));
+		i = j;
+	}
+	return out;
+}
+
+export interface StepInfo {
+	id: string;
+	title: string;
+	command: string | null;
+}
+
+const HEADING = /^(?:Step|Langkah) (\d+)\/(\d+) \[[^\]]*\] (.*)$/;
+const PINS = /^(kubectl)((?: (?:--context|-n|--namespace) \S+)+)(?= )/;
+
+/** `kubectl --context x -n y get pods` → `kubectl get pods`, the form --describe prints. */
+export function unpin(command: string): string {
+	return command.replace(PINS, '$1');
+}
+
+/**
+ * Where each step starts: at a step heading (its `$ command` line names which step of the runbook's
+ * --describe it is, else its title does), or for the diagnostic runbooks, which print no headings, at the
+ * first `$ command` line equal to a step's command.
+ */
+export function markSteps(events: readonly CastEvent[], steps: readonly StepInfo[]): CastEvent[] {
+	const byCommand = new Map<string, string>();
+	const byTitle = new Map<string, string>();
+	for (const s of steps) {
+		if (s.command && !byCommand.has(s.command)) byCommand.set(s.command, s.id);
+		if (!byTitle.has(s.title)) byTitle.set(s.title, s.id);
+	}
+	const out: CastEvent[] = [];
+	let heading: { index: number; time: number; title: string } | null = null;
+	const marked = new Set<string>();
+	const place = (index: number, time: number, id: string) => {
+		out.splice(index, 0, { time, type: 'm', data: `${STEP_MARKER}${id}` });
+		marked.add(id);
+	};
+	for (const e of events) {
+		out.push(e);
+		if (e.type !== 'o') continue;
+		const line = stripAnsi(e.data).replace(/\r?\n$/, '').trim();
+		const h = HEADING.exec(line);
+		if (h) {
+			if (heading) {
+				const id = byTitle.get(heading.title);
+				if (id) place(heading.index, heading.time, id);
+			}
+			heading = { index: out.length - 1, time: e.time, title: h[3] ?? '' };
+			continue;
+		}
+		if (line.startsWith('$ ')) {
+			const id = byCommand.get(unpin(line.slice(2)));
+			if (heading) {
+				const chosen = id ?? byTitle.get(heading.title);
+				if (chosen) place(heading.index, heading.time, chosen);
+				heading = null;
+			} else if (id && !marked.has(id)) {
+				place(out.length - 1, e.time, id);
+			}
+			continue;
+		}
+		if (heading && line !== '') {
+			// A step without a command (computed on this machine): only its title can name it.
+			const id = byTitle.get(heading.title);
+			if (id) place(heading.index, heading.time, id);
+			heading = null;
+		}
+	}
+	return out;
+}
+
+/** Output events from a pty run: normalised, pauses capped, the shown invocation first. */
+export function castEvents(run: PtyResult, shown: readonly string[], normalize: (s: string) => string): CastEvent[] {
+	const events: CastEvent[] = [{ time: 0, type: 'o', data: `\u001b[1;32m$\u001b[0m ${formatCommand(shown)}\r\n` }];
+	let last = 0;
+	let clock = 0.5;
+	for (const seg of segments(run)) {
+		clock += Math.min(Math.max(seg.time - last, 0), MAX_PAUSE);
+		last = seg.time;
+		const data = normalize(seg.data);
+		if (data !== '') events.push({ time: Math.round(clock * 1000) / 1000, type: 'o', data });
+	}
+	return sortTableRows(events);
+}

@@ -1,0 +1,296 @@
+/**
+ * How each runbook's symptom is produced for its recording: the etcd runbooks against a stand-in cluster
+ * broken the way their page describes (same faults as their tests), the diagnostic runbooks against the
+ * fixtures of test/diagnostics. A scenario sets up, names the arguments, and tears down.
+ */
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
+import { createServer as createTcpServer, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createCluster, STANDIN_BIN } from '../../test/standin/index.mjs';
+import type { StandinCluster } from '../../test/standin/index.mjs';
+
+export const ROOT = path.resolve(fileURLToPath(new URL('../..', import.meta.url)));
+const DIAG_FIXTURES = path.join(ROOT, 'test', 'diagnostics', 'fixtures');
+
+export type Lang = 'en' | 'id';
+
+export interface Prepared {
+	cwd: string;
+	env: NodeJS.ProcessEnv;
+	/** arguments the recording shows at its prompt (what a user types) */
+	shownArgs: string[];
+	/** arguments that only point the run at the test cluster's ports; their values equal the defaults
+	 *  once `replace` has been applied, so the recording does not show them */
+	hiddenArgs: string[];
+	/** literal text → what the recording shows instead (ports, temp folders) */
+	replace: [string, string][];
+	teardown: () => Promise<void>;
+}
+
+export interface Scenario {
+	runbook: string;
+	/** what the scenario breaks, for the recorder's progress lines */
+	about: string;
+	/** stand-in clusters are heavy: the recorder runs at most a few at once */
+	heavy: boolean;
+	prepare: (lang: Lang) => Promise<Prepared>;
+}
+
+const baseEnv = (): NodeJS.ProcessEnv => {
+	const env: NodeJS.ProcessEnv = { ...process.env, TERM: 'xterm-256color', COLUMNS: '100', LINES: '32' };
+	// Colours come from the pty; anything forcing them off (or on) here would not be what a user sees.
+	delete env.NO_COLOR;
+	delete env.FORCE_COLOR;
+	delete env.MILVUS_RESCUE_ASSUME_TTY;
+	delete env.MILVUS_RESCUE_DEBUG;
+	return env;
+};
+
+function tempDir(prefix: string): { dir: string; remove: () => void } {
+	const dir = mkdtempSync(path.join(tmpdir(), `mr-rec-${prefix}-`));
+	return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Clusters are created with a fixed release/namespace/context so the output names what the pages name. */
+async function clusterScenario(
+	lang: Lang,
+	generation: 'bitnami-2022' | 'milvusdb-fork',
+	breakIt: (c: StandinCluster) => Promise<void>,
+	opts: { defaultStorageClass?: boolean; keys?: number; shownArgs?: string[]; hiddenArgs?: string[] } = {},
+): Promise<Prepared> {
+	const work = tempDir('work');
+	const c = await createCluster({
+		generation,
+		defaultStorageClass: opts.defaultStorageClass ?? true,
+		wait: opts.defaultStorageClass !== false,
+		// A crashed container is not restarted by itself while the runbook runs: otherwise whether a step
+		// finds its work already done, and the RESTARTS column, would depend on the back-off's timing.
+		backoffMs: 600_000,
+	});
+	try {
+		if (opts.keys) await c.putMilvusKeys(opts.keys);
+		await breakIt(c);
+	} catch (e) {
+		await c.stop();
+		work.remove();
+		throw e;
+	}
+	const replace: [string, string][] = [[c.dir, '/tmp/standin']];
+	for (let i = 0; i < 3; i++) {
+		const pod = `my-release-etcd-${i}`;
+		const host = `${pod}.my-release-etcd-headless.default.svc.cluster.local`;
+		try {
+			replace.push([c.clientUrl(i).replace(/^http:\/\//, ''), `${host}:2379`]);
+			replace.push([c.peerUrl(i).replace(/^http:\/\//, ''), `${host}:2380`]);
+		} catch {
+			// fewer members
+		}
+	}
+	replace.push([work.dir, '~']);
+	return {
+		cwd: work.dir,
+		env: { ...baseEnv(), ...c.env, HOME: work.dir, LANG: lang === 'id' ? 'id_ID.UTF-8' : 'en_US.UTF-8' },
+		shownArgs: opts.shownArgs ?? [],
+		hiddenArgs: opts.hiddenArgs ?? [],
+		replace,
+		teardown: async () => {
+			await c.stop();
+			work.remove();
+		},
+	};
+}
+
+/** Real listeners on 127.0.0.1 for the proxy's gRPC port and /healthz (closed ones for a dead proxy). */
+async function listener(kind: 'grpc' | 'healthz' | 'closed'): Promise<{ port: number; close: () => Promise<void> }> {
+	const sockets = new Set<Socket>();
+	const server: Server | ReturnType<typeof createHttpServer> =
+		kind === 'healthz'
+			? createHttpServer((req, res) => {
+					res.writeHead(req.url === '/healthz' ? 200 : 404, { 'Content-Type': 'text/plain' });
+					res.end(req.url === '/healthz' ? 'OK' : '404 page not found');
+				})
+			: createTcpServer((s) => {
+					sockets.add(s);
+					s.on('close', () => sockets.delete(s));
+					s.on('error', () => {});
+				});
+	await new Promise<void>((resolve, reject) => {
+		server.once('error', reject);
+		server.listen(0, '127.0.0.1', () => resolve());
+	});
+	const address = server.address();
+	const port = typeof address === 'object' && address ? address.port : 0;
+	const close = () =>
+		new Promise<void>((resolve) => {
+			for (const s of sockets) s.destroy();
+			if ('closeAllConnections' in server) server.closeAllConnections();
+			server.close(() => resolve());
+		});
+	if (kind === 'closed') await close();
+	return { port, close };
+}
+
+/** PATH with the diagnostics fixtures' docker/kubectl/pip/… and nothing else but node and bash. */
+function diagEnv(lang: Lang, scenario: string | null, dir: string): NodeJS.ProcessEnv {
+	const bin = path.join(dir, '.bin');
+	mkdirSync(bin);
+	symlinkSync(process.execPath, path.join(bin, 'node'));
+	const bash = ['/usr/bin/bash', '/bin/bash'].find((p) => existsSync(p));
+	if (bash) symlinkSync(bash, path.join(bin, 'bash'));
+	for (const tool of ['stty', 'script'])
+		for (const d of ['/usr/bin', '/bin'])
+			if (existsSync(path.join(d, tool)) && !existsSync(path.join(bin, tool))) symlinkSync(path.join(d, tool), path.join(bin, tool));
+	return {
+		...baseEnv(),
+		PATH: `${path.join(DIAG_FIXTURES, 'bin')}${path.delimiter}${bin}`,
+		HOME: dir,
+		LANG: lang === 'id' ? 'id_ID.UTF-8' : 'en_US.UTF-8',
+		MILVUS_RESCUE_STATE_DIR: path.join(dir, '.state'),
+		DIAG_CALLS: path.join(dir, '.calls.jsonl'),
+		...(scenario ? { DIAG_SCENARIO: path.join(DIAG_FIXTURES, 'scenarios', scenario) } : {}),
+	};
+}
+
+async function proxyScenario(
+	lang: Lang,
+	scenario: string | null,
+	proxy: 'up' | 'down',
+	shownArgs: string[],
+	hidden: (grpc: number, health: number) => string[],
+	setup?: (dir: string) => void,
+): Promise<Prepared> {
+	const work = tempDir('diag');
+	const grpc = await listener(proxy === 'up' ? 'grpc' : 'closed');
+	const health = await listener(proxy === 'up' ? 'healthz' : 'closed');
+	setup?.(work.dir);
+	return {
+		cwd: work.dir,
+		env: diagEnv(lang, scenario, work.dir),
+		shownArgs,
+		hiddenArgs: hidden(grpc.port, health.port),
+		replace: [
+			[`:${grpc.port}`, ':19530'],
+			[` ${grpc.port}`, ' 19530'],
+			[`:${health.port}`, ':9091'],
+			[` ${health.port}`, ' 9091'],
+			[work.dir, '~/my-rag-app'],
+		],
+		teardown: async () => {
+			await grpc.close();
+			await health.close();
+			work.remove();
+		},
+	};
+}
+
+const MILVUS_LOG = [
+	'[2024/06/03 08:14:02.790 +00:00] [INFO] [etcd/etcd_util.go:52] ["create etcd client"] [endpoints="[etcd:2379]"]',
+	'[2024/06/03 08:14:03.100 +00:00] [WARN] [grpcclient/client.go:209] ["failed to get client address"] [error="find no available rootcoord, check rootcoord state"]',
+	'panic: failed to create etcd client: context deadline exceeded',
+	'{"level":"panic","ts":"2024-06-03T08:10:51.402Z","caller":"etcdserver/server.go:515","msg":"failed to recover v3 backend from snapshot","error":"failed to find database snapshot file (snap: snapshot file doesn\'t exist)"}',
+	'',
+].join('\n');
+
+export const SCENARIOS: Record<string, Scenario> = {
+	boot: {
+		runbook: 'boot',
+		about: 'docker compose standalone whose etcd crashed (fixture compose-etcd-crash)',
+		heavy: false,
+		prepare: (lang) =>
+			proxyScenario(lang, 'compose-etcd-crash', 'down', [], (g, h) => ['--grpc-port', String(g), '--health-port', String(h)]),
+	},
+	'runtime-compat': {
+		runbook: 'runtime-compat',
+		about: 'server 2.2.8 and pymilvus 2.4.1 (fixture compose-old-server)',
+		heavy: false,
+		prepare: (lang) =>
+			proxyScenario(lang, 'compose-old-server', 'up', [], (g) => ['--uri', `127.0.0.1:${g}`]),
+	},
+	'api-errors': {
+		runbook: 'api-errors',
+		about: 'a reachable proxy and the error "collection not loaded"',
+		heavy: false,
+		prepare: (lang) =>
+			proxyScenario(lang, null, 'up', ['--error', 'collection not loaded'], (g, h) => ['--port', String(g), '--health-port', String(h)]),
+	},
+	diagnose: {
+		runbook: 'diagnose',
+		about: 'a Milvus log with an etcd crash and the etcd-client panic',
+		heavy: false,
+		prepare: (lang) =>
+			proxyScenario(lang, null, 'up', ['--file', 'milvus.log'], () => [], (dir) =>
+				writeFileSync(path.join(dir, 'milvus.log'), MILVUS_LOG),
+			),
+	},
+	'etcd-pending': {
+		runbook: 'etcd-pending',
+		about: 'fresh install without a default StorageClass: every etcd pod Pending',
+		heavy: true,
+		prepare: (lang) =>
+			clusterScenario(
+				lang,
+				'bitnami-2022',
+				async (c) => {
+					await c.waitPod(0, 'Pending');
+				},
+				{ defaultStorageClass: false },
+			),
+	},
+	'etcd-bad-member-id': {
+		runbook: 'etcd-bad-member-id',
+		about: 'bitnami-2022 scripts, empty member_id on my-release-etcd-1',
+		heavy: true,
+		prepare: (lang) =>
+			clusterScenario(
+				lang,
+				'bitnami-2022',
+				async (c) => {
+					await c.inject('empty-member-id', [1]);
+					await c.waitPod(1, 'CrashLoopBackOff', { timeoutMs: 90_000 });
+				},
+				{ keys: 300 },
+			),
+	},
+	'etcd-multi-crash': {
+		runbook: 'etcd-multi-crash',
+		about: 'my-release-etcd-1 and -2 crash-looping on a corrupt WAL, etcd-0 running',
+		heavy: true,
+		prepare: (lang) =>
+			clusterScenario(
+				lang,
+				'milvusdb-fork',
+				async (c) => {
+					await c.inject('corrupt-data', [1, 2]);
+					await c.waitPod(1, 'CrashLoopBackOff', { timeoutMs: 90_000 });
+					await c.waitPod(2, 'CrashLoopBackOff', { timeoutMs: 90_000 });
+				},
+				{ keys: 300 },
+			),
+	},
+	'etcd-all-crash': {
+		runbook: 'etcd-all-crash',
+		about: 'every member crash-looping on a corrupt WAL',
+		heavy: true,
+		prepare: async (lang) => {
+			const { freePort } = await import('../../test/support/port.ts');
+			const port = await freePort();
+			const p = await clusterScenario(
+				lang,
+				'milvusdb-fork',
+				async (c) => {
+					await c.inject('all-down');
+					for (let i = 0; i < 3; i++) await c.waitPod(i, 'CrashLoopBackOff', { timeoutMs: 90_000 });
+				},
+				{ keys: 300, hiddenArgs: ['--local-port', String(port)] },
+			);
+			p.replace.push([`127.0.0.1:${port}`, '127.0.0.1:2379'], [`${port}:2379`, '2379:2379'], [`--local-port ${port}`, '']);
+			return p;
+		},
+	},
+};
+
+export const RUNBOOK_NAMES = Object.keys(SCENARIOS);
+export { STANDIN_BIN };

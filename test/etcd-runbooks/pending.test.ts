@@ -1,0 +1,69 @@
+// etcd-pending on the stand-in cluster. How it happens with data in etcd: the cluster ran fine, the
+// default StorageClass mark went away (a provisioner was swapped), then etcd-2 lost its volume. The
+// recreated claim has no class and never binds: etcd-2 is Pending while its old member entry remains.
+import assert from 'node:assert/strict';
+import { after, describe, it } from 'node:test';
+import {
+	assertHealthyWithKeys,
+	cleanup,
+	kubectl,
+	newCluster,
+	runRunbook,
+	seedKeys,
+	untouchable,
+} from './helpers.ts';
+
+after(cleanup);
+
+const NOT_DEFAULT = JSON.stringify({
+	metadata: { annotations: { 'storageclass.kubernetes.io/is-default-class': 'false' } },
+});
+
+describe('etcd-pending', { concurrency: 2 }, () => {
+	for (const generation of ['milvusdb-fork', 'bitnami-2022'] as const) {
+		it(`binds the Pending member and brings it back into the cluster (${generation})`, async () => {
+			const c = await newCluster({ generation });
+			try {
+				const before = await seedKeys(c, 3000);
+				await kubectl(c, 'patch', 'storageclass', 'standard', '-p', NOT_DEFAULT);
+				await kubectl(c, 'delete', 'pvc', `data-${c.sts}-2`, '--wait=false');
+				await kubectl(c, 'delete', 'pod', `${c.sts}-2`);
+				await c.waitPod(2, 'Pending');
+				const pvc = await kubectl(c, 'describe', 'pvc', `data-${c.sts}-2`);
+				assert.match(
+					pvc,
+					/no persistent volumes available for this claim and no storage class is set/,
+				);
+
+				if (generation === 'milvusdb-fork') {
+					const snapshot = await untouchable(c);
+					const dry = await runRunbook('etcd-pending', ['--dry-run'], { env: c.env });
+					assert.equal(dry.code, 0, dry.stdout + dry.stderr);
+					assert.match(
+						dry.stdout,
+						/would run: kubectl --context standin -n default patch storageclass standard/,
+					);
+					assert.deepEqual(await untouchable(c), snapshot, 'dry run changed the cluster');
+
+					const helm = await runRunbook('etcd-pending', ['--helm', '--lang', 'id'], { env: c.env });
+					assert.equal(helm.code, 0, helm.stdout + helm.stderr);
+					assert.match(helm.stdout, /storageClass: standard/);
+					assert.match(helm.stdout, /tidak ada yang diubah/);
+					assert.deepEqual(await untouchable(c), snapshot, '--helm changed the cluster');
+				}
+
+				const run = await runRunbook('etcd-pending', ['--yes', '--timeout', '150'], { env: c.env });
+				assert.equal(run.code, 0, run.stdout + run.stderr);
+				// The fork's preStop removed nobody: the old entry must go first, so etcd-2 comes back through
+				// member add, not a second bootstrap. (The 2022 preStop removed it when the pod was deleted.)
+				if (generation === 'milvusdb-fork')
+					assert.match(run.stdout, /etcdctl member remove [0-9a-f]+/);
+				await assertHealthyWithKeys(c, before);
+				const sc = await kubectl(c, 'get', 'storageclass');
+				assert.match(sc, /standard \(default\)/);
+			} finally {
+				await c.stop();
+			}
+		});
+	}
+});
