@@ -43,6 +43,7 @@ const messages = {
 	en: {
 		badTimeout: '--timeout must be a positive number of seconds, got {value}',
 		dryVerify: 'dry run: the members are checked after a real run',
+		waitRolled: 'every member to run the new StatefulSet settings',
 		flagBackupDir: 'folder on this machine for the etcd-0 backup (snapshot + manifest)',
 		flagTimeout: 'seconds to wait for each pod or rollout',
 		notEnoughReplicas:
@@ -85,6 +86,7 @@ const messages = {
 	id: {
 		badTimeout: '--timeout harus berupa jumlah detik yang positif, bukan {value}',
 		dryVerify: 'dry run: member diperiksa setelah run yang sebenarnya',
+		waitRolled: 'semua member berjalan dengan setelan StatefulSet yang baru',
 		flagBackupDir: 'folder di mesin ini untuk backup etcd-0 (snapshot + manifest)',
 		flagTimeout: 'berapa detik menunggu tiap pod atau rollout',
 		notEnoughReplicas:
@@ -804,6 +806,8 @@ function planSteps(ctx, f) {
 		run: async (c) => {
 			// In a dry run the dead members are still listed and each one only times out.
 			if (c.dryRun) return c.t('dryVerify');
+			// The template changes roll through the survivors after the new members are in; let it finish.
+			await waitFor(c, c.t('waitRolled'), () => rolledOut(c, f));
 			const r = await c.kube.exec(
 				pod0,
 				['etcdctl', 'endpoint', 'status', '--cluster', '-w', 'table'],
@@ -917,6 +921,14 @@ async function waitRestarted(ctx, i, before) {
 			(rev && p?.metadata?.labels?.['controller-revision-hash'] === rev);
 		return fresh && podState(p).ready && (await healthy(ctx, pod));
 	});
+}
+
+/** Every replica Ready on the StatefulSet's current template. @param {Context} ctx @param {Facts} f */
+async function rolledOut(ctx, f) {
+	const [sts, pods] = await Promise.all([getSts(ctx), podsByOrdinal(ctx)]);
+	for (let i = 0; i < f.replicas; i++) if (!pods.get(i)?.ready) return false;
+	const st = sts?.status ?? {};
+	return !st.updateRevision || !st.currentRevision || st.updateRevision === st.currentRevision;
 }
 
 /** Pods 1..N-1 are gone and the sts wants one replica. @param {Context} ctx @param {Facts} f */

@@ -46,7 +46,16 @@
  *   `if (ctx.resume) return ctx.resume.facts;` so the same steps are generated and the run continues.
  * - A step's `done(ctx)` decides skipping: true → skipped (also on resume), false → run. Without done(),
  *   a change/destroy step recorded in the resume state is skipped; read steps always run.
- * - Never prompt yourself: use ctx.prompts (prompts.mjs). Never import 'zx' outside lib/zx.mjs.
+ * - Read steps run in --dry-run too: a read step whose run() creates anything (helper pods, port-forwards)
+ *   must check ctx.dryRun itself. `optional: true` on a read step turns its failure into a warning.
+ * - Confirmation: change → [y/N] (default No); destroy → type `confirmName` (default: the command's last
+ *   argument). --yes answers both; without a TTY (or MILVUS_RESCUE_ASSUME_TTY=1) and without --yes the
+ *   run stops with exit 3 before the step. Refusing keeps the saved progress.
+ * - main(ctx) may return { ok, details, data }: `data` goes into the --json report.
+ * - Exit codes (exit.mjs): 0 healthy, 1 failed, 2 usage / release or namespace not found, 3 refused or
+ *   interrupted, 4 not this symptom. Throw the error classes; never call process.exit.
+ * - Never prompt yourself: use ctx.prompts (prompts.mjs). Never import 'zx' outside lib/zx.mjs. Print
+ *   through ctx.out so --json and --log see it.
  */
 import {
 	EXIT,
@@ -234,6 +243,7 @@ function checkDef(def) {
 		problems.push(...missingTranslations(def.messages).map((m) => `message missing in ${m}`));
 	if (!def.steps && !def.main) problems.push('needs steps() or main()');
 	if (def.steps && !def.verify) problems.push('steps() needs verify()');
+	if (def.steps && def.exampleFacts === undefined) problems.push('steps() needs exampleFacts for --describe');
 	return problems;
 }
 

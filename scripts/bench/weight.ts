@@ -30,7 +30,10 @@ async function weigh(site: BuiltSite, urlPaths: string[]): Promise<Map<string, W
 			const page = await browser.context.newPage();
 			const weight: Weight = { js: 0, css: 0, files: [] };
 			const pending: Promise<void>[] = [];
+			let lastActivity = performance.now();
+			page.on('request', () => (lastActivity = performance.now()));
 			page.on('response', (response) => {
+				lastActivity = performance.now();
 				const type = response.request().resourceType();
 				if (type !== 'script' && type !== 'stylesheet') return;
 				pending.push(
@@ -45,7 +48,12 @@ async function weigh(site: BuiltSite, urlPaths: string[]): Promise<Map<string, W
 				);
 			});
 			await page.goto(`${server.url}${urlPath}`, { waitUntil: 'load' });
-			await page.waitForLoadState('networkidle');
+			// Scripts may fetch more after `load` (module chunks); wait for a quiet second, at most 15 s.
+			// Playwright's networkidle never settles on a loaded machine with a keep-alive socket open.
+			const deadline = performance.now() + 15_000;
+			while (performance.now() - lastActivity < 1000 && performance.now() < deadline) {
+				await new Promise((r) => setTimeout(r, 100));
+			}
 			const inline = await page.evaluate(() => ({
 				js: [...document.querySelectorAll('script:not([src])')]
 					.filter(

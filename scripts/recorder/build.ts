@@ -73,6 +73,10 @@ export function normalizer(literal: readonly [string, string][]): (text: string)
 				.replace(/\b(?:\d{4}[-/]\d{2}[-/]\d{2}[T ])?\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?\b/g, (m) =>
 					m.replace(/\d/g, '0'),
 				)
+				// Backup file names carry the moment they were taken.
+				.replace(/\b\d{8}T\d{6}\b/g, '20240603T081400')
+				// kubectl describe's event counts grow while a pod waits.
+				.replace(/\(x\d+ over /g, '(x2 over ')
 				// kubectl's RESTARTS column of a crash-looping pod depends on how long the loop ran.
 				.replace(/\b\d+ \((\S+) ago\)/g, '3 ($1 ago)')
 				// kubectl's AGE column and durations ("12s", "3m4s", "1.2s", "850ms").
@@ -102,6 +106,21 @@ export function sortTableRows(events: CastEvent[]): CastEvent[] {
 		i = j;
 	}
 	return out;
+}
+
+/**
+ * The text two recordings of one scenario must share: the terminal's plain text with runs of spaces
+ * collapsed (kubectl pads columns to their widest cell) and numbers inside etcdctl's tables masked (raft
+ * indexes and db sizes move with timing).
+ */
+export function comparableText(plain: string): string {
+	return plain
+		.split('\n')
+		.map((line) => {
+			if (/^\s*\|.*\|\s*$/.test(line)) return line.replace(/\d+/g, '#').replace(/\s+/g, ' ');
+			return line.replace(/ {2,}/g, '  ');
+		})
+		.join('\n');
 }
 
 export interface StepInfo {

@@ -68,7 +68,7 @@ async function clusterScenario(
 		wait: opts.defaultStorageClass !== false,
 		// A crashed container is not restarted by itself while the runbook runs: otherwise whether a step
 		// finds its work already done, and the RESTARTS column, would depend on the back-off's timing.
-		backoffMs: 600_000,
+		backoffMs: 45_000,
 	});
 	try {
 		if (opts.keys) await c.putMilvusKeys(opts.keys);

@@ -43,6 +43,8 @@ export function integrations(): AstroIntegration[] {
 				LanguageSelect: './src/components/LanguageSwitcher.astro',
 				// Takes pasted errors and logs, recognises known ones (src/components/search/).
 				Search: './src/components/search/Search.astro',
+				// Appends the recorded run of the page's runbook (src/components/terminal/).
+				MarkdownContent: './src/components/terminal/MarkdownContent.astro',
 			},
 			customCss: ['./src/styles/custom.css'],
 			// Keep tabs: a copied runbook source must be the file byte for byte (tab-size is set in CSS).

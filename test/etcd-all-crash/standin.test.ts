@@ -37,7 +37,7 @@ test('all members crash-looping: the runbook rebuilds etcd and every key comes b
 			[RUNBOOK, '--work-dir', work, '--local-port', String(port), '--timeout', '120', ...args],
 			{ env: { ...c.env, ...opts.env }, cwd: work, timeoutMs: 300_000, input: opts.input },
 		);
-	// Answers typed at a (simulated) terminal, one per line; the input then ends, which counts as "no".
+	// Answers typed at a (simulated) terminal, one per line.
 	const typed = (input: string) => run([], { env: { MILVUS_RESCUE_ASSUME_TTY: '1' }, input });
 
 	await c.putMilvusKeys(3000);
@@ -103,7 +103,7 @@ test('all members crash-looping: the runbook rebuilds etcd and every key comes b
 	);
 	await assertPortClosed(port);
 
-	const stopped = await typed(`${c.sts}\ny\ny\n`);
+	const stopped = await typed(`${c.sts}\ny\ny\nn\n`);
 	assert.equal(stopped.code, 3, stopped.stderr);
 	assert.match(stopped.stdout + stopped.stderr, /Continuing an earlier run/);
 	await assertPortClosed(port);

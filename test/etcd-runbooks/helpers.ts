@@ -127,6 +127,12 @@ export async function kubectl(c: StandinCluster, ...args: string[]): Promise<str
 	return r.stdout;
 }
 
+/** The fields of a Kubernetes object these tests read. */
+export interface KubeObject {
+	metadata: { name: string; uid?: string; annotations?: Record<string, string> };
+	status?: { phase?: string };
+}
+
 /** Everything a dry run or a refused run must leave exactly as it was. */
 export async function untouchable(c: StandinCluster): Promise<unknown> {
 	const sts = JSON.parse(await kubectl(c, 'get', 'sts', c.sts, '-o', 'json'));
@@ -137,10 +143,10 @@ export async function untouchable(c: StandinCluster): Promise<unknown> {
 		replicas: sts.spec.replicas,
 		env: sts.spec.template.spec.containers[0].env,
 		pvcs: pvcs.items
-			.map((p: any) => `${p.metadata.name}:${p.metadata.uid}:${p.status.phase}`)
+			.map((p: KubeObject) => `${p.metadata.name}:${p.metadata.uid}:${p.status?.phase}`)
 			.sort(),
 		scs: scs.items
-			.map((s: any) => `${s.metadata.name}:${JSON.stringify(s.metadata.annotations ?? {})}`)
+			.map((s: KubeObject) => `${s.metadata.name}:${JSON.stringify(s.metadata.annotations ?? {})}`)
 			.sort(),
 		members: members.map((m) => `${m.id}:${m.name}`).sort(),
 	};

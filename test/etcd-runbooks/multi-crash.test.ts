@@ -15,7 +15,7 @@ import {
 
 after(cleanup);
 
-describe('etcd-multi-crash', { concurrency: 2 }, () => {
+describe('etcd-multi-crash', { concurrency: 3 }, () => {
 	for (const generation of ['milvusdb-fork', 'bitnami-2022'] as const) {
 		it(`recovers two crash-looping members without losing a key (${generation})`, async () => {
 			const c = await newCluster({ generation });
@@ -68,7 +68,10 @@ describe('etcd-multi-crash', { concurrency: 2 }, () => {
 				await assertHealthyWithKeys(c, before);
 				const sts = JSON.parse((await c.kubectl(['get', 'sts', c.sts, '-o', 'json'])).stdout);
 				const env = Object.fromEntries(
-					sts.spec.template.spec.containers[0].env.map((e: any) => [e.name, e.value]),
+					sts.spec.template.spec.containers[0].env.map((e: { name: string; value?: string }) => [
+						e.name,
+						e.value,
+					]),
 				);
 				assert.equal(env.ETCD_INITIAL_CLUSTER_STATE, 'existing');
 				assert.ok(!('ETCD_FORCE_NEW_CLUSTER' in env), 'force-new-cluster flag left on');
@@ -77,4 +80,24 @@ describe('etcd-multi-crash', { concurrency: 2 }, () => {
 			}
 		});
 	}
+
+	it('removes a dead member while etcd-0 still has quorum, without a forced restart', async () => {
+		const c = await newCluster({ generation: 'bitnami-2022' });
+		try {
+			const before = await seedKeys(c, 2000);
+			await c.inject('corrupt-data', [2]);
+			await c.waitPod(2, 'CrashLoopBackOff');
+			const run = await runRunbook(
+				'etcd-multi-crash',
+				['--yes', '--json', '--backup-dir', path.join(c.dir, 'rescue'), '--timeout', '150'],
+				{ env: c.env },
+			);
+			assert.equal(run.code, 0, run.stderr);
+			const ids = JSON.parse(run.stdout).steps.map((s: { id: string }) => s.id);
+			assert.ok(ids.includes('member-remove') && !ids.includes('force-new-cluster'), ids.join(' '));
+			await assertHealthyWithKeys(c, before);
+		} finally {
+			await c.stop();
+		}
+	});
 });

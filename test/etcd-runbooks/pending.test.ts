@@ -8,6 +8,7 @@ import {
 	cleanup,
 	kubectl,
 	newCluster,
+	retry,
 	runRunbook,
 	seedKeys,
 	untouchable,
@@ -19,7 +20,7 @@ const NOT_DEFAULT = JSON.stringify({
 	metadata: { annotations: { 'storageclass.kubernetes.io/is-default-class': 'false' } },
 });
 
-describe('etcd-pending', { concurrency: 2 }, () => {
+describe('etcd-pending', { concurrency: 3 }, () => {
 	for (const generation of ['milvusdb-fork', 'bitnami-2022'] as const) {
 		it(`binds the Pending member and brings it back into the cluster (${generation})`, async () => {
 			const c = await newCluster({ generation });
@@ -66,4 +67,28 @@ describe('etcd-pending', { concurrency: 2 }, () => {
 			}
 		});
 	}
+
+	it('a fresh install with no default StorageClass: every pod Pending, fixed, one new cluster', async () => {
+		const c = await newCluster({
+			generation: 'milvusdb-fork',
+			defaultStorageClass: false,
+			wait: false,
+		});
+		try {
+			for (const i of [0, 1, 2]) await c.waitPod(i, 'Pending');
+			const events = await kubectl(c, 'describe', 'pod', `${c.sts}-0`);
+			assert.match(events, /pod has unbound immediate PersistentVolumeClaims/);
+			const run = await runRunbook('etcd-pending', ['--yes', '--timeout', '150'], { env: c.env });
+			assert.equal(run.code, 0, run.stdout + run.stderr);
+			// Nobody ran before, so there is no membership to repair and the chart's `new` state stays.
+			assert.doesNotMatch(run.stdout, /member remove|ETCD_INITIAL_CLUSTER_STATE=existing/);
+			await retry(() => c.waitHealthy({ timeoutMs: 90_000 }));
+			assert.equal((await retry(() => c.clusterIds())).length, 1);
+			await c.put('by-dev/kv/gid/timestamp', 'after-fix');
+			const pvcs = await kubectl(c, 'get', 'pvc');
+			assert.doesNotMatch(pvcs, /Pending/);
+		} finally {
+			await c.stop();
+		}
+	});
 });

@@ -31,19 +31,19 @@ export async function settle(page: Page): Promise<void> {
 	);
 }
 
-/**
- * The terminal widget (src/components/terminal) is a `<mr-terminal>`-style custom element with a button that
- * loads xterm on demand. Pages without it return false.
- */
+/** The terminal widget (src/components/terminal): a `<mr-terminal>` whose button loads xterm on demand. */
 export const TERMINAL = {
 	/** The widget's root element. */
-	root: '[data-terminal]',
+	root: 'mr-terminal',
 	/** The button that loads xterm and shows the recorded run. */
-	open: '[data-terminal] [data-terminal-open]',
+	open: 'mr-terminal button[data-part="open"]',
 	/** Present once xterm has rendered into the widget. */
-	ready: '[data-terminal] .xterm',
-	/** The player's buttons once open (play/pause, restart, speed, skip to the end). */
-	controls: '[data-terminal] [data-terminal-controls] :is(button, select, input)',
+	ready: 'mr-terminal .xterm',
+	/** The player's controls once open (play/pause, restart, skip to the end, speed). */
+	controls:
+		'mr-terminal [data-part="toggle"], mr-terminal [data-part="restart"], mr-terminal [data-part="skip"], mr-terminal [data-part="speed"]',
+	/** The play/pause button: its label says what pressing it does next. */
+	toggle: 'mr-terminal [data-part="toggle"]',
 } as const;
 
 /** Opens the terminal widget when the page has one, and waits for xterm to draw. */

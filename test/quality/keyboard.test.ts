@@ -22,6 +22,8 @@ import {
 
 /** A symptom page with shell blocks (copy buttons) and, once the widget is placed, a terminal. */
 const PAGE = 'etcd-pending';
+/** A hung page must fail its test, not the whole run. */
+const TIMEOUT = 120_000;
 
 let server: StaticServer;
 let browser: OpenBrowser;
@@ -79,7 +81,7 @@ async function assertVisibleFocus(page: Page, what: string): Promise<void> {
 	);
 }
 
-test('the focus check fails on a page that hides focus', async (t) => {
+test('the focus check fails on a page that hides focus', { timeout: TIMEOUT }, async (t) => {
 	const page = await freshPage(t, `/${LOCALE_CODES[0]}/${PAGE}/`);
 	await page.addStyleTag({
 		content: '*:focus, *:focus-visible { outline: none !important; box-shadow: none !important; }',
@@ -94,55 +96,67 @@ function other(locale: Locale): Locale {
 
 for (const locale of LOCALE_CODES) {
 	describe(`keyboard only, ${locale}`, () => {
-		test('search: Tab to the button, Enter opens it, type, Tab to a result, Enter opens the page', async (t) => {
-			const page = await freshPage(t, `/${locale}/${PAGE}/`);
-			const button = 'button[data-open-modal]';
-			await page.waitForSelector(`${button}:not([disabled])`);
-			await tabTo(page, button);
-			await assertVisibleFocus(page, 'search button');
-			await page.keyboard.press('Enter');
-			await page.waitForSelector('dialog[open]');
-			const inField = await page.evaluate(() => {
-				const el = document.activeElement;
-				return (
-					el !== null &&
-					el.closest('dialog[open]') !== null &&
-					(el.matches('input, textarea') || (el as HTMLElement).isContentEditable)
-				);
-			});
-			assert.ok(inField, `focus is not in the search field: ${await describeFocused(page)}`);
-			await page.keyboard.type('member_id');
-			const result = `dialog[open] a[href*="/${locale}/etcd-bad-member-id/"]`;
-			await page.waitForSelector(result, { timeout: 30_000 });
-			await tabTo(page, result, { limit: 40 });
-			await assertVisibleFocus(page, 'search result');
-			await page.keyboard.press('Enter');
-			await page.waitForURL(new RegExp(`/${locale}/etcd-bad-member-id/`));
-		});
+		test(
+			'search: Tab to the button, Enter opens it, type, Tab to a result, Enter opens the page',
+			{ timeout: TIMEOUT },
+			async (t) => {
+				const page = await freshPage(t, `/${locale}/${PAGE}/`);
+				const button = 'button[data-open-modal]';
+				await page.waitForSelector(`${button}:not([disabled])`);
+				await tabTo(page, button);
+				await assertVisibleFocus(page, 'search button');
+				await page.keyboard.press('Enter');
+				await page.waitForSelector('dialog[open]');
+				const inField = await page.evaluate(() => {
+					const el = document.activeElement;
+					return (
+						el !== null &&
+						el.closest('dialog[open]') !== null &&
+						(el.matches('input, textarea') || (el as HTMLElement).isContentEditable)
+					);
+				});
+				assert.ok(inField, `focus is not in the search field: ${await describeFocused(page)}`);
+				await page.keyboard.type('member_id');
+				const result = `dialog[open] a[href*="/${locale}/etcd-bad-member-id/"]`;
+				await page.waitForSelector(result, { timeout: 30_000 });
+				await tabTo(page, result, { limit: 40 });
+				await assertVisibleFocus(page, 'search result');
+				await page.keyboard.press('Enter');
+				await page.waitForURL(new RegExp(`/${locale}/etcd-bad-member-id/`));
+			},
+		);
 
-		test('search: Escape closes the dialog and the shortcut opens it again', async (t) => {
-			const page = await freshPage(t, `/${locale}/${PAGE}/`);
-			await page.waitForSelector('button[data-open-modal]:not([disabled])');
-			await page.keyboard.press('Control+k');
-			await page.waitForSelector('dialog[open]');
-			await page.keyboard.press('Escape');
-			await page.waitForSelector('dialog[open]', { state: 'detached' });
-			await page.keyboard.press('Control+k');
-			await page.waitForSelector('dialog[open]');
-		});
+		test(
+			'search: Escape closes the dialog and the shortcut opens it again',
+			{ timeout: TIMEOUT },
+			async (t) => {
+				const page = await freshPage(t, `/${locale}/${PAGE}/`);
+				await page.waitForSelector('button[data-open-modal]:not([disabled])');
+				await page.keyboard.press('Control+k');
+				await page.waitForSelector('dialog[open]');
+				await page.keyboard.press('Escape');
+				await page.waitForSelector('dialog[open]', { state: 'detached' });
+				await page.keyboard.press('Control+k');
+				await page.waitForSelector('dialog[open]');
+			},
+		);
 
-		test('language switcher: Tab to the other language, Enter opens the same page in it', async (t) => {
-			const page = await freshPage(t, `/${locale}/${PAGE}/`);
-			const target = other(locale);
-			await tabTo(page, `[data-lang-switcher] a[data-locale="${target}"]`);
-			await assertVisibleFocus(page, 'language switcher link');
-			await page.keyboard.press('Enter');
-			await page.waitForURL(new RegExp(`/${target}/${PAGE}/$`));
-			const lang = await page.evaluate(() => document.documentElement.lang);
-			assert.equal(lang.split('-')[0], target);
-		});
+		test(
+			'language switcher: Tab to the other language, Enter opens the same page in it',
+			{ timeout: TIMEOUT },
+			async (t) => {
+				const page = await freshPage(t, `/${locale}/${PAGE}/`);
+				const target = other(locale);
+				await tabTo(page, `[data-lang-switcher] a[data-locale="${target}"]`);
+				await assertVisibleFocus(page, 'language switcher link');
+				await page.keyboard.press('Enter');
+				await page.waitForURL(new RegExp(`/${target}/${PAGE}/$`));
+				const lang = await page.evaluate(() => document.documentElement.lang);
+				assert.equal(lang.split('-')[0], target);
+			},
+		);
 
-		test('copy buttons: Tab to one, Enter copies its block', async (t) => {
+		test('copy buttons: Tab to one, Enter copies its block', { timeout: TIMEOUT }, async (t) => {
 			const page = await freshPage(t, `/${locale}/${PAGE}/`);
 			const copy = '.expressive-code .copy button';
 			assert.ok((await page.locator(copy).count()) > 0, 'no copy buttons on the page');
@@ -173,47 +187,77 @@ for (const locale of LOCALE_CODES) {
 			}
 		});
 
-		test('terminal: open it and use every control from the keyboard', async (t) => {
-			const page = await freshPage(t, `/${locale}/${PAGE}/`);
-			const hasWidget = (await page.locator(TERMINAL.open).count()) > 0;
-			assert.ok(hasWidget, `no terminal widget (${TERMINAL.open}) on /${locale}/${PAGE}/`);
-			await tabTo(page, TERMINAL.open, { limit: 300 });
-			await assertVisibleFocus(page, 'terminal open button');
-			await page.keyboard.press('Enter');
-			await page.locator(TERMINAL.ready).first().waitFor({ state: 'visible', timeout: 30_000 });
-			const controls = await page.locator(TERMINAL.controls).count();
-			assert.ok(controls >= 4, `expected play/pause, restart, speed and skip; found ${controls}`);
-			for (let i = 0; i < controls; i++) {
-				const control = page.locator(TERMINAL.controls).nth(i);
-				if (!(await control.isVisible()) || (await control.isDisabled())) continue;
-				await control.evaluate((el) => el.setAttribute('data-kbd-target', ''));
-				await tabTo(page, '[data-kbd-target]', { limit: 40 });
-				await control.evaluate((el) => el.removeAttribute('data-kbd-target'));
-				const name = await describeFocused(page);
-				await assertVisibleFocus(page, `terminal control ${name}`);
-				// Walking back to the start of the controls for the next one.
-				await page.keyboard.press('Shift+Tab');
-				await page.keyboard.press('Tab');
-			}
-			// Play/pause toggles from the keyboard: its pressed state or label changes.
-			const toggle = page.locator(`${TERMINAL.root} [data-terminal-play]`).first();
-			const before = await toggle.evaluate(
-				(el) =>
-					`${el.getAttribute('aria-pressed')}|${el.getAttribute('aria-label')}|${el.textContent}`,
-			);
-			await toggle.focus();
-			await page.keyboard.press('Enter');
-			await page.waitForFunction(
-				({ sel, was }) => {
-					const el = document.querySelector(sel);
-					return (
-						el !== null &&
-						`${el.getAttribute('aria-pressed')}|${el.getAttribute('aria-label')}|${el.textContent}` !==
-							was
+		test(
+			'terminal: open it and use every control from the keyboard',
+			{ timeout: TIMEOUT },
+			async (t) => {
+				const page = await freshPage(t, `/${locale}/${PAGE}/`);
+				assert.ok(
+					(await page.locator(TERMINAL.open).count()) > 0,
+					`no terminal widget (${TERMINAL.open}) on /${locale}/${PAGE}/`,
+				);
+				await tabTo(page, TERMINAL.open, { limit: 300 });
+				await assertVisibleFocus(page, 'terminal open button');
+				await page.keyboard.press('Enter');
+				await page.locator(TERMINAL.ready).first().waitFor({ state: 'visible', timeout: 30_000 });
+				// The open button goes away once the player is there; focus must not fall back to the page.
+				const kept = await page.evaluate(
+					(root) => document.activeElement?.closest(root) !== null,
+					TERMINAL.root,
+				);
+				assert.ok(kept, `focus left the widget after opening it: ${await describeFocused(page)}`);
+
+				const state = () =>
+					page.evaluate(
+						(root) => document.querySelector<HTMLElement>(root)?.dataset.state ?? '',
+						TERMINAL.root,
 					);
-				},
-				{ sel: `${TERMINAL.root} [data-terminal-play]`, was: before },
-			);
-		});
+				const waitState = (want: string) =>
+					page.waitForFunction(
+						({ root, want }) => document.querySelector<HTMLElement>(root)?.dataset.state === want,
+						{ root: TERMINAL.root, want },
+					);
+				const reach = async (selector: string, what: string) => {
+					const already = await page.evaluate(
+						(sel) => document.activeElement?.matches(sel) ?? false,
+						selector,
+					);
+					if (!already) await tabTo(page, selector, { limit: 10 });
+					await assertVisibleFocus(page, what);
+				};
+
+				await reach(TERMINAL.toggle, 'play/pause');
+				if ((await state()) !== 'playing') {
+					await page.keyboard.press('Enter');
+					await waitState('playing');
+				}
+				await page.keyboard.press('Enter');
+				await waitState('paused');
+				await page.keyboard.press('Space');
+				await waitState('playing');
+
+				await reach(TERMINAL.restart, 'restart');
+				await page.keyboard.press('Enter');
+				await waitState('playing');
+
+				await reach(TERMINAL.skip, 'skip to the end');
+				await page.keyboard.press('Enter');
+				await waitState('ended');
+				const text = await page.evaluate(
+					(root) =>
+						(
+							document.querySelector(root) as (HTMLElement & { text(): Promise<string> }) | null
+						)?.text() ?? '',
+					TERMINAL.root,
+				);
+				assert.ok(text.trim().length > 0, 'the terminal is empty after skipping to the end');
+
+				await reach(TERMINAL.speed, 'speed');
+				const speedBefore = await page.locator(TERMINAL.speed).inputValue();
+				await page.keyboard.press('ArrowDown');
+				const speedAfter = await page.locator(TERMINAL.speed).inputValue();
+				assert.notEqual(speedAfter, speedBefore, 'ArrowDown did not change the speed');
+			},
+		);
 	});
 }

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -9,6 +10,7 @@ import {
 	ensureBuilt,
 	openBrowser,
 	serveStatic,
+	tmpDir,
 	type OpenBrowser,
 	type StaticServer,
 } from '../support/index.ts';
@@ -163,3 +165,43 @@ describe('runbook pages', () => {
 		}
 	});
 });
+
+describe('standalone file from the site', () => {
+	test('`npx zx <site>/runbooks/<name>.mjs` runs it with nothing beside it', async (t) => {
+		assert.ok(server);
+		const empty = await tmpDir(t, 'milvus-rescue-url-run-');
+		const zx = path.join(ROOT, 'node_modules', '.bin', 'zx');
+		const env = { ...process.env, NO_COLOR: '1' };
+		const args = ['--help', '--lang', 'id'];
+		const fromUrl = await run(zx, [`${server.url}/runbooks/etcd-pending.mjs`, ...args], empty, env);
+		const fromRepo = await run(
+			zx,
+			[path.join(ROOT, 'runbooks', 'etcd-pending.mjs'), ...args],
+			empty,
+			env,
+		);
+		assert.equal(fromUrl.code, 0, fromUrl.stderr);
+		assert.equal(fromUrl.stdout, fromRepo.stdout);
+		assert.match(fromUrl.stdout, /Kode keluar/);
+	});
+});
+
+function run(
+	command: string,
+	args: string[],
+	cwd: string,
+	env: NodeJS.ProcessEnv,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+	return new Promise((resolve, reject) => {
+		const child = execFile(
+			command,
+			args,
+			{ cwd, env, timeout: 120_000 },
+			(error, stdout, stderr) => {
+				if (error && typeof error.code !== 'number') reject(error);
+				else resolve({ code: error ? (error.code as number) : 0, stdout, stderr });
+			},
+		);
+		child.stdin?.end();
+	});
+}

@@ -11,7 +11,7 @@ import { ROOT } from '../support/index.ts';
 import { checkPageSource, type DescribeIndex } from '../../src/plugins/runbook-links/check.ts';
 import { listRunbookNames } from '../../src/plugins/runbook-links/list.ts';
 import remarkRunbookLinks from '../../src/plugins/runbook-links/remark.ts';
-import { describeRunbook } from '../../src/plugins/runbook-links/runbooks.ts';
+import { describeRunbook, languageDrift } from '../../src/plugins/runbook-links/runbooks.ts';
 import type { RunbookIndex } from '../../src/plugins/runbook-links/types.ts';
 
 const FIXTURES = path.join(import.meta.dirname, 'fixtures');
@@ -142,5 +142,20 @@ describe('remark plugin', () => {
 		const en = JSON.stringify(await transform('good.mdx', 'en'));
 		assert.doesNotMatch(en, /--lang/);
 		assert.match(en, /"url":"\/en\/runbooks\/etcd-multi-crash\/"/);
+	});
+});
+
+describe('languages', () => {
+	test('a runbook whose steps differ between --lang en and --lang id is refused', async () => {
+		const en = await describeRunbook(ROOT, 'etcd-pending', 'en');
+		const id = await describeRunbook(ROOT, 'etcd-pending', 'id');
+		assert.deepEqual(languageDrift('etcd-pending', { en, id }), []);
+		const drifted = structuredClone(id);
+		const step = drifted.steps[0];
+		assert.ok(step);
+		step.command = `${step.command ?? ''} --all-namespaces`;
+		const problems = languageDrift('etcd-pending', { en, id: drifted });
+		assert.equal(problems.length, 1);
+		assert.match(problems[0] ?? '', /--lang id/);
 	});
 });

@@ -16,12 +16,17 @@ import {
  * A stand-in for Pagefind with its two traits that matter here: every query word must match (AND), and a
  * word matches any indexed word it is a prefix of. Scores count matching words.
  */
-function fakePagefind(pages: Record<string, { text: string; category?: string; symptom?: string }>) {
+function fakePagefind(
+	pages: Record<string, { text: string; category?: string; symptom?: string }>,
+) {
 	const calls: Array<{ term: string | null; filters: unknown }> = [];
 	const api: PagefindApi = {
 		async search(term, options) {
 			calls.push({ term, filters: options?.filters });
-			const words = (term ?? '').toLowerCase().split(/[^\p{L}\p{N}_]+/u).filter(Boolean);
+			const words = (term ?? '')
+				.toLowerCase()
+				.split(/[^\p{L}\p{N}_]+/u)
+				.filter(Boolean);
 			const wanted = options?.filters?.category;
 			const results: PagefindResult[] = [];
 			for (const [url, page] of Object.entries(pages)) {
@@ -46,15 +51,39 @@ function fakePagefind(pages: Record<string, { text: string; category?: string; s
 }
 
 const SYMPTOMS: SymptomPage[] = [
-	{ id: 'etcd-bad-member-id', title: 'Bad member ID', url: '/en/etcd-bad-member-id/', category: 'etcd', runbook: 'etcd-bad-member-id' },
+	{
+		id: 'etcd-bad-member-id',
+		title: 'Bad member ID',
+		url: '/en/etcd-bad-member-id/',
+		category: 'etcd',
+		runbook: 'etcd-bad-member-id',
+	},
 	{ id: 'boot', title: 'Boot', url: '/en/boot/', category: 'boot', runbook: 'boot' },
-	{ id: 'etcd-pending', title: 'Pending', url: '/en/etcd-pending/', category: 'etcd', runbook: 'etcd-pending' },
+	{
+		id: 'etcd-pending',
+		title: 'Pending',
+		url: '/en/etcd-pending/',
+		category: 'etcd',
+		runbook: 'etcd-pending',
+	},
 ];
 
 const SITE = {
-	'/en/etcd-bad-member-id/': { text: 'bad member ID arg strconv ParseUint member_id file etcd pod crash', category: 'etcd', symptom: 'etcd-bad-member-id' },
-	'/en/boot/': { text: 'failed to create etcd client context deadline exceeded minio access denied', category: 'boot', symptom: 'boot' },
-	'/en/etcd-pending/': { text: 'pod has unbound immediate PersistentVolumeClaims StorageClass default PVC pending device', category: 'etcd', symptom: 'etcd-pending' },
+	'/en/etcd-bad-member-id/': {
+		text: 'bad member ID arg strconv ParseUint member_id file etcd pod crash',
+		category: 'etcd',
+		symptom: 'etcd-bad-member-id',
+	},
+	'/en/boot/': {
+		text: 'failed to create etcd client context deadline exceeded minio access denied',
+		category: 'boot',
+		symptom: 'boot',
+	},
+	'/en/etcd-pending/': {
+		text: 'pod has unbound immediate PersistentVolumeClaims StorageClass default PVC pending device',
+		category: 'etcd',
+		symptom: 'etcd-pending',
+	},
 	'/en/help/': { text: 'ask on discord with logs and versions' },
 };
 
@@ -65,7 +94,8 @@ test('typed words stay a plain query; pasted text becomes a log query', () => {
 		assert.equal(plan.query, q.trim());
 	}
 	assert.equal(planQuery('   ').mode, 'empty');
-	const line = '[2024/02/19 04:51:33.120 +00:00] [ERROR] [etcd/x.go:12] ["bad member ID arg"] [pod=milvus-etcd-2]';
+	const line =
+		'[2024/02/19 04:51:33.120 +00:00] [ERROR] [etcd/x.go:12] ["bad member ID arg"] [pod=milvus-etcd-2]';
 	assert.equal(planQuery(line).mode, 'log');
 	assert.equal(planQuery('first line\nsecond line').mode, 'log');
 });
@@ -76,7 +106,17 @@ test('a pasted line loses what varies: timestamps, IPs, ids, durations, pod hash
 			'my-release-milvus-proxy-7d9c8b6f5d-x7k2p dial tcp 10.0.3.17:6650 id 8e9e05c52164694d 0xc0001a2000 unbound',
 	);
 	assert.equal(plan.mode, 'log');
-	for (const gone of ['2024', '3m2s', 'x4', '18m', '10', '8e9e05c52164694d', '0xc0001a2000', 'x7k2p', '7d9c8b6f5d']) {
+	for (const gone of [
+		'2024',
+		'3m2s',
+		'x4',
+		'18m',
+		'10',
+		'8e9e05c52164694d',
+		'0xc0001a2000',
+		'x7k2p',
+		'7d9c8b6f5d',
+	]) {
 		assert.ok(!plan.terms.includes(gone), `${gone} is not searched: ${plan.terms.join(' ')}`);
 	}
 	for (const kept of ['failed', 'scheduling', 'dial', 'tcp', 'unbound']) {
@@ -85,7 +125,12 @@ test('a pasted line loses what varies: timestamps, IPs, ids, durations, pod hash
 });
 
 test('words split where Pagefind splits indexed tokens', () => {
-	assert.deepEqual(wordsOf('strconv.ParseUint: parsing ""'), ['strconv', 'parse', 'uint', 'parsing']);
+	assert.deepEqual(wordsOf('strconv.ParseUint: parsing ""'), [
+		'strconv',
+		'parse',
+		'uint',
+		'parsing',
+	]);
 	assert.deepEqual(wordsOf('the member_id of it'), ['member']);
 });
 
@@ -100,9 +145,16 @@ test('a huge paste is cut to MAX_INPUT, keeping its start and its end, and says 
 	assert.ok(clipped.text.startsWith('first line'));
 	assert.ok(clipped.text.endsWith('etcdserver: no leader'));
 	const { api } = fakePagefind(SITE);
-	const out = await runSearch(api, `${filler}etcdserver: no leader`, { lang: 'en', symptoms: SYMPTOMS });
+	const out = await runSearch(api, `${filler}etcdserver: no leader`, {
+		lang: 'en',
+		symptoms: SYMPTOMS,
+	});
 	assert.equal(out.plan.truncated, true);
-	assert.equal(out.matches[0]?.symptom, 'etcd-multi-crash', 'the fatal line at the end of a long log counts');
+	assert.equal(
+		out.matches[0]?.symptom,
+		'etcd-multi-crash',
+		'the fatal line at the end of a long log counts',
+	);
 });
 
 test('a recognised error puts its page first and names it', async () => {
@@ -134,14 +186,23 @@ test('an unknown error is no match, but its best text match still comes back', a
 
 test('a category filter reaches Pagefind and hides recognised pages of other categories', async () => {
 	const { api, calls } = fakePagefind(SITE);
-	const out = await runSearch(api, 'panic: failed to create etcd client: context deadline exceeded', {
-		lang: 'en',
-		symptoms: SYMPTOMS,
-		category: 'etcd',
-	});
+	const out = await runSearch(
+		api,
+		'panic: failed to create etcd client: context deadline exceeded',
+		{
+			lang: 'en',
+			symptoms: SYMPTOMS,
+			category: 'etcd',
+		},
+	);
 	assert.equal(out.matches[0]?.symptom, 'boot', 'the banner still says what the error is');
-	assert.ok(out.results.every((r) => r.url !== '/en/boot/'), 'but the list keeps to etcd pages');
-	assert.ok(calls.length > 0 && calls.every((c) => JSON.stringify(c.filters) === '{"category":"etcd"}'));
+	assert.ok(
+		out.results.every((r) => r.url !== '/en/boot/'),
+		'but the list keeps to etcd pages',
+	);
+	assert.ok(
+		calls.length > 0 && calls.every((c) => JSON.stringify(c.filters) === '{"category":"etcd"}'),
+	);
 });
 
 test('explanations follow the reader language', async () => {
@@ -153,7 +214,9 @@ test('explanations follow the reader language', async () => {
 });
 
 test('excerpts come back as text pieces, never markup', () => {
-	const parts = excerptParts('a &lt;script&gt;alert(1)&lt;/script&gt; <mark>member</mark> <img src=x onerror=alert(1)> &#x1F600; &#99999999;');
+	const parts = excerptParts(
+		'a &lt;script&gt;alert(1)&lt;/script&gt; <mark>member</mark> <img src=x onerror=alert(1)> &#x1F600; &#99999999;',
+	);
 	assert.deepEqual(
 		parts.map((p) => p.mark),
 		[false, true, false],

@@ -66,7 +66,9 @@ test('Ctrl+K opens an accessible dialog with the text box focused; Escape closes
 		const dialog = page.locator('dialog[open]');
 		await dialog.waitFor();
 		assert.ok(await dialog.getAttribute('aria-label'), 'the dialog is labelled');
-		const focused = await page.evaluate(() => document.activeElement?.matches('textarea[data-search-input]'));
+		const focused = await page.evaluate(() =>
+			document.activeElement?.matches('textarea[data-search-input]'),
+		);
 		assert.equal(focused, true, 'focus is in the search box');
 		const labelled = await page.evaluate(() => {
 			const input = document.querySelector('dialog[open] textarea[data-search-input]');
@@ -80,7 +82,11 @@ test('Ctrl+K opens an accessible dialog with the text box focused; Escape closes
 
 		const axe = await new AxeBuilder({ page }).include('dialog[open]').analyze();
 		const serious = axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-		assert.deepEqual(serious.map((v) => `${v.id}: ${v.help}`), [], 'no serious accessibility problems');
+		assert.deepEqual(
+			serious.map((v) => `${v.id}: ${v.help}`),
+			[],
+			'no serious accessibility problems',
+		);
 
 		await page.keyboard.press('Escape');
 		await dialog.waitFor({ state: 'detached' });
@@ -97,7 +103,10 @@ test('Enter in the dialog opens the first result', async () => {
 	const page = await browser.context.newPage();
 	try {
 		await page.goto(`${server.url}/id/`);
-		await searchHeader(page, 'no persistent volumes available for this claim and no storage class is set');
+		await searchHeader(
+			page,
+			'no persistent volumes available for this claim and no storage class is set',
+		);
 		await Promise.all([
 			page.waitForURL((url) => url.pathname === '/id/etcd-pending/'),
 			page.locator('dialog[open] textarea').press('Enter'),

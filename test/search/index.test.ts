@@ -134,7 +134,9 @@ for (const lang of LOCALE_CODES) {
 					view.links.every((l) => allowed.includes(l)),
 					`${category}: ${view.links.join(', ')}`,
 				);
-				const checked = await page.locator('main input[name="category"]:checked').getAttribute('value');
+				const checked = await page
+					.locator('main input[name="category"]:checked')
+					.getAttribute('value');
 				assert.equal(checked, category, 'the filter shows what the URL asked for');
 			}
 			// Choosing a filter in the form narrows the results and updates the URL.

@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { ensureBuilt, openBrowser, serveStatic, type OpenBrowser, type StaticServer } from '../support/index.ts';
+import {
+	ensureBuilt,
+	openBrowser,
+	serveStatic,
+	type OpenBrowser,
+	type StaticServer,
+} from '../support/index.ts';
 import { LOCALE_CODES } from '../../src/config/locales.ts';
 import { CASES } from './queries.ts';
 import { searchPage, type SearchView } from './helpers.ts';
@@ -19,7 +25,10 @@ after(async () => {
 });
 
 test('the query set is big enough to mean something', () => {
-	assert.ok(CASES.filter((c) => c.expect !== null).length >= 60, 'at least 60 texts with a symptom');
+	assert.ok(
+		CASES.filter((c) => c.expect !== null).length >= 60,
+		'at least 60 texts with a symptom',
+	);
 	assert.ok(CASES.filter((c) => c.expect === null).length >= 10, 'at least 10 texts without one');
 	assert.equal(new Set(CASES.map((c) => c.text)).size, CASES.length, 'no text twice');
 });

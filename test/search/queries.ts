@@ -415,18 +415,6 @@ Error: etcdserver: member not found`,
 	},
 	{
 		expect: 'etcd-multi-crash',
-		note: 'Bitnami add_self_to_cluster',
-		text: `etcd 10:25:40.01 INFO  ==> Adding new member to existing cluster
-etcd 10:25:50.13 ERROR ==> No active endpoints in cluster, wait 10s, and restart the pod`,
-	},
-	{
-		expect: 'etcd-multi-crash',
-		note: 'StatefulSet scaled below its initial cluster',
-		text: `etcd 10:31:09.77 INFO  ==> Initializing etcd
-etcd 10:31:19.80 ERROR ==> Headless service domain does not have an IP per initial member in the cluster`,
-	},
-	{
-		expect: 'etcd-multi-crash',
 		note: 'member add without quorum',
 		text: `Error: etcdserver: re-configuration failed due to not enough started members`,
 	},
@@ -438,6 +426,18 @@ panic: tocommit(1207) is out of range [lastIndex(0)]. Was the raft log corrupted
 	},
 
 	// ───────────────────────── etcd-all-crash ─────────────────────────
+	{
+		expect: 'etcd-all-crash',
+		note: 'Bitnami add_self_to_cluster',
+		text: `etcd 10:25:40.01 INFO  ==> Adding new member to existing cluster
+etcd 10:25:50.13 ERROR ==> No active endpoints in cluster, wait 10s, and restart the pod`,
+	},
+	{
+		expect: 'etcd-all-crash',
+		note: 'StatefulSet scaled below its initial cluster',
+		text: `etcd 10:31:09.77 INFO  ==> Initializing etcd
+etcd 10:31:19.80 ERROR ==> Headless service domain does not have an IP per initial member in the cluster`,
+	},
 	{
 		expect: 'etcd-all-crash',
 		note: 'etcd#14569',
@@ -478,23 +478,55 @@ go.etcd.io/bbolt.(*freelist).free(0xc0001b2000, 0x4f2c, 0x7f3a9c1b8000)`,
 	},
 
 	// ─────────────── text that belongs to no symptom page ───────────────
-	{ expect: null, note: 'python dependency missing', text: `ModuleNotFoundError: No module named 'sentence_transformers'` },
+	{
+		expect: null,
+		note: 'python dependency missing',
+		text: `ModuleNotFoundError: No module named 'sentence_transformers'`,
+	},
 	{
 		expect: null,
 		note: 'generic Java NPE',
 		text: `Exception in thread "main" java.lang.NullPointerException: Cannot invoke "String.length()" because "s" is null
 	at com.example.Loader.main(Loader.java:14)`,
 	},
-	{ expect: null, note: 'nginx upstream', text: `2024/05/01 10:00:00 [error] 31#31: *1 upstream timed out (110: Connection timed out) while reading response header from upstream, client: 10.0.0.1, server: _, request: "GET / HTTP/1.1"` },
-	{ expect: null, note: 'OOM kill of some pod', text: `Last State:     Terminated
+	{
+		expect: null,
+		note: 'nginx upstream',
+		text: `2024/05/01 10:00:00 [error] 31#31: *1 upstream timed out (110: Connection timed out) while reading response header from upstream, client: 10.0.0.1, server: _, request: "GET / HTTP/1.1"`,
+	},
+	{
+		expect: null,
+		note: 'OOM kill of some pod',
+		text: `Last State:     Terminated
       Reason:       OOMKilled
-      Exit Code:    137` },
-	{ expect: null, note: 'image pull', text: `  Warning  Failed     12s   kubelet  Failed to pull image "milvusdb/milvus:v2.9.9": rpc error: code = NotFound desc = failed to pull and unpack image "docker.io/milvusdb/milvus:v2.9.9": not found` },
-	{ expect: null, note: 'node ENOENT', text: `Error: ENOENT: no such file or directory, open '/srv/app/config.json'` },
-	{ expect: null, note: 'disk full', text: `write /var/lib/docker/overlay2/abc/merged/tmp/x: no space left on device` },
-	{ expect: null, note: 'a normal Milvus info line', text: `[2024/06/01 10:00:00.000 +00:00] [INFO] [proxy/impl.go:2880] ["Search received"] [traceID=0af3c1] [collection=docs] [partitions="[]"] [dsl=] [len(PlaceholderGroups)=1] [OutputFields="[id]"]` },
+      Exit Code:    137`,
+	},
+	{
+		expect: null,
+		note: 'image pull',
+		text: `  Warning  Failed     12s   kubelet  Failed to pull image "milvusdb/milvus:v2.9.9": rpc error: code = NotFound desc = failed to pull and unpack image "docker.io/milvusdb/milvus:v2.9.9": not found`,
+	},
+	{
+		expect: null,
+		note: 'node ENOENT',
+		text: `Error: ENOENT: no such file or directory, open '/srv/app/config.json'`,
+	},
+	{
+		expect: null,
+		note: 'disk full',
+		text: `write /var/lib/docker/overlay2/abc/merged/tmp/x: no space left on device`,
+	},
+	{
+		expect: null,
+		note: 'a normal Milvus info line',
+		text: `[2024/06/01 10:00:00.000 +00:00] [INFO] [proxy/impl.go:2880] ["Search received"] [traceID=0af3c1] [collection=docs] [partitions="[]"] [dsl=] [len(PlaceholderGroups)=1] [OutputFields="[id]"]`,
+	},
 	{ expect: null, note: 'prose question', text: `how do I back up milvus before upgrading to 2.5` },
 	{ expect: null, note: 'XSS-looking input', text: `<script>alert(1)</script>` },
 	{ expect: null, note: 'TLS handshake', text: `x509: certificate signed by unknown authority` },
-	{ expect: null, note: 'pip resolver', text: `ERROR: Could not find a version that satisfies the requirement pymilvus==9.9.9 (from versions: 2.4.0, 2.4.1)` },
+	{
+		expect: null,
+		note: 'pip resolver',
+		text: `ERROR: Could not find a version that satisfies the requirement pymilvus==9.9.9 (from versions: 2.4.0, 2.4.1)`,
+	},
 ];

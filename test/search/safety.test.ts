@@ -89,7 +89,11 @@ test('100 KB pasted into the header search does not freeze the page', async () =
 		assert.ok(huge.length >= 100_000);
 		const view = await searchHeader(page, huge);
 		assert.equal(view.state, 'done');
-		assert.equal(view.matches[0], 'etcd-all-crash', 'an error at the top of a long log is still found');
+		assert.equal(
+			view.matches[0],
+			'etcd-all-crash',
+			'an error at the top of a long log is still found',
+		);
 		const status = await page.locator('dialog[open] [data-search-status]').textContent();
 		assert.match(status ?? '', /100[.,]000/, 'says only part of it was searched');
 		// The page still answers right away: the main thread is free.
@@ -116,7 +120,10 @@ test('a single 100 KB line with no newline is searched too', async () => {
 		await page.locator('main textarea[data-search-input]').fill(text);
 		const view = await readView(page, 'main');
 		assert.equal(view.state, 'done');
-		assert.match((await page.locator('main [data-search-status]').textContent()) ?? '', /100[.,]000/);
+		assert.match(
+			(await page.locator('main [data-search-status]').textContent()) ?? '',
+			/100[.,]000/,
+		);
 		const answered = await Promise.race([
 			page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r(true)))),
 			new Promise((r) => setTimeout(() => r(false), 5_000)),

@@ -111,6 +111,9 @@ describe('quorum is real', () => {
 		await c.waitPod(2, 'CrashLoopBackOff');
 		await assert.rejects(c.put('by-dev/kv/after', 'x', { timeoutMs: 3000 }));
 		await assert.rejects(c.putMilvusKeys(1, { endpoint: c.clientUrl(0) }));
+		await assert.rejects(c.dumpKeys({ endpoint: c.clientUrl(0) }));
+		// A member without quorum still has its data: a serializable read sees every key.
+		assert.equal((await c.dumpKeys({ endpoint: c.clientUrl(0), serializable: true })).length, 10);
 		const put = await c.kubectl([
 			'exec',
 			'my-release-etcd-0',

@@ -8,7 +8,11 @@
  * each is searched alone, and the per-word scores are fused (weighted by how rare the word is); a page that
  * holds all of them still comes first. Pure module: no DOM, so it runs in Node for tests and the bench.
  */
-import { matchText, normalizeLogText, strongestPerSymptom } from '../../../runbooks/lib/catalog.mjs';
+import {
+	matchText,
+	normalizeLogText,
+	strongestPerSymptom,
+} from '../../../runbooks/lib/catalog.mjs';
 
 /**
  * Characters of input that are looked at (the catalog matches 100 KB of log in a few milliseconds). Of a
@@ -25,9 +29,9 @@ export function clipInput(input: string): { text: string; truncated: boolean } {
 	return { text: `${head}\n${tail}`, truncated: true };
 }
 /** Distinct words of a pasted text that are searched one by one. */
-export const MAX_TERMS = 14;
+export const MAX_TERMS = 12;
 /** Result links shown. */
-export const MAX_RESULTS = 10;
+export const MAX_RESULTS = 8;
 
 /** Field weights at query time: an error string in a symptom page's `errors` meta outweighs body text. */
 export const RANKING = { metaWeights: { title: 5, errors: 10 } } as const;
@@ -117,7 +121,7 @@ export interface SearchOptions {
 const STOP = new Set(
 	(
 		'the and for with that this from are was were has have had not but you your our can could would should ' +
-		'will into onto out via per its it\'s than then there their they them been being also any all one two ' +
+		"will into onto out via per its it's than then there their they them been being also any all one two " +
 		'yang dan atau dengan untuk dari pada ini itu ada tidak bisa akan sudah belum juga karena saat ' +
 		'error err errors info warn warning debug trace fatal panic level msg message caller logger ts time ' +
 		'timestamp stacktrace traceback most recent call last file line true false null none nil ' +
@@ -148,7 +152,10 @@ export function planQuery(input: string): Plan {
 		.split('\n')
 		.filter((l) => l.trim() !== '');
 	// Error-ish lines first, each keeping its own word order.
-	const ordered = [...lines.filter((l) => ERRORISH.test(l)), ...lines.filter((l) => !ERRORISH.test(l))];
+	const ordered = [
+		...lines.filter((l) => ERRORISH.test(l)),
+		...lines.filter((l) => !ERRORISH.test(l)),
+	];
 	const terms: string[] = [];
 	for (const line of ordered) {
 		for (const w of wordsOf(line)) {
@@ -172,7 +179,8 @@ export function wordsOf(line: string): string[] {
 			if (w.length < 3 || w.length > 40) continue;
 			if (!/\p{L}/u.test(w)) continue;
 			// Hex ids, durations and counters ("2m11s", "x41", "t02") vary from one paste to the next.
-			if ((/^[0-9a-f]+$/.test(w) && /\d/.test(w)) || /^\d/.test(w) || /^[a-z]\d+$/.test(w)) continue;
+			if ((/^[0-9a-f]+$/.test(w) && /\d/.test(w)) || /^\d/.test(w) || /^[a-z]\d+$/.test(w))
+				continue;
 			if (STOP.has(w)) continue;
 			if (!out.includes(w)) out.push(w);
 		}
@@ -351,7 +359,10 @@ function decode(s: string): string {
 		const lower = e.toLowerCase();
 		if (lower.startsWith('#x')) return safeCodePoint(parseInt(lower.slice(2), 16), whole);
 		if (lower.startsWith('#')) return safeCodePoint(parseInt(lower.slice(1), 10), whole);
-		return ({ amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" } as Record<string, string>)[lower] ?? whole;
+		return (
+			({ amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" } as Record<string, string>)[lower] ??
+			whole
+		);
 	});
 }
 

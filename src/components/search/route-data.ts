@@ -35,6 +35,10 @@ export const onRequest = defineRouteMiddleware((context) => {
 	route.head.push(...entries);
 });
 
-function meta(kind: 'data-pagefind-meta' | 'data-pagefind-filter', key: string, value: string): HeadEntry {
+function meta(
+	kind: 'data-pagefind-meta' | 'data-pagefind-filter',
+	key: string,
+	value: string,
+): HeadEntry {
 	return { tag: 'meta', attrs: { [kind]: `${key}[content]`, content: value } };
 }

@@ -242,7 +242,10 @@ export class MrSearch extends HTMLElement {
 				);
 				box.append(line);
 				const runbook = el('p');
-				runbook.append(`${s.matchRunbook} `, el('code', {}, `npx zx runbooks/${m.page?.runbook ?? m.symptom}.mjs`));
+				runbook.append(
+					`${s.matchRunbook} `,
+					el('code', {}, `npx zx runbooks/${m.page?.runbook ?? m.symptom}.mjs`),
+				);
 				if (m.page?.runbookUrl) {
 					runbook.append(' · ', el('a', { href: m.page.runbookUrl }, s.matchRunbookPage));
 				}

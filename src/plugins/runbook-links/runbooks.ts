@@ -209,11 +209,13 @@ export async function loadRunbooks(
 	const bundles: Record<string, string> = {};
 	for (const name of names) bundles[name] = await bundleRunbook(root, name, shim);
 	const index: RunbookIndex = {};
+	const problems: string[] = [];
 	for (const name of names) {
 		const describe: Record<string, Describe> = {};
 		jobs.forEach((j, i) => {
 			if (j.name === name) describe[j.lang] = describes[i] as Describe;
 		});
+		problems.push(...languageDrift(name, describe));
 		const code = bundles[name] as string;
 		index[name] = {
 			name,
@@ -223,5 +225,22 @@ export async function loadRunbooks(
 			standalone: { sha256: sha256(code), bytes: Buffer.byteLength(code, 'utf8') },
 		};
 	}
+	if (problems.length > 0) throw new RunbookLoadError(problems.join('; '));
 	return { index, bundles };
+}
+
+/**
+ * A page in any language shows the English-checked command, so every language must run the same steps:
+ * same ids, modes and commands in the same order (only titles and texts are translated).
+ */
+export function languageDrift(name: string, byLang: Record<string, Describe>): string[] {
+	const [first, ...rest] = Object.entries(byLang);
+	if (!first) return [];
+	const shape = (d: Describe) => JSON.stringify(d.steps.map((s) => [s.id, s.mode, s.command]));
+	return rest
+		.filter(([, d]) => shape(d) !== shape(first[1]))
+		.map(
+			([lang]) =>
+				`runbooks/${name}.mjs --describe lists other steps or commands with --lang ${lang} than with --lang ${first[0]}`,
+		);
 }

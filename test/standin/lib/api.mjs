@@ -1,7 +1,13 @@
 // @ts-check
 /**
- * The contract of the stand-in's Node API. Implementation follows the typedefs.
+ * The stand-in's Node API: the contract (typedefs) first, then the implementation.
  */
+import { execFile, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { callApi, readApiInfo, sleep } from './common.mjs';
 
 /**
  * `bitnami-2022`: the Bitnami scripts of 2022 that keep `data/member_id` (member add on first boot,
@@ -106,8 +112,9 @@
  *   value is non-UTF-8 bytes) in transactions through etcd's HTTP gateway `/v3/kv/txn`; returns how many
  *   were written; rejects if etcd refuses (e.g. no quorum)
  * @property {(key: string | Buffer, value: string | Buffer, opts?: { endpoint?: string, timeoutMs?: number }) => Promise<void>} put
- * @property {(opts?: { endpoint?: string }) => Promise<KV[]>} dumpKeys every key/value (sorted by key bytes)
- *   from a live member (the first that answers a linearizable range), byte-exact
+ * @property {(opts?: { endpoint?: string, serializable?: boolean }) => Promise<KV[]>} dumpKeys every key/value
+ *   (sorted by key bytes) from a live member (the first that answers), byte-exact. The range is linearizable
+ *   (needs quorum) unless `serializable`, which reads one member's own data even without quorum
  * @property {() => Promise<string[]>} clusterIds distinct cluster ids (hex) reported by the members that
  *   answer `/v3/maintenance/status`
  * @property {(opts?: { endpoint?: string }) => Promise<Member[]>} memberList
@@ -139,13 +146,6 @@
  *   `exitCode` shows it `Exited (code)`, `running: true` brings it back `Up`
  * @property {() => Promise<void>} stop
  */
-
-import { execFile, spawn } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { callApi, readApiInfo, sleep } from './common.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 /** Folder holding the stand-in `kubectl` and `docker`. */
@@ -559,7 +559,7 @@ export async function createCluster(options = {}) {
 			try {
 				const r = await gateway(
 					`${ep}/v3/kv/range`,
-					{ key: b64('\0'), range_end: b64('\0') },
+					{ key: b64('\0'), range_end: b64('\0'), serializable: !!opts.serializable },
 					5000,
 				);
 				const kvs = (r.kvs ?? []).map((/** @type {any} */ kv) => ({

@@ -304,8 +304,9 @@ function restarts(pod) {
  * @param {any[]} items
  * @param {boolean} wide
  * @param {boolean} noHeaders
+ * @param {boolean} [showLabels]
  */
-function printTable(r, items, wide, noHeaders) {
+function printTable(r, items, wide, noHeaders, showLabels = false) {
 	/** @type {string[][]} */
 	let rows = [];
 	if (r === 'pods') {
@@ -419,6 +420,13 @@ function printTable(r, items, wide, noHeaders) {
 		rows.push(['NAME', 'STATUS', 'AGE']);
 		for (const n of items) rows.push([n.metadata.name, 'Active', since(ctx.info.created)]);
 	}
+	if (showLabels && rows.length) {
+		rows[0]?.push('LABELS');
+		items.forEach((o, i) => {
+			const l = Object.entries(o.metadata.labels ?? {}).map(([k, v]) => `${k}=${v}`);
+			rows[i + 1]?.push(l.length ? l.join(',') : '<none>');
+		});
+	}
 	if (noHeaders) rows = rows.slice(1);
 	return rows.length ? `${table(rows)}\n` : '';
 }
@@ -429,12 +437,15 @@ function printTable(r, items, wide, noHeaders) {
  * @param {boolean} single
  * @param {string | undefined} output
  * @param {boolean} noHeaders
+ * @param {boolean} [showLabels]
  */
-function render(r, items, single, output, noHeaders) {
+function render(r, items, single, output, noHeaders, showLabels = false) {
 	const data = single
 		? items[0]
 		: { apiVersion: 'v1', kind: 'List', items, metadata: { resourceVersion: '' } };
-	if (!output || output === 'wide') return printTable(r, items, output === 'wide', noHeaders);
+	if (!output || output === 'wide') {
+		return printTable(r, items, output === 'wide', noHeaders, showLabels);
+	}
 	if (output === 'json') return `${JSON.stringify(data, null, 4)}\n`;
 	if (output === 'yaml') return toYaml(data);
 	if (output === 'name') return items.map((o) => `${meta(r).short}/${o.metadata.name}\n`).join('');
@@ -710,7 +721,15 @@ async function cmdGet(argv) {
 			else missing.push(n);
 		}
 		let out = '';
-		if (found.length) out = render(r, found, names.length === 1, output, bool(p, 'no-headers'));
+		if (found.length)
+			out = render(
+				r,
+				found,
+				names.length === 1,
+				output,
+				bool(p, 'no-headers'),
+				bool(p, 'show-labels'),
+			);
 		if (out) await write(process.stdout, out);
 		if (missing.length && !bool(p, 'ignore-not-found')) {
 			throw new KubectlError(
@@ -730,7 +749,10 @@ async function cmdGet(argv) {
 		}
 		return 0;
 	}
-	await write(process.stdout, render(r, items, false, output, bool(p, 'no-headers')));
+	await write(
+		process.stdout,
+		render(r, items, false, output, bool(p, 'no-headers'), bool(p, 'show-labels')),
+	);
 	return 0;
 }
 

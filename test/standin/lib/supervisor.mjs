@@ -880,6 +880,7 @@ function tick() {
 		reconcileSts();
 		schedule();
 		kubelet();
+		writeState();
 	} finally {
 		ticking = false;
 	}
@@ -890,6 +891,33 @@ function tick() {
 }
 function kick() {
 	setImmediate(tick);
+}
+
+let lastState = '';
+/**
+ * state.json: a snapshot for people debugging a test and for the Node API's synchronous pvcDir(). Written
+ * after every tick that changed it, through a rename so a reader never sees half a file.
+ */
+function writeState() {
+	const text = JSON.stringify(
+		{
+			sts: { replicas: S.sts.replicas, revision: S.sts.revision, env: S.sts.env },
+			ports: Object.fromEntries(S.ports),
+			pods: [...S.pods.values()].map((p) => ({
+				name: p.name,
+				node: p.nodeName,
+				c: p.c,
+				pid: p.rt?.proc?.pid ?? null,
+			})),
+			pvcs: [...S.pvcs.values()],
+		},
+		null,
+		1,
+	);
+	if (text === lastState) return;
+	lastState = text;
+	fs.writeFileSync(path.join(dir, 'state.json.tmp'), text);
+	fs.renameSync(path.join(dir, 'state.json.tmp'), path.join(dir, 'state.json'));
 }
 
 // ---------------------------------------------------------------- API objects
@@ -1644,26 +1672,6 @@ async function main() {
 	fs.writeFileSync(path.join(dir, 'api.json.tmp'), JSON.stringify({ port, pid: process.pid }));
 	fs.renameSync(path.join(dir, 'api.json.tmp'), path.join(dir, 'api.json'));
 	setInterval(tick, 250);
-	setInterval(() => {
-		fs.writeFileSync(
-			path.join(dir, 'state.json'),
-			JSON.stringify(
-				{
-					sts: { replicas: S.sts.replicas, revision: S.sts.revision, env: S.sts.env },
-					ports: Object.fromEntries(S.ports),
-					pods: [...S.pods.values()].map((p) => ({
-						name: p.name,
-						node: p.nodeName,
-						c: p.c,
-						pid: p.rt?.proc?.pid ?? null,
-					})),
-					pvcs: [...S.pvcs.values()],
-				},
-				null,
-				1,
-			),
-		);
-	}, 1000);
 	if (ownerPid) {
 		setInterval(() => {
 			try {

@@ -1,0 +1,138 @@
+// The runbook's contract with the site: --describe renders exactly the canonical commands of ARCHITECTURE.md,
+// in both languages; flag mistakes are one line and exit 2; every message exists in English and Indonesian.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { ROOT } from '../support/paths.ts';
+import { runCli } from './etcd.ts';
+import { BACKUP_MESSAGES } from '../../runbooks/lib/etcd-backup.mjs';
+import { missingTranslations, placeholderMismatches } from '../../runbooks/lib/i18n.mjs';
+
+const RUNBOOK = path.join(ROOT, 'runbooks', 'etcd-all-crash.mjs');
+const cli = (args: string[]) =>
+	runCli(process.execPath, [RUNBOOK, ...args], { cwd: ROOT, env: { ...process.env, LANG: 'C' } });
+
+const headless = (i: number) =>
+	`my-release-etcd-${i}=http://my-release-etcd-${i}.my-release-etcd-headless.default.svc.cluster.local:2380`;
+const CANONICAL: Array<[string, string, string]> = [
+	[
+		'list-pods',
+		'read',
+		'kubectl get pods -l app.kubernetes.io/name=etcd,app.kubernetes.io/instance=my-release',
+	],
+	['scale-to-zero', 'change', 'kubectl scale sts my-release-etcd --replicas=0'],
+	[
+		'copy-db',
+		'read',
+		'kubectl cp etcd-rescue-my-release-etcd-0:/bitnami/etcd/data/member/snap/db etcd-rescue/my-release-etcd-0.db',
+	],
+	[
+		'backup',
+		'read',
+		'npx zx runbooks/etcd-all-crash.mjs --db etcd-rescue/my-release-etcd-0.db --backup etcd-rescue/backup',
+	],
+	[
+		'delete-pvcs',
+		'destroy',
+		'kubectl delete pvc data-my-release-etcd-0 data-my-release-etcd-1 data-my-release-etcd-2',
+	],
+	[
+		'single-member',
+		'change',
+		`kubectl set env sts/my-release-etcd ETCD_INITIAL_CLUSTER=${headless(0)} ETCD_INITIAL_CLUSTER_STATE=new`,
+	],
+	['scale-to-one', 'change', 'kubectl scale sts my-release-etcd --replicas=1'],
+	['port-forward', 'read', 'kubectl port-forward pod/my-release-etcd-0 2379:2379'],
+	[
+		'restore',
+		'change',
+		'npx zx runbooks/etcd-all-crash.mjs --restore etcd-rescue/backup --endpoints http://127.0.0.1:2379',
+	],
+	[
+		'set-existing',
+		'change',
+		`kubectl set env sts/my-release-etcd ETCD_INITIAL_CLUSTER=${[0, 1, 2].map(headless).join(',')} ETCD_INITIAL_CLUSTER_STATE=existing`,
+	],
+	['scale-up', 'change', 'kubectl scale sts my-release-etcd --replicas=2'],
+	[
+		'verify',
+		'read',
+		'kubectl exec my-release-etcd-0 -- etcdctl endpoint status --cluster -w table',
+	],
+];
+
+interface Described {
+	steps: Array<{ id: string; title: string; mode: string; command: string | null }>;
+	flags: Array<{ name: string; help: string; default: unknown }>;
+	summary: string;
+}
+
+test('--describe has every canonical step with its exact command, in en and id', async () => {
+	const en = JSON.parse((await cli(['--describe'])).stdout) as Described;
+	const id = JSON.parse((await cli(['--describe', '--lang', 'id'])).stdout) as Described;
+	for (const [stepId, mode, command] of CANONICAL) {
+		const found = en.steps.find((s) => s.id === stepId && s.command === command);
+		assert.ok(found, `step ${stepId} with command ${command}`);
+		assert.equal(found.mode, mode, `mode of ${stepId}`);
+	}
+	// One copy per member and one scale-up per added member, in order.
+	assert.equal(en.steps.filter((s) => s.id === 'copy-db').length, 3);
+	assert.deepEqual(
+		en.steps.filter((s) => s.id === 'scale-up').map((s) => s.command),
+		[
+			'kubectl scale sts my-release-etcd --replicas=2',
+			'kubectl scale sts my-release-etcd --replicas=3',
+		],
+	);
+	// The backup is written before anything is deleted, and the restore before members are added.
+	const order = en.steps.map((s) => s.id);
+	assert.ok(order.indexOf('backup') < order.indexOf('delete-pvcs'));
+	assert.ok(order.indexOf('restore') < order.indexOf('set-existing'));
+	assert.ok(order.lastIndexOf('scale-up') < order.indexOf('verify'));
+	assert.deepEqual(
+		id.steps.map((s) => [s.id, s.command]),
+		en.steps.map((s) => [s.id, s.command]),
+	);
+	assert.notEqual(id.summary, en.summary);
+	id.steps.forEach((s, i) =>
+		assert.notEqual(s.title, en.steps[i]!.title, `title of ${s.id} not translated`),
+	);
+	const flagNames = en.flags.map((f) => f.name);
+	for (const f of [
+		'db',
+		'backup',
+		'inspect',
+		'restore',
+		'endpoints',
+		'root-path',
+		'allow-non-empty',
+	])
+		assert.ok(flagNames.includes(f), f);
+	assert.equal(en.flags.find((f) => f.name === 'root-path')?.default, 'by-dev');
+});
+
+test('flag mistakes: one line, exit 2', async () => {
+	for (const args of [
+		['--nope'],
+		['--db'],
+		['--db', 'x.db'],
+		['--db', 'x.db', '--backup', 'b', '--inspect'],
+		['--restore', 'b'],
+		['--inspect'],
+		['--local-port', 'abc'],
+	]) {
+		const r = await cli(args);
+		assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+		assert.equal(r.stderr.trim().split('\n').length, 1, `${args.join(' ')}: ${r.stderr}`);
+		assert.ok(!r.stderr.includes('    at '), 'no stack trace');
+	}
+	const help = await cli(['--help', '--lang', 'id']);
+	assert.equal(help.code, 0);
+	assert.match(help.stdout, /--restore/);
+	assert.match(help.stdout, /Kode keluar/);
+});
+
+test('backup and restore messages exist in both languages with the same placeholders', () => {
+	assert.deepEqual(missingTranslations(BACKUP_MESSAGES), []);
+	assert.deepEqual(placeholderMismatches(BACKUP_MESSAGES), []);
+});

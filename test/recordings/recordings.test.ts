@@ -1,0 +1,71 @@
+// The committed recordings: one per runbook and language, current with their runbook's sources (a
+// recording older than the code it shows fails here), normalised, and marked at every step they run.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import { promisify } from 'node:util';
+import { castPath, currentSources } from '../../scripts/recorder/record.ts';
+import { RUNBOOK_NAMES } from '../../scripts/recorder/scenarios.ts';
+import { parseCast, plainText, stepMarkers } from '../../src/components/terminal/cast.ts';
+import { ROOT } from '../support/index.ts';
+
+const LANGS = ['en', 'id'] as const;
+
+test('every runbook has a recording scenario', () => {
+	const runbooks = readdirSync(path.join(ROOT, 'runbooks'))
+		.filter((f) => f.endsWith('.mjs'))
+		.map((f) => f.replace(/\.mjs$/, ''))
+		.sort();
+	assert.deepEqual([...RUNBOOK_NAMES].sort(), runbooks);
+});
+
+for (const runbook of RUNBOOK_NAMES) {
+	for (const lang of LANGS) {
+		test(`recordings/${runbook}.${lang}.cast is current, normalised and marked`, async () => {
+			const file = castPath(runbook, lang);
+			assert.ok(existsSync(file), `${path.relative(ROOT, file)} is missing: run npm run record -- ${runbook}`);
+			const cast = parseCast(readFileSync(file, 'utf8'));
+			assert.equal(cast.header.runbook, runbook);
+			assert.equal(cast.header.lang, lang);
+			const now = currentSources(runbook);
+			assert.deepEqual(cast.header.sources, now.sources, 'the runbook imports other modules now');
+			assert.equal(
+				cast.header.source_hash,
+				now.hash,
+				`${path.relative(ROOT, file)} is older than ${now.sources.join(', ')}: run npm run record -- ${runbook}`,
+			);
+
+			const text = plainText(cast.events);
+			assert.ok(text.startsWith(`$ npx zx runbooks/${runbook}.mjs`), text.slice(0, 200));
+			assert.doesNotMatch(text, /\u001b/, 'plain text keeps no escape codes');
+			const raw = cast.events.map((e) => e.data).join('');
+			assert.match(raw, /\u001b\[[0-9;]*m/, 'the recording keeps its colours');
+			assert.doesNotMatch(raw, /\/tmp\/(?:standin|mr-rec)-/, 'a temp folder was not normalised');
+			assert.doesNotMatch(raw, /127\.0\.0\.1:(?!(?:2379|2380|9091|19530|PORT)\b)\d+/, 'a port was not normalised');
+			for (let i = 1; i < cast.events.length; i++)
+				assert.ok((cast.events[i]?.time ?? 0) >= (cast.events[i - 1]?.time ?? 0), 'event times go forward');
+
+			const { stdout } = await promisify(execFile)(process.execPath, [
+				path.join(ROOT, 'runbooks', `${runbook}.mjs`),
+				'--describe',
+				'--lang',
+				lang,
+			]);
+			const describe = JSON.parse(stdout) as { steps: { id: string }[] };
+			const ids = new Set(describe.steps.map((s) => s.id));
+			const markers = stepMarkers(cast.events);
+			for (const m of markers) assert.ok(ids.has(m.id), `marker for unknown step ${m.id}`);
+			if (runbook.startsWith('etcd-')) {
+				// The fix runbooks end healthy on their broken stand-in, and every step they ran is marked.
+				assert.equal(cast.header.exit_code, 0, text.slice(-600));
+				const headings = text.match(lang === 'en' ? /^Step \d+\/\d+ /gm : /^Langkah \d+\/\d+ /gm) ?? [];
+				assert.ok(headings.length > 0, 'no step headings in the language of the recording');
+				assert.equal(markers.length, headings.length, 'one marker per step heading');
+			} else if (ids.size > 0 && runbook !== 'api-errors') {
+				assert.ok(markers.length > 0, 'a diagnostic run marks the steps it ran');
+			}
+		});
+	}
+}
