@@ -524,7 +524,13 @@ async function detect(ctx) {
 	if (replicas < 2)
 		throw new NotThisSymptomError(ctx.t('notEnoughReplicas', { sts: ctx.names.sts, n: replicas }));
 	const env = stsEnv(sts);
-	const pods = await podsByOrdinal(ctx);
+	let pods = await podsByOrdinal(ctx);
+	// Without quorum the liveness probe restarts etcd-0 now and then; give it a moment to come back
+	// before deciding that no member survives.
+	for (let tries = 0; tries < 15 && pods.get(0)?.crashing && !pods.get(0)?.running; tries++) {
+		await new Promise((r) => setTimeout(r, 2000));
+		pods = await podsByOrdinal(ctx);
+	}
 	const first = pods.get(0);
 	const pending = [...pods.values()].filter((p) => p.phase === 'Pending').map((p) => p.name);
 	if (pending.length > 0)

@@ -106,6 +106,8 @@ function lineReader(input) {
 		read() {
 			return new Promise((resolve) => {
 				waiting = resolve;
+				// An input that ended while we were not listening never emits 'end' again.
+				if ('readableEnded' in input && input.readableEnded) ended = true;
 				if (!flush()) listen();
 			});
 		},

@@ -243,7 +243,8 @@ function checkDef(def) {
 		problems.push(...missingTranslations(def.messages).map((m) => `message missing in ${m}`));
 	if (!def.steps && !def.main) problems.push('needs steps() or main()');
 	if (def.steps && !def.verify) problems.push('steps() needs verify()');
-	if (def.steps && def.exampleFacts === undefined) problems.push('steps() needs exampleFacts for --describe');
+	if (def.steps && def.exampleFacts === undefined)
+		problems.push('steps() needs exampleFacts for --describe');
 	return problems;
 }
 

@@ -123,7 +123,7 @@ export async function run(): Promise<void> {
 		const r = await restoreKvs(target.client, kept);
 		const oursMs = performance.now() - t0;
 		const loopTarget = await startEtcd(hooks, path.join(dir, 'loop'));
-		const sample = kept.slice(0, Math.min(200, kept.length));
+		const sample = kept.slice(0, Math.min(100, kept.length));
 		const t1 = performance.now();
 		for (const kv of sample) {
 			// Value on stdin: etcdctl reads it whole, so binary values survive (argOrStdin).

@@ -143,12 +143,21 @@ export function unpin(command: string): string {
  * first `$ command` line equal to a step's command.
  */
 export function markSteps(events: readonly CastEvent[], steps: readonly StepInfo[]): CastEvent[] {
-	const byCommand = new Map<string, string>();
-	const byTitle = new Map<string, string>();
+	// --describe renders the steps for its example facts (one crashed member, say); a real run repeats a
+	// step per member, so a member's ordinal is not part of what names a step when nothing matches exactly.
+	const general = (text: string) => text.replace(/(-etcd-)\d+/g, '$1N');
+	const exactCommand = new Map<string, string>();
+	const exactTitle = new Map<string, string>();
+	const looseCommand = new Map<string, string>();
+	const looseTitle = new Map<string, string>();
 	for (const s of steps) {
-		if (s.command && !byCommand.has(s.command)) byCommand.set(s.command, s.id);
-		if (!byTitle.has(s.title)) byTitle.set(s.title, s.id);
+		if (s.command && !exactCommand.has(s.command)) exactCommand.set(s.command, s.id);
+		if (s.command && !looseCommand.has(general(s.command))) looseCommand.set(general(s.command), s.id);
+		if (!exactTitle.has(s.title)) exactTitle.set(s.title, s.id);
+		if (!looseTitle.has(general(s.title))) looseTitle.set(general(s.title), s.id);
 	}
+	const byCommand = { get: (c: string) => exactCommand.get(c) ?? looseCommand.get(general(c)) };
+	const byTitle = { get: (t: string) => exactTitle.get(t) ?? looseTitle.get(general(t)) };
 	const out: CastEvent[] = [];
 	let heading: { index: number; time: number; title: string } | null = null;
 	const marked = new Set<string>();

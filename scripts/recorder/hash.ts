@@ -26,12 +26,20 @@ export function sourceClosure(root: string, runbook: string): string[] {
 	return [...seen].map((p) => path.relative(root, p).split(path.sep).join('/')).sort();
 }
 
+/** sha256 of each file, by path relative to `root`. */
+export function fileHashes(root: string, files: readonly string[]): Record<string, string> {
+	return Object.fromEntries(
+		files.map((f) => [f, createHash('sha256').update(readFileSync(path.join(root, f))).digest('hex')]),
+	);
+}
+
+/** One sha256 over the files' paths and contents. */
 export function sourceHash(root: string, files: readonly string[]): string {
 	const h = createHash('sha256');
-	for (const f of files) {
+	for (const [f, sum] of Object.entries(fileHashes(root, files)).sort(([a], [b]) => (a < b ? -1 : 1))) {
 		h.update(f);
 		h.update('\0');
-		h.update(readFileSync(path.join(root, f)));
+		h.update(sum);
 		h.update('\0');
 	}
 	return h.digest('hex');

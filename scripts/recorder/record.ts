@@ -7,7 +7,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Cast } from '../../src/components/terminal/cast.ts';
 import { castEvents, markSteps, normalizer, type StepInfo } from './build.ts';
-import { sourceClosure, sourceHash } from './hash.ts';
+import { fileHashes, sourceClosure, sourceHash } from './hash.ts';
 import { runInPty } from './pty.ts';
 import { ROOT, SCENARIOS, type Lang } from './scenarios.ts';
 
@@ -38,9 +38,9 @@ async function describeSteps(runbook: string, lang: Lang): Promise<StepInfo[]> {
 }
 
 /** The source fingerprint a recording of `runbook` must carry to be current. */
-export function currentSources(runbook: string): { sources: string[]; hash: string } {
-	const sources = sourceClosure(ROOT, runbook);
-	return { sources, hash: sourceHash(ROOT, sources) };
+export function currentSources(runbook: string): { sources: Record<string, string>; hash: string } {
+	const files = sourceClosure(ROOT, runbook);
+	return { sources: fileHashes(ROOT, files), hash: sourceHash(ROOT, files) };
 }
 
 export async function record(runbook: string, lang: Lang): Promise<Cast> {

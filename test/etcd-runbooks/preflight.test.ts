@@ -34,7 +34,7 @@ function canonicalSteps(name: string): { id: string; mode: string; command: stri
 	return rows;
 }
 
-describe('etcd runbooks without a cluster', () => {
+describe('etcd runbooks without a cluster', { concurrency: 3 }, () => {
 	for (const name of RUNBOOKS) {
 		it(`${name} --describe has the canonical steps, in both languages`, async () => {
 			for (const lang of ['en', 'id']) {

@@ -47,7 +47,7 @@ assert.ok(pages.length > 0, `no pages in ${DIST}`);
 for (const theme of THEMES) {
 	describe(`WCAG 2.2 A/AA, ${theme} theme`, () => {
 		for (const urlPath of pages) {
-			test(urlPath, { timeout: 180_000 }, async (t) => {
+			test(urlPath, { timeout: 600_000 }, async (t) => {
 				const isRoot = urlPath === '/';
 				const page = await browser.context.newPage();
 				t.after(() => page.close());
@@ -84,7 +84,7 @@ for (const theme of THEMES) {
 
 test(
 	'the scan catches a real violation (an unlabeled button, low-contrast text)',
-	{ timeout: 180_000 },
+	{ timeout: 600_000 },
 	async (t) => {
 		const page = await browser.context.newPage();
 		t.after(() => page.close());

@@ -39,11 +39,11 @@ export const TERMINAL = {
 	open: 'mr-terminal button[data-part="open"]',
 	/** Present once xterm has rendered into the widget. */
 	ready: 'mr-terminal .xterm',
-	/** The player's controls once open (play/pause, restart, skip to the end, speed). */
-	controls:
-		'mr-terminal [data-part="toggle"], mr-terminal [data-part="restart"], mr-terminal [data-part="skip"], mr-terminal [data-part="speed"]',
-	/** The play/pause button: its label says what pressing it does next. */
+	/** The player's controls once open; `mr-terminal[data-state]` says playing, paused or ended. */
 	toggle: 'mr-terminal [data-part="toggle"]',
+	restart: 'mr-terminal [data-part="restart"]',
+	skip: 'mr-terminal [data-part="skip"]',
+	speed: 'mr-terminal [data-part="speed"]',
 } as const;
 
 /** Opens the terminal widget when the page has one, and waits for xterm to draw. */

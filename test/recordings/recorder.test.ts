@@ -102,7 +102,7 @@ test('a cast survives serialisation; its plain text drops colours and carriage-r
 		serializeCast({
 			header: {
 				version: 2, width: 100, height: 32, runbook: 'x', lang: 'en', command: 'npx zx runbooks/x.mjs',
-				source_hash: 'h', sources: [], exit_code: 0,
+				source_hash: 'h', sources: {}, exit_code: 0,
 			},
 			events: [o(0, '\u001b[1;32m$\u001b[0m npx zx\r\n'), { time: 0.5, type: 'm', data: 'step:a' }, o(1, 'wait…\rdone  \r\n')],
 		}),

@@ -110,3 +110,15 @@ test('questions and answers are echoed to the log hook', async () => {
 	assert.deepEqual(logged, ['Run it? [y/N] n']);
 	p.close();
 });
+
+test('input that ends between two questions answers the next one with no, instead of hanging', async () => {
+	const s = streams(null);
+	const p = createPrompter({ input: s.input, output: s.output, interactive: true });
+	s.input.write('y\n');
+	assert.equal(await p.confirm('First?'), true);
+	s.input.end();
+	// Let the stream finish while the prompter is paused between questions.
+	await new Promise((resolve) => setTimeout(resolve, 20));
+	assert.equal(await p.confirm('Second?'), false);
+	p.close();
+});

@@ -222,5 +222,7 @@ describe('a test process that dies without teardown', () => {
 		for (let i = 0; i < 100 && groupMembers(pid).length > 0; i++)
 			await new Promise((r) => setTimeout(r, 100));
 		assert.deepEqual(groupMembers(pid), []);
+		// The folder createCluster made goes too.
+		assert.equal(fs.existsSync(dir), false);
 	});
 });

@@ -16,8 +16,8 @@ export interface CastHeader {
 	command: string;
 	/** sha256 of the runbook and every lib module it imports, when it was recorded. */
 	source_hash: string;
-	/** Those files, relative to the repository root. */
-	sources: string[];
+	/** sha256 of each of those files, by path relative to the repository root. */
+	sources: Record<string, string>;
 	/** Exit code of the recorded run. */
 	exit_code: number | null;
 }

@@ -4,7 +4,8 @@
  */
 import { Terminal, type ITheme } from '@xterm/xterm';
 import { FitAddon } from '@xterm/addon-fit';
-import '@xterm/xterm/css/xterm.css';
+// As a URL, not an import: an imported stylesheet would be linked from every page that has the widget.
+import xtermCss from '@xterm/xterm/css/xterm.css?url';
 import { parseCast } from './cast.ts';
 import { Replay, type ReplayState } from './replay.ts';
 
@@ -49,6 +50,23 @@ export interface Player {
 	/** Every line of the terminal's buffer (scrollback included), as text, once pending writes are parsed. */
 	text(): Promise<string>;
 	dispose(): void;
+}
+
+/** Adds xterm's stylesheet to the page (once) and resolves when it has loaded, so xterm measures right. */
+export function loadStyles(): Promise<void> {
+	const existing = document.querySelector<HTMLLinkElement>('link[data-xterm-css]');
+	if (existing) return Promise.resolve();
+	const link = document.createElement('link');
+	link.rel = 'stylesheet';
+	link.href = xtermCss;
+	link.dataset.xtermCss = '';
+	const loaded = new Promise<void>((resolve) => {
+		link.addEventListener('load', () => resolve(), { once: true });
+		// A stylesheet that fails still leaves a usable (if plainer) terminal.
+		link.addEventListener('error', () => resolve(), { once: true });
+	});
+	document.head.append(link);
+	return loaded;
 }
 
 export function createPlayer(

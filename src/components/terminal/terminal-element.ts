@@ -87,13 +87,14 @@ class MrTerminal extends HTMLElement {
 		if (status) status.textContent = this.strings.loading;
 		if (open) open.disabled = true;
 		try {
-			const [{ createPlayer }, castText] = await Promise.all([
+			const [{ createPlayer, loadStyles }, castText] = await Promise.all([
 				import('./player.ts'),
 				fetch(this.dataset.src ?? '').then((r) => {
 					if (!r.ok) throw new Error(`HTTP ${r.status}`);
 					return r.text();
 				}),
 			]);
+			await loadStyles();
 			const screen = this.el('screen');
 			if (!screen) return null;
 			screen.hidden = false;

@@ -366,6 +366,7 @@ export async function createCluster(options = {}) {
 		defaultStorageClass: options.defaultStorageClass ?? true,
 		initialClusterState: options.initialClusterState ?? 'new',
 		backoffMs: options.backoffMs ?? 1000,
+		ownDir,
 	};
 	const { child, pgid } = await startSupervisor(dir, spec);
 	const sts = `${release}-etcd`;
@@ -661,6 +662,7 @@ export async function createCompose(options = {}) {
 	const { child, pgid } = await startSupervisor(dir, {
 		kind: 'compose',
 		project: options.project ?? 'milvus',
+		ownDir,
 	});
 	const env = toolEnv(dir);
 	const info = await callApi(dir, { op: 'info' });

@@ -33,8 +33,9 @@ import { freePort } from './common.mjs';
 /**
  * @param {string} dir
  * @param {number} ownerPid
+ * @param {boolean} ownDir
  */
-export async function runCompose(dir, ownerPid) {
+export async function runCompose(dir, ownerPid, ownDir) {
 	const clientPort = await freePort();
 	const peerPort = await freePort();
 	const etcdUrl = `http://127.0.0.1:${clientPort}`;
@@ -225,7 +226,8 @@ export async function runCompose(dir, ownerPid) {
 	};
 
 	let stopping = false;
-	const shutdown = async () => {
+	/** @param {boolean} [ownerGone] the test process died without stop(): remove a folder it did not name */
+	const shutdown = async (ownerGone = false) => {
 		if (stopping) return;
 		stopping = true;
 		for (const b of boxes.values()) b.proc?.kill('SIGKILL');
@@ -234,6 +236,7 @@ export async function runCompose(dir, ownerPid) {
 			new Promise((r) => setTimeout(r, 3000)),
 		]);
 		fs.rmSync(path.join(dir, 'api.json'), { force: true });
+		if (ownerGone && ownDir) fs.rmSync(dir, { recursive: true, force: true });
 		process.exit(0);
 	};
 	process.on('SIGTERM', () => void shutdown());
@@ -271,7 +274,7 @@ export async function runCompose(dir, ownerPid) {
 			try {
 				process.kill(ownerPid, 0);
 			} catch {
-				void shutdown();
+				void shutdown(true);
 			}
 		}, 1000);
 	}

@@ -30,6 +30,7 @@ if (!dir) {
  * @property {boolean} defaultStorageClass
  * @property {'new' | 'existing'} initialClusterState
  * @property {number} backoffMs
+ * @property {boolean} [ownDir] the Node API made the folder (and removes it)
  */
 /** @type {Spec} */
 const spec = JSON.parse(fs.readFileSync(path.join(dir, 'cluster.json'), 'utf8'));
@@ -1614,8 +1615,11 @@ function corruptWal(walDir) {
 
 // ---------------------------------------------------------------- server & lifecycle
 
-/** @param {number} code */
-async function shutdown(code) {
+/**
+ * @param {number} code
+ * @param {boolean} [ownerGone] the test process died without stop(): also remove a folder it did not name
+ */
+async function shutdown(code, ownerGone = false) {
 	if (S.stopping) return;
 	S.stopping = true;
 	for (const pod of S.pods.values()) {
@@ -1630,6 +1634,7 @@ async function shutdown(code) {
 		new Promise((r) => setTimeout(r, 3000)),
 	]);
 	fs.rmSync(path.join(dir, 'api.json'), { force: true });
+	if (ownerGone && spec.ownDir) fs.rmSync(dir, { recursive: true, force: true });
 	process.exit(code);
 }
 
@@ -1677,7 +1682,7 @@ async function main() {
 			try {
 				process.kill(ownerPid, 0);
 			} catch {
-				void shutdown(0);
+				void shutdown(0, true);
 			}
 		}, 1000);
 	}
@@ -1692,7 +1697,7 @@ process.on('exit', () => {
 
 if (spec.kind === 'compose') {
 	const { runCompose } = await import('./compose.mjs');
-	await runCompose(dir, ownerPid);
+	await runCompose(dir, ownerPid, !!spec.ownDir);
 } else {
 	await main();
 }

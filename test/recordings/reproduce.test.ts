@@ -1,0 +1,59 @@
+// Records every runbook again, exactly as `npm run record` does, and checks that the run shows the same
+// text (timings aside), the same step markers and the same exit code as the committed recording: the
+// recordings are what the runbooks really print, and the normalisation makes reruns reproducible.
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { after, before, test } from 'node:test';
+import { comparableText } from '../../scripts/recorder/build.ts';
+import { castPath, record } from '../../scripts/recorder/record.ts';
+import { RUNBOOK_NAMES, SCENARIOS, type Lang } from '../../scripts/recorder/scenarios.ts';
+import { parseCast, plainText, stepMarkers, type Cast } from '../../src/components/terminal/cast.ts';
+import { stopAll } from '../standin/index.mjs';
+
+const LANGS: Lang[] = ['en', 'id'];
+// Two cores: three stand-in clusters (nine etcd processes) at a time is what the machine takes.
+const JOBS = 3;
+
+after(stopAll);
+
+const fresh = new Map<string, Cast | Error>();
+
+before(
+	async () => {
+		// Longest first, so the light diagnostic runs fill the gaps at the end.
+		const queue = [...RUNBOOK_NAMES]
+			.sort((a, b) => Number(SCENARIOS[b]?.heavy) - Number(SCENARIOS[a]?.heavy))
+			.flatMap((runbook) => LANGS.map((lang) => ({ runbook, lang })));
+		const worker = async () => {
+			for (let job = queue.shift(); job; job = queue.shift()) {
+				const key = `${job.runbook}.${job.lang}`;
+				try {
+					fresh.set(key, await record(job.runbook, job.lang));
+				} catch (e) {
+					fresh.set(key, e instanceof Error ? e : new Error(String(e)));
+				}
+			}
+		};
+		await Promise.all(Array.from({ length: JOBS }, worker));
+	},
+	{ timeout: 15 * 60_000 },
+);
+
+for (const runbook of RUNBOOK_NAMES) {
+	for (const lang of LANGS) {
+		test(`re-recording ${runbook} (${lang}) reproduces recordings/${runbook}.${lang}.cast`, () => {
+			const file = castPath(runbook, lang);
+			assert.ok(existsSync(file), `missing ${file}: run npm run record -- ${runbook}`);
+			const committed = parseCast(readFileSync(file, 'utf8'));
+			const now = fresh.get(`${runbook}.${lang}`);
+			if (now instanceof Error) throw now;
+			assert.ok(now, 'not recorded');
+			assert.equal(now.header.exit_code, committed.header.exit_code, plainText(now.events).slice(-800));
+			assert.equal(comparableText(plainText(now.events)), comparableText(plainText(committed.events)));
+			assert.deepEqual(
+				stepMarkers(now.events).map((m) => m.id),
+				stepMarkers(committed.events).map((m) => m.id),
+			);
+		});
+	}
+}
