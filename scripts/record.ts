@@ -10,7 +10,9 @@ import { RUNBOOK_NAMES, SCENARIOS, type Lang } from './recorder/scenarios.ts';
 import { stopAll } from '../test/standin/index.mjs';
 
 function usage(message: string): never {
-	process.stderr.write(`record: ${message}\nusage: npm run record -- [runbook…] [--lang en|id] [--jobs n]\n`);
+	process.stderr.write(
+		`record: ${message}\nusage: npm run record -- [runbook…] [--lang en|id] [--jobs n]\n`,
+	);
 	process.exit(2);
 }
 
@@ -32,7 +34,9 @@ for (let i = 0; i < args.length; i++) {
 	else names.push(a);
 }
 
-const queue = (names.length ? names : RUNBOOK_NAMES).flatMap((runbook) => langs.map((lang) => ({ runbook, lang })));
+const queue = (names.length ? names : RUNBOOK_NAMES).flatMap((runbook) =>
+	langs.map((lang) => ({ runbook, lang })),
+);
 mkdirSync(RECORDINGS, { recursive: true });
 let failed = 0;
 const worker = async () => {
@@ -48,7 +52,9 @@ const worker = async () => {
 			);
 		} catch (e) {
 			failed++;
-			process.stderr.write(`record: ${runbook} (${lang}) failed: ${e instanceof Error ? e.message : String(e)}\n`);
+			process.stderr.write(
+				`record: ${runbook} (${lang}) failed: ${e instanceof Error ? e.message : String(e)}\n`,
+			);
 		}
 	}
 };

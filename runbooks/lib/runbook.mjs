@@ -51,9 +51,14 @@
  * - Confirmation: change → [y/N] (default No); destroy → type `confirmName` (default: the command's last
  *   argument). --yes answers both; without a TTY (or MILVUS_RESCUE_ASSUME_TTY=1) and without --yes the
  *   run stops with exit 3 before the step. Refusing keeps the saved progress.
- * - main(ctx) may return { ok, details, data }: `data` goes into the --json report.
+ * - main(ctx) may return { ok, details, data }: `data` goes into the generic --json report.
+ * - A runbook with a report of its own (diagnose: `{ matches: [...] }`) calls `ctx.setReport(obj)`:
+ *   under --json stdout then holds exactly that object instead of the generic report, unless the run
+ *   ends in an error thrown after it (the generic report with `error` is printed then).
  * - Exit codes (exit.mjs): 0 healthy, 1 failed, 2 usage / release or namespace not found, 3 refused or
- *   interrupted, 4 not this symptom. Throw the error classes; never call process.exit.
+ *   interrupted, 4 not this symptom. `exitCodes: { 0: {en, id}, 4: {en, id} }` in the definition says
+ *   what a code means for this runbook (merged over those five; --help and --describe show the result).
+ *   main() may only return a code listed there. Throw the error classes; never call process.exit.
  * - Never prompt yourself: use ctx.prompts (prompts.mjs). Never import 'zx' outside lib/zx.mjs. Print
  *   through ctx.out so --json and --log see it.
  */
@@ -142,6 +147,8 @@ import { createDocker } from './docker.mjs';
  * @property {() => Promise<void>} connect   resolve context/namespace, check kubectl/docker and the release
  * @property {(argv: readonly string[], options?: RunOptions) => Promise<RunResult>} run  run argv (kubectl pinned)
  * @property {(argv: readonly string[]) => string} formatCommand  display form (kubectl pinned at run time)
+ * @property {(report: Record<string, unknown>) => void} setReport  the runbook's own --json report: printed
+ *   as is (and only under --json) in place of the generic one; the last call wins
  */
 
 /**
@@ -150,6 +157,8 @@ import { createDocker } from './docker.mjs';
  * @property {Text} summary
  * @property {Text} description        what it does, when to use it, what it changes
  * @property {'kubernetes'|'docker'|'local'} target
+ * @property {Record<number, Text>} [exitCodes]  what exit codes mean for this runbook, merged over the
+ *   generic ones (0 healthy, 1 failed, 2 usage, 3 refused or aborted, 4 not this symptom); codes 0-125
  * @property {FlagSpec[]} [flags]
  * @property {Messages} [messages]
  * @property {any} [exampleFacts]      facts used to render steps for --describe/--help
@@ -196,6 +205,51 @@ const EXIT_CODES = [EXIT.OK, EXIT.FAILED, EXIT.USAGE, EXIT.REFUSED, EXIT.NOT_THI
 const MODES = ['read', 'change', 'destroy'];
 
 /**
+ * The exit codes a runbook can end with and what each means in `lang`: the generic five with the
+ * runbook's own `exitCodes` merged over them, ascending. What --help, --describe and the site show.
+ * @param {Record<number, Text> | undefined} own
+ * @param {Lang} lang
+ * @returns {{ code: number, meaning: string }[]}
+ */
+export function exitCodeMeanings(own, lang) {
+	const tr = translator(lang);
+	/** @type {Map<number, string>} */
+	const table = new Map(EXIT_CODES.map((code) => [code, tr(`exit${code}`)]));
+	for (const [key, text] of Object.entries(own ?? {})) table.set(Number(key), pick(text, lang));
+	return [...table.entries()]
+		.sort(([a], [b]) => a - b)
+		.map(([code, meaning]) => ({ code, meaning }));
+}
+
+/**
+ * @param {unknown} exitCodes
+ * @returns {string[]}
+ */
+function checkExitCodes(exitCodes) {
+	if (exitCodes === undefined) return [];
+	if (!exitCodes || typeof exitCodes !== 'object' || Array.isArray(exitCodes))
+		return ['exitCodes must be an object like { 0: { en, id } }'];
+	/** @type {string[]} */
+	const problems = [];
+	for (const [key, text] of Object.entries(exitCodes)) {
+		// 126 and up mean "not executable", "not found" and signals to the shell; a runbook must not reuse them.
+		if (!/^(0|[1-9]\d*)$/.test(key) || Number(key) > 125)
+			problems.push(`exit code ${key} must be a whole number from 0 to 125`);
+		const t = /** @type {Partial<Text> | null} */ (text);
+		if (
+			!t ||
+			typeof t !== 'object' ||
+			typeof t.en !== 'string' ||
+			typeof t.id !== 'string' ||
+			!t.en.trim() ||
+			!t.id.trim()
+		)
+			problems.push(`exit code ${key} needs a meaning in en and id`);
+	}
+	return problems;
+}
+
+/**
  * The arguments after the script, whether run as `node file.mjs …`, `zx file.mjs …` or `npx zx [zx flags] file.mjs …`.
  * @param {readonly string[]} argv process.argv
  */
@@ -238,6 +292,7 @@ function checkDef(def) {
 	}
 	if (!['kubernetes', 'docker', 'local'].includes(def.target))
 		problems.push('target must be kubernetes, docker or local');
+	problems.push(...checkExitCodes(def.exitCodes));
 	problems.push(...checkFlagSpecs(def.flags ?? []));
 	if (def.messages)
 		problems.push(...missingTranslations(def.messages).map((m) => `message missing in ${m}`));
@@ -312,6 +367,7 @@ export function defineRunbook(def) {
 				throw new Error('commands cannot run while describing');
 			},
 			formatCommand: (argv) => formatCommand(argv),
+			setReport: () => {},
 		};
 	};
 
@@ -326,7 +382,6 @@ export function defineRunbook(def) {
 	/** @type {RunbookHandle['describe']} */
 	const describe = async (lang, opts = {}) => {
 		const ctx = describeContext(lang, opts);
-		const tr = translator(lang);
 		const steps = await exampleSteps(ctx);
 		return {
 			name: def.name,
@@ -337,7 +392,7 @@ export function defineRunbook(def) {
 				...(def.flags ?? []).map((f) => flagJson(f, lang, false)),
 				...COMMON_FLAGS.map((f) => flagJson(f, lang, true)),
 			],
-			exitCodes: EXIT_CODES.map((code) => ({ code, meaning: tr(`exit${code}`) })),
+			exitCodes: exitCodeMeanings(def.exitCodes, lang),
 			steps: steps.map((s) => ({
 				id: s.id,
 				title: pick(s.title, lang),
@@ -377,7 +432,12 @@ export function defineRunbook(def) {
 			lines.push(`${tr('helpFlags')}:`, ...flagLines(def.flags ?? [], lang), '');
 		}
 		lines.push(`${tr('helpCommonFlags')}:`, ...flagLines(COMMON_FLAGS, lang), '');
-		lines.push(`${tr('helpExitCodes')}:`, ...EXIT_CODES.map((c) => `  ${c}  ${tr(`exit${c}`)}`));
+		const codes = exitCodeMeanings(def.exitCodes, lang);
+		const width = Math.max(...codes.map((c) => String(c.code).length));
+		lines.push(
+			`${tr('helpExitCodes')}:`,
+			...codes.map((c) => `  ${String(c.code).padEnd(width)}  ${c.meaning}`),
+		);
 		return `${lines.join('\n')}\n`;
 	};
 
@@ -519,6 +579,8 @@ async function execute(def, problems, io, views) {
 		namespace: null,
 		release: null,
 	};
+	/** @type {Record<string, unknown> | null} the runbook's own report (ctx.setReport) */
+	let ownReport = null;
 	/** @type {(() => void) | null} */
 	let removeSignal = null;
 	/** @type {number} */
@@ -640,11 +702,23 @@ async function execute(def, problems, io, views) {
 			run: (argv, options) =>
 				runArgv(pinKubectl(argv, ctx.context, ctx.namespace), { lang, ...options }),
 			formatCommand: (argv) => formatCommand(pinKubectl(argv, ctx.context, ctx.namespace)),
+			setReport: (value) => {
+				if (!value || typeof value !== 'object' || Array.isArray(value))
+					throw new Error('setReport needs an object');
+				ownReport = value;
+			},
 		};
 
 		if (def.main) {
 			const result = await def.main(ctx);
-			if (typeof result === 'number') return (code = result);
+			if (typeof result === 'number') {
+				// A code missing from the table would leave --help and the site wrong about what happened.
+				if (!exitCodeMeanings(def.exitCodes, lang).some((c) => c.code === result))
+					throw new Error(
+						`runbook ${def.name} returned exit code ${result}, not listed in its exitCodes`,
+					);
+				return (code = result);
+			}
 			if (result && typeof result === 'object') {
 				report.verify = { ok: result.ok, details: result.details ?? null };
 				if (result.data !== undefined) report.data = result.data;
@@ -818,6 +892,8 @@ async function execute(def, problems, io, views) {
 		o.error(tr('verifyFailed', { details: verdict.details ?? '' }));
 		return (code = EXIT.FAILED);
 	} catch (e) {
+		// A report the runbook set earlier describes a run that did not end the way it says.
+		ownReport = null;
 		code = exitCodeOf(e);
 		const tr = translator(lang);
 		const message =
@@ -843,9 +919,12 @@ async function execute(def, problems, io, views) {
 			st.release();
 		}
 		if (out && opts?.json) {
-			report.exitCode = code;
-			report.steps = stepReports;
-			out.report(report);
+			if (ownReport) out.report(ownReport);
+			else {
+				report.exitCode = code;
+				report.steps = stepReports;
+				out.report(report);
+			}
 		}
 		out?.close();
 	}

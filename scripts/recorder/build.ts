@@ -53,7 +53,11 @@ export function normalizer(literal: readonly [string, string][]): (text: string)
 			const n = perName.get(name) ?? 0;
 			perName.set(name, n + 1);
 			const ordinal = Number(/(\d+)$/.exec(name)?.[1] ?? 0);
-			v = (0x8e9e05c52164694dn + BigInt(ordinal) * 0x1111111111111n + BigInt(n) * 0x10101n).toString(16);
+			v = (
+				0x8e9e05c52164694dn +
+				BigInt(ordinal) * 0x1111111111111n +
+				BigInt(n) * 0x10101n
+			).toString(16);
 		} else {
 			v = (0xc0ffee0000000000n + BigInt(++unnamed) * 0x1234567n).toString(16);
 		}
@@ -63,20 +67,44 @@ export function normalizer(literal: readonly [string, string][]): (text: string)
 	return (text) => {
 		let s = text;
 		for (const [from, to] of pairs) s = s.split(from).join(to);
-		const name = /\b[a-z0-9-]+-etcd-\d+\b/.exec(stripAnsi(s))?.[0];
+		// An id belongs to the member named nearest to it on its line (`name=id`, a table row, a URL).
+		const names = [...s.matchAll(/\b[a-z0-9-]+?-etcd-\d+\b/g)].map((m) => ({
+			name: m[0],
+			at: m.index ?? 0,
+		}));
+		// Distance is the gap between the two (a name before the id counts from its end).
+		const nearest = (at: number, length: number) =>
+			names.reduce<{ name: string; d: number } | null>((best, n) => {
+				const d = n.at < at ? at - (n.at + n.name.length) : n.at - (at + length);
+				return best && best.d <= d ? best : { name: n.name, d };
+			}, null)?.name;
 		return (
 			s
 				// Temp folders the stand-in or a runbook made (mkdtemp's six random characters).
 				.replace(/\/tmp\/[A-Za-z0-9._-]*?-[A-Za-z0-9]{6}(?=[/\s'"),:]|$)/g, '/tmp/rescue-XXXXXX')
-				// Member and cluster ids (etcdctl's hex).
-				.replace(/\b(?=[0-9a-f]*[a-f])[0-9a-f]{16}\b/g, (m) => fakeId(m, name))
-				.replace(/\b(?:\d{4}[-/]\d{2}[-/]\d{2}[T ])?\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?\b/g, (m) =>
-					m.replace(/\d/g, '0'),
+				// Member and cluster ids: etcdctl prints them as unpadded hex, so 12 to 16 digits (now and then
+				// without a single letter).
+				.replace(/\b(?:(?=[0-9a-f]*[a-f])[0-9a-f]{12,16}|\d{16})\b/g, (m, at: number) =>
+					fakeId(m, nearest(at, m.length)),
+				)
+				// `a=id, b=id` lists come in the order of the real ids.
+				.replace(/[\w.-]+-etcd-\d+=[0-9a-f]+(?:, [\w.-]+-etcd-\d+=[0-9a-f]+)+/g, (m) =>
+					m.split(', ').sort().join(', '),
+				)
+				// A StatefulSet's revision hash.
+				.replace(/\b([a-z0-9-]+-etcd)-[0-9a-f]{10}\b/g, '$1-7d9c6b5f84')
+				// How full a member's bbolt file was when it was copied depends on etcd's batch commits.
+				.replace(/\b\d+ (bytes?)\b/g, '77824 $1')
+				.replace(/\btxid \d+/g, 'txid 10')
+				.replace(/\b(meta page(?: bbolt)?) \d\b/g, '$1 0')
+				.replace(
+					/\b(?:\d{4}[-/]\d{2}[-/]\d{2}[T ])?\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?\b/g,
+					(m) => m.replace(/\d/g, '0'),
 				)
 				// Backup file names carry the moment they were taken.
 				.replace(/\b\d{8}T\d{6}\b/g, '20240603T081400')
 				// kubectl describe's event counts grow while a pod waits.
-				.replace(/\(x\d+ over /g, '(x2 over ')
+				.replace(/ \(x\d+ over [^)]*\)/g, '')
 				// kubectl's RESTARTS column of a crash-looping pod depends on how long the loop ran.
 				.replace(/\b\d+ \((\S+) ago\)/g, '3 ($1 ago)')
 				// kubectl's AGE column and durations ("12s", "3m4s", "1.2s", "850ms").
@@ -93,8 +121,10 @@ export function normalizer(literal: readonly [string, string][]): (text: string)
  */
 export function sortTableRows(events: CastEvent[]): CastEvent[] {
 	const out = events.slice();
-	const isBorder = (e: CastEvent | undefined) => e?.type === 'o' && /^\s*\+-[-+]*\+\s*$/.test(stripAnsi(e.data));
-	const isRow = (e: CastEvent | undefined) => e?.type === 'o' && /^\s*\|.*\|\s*$/.test(stripAnsi(e.data));
+	const isBorder = (e: CastEvent | undefined) =>
+		e?.type === 'o' && /^\s*\+-[-+]*\+\s*$/.test(stripAnsi(e.data));
+	const isRow = (e: CastEvent | undefined) =>
+		e?.type === 'o' && /^\s*\|.*\|\s*$/.test(stripAnsi(e.data));
 	for (let i = 0; i < out.length; i++) {
 		// border, header row, border, rows…, border
 		if (!(isBorder(out[i]) && isRow(out[i + 1]) && isBorder(out[i + 2]))) continue;
@@ -152,7 +182,8 @@ export function markSteps(events: readonly CastEvent[], steps: readonly StepInfo
 	const looseTitle = new Map<string, string>();
 	for (const s of steps) {
 		if (s.command && !exactCommand.has(s.command)) exactCommand.set(s.command, s.id);
-		if (s.command && !looseCommand.has(general(s.command))) looseCommand.set(general(s.command), s.id);
+		if (s.command && !looseCommand.has(general(s.command)))
+			looseCommand.set(general(s.command), s.id);
 		if (!exactTitle.has(s.title)) exactTitle.set(s.title, s.id);
 		if (!looseTitle.has(general(s.title))) looseTitle.set(general(s.title), s.id);
 	}
@@ -168,7 +199,9 @@ export function markSteps(events: readonly CastEvent[], steps: readonly StepInfo
 	for (const e of events) {
 		out.push(e);
 		if (e.type !== 'o') continue;
-		const line = stripAnsi(e.data).replace(/\r?\n$/, '').trim();
+		const line = stripAnsi(e.data)
+			.replace(/\r?\n$/, '')
+			.trim();
 		const h = HEADING.exec(line);
 		if (h) {
 			if (heading) {
@@ -200,8 +233,14 @@ export function markSteps(events: readonly CastEvent[], steps: readonly StepInfo
 }
 
 /** Output events from a pty run: normalised, pauses capped, the shown invocation first. */
-export function castEvents(run: PtyResult, shown: readonly string[], normalize: (s: string) => string): CastEvent[] {
-	const events: CastEvent[] = [{ time: 0, type: 'o', data: `\u001b[1;32m$\u001b[0m ${formatCommand(shown)}\r\n` }];
+export function castEvents(
+	run: PtyResult,
+	shown: readonly string[],
+	normalize: (s: string) => string,
+): CastEvent[] {
+	const events: CastEvent[] = [
+		{ time: 0, type: 'o', data: `\u001b[1;32m$\u001b[0m ${formatCommand(shown)}\r\n` },
+	];
 	let last = 0;
 	let clock = 0.5;
 	for (const seg of segments(run)) {

@@ -6,7 +6,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
-const IMPORT = /(?:^|[\s;])(?:import|export)\s[^'"`]*?from\s*['"](\.{1,2}\/[^'"]+)['"]|import\(\s*['"](\.{1,2}\/[^'"]+)['"]\s*\)|^\s*import\s*['"](\.{1,2}\/[^'"]+)['"]/gm;
+const IMPORT =
+	/(?:^|[\s;])(?:import|export)\s[^'"`]*?from\s*['"](\.{1,2}\/[^'"]+)['"]|import\(\s*['"](\.{1,2}\/[^'"]+)['"]\s*\)|^\s*import\s*['"](\.{1,2}\/[^'"]+)['"]/gm;
 
 /** The runbook file and its relative imports, as paths relative to `root`, sorted. */
 export function sourceClosure(root: string, runbook: string): string[] {
@@ -29,14 +30,21 @@ export function sourceClosure(root: string, runbook: string): string[] {
 /** sha256 of each file, by path relative to `root`. */
 export function fileHashes(root: string, files: readonly string[]): Record<string, string> {
 	return Object.fromEntries(
-		files.map((f) => [f, createHash('sha256').update(readFileSync(path.join(root, f))).digest('hex')]),
+		files.map((f) => [
+			f,
+			createHash('sha256')
+				.update(readFileSync(path.join(root, f)))
+				.digest('hex'),
+		]),
 	);
 }
 
 /** One sha256 over the files' paths and contents. */
 export function sourceHash(root: string, files: readonly string[]): string {
 	const h = createHash('sha256');
-	for (const [f, sum] of Object.entries(fileHashes(root, files)).sort(([a], [b]) => (a < b ? -1 : 1))) {
+	for (const [f, sum] of Object.entries(fileHashes(root, files)).sort(([a], [b]) =>
+		a < b ? -1 : 1,
+	)) {
 		h.update(f);
 		h.update('\0');
 		h.update(sum);

@@ -16,7 +16,8 @@ export const RECORDINGS = path.join(ROOT, 'recordings');
 export const COLS = 100;
 export const ROWS = 32;
 
-export const castPath = (runbook: string, lang: Lang) => path.join(RECORDINGS, `${runbook}.${lang}.cast`);
+export const castPath = (runbook: string, lang: Lang) =>
+	path.join(RECORDINGS, `${runbook}.${lang}.cast`);
 
 /** The answer to a prompt at the end of `pending`, or null while no prompt is waiting. */
 export function answerFor(pending: string): string | null {
@@ -54,7 +55,14 @@ export async function record(runbook: string, lang: Lang): Promise<Cast> {
 		const file = path.join(ROOT, 'runbooks', `${runbook}.mjs`);
 		const run = await runInPty(
 			[process.execPath, file, ...prepared.shownArgs, ...prepared.hiddenArgs],
-			{ cwd: prepared.cwd, env: prepared.env, cols: COLS, rows: ROWS, answer: answerFor, timeoutMs: 300_000 },
+			{
+				cwd: prepared.cwd,
+				env: prepared.env,
+				cols: COLS,
+				rows: ROWS,
+				answer: answerFor,
+				timeoutMs: 300_000,
+			},
 		);
 		const shown = ['npx', 'zx', `runbooks/${runbook}.mjs`, ...prepared.shownArgs];
 		const events = markSteps(castEvents(run, shown, normalizer(prepared.replace)), steps);

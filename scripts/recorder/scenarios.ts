@@ -40,7 +40,12 @@ export interface Scenario {
 }
 
 const baseEnv = (): NodeJS.ProcessEnv => {
-	const env: NodeJS.ProcessEnv = { ...process.env, TERM: 'xterm-256color', COLUMNS: '100', LINES: '32' };
+	const env: NodeJS.ProcessEnv = {
+		...process.env,
+		TERM: 'xterm-256color',
+		COLUMNS: '100',
+		LINES: '32',
+	};
 	// Colours come from the pty; anything forcing them off (or on) here would not be what a user sees.
 	delete env.NO_COLOR;
 	delete env.FORCE_COLOR;
@@ -59,7 +64,12 @@ async function clusterScenario(
 	lang: Lang,
 	generation: 'bitnami-2022' | 'milvusdb-fork',
 	breakIt: (c: StandinCluster) => Promise<void>,
-	opts: { defaultStorageClass?: boolean; keys?: number; shownArgs?: string[]; hiddenArgs?: string[] } = {},
+	opts: {
+		defaultStorageClass?: boolean;
+		keys?: number;
+		shownArgs?: string[];
+		hiddenArgs?: string[];
+	} = {},
 ): Promise<Prepared> {
 	const work = tempDir('work');
 	const c = await createCluster({
@@ -71,7 +81,12 @@ async function clusterScenario(
 		backoffMs: 45_000,
 	});
 	try {
-		if (opts.keys) await c.putMilvusKeys(opts.keys);
+		if (opts.keys) {
+			await c.putMilvusKeys(opts.keys);
+			// etcd commits its bbolt file in batches (every 100 ms); give every member time to hold every key
+			// on disk before a fault hits, or which copy is newest would change from run to run.
+			await new Promise((r) => setTimeout(r, 2000));
+		}
 		await breakIt(c);
 	} catch (e) {
 		await c.stop();
@@ -92,7 +107,12 @@ async function clusterScenario(
 	replace.push([work.dir, '~']);
 	return {
 		cwd: work.dir,
-		env: { ...baseEnv(), ...c.env, HOME: work.dir, LANG: lang === 'id' ? 'id_ID.UTF-8' : 'en_US.UTF-8' },
+		env: {
+			...baseEnv(),
+			...c.env,
+			HOME: work.dir,
+			LANG: lang === 'id' ? 'id_ID.UTF-8' : 'en_US.UTF-8',
+		},
 		shownArgs: opts.shownArgs ?? [],
 		hiddenArgs: opts.hiddenArgs ?? [],
 		replace,
@@ -104,7 +124,9 @@ async function clusterScenario(
 }
 
 /** Real listeners on 127.0.0.1 for the proxy's gRPC port and /healthz (closed ones for a dead proxy). */
-async function listener(kind: 'grpc' | 'healthz' | 'closed'): Promise<{ port: number; close: () => Promise<void> }> {
+async function listener(
+	kind: 'grpc' | 'healthz' | 'closed',
+): Promise<{ port: number; close: () => Promise<void> }> {
 	const sockets = new Set<Socket>();
 	const server: Server | ReturnType<typeof createHttpServer> =
 		kind === 'healthz'
@@ -142,7 +164,8 @@ function diagEnv(lang: Lang, scenario: string | null, dir: string): NodeJS.Proce
 	if (bash) symlinkSync(bash, path.join(bin, 'bash'));
 	for (const tool of ['stty', 'script'])
 		for (const d of ['/usr/bin', '/bin'])
-			if (existsSync(path.join(d, tool)) && !existsSync(path.join(bin, tool))) symlinkSync(path.join(d, tool), path.join(bin, tool));
+			if (existsSync(path.join(d, tool)) && !existsSync(path.join(bin, tool)))
+				symlinkSync(path.join(d, tool), path.join(bin, tool));
 	return {
 		...baseEnv(),
 		PATH: `${path.join(DIAG_FIXTURES, 'bin')}${path.delimiter}${bin}`,
@@ -200,7 +223,12 @@ export const SCENARIOS: Record<string, Scenario> = {
 		about: 'docker compose standalone whose etcd crashed (fixture compose-etcd-crash)',
 		heavy: false,
 		prepare: (lang) =>
-			proxyScenario(lang, 'compose-etcd-crash', 'down', [], (g, h) => ['--grpc-port', String(g), '--health-port', String(h)]),
+			proxyScenario(lang, 'compose-etcd-crash', 'down', [], (g, h) => [
+				'--grpc-port',
+				String(g),
+				'--health-port',
+				String(h),
+			]),
 	},
 	'runtime-compat': {
 		runbook: 'runtime-compat',
@@ -214,15 +242,25 @@ export const SCENARIOS: Record<string, Scenario> = {
 		about: 'a reachable proxy and the error "collection not loaded"',
 		heavy: false,
 		prepare: (lang) =>
-			proxyScenario(lang, null, 'up', ['--error', 'collection not loaded'], (g, h) => ['--port', String(g), '--health-port', String(h)]),
+			proxyScenario(lang, null, 'up', ['--error', 'collection not loaded'], (g, h) => [
+				'--port',
+				String(g),
+				'--health-port',
+				String(h),
+			]),
 	},
 	diagnose: {
 		runbook: 'diagnose',
 		about: 'a Milvus log with an etcd crash and the etcd-client panic',
 		heavy: false,
 		prepare: (lang) =>
-			proxyScenario(lang, null, 'up', ['--file', 'milvus.log'], () => [], (dir) =>
-				writeFileSync(path.join(dir, 'milvus.log'), MILVUS_LOG),
+			proxyScenario(
+				lang,
+				null,
+				'up',
+				['--file', 'milvus.log'],
+				() => [],
+				(dir) => writeFileSync(path.join(dir, 'milvus.log'), MILVUS_LOG),
 			),
 	},
 	'etcd-pending': {
@@ -286,7 +324,11 @@ export const SCENARIOS: Record<string, Scenario> = {
 				},
 				{ keys: 300, hiddenArgs: ['--local-port', String(port)] },
 			);
-			p.replace.push([`127.0.0.1:${port}`, '127.0.0.1:2379'], [`${port}:2379`, '2379:2379'], [`--local-port ${port}`, '']);
+			p.replace.push(
+				[`127.0.0.1:${port}`, '127.0.0.1:2379'],
+				[`${port}:2379`, '2379:2379'],
+				[`--local-port ${port}`, ''],
+			);
 			return p;
 		},
 	},

@@ -26,8 +26,18 @@ after(async () => {
 	await server?.close();
 });
 
+/**
+ * A runbook page shows the runbook's full source highlighted: thousands of tokens whose contrast axe checks
+ * one by one, minutes per page on this machine. The first lines already hold every kind of token the
+ * highlighter colours (comments, strings, keywords, names), so past them the lines are left out.
+ */
+const SOURCE_LINES_SCANNED = 80;
+
 async function violations(page: Page): Promise<string[]> {
-	const result = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze();
+	const result = await new AxeBuilder({ page })
+		.withTags(WCAG_TAGS)
+		.exclude(`[data-runbook-source] .ec-line:nth-child(n+${SOURCE_LINES_SCANNED + 1})`)
+		.analyze();
 	return result.violations.map(
 		(v) =>
 			`${v.id} (${v.impact}): ${v.help}\n    ${v.nodes

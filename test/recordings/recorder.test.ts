@@ -42,6 +42,11 @@ test('normalisation: ports and folders the scenario knows, temp folders, ids by 
 	const b = normalizer([])('| 9f8e7d6c5b4a3f2e | started | my-release-etcd-2 |');
 	assert.equal(a, b);
 	assert.notEqual(a, normalizer([])('| 9f8e7d6c5b4a3f2e | started | my-release-etcd-1 |'));
+	// etcdctl drops leading zeros (15 digits); `name=id` lists are put in one order.
+	const listA = normalizer([])('members now: my-release-etcd-1=ecdbed1a2c3d4e5, my-release-etcd-0=1c2d3e4f5a6b7c8d');
+	const listB = normalizer([])('members now: my-release-etcd-0=9f8e7d6c5b4a3f2e, my-release-etcd-1=abc123abc123abc');
+	assert.equal(listA, listB);
+	assert.match(listA, /^members now: my-release-etcd-0=[0-9a-f]{16}, my-release-etcd-1=[0-9a-f]{16}$/);
 	const ids = normalizer([]);
 	assert.equal(ids('cluster id 1c2d3e4f5a6b7c8d'), ids('again 1c2d3e4f5a6b7c8d').replace('again', 'cluster id'));
 });

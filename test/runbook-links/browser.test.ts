@@ -122,6 +122,7 @@ for (const [pagePath, lang] of PAGES) {
 			const source = await readFile(path.join(ROOT, 'runbooks', `${runbook}.mjs`), 'utf8');
 			const sourceView = `[data-runbook-source="runbooks/${runbook}.mjs"]`;
 			assert.equal(await page.locator(sourceView).count(), 1);
+			await page.locator(`${sourceView} > summary`).click();
 			// Highlighted by Shiki (coloured spans), and the copy button gives back the file exactly.
 			assert.ok((await page.locator(`${sourceView} pre span[style]`).count()) > 50);
 			const copied = await copyFrom(page, sourceView, 0);

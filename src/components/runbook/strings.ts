@@ -38,6 +38,7 @@ export interface RunbookStrings {
 	stepNoCommand: string;
 	source: string;
 	sourceIntro: string;
+	sourceShow: string;
 	bytes: string;
 }
 
@@ -82,6 +83,7 @@ export const RUNBOOK_STRINGS: Record<Locale, RunbookStrings> = {
 		source: 'Source',
 		sourceIntro:
 			'The runbook as it is in the repository. The toolkit it imports is in runbooks/lib/.',
+		sourceShow: 'Show {file} ({lines} lines)',
 		bytes: 'bytes',
 	},
 	id: {
@@ -123,6 +125,7 @@ export const RUNBOOK_STRINGS: Record<Locale, RunbookStrings> = {
 		source: 'Kode sumber',
 		sourceIntro:
 			'Runbook ini apa adanya di repositori. Toolkit yang di-import ada di runbooks/lib/.',
+		sourceShow: 'Tampilkan {file} ({lines} baris)',
 		bytes: 'byte',
 	},
 };

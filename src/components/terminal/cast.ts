@@ -42,7 +42,8 @@ export function parseCast(text: string): Cast {
 	const first = lines.shift();
 	if (first === undefined) throw new Error('empty recording');
 	const header = JSON.parse(first) as CastHeader;
-	if (header.version !== 2) throw new Error(`not an asciicast v2 recording (version ${String(header.version)})`);
+	if (header.version !== 2)
+		throw new Error(`not an asciicast v2 recording (version ${String(header.version)})`);
 	const events: CastEvent[] = [];
 	for (const line of lines) {
 		const ev = JSON.parse(line) as unknown;
@@ -60,7 +61,8 @@ export function serializeCast(cast: Cast): string {
 }
 
 // CSI (colours, cursor moves), OSC (titles) and the lone two-byte escapes a terminal program may print.
-const ANSI = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)|\u001b[@-Z\\-_]/g;
+const ANSI =
+	/\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)|\u001b[@-Z\\-_]/g;
 
 export function stripAnsi(text: string): string {
 	return text.replace(ANSI, '');

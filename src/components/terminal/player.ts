@@ -95,7 +95,8 @@ export function createPlayer(
 	const resize = () => {
 		// Narrow screens get fewer columns (lines wrap); never more than the recording was made with.
 		const d = fit.proposeDimensions();
-		if (d && Number.isFinite(d.cols)) terminal.resize(Math.max(20, Math.min(d.cols, cast.header.width)), cast.header.height);
+		if (d && Number.isFinite(d.cols))
+			terminal.resize(Math.max(20, Math.min(d.cols, cast.header.width)), cast.header.height);
 	};
 	resize();
 	const observer = new ResizeObserver(resize);
@@ -104,7 +105,10 @@ export function createPlayer(
 	const themeWatch = new MutationObserver(() => {
 		terminal.options.theme = THEMES[currentTheme()];
 	});
-	themeWatch.observe(document.documentElement, { attributes: true, attributeFilter: ['data-theme'] });
+	themeWatch.observe(document.documentElement, {
+		attributes: true,
+		attributeFilter: ['data-theme'],
+	});
 
 	const replay = new Replay(
 		cast.events,
@@ -118,7 +122,8 @@ export function createPlayer(
 			await new Promise<void>((resolve) => terminal.write('', resolve));
 			const buffer = terminal.buffer.active;
 			const lines: string[] = [];
-			for (let i = 0; i < buffer.length; i++) lines.push(buffer.getLine(i)?.translateToString(true) ?? '');
+			for (let i = 0; i < buffer.length; i++)
+				lines.push(buffer.getLine(i)?.translateToString(true) ?? '');
 			return lines.join('\n').replace(/\n+$/, '');
 		},
 		dispose() {

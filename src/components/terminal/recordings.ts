@@ -11,7 +11,8 @@ export const RECORDINGS_DIR = path.join(process.cwd(), 'recordings');
 export const castFileName = (runbook: string, lang: string) => `${runbook}.${lang}.cast`;
 
 /** Public URL of a recording (served by src/pages/recordings/[file].ts). */
-export const castUrl = (runbook: string, lang: string) => `/recordings/${castFileName(runbook, lang)}`;
+export const castUrl = (runbook: string, lang: string) =>
+	`/recordings/${castFileName(runbook, lang)}`;
 
 export function castFiles(): string[] {
 	if (!existsSync(RECORDINGS_DIR)) return [];

@@ -121,7 +121,11 @@ class MrTerminal extends HTMLElement {
 		const toggle = this.el('toggle');
 		if (toggle)
 			toggle.textContent =
-				state === 'playing' ? this.strings.pause : state === 'ended' ? this.strings.replay : this.strings.play;
+				state === 'playing'
+					? this.strings.pause
+					: state === 'ended'
+						? this.strings.replay
+						: this.strings.play;
 	}
 
 	private addStepButtons(): void {

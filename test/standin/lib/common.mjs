@@ -40,6 +40,9 @@ export function callApi(dir, body, timeoutMs = 120_000) {
 				port: info.port,
 				method: 'POST',
 				path: '/op',
+				// A fresh connection per call: Node 20's keep-alive agent would reuse a socket the
+				// supervisor already closed, and the call would fail with "socket hang up".
+				agent: false,
 				headers: { 'content-type': 'application/json', 'content-length': data.length },
 				timeout: timeoutMs,
 			},

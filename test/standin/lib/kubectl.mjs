@@ -1386,8 +1386,20 @@ async function cmdPortForward(argv) {
 		await write(process.stdout, `Forwarding from 127.0.0.1:${addrPort(srv)} -> ${remote}\n`);
 		servers.push(srv);
 	}
-	await new Promise(() => {});
-	return 0;
+	// Like kubectl, the forward ends when its pod goes away; it also ends with its stand-in cluster, so a
+	// forward that a runbook or test forgot cannot outlive the cluster it points to.
+	// Three misses in a row, so one slow answer from a busy supervisor does not cut a restore short.
+	for (let misses = 0; misses < 3; ) {
+		await new Promise((resolve) => setTimeout(resolve, 1000));
+		const alive = await api({ op: 'portInfo', name: podName }).then(
+			(now) => JSON.stringify(now.ports) === JSON.stringify(info.ports),
+			() => false,
+		);
+		misses = alive ? 0 : misses + 1;
+	}
+	for (const srv of servers) srv.close();
+	await write(process.stderr, 'error: lost connection to pod\n');
+	return 1;
 }
 
 /** @param {net.Server} s */
