@@ -4,8 +4,7 @@
 // a connection, /healthz on 9091 answers OK) and explains the error given with --error: the legacy
 // error_code name or the numeric code of Milvus 2.3+, what it means and the next step. Errors that
 // belong to another symptom (version mismatch, boot, etcd) are sent to that page. Only reads.
-// Exit codes: 0 proxy healthy and the error explained, 1 proxy unreachable/unhealthy or the error not
-// recognised, 2 usage, 4 the error belongs to another symptom.
+// Exit codes: see exitCodes in the definition.
 import { defineRunbook, UsageError } from './lib/runbook.mjs';
 import { matchText, pagePath, runbookCommand } from './lib/catalog.mjs';
 import { readCode } from './lib/error-codes.mjs';
@@ -89,16 +88,27 @@ await defineRunbook({
 			'Checks that the proxy accepts connections on the gRPC port (19530) and that /healthz on 9091 answers OK, then explains the error given ' +
 			'with --error: the numeric code of Milvus 2.3+ (100 collection not found, 101 collection not loaded, 1100 invalid parameter, 65535 …) or ' +
 			'the legacy error_code name, what it means and the next step. Errors that are really a version mismatch, a boot failure or an etcd problem ' +
-			'are sent to that page. Changes nothing. ' +
-			'Exit codes: 0 proxy healthy and the error explained, 1 proxy unreachable or unhealthy, or the error not recognised, 2 bad flags, ' +
-			'4 the error belongs to another symptom.',
+			'are sent to that page. Changes nothing.',
 		id:
 			'Mengecek apakah proxy menerima koneksi di port gRPC (19530) dan /healthz di 9091 menjawab OK, lalu menjelaskan error yang diberikan lewat ' +
 			'--error: code numerik Milvus 2.3+ (100 collection not found, 101 collection not loaded, 1100 invalid parameter, 65535 …) atau nama ' +
 			'error_code lama, artinya, dan langkah berikutnya. Error yang sebenarnya soal versi, gagal boot, atau masalah etcd diarahkan ke halaman ' +
-			'yang sesuai. Tidak mengubah apa pun. ' +
-			'Kode keluar: 0 proxy sehat dan error sudah dijelaskan, 1 proxy tidak terjangkau atau tidak sehat, atau error tidak dikenali, 2 flag salah, ' +
-			'4 error-nya termasuk gejala lain.',
+			'yang sesuai. Tidak mengubah apa pun.',
+	},
+	exitCodes: {
+		0: {
+			en: 'proxy healthy and the error explained',
+			id: 'proxy sehat dan error sudah dijelaskan',
+		},
+		1: {
+			en: 'proxy unreachable or unhealthy, or the error not recognised',
+			id: 'proxy tidak terjangkau atau tidak sehat, atau error tidak dikenali',
+		},
+		2: { en: 'bad flags', id: 'flag salah' },
+		4: {
+			en: 'the error belongs to another symptom (its page is named)',
+			id: 'error-nya termasuk gejala lain (halamannya disebutkan)',
+		},
 	},
 	target: 'local',
 	flags: [

@@ -5,8 +5,7 @@
 // reads the logs of failed or restarting containers (docker logs, kubectl logs --previous), pulls out the
 // fatal lines, runs them through the error catalog, checks etcd/MinIO and ports 19530/9091 (/healthz),
 // and says what is wrong and which page and runbook fix it. Only reads.
-// Exit codes: 0 Milvus is up and nothing wrong was found, 1 a boot problem was found (or a check
-// failed), 2 usage or no deployment found, 4 Milvus booted and the logs point to another symptom.
+// Exit codes: see exitCodes in the definition.
 import { defineRunbook, UsageError } from './lib/runbook.mjs';
 import { matchText, pagePath, runbookCommand, strongestPerSymptom } from './lib/catalog.mjs';
 import {
@@ -162,16 +161,30 @@ await defineRunbook({
 			'Finds the Milvus deployment (docker compose: milvus-standalone, milvus-etcd, milvus-minio; or the pods of a Helm or operator release), ' +
 			'reads the logs of the containers that failed or restarted (docker logs, kubectl logs --previous) and the events of Pending pods, pulls out ' +
 			'the fatal lines and matches them against the error catalog, checks etcd and MinIO, ports 19530 and 9091 and /healthz, then says what is ' +
-			'wrong and which page and runbook fix it. Changes nothing. ' +
-			'Exit codes: 0 Milvus is up and nothing wrong was found, 1 a boot problem was found, 2 bad flags or no deployment found, ' +
-			'4 Milvus booted and the logs point to another symptom.',
+			'wrong and which page and runbook fix it. Changes nothing.',
 		id:
 			'Mencari deployment Milvus (docker compose: milvus-standalone, milvus-etcd, milvus-minio; atau pod dari release Helm atau operator), ' +
 			'membaca log container yang gagal atau restart (docker logs, kubectl logs --previous) dan event pod yang Pending, mengambil baris fatal ' +
 			'dan mencocokkannya dengan katalog error, mengecek etcd dan MinIO, port 19530 dan 9091 serta /healthz, lalu menjelaskan apa yang salah ' +
-			'dan halaman serta runbook mana yang memperbaikinya. Tidak mengubah apa pun. ' +
-			'Kode keluar: 0 Milvus jalan dan tidak ada masalah, 1 ada masalah boot, 2 flag salah atau deployment tidak ditemukan, ' +
-			'4 Milvus sudah boot dan log-nya mengarah ke gejala lain.',
+			'dan halaman serta runbook mana yang memperbaikinya. Tidak mengubah apa pun.',
+	},
+	exitCodes: {
+		0: {
+			en: 'Milvus is up and nothing wrong was found',
+			id: 'Milvus jalan dan tidak ada masalah yang ditemukan',
+		},
+		1: {
+			en: 'a boot problem was found, or a check could not run',
+			id: 'ada masalah boot, atau ada pemeriksaan yang tidak bisa dijalankan',
+		},
+		2: {
+			en: 'bad flags, or no Milvus deployment found',
+			id: 'flag salah, atau deployment Milvus tidak ditemukan',
+		},
+		4: {
+			en: 'Milvus booted and the logs point to another symptom (its page and runbook are named)',
+			id: 'Milvus sudah boot dan log-nya mengarah ke gejala lain (halaman dan runbook-nya disebutkan)',
+		},
 	},
 	target: 'local',
 	flags: [

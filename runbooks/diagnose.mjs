@@ -3,7 +3,7 @@
 // diagnose: match a Milvus/etcd/MinIO/Kubernetes/SDK log against the error-signature catalog and say
 // which guide page and runbook to use. Reads a log file (--file, `-` for stdin), a pasted line (--text),
 // piped stdin, or the logs of a live deployment (--live: docker compose or the release's pods).
-// Only reads. Exit codes: 0 nothing known found, 1 known symptoms found (or a read failed), 2 usage.
+// Only reads. Exit codes (see exitCodes below): 0 nothing known found, 1 known symptoms found, 2 usage.
 import { defineRunbook, UsageError } from './lib/runbook.mjs';
 import {
 	NO_KNOWN_SYMPTOM,
@@ -70,13 +70,23 @@ await defineRunbook({
 		en:
 			'Reads a log file, a pasted error, stdin, or the logs of a running deployment (docker compose or the pods of a Helm/operator release), ' +
 			'matches every line against the error-signature catalog and prints the symptoms it recognises, strongest first, with the line that matched ' +
-			'and the guide page to open. Text that matches nothing known is reported as "no known symptom", never as a guess. Changes nothing. ' +
-			'Exit codes: 0 no known symptom, 1 known symptoms found, 2 bad flags or unreadable input.',
+			'and the guide page to open. Text that matches nothing known is reported as "no known symptom", never as a guess. Changes nothing.',
 		id:
 			'Membaca file log, error yang di-paste, stdin, atau log deployment yang sedang jalan (docker compose atau pod dari release Helm/operator), ' +
 			'mencocokkan setiap baris dengan katalog signature error, lalu menampilkan gejala yang dikenali dari yang paling kuat, lengkap dengan baris ' +
 			'yang cocok dan halaman panduan yang perlu dibuka. Teks yang tidak cocok dilaporkan sebagai "tidak ada gejala yang dikenali", bukan tebakan. ' +
-			'Tidak mengubah apa pun. Kode keluar: 0 tidak ada gejala dikenali, 1 ada gejala dikenali, 2 flag salah atau input tidak terbaca.',
+			'Tidak mengubah apa pun.',
+	},
+	exitCodes: {
+		0: { en: 'no known symptom in the text', id: 'tidak ada gejala yang dikenali di teks' },
+		1: {
+			en: 'known symptoms found (each with its page and runbook), or --live could not read the deployment',
+			id: 'ada gejala yang dikenali (masing-masing dengan halaman dan runbook-nya), atau --live gagal membaca deployment',
+		},
+		2: {
+			en: 'bad flags, or the input is missing, empty, binary or unreadable',
+			id: 'flag salah, atau input tidak ada, kosong, biner, atau tidak bisa dibaca',
+		},
 	},
 	target: 'local',
 	flags: [

@@ -24,6 +24,14 @@ import { NotThisSymptomError, RefusedError, StepFailedError, UsageError } from '
 import { ETCD_MOUNT } from './lib/kube.mjs';
 import { t as tLookup } from './lib/i18n.mjs';
 import { $ } from './lib/zx.mjs';
+import {
+	ETCD_MEMBER_MESSAGES,
+	checkTimeout,
+	parseJsonBig,
+	podsByOrdinal,
+	stsEnv,
+	waitFor,
+} from './lib/etcd-members.mjs';
 import { BboltError } from './lib/bbolt.mjs';
 import { MvccError, latestRevision, readEtcdDb } from './lib/mvcc.mjs';
 import { etcdHttp, EtcdHttpError } from './lib/etcd-http.mjs';
@@ -59,6 +67,7 @@ const SCRIPT = 'runbooks/etcd-all-crash.mjs';
 
 const messages = {
 	en: {
+		...ETCD_MEMBER_MESSAGES.en,
 		flagDb: 'offline: an etcd db file (member/snap/db) to read; with --backup or --inspect',
 		flagBackup: 'folder for the backup (manifest.json + kvs.jsonl); must be new or empty',
 		flagInspect: 'offline: list key prefixes and counts of --db, change nothing',
@@ -110,7 +119,6 @@ const messages = {
 		noPvcs: 'no PVC data-{sts}-N found: there is no etcd data left to recover from',
 		crashingList: 'all {n} members are down: {pods}',
 		resuming: 'continuing the rescue started earlier',
-		waitTimeout: 'timed out after {seconds}s waiting for {what}',
 		waitPodsGone: 'the etcd pods to stop',
 		waitPvcsGone: 'the PVCs to be deleted',
 		waitReady: '{pod} to be Ready',
@@ -147,6 +155,7 @@ const messages = {
 			'[dry run] would check that every member is started and healthy, with one cluster id',
 	},
 	id: {
+		...ETCD_MEMBER_MESSAGES.id,
 		flagDb:
 			'offline: file db etcd (member/snap/db) yang dibaca; dipakai dengan --backup atau --inspect',
 		flagBackup: 'folder untuk backup (manifest.json + kvs.jsonl); harus baru atau kosong',
@@ -197,7 +206,6 @@ const messages = {
 		noPvcs: 'tidak ada PVC data-{sts}-N: tidak ada data etcd tersisa untuk dipulihkan',
 		crashingList: 'semua {n} member mati: {pods}',
 		resuming: 'melanjutkan pemulihan yang sudah dimulai sebelumnya',
-		waitTimeout: 'waktu habis setelah {seconds} detik menunggu {what}',
 		waitPodsGone: 'pod etcd berhenti',
 		waitPvcsGone: 'PVC terhapus',
 		waitReady: '{pod} Ready',
@@ -498,59 +506,14 @@ function timeoutMs(ctx) {
 	return Number(ctx.flags.timeout) * 1000;
 }
 
-/**
- * Polls `check` until it returns true; a StepFailedError naming what was awaited on timeout.
- * @param {Context} ctx @param {string} what @param {() => Promise<boolean>} check
- */
-async function waitFor(ctx, what, check) {
-	const deadline = Date.now() + timeoutMs(ctx);
-	for (;;) {
-		if (await check()) return;
-		if (Date.now() > deadline)
-			throw new StepFailedError(ctx.t('waitTimeout', { seconds: Number(ctx.flags.timeout), what }));
-		await sleep(1000);
-	}
-}
-
-/** @param {any} pod */
-function podReady(pod) {
-	const cs = pod?.status?.containerStatuses ?? [];
-	if (cs.length) return cs.every((/** @type {any} */ c) => c.ready === true);
-	return (pod?.status?.conditions ?? []).some(
-		(/** @type {any} */ c) => c.type === 'Ready' && c.status === 'True',
-	);
-}
-
-/** @param {any} pod */
-function podStatusWord(pod) {
-	const c = pod?.status?.containerStatuses?.[0];
-	return (
-		c?.state?.waiting?.reason ?? (c?.state?.terminated ? 'Terminated' : (pod?.status?.phase ?? '?'))
-	);
-}
-
-/** @param {Context} ctx */
+/** The StatefulSet's pods, by ordinal. @param {Context} ctx */
 async function etcdPods(ctx) {
-	const prefix = `${ctx.names.sts}-`;
-	return (await ctx.kube.podsByLabel(ctx.names.selector)).filter(
-		(/** @type {any} */ p) =>
-			/^\d+$/.test(String(p?.metadata?.name ?? '').slice(prefix.length)) &&
-			String(p.metadata.name).startsWith(prefix),
-	);
+	return [...(await podsByOrdinal(ctx)).values()].sort((a, b) => a.ordinal - b.ordinal);
 }
 
 /** @param {Context} ctx */
 async function sts(ctx) {
 	return ctx.kube.json(['get', 'sts', ctx.names.sts]);
-}
-
-/** @param {any} set @returns {Record<string, string>} */
-function stsEnv(set) {
-	/** @type {Record<string, string>} */
-	const out = {};
-	for (const e of set?.spec?.template?.spec?.containers?.[0]?.env ?? [])
-		if (typeof e?.value === 'string') out[e.name] = e.value;
-	return out;
 }
 
 /** @param {Context} ctx @param {string} pvc */
@@ -648,8 +611,7 @@ async function etcdctlJson(ctx, pod, /** @type {string[]} */ args) {
 			ctx.t('execFailed', { pod, reason: (r.stderr || r.stdout).trim().split('\n')[0] ?? '' }),
 		);
 	try {
-		// etcdctl prints uint64 ids as bare JSON numbers; quote long ones so they are not rounded to doubles.
-		return JSON.parse(r.stdout.replace(/([:[,]\s*)(\d{16,})(?=\s*[,}\]])/g, '$1"$2"'));
+		return parseJsonBig(r.stdout);
 	} catch {
 		throw new StepFailedError(ctx.t('execFailed', { pod, reason: 'no JSON from etcdctl' }));
 	}
@@ -670,8 +632,7 @@ async function startedMembers(ctx, want) {
 
 /** @param {Context} ctx @param {number} i */
 async function podIsReady(ctx, i) {
-	const pods = await etcdPods(ctx);
-	return pods.some((p) => p.metadata.name === ctx.names.pod(i) && podReady(p));
+	return (await podsByOrdinal(ctx)).get(i)?.ready === true;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -791,6 +752,7 @@ await defineRunbook({
 	},
 
 	async preflight(ctx) {
+		checkTimeout(ctx);
 		/** @type {Facts} */
 		const base = {
 			replicas: 0,
@@ -809,13 +771,12 @@ await defineRunbook({
 		const env = stsEnv(set);
 		const replicas = Number(set?.spec?.replicas ?? 0);
 		const pods = await etcdPods(ctx);
-		const ready = pods.find(podReady);
-		if (ready)
-			throw new NotThisSymptomError(ctx.t('notKubernetesCrash', { pod: ready.metadata.name }));
-		const pending = pods.filter((p) => p?.status?.phase === 'Pending');
+		const ready = pods.find((p) => p.ready);
+		if (ready) throw new NotThisSymptomError(ctx.t('notKubernetesCrash', { pod: ready.name }));
+		const pending = pods.filter((p) => p.phase === 'Pending');
 		if (pending.length && pending.length === pods.length)
 			throw new NotThisSymptomError(
-				ctx.t('pendingPods', { pods: pending.map((p) => p.metadata.name).join(', ') }),
+				ctx.t('pendingPods', { pods: pending.map((p) => p.name).join(', ') }),
 			);
 		// The PVCs hold what we recover from; count up to the size the chart asked for (replicas may be 0 already).
 		const size = Math.max(
@@ -837,10 +798,11 @@ await defineRunbook({
 		ctx.out.info(
 			ctx.t('crashingList', {
 				n: pods.length || size,
-				pods: pods.map((p) => `${p.metadata.name} (${podStatusWord(p)})`).join(', ') || '-',
+				pods: pods.map((p) => `${p.name} (${p.status})`).join(', ') || '-',
 			}),
 		);
-		const initialCluster = env.ETCD_INITIAL_CLUSTER ?? null;
+		// A valueFrom variable reads as '': no value to go back to.
+		const initialCluster = env.ETCD_INITIAL_CLUSTER || null;
 		const single =
 			initialCluster?.split(',').find((e) => e.startsWith(`${ctx.names.pod(0)}=`)) ?? null;
 		return {
@@ -1030,7 +992,7 @@ await defineRunbook({
 				const left = await etcdPods(c);
 				if (left.length)
 					throw new StepFailedError(
-						c.t('gatePodsLeft', { pods: left.map((p) => p.metadata.name).join(', ') }),
+						c.t('gatePodsLeft', { pods: left.map((p) => p.name).join(', ') }),
 					);
 				c.out.info(c.t('deleteGate', { dir: facts.backupDir, count: kvs.length }));
 				const existing = [];
@@ -1283,7 +1245,7 @@ stopPortForward();
 /** @param {Context} ctx @param {Facts} facts */
 async function verifyOnce(ctx, facts) {
 	const pods = await etcdPods(ctx);
-	const notReady = pods.filter((p) => !podReady(p)).map((p) => p.metadata.name);
+	const notReady = pods.filter((p) => !p.ready).map((p) => p.name);
 	/** @type {string[]} */
 	const problems = [];
 	if (pods.length < facts.replicas)

@@ -10,8 +10,17 @@
 // when the container is up, else through a helper pod mounting the PVC), restarts each pod and checks the
 // member is healthy, listed as started, and in the same cluster as the others. No data is deleted.
 import { defineRunbook } from './lib/runbook.mjs';
-import { NotThisSymptomError, StepFailedError, UsageError } from './lib/exit.mjs';
+import { NotThisSymptomError } from './lib/exit.mjs';
 import { ETCD_MOUNT } from './lib/kube.mjs';
+import {
+	ETCD_MEMBER_MESSAGES,
+	checkTimeout,
+	endpointStatus,
+	healthy,
+	memberList,
+	podsByOrdinal,
+	waitFor,
+} from './lib/etcd-members.mjs';
 
 /** @typedef {import('./lib/runbook.mjs').Context} Context */
 /** @typedef {import('./lib/runbook.mjs').Step} Step */
@@ -25,18 +34,16 @@ import { ETCD_MOUNT } from './lib/kube.mjs';
 
 const SIGNATURE = 'bad member ID arg';
 const MEMBER_ID_FILE = `${ETCD_MOUNT}/data/member_id`;
-const MEMBER_ID_RE = /^[0-9a-f]{1,16}$/;
 
 const messages = {
 	en: {
-		badTimeout: '--timeout must be a positive number of seconds, got {value}',
+		...ETCD_MEMBER_MESSAGES.en,
 		flagTimeout: 'seconds to wait for each pod to become Ready',
 		noSignature: 'no etcd pod shows "{signature}" in its current or previous logs',
 		found: '{pod}: {line}',
 		viaHelper: 'container of {pod} is not running; removing the file through helper pod {helper}',
 		viaExec: 'removed {file} in {pod}',
 		removedHelper: 'removed {file} on PVC {pvc}',
-		waitTimeout: 'timed out after {seconds}s waiting for {what}',
 		waitReady: '{pod} to become Ready',
 		notReady: '{pod} is not Ready',
 		notListed: '{pod} is not a started member in the member list',
@@ -45,7 +52,7 @@ const messages = {
 		healthyDetails: '{pods} healthy and listed; {n} members, cluster id {id}',
 	},
 	id: {
-		badTimeout: '--timeout harus berupa jumlah detik yang positif, bukan {value}',
+		...ETCD_MEMBER_MESSAGES.id,
 		flagTimeout: 'berapa detik menunggu tiap pod sampai Ready',
 		noSignature:
 			'tidak ada pod etcd yang menampilkan "{signature}" di log sekarang maupun log sebelumnya',
@@ -53,7 +60,6 @@ const messages = {
 		viaHelper: 'container {pod} sedang tidak berjalan; file dihapus lewat helper pod {helper}',
 		viaExec: '{file} di {pod} sudah dihapus',
 		removedHelper: '{file} di PVC {pvc} sudah dihapus',
-		waitTimeout: 'waktu habis setelah {seconds} detik menunggu {what}',
 		waitReady: '{pod} menjadi Ready',
 		notReady: '{pod} belum Ready',
 		notListed: '{pod} tidak tercantum sebagai member started di member list',
@@ -65,80 +71,6 @@ const messages = {
 
 /** @param {string} en @param {string} id */
 const tx = (en, id) => ({ en, id });
-
-/**
- * etcdctl prints 64-bit ids as JSON numbers, which lose precision in JS; quote long integers first.
- * @param {string} text
- */
-function parseJsonBig(text) {
-	return JSON.parse(text.replace(/([:[,]\s*)(\d{16,})(?=\s*[,}\]])/g, '$1"$2"'));
-}
-
-/**
- * `etcdctl member list` (simple format): `id, status, name, peers, clients, isLearner`.
- * @param {string} text
- */
-function parseMemberList(text) {
-	return text
-		.split('\n')
-		.map((l) => l.trim().split(', '))
-		.filter((f) => MEMBER_ID_RE.test(f[0] ?? ''))
-		.map((f) => ({ id: f[0] ?? '', started: f[1] === 'started', name: f[2] ?? '' }));
-}
-
-/**
- * @param {any} pod
- */
-function podState(pod) {
-	const name = String(pod?.metadata?.name ?? '');
-	const cs = (pod?.status?.containerStatuses ?? [])[0] ?? {};
-	const running = Boolean(cs.state?.running);
-	return {
-		name,
-		ordinal: Number(/-(\d+)$/.exec(name)?.[1] ?? NaN),
-		phase: String(pod?.status?.phase ?? 'Unknown'),
-		running,
-		ready: running && cs.ready === true,
-	};
-}
-
-/** @param {Context} ctx */
-async function podsByOrdinal(ctx) {
-	/** @type {Map<number, ReturnType<typeof podState>>} */
-	const map = new Map();
-	for (const p of await ctx.kube.podsByLabel(ctx.names.selector)) {
-		const s = podState(p);
-		if (s.name.startsWith(`${ctx.names.sts}-`) && Number.isInteger(s.ordinal))
-			map.set(s.ordinal, s);
-	}
-	return map;
-}
-
-/** @param {Context} ctx @param {string} pod @param {string[]} args */
-async function etcdctl(ctx, pod, args) {
-	try {
-		return await ctx.kube.exec(pod, ['etcdctl', ...args], { check: false });
-	} catch (e) {
-		return {
-			ok: false,
-			stdout: '',
-			stderr: e instanceof Error ? e.message : String(e),
-			exitCode: 1,
-		};
-	}
-}
-
-/** @param {Context} ctx @param {string} pod */
-async function clusterId(ctx, pod) {
-	const r = await etcdctl(ctx, pod, ['endpoint', 'status', '-w', 'json']);
-	if (!r.ok) return null;
-	try {
-		const id = parseJsonBig(r.stdout)?.[0]?.Status?.header?.cluster_id;
-		return id === undefined ? null : BigInt(id).toString(16);
-	} catch {
-		return null;
-	}
-}
 
 /**
  * The error line from the pod's current and previous logs, or null.
@@ -155,29 +87,12 @@ async function signatureLine(ctx, pod) {
 	return line ? line.trim() : null;
 }
 
-/**
- * @template T
- * @param {Context} ctx @param {string} what @param {() => Promise<T | null | undefined | false>} check
- * @returns {Promise<T>}
- */
-async function waitFor(ctx, what, check) {
-	const seconds = Number(ctx.flags.timeout ?? 300);
-	const deadline = Date.now() + seconds * 1000;
-	for (;;) {
-		const v = await check().catch(() => null);
-		if (v) return v;
-		if (Date.now() > deadline) throw new StepFailedError(ctx.t('waitTimeout', { seconds, what }));
-		await new Promise((r) => setTimeout(r, 1000));
-	}
-}
-
 /** The member runs, answers health checks and is listed as started. @param {Context} ctx @param {Facts} f @param {number} i */
 async function memberHealthy(ctx, f, i) {
 	const pod = ctx.names.pod(i);
 	if (!(await podsByOrdinal(ctx)).get(i)?.ready) return false;
-	if (!(await etcdctl(ctx, pod, ['endpoint', 'health', '--command-timeout=3s'])).ok) return false;
-	const r = await etcdctl(ctx, pod, ['member', 'list']);
-	return r.ok && parseMemberList(r.stdout).some((m) => m.started && m.name === pod);
+	if (!(await healthy(ctx, pod))) return false;
+	return Boolean((await memberList(ctx, pod))?.some((m) => m.started && m.name === pod));
 }
 
 /** @type {Facts} */
@@ -218,8 +133,7 @@ await defineRunbook({
 	exampleFacts,
 
 	async preflight(ctx) {
-		if (!(Number(ctx.flags.timeout) > 0))
-			throw new UsageError(ctx.t('badTimeout', { value: String(ctx.flags.timeout) }));
+		checkTimeout(ctx);
 		const sts = await ctx.kube.json(['get', 'sts', ctx.names.sts]);
 		const replicas = Number(sts?.spec?.replicas ?? 0);
 		const pods = await podsByOrdinal(ctx);
@@ -344,7 +258,7 @@ await defineRunbook({
 				problems.push(ctx.t('notReady', { pod }));
 				continue;
 			}
-			const id = await clusterId(ctx, pod);
+			const id = (await endpointStatus(ctx, pod))?.clusterId;
 			if (id) ids.add(id);
 		}
 		if (ids.size > 1) problems.push(ctx.t('clusterIds', { ids: [...ids].join(', ') }));

@@ -15,8 +15,22 @@ import * as nodeFs from 'node:fs';
 import * as nodePath from 'node:path';
 import { createHash } from 'node:crypto';
 import { defineRunbook } from './lib/runbook.mjs';
-import { NotThisSymptomError, StepFailedError, UsageError } from './lib/exit.mjs';
+import { NotThisSymptomError, StepFailedError } from './lib/exit.mjs';
 import { ETCD_MOUNT } from './lib/kube.mjs';
+import {
+	ETCD_MEMBER_MESSAGES,
+	checkTimeout,
+	endpointStatus,
+	etcdctl,
+	healthy,
+	hexId,
+	memberList,
+	parseJsonBig,
+	podState,
+	podsByOrdinal,
+	stsEnv,
+	waitFor,
+} from './lib/etcd-members.mjs';
 
 /** @typedef {import('./lib/runbook.mjs').Context} Context */
 /** @typedef {import('./lib/runbook.mjs').Step} Step */
@@ -36,12 +50,11 @@ import { ETCD_MOUNT } from './lib/kube.mjs';
 /** Set when this run continues an earlier one; only then may an existing backup stand in for a new one. */
 let resumedRun = false;
 
-const MEMBER_ID_RE = /^[0-9a-f]{1,16}$/;
 const SNAPSHOT_IN_POD = '/tmp/etcd-backup.db';
 
 const messages = {
 	en: {
-		badTimeout: '--timeout must be a positive number of seconds, got {value}',
+		...ETCD_MEMBER_MESSAGES.en,
 		dryVerify: 'dry run: the members are checked after a real run',
 		waitRolled: 'every member to run the new StatefulSet settings',
 		flagBackupDir: 'folder on this machine for the etcd-0 backup (snapshot + manifest)',
@@ -65,7 +78,6 @@ const messages = {
 		backupTooSmall: 'backup copied from {pod} is empty or unreadable; nothing has been changed',
 		backupMissing: 'backup manifest {file} is missing or unreadable; cannot compare the key count',
 		podStillThere: 'pod {pod} still exists; its PVC would stay in use. Scale down first',
-		waitTimeout: 'timed out after {seconds}s waiting for {what}',
 		waitPodsGone: 'pods {pods} to stop',
 		waitSingle: '{pod} to run as the only member with quorum',
 		waitRollout: '{pod} to restart with the new settings',
@@ -84,7 +96,7 @@ const messages = {
 		healthyDetails: '{n} members healthy, cluster id {id}, {keys} keys (same as the backup)',
 	},
 	id: {
-		badTimeout: '--timeout harus berupa jumlah detik yang positif, bukan {value}',
+		...ETCD_MEMBER_MESSAGES.id,
 		dryVerify: 'dry run: member diperiksa setelah run yang sebenarnya',
 		waitRolled: 'semua member berjalan dengan setelan StatefulSet yang baru',
 		flagBackupDir: 'folder di mesin ini untuk backup etcd-0 (snapshot + manifest)',
@@ -110,7 +122,6 @@ const messages = {
 		backupMissing:
 			'manifest backup {file} hilang atau tidak terbaca; jumlah key tidak bisa dibandingkan',
 		podStillThere: 'pod {pod} masih ada, jadi PVC-nya masih dipakai. Kecilkan replika dulu',
-		waitTimeout: 'waktu habis setelah {seconds} detik menunggu {what}',
 		waitPodsGone: 'pod {pods} berhenti',
 		waitSingle: '{pod} berjalan sebagai satu-satunya member dengan quorum',
 		waitRollout: '{pod} restart dengan setelan baru',
@@ -136,124 +147,9 @@ const tx = (en, id) => ({ en, id });
 // ---------------------------------------------------------------------------------------------------------
 // Cluster reading helpers
 
-/**
- * etcdctl prints 64-bit ids as JSON numbers, which lose precision in JS; quote long integers first.
- * @param {string} text
- */
-function parseJsonBig(text) {
-	return JSON.parse(text.replace(/([:[,]\s*)(\d{16,})(?=\s*[,}\]])/g, '$1"$2"'));
-}
-
-/** @param {string | number | undefined} dec */
-const hexId = (dec) => (dec === undefined ? '' : BigInt(dec).toString(16));
-
-/**
- * `etcdctl member list` (simple format): `id, status, name, peers, clients, isLearner`.
- * @param {string} text
- * @returns {{ id: string, started: boolean, name: string, peerURLs: string[] }[]}
- */
-function parseMemberList(text) {
-	return text
-		.split('\n')
-		.map((l) => l.trim())
-		.filter(Boolean)
-		.map((l) => l.split(', '))
-		.filter((f) => MEMBER_ID_RE.test(f[0] ?? ''))
-		.map((f) => ({
-			id: f[0] ?? '',
-			started: f[1] === 'started',
-			name: f[2] ?? '',
-			peerURLs: (f[3] ?? '').split(',').filter(Boolean),
-		}));
-}
-
-/** @param {string} name */
-const ordinalOf = (name) => Number(/-(\d+)$/.exec(name)?.[1] ?? NaN);
-
-/**
- * @typedef {object} PodState
- * @property {string} name
- * @property {number} ordinal
- * @property {string} phase
- * @property {boolean} ready
- * @property {boolean} running     container currently running
- * @property {boolean} crashing    not Ready and restarting (a crash loop is briefly "Running" between attempts)
- * @property {string} status       a kubectl-like STATUS word
- */
-
-/**
- * @param {any} pod
- * @returns {PodState}
- */
-function podState(pod) {
-	const name = String(pod?.metadata?.name ?? '');
-	const phase = String(pod?.status?.phase ?? 'Unknown');
-	const cs = (pod?.status?.containerStatuses ?? [])[0] ?? {};
-	const waiting = cs.state?.waiting?.reason;
-	const terminated = cs.state?.terminated;
-	const running = Boolean(cs.state?.running);
-	const ready = running && cs.ready === true;
-	const restarts = Number(cs.restartCount ?? 0);
-	const crashing =
-		phase !== 'Pending' &&
-		!ready &&
-		(waiting === 'CrashLoopBackOff' || waiting === 'Error' || Boolean(terminated) || restarts > 0);
-	const status = pod?.metadata?.deletionTimestamp
-		? 'Terminating'
-		: (waiting ?? (terminated ? (terminated.reason ?? 'Error') : phase));
-	return { name, ordinal: ordinalOf(name), phase, ready, running, crashing, status };
-}
-
-/**
- * Pods of the release, by ordinal (helper pods excluded by the label selector).
- * @param {Context} ctx
- */
-async function podsByOrdinal(ctx) {
-	/** @type {Map<number, PodState>} */
-	const map = new Map();
-	for (const p of await ctx.kube.podsByLabel(ctx.names.selector)) {
-		const s = podState(p);
-		if (s.name.startsWith(`${ctx.names.sts}-`) && Number.isInteger(s.ordinal))
-			map.set(s.ordinal, s);
-	}
-	return map;
-}
-
 /** @param {Context} ctx */
 async function getSts(ctx) {
 	return ctx.kube.json(['get', 'sts', ctx.names.sts]);
-}
-
-/**
- * @param {any} sts
- * @returns {Record<string, string>}
- */
-function stsEnv(sts) {
-	/** @type {Record<string, string>} */
-	const env = {};
-	for (const e of sts?.spec?.template?.spec?.containers?.[0]?.env ?? []) {
-		if (typeof e?.name === 'string') env[e.name] = typeof e.value === 'string' ? e.value : '';
-	}
-	return env;
-}
-
-/**
- * etcdctl inside a pod; `ok:false` instead of throwing, because half the point is probing broken members.
- * @param {Context} ctx
- * @param {string} pod
- * @param {string[]} args
- */
-async function etcdctl(ctx, pod, args) {
-	try {
-		return await ctx.kube.exec(pod, ['etcdctl', ...args], { check: false });
-	} catch (e) {
-		return {
-			ok: false,
-			stdout: '',
-			stderr: e instanceof Error ? e.message : String(e),
-			exitCode: 1,
-		};
-	}
 }
 
 /** @param {{ stderr: string, stdout: string }} r */
@@ -265,45 +161,6 @@ const reasonOf = (r) =>
 		.pop() ??
 	r.stdout.trim().split('\n')[0] ??
 	'?';
-
-/**
- * Member list as seen by `pod` (works without quorum).
- * @param {Context} ctx
- * @param {string} pod
- */
-async function memberList(ctx, pod) {
-	const r = await etcdctl(ctx, pod, ['member', 'list']);
-	if (!r.ok) return null;
-	return parseMemberList(r.stdout);
-}
-
-/**
- * The pod's own view: member id, cluster id, revision, and whether it can commit (linearizable read).
- * @param {Context} ctx
- * @param {string} pod
- */
-async function endpointStatus(ctx, pod) {
-	const r = await etcdctl(ctx, pod, ['endpoint', 'status', '-w', 'json']);
-	if (!r.ok) return null;
-	try {
-		const arr = parseJsonBig(r.stdout);
-		const st = Array.isArray(arr) ? arr[0]?.Status : null;
-		if (!st?.header) return null;
-		return {
-			memberId: hexId(st.header.member_id),
-			clusterId: hexId(st.header.cluster_id),
-			leader: hexId(st.leader ?? '0'),
-			revision: Number(st.header.revision ?? 0),
-		};
-	} catch {
-		return null;
-	}
-}
-
-/** @param {Context} ctx @param {string} pod */
-async function healthy(ctx, pod) {
-	return (await etcdctl(ctx, pod, ['endpoint', 'health', '--command-timeout=3s'])).ok;
-}
 
 /**
  * Key count and revision. Serializable when the member may lack quorum (the backup), else linearizable.
@@ -325,25 +182,6 @@ async function keyCount(ctx, pod, serializable) {
 		};
 	} catch {
 		return null;
-	}
-}
-
-/**
- * Poll `check` until it returns a truthy value; one clear line on timeout.
- * @template T
- * @param {Context} ctx
- * @param {string} what already translated
- * @param {() => Promise<T | null | undefined | false>} check
- * @returns {Promise<T>}
- */
-async function waitFor(ctx, what, check) {
-	const seconds = Number(ctx.flags.timeout ?? 300);
-	const deadline = Date.now() + seconds * 1000;
-	for (;;) {
-		const v = await check().catch(() => null);
-		if (v) return v;
-		if (Date.now() > deadline) throw new StepFailedError(ctx.t('waitTimeout', { seconds, what }));
-		await new Promise((r) => setTimeout(r, 1000));
 	}
 }
 
@@ -469,8 +307,7 @@ await defineRunbook({
 	exampleFacts,
 
 	async preflight(ctx) {
-		if (!(Number(ctx.flags.timeout) > 0))
-			throw new UsageError(ctx.t('badTimeout', { value: String(ctx.flags.timeout) }));
+		checkTimeout(ctx);
 		const fromState = /** @type {Facts | null} */ (ctx.resume?.facts ?? null);
 		if (isFacts(fromState)) return resumeWith(ctx, fromState);
 		try {
@@ -710,6 +547,20 @@ function planSteps(ctx, f) {
 			});
 		}
 	} else {
+		if (ctx.describing) {
+			// The plan shown on the site lists the quorum branch's first step too, so the page's
+			// "etcd-0 still has quorum" alternative is a step of this runbook like every other block.
+			const id = f.removeIds[0] ?? '';
+			steps.push({
+				id: 'member-remove',
+				title: tx(
+					`Only when ${pod0} still has quorum: remove dead member ${id} (replaces the next three steps)`,
+					`Hanya kalau ${pod0} masih punya quorum: hapus member mati ${id} (menggantikan tiga langkah berikutnya)`,
+				),
+				mode: 'change',
+				command: k.execArgv(pod0, ['etcdctl', 'member', 'remove', id]),
+			});
+		}
 		steps.push({
 			id: 'scale-down',
 			title: tx(`Stop every member but ${pod0}`, `Hentikan semua member kecuali ${pod0}`),

@@ -12,6 +12,16 @@
 // --helm prints the chart values to set instead and changes nothing.
 import { defineRunbook } from './lib/runbook.mjs';
 import { NotThisSymptomError, StepFailedError, UsageError } from './lib/exit.mjs';
+import {
+	ETCD_MEMBER_MESSAGES,
+	checkTimeout,
+	endpointStatus,
+	healthy,
+	memberList,
+	podsByOrdinal,
+	stsEnv,
+	waitFor,
+} from './lib/etcd-members.mjs';
 
 /** @typedef {import('./lib/runbook.mjs').Context} Context */
 /** @typedef {import('./lib/runbook.mjs').Step} Step */
@@ -40,11 +50,10 @@ const DEFAULT_ANNOTATION = 'storageclass.kubernetes.io/is-default-class';
 const BETA_ANNOTATION = 'storageclass.beta.kubernetes.io/is-default-class';
 // The events that tell this story; a pod's other events (Scheduled, Killing…) only add noise.
 const BINDING_REASONS = new Set(['FailedBinding', 'FailedScheduling', 'ProvisioningFailed']);
-const MEMBER_ID_RE = /^[0-9a-f]{1,16}$/;
 
 const messages = {
 	en: {
-		badTimeout: '--timeout must be a positive number of seconds, got {value}',
+		...ETCD_MEMBER_MESSAGES.en,
 		dryWait: 'dry run: nothing changed, nothing to wait for',
 		flagStorageClass: 'StorageClass to make the default (asked for when several exist)',
 		flagHelm: 'print the Helm values that fix it instead of changing the cluster',
@@ -78,7 +87,6 @@ const messages = {
 			'volumeClaimTemplates cannot change in place; apply it like this (the PVCs that are already Bound stay):',
 		helmNothing: 'Helm values printed; nothing was changed',
 		stillBound: 'PVC {pvc} is Bound now; not deleting it',
-		waitTimeout: 'timed out after {seconds}s waiting for {what}',
 		waitReady: 'every etcd pod to be Ready',
 		notReady: '{pod} is not Ready',
 		pvcNotBound: 'PVC {pvc} is not Bound',
@@ -87,7 +95,7 @@ const messages = {
 		healthyDetails: '{n} pods Ready on StorageClass {sc}, cluster id {id}',
 	},
 	id: {
-		badTimeout: '--timeout harus berupa jumlah detik yang positif, bukan {value}',
+		...ETCD_MEMBER_MESSAGES.id,
 		dryWait: 'dry run: tidak ada yang diubah, jadi tidak ada yang ditunggu',
 		flagStorageClass: 'StorageClass yang dijadikan default (ditanyakan kalau ada beberapa)',
 		flagHelm: 'cetak values Helm yang memperbaikinya, tanpa mengubah cluster',
@@ -121,7 +129,6 @@ const messages = {
 			'volumeClaimTemplates tidak bisa diubah di tempat; terapkan seperti ini (PVC yang sudah Bound tetap ada):',
 		helmNothing: 'values Helm sudah dicetak; tidak ada yang diubah',
 		stillBound: 'PVC {pvc} sekarang sudah Bound; tidak dihapus',
-		waitTimeout: 'waktu habis setelah {seconds} detik menunggu {what}',
 		waitReady: 'semua pod etcd Ready',
 		notReady: '{pod} belum Ready',
 		pvcNotBound: 'PVC {pvc} belum Bound',
@@ -133,56 +140,6 @@ const messages = {
 
 /** @param {string} en @param {string} id */
 const tx = (en, id) => ({ en, id });
-
-/**
- * etcdctl prints 64-bit ids as JSON numbers, which lose precision in JS; quote long integers first.
- * @param {string} text
- */
-function parseJsonBig(text) {
-	return JSON.parse(text.replace(/([:[,]\s*)(\d{16,})(?=\s*[,}\]])/g, '$1"$2"'));
-}
-
-/**
- * `etcdctl member list` (simple format): `id, status, name, peers, clients, isLearner`.
- * @param {string} text
- */
-function parseMemberList(text) {
-	return text
-		.split('\n')
-		.map((l) => l.trim().split(', '))
-		.filter((f) => MEMBER_ID_RE.test(f[0] ?? ''))
-		.map((f) => ({
-			id: f[0] ?? '',
-			started: f[1] === 'started',
-			name: f[2] ?? '',
-			peerURLs: (f[3] ?? '').split(','),
-		}));
-}
-
-/** @param {any} pod */
-function podState(pod) {
-	const name = String(pod?.metadata?.name ?? '');
-	const cs = (pod?.status?.containerStatuses ?? [])[0] ?? {};
-	const running = Boolean(cs.state?.running);
-	return {
-		name,
-		ordinal: Number(/-(\d+)$/.exec(name)?.[1] ?? NaN),
-		phase: String(pod?.status?.phase ?? 'Unknown'),
-		ready: running && cs.ready === true,
-	};
-}
-
-/** @param {Context} ctx */
-async function podsByOrdinal(ctx) {
-	/** @type {Map<number, ReturnType<typeof podState>>} */
-	const map = new Map();
-	for (const p of await ctx.kube.podsByLabel(ctx.names.selector)) {
-		const s = podState(p);
-		if (s.name.startsWith(`${ctx.names.sts}-`) && Number.isInteger(s.ordinal))
-			map.set(s.ordinal, s);
-	}
-	return map;
-}
 
 /** @param {Context} ctx @param {string} name */
 async function getPvc(ctx, name) {
@@ -204,52 +161,6 @@ const isDefault = (sc) => {
 async function storageClasses(ctx) {
 	const list = await ctx.kube.json(['get', 'storageclass']);
 	return Array.isArray(list?.items) ? list.items : [];
-}
-
-/** @param {Context} ctx @param {string} pod @param {string[]} args */
-async function etcdctl(ctx, pod, args) {
-	try {
-		return await ctx.kube.exec(pod, ['etcdctl', ...args], { check: false });
-	} catch (e) {
-		return {
-			ok: false,
-			stdout: '',
-			stderr: e instanceof Error ? e.message : String(e),
-			exitCode: 1,
-		};
-	}
-}
-
-/** @param {Context} ctx @param {string} pod */
-async function memberList(ctx, pod) {
-	const r = await etcdctl(ctx, pod, ['member', 'list']);
-	return r.ok ? parseMemberList(r.stdout) : null;
-}
-
-/** @param {any} sts @returns {Record<string, string>} */
-function stsEnv(sts) {
-	/** @type {Record<string, string>} */
-	const env = {};
-	for (const e of sts?.spec?.template?.spec?.containers?.[0]?.env ?? []) {
-		if (typeof e?.name === 'string') env[e.name] = typeof e.value === 'string' ? e.value : '';
-	}
-	return env;
-}
-
-/**
- * @template T
- * @param {Context} ctx @param {string} what @param {() => Promise<T | null | undefined | false>} check
- * @returns {Promise<T>}
- */
-async function waitFor(ctx, what, check) {
-	const seconds = Number(ctx.flags.timeout ?? 300);
-	const deadline = Date.now() + seconds * 1000;
-	for (;;) {
-		const v = await check().catch(() => null);
-		if (v) return v;
-		if (Date.now() > deadline) throw new StepFailedError(ctx.t('waitTimeout', { seconds, what }));
-		await new Promise((r) => setTimeout(r, 1000));
-	}
 }
 
 /**
@@ -349,8 +260,7 @@ await defineRunbook({
 	exampleFacts,
 
 	async preflight(ctx) {
-		if (!(Number(ctx.flags.timeout) > 0))
-			throw new UsageError(ctx.t('badTimeout', { value: String(ctx.flags.timeout) }));
+		checkTimeout(ctx);
 		const resumed = /** @type {Facts | null} */ (ctx.resume?.facts ?? null);
 		// Half-way through, the pods may already have left Pending: the earlier run's plan still holds.
 		if (resumed && Array.isArray(resumed.pending) && resumed.pending.length > 0) return resumed;
@@ -414,7 +324,7 @@ await defineRunbook({
 		let quorum = false;
 		if (witness !== null) {
 			const wpod = n.pod(witness);
-			quorum = (await etcdctl(ctx, wpod, ['endpoint', 'health', '--command-timeout=3s'])).ok;
+			quorum = await healthy(ctx, wpod);
 			const list = (await memberList(ctx, wpod)) ?? [];
 			const initial = String(env.ETCD_INITIAL_CLUSTER ?? '').split(',');
 			for (const p of pending) {
@@ -634,20 +544,13 @@ await defineRunbook({
 		for (let i = 0; i < f.replicas; i++) {
 			const pvc = await getPvc(ctx, n.pvc(i));
 			if (pvc?.status?.phase !== 'Bound') problems.push(ctx.t('pvcNotBound', { pvc: n.pvc(i) }));
-			if (
-				!pods.get(i)?.ready ||
-				!(await etcdctl(ctx, n.pod(i), ['endpoint', 'health', '--command-timeout=3s'])).ok
-			) {
+			if (!pods.get(i)?.ready || !(await healthy(ctx, n.pod(i)))) {
 				problems.push(ctx.t('notReady', { pod: n.pod(i) }));
 				continue;
 			}
-			const r = await etcdctl(ctx, n.pod(i), ['endpoint', 'status', '-w', 'json']);
-			try {
-				const id = parseJsonBig(r.stdout)?.[0]?.Status?.header?.cluster_id;
-				if (id !== undefined) ids.add(BigInt(id).toString(16));
-			} catch {
-				// a member that cannot report is already counted as not Ready above when it matters
-			}
+			// A member that cannot report is already counted as not Ready above when it matters.
+			const id = (await endpointStatus(ctx, n.pod(i)))?.clusterId;
+			if (id) ids.add(id);
 		}
 		if (ids.size > 1) problems.push(ctx.t('clusterIds', { ids: [...ids].join(', ') }));
 		const list = (await memberList(ctx, n.pod(0))) ?? [];

@@ -4,8 +4,7 @@
 // SDK versions of the current project (pip, npm, go, mvn), compare them with the compatibility table in
 // lib/compat-table.mjs and say exactly which versions to move to. Also catches the usual false alarm: a
 // client pointed at the wrong port (--uri). Only reads.
-// Exit codes: 0 compatible, 1 incompatible / wrong port / versions not found, 2 usage,
-// 4 the --error text belongs to another symptom.
+// Exit codes: see exitCodes in the definition.
 import * as nodeFs from 'node:fs';
 import * as nodePath from 'node:path';
 import { defineRunbook, UsageError, StepFailedError } from './lib/runbook.mjs';
@@ -368,14 +367,30 @@ await defineRunbook({
 			'Finds the server version (docker image tag, Kubernetes image tag, the "Welcome to use Milvus!" banner, or --server-version) and the SDK ' +
 			'versions in the current project (pip show pymilvus, npm ls, go list -m, mvn dependency:tree), compares them with the release-note ' +
 			'compatibility table for Milvus 2.2 to 2.6 and names the exact versions to move to. With --uri it checks the address the client uses, ' +
-			'because "sdk is incompatible" is often a client pointed at 9091 instead of 19530. Changes nothing. ' +
-			'Exit codes: 0 compatible, 1 incompatible, wrong port, or versions not found, 2 bad flags, 4 the --error text is another symptom.',
+			'because "sdk is incompatible" is often a client pointed at 9091 instead of 19530. Changes nothing.',
 		id:
 			'Mencari versi server (tag image docker, tag image Kubernetes, banner "Welcome to use Milvus!", atau --server-version) dan versi SDK di ' +
 			'project saat ini (pip show pymilvus, npm ls, go list -m, mvn dependency:tree), membandingkannya dengan tabel kompatibilitas dari release ' +
 			'notes Milvus 2.2 sampai 2.6, lalu menyebut versi persis yang harus dipakai. Dengan --uri, alamat yang dipakai client ikut dicek, karena ' +
-			'"sdk is incompatible" sering terjadi karena client diarahkan ke 9091, bukan 19530. Tidak mengubah apa pun. ' +
-			'Kode keluar: 0 kompatibel, 1 tidak kompatibel, port salah, atau versi tidak ditemukan, 2 flag salah, 4 teks --error adalah gejala lain.',
+			'"sdk is incompatible" sering terjadi karena client diarahkan ke 9091, bukan 19530. Tidak mengubah apa pun.',
+	},
+	exitCodes: {
+		0: {
+			en: 'the server and SDK versions are compatible (and the client uses the right port)',
+			id: 'versi server dan SDK kompatibel (dan client memakai port yang benar)',
+		},
+		1: {
+			en: 'incompatible versions, a wrong port, or the versions could not be found',
+			id: 'versi tidak kompatibel, port salah, atau versinya tidak ditemukan',
+		},
+		2: {
+			en: 'bad flags, a bad version or --uri, or the --project folder does not exist',
+			id: 'flag salah, versi atau --uri tidak valid, atau folder --project tidak ada',
+		},
+		4: {
+			en: 'the --error text belongs to another symptom (its page is named)',
+			id: 'teks --error termasuk gejala lain (halamannya disebutkan)',
+		},
 	},
 	target: 'local',
 	flags: [

@@ -13,7 +13,10 @@ import { matchText } from './catalog.mjs';
 /** @typedef {import('./kube.mjs').Kube} Kube */
 /** @typedef {import('./shell.mjs').RunResult} RunResult */
 
-/** Messages the helpers print; each runbook merges them into its own. */
+/**
+ * Messages the helpers print; each runbook merges them into its own.
+ * @type {import('./i18n.mjs').Messages}
+ */
 export const DIAG_MESSAGES = {
 	en: {
 		dNoTools:
@@ -483,15 +486,14 @@ export async function collectLogs(ctx, dep, options) {
 // ───────────────────────────── report ─────────────────────────────
 
 /**
- * Print the runbook's own JSON report (a user attaches it to a GitHub issue) and keep the toolkit from
- * printing its generic one after it, so stdout holds exactly one JSON document.
+ * The diagnostic runbook's own --json report (a user attaches it to a GitHub issue), with the runbook
+ * and language in front so a pasted report says where it came from. Printed by the toolkit at the end
+ * in place of its generic step report (ctx.setReport).
  * @param {Context} ctx
  * @param {Record<string, unknown>} report
  */
 export function emitReport(ctx, report) {
-	if (!ctx.opts.json) return;
-	ctx.out.report({ runbook: ctx.name, lang: ctx.lang, ...report });
-	ctx.opts.json = false;
+	ctx.setReport({ runbook: ctx.name, lang: ctx.lang, ...report });
 }
 
 /** @param {string} s */

@@ -16,6 +16,7 @@
  *     summary: { en: 'Scale etcd down', id: 'Kecilkan etcd' },
  *     description: { en: 'What, when, what it changes.', id: 'Apa, kapan, apa yang diubah.' },
  *     target: 'kubernetes',
+ *     exitCodes: { 4: { en: 'etcd has one replica already', id: 'etcd sudah tinggal satu replika' } },
  *     flags: [{ name: 'replicas', type: 'number', default: 1, help: { en: 'target replicas', id: 'jumlah replika tujuan' } }],
  *     messages: { en: { tooFew: 'only {n} pods' }, id: { tooFew: 'hanya {n} pod' } },
  *     exampleFacts: { replicas: 3 },
@@ -245,6 +246,8 @@ function checkExitCodes(exitCodes) {
 			!t.id.trim()
 		)
 			problems.push(`exit code ${key} needs a meaning in en and id`);
+		else if (t.en.trim() === t.id.trim())
+			problems.push(`exit code ${key}: the id meaning is a copy of the en one`);
 	}
 	return problems;
 }

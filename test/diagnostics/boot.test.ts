@@ -208,7 +208,7 @@ test('--describe lists the read-only steps with exactly the commands the pages s
 	assert.deepEqual(r.calls, [], '--describe touches nothing');
 	const help = await runRunbook(t, 'boot', ['--help', '--lang', 'id']);
 	assert.equal(help.code, 0);
-	assert.match(help.stdout, /Kode keluar: 0 Milvus jalan/);
+	assert.match(help.stdout, /Kode keluar:\n {2}0 {2}Milvus jalan/);
 });
 
 test('bad input and missing tools: one line, non-zero exit', async (t) => {

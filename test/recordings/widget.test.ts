@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import type { Page, Response } from 'playwright-core';
 import { castPath } from '../../scripts/recorder/record.ts';
+import type { Lang } from '../../scripts/recorder/scenarios.ts';
 import { parseCast, plainText, stepMarkers } from '../../src/components/terminal/cast.ts';
 import { decodeEntities, ensureBuilt, openBrowser, serveStatic, type OpenBrowser, type StaticServer } from '../support/index.ts';
 
@@ -28,7 +29,7 @@ after(async () => {
 	await server?.close();
 });
 
-const transcript = (lang: string) => plainText(parseCast(readFileSync(castPath(RUNBOOK, lang), 'utf8')).events);
+const transcript = (lang: Lang) => plainText(parseCast(readFileSync(castPath(RUNBOOK, lang), 'utf8')).events);
 const lines = (text: string) => text.split('\n').filter((l) => l.trim() !== '');
 
 /** xterm's code and stylesheet, recognised by what they contain rather than by a chunk name. */
@@ -113,7 +114,7 @@ test('symptom page: no xterm until opened; then play, skip, restart and jump to 
 });
 
 test('the transcript is in the HTML, without escape codes, in the page language', { timeout: TIMEOUT }, async () => {
-	for (const lang of ['en', 'id']) {
+	for (const lang of ['en', 'id'] as const) {
 		for (const path of [`/${lang}/${RUNBOOK}/`, `/${lang}/runbooks/${RUNBOOK}/`]) {
 			const html = await (await fetch(`${server.url}${path}`)).text();
 			const pre = /<details class="mr-terminal__transcript[^"]*"[^>]*>[\s\S]*?<pre[^>]*><code[^>]*>([\s\S]*?)<\/code><\/pre>/.exec(html);

@@ -38,6 +38,7 @@ test('every runbook describes itself offline in en and id with the toolkit shape
 			{
 				steps: Array<{ id: string; title: string; mode: string; command: string | null }>;
 				summary: string;
+				exitCodes: Array<{ code: number; meaning: string }>;
 			}
 		> = {};
 		for (const lang of ['en', 'id']) {
@@ -45,10 +46,19 @@ test('every runbook describes itself offline in en and id with the toolkit shape
 			assert.equal(r.code, 0, `${file} --describe --lang ${lang}: ${r.stderr}`);
 			const d = JSON.parse(r.stdout);
 			assert.equal(`${d.name}.mjs`, file);
+			const codes: number[] = d.exitCodes.map((e: { code: number }) => e.code);
 			assert.deepEqual(
-				d.exitCodes.map((e: { code: number }) => e.code),
+				codes.filter((c) => c <= 4),
 				[0, 1, 2, 3, 4],
+				`${file}: the generic codes are always there`,
 			);
+			assert.deepEqual(
+				codes,
+				[...codes].sort((a, b) => a - b),
+				`${file}: codes ascending`,
+			);
+			// Exit-code meanings belong in exitCodes (shown as a table), not buried in the description.
+			assert.doesNotMatch(d.description, /Exit codes|Kode keluar/, `${file}: description`);
 			for (const s of d.steps) {
 				assert.match(s.id, /^[a-z][a-z0-9-]*$/, `${file}: ${s.id}`);
 				assert.ok(['read', 'change', 'destroy'].includes(s.mode), `${file}: ${s.id} mode`);
@@ -69,8 +79,22 @@ test('every runbook describes itself offline in en and id with the toolkit shape
 			id.steps.map((s) => [s.id, s.mode, s.command]),
 			`${file}: same steps in both languages`,
 		);
+		assert.deepEqual(
+			en.exitCodes.map((c) => c.code),
+			id.exitCodes.map((c) => c.code),
+		);
+		en.exitCodes.forEach((c, i) =>
+			assert.notEqual(c.meaning, id.exitCodes[i]?.meaning, `${file}: exit ${c.code} translated`),
+		);
 		const help = await runFixture(t, sb, ['--help', '--lang', 'id'], { env, script });
 		assert.equal(help.code, 0, `${file} --help: ${help.stderr}`);
 		assert.match(help.stdout, /Kode keluar:\n {2}0 {2}\S/);
+		const section = help.stdout.slice(help.stdout.indexOf('Kode keluar:'));
+		const rows = section.split('\n').map((l) => /^ {2}(\d+) +(.*)$/.exec(l));
+		for (const c of id.exitCodes)
+			assert.ok(
+				rows.some((m) => m?.[1] === String(c.code) && m[2] === c.meaning),
+				`${file} --help: exit ${c.code}`,
+			);
 	}
 });

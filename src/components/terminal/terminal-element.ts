@@ -85,6 +85,8 @@ class MrTerminal extends HTMLElement {
 		const status = this.el('status');
 		const open = this.el<HTMLButtonElement>('open');
 		if (status) status.textContent = this.strings.loading;
+		// Read before disabling: Chromium moves focus off a button the moment it is disabled.
+		const hadFocus = open !== null && document.activeElement === open;
 		if (open) open.disabled = true;
 		try {
 			const [{ createPlayer, loadStyles }, castText] = await Promise.all([
@@ -101,7 +103,6 @@ class MrTerminal extends HTMLElement {
 			this.player = createPlayer(screen, castText, (state) => this.showState(state));
 			for (const el of this.querySelectorAll<HTMLElement>('[data-when-open]')) el.hidden = false;
 			// The open button disappears; a keyboard user carries on at play/pause instead of the page top.
-			const hadFocus = open !== null && document.activeElement === open;
 			if (open) open.hidden = true;
 			if (hadFocus) this.el('toggle')?.focus();
 			if (status) status.textContent = '';
