@@ -112,6 +112,20 @@ test('all members crash-looping: the runbook rebuilds etcd and every key comes b
 	assert.equal(res.code, 0, `${res.stderr}\n${res.stdout.slice(-2000)}`);
 	const report = JSON.parse(res.stdout);
 	assert.equal(report.verify.ok, true);
+	// The closing verdict (human text goes to stderr under --json) carries its values, not bare placeholders.
+	const verdict = res.stderr.split('\n').filter((l) => /Healthy:/.test(l));
+	assert.equal(verdict.length, 1, res.stderr.slice(-2000));
+	const m =
+		/Healthy: 3 members healthy, cluster id ([0-9a-f]+), (\d+) keys \(backup: (\d+)\)\s*$/.exec(
+			verdict[0]!,
+		);
+	assert.ok(m, verdict[0]);
+	assert.equal(Number(m[2]), expected.length, 'keys in etcd');
+	assert.equal(Number(m[3]), expected.length, 'keys in the backup');
+	assert.equal(
+		report.verify.details,
+		verdict[0]!.slice(verdict[0]!.indexOf('Healthy: ') + 9).trim(),
+	);
 	const ids = (report.steps as Array<{ id: string; status: string }>).map((s) => s.id);
 	for (const id of [
 		'list-pods',

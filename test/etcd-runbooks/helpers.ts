@@ -44,23 +44,32 @@ export interface RunOptions {
 	/** SIGKILL the runbook's process group as soon as its output matches. */
 	killOn?: RegExp;
 	timeoutMs?: number;
+	/** Answers typed at a terminal, one a line: stdin is piped and the runbook told it may ask. */
+	input?: string;
 }
 
 /**
- * Run `runbooks/<name>.mjs` with node (what `zx file.mjs` does, minus the launcher), stdin not a TTY.
+ * Run `runbooks/<name>.mjs` with node (what `zx file.mjs` does, minus the launcher), stdin not a TTY
+ * unless `input` is given.
  */
 export function runRunbook(name: string, args: string[], opts: RunOptions): Promise<RunOutcome> {
 	return new Promise((resolve, reject) => {
 		const env: NodeJS.ProcessEnv = { ...opts.env, NO_COLOR: '1' };
 		delete env.MILVUS_RESCUE_ASSUME_TTY;
+		if (opts.input !== undefined) env.MILVUS_RESCUE_ASSUME_TTY = '1';
 		const child = spawn(process.execPath, [runbookPath(name), ...args], {
 			env,
 			cwd: opts.cwd ?? ROOT,
-			stdio: ['ignore', 'pipe', 'pipe'],
+			stdio: ['pipe', 'pipe', 'pipe'],
 			// Own process group, so a kill takes its kubectl children with it, like a lost terminal.
 			detached: true,
 		});
 		live.add(child);
+		// All answers at once, then end of input: a question past the last answer reads as "no".
+		// Without answers stdin is empty at once, like </dev/null. A runbook that stops before reading every
+		// answer closes the pipe; that is not a test failure.
+		child.stdin.on('error', () => {});
+		child.stdin.end(opts.input ?? '');
 		let stdout = '';
 		let stderr = '';
 		let killed = false;
@@ -185,4 +194,19 @@ export function assertOneLineError(out: RunOutcome, pattern: RegExp): void {
 	const text = `${out.stdout}\n${out.stderr}`;
 	assert.match(text, pattern);
 	assert.doesNotMatch(text, /\n\s+at .+:\d+:\d+\)?/, 'no stack trace');
+}
+
+/**
+ * How etcd-pending shows up with data in etcd: the default StorageClass mark went away (a provisioner was
+ * swapped), then member `ordinal` lost its volume. The recreated claim names no class and never binds, so
+ * the pod stays Pending while its old member entry remains.
+ */
+export async function loseVolumeWithoutDefault(c: StandinCluster, ordinal: number): Promise<void> {
+	const notDefault = JSON.stringify({
+		metadata: { annotations: { 'storageclass.kubernetes.io/is-default-class': 'false' } },
+	});
+	await kubectl(c, 'patch', 'storageclass', 'standard', '-p', notDefault);
+	await kubectl(c, 'delete', 'pvc', `data-${c.sts}-${ordinal}`, '--wait=false');
+	await kubectl(c, 'delete', 'pod', `${c.sts}-${ordinal}`);
+	await c.waitPod(ordinal, 'Pending');
 }

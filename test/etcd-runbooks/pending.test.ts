@@ -7,6 +7,7 @@ import {
 	assertHealthyWithKeys,
 	cleanup,
 	kubectl,
+	loseVolumeWithoutDefault,
 	newCluster,
 	retry,
 	runRunbook,
@@ -16,20 +17,13 @@ import {
 
 after(cleanup);
 
-const NOT_DEFAULT = JSON.stringify({
-	metadata: { annotations: { 'storageclass.kubernetes.io/is-default-class': 'false' } },
-});
-
 describe('etcd-pending', { concurrency: 3 }, () => {
 	for (const generation of ['milvusdb-fork', 'bitnami-2022'] as const) {
 		it(`binds the Pending member and brings it back into the cluster (${generation})`, async () => {
 			const c = await newCluster({ generation });
 			try {
 				const before = await seedKeys(c, 3000);
-				await kubectl(c, 'patch', 'storageclass', 'standard', '-p', NOT_DEFAULT);
-				await kubectl(c, 'delete', 'pvc', `data-${c.sts}-2`, '--wait=false');
-				await kubectl(c, 'delete', 'pod', `${c.sts}-2`);
-				await c.waitPod(2, 'Pending');
+				await loseVolumeWithoutDefault(c, 2);
 				const pvc = await kubectl(c, 'describe', 'pvc', `data-${c.sts}-2`);
 				assert.match(
 					pvc,

@@ -79,6 +79,10 @@ for (const theme of THEMES) {
 				}
 				await page.goto(`${server.url}${urlPath}`);
 				if (!isRoot) {
+					// Collapsed content (the runbook source, the transcript) is one click away: scan it too.
+					await page.evaluate(() => {
+						for (const details of document.querySelectorAll('details')) details.open = true;
+					});
 					await settle(page);
 					const shown = await page.evaluate(() => document.documentElement.dataset.theme);
 					assert.equal(shown, theme, 'the page did not take the theme');

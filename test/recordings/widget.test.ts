@@ -102,11 +102,15 @@ test('symptom page: no xterm until opened; then play, skip, restart and jump to 
 	// A jump to a step shows the run up to that step's heading, and not what comes after it.
 	const markers = stepMarkers(parseCast(readFileSync(castPath(RUNBOOK, 'en'), 'utf8')).events);
 	assert.ok(markers.some((m) => m.id === 'restart-pod'));
+	// Paused right at the jump (same task), so a slow machine cannot let the run play past the step.
 	const found = await page.evaluate(() =>
-		(document.querySelector('mr-terminal') as unknown as { seekToStep(id: string): Promise<boolean> }).seekToStep('restart-pod'),
+		(document.querySelector('mr-terminal') as unknown as { seekToStep(id: string, play: boolean): Promise<boolean> }).seekToStep(
+			'restart-pod',
+			false,
+		),
 	);
 	assert.equal(found, true);
-	await page.locator('mr-terminal [data-part="toggle"]').click();
+	assert.equal(await state(page), 'paused');
 	text = await termText(page);
 	assert.match(text, /Step 4\/5 \[changes\] Restart my-release-etcd-1/);
 	assert.doesNotMatch(text, /Step 5\/5/);
@@ -161,4 +165,31 @@ test('the terminal follows the light/dark theme', { timeout: TIMEOUT }, async (t
 	);
 	const light = await background();
 	assert.notEqual(light, dark);
+});
+
+test('a block linked to a runbook step gets a button that jumps the recording to that step', { timeout: TIMEOUT }, async (t) => {
+	const page = await browser.context.newPage();
+	t.after(() => page.close());
+	// The contract with the code-block UI: an element carrying data-runbook-step (and data-runbook).
+	await page.route(`${server.url}/en/${RUNBOOK}/`, async (route) => {
+		const response = await route.fetch();
+		const body = (await response.text()).replace(
+			'<div class="sl-markdown-content">',
+			`<div class="sl-markdown-content"><pre id="linked" data-runbook="${RUNBOOK}" data-runbook-step="restart-pod">kubectl delete pod my-release-etcd-1</pre><pre id="other" data-runbook="${RUNBOOK}" data-runbook-step="no-such-step">x</pre>`,
+		);
+		await route.fulfill({ response, body });
+	});
+	await page.goto(`${server.url}/en/${RUNBOOK}/`);
+	const jump = page.locator('#linked + button.mr-terminal-jump');
+	await jump.waitFor({ state: 'visible' });
+	assert.equal(await page.locator('#other + button.mr-terminal-jump').count(), 0, 'no button for a step the run lacks');
+	// Opened paused and slowed down first, so the run cannot reach the next step before we pause it.
+	await page.evaluate(() => (document.querySelector('mr-terminal') as unknown as { open(autoplay: boolean): Promise<unknown> }).open(false));
+	await page.locator('mr-terminal [data-part="speed"]').selectOption('0.5');
+	await jump.click();
+	await page.waitForFunction(() => document.querySelector<HTMLElement>('mr-terminal')?.dataset.state === 'playing');
+	await page.locator('mr-terminal [data-part="toggle"]').click();
+	const text = await termText(page);
+	assert.match(text, /Step 4\/5 \[changes\] Restart my-release-etcd-1/);
+	assert.doesNotMatch(text, /Step 5\/5/);
 });

@@ -30,6 +30,8 @@ export function clipInput(input: string): { text: string; truncated: boolean } {
 }
 /** Distinct words of a pasted text that are searched one by one. */
 export const MAX_TERMS = 12;
+/** Words searched when the catalog recognised the text (fewer searches: the first result is known). */
+const MAX_FOCUS_TERMS = 6;
 /** Result links shown. */
 export const MAX_RESULTS = 8;
 
@@ -137,7 +139,7 @@ const ERRORISH =
  * Decide how to search a text. Short typed words stay a plain Pagefind query; anything that looks pasted
  * (several lines, log prefixes, long) is normalized with the catalog and reduced to distinctive words.
  */
-export function planQuery(input: string): Plan {
+export function planQuery(input: string, focus?: readonly string[]): Plan {
 	const { text, truncated } = clipInput(input);
 	const trimmed = text.trim();
 	if (trimmed === '') return { mode: 'empty', query: '', terms: [], truncated };
@@ -148,9 +150,11 @@ export function planQuery(input: string): Plan {
 		words.length > 6 ||
 		normalizeLogText(trimmed) !== trimmed;
 	if (!looksPasted) return { mode: 'plain', query: trimmed, terms: wordsOf(trimmed), truncated };
-	const lines = normalizeLogText(text)
-		.split('\n')
-		.filter((l) => l.trim() !== '');
+	// Lines the catalog recognised already decide the first result; their words are enough for the rest.
+	const lines = (
+		focus && focus.length > 0 ? [...focus] : normalizeLogText(text).split('\n')
+	).filter((l) => l.trim() !== '');
+	const limit = focus && focus.length > 0 ? MAX_FOCUS_TERMS : MAX_TERMS;
 	// Error-ish lines first, each keeping its own word order.
 	const ordered = [
 		...lines.filter((l) => ERRORISH.test(l)),
@@ -160,9 +164,9 @@ export function planQuery(input: string): Plan {
 	for (const line of ordered) {
 		for (const w of wordsOf(line)) {
 			if (!terms.includes(w)) terms.push(w);
-			if (terms.length >= MAX_TERMS) break;
+			if (terms.length >= limit) break;
 		}
-		if (terms.length >= MAX_TERMS) break;
+		if (terms.length >= limit) break;
 	}
 	return { mode: 'log', query: terms.join(' '), terms, truncated };
 }
@@ -279,11 +283,15 @@ export async function runSearch(
 	input: string,
 	options: SearchOptions,
 ): Promise<Outcome> {
-	const plan = planQuery(input);
-	if (plan.mode === 'empty') return { plan, matches: [], results: [] };
 	const { text } = clipInput(input);
+	if (text.trim() === '') return { plan: planQuery(input), matches: [], results: [] };
+	const found = strongestPerSymptom(matchText(text));
+	const plan = planQuery(
+		input,
+		found.map((m) => m.normalized),
+	);
 	const pages = new Map(options.symptoms.map((p) => [p.id, p]));
-	const matches: SignatureHit[] = strongestPerSymptom(matchText(text)).map((m) => ({
+	const matches: SignatureHit[] = found.map((m) => ({
 		symptom: m.symptom,
 		signature: m.signature,
 		line: m.line,

@@ -79,26 +79,27 @@ export class Replay {
 		this.setState('ended');
 	}
 
-	/** Shows the screen as it was at `time` (seconds) and keeps playing (or stays paused) from there. */
-	seek(time: number): void {
+	/** Shows the screen as it was at `time` (seconds), then plays on from there unless `play` is false. */
+	seek(time: number, play = true): void {
 		const wasPlaying = this.stateValue === 'playing';
 		clearTimeout(this.timer);
 		if (time < this.clock || this.stateValue === 'ended') {
 			this.screen.reset();
 			this.pos = 0;
 		}
-		// Everything before the target appears at once; the event at the target plays as usual.
-		this.flushBefore(time);
+		// Everything up to the target appears at once, the step's own heading included.
+		this.flushUntil(time);
 		this.clock = time;
 		this.stateValue = 'paused';
-		if (wasPlaying || this.pos < this.output.length) this.play();
+		if (play && (wasPlaying || this.pos < this.output.length)) this.play();
+		else this.setState('paused');
 	}
 
 	/** Jumps to where step `id` starts; false when the recording has no such step. */
-	seekToStep(id: string): boolean {
+	seekToStep(id: string, play = true): boolean {
 		const marker = this.markers.find((m) => m.id === id);
 		if (!marker) return false;
-		this.seek(marker.time);
+		this.seek(marker.time, play);
 		return true;
 	}
 
@@ -122,15 +123,6 @@ export class Replay {
 	private flushUntil(time: number): void {
 		let chunk = '';
 		while (this.pos < this.output.length && (this.output[this.pos]?.time ?? 0) <= time) {
-			chunk += this.output[this.pos]?.data ?? '';
-			this.pos++;
-		}
-		if (chunk) this.screen.write(chunk);
-	}
-
-	private flushBefore(time: number): void {
-		let chunk = '';
-		while (this.pos < this.output.length && (this.output[this.pos]?.time ?? 0) < time) {
 			chunk += this.output[this.pos]?.data ?? '';
 			this.pos++;
 		}

@@ -63,11 +63,14 @@ class MrTerminal extends HTMLElement {
 		return this.loading;
 	}
 
-	/** Opens the player if needed and jumps to where step `id` starts; false when the run has no such step. */
-	async seekToStep(id: string): Promise<boolean> {
+	/**
+	 * Opens the player if needed and jumps to where step `id` starts, playing on from there unless `play` is
+	 * false; false when the run has no such step.
+	 */
+	async seekToStep(id: string, play = true): Promise<boolean> {
 		const player = await this.open(false);
 		if (!player) return false;
-		const found = player.replay.seekToStep(id);
+		const found = player.replay.seekToStep(id, play);
 		if (found) this.scrollIntoView({ block: 'nearest' });
 		return found;
 	}
@@ -140,7 +143,7 @@ class MrTerminal extends HTMLElement {
 			button.type = 'button';
 			button.className = 'mr-terminal-jump';
 			button.textContent = this.strings.showStep;
-			button.setAttribute('aria-label', this.strings.showStepLabel.replace('{{step}}', id));
+			button.setAttribute('aria-label', this.strings.showStepLabel.replace('{step}', id));
 			button.addEventListener('click', () => void this.seekToStep(id));
 			block.after(button);
 		}
