@@ -85,6 +85,9 @@ export function createPlayer(
 		fontSize: 13,
 		fontFamily: 'ui-monospace, SFMono-Regular, Menlo, Consolas, "Liberation Mono", monospace',
 		theme: THEMES[currentTheme()],
+		// Recordings use bright ANSI colours the palettes leave at xterm's defaults (e.g. #fce94f), unreadable
+		// on the light background; xterm darkens or lightens any cell below WCAG AA contrast.
+		minimumContrastRatio: 4.5,
 	});
 	const fit = new FitAddon();
 	terminal.loadAddon(fit);
