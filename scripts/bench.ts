@@ -21,7 +21,9 @@ for (const name of names) {
 	console.log(`\n=== ${name} ===`);
 	const started = performance.now();
 	try {
-		const mod = (await import(pathToFileURL(path.join(benchDir, `${name}.ts`)).href)) as BenchModule;
+		const mod = (await import(
+			pathToFileURL(path.join(benchDir, `${name}.ts`)).href
+		)) as BenchModule;
 		await mod.run();
 	} catch (error) {
 		failures += 1;

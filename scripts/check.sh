@@ -22,6 +22,8 @@ run() {
 run astro-check npx --no-install astro check
 # Site, scripts, tests and runbooks (checkJs, strict): covers the .ts/.mjs files astro check does not.
 run tsc npx --no-install tsc --noEmit -p .
+# Every shell block on a page names a runbook step whose command is the runbook's own (no build needed).
+run runbook-links node --import tsx scripts/check-runbook-links.ts
 run prettier npx --no-install prettier --check --log-level warn .
 run eslint npx --no-install eslint --max-warnings 0 .
 

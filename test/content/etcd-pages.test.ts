@@ -57,7 +57,10 @@ interface Step {
 /** The chart's three-member ETCD_INITIAL_CLUSTER for release my-release in namespace default. */
 function chartInitialCluster(): string {
 	return [0, 1, 2]
-		.map((i) => `my-release-etcd-${i}=http://my-release-etcd-${i}.my-release-etcd-headless.default.svc.cluster.local:2380`)
+		.map(
+			(i) =>
+				`my-release-etcd-${i}=http://my-release-etcd-${i}.my-release-etcd-headless.default.svc.cluster.local:2380`,
+		)
 		.join(',');
 }
 
@@ -70,15 +73,24 @@ async function canonicalSteps(): Promise<Record<Slug, Step[]>> {
 		const next = md.indexOf('\n**', start + 2);
 		const section = md.slice(start, next < 0 ? undefined : next);
 		const steps: Step[] = [];
-		for (const m of section.matchAll(/^\| `([a-z-]+)` \| (read|change|destroy) \| `(.+?)`( \(.*\))? \|$/gm)) {
+		for (const m of section.matchAll(
+			/^\| `([a-z-]+)` \| (read|change|destroy) \| `(.+?)`( \(.*\))? \|$/gm,
+		)) {
 			let command = m[3]!;
 			// The one cell that is a template: describe mode renders the chart's original member list.
 			command = command.replace('<the original three-member value>', chartInitialCluster());
 			steps.push({ id: m[1]!, mode: m[2] as Mode, command, inTable: true });
 		}
 		// An alternative step named in the notes: (`id`, `command`, replaces … the example id is `…`.)
-		for (const m of section.matchAll(/\(`([a-z-]+)`, `(kubectl [^`]+)`,[\s\S]*?example id is `([0-9a-f]+)`/g)) {
-			steps.push({ id: m[1]!, mode: 'change', command: m[2]!.replace('<id>', m[3]!), inTable: false });
+		for (const m of section.matchAll(
+			/\(`([a-z-]+)`, `(kubectl [^`]+)`,[\s\S]*?example id is `([0-9a-f]+)`/g,
+		)) {
+			steps.push({
+				id: m[1]!,
+				mode: 'change',
+				command: m[2]!.replace('<id>', m[3]!),
+				inTable: false,
+			});
 		}
 		assert.ok(steps.length >= 5, `${slug}: parsed only ${steps.length} steps from ARCHITECTURE.md`);
 		out[slug] = steps;
@@ -150,7 +162,10 @@ const PAGES: Record<Slug, PageSpec> = {
 			'preStop',
 			'Bootstrapping a new cluster',
 		],
-		factsByLang: { en: ['quorum', 'second, empty cluster'], id: ['quorum', 'cluster kedua yang kosong'] },
+		factsByLang: {
+			en: ['quorum', 'second, empty cluster'],
+			id: ['quorum', 'cluster kedua yang kosong'],
+		},
 		naive: {
 			commands: [
 				'kubectl scale sts my-release-etcd --replicas=1',
@@ -230,14 +245,20 @@ function pageFile(slug: string, lang: Lang): string {
 async function readPage(slug: Slug, lang: Lang): Promise<Page> {
 	const source = await readFile(pageFile(slug, lang), 'utf8');
 	const { frontmatter, content } = parseFrontmatter(source);
-	const tree = unified().use(remarkParse).use(remarkMdx).use(remarkGfm).use(remarkDirective).parse(content);
+	const tree = unified()
+		.use(remarkParse)
+		.use(remarkMdx)
+		.use(remarkGfm)
+		.use(remarkDirective)
+		.parse(content);
 	return { slug, lang, frontmatter, content, tree, text: textOf(tree) };
 }
 
 function textOf(node: Root | RootContent): string {
 	const parts: string[] = [];
 	visit(node, (n) => {
-		if (n.type === 'text' || n.type === 'inlineCode' || n.type === 'code') parts.push((n as { value: string }).value);
+		if (n.type === 'text' || n.type === 'inlineCode' || n.type === 'code')
+			parts.push((n as { value: string }).value);
 	});
 	return parts.join('\n');
 }
@@ -286,7 +307,15 @@ function asides(tree: Root): string[] {
 	return names;
 }
 
-const SHELL_LANGS = new Set(['sh', 'bash', 'shell', 'zsh', 'console', 'shellscript', 'shellsession']);
+const SHELL_LANGS = new Set([
+	'sh',
+	'bash',
+	'shell',
+	'zsh',
+	'console',
+	'shellscript',
+	'shellsession',
+]);
 
 // ---------------------------------------------------------------------------------------------------------
 // Tests per page and language.
@@ -302,12 +331,18 @@ for (const slug of SLUGS) {
 			const page = await loadPage(slug, lang);
 			await compile(page.content, { remarkPlugins: [remarkGfm, remarkDirective] });
 			for (const name of asides(page.tree)) {
-				assert.ok(['note', 'tip', 'caution', 'danger'].includes(name), `unknown Starlight aside :::${name}`);
+				assert.ok(
+					['note', 'tip', 'caution', 'danger'].includes(name),
+					`unknown Starlight aside :::${name}`,
+				);
 			}
 			// Plain Markdown only: a stray { or < in prose becomes JSX or an expression that compiles but breaks
 			// the page at render time.
 			visit(page.tree, (node) => {
-				assert.ok(!node.type.startsWith('mdx'), `MDX ${node.type} in the page: ${toString(node).slice(0, 60)}`);
+				assert.ok(
+					!node.type.startsWith('mdx'),
+					`MDX ${node.type} in the page: ${toString(node).slice(0, 60)}`,
+				);
 			});
 		});
 
@@ -317,20 +352,39 @@ for (const slug of SLUGS) {
 			assert.ok((fm.title as string).trim().length > 0, 'empty title');
 			assert.equal(typeof fm.description, 'string');
 			const description = fm.description as string;
-			assert.ok(description.length >= 50 && description.length <= 200, `description length ${description.length}`);
+			assert.ok(
+				description.length >= 50 && description.length <= 200,
+				`description length ${description.length}`,
+			);
 			const symptom = fm.symptom as Record<string, unknown> | undefined;
 			assert.ok(symptom && typeof symptom === 'object', 'missing symptom');
-			assert.deepEqual(Object.keys(symptom).sort(), ['category', 'components', 'errors', 'id', 'runbook']);
+			assert.deepEqual(Object.keys(symptom).sort(), [
+				'category',
+				'components',
+				'errors',
+				'id',
+				'runbook',
+			]);
 			assert.equal(symptom.id, slug);
 			assert.equal(symptom.category, 'etcd');
 			assert.equal(symptom.runbook, slug);
 			assert.deepEqual(symptom.components, spec.components);
 			const errors = symptom.errors as unknown;
-			assert.ok(Array.isArray(errors) && errors.length >= 1, 'errors must list the real error strings');
+			assert.ok(
+				Array.isArray(errors) && errors.length >= 1,
+				'errors must list the real error strings',
+			);
 			for (const e of errors) {
 				assert.equal(typeof e, 'string');
-				assert.equal(e, (e as string).trim(), `error string has stray whitespace: ${JSON.stringify(e)}`);
-				assert.ok((e as string).length >= 15, `error string too short to identify this failure: ${e}`);
+				assert.equal(
+					e,
+					(e as string).trim(),
+					`error string has stray whitespace: ${JSON.stringify(e)}`,
+				);
+				assert.ok(
+					(e as string).length >= 15,
+					`error string too short to identify this failure: ${e}`,
+				);
 			}
 			assert.equal(new Set(errors).size, errors.length, 'duplicate error strings');
 			// The site's own schema accepts it, so the build will too.
@@ -343,7 +397,8 @@ for (const slug of SLUGS) {
 			const errors = (frontmatter.symptom as { errors: string[] }).errors;
 			const codeTexts: string[] = [];
 			visit(tree, (node) => {
-				if (node.type === 'inlineCode' || node.type === 'code') codeTexts.push((node as InlineCode | Code).value);
+				if (node.type === 'inlineCode' || node.type === 'code')
+					codeTexts.push((node as InlineCode | Code).value);
 			});
 			for (const e of errors) {
 				assert.ok(
@@ -360,7 +415,11 @@ for (const slug of SLUGS) {
 			const first = blocks[0];
 			assert.ok(first, 'no code blocks');
 			assert.equal(first.lang, 'sh');
-			assert.deepEqual(parseMeta(first.meta), { runbook: slug }, 'the page opens with the runbook invocation');
+			assert.deepEqual(
+				parseMeta(first.meta),
+				{ runbook: slug },
+				'the page opens with the runbook invocation',
+			);
 			assert.equal(first.value, invocation);
 
 			const seen = new Set<string>();
@@ -368,7 +427,11 @@ for (const slug of SLUGS) {
 				const blockLang = block.lang ?? '';
 				const meta = parseMeta(block.meta);
 				if (!SHELL_LANGS.has(blockLang)) {
-					assert.equal(meta.runbook, undefined, `only shell blocks carry a runbook: ${block.value}`);
+					assert.equal(
+						meta.runbook,
+						undefined,
+						`only shell blocks carry a runbook: ${block.value}`,
+					);
 					assert.equal(meta.step, undefined, `only shell blocks carry a step: ${block.value}`);
 					continue;
 				}
@@ -391,10 +454,18 @@ for (const slug of SLUGS) {
 				}
 				const step = stepById.get(meta.step);
 				assert.ok(step, `step ${meta.step} is not a canonical step of ${slug}`);
-				assert.equal(block.value, step.command, `step ${meta.step} differs from the canonical command`);
+				assert.equal(
+					block.value,
+					step.command,
+					`step ${meta.step} differs from the canonical command`,
+				);
 				seen.add(meta.step);
 			}
-			assert.deepEqual([...seen].sort(), steps.map((s) => s.id).sort(), 'every canonical step is shown');
+			assert.deepEqual(
+				[...seen].sort(),
+				steps.map((s) => s.id).sort(),
+				'every canonical step is shown',
+			);
 		});
 
 		test(`${lang}/${slug}: steps appear in the runbook's order, backup before any deletion`, async () => {
@@ -402,7 +473,8 @@ for (const slug of SLUGS) {
 			const order: string[] = [];
 			for (const block of codeBlocks(tree)) {
 				const step = parseMeta(block.meta).step;
-				if (step !== undefined && stepById.get(step)?.inTable && !order.includes(step)) order.push(step);
+				if (step !== undefined && stepById.get(step)?.inTable && !order.includes(step))
+					order.push(step);
 			}
 			assert.deepEqual(
 				order,
@@ -411,7 +483,8 @@ for (const slug of SLUGS) {
 			);
 			const firstDestroy = order.findIndex((id) => stepById.get(id)?.mode === 'destroy');
 			const backup = order.indexOf('backup');
-			if (backup >= 0) assert.ok(backup < firstDestroy, 'the backup step comes before the first destroy step');
+			if (backup >= 0)
+				assert.ok(backup < firstDestroy, 'the backup step comes before the first destroy step');
 		});
 
 		test(`${lang}/${slug}: a danger aside precedes every step that deletes data, in the same section`, async () => {
@@ -445,11 +518,20 @@ for (const slug of SLUGS) {
 			visit(tree, 'inlineCode', (node: InlineCode) => {
 				spans.add(node.value);
 			});
-			assert.ok(spans.has('my-release') && spans.has('default'), 'names the chart defaults my-release and default');
+			assert.ok(
+				spans.has('my-release') && spans.has('default'),
+				'names the chart defaults my-release and default',
+			);
 			// Real kubectl output, not paraphrase: a pod table row in a text block.
 			const textBlocks = codeBlocks(tree).filter((b) => b.lang === 'text');
-			const wanted = slug === 'etcd-pending' ? /my-release-etcd-0\s+0\/1\s+Pending\s+0/ : /my-release-etcd-\d\s+0\/1\s+CrashLoopBackOff\s+\d+/;
-			assert.ok(textBlocks.some((b) => wanted.test(b.value)), `no kubectl get pods output matching ${wanted}`);
+			const wanted =
+				slug === 'etcd-pending'
+					? /my-release-etcd-0\s+0\/1\s+Pending\s+0/
+					: /my-release-etcd-\d\s+0\/1\s+CrashLoopBackOff\s+\d+/;
+			assert.ok(
+				textBlocks.some((b) => wanted.test(b.value)),
+				`no kubectl get pods output matching ${wanted}`,
+			);
 			if (slug === 'etcd-pending') {
 				assert.ok(
 					textBlocks.some((b) => /data-my-release-etcd-0\s+Pending/.test(b.value)),
@@ -464,7 +546,8 @@ for (const slug of SLUGS) {
 			const blocks = codeBlocks(tree);
 			if (naive === null) {
 				// Pages without a naive sequence never show bulk scaling of etcd.
-				for (const b of blocks) assert.ok(!/--replicas=[03]\b/.test(b.value), `unexpected scaling: ${b.value}`);
+				for (const b of blocks)
+					assert.ok(!/--replicas=[03]\b/.test(b.value), `unexpected scaling: ${b.value}`);
 				return;
 			}
 			const expected = naive.commands.join('\n');
@@ -474,11 +557,17 @@ for (const slug of SLUGS) {
 			assert.ok(section, `no text block with the naive sequence:\n${expected}`);
 			const sectionText = section.map((n) => textOf(n)).join('\n');
 			for (const failure of naive.explains) {
-				assert.ok(sectionText.includes(failure), `the naive-sequence section does not explain ${JSON.stringify(failure)}`);
+				assert.ok(
+					sectionText.includes(failure),
+					`the naive-sequence section does not explain ${JSON.stringify(failure)}`,
+				);
 			}
 			// The naive sequence is never offered as runnable shell, except where a command is itself a safe step.
 			for (const b of blocks.filter((b) => b.lang === 'sh' && naive.commands.includes(b.value))) {
-				assert.ok(parseMeta(b.meta).step !== undefined, `naive command offered as shell: ${b.value}`);
+				assert.ok(
+					parseMeta(b.meta).step !== undefined,
+					`naive command offered as shell: ${b.value}`,
+				);
 			}
 		});
 
@@ -493,7 +582,10 @@ for (const slug of SLUGS) {
 				assert.ok(KNOWN_SLUGS.has(m[1]!), `link to unknown page ${node.url}`);
 				assert.notEqual(m[1], slug, `link to itself: ${node.url}`);
 			});
-			assert.ok(slug === 'etcd-pending' || links > 0, 'crash pages link to the neighbouring etcd pages');
+			assert.ok(
+				slug === 'etcd-pending' || links > 0,
+				'crash pages link to the neighbouring etcd pages',
+			);
 		});
 	}
 
@@ -503,12 +595,20 @@ for (const slug of SLUGS) {
 		// Error strings are log text: English and identical in both languages.
 		assert.deepEqual(id.frontmatter.symptom, en.frontmatter.symptom);
 		assert.notEqual(id.frontmatter.title, en.frontmatter.title, 'title is not translated');
-		assert.notEqual(id.frontmatter.description, en.frontmatter.description, 'description is not translated');
+		assert.notEqual(
+			id.frontmatter.description,
+			en.frontmatter.description,
+			'description is not translated',
+		);
 		const enH2 = h2s(en.tree);
 		const idH2 = h2s(id.tree);
-		assert.ok(enH2.length >= 7, `sections: run, what you see, why, confirm, fix, verify, avoid (got ${enH2.length})`);
+		assert.ok(
+			enH2.length >= 7,
+			`sections: run, what you see, why, confirm, fix, verify, avoid (got ${enH2.length})`,
+		);
 		assert.equal(idH2.length, enH2.length, 'same sections in both languages');
-		for (let i = 0; i < enH2.length; i++) assert.notEqual(idH2[i], enH2[i], `heading not translated: ${enH2[i]}`);
+		for (let i = 0; i < enH2.length; i++)
+			assert.notEqual(idH2[i], enH2[i], `heading not translated: ${enH2[i]}`);
 		const blocksOf = (p: Page) => codeBlocks(p.tree).map((b) => `${b.lang} ${b.meta ?? ''}`);
 		assert.deepEqual(blocksOf(id), blocksOf(en), 'same code blocks, in the same order');
 		const shOf = (p: Page) =>
@@ -536,7 +636,12 @@ for (const slug of SLUGS) {
 test('no sentence of the seed page is copied into the etcd pages', async () => {
 	const seed = await readFile(path.resolve(ROOT, '../shared/seed/troubleshooting.id.md'), 'utf8');
 	const prose = [...seed.matchAll(/<(p|h3)[^>]*>([\s\S]*?)<\/\1>/g)]
-		.map((m) => m[2]!.replace(/<[^>]+>/g, '').replace(/&quot;/g, '"').replace(/\s+/g, ' '))
+		.map((m) =>
+			m[2]!
+				.replace(/<[^>]+>/g, '')
+				.replace(/&quot;/g, '"')
+				.replace(/\s+/g, ' '),
+		)
 		.join(' ');
 	const sentences = prose
 		.split(/(?<=[.:])\s+/)

@@ -10,7 +10,15 @@ import { DIST, ROOT, TEST_TMP } from './paths.ts';
 export const BUILD_STAMP = '.build-stamp';
 
 /** What the built site depends on: a change to any of these makes `dist/` stale. */
-const SOURCES = ['src', 'public', 'runbooks', 'recordings', 'astro.config.mjs', 'package.json', 'tsconfig.json'];
+const SOURCES = [
+	'src',
+	'public',
+	'runbooks',
+	'recordings',
+	'astro.config.mjs',
+	'package.json',
+	'tsconfig.json',
+];
 
 const LOCK = path.join(TEST_TMP, 'build.lock');
 

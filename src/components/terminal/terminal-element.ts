@@ -4,7 +4,8 @@
  * xterm.js and its CSS. Without JavaScript the transcript next to it tells the same run.
  *
  * API for other components: `document.querySelector('mr-terminal')?.seekToStep('scale-down')` opens the
- * player if needed and jumps to where that step starts. Any element with `data-runbook-step="<id>"` (and
+ * player if needed and jumps to where that step starts. Any step block of the runbook-links plugin
+ * (`.mr-runbook-block[data-step]`), or any element with `data-runbook-step="<id>"` (and
  * `data-runbook` naming this widget's runbook, if set) gets a small "show in recording" button.
  */
 import type { Player } from './player.ts';
@@ -135,8 +136,12 @@ class MrTerminal extends HTMLElement {
 	private addStepButtons(): void {
 		const steps = new Set((this.dataset.steps ?? '').split(' ').filter(Boolean));
 		const runbook = this.dataset.runbook;
-		for (const block of document.querySelectorAll<HTMLElement>('[data-runbook-step]')) {
-			const id = block.dataset.runbookStep ?? '';
+		// Step blocks of the runbook-links plugin carry data-step; anything else may use data-runbook-step.
+		const blocks = document.querySelectorAll<HTMLElement>(
+			'[data-runbook-step], .mr-runbook-block[data-step]',
+		);
+		for (const block of blocks) {
+			const id = block.dataset.runbookStep ?? block.dataset.step ?? '';
 			if (!steps.has(id) || (block.dataset.runbook && block.dataset.runbook !== runbook)) continue;
 			if (block.nextElementSibling?.classList.contains('mr-terminal-jump')) continue;
 			const button = document.createElement('button');

@@ -1389,7 +1389,7 @@ async function cmdPortForward(argv) {
 	// Like kubectl, the forward ends when its pod goes away; it also ends with its stand-in cluster, so a
 	// forward that a runbook or test forgot cannot outlive the cluster it points to.
 	// Three misses in a row, so one slow answer from a busy supervisor does not cut a restore short.
-	for (let misses = 0; misses < 3; ) {
+	for (let misses = 0; misses < 3;) {
 		await new Promise((resolve) => setTimeout(resolve, 1000));
 		const alive = await api({ op: 'portInfo', name: podName }).then(
 			(now) => JSON.stringify(now.ports) === JSON.stringify(info.ports),
