@@ -155,3 +155,10 @@ test('replay: plays in order, pauses, skips to the end, restarts, and seeks to a
 	replay.stop();
 	assert.ok(states.includes('playing') && states.includes('paused') && states.includes('ended'));
 });
+
+test('comparableText ignores the order of table rows, which follows random member ids', () => {
+	const a = '+--+\n| ID |\n+--+\n| 1a | etcd-0 |\n| 2b | etcd-1 |\n+--+';
+	const b = '+--+\n| ID |\n+--+\n| 2b | etcd-1 |\n| 1a | etcd-0 |\n+--+';
+	assert.equal(comparableText(a), comparableText(b));
+	assert.notEqual(comparableText(a), comparableText(a.replace('etcd-1', 'etcd-2')));
+});
