@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { AxeBuilder } from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
-import { openBrowser, type OpenBrowser } from '../support/browser.ts';
-import { ensureBuilt } from '../support/build.ts';
 import { DIST } from '../support/paths.ts';
-import { serveStatic, type StaticServer } from '../support/server.ts';
+import { ensureBuilt } from '../support/build.ts';
+import { useSiteInBrowser } from '../support/site-browser.ts';
 import { openTerminal, settle, useTheme, type Theme } from './browser-helpers.ts';
 import { builtPages } from './site-audit.ts';
 
@@ -13,18 +12,7 @@ import { builtPages } from './site-audit.ts';
 const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 const THEMES: Theme[] = ['light', 'dark'];
 
-let server: StaticServer;
-let browser: OpenBrowser;
-
-before(async () => {
-	server = await serveStatic(await ensureBuilt());
-	browser = await openBrowser();
-});
-
-after(async () => {
-	await browser?.close();
-	await server?.close();
-});
+const site = useSiteInBrowser();
 
 /**
  * A runbook page shows the runbook's full source highlighted: thousands of tokens whose contrast axe checks
@@ -59,7 +47,7 @@ for (const theme of THEMES) {
 		for (const urlPath of pages) {
 			test(urlPath, { timeout: 600_000 }, async (t) => {
 				const isRoot = urlPath === '/';
-				const page = await browser.context.newPage();
+				const page = await site.browser.context.newPage();
 				t.after(() => page.close());
 				await useTheme(page, theme);
 				if (isRoot) {
@@ -77,7 +65,7 @@ for (const theme of THEMES) {
 						},
 					);
 				}
-				await page.goto(`${server.url}${urlPath}`);
+				await page.goto(`${site.server.url}${urlPath}`);
 				if (!isRoot) {
 					// Collapsed content (the runbook source, the transcript) is one click away: scan it too.
 					await page.evaluate(() => {
@@ -100,9 +88,9 @@ test(
 	'the scan catches a real violation (an unlabeled button, low-contrast text)',
 	{ timeout: 600_000 },
 	async (t) => {
-		const page = await browser.context.newPage();
+		const page = await site.browser.context.newPage();
 		t.after(() => page.close());
-		await page.goto(`${server.url}/en/`);
+		await page.goto(`${site.server.url}/en/`);
 		await settle(page);
 		await page.evaluate(() => {
 			const main = document.querySelector('main') ?? document.body;

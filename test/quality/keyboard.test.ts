@@ -1,10 +1,8 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { LOCALE_CODES, type Locale } from '../../src/config/locales.ts';
-import { openBrowser, type OpenBrowser } from '../support/browser.ts';
-import { ensureBuilt } from '../support/build.ts';
-import { serveStatic, type StaticServer } from '../support/server.ts';
+import { useSiteInBrowser } from '../support/site-browser.ts';
 import {
 	TERMINAL,
 	describeFocused,
@@ -25,26 +23,17 @@ const PAGE = 'etcd-pending';
 /** A hung page must fail its test, not the whole run. */
 const TIMEOUT = 120_000;
 
-let server: StaticServer;
-let browser: OpenBrowser;
-
-before(async () => {
-	server = await serveStatic(await ensureBuilt());
-	browser = await openBrowser();
-	await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], {
-		origin: server.url,
-	});
-});
-
-after(async () => {
-	await browser?.close();
-	await server?.close();
+const site = useSiteInBrowser({
+	setup: ({ browser, server }) =>
+		browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], {
+			origin: server.url,
+		}),
 });
 
 async function freshPage(t: { after(fn: () => unknown): void }, urlPath: string): Promise<Page> {
-	const page = await browser.context.newPage();
+	const page = await site.browser.context.newPage();
 	t.after(() => page.close());
-	await page.goto(`${server.url}${urlPath}`);
+	await page.goto(`${site.server.url}${urlPath}`);
 	await settle(page);
 	return page;
 }

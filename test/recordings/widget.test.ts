@@ -3,31 +3,17 @@
 // readers without JavaScript; the terminal follows the site's theme.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import type { Page, Response } from 'playwright-core';
 import { castPath } from '../../scripts/recorder/record.ts';
 import type { Lang } from '../../scripts/recorder/scenarios.ts';
 import { parseCast, plainText, stepMarkers } from '../../src/components/terminal/cast.ts';
-import { decodeEntities, ensureBuilt, openBrowser, serveStatic, type OpenBrowser, type StaticServer } from '../support/index.ts';
+import { decodeEntities, openBrowser, useSiteInBrowser } from '../support/index.ts';
 
 const RUNBOOK = 'etcd-bad-member-id';
 const TIMEOUT = 180_000;
 
-let server: StaticServer;
-let browser: OpenBrowser;
-
-before(
-	async () => {
-		server = await serveStatic(await ensureBuilt());
-		browser = await openBrowser();
-	},
-	{ timeout: 15 * 60_000 },
-);
-
-after(async () => {
-	await browser?.close();
-	await server?.close();
-});
+const site = useSiteInBrowser({ timeout: 15 * 60_000 });
 
 const transcript = (lang: Lang) => plainText(parseCast(readFileSync(castPath(RUNBOOK, lang), 'utf8')).events);
 const lines = (text: string) => text.split('\n').filter((l) => l.trim() !== '');
@@ -61,10 +47,10 @@ const termText = (page: Page) =>
 const state = (page: Page) => page.evaluate(() => document.querySelector<HTMLElement>('mr-terminal')?.dataset.state ?? '');
 
 test('symptom page: no xterm until opened; then play, skip, restart and jump to a step', { timeout: TIMEOUT }, async (t) => {
-	const page = await browser.context.newPage();
+	const page = await site.browser.context.newPage();
 	t.after(() => page.close());
 	const assets = await watchAssets(page);
-	await page.goto(`${server.url}/en/${RUNBOOK}/`, { waitUntil: 'load' });
+	await page.goto(`${site.server.url}/en/${RUNBOOK}/`, { waitUntil: 'load' });
 	await page.waitForLoadState('networkidle');
 	assert.ok(assets.length > 0, 'the page loaded its own scripts or styles');
 	assert.deepEqual(hasXterm(assets), [], 'xterm was fetched before the widget was opened');
@@ -120,7 +106,7 @@ test('symptom page: no xterm until opened; then play, skip, restart and jump to 
 test('the transcript is in the HTML, without escape codes, in the page language', { timeout: TIMEOUT }, async () => {
 	for (const lang of ['en', 'id'] as const) {
 		for (const path of [`/${lang}/${RUNBOOK}/`, `/${lang}/runbooks/${RUNBOOK}/`]) {
-			const html = await (await fetch(`${server.url}${path}`)).text();
+			const html = await (await fetch(`${site.server.url}${path}`)).text();
 			const pre = /<details class="mr-terminal__transcript[^"]*"[^>]*>[\s\S]*?<pre[^>]*><code[^>]*>([\s\S]*?)<\/code><\/pre>/.exec(html);
 			assert.ok(pre, `no transcript on ${path}`);
 			const shown = decodeEntities(pre[1] ?? '');
@@ -131,16 +117,16 @@ test('the transcript is in the HTML, without escape codes, in the page language'
 			assert.doesNotMatch(html, /xterm/i, `${path} references xterm in its HTML`);
 		}
 	}
-	const id = await (await fetch(`${server.url}/id/${RUNBOOK}/`)).text();
+	const id = await (await fetch(`${site.server.url}/id/${RUNBOOK}/`)).text();
 	assert.match(id, /cluster uji/, 'the Indonesian page says it is a test cluster, in Indonesian');
-	const en = await (await fetch(`${server.url}/en/${RUNBOOK}/`)).text();
+	const en = await (await fetch(`${site.server.url}/en/${RUNBOOK}/`)).text();
 	assert.match(en, /test cluster/);
 });
 
 test('without JavaScript the controls stay hidden and the transcript is there', { timeout: TIMEOUT }, async (t) => {
 	const noJs = await openBrowser({ javaScriptEnabled: false });
 	t.after(() => noJs.close());
-	await noJs.page.goto(`${server.url}/en/${RUNBOOK}/`);
+	await noJs.page.goto(`${site.server.url}/en/${RUNBOOK}/`);
 	assert.equal(await noJs.page.locator('mr-terminal button[data-part="open"]').isVisible(), false);
 	await noJs.page.locator('.mr-terminal__transcript summary').click();
 	const pre = await noJs.page.locator('.mr-terminal__transcript pre').innerText();
@@ -148,9 +134,9 @@ test('without JavaScript the controls stay hidden and the transcript is there', 
 });
 
 test('the terminal follows the light/dark theme', { timeout: TIMEOUT }, async (t) => {
-	const page = await browser.context.newPage();
+	const page = await site.browser.context.newPage();
 	t.after(() => page.close());
-	await page.goto(`${server.url}/en/runbooks/${RUNBOOK}/`);
+	await page.goto(`${site.server.url}/en/runbooks/${RUNBOOK}/`);
 	await page.locator('mr-terminal button[data-part="open"]').click();
 	await page.locator('mr-terminal .xterm').waitFor({ state: 'visible', timeout: 60_000 });
 	const background = () =>
@@ -168,10 +154,10 @@ test('the terminal follows the light/dark theme', { timeout: TIMEOUT }, async (t
 });
 
 test('a block linked to a runbook step gets a button that jumps the recording to that step', { timeout: TIMEOUT }, async (t) => {
-	const page = await browser.context.newPage();
+	const page = await site.browser.context.newPage();
 	t.after(() => page.close());
 	// The contract with the code-block UI: an element carrying data-runbook-step (and data-runbook).
-	await page.route(`${server.url}/en/${RUNBOOK}/`, async (route) => {
+	await page.route(`${site.server.url}/en/${RUNBOOK}/`, async (route) => {
 		const response = await route.fetch();
 		const body = (await response.text()).replace(
 			'<div class="sl-markdown-content">',
@@ -179,7 +165,7 @@ test('a block linked to a runbook step gets a button that jumps the recording to
 		);
 		await route.fulfill({ response, body });
 	});
-	await page.goto(`${server.url}/en/${RUNBOOK}/`);
+	await page.goto(`${site.server.url}/en/${RUNBOOK}/`);
 	const jump = page.locator('#linked + button.mr-terminal-jump');
 	await jump.waitFor({ state: 'visible' });
 	assert.equal(await page.locator('#other + button.mr-terminal-jump').count(), 0, 'no button for a step the run lacks');

@@ -1,29 +1,12 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { AxeBuilder } from '@axe-core/playwright';
-import {
-	ensureBuilt,
-	openBrowser,
-	serveStatic,
-	type OpenBrowser,
-	type StaticServer,
-} from '../support/index.ts';
+import { useSiteInBrowser } from '../support/index.ts';
 import { LOCALE_CODES } from '../../src/config/locales.ts';
 import { CASES } from './queries.ts';
 import { readView, searchHeader, searchPage } from './helpers.ts';
 
-let server: StaticServer;
-let browser: OpenBrowser;
-
-before(async () => {
-	server = await serveStatic(await ensureBuilt());
-	browser = await openBrowser();
-});
-
-after(async () => {
-	await browser?.close();
-	await server?.close();
-});
+const site = useSiteInBrowser();
 
 // Every fifth case (both kinds), plus words typed by hand.
 const SAMPLE = [
@@ -35,13 +18,13 @@ const SAMPLE = [
 
 for (const lang of LOCALE_CODES) {
 	test(`${lang}: the header dialog and the search page give the same first result`, async () => {
-		const header = await browser.context.newPage();
-		const page = await browser.context.newPage();
+		const header = await site.browser.context.newPage();
+		const page = await site.browser.context.newPage();
 		try {
-			await header.goto(`${server.url}/${lang}/etcd-pending/`);
+			await header.goto(`${site.server.url}/${lang}/etcd-pending/`);
 			for (const text of SAMPLE) {
 				const fromHeader = await searchHeader(header, text);
-				const fromPage = await searchPage(page, server.url, lang, text);
+				const fromPage = await searchPage(page, site.server.url, lang, text);
 				assert.equal(fromHeader.state, 'done');
 				assert.ok(fromHeader.links.length > 0, `results for ${text.slice(0, 60)}`);
 				assert.equal(fromHeader.links[0], fromPage.links[0], text.slice(0, 80));
@@ -55,9 +38,9 @@ for (const lang of LOCALE_CODES) {
 }
 
 test('Ctrl+K opens an accessible dialog with the text box focused; Escape closes it', async () => {
-	const page = await browser.context.newPage();
+	const page = await site.browser.context.newPage();
 	try {
-		await page.goto(`${server.url}/en/boot/`);
+		await page.goto(`${site.server.url}/en/boot/`);
 		const button = page.locator('header button[data-open-modal]');
 		await button.waitFor();
 		assert.equal(await button.isEnabled(), true, 'the script enabled the button');
@@ -100,9 +83,9 @@ test('Ctrl+K opens an accessible dialog with the text box focused; Escape closes
 });
 
 test('Enter in the dialog opens the first result', async () => {
-	const page = await browser.context.newPage();
+	const page = await site.browser.context.newPage();
 	try {
-		await page.goto(`${server.url}/id/`);
+		await page.goto(`${site.server.url}/id/`);
 		await searchHeader(
 			page,
 			'no persistent volumes available for this claim and no storage class is set',

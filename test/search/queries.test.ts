@@ -1,28 +1,11 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import {
-	ensureBuilt,
-	openBrowser,
-	serveStatic,
-	type OpenBrowser,
-	type StaticServer,
-} from '../support/index.ts';
+import { test } from 'node:test';
+import { useSiteInBrowser } from '../support/index.ts';
 import { LOCALE_CODES } from '../../src/config/locales.ts';
 import { CASES } from './queries.ts';
 import { searchPage, type SearchView } from './helpers.ts';
 
-let server: StaticServer;
-let browser: OpenBrowser;
-
-before(async () => {
-	server = await serveStatic(await ensureBuilt());
-	browser = await openBrowser();
-});
-
-after(async () => {
-	await browser?.close();
-	await server?.close();
-});
+const site = useSiteInBrowser();
 
 test('the query set is big enough to mean something', () => {
 	assert.ok(
@@ -41,13 +24,13 @@ for (const lang of LOCALE_CODES) {
 		const views = new Array<SearchView>(CASES.length);
 		let next = 0;
 		const pages = await Promise.all(
-			Array.from({ length: PARALLEL }, () => browser.context.newPage()),
+			Array.from({ length: PARALLEL }, () => site.browser.context.newPage()),
 		);
 		try {
 			await Promise.all(
 				pages.map(async (page) => {
 					for (let i = next++; i < CASES.length; i = next++) {
-						views[i] = await searchPage(page, server.url, lang, CASES[i]!.text);
+						views[i] = await searchPage(page, site.server.url, lang, CASES[i]!.text);
 					}
 				}),
 			);

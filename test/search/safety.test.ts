@@ -1,30 +1,13 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import {
-	ensureBuilt,
-	openBrowser,
-	serveStatic,
-	type OpenBrowser,
-	type StaticServer,
-} from '../support/index.ts';
+import { test } from 'node:test';
+import { useSiteInBrowser } from '../support/index.ts';
 import { readView, searchHeader, searchPage } from './helpers.ts';
 
-let server: StaticServer;
-let browser: OpenBrowser;
-
-before(async () => {
-	server = await serveStatic(await ensureBuilt());
-	browser = await openBrowser();
-});
-
-after(async () => {
-	await browser?.close();
-	await server?.close();
-});
+const site = useSiteInBrowser();
 
 /** A page that records any dialog or script run from search input into `window.__pwned`. */
 async function guardedPage() {
-	const page = await browser.context.newPage();
+	const page = await site.browser.context.newPage();
 	const dialogs: string[] = [];
 	const errors: string[] = [];
 	page.on('dialog', (d) => {
@@ -48,11 +31,11 @@ for (const text of HOSTILE) {
 	test(`shown as text, never run: ${JSON.stringify(text.slice(0, 40))}`, async () => {
 		const { page, dialogs, errors } = await guardedPage();
 		try {
-			const fromPage = await searchPage(page, server.url, 'en', text);
+			const fromPage = await searchPage(page, site.server.url, 'en', text);
 			assert.equal(fromPage.state, 'done');
 			// The text box keeps exactly what was pasted.
 			assert.equal(await page.locator('main textarea[data-search-input]').inputValue(), text);
-			await page.goto(`${server.url}/id/`);
+			await page.goto(`${site.server.url}/id/`);
 			await searchHeader(page, text);
 			const recognisedLine = await page
 				.locator('dialog[open] .mr-search-line')
@@ -79,7 +62,7 @@ for (const text of HOSTILE) {
 test('100 KB pasted into the header search does not freeze the page', async () => {
 	const { page, errors } = await guardedPage();
 	try {
-		await page.goto(`${server.url}/en/`);
+		await page.goto(`${site.server.url}/en/`);
 		const line =
 			'[2024/06/01 10:00:00.000 +00:00] [INFO] [proxy/impl.go:2880] ["Search received"] [collection=docs]\n';
 		const huge =
@@ -115,7 +98,7 @@ test('a single 100 KB line with no newline is searched too', async () => {
 	const { page, errors } = await guardedPage();
 	try {
 		const text = `${'a1b2 '.repeat(20_000)} etcdserver: no leader`;
-		await page.goto(`${server.url}/en/search/`);
+		await page.goto(`${site.server.url}/en/search/`);
 		await page.locator('main mr-search[data-state="idle"]').waitFor();
 		await page.locator('main textarea[data-search-input]').fill(text);
 		const view = await readView(page, 'main');

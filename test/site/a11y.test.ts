@@ -1,23 +1,10 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { AxeBuilder } from '@axe-core/playwright';
-import { openBrowser, type OpenBrowser } from '../support/browser.ts';
-import { ensureBuilt } from '../support/build.ts';
-import { serveStatic, type StaticServer } from '../support/server.ts';
+import { useSiteInBrowser } from '../support/site-browser.ts';
 import { LOCALES, PAGES, pagePath } from './pages.ts';
 
-let server: StaticServer;
-let browser: OpenBrowser;
-
-before(async () => {
-	server = await serveStatic(await ensureBuilt());
-	browser = await openBrowser();
-});
-
-after(async () => {
-	await browser?.close();
-	await server?.close();
-});
+const site = useSiteInBrowser();
 
 const paths = [
 	...LOCALES.flatMap((locale) => PAGES.map((slug) => pagePath(locale, slug))),
@@ -26,9 +13,9 @@ const paths = [
 
 for (const urlPath of paths) {
 	test(`${urlPath} has no WCAG 2.1 A/AA violations`, async () => {
-		const page = await browser.context.newPage();
+		const page = await site.browser.context.newPage();
 		try {
-			await page.goto(`${server.url}${urlPath}`);
+			await page.goto(`${site.server.url}${urlPath}`);
 			// Expressive Code makes overflowing code blocks focusable from a deferred script; wait for it
 			// rather than report a state no reader ever sees.
 			await page.waitForFunction(() =>

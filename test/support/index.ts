@@ -11,5 +11,6 @@ export {
 	type BrowserOptions,
 } from './browser.ts';
 export { ensureBuilt, isFresh, BUILD_STAMP } from './build.ts';
+export { useSiteInBrowser, type SiteInBrowser, type SiteInBrowserOptions } from './site-browser.ts';
 export { tags, htmlLang, decodeEntities, type Tag } from './html.ts';
 export { auditDocs, parseFrontmatter, type AuditOptions } from './content-audit.ts';
