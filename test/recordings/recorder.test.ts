@@ -162,3 +162,12 @@ test('comparableText ignores the order of table rows, which follows random membe
 	assert.equal(comparableText(a), comparableText(b));
 	assert.notEqual(comparableText(a), comparableText(a.replace('unstarted', 'started')));
 });
+
+test('comparableText compares table borders by their columns, not their widths', () => {
+	// etcdctl pads the ID column to the widest id, and an unpadded hex id is 15 or 16 digits.
+	const wide = '+-----+------------------+\n| ID | 8e9e05c52164694d |\n+-----+------------------+';
+	const narrow = '+-----+-----------------+\n| ID | 8e9e05c5216469d |\n+-----+-----------------+';
+	assert.equal(comparableText(wide), comparableText(narrow));
+	const threeColumns = '+-----+-----+------+\n| ID | a | b |\n+-----+-----+------+';
+	assert.notEqual(comparableText(wide), comparableText(threeColumns));
+});
