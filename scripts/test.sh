@@ -27,4 +27,4 @@ fi
 npx astro build
 
 mapfile -t test_files < <(find test -name '*.test.ts' -not -path '*/fixtures/*' -not -path 'test/.tmp/*' | sort)
-node --import tsx --test --test-concurrency=2 "${test_files[@]}"
+node --import tsx --test --test-concurrency=3 "${test_files[@]}"
