@@ -26,5 +26,20 @@ fi
 
 npx astro build
 
-mapfile -t test_files < <(find test -name '*.test.ts' -not -path '*/fixtures/*' -not -path 'test/.tmp/*' | sort)
+# The longest files start first, so that none of them is left running alone at the end of the run.
+slowest_first=(
+  test/quality/a11y.test.ts
+  test/search/queries.test.ts
+  test/recordings/reproduce.test.ts
+  test/etcd-runbooks/multi-crash.test.ts
+  test/search/header.test.ts
+  test/runbook-links/standalone.test.ts
+)
+mapfile -t others < <(find test -name '*.test.ts' -not -path '*/fixtures/*' -not -path 'test/.tmp/*' | sort |
+  grep -vxF -f <(printf '%s\n' "${slowest_first[@]}"))
+test_files=()
+for file in "${slowest_first[@]}"; do
+  [ -f "$file" ] && test_files+=("$file")
+done
+test_files+=("${others[@]}")
 node --import tsx --test --test-concurrency=3 "${test_files[@]}"

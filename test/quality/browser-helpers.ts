@@ -18,6 +18,18 @@ export async function useTheme(page: Page, theme: Theme): Promise<void> {
 }
 
 /**
+ * Switches the open page to `theme` the way a reader does: with Starlight's theme picker where the page has
+ * one (it sets `data-theme` and remembers the choice), plus the system colour scheme for pages that follow it.
+ */
+export async function switchTheme(page: Page, theme: Theme): Promise<void> {
+	await page.emulateMedia({ colorScheme: theme });
+	const picker = page.locator('starlight-theme-select select:visible').first();
+	if ((await picker.count()) > 0) await picker.selectOption(theme);
+	// One frame for observers (the terminal recolours itself) to follow the change.
+	await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => resolve(null))));
+}
+
+/**
  * Waits until the deferred scripts that change what assistive technology sees have run: Expressive Code makes
  * overflowing code blocks focusable, and custom elements upgrade. Scanning earlier reports a state no reader
  * ever meets.
