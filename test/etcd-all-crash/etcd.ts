@@ -27,10 +27,8 @@ export interface After {
 export async function startEtcd(cleanup: After, dir: string, name = 'default'): Promise<Etcd> {
 	const dataDir = path.join(dir, `${name}.etcd`);
 	await mkdir(dir, { recursive: true });
-	// Two free ports; retried by the caller's test if one is taken in between (rare on a test box).
 	const clientPort = await freePort();
-	let peerPort = await freePort();
-	while (peerPort === clientPort) peerPort = await freePort();
+	const peerPort = await freePort();
 	const endpoint = `http://127.0.0.1:${clientPort}`;
 	const peer = `http://127.0.0.1:${peerPort}`;
 	const log = await open(path.join(dir, `${name}.log`), 'a');

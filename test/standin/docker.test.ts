@@ -22,15 +22,9 @@ describe('docker compose standalone model', () => {
 
 		const put = await d.docker(['exec', 'milvus-etcd', 'etcdctl', 'put', 'by-dev/kv/x', 'hello']);
 		assert.equal(put.stdout, 'OK\n');
-		const get = await d.docker([
-			'exec',
-			'milvus-etcd',
-			'etcdctl',
-			'get',
-			'by-dev/kv/x',
-			'--print-value-only',
-		]);
-		assert.equal(get.stdout, 'hello\n');
+		const getValue = () =>
+			d.docker(['exec', 'milvus-etcd', 'etcdctl', 'get', 'by-dev/kv/x', '--print-value-only']);
+		assert.equal((await getValue()).stdout, 'hello\n');
 
 		assert.equal((await d.docker(['stop', 'milvus-etcd'])).stdout, 'milvus-etcd\n');
 		const down = await d.docker(['exec', 'milvus-etcd', 'etcdctl', 'endpoint', 'health']);
@@ -56,16 +50,7 @@ describe('docker compose standalone model', () => {
 		assert.equal((await d.docker(['start', 'milvus-etcd'])).code, 0);
 		let again = '';
 		for (let i = 0; i < 50 && again !== 'hello\n'; i++) {
-			again = (
-				await d.docker([
-					'exec',
-					'milvus-etcd',
-					'etcdctl',
-					'get',
-					'by-dev/kv/x',
-					'--print-value-only',
-				])
-			).stdout;
+			again = (await getValue()).stdout;
 			if (again !== 'hello\n') await new Promise((r) => setTimeout(r, 200));
 		}
 		assert.equal(again, 'hello\n');

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { after, describe, test } from 'node:test';
 import { createCluster, stopAll } from './index.mjs';
-import { freePort } from './lib/common.mjs';
+import { reservePort } from './lib/common.mjs';
 
 after(stopAll);
 
@@ -40,7 +40,7 @@ describe('all members down, rebuilt from one member', () => {
 		assert.equal((await c.memberList()).length, 1);
 
 		// port-forward runs in the foreground until killed, like kubectl.
-		const local = await freePort();
+		const local = await reservePort();
 		const pf = spawn('kubectl', ['port-forward', 'pod/my-release-etcd-0', `${local}:2379`], {
 			env: c.env,
 			detached: true,

@@ -124,27 +124,20 @@ describe('helper pod on a PVC', () => {
 			},
 		});
 		const name = 'etcd-rescue-my-release-etcd-0';
-		const run = await c.kubectl([
-			'run',
-			name,
-			'--image=busybox:1.36',
-			'--restart=Never',
-			`--overrides=${overrides}`,
-			'--',
-			'sleep',
-			'3600',
-		]);
+		const runHelperPod = () =>
+			c.kubectl([
+				'run',
+				name,
+				'--image=busybox:1.36',
+				'--restart=Never',
+				`--overrides=${overrides}`,
+				'--',
+				'sleep',
+				'3600',
+			]);
+		const run = await runHelperPod();
 		assert.equal(run.code, 0, run.stderr);
-		const again = await c.kubectl([
-			'run',
-			name,
-			'--image=busybox:1.36',
-			'--restart=Never',
-			`--overrides=${overrides}`,
-			'--',
-			'sleep',
-			'3600',
-		]);
+		const again = await runHelperPod();
 		assert.equal(
 			again.stderr,
 			`Error from server (AlreadyExists): pods "${name}" already exists\n`,

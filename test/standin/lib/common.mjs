@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 
 /** The mount path of the etcd data volume inside the Bitnami image. */
@@ -67,22 +68,108 @@ export function callApi(dir, body, timeoutMs = 120_000) {
 	});
 }
 
+/** Where ports handed out by `reservePort` are claimed, one file per port holding the owner's pid. */
+const PORT_CLAIMS = path.join(os.tmpdir(), 'milvus-rescue-ports');
+/** @type {Set<string>} */
+const claimedHere = new Set();
+
 /**
- * A free TCP port on 127.0.0.1 (bind 0, read, close).
- * @returns {Promise<number>}
+ * The ports `reservePort` hands out: below the kernel's ephemeral range, which outgoing connections and
+ * `listen(0)` draw from; `MILVUS_RESCUE_STANDIN_PORTS=first-last` sets them instead.
+ * @returns {[number, number]} first and last port
  */
-export function freePort() {
-	return new Promise((resolve, reject) => {
+function reservableRange() {
+	const set = /^(\d+)-(\d+)$/.exec(process.env.MILVUS_RESCUE_STANDIN_PORTS ?? '');
+	if (set) return [Number(set[1]), Number(set[2])];
+	let ephemeralLow = 32768;
+	try {
+		const [low] = fs
+			.readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8')
+			.trim()
+			.split(/\s+/);
+		if (Number(low) > 0) ephemeralLow = Number(low);
+	} catch {
+		/* not Linux: keep the usual default */
+	}
+	const last = Math.min(ephemeralLow, 32768) - 1;
+	return [Math.min(15000, last - 2000), last];
+}
+
+/** @param {number} pid */
+function isAlive(pid) {
+	try {
+		process.kill(pid, 0);
+		return true;
+	} catch (e) {
+		return /** @type {NodeJS.ErrnoException} */ (e).code === 'EPERM';
+	}
+}
+
+/**
+ * Claims `port` for this process: creates its claim file, or takes over one whose owner has died.
+ * @param {number} port
+ */
+function claim(port) {
+	const file = path.join(PORT_CLAIMS, String(port));
+	for (let attempt = 0; attempt < 2; attempt++) {
+		try {
+			fs.writeFileSync(file, String(process.pid), { flag: 'wx' });
+			claimedHere.add(file);
+			return true;
+		} catch (e) {
+			if (/** @type {NodeJS.ErrnoException} */ (e).code !== 'EEXIST') throw e;
+		}
+		const owner = Number(fs.readFileSync(file, 'utf8').trim() || '0');
+		if (owner > 0 && isAlive(owner)) return false;
+		fs.rmSync(file, { force: true });
+	}
+	return false;
+}
+
+/** @param {number} port */
+function canListen(port) {
+	return new Promise((resolve) => {
 		const srv = net.createServer();
 		srv.unref();
-		srv.on('error', reject);
-		srv.listen(0, '127.0.0.1', () => {
-			const addr = srv.address();
-			const port = typeof addr === 'object' && addr ? addr.port : 0;
-			srv.close(() => resolve(port));
-		});
+		srv.once('error', () => resolve(false));
+		srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
 	});
 }
+
+/**
+ * A TCP port on 127.0.0.1 that stays this process's until it exits. An etcd member keeps its ports across
+ * restarts and sits unbound between them, so a port merely free a moment ago (bind 0, close) can meanwhile
+ * become another test's member or an outgoing connection's source port, and the member then crash-loops on
+ * "address already in use". So ports come from below the ephemeral range, claimed in a file that every
+ * stand-in and test process on the machine respects; the claim goes when the process exits.
+ * @returns {Promise<number>}
+ */
+export async function reservePort() {
+	fs.mkdirSync(PORT_CLAIMS, { recursive: true });
+	const [first, last] = reservableRange();
+	const size = last - first + 1;
+	const start = Math.floor(Math.random() * size);
+	for (let i = 0; i < size; i++) {
+		const port = first + ((start + i) % size);
+		if (!claim(port)) continue;
+		if (await canListen(port)) return port;
+		releasePort(port);
+	}
+	throw new Error(`no free port left in ${first}-${last}`);
+}
+
+/**
+ * Gives a port from `reservePort` back before the process exits.
+ * @param {number} port
+ */
+export function releasePort(port) {
+	const file = path.join(PORT_CLAIMS, String(port));
+	if (claimedHere.delete(file)) fs.rmSync(file, { force: true });
+}
+
+process.on('exit', () => {
+	for (const file of claimedHere) fs.rmSync(file, { force: true });
+});
 
 /** @param {number} ms */
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));

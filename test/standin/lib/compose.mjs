@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import { freePort } from './common.mjs';
+import { reservePort } from './common.mjs';
 
 /**
  * @typedef {object} Box
@@ -36,8 +36,8 @@ import { freePort } from './common.mjs';
  * @param {boolean} ownDir
  */
 export async function runCompose(dir, ownerPid, ownDir) {
-	const clientPort = await freePort();
-	const peerPort = await freePort();
+	const clientPort = await reservePort();
+	const peerPort = await reservePort();
 	const etcdUrl = `http://127.0.0.1:${clientPort}`;
 	const now = Date.now();
 	/** @type {Map<string, Box>} */

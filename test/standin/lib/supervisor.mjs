@@ -9,7 +9,7 @@ import { randomUUID, createHash } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import { freePort, VOLUME_MOUNT } from './common.mjs';
+import { reservePort, VOLUME_MOUNT } from './common.mjs';
 import { ExitError, preStop, startScript, stamp, storeMemberId } from './scripts.mjs';
 
 const dir = process.argv[2] ?? '';
@@ -189,7 +189,7 @@ function revisionOf(env) {
 /** @param {number} n */
 async function ensurePorts(n) {
 	for (let i = 0; i < n; i++) {
-		if (!S.ports.has(i)) S.ports.set(i, { client: await freePort(), peer: await freePort() });
+		if (!S.ports.has(i)) S.ports.set(i, { client: await reservePort(), peer: await reservePort() });
 	}
 }
 
