@@ -1,10 +1,10 @@
 // Lighthouse (mobile preset, lighthouse@12.2.3 from node_modules, Debian's Chromium) on the overview and two
 // symptom pages in each language, next to the same pages of a bare Starlight site built in the same run.
 // Target: 100 in every category on every measured page. Reported, never asserted.
-import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../test/support/browser.ts';
 import { ROOT } from '../../test/support/paths.ts';
+import { runCollected } from '../../test/support/process.ts';
 import { serveStatic } from '../../test/support/server.ts';
 import { buildSites, measuredPaths, ratio, type BuiltSite } from './lib/sites.ts';
 
@@ -30,34 +30,15 @@ async function lighthouse(url: string): Promise<{ scores: Scores; failing: strin
 		`--only-categories=${CATEGORIES.join(',')}`,
 		`--chrome-flags=${CHROMIUM_ARGS.join(' ')}`,
 	];
-	const child = spawn(process.execPath, args, {
+	const { code, stdout, stderr } = await runCollected(process.execPath, args, {
 		env: { ...process.env, CHROME_PATH: CHROMIUM_PATH },
-		stdio: ['ignore', 'pipe', 'pipe'],
-		detached: true,
 	});
-	const stop = () => {
-		try {
-			if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
-		} catch {
-			// Already gone.
-		}
-	};
-	process.once('exit', stop);
-	let out = '';
-	let err = '';
-	child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-	child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-	const code = await new Promise<number | null>((resolve, reject) => {
-		child.once('error', reject);
-		child.once('close', resolve);
-	});
-	process.removeListener('exit', stop);
 	if (code !== 0) {
 		throw new Error(
-			`lighthouse ${url} exited ${code}: ${err.trim().split('\n').slice(-3).join(' ')}`,
+			`lighthouse ${url} exited ${code}: ${stderr.trim().split('\n').slice(-3).join(' ')}`,
 		);
 	}
-	const report = JSON.parse(out) as LighthouseResult;
+	const report = JSON.parse(stdout) as LighthouseResult;
 	if (report.runtimeError) {
 		throw new Error(
 			`lighthouse ${url}: ${report.runtimeError.code} ${report.runtimeError.message}`,

@@ -7,40 +7,36 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import path from 'node:path';
-import { parseFrontmatter } from '@astrojs/markdown-remark';
-import { compile } from '@mdx-js/mdx';
-import { unified } from 'unified';
-import remarkParse from 'remark-parse';
-import remarkMdx from 'remark-mdx';
-import remarkGfm from 'remark-gfm';
-import remarkDirective from 'remark-directive';
-import { visit } from 'unist-util-visit';
-import { toString } from 'mdast-util-to-string';
-import type { Root, Code, InlineCode, Heading, Link, RootContent } from 'mdast';
-import { pageSchema } from '../../src/config/schema.ts';
-
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const LANGS = ['en', 'id'] as const;
-type Lang = (typeof LANGS)[number];
+import type { Root, RootContent } from 'mdast';
+import { ROOT } from '../support/paths.ts';
+import {
+	ASIDE_NAMES,
+	LANGS,
+	asides,
+	assertCarriesFacts,
+	assertCompilesAsPlainMarkdown,
+	assertErrorsShownVerbatim,
+	assertNamesChartDefaults,
+	assertOpensWithInvocation,
+	assertRunbookBlocks,
+	assertSymptomFrontmatter,
+	assertTranslatedTwin,
+	codeBlocks,
+	internalLinkTargets,
+	loadPage,
+	parseMeta,
+	proseOf,
+	runbookInvocation,
+	seedSentences,
+	textOf,
+	wordRuns,
+	type Lang,
+	type Page,
+} from './mdx-page.ts';
 
 const SLUGS = ['etcd-pending', 'etcd-bad-member-id', 'etcd-multi-crash', 'etcd-all-crash'] as const;
 type Slug = (typeof SLUGS)[number];
-
-// Slugs every language folder has (ARCHITECTURE.md "Tree"); pages may link only to these.
-const KNOWN_SLUGS = new Set([
-	'index',
-	'help',
-	'boot',
-	'runtime-compat',
-	'api-errors',
-	'etcd-pending',
-	'etcd-bad-member-id',
-	'etcd-multi-crash',
-	'etcd-all-crash',
-]);
 
 // ---------------------------------------------------------------------------------------------------------
 // The canonical steps, read from ARCHITECTURE.md.
@@ -214,80 +210,7 @@ const PAGES: Record<Slug, PageSpec> = {
 };
 
 // ---------------------------------------------------------------------------------------------------------
-// Loading and small helpers.
-
-interface Page {
-	slug: Slug;
-	lang: Lang;
-	frontmatter: Record<string, unknown>;
-	content: string;
-	tree: Root;
-	/** Text a reader (and Pagefind) sees: prose, inline code and code blocks, without markup. */
-	text: string;
-}
-
-const pageCache = new Map<string, Promise<Page>>();
-
-function loadPage(slug: Slug, lang: Lang): Promise<Page> {
-	const key = `${lang}/${slug}`;
-	let page = pageCache.get(key);
-	if (!page) {
-		page = readPage(slug, lang);
-		pageCache.set(key, page);
-	}
-	return page;
-}
-
-function pageFile(slug: string, lang: Lang): string {
-	return path.join(ROOT, 'src/content/docs', lang, `${slug}.mdx`);
-}
-
-async function readPage(slug: Slug, lang: Lang): Promise<Page> {
-	const source = await readFile(pageFile(slug, lang), 'utf8');
-	const { frontmatter, content } = parseFrontmatter(source);
-	const tree = unified()
-		.use(remarkParse)
-		.use(remarkMdx)
-		.use(remarkGfm)
-		.use(remarkDirective)
-		.parse(content);
-	return { slug, lang, frontmatter, content, tree, text: textOf(tree) };
-}
-
-function textOf(node: Root | RootContent): string {
-	const parts: string[] = [];
-	visit(node, (n) => {
-		if (n.type === 'text' || n.type === 'inlineCode' || n.type === 'code')
-			parts.push((n as { value: string }).value);
-	});
-	return parts.join('\n');
-}
-
-function codeBlocks(tree: Root): Code[] {
-	const blocks: Code[] = [];
-	visit(tree, 'code', (node: Code) => {
-		blocks.push(node);
-	});
-	return blocks;
-}
-
-function parseMeta(meta: string | null | undefined): Record<string, string> {
-	const attrs: Record<string, string> = {};
-	const rest = (meta ?? '').replace(/([\w-]+)="([^"]*)"/g, (_m, key: string, value: string) => {
-		attrs[key] = value;
-		return '';
-	});
-	assert.equal(rest.trim(), '', `unexpected code-block meta: ${meta}`);
-	return attrs;
-}
-
-function h2s(tree: Root): string[] {
-	const out: string[] = [];
-	visit(tree, 'heading', (node: Heading) => {
-		if (node.depth === 2) out.push(toString(node));
-	});
-	return out;
-}
+// Small helpers.
 
 /** Top-level nodes grouped by H2 section (the part before the first H2 is section 0). */
 function sections(tree: Root): RootContent[][] {
@@ -299,24 +222,6 @@ function sections(tree: Root): RootContent[][] {
 	return out;
 }
 
-function asides(tree: Root): string[] {
-	const names: string[] = [];
-	visit(tree, 'containerDirective', (node: { name: string }) => {
-		names.push(node.name);
-	});
-	return names;
-}
-
-const SHELL_LANGS = new Set([
-	'sh',
-	'bash',
-	'shell',
-	'zsh',
-	'console',
-	'shellscript',
-	'shellsession',
-]);
-
 // ---------------------------------------------------------------------------------------------------------
 // Tests per page and language.
 
@@ -327,140 +232,31 @@ for (const slug of SLUGS) {
 
 	for (const lang of LANGS) {
 		test(`${lang}/${slug}: exists and compiles as MDX with Starlight's remark plugins`, async () => {
-			assert.ok(existsSync(pageFile(slug, lang)), `missing ${pageFile(slug, lang)}`);
-			const page = await loadPage(slug, lang);
-			await compile(page.content, { remarkPlugins: [remarkGfm, remarkDirective] });
+			const page = await assertCompilesAsPlainMarkdown(slug, lang);
 			for (const name of asides(page.tree)) {
-				assert.ok(
-					['note', 'tip', 'caution', 'danger'].includes(name),
-					`unknown Starlight aside :::${name}`,
-				);
+				assert.ok(ASIDE_NAMES.includes(name), `unknown Starlight aside :::${name}`);
 			}
-			// Plain Markdown only: a stray { or < in prose becomes JSX or an expression that compiles but breaks
-			// the page at render time.
-			visit(page.tree, (node) => {
-				assert.ok(
-					!node.type.startsWith('mdx'),
-					`MDX ${node.type} in the page: ${toString(node).slice(0, 60)}`,
-				);
-			});
 		});
 
 		test(`${lang}/${slug}: frontmatter follows the symptom contract`, async () => {
-			const { frontmatter: fm } = await loadPage(slug, lang);
-			assert.equal(typeof fm.title, 'string');
-			assert.ok((fm.title as string).trim().length > 0, 'empty title');
-			assert.equal(typeof fm.description, 'string');
-			const description = fm.description as string;
-			assert.ok(
-				description.length >= 50 && description.length <= 200,
-				`description length ${description.length}`,
-			);
-			const symptom = fm.symptom as Record<string, unknown> | undefined;
-			assert.ok(symptom && typeof symptom === 'object', 'missing symptom');
-			assert.deepEqual(Object.keys(symptom).sort(), [
-				'category',
-				'components',
-				'errors',
-				'id',
-				'runbook',
-			]);
-			assert.equal(symptom.id, slug);
-			assert.equal(symptom.category, 'etcd');
-			assert.equal(symptom.runbook, slug);
-			assert.deepEqual(symptom.components, spec.components);
-			const errors = symptom.errors as unknown;
-			assert.ok(
-				Array.isArray(errors) && errors.length >= 1,
-				'errors must list the real error strings',
-			);
-			for (const e of errors) {
-				assert.equal(typeof e, 'string');
-				assert.equal(
-					e,
-					(e as string).trim(),
-					`error string has stray whitespace: ${JSON.stringify(e)}`,
-				);
-				assert.ok(
-					(e as string).length >= 15,
-					`error string too short to identify this failure: ${e}`,
-				);
-			}
-			assert.equal(new Set(errors).size, errors.length, 'duplicate error strings');
-			// The site's own schema accepts it, so the build will too.
-			const parsed = pageSchema.safeParse(fm);
-			assert.ok(parsed.success, parsed.success ? '' : parsed.error.message);
+			const { frontmatter } = await loadPage(slug, lang);
+			assertSymptomFrontmatter(slug, frontmatter, {
+				category: 'etcd',
+				components: spec.components,
+				minErrors: 1,
+				minErrorLength: 15,
+			});
 		});
 
 		test(`${lang}/${slug}: every error string appears verbatim in a code span or block`, async () => {
-			const { frontmatter, tree } = await loadPage(slug, lang);
-			const errors = (frontmatter.symptom as { errors: string[] }).errors;
-			const codeTexts: string[] = [];
-			visit(tree, (node) => {
-				if (node.type === 'inlineCode' || node.type === 'code')
-					codeTexts.push((node as InlineCode | Code).value);
-			});
-			for (const e of errors) {
-				assert.ok(
-					codeTexts.some((c) => c.includes(e)),
-					`error ${JSON.stringify(e)} is not shown verbatim in inline code or a code block`,
-				);
-			}
+			assertErrorsShownVerbatim(await loadPage(slug, lang));
 		});
 
 		test(`${lang}/${slug}: shell blocks are the runbook or exactly its canonical steps`, async () => {
-			const { tree } = await loadPage(slug, lang);
-			const blocks = codeBlocks(tree);
-			const invocation = `npx zx runbooks/${slug}.mjs`;
-			const first = blocks[0];
-			assert.ok(first, 'no code blocks');
-			assert.equal(first.lang, 'sh');
-			assert.deepEqual(
-				parseMeta(first.meta),
-				{ runbook: slug },
-				'the page opens with the runbook invocation',
-			);
-			assert.equal(first.value, invocation);
-
-			const seen = new Set<string>();
-			for (const block of blocks) {
-				const blockLang = block.lang ?? '';
-				const meta = parseMeta(block.meta);
-				if (!SHELL_LANGS.has(blockLang)) {
-					assert.equal(
-						meta.runbook,
-						undefined,
-						`only shell blocks carry a runbook: ${block.value}`,
-					);
-					assert.equal(meta.step, undefined, `only shell blocks carry a step: ${block.value}`);
-					continue;
-				}
-				assert.equal(blockLang, 'sh', `shell blocks use the sh language tag, got ${blockLang}`);
-				assert.equal(meta.runbook, slug, `sh block without runbook="${slug}": ${block.value}`);
-				assert.deepEqual(
-					Object.keys(meta).filter((k) => k !== 'runbook' && k !== 'step'),
-					[],
-					`unknown meta on ${block.value}`,
-				);
-				assert.ok(!block.value.includes('\n'), `one command per block: ${block.value}`);
-				assert.ok(!block.value.startsWith('$'), `no prompt in blocks: ${block.value}`);
-				assert.ok(!/(^|\s)#/.test(block.value), `no comments in blocks: ${block.value}`);
-				if (meta.step === undefined) {
-					assert.ok(
-						block.value === invocation || block.value.startsWith(`${invocation} --`),
-						`a block without step must invoke the runbook: ${block.value}`,
-					);
-					continue;
-				}
-				const step = stepById.get(meta.step);
-				assert.ok(step, `step ${meta.step} is not a canonical step of ${slug}`);
-				assert.equal(
-					block.value,
-					step.command,
-					`step ${meta.step} differs from the canonical command`,
-				);
-				seen.add(meta.step);
-			}
+			const blocks = codeBlocks((await loadPage(slug, lang)).tree);
+			const first = assertOpensWithInvocation(blocks, slug);
+			assert.equal(first.value, runbookInvocation(slug));
+			const seen = assertRunbookBlocks(blocks, slug, (step) => stepById.get(step)?.command);
 			assert.deepEqual(
 				[...seen].sort(),
 				steps.map((s) => s.id).sort(),
@@ -510,18 +306,10 @@ for (const slug of SLUGS) {
 		});
 
 		test(`${lang}/${slug}: carries the seed's facts, the real error texts and the chart defaults`, async () => {
-			const { text, tree } = await loadPage(slug, lang);
-			for (const fact of [...spec.facts, ...spec.factsByLang[lang]]) {
-				assert.ok(text.includes(fact), `lacks ${JSON.stringify(fact)}`);
-			}
-			const spans = new Set<string>();
-			visit(tree, 'inlineCode', (node: InlineCode) => {
-				spans.add(node.value);
-			});
-			assert.ok(
-				spans.has('my-release') && spans.has('default'),
-				'names the chart defaults my-release and default',
-			);
+			const page = await loadPage(slug, lang);
+			const { tree } = page;
+			assertCarriesFacts(page, [...spec.facts, ...spec.factsByLang[lang]]);
+			assertNamesChartDefaults(tree);
 			// Real kubectl output, not paraphrase: a pod table row in a text block.
 			const textBlocks = codeBlocks(tree).filter((b) => b.lang === 'text');
 			const wanted =
@@ -572,18 +360,10 @@ for (const slug of SLUGS) {
 		});
 
 		test(`${lang}/${slug}: internal links point at pages of the same language`, async () => {
-			const { tree } = await loadPage(slug, lang);
-			let links = 0;
-			visit(tree, 'link', (node: Link) => {
-				if (/^https?:\/\//.test(node.url)) return;
-				links++;
-				const m = /^\.\.\/([a-z-]+)\/(#[a-z0-9-]+)?$/.exec(node.url);
-				assert.ok(m, `relative links look like ../<slug>/: ${node.url}`);
-				assert.ok(KNOWN_SLUGS.has(m[1]!), `link to unknown page ${node.url}`);
-				assert.notEqual(m[1], slug, `link to itself: ${node.url}`);
-			});
+			const targets = internalLinkTargets((await loadPage(slug, lang)).tree);
+			for (const target of targets) assert.notEqual(target, slug, `link to itself: ../${target}/`);
 			assert.ok(
-				slug === 'etcd-pending' || links > 0,
+				slug === 'etcd-pending' || targets.length > 0,
 				'crash pages link to the neighbouring etcd pages',
 			);
 		});
@@ -592,23 +372,7 @@ for (const slug of SLUGS) {
 	test(`${slug}: English and Indonesian pages mirror each other`, async () => {
 		const en = await loadPage(slug, 'en');
 		const id = await loadPage(slug, 'id');
-		// Error strings are log text: English and identical in both languages.
-		assert.deepEqual(id.frontmatter.symptom, en.frontmatter.symptom);
-		assert.notEqual(id.frontmatter.title, en.frontmatter.title, 'title is not translated');
-		assert.notEqual(
-			id.frontmatter.description,
-			en.frontmatter.description,
-			'description is not translated',
-		);
-		const enH2 = h2s(en.tree);
-		const idH2 = h2s(id.tree);
-		assert.ok(
-			enH2.length >= 7,
-			`sections: run, what you see, why, confirm, fix, verify, avoid (got ${enH2.length})`,
-		);
-		assert.equal(idH2.length, enH2.length, 'same sections in both languages');
-		for (let i = 0; i < enH2.length; i++)
-			assert.notEqual(idH2[i], enH2[i], `heading not translated: ${enH2[i]}`);
+		assertTranslatedTwin(en, id, [' yang ', ' dan ', ' tidak ', ' untuk ', ' kalau ']);
 		const blocksOf = (p: Page) => codeBlocks(p.tree).map((b) => `${b.lang} ${b.meta ?? ''}`);
 		assert.deepEqual(blocksOf(id), blocksOf(en), 'same code blocks, in the same order');
 		const shOf = (p: Page) =>
@@ -617,15 +381,8 @@ for (const slug of SLUGS) {
 				.map((b) => b.value);
 		assert.deepEqual(shOf(id), shOf(en), 'same commands');
 		assert.deepEqual(asides(id.tree), asides(en.tree), 'same asides, in the same order');
-		for (const word of [' yang ', ' dan ', ' tidak ', ' untuk ', ' kalau ']) {
-			assert.ok(id.text.includes(word), `id lacks "${word}"`);
-		}
 		// Prose only: log lines and commands stay English on purpose.
-		const idProse: string[] = [];
-		visit(id.tree, 'text', (n: { value: string }) => {
-			idProse.push(n.value);
-		});
-		const prose = ` ${idProse.join(' ').replace(/\s+/g, ' ')} `;
+		const prose = ` ${proseOf(id.tree)} `;
 		for (const word of [' the ', ' and ', ' with ']) {
 			const count = prose.split(word).length - 1;
 			assert.ok(count <= 2, `id prose reads like English: ${count} × "${word.trim()}"`);
@@ -634,35 +391,14 @@ for (const slug of SLUGS) {
 }
 
 test('no sentence of the seed page is copied into the etcd pages', async () => {
-	const seed = await readFile(path.resolve(ROOT, '../shared/seed/troubleshooting.id.md'), 'utf8');
-	const prose = [...seed.matchAll(/<(p|h3)[^>]*>([\s\S]*?)<\/\1>/g)]
-		.map((m) =>
-			m[2]!
-				.replace(/<[^>]+>/g, '')
-				.replace(/&quot;/g, '"')
-				.replace(/\s+/g, ' '),
-		)
-		.join(' ');
-	const sentences = prose
-		.split(/(?<=[.:])\s+/)
-		.map((s) => s.trim())
-		.filter((s) => s.split(' ').length >= 5);
-	assert.ok(sentences.length >= 8, 'seed sentences were found');
+	const sentences = await seedSentences(/<(p|h3)[^>]*>(?<inner>[\s\S]*?)<\/\1>/g);
 	for (const slug of SLUGS) {
 		for (const lang of LANGS) {
-			const { tree } = await loadPage(slug, lang);
 			// Prose only: the seed's error strings and paths are meant to carry over inside code.
-			const parts: string[] = [];
-			visit(tree, 'text', (n: { value: string }) => {
-				parts.push(n.value);
-			});
-			const flat = parts.join(' ').replace(/\s+/g, ' ').toLowerCase();
+			const flat = proseOf((await loadPage(slug, lang)).tree).toLowerCase();
 			for (const s of sentences) {
-				const words = s.toLowerCase().split(' ');
-				for (let i = 0; i + 6 <= words.length; i++) {
-					const run = words.slice(i, i + 6).join(' ');
+				for (const run of wordRuns(s, 6))
 					assert.ok(!flat.includes(run), `${lang}/${slug} copies the seed: ${run}`);
-				}
 			}
 		}
 	}

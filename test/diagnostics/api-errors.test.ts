@@ -63,32 +63,27 @@ test('the page example `--error "collection not loaded"` and a bare code, in Ind
 });
 
 test('legacy error_code names and the ambiguous low codes', async (t) => {
-	const legacy = await runRunbook(t, 'api-errors', [
-		'--json',
-		'--offline',
-		'--error',
+	const explainOffline = async (error: string) => {
+		const r = await runRunbook(t, 'api-errors', ['--json', '--offline', '--error', error]);
+		assert.equal(r.code, 0, r.stderr);
+		return report(r);
+	};
+	const legacy = await explainOffline(
 		"{ error_code: 'IllegalArgument', reason: 'invalid index type: IVF_FLAT2' }",
-	]);
-	assert.equal(legacy.code, 0, legacy.stderr);
-	const rep = report(legacy);
-	assert.equal(rep.error?.generation, 'legacy');
-	assert.equal(rep.error?.code, 5);
-	assert.equal(rep.connectivity, undefined, '--offline contacts nothing');
-	const either = await runRunbook(t, 'api-errors', [
-		'--json',
-		'--offline',
-		'--error',
+	);
+	assert.equal(legacy.error?.generation, 'legacy');
+	assert.equal(legacy.error?.code, 5);
+	assert.equal(legacy.connectivity, undefined, '--offline contacts nothing');
+	const either = await explainOffline(
 		'(code=1, message=collection docs has not been loaded to memory or load failed)',
-	]);
-	assert.equal(either.code, 0, either.stderr);
-	const e = report(either);
-	assert.equal(e.error?.generation, 'either');
+	);
+	assert.equal(either.error?.generation, 'either');
 	assert.deepEqual(
-		e.error?.meanings.map((m) => m.name),
+		either.error?.meanings.map((m) => m.name),
 		['ServiceNotReady', 'UnexpectedError'],
 	);
 	assert.ok(
-		e.error?.matches.some((m) => m.signature === 'collection-not-loaded'),
+		either.error?.matches.some((m) => m.signature === 'collection-not-loaded'),
 		'the message settles what code 1 meant',
 	);
 });

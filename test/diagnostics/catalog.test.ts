@@ -13,18 +13,8 @@ import {
 	pagePath,
 	strongestPerSymptom,
 } from '../../runbooks/lib/catalog.mjs';
-import { ROOT } from '../support/index.ts';
+import { ROOT, SYMPTOM_IDS } from '../support/index.ts';
 import { NEGATIVE, POSITIVE } from './catalog-samples.ts';
-
-const SYMPTOM_IDS = [
-	'boot',
-	'runtime-compat',
-	'api-errors',
-	'etcd-pending',
-	'etcd-bad-member-id',
-	'etcd-multi-crash',
-	'etcd-all-crash',
-];
 
 test('the catalog holds at least 40 signatures spread over all seven symptoms', () => {
 	assert.ok(SIGNATURES.length >= 40, `only ${SIGNATURES.length} signatures`);

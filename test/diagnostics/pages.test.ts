@@ -7,23 +7,13 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { YAML } from 'zx';
 import { matchText } from '../../runbooks/lib/catalog.mjs';
-import { ROOT } from '../support/index.ts';
+import { ROOT, SYMPTOM_IDS } from '../support/index.ts';
 import { runRunbook } from './helpers.ts';
-
-const SYMPTOMS = [
-	'boot',
-	'runtime-compat',
-	'api-errors',
-	'etcd-pending',
-	'etcd-bad-member-id',
-	'etcd-multi-crash',
-	'etcd-all-crash',
-];
 
 test('every error string on a symptom page is recognised as that page symptom', () => {
 	let checked = 0;
 	for (const lang of ['en', 'id']) {
-		for (const id of SYMPTOMS) {
+		for (const id of SYMPTOM_IDS) {
 			const file = path.join(ROOT, 'src', 'content', 'docs', lang, `${id}.mdx`);
 			const text = readFileSync(file, 'utf8');
 			const front = YAML.parse(text.split(/^---\s*$/m)[1] ?? '') as {

@@ -116,14 +116,10 @@ test('Kubernetes images: server 2.5.16; Go SDK on the old module is older, Java 
 
 test('the wrong-port false alarm: versions match, but --uri points at the /healthz port', async (t) => {
 	const health = await httpServer(t, healthz());
+	const versions = ['--source', 'none', '--server-version', '2.4.5', '--pymilvus', '2.4.3'];
 	const r = await runRunbook(t, 'runtime-compat', [
 		'--json',
-		'--source',
-		'none',
-		'--server-version',
-		'2.4.5',
-		'--pymilvus',
-		'2.4.3',
+		...versions,
 		'--uri',
 		`http://127.0.0.1:${health}`,
 		'--error',
@@ -134,16 +130,7 @@ test('the wrong-port false alarm: versions match, but --uri points at the /healt
 	assert.equal(rep.clients[0]?.level, 'ok');
 	assert.match(rep.address?.problem ?? '', /answers \/healthz like the Milvus metrics port/);
 	assert.deepEqual(r.calls, [], 'explicit versions: no tool was asked');
-	const known = await runRunbook(t, 'runtime-compat', [
-		'--source',
-		'none',
-		'--server-version',
-		'2.4.5',
-		'--pymilvus',
-		'2.4.3',
-		'--uri',
-		'localhost:9091',
-	]);
+	const known = await runRunbook(t, 'runtime-compat', [...versions, '--uri', 'localhost:9091']);
 	assert.equal(known.code, 1);
 	assert.match(known.stdout, /the Milvus metrics\/health HTTP port, not the gRPC port/);
 });
@@ -163,30 +150,17 @@ test('the right port and matching versions: exit 0; an --error from another symp
 	]);
 	assert.equal(ok.code, 0, ok.stderr);
 	assert.equal(report(ok).address?.problem, null);
+	const versions = ['--source', 'none', '--server-version', '2.5.16', '--pymilvus', '2.5.18'];
 	const other = await runRunbook(t, 'runtime-compat', [
 		'--json',
-		'--source',
-		'none',
-		'--server-version',
-		'2.5.16',
-		'--pymilvus',
-		'2.5.18',
+		...versions,
 		'--error',
 		'panic: failed to create etcd client: context deadline exceeded',
 	]);
 	assert.equal(other.code, 4, other.stderr);
 	assert.deepEqual(report(other).otherSymptom, { symptom: 'boot', page: '/en/boot/' });
 	const closed = await closedPort();
-	const down = await runRunbook(t, 'runtime-compat', [
-		'--source',
-		'none',
-		'--server-version',
-		'2.5.16',
-		'--pymilvus',
-		'2.5.18',
-		'--uri',
-		`127.0.0.1:${closed}`,
-	]);
+	const down = await runRunbook(t, 'runtime-compat', [...versions, '--uri', `127.0.0.1:${closed}`]);
 	assert.equal(down.code, 1);
 	assert.match(down.stdout, /nothing accepts connections/);
 });

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { before, describe, test } from 'node:test';
 import { LOCALES as LOCALE_INFO } from '../../src/config/locales.ts';
 import { SITE_URL } from '../../src/config/site.ts';
 import { CATEGORIES, SYMPTOM_IDS, SYMPTOMS } from '../../src/config/symptoms.ts';
 import { ensureBuilt } from '../support/build.ts';
-import { htmlLang, tags } from '../support/html.ts';
+import { htmlFiles, htmlLang, tags } from '../support/html.ts';
 import { ROOT } from '../support/paths.ts';
 import { LOCALES, PAGES, pagePath } from './pages.ts';
 
@@ -51,16 +51,6 @@ function fileFor(pathname: string): string | undefined {
 		return existsSync(index) ? index : undefined;
 	}
 	return undefined;
-}
-
-async function htmlFiles(dir: string): Promise<string[]> {
-	const files: string[] = [];
-	for (const entry of await readdir(dir, { withFileTypes: true })) {
-		const full = path.join(dir, entry.name);
-		if (entry.isDirectory()) files.push(...(await htmlFiles(full)));
-		else if (entry.name.endsWith('.html')) files.push(full);
-	}
-	return files;
 }
 
 /** The URL path a built file is served at. */

@@ -1,7 +1,7 @@
-import { spawn } from 'node:child_process';
 import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { DIST, ROOT, TEST_TMP } from './paths.ts';
+import { runCollected } from './process.ts';
 
 /**
  * Written into the output folder by the `build-stamp` integration (src/config/integrations.ts) when a build
@@ -96,35 +96,16 @@ async function newestMtime(paths: string[]): Promise<number> {
 	return newest;
 }
 
-async function runAstroBuild(): Promise<void> {
-	const astroBin = path.join(ROOT, 'node_modules', 'astro', 'astro.js');
-	const child = spawn(process.execPath, [astroBin, 'build'], {
-		cwd: ROOT,
+/** Runs `astro build` in `root` with `args`; when it fails, the error carries the end of its output. */
+export async function runAstroBuild(root = ROOT, args: readonly string[] = []): Promise<void> {
+	const astro = path.join(ROOT, 'node_modules', 'astro', 'astro.js');
+	const { code, output } = await runCollected(process.execPath, [astro, 'build', ...args], {
+		cwd: root,
 		env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1' },
-		stdio: ['ignore', 'pipe', 'pipe'],
-		detached: true,
 	});
-	// If the test process dies mid-build, take the build (and the Pagefind child it spawns) with it.
-	const killOnExit = () => {
-		try {
-			if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
-		} catch {
-			// Already gone.
-		}
-	};
-	process.once('exit', killOnExit);
-	let output = '';
-	child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-	child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-	const code = await new Promise<number | null>((resolve, reject) => {
-		child.once('error', reject);
-		child.once('close', (c) => resolve(c));
-	});
-	process.removeListener('exit', killOnExit);
 	if (code !== 0) {
-		throw new Error(
-			`astro build failed (exit ${code}):\n${output.split('\n').slice(-40).join('\n')}`,
-		);
+		const tail = output.trim().split('\n').slice(-40).join('\n');
+		throw new Error(`astro build in ${root} failed (exit ${code}):\n${tail}`);
 	}
 }
 

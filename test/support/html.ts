@@ -1,7 +1,11 @@
 /**
- * Just enough HTML reading for tests on Astro's build output: start tags and their attributes. Not a full
- * parser; Astro writes well-formed, double-quoted markup, which is all it has to handle.
+ * Just enough HTML reading for tests on Astro's build output: its HTML files, and the start tags in them with
+ * their attributes. Not a full parser; Astro writes well-formed, double-quoted markup, which is all it has to
+ * handle.
  */
+
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
 
 export interface Tag {
 	name: string;
@@ -51,4 +55,15 @@ function stripIgnored(html: string): string {
 		.replace(/<!--[\s\S]*?-->/g, '')
 		.replace(/(<script\b[^>]*>)[\s\S]*?(<\/script>)/gi, '$1$2')
 		.replace(/(<style\b[^>]*>)[\s\S]*?(<\/style>)/gi, '$1$2');
+}
+
+/** Every .html file below `dir` (a build output), at any depth. */
+export async function htmlFiles(dir: string): Promise<string[]> {
+	const found: string[] = [];
+	for (const entry of await readdir(dir, { withFileTypes: true })) {
+		const full = path.join(dir, entry.name);
+		if (entry.isDirectory()) found.push(...(await htmlFiles(full)));
+		else if (entry.name.endsWith('.html')) found.push(full);
+	}
+	return found;
 }

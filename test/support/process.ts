@@ -1,4 +1,9 @@
-import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import {
+	spawn,
+	type ChildProcess,
+	type SpawnOptions,
+	type SpawnOptionsWithoutStdio,
+} from 'node:child_process';
 import type { Cleanup } from './tmp.ts';
 
 /**
@@ -14,6 +19,53 @@ export function spawnGroup(
 	const child = spawn(command, args, { ...options, detached: true });
 	cleanup.after(() => killGroup(child));
 	return child;
+}
+
+export interface CollectedRun {
+	code: number | null;
+	stdout: string;
+	stderr: string;
+	/** stdout and stderr interleaved as they arrived: what a failure report shows. */
+	output: string;
+}
+
+/**
+ * Runs a command to its end as the leader of its own process group and collects what it prints. If this
+ * process exits first (a bench stopped with Ctrl-C, a test run that dies), the whole group goes with it, so
+ * an astro build's Pagefind child or Lighthouse's Chromium never outlives it.
+ */
+export async function runCollected(
+	command: string,
+	args: readonly string[],
+	options: SpawnOptionsWithoutStdio = {},
+): Promise<CollectedRun> {
+	const child = spawn(command, args, {
+		...options,
+		stdio: ['ignore', 'pipe', 'pipe'],
+		detached: true,
+	});
+	const killOnExit = () => {
+		if (child.pid !== undefined) signalGroup(child.pid, 'SIGKILL');
+	};
+	process.once('exit', killOnExit);
+	const run: CollectedRun = { code: null, stdout: '', stderr: '', output: '' };
+	child.stdout.on('data', (d: Buffer) => {
+		run.stdout += d.toString();
+		run.output += d.toString();
+	});
+	child.stderr.on('data', (d: Buffer) => {
+		run.stderr += d.toString();
+		run.output += d.toString();
+	});
+	try {
+		run.code = await new Promise<number | null>((resolve, reject) => {
+			child.once('error', reject);
+			child.once('close', resolve);
+		});
+	} finally {
+		process.removeListener('exit', killOnExit);
+	}
+	return run;
 }
 
 /** Sends SIGTERM to the child's process group, then SIGKILL if it is still there after `graceMs`. */

@@ -1,8 +1,9 @@
-import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { LOCALE_CODES } from '../../../src/config/locales.ts';
+import { runAstroBuild } from '../../../test/support/build.ts';
+import { htmlFiles } from '../../../test/support/html.ts';
 import { ROOT } from '../../../test/support/paths.ts';
 
 /**
@@ -59,15 +60,7 @@ async function buildBoth(): Promise<Sites> {
 	process.once('beforeExit', () => void cleanup());
 
 	const oursOut = path.join(work, 'ours');
-	const first = await timedBuild(ROOT, ['--outDir', oursOut]);
-	const timed = await timedBuild(ROOT, ['--outDir', oursOut]);
-	const ours: BuiltSite = {
-		name: 'milvus-rescue',
-		outDir: oursOut,
-		firstBuildMs: first,
-		buildMs: timed,
-		pageCount: (await htmlFiles(oursOut)).length,
-	};
+	const ours = await buildTwice('milvus-rescue', ROOT, oursOut, ['--outDir', oursOut]);
 
 	// Same number of content pages as ours: the pages in language folders, split evenly across languages.
 	const localePages = (await htmlFiles(oursOut)).filter((f) =>
@@ -79,61 +72,27 @@ async function buildBoth(): Promise<Sites> {
 	const bareRoot = path.join(ROOT, '.bench', `bare-starlight-${process.pid}`);
 	tempDirs.push(bareRoot);
 	await writeBareStarlight(bareRoot, perLocale);
-	const bareOut = path.join(bareRoot, 'dist');
-	const bareFirst = await timedBuild(bareRoot, []);
-	const bareTimed = await timedBuild(bareRoot, []);
-	const bare: BuiltSite = {
-		name: 'bare-starlight',
-		outDir: bareOut,
-		firstBuildMs: bareFirst,
-		buildMs: bareTimed,
-		pageCount: (await htmlFiles(bareOut)).length,
-	};
+	const bare = await buildTwice('bare-starlight', bareRoot, path.join(bareRoot, 'dist'), []);
 	return { ours, bare };
+}
+
+/** Builds the site in `root` twice: the first run fills caches, the second is the one timed. */
+async function buildTwice(
+	name: BuiltSite['name'],
+	root: string,
+	outDir: string,
+	args: string[],
+): Promise<BuiltSite> {
+	const firstBuildMs = await timedBuild(root, args);
+	const buildMs = await timedBuild(root, args);
+	return { name, outDir, firstBuildMs, buildMs, pageCount: (await htmlFiles(outDir)).length };
 }
 
 /** Runs `astro build` in `root` and returns its wall time; the output is only shown when it fails. */
 async function timedBuild(root: string, args: string[]): Promise<number> {
-	const astro = path.join(ROOT, 'node_modules', 'astro', 'astro.js');
 	const started = performance.now();
-	const child = spawn(process.execPath, [astro, 'build', ...args], {
-		cwd: root,
-		env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1' },
-		stdio: ['ignore', 'pipe', 'pipe'],
-		detached: true,
-	});
-	// A bench interrupted with Ctrl-C must not leave a build (and its Pagefind child) running.
-	const stop = () => {
-		try {
-			if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
-		} catch {
-			// Already gone.
-		}
-	};
-	process.once('exit', stop);
-	let output = '';
-	child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-	child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-	const code = await new Promise<number | null>((resolve, reject) => {
-		child.once('error', reject);
-		child.once('close', resolve);
-	});
-	process.removeListener('exit', stop);
-	if (code !== 0) {
-		const tail = output.trim().split('\n').slice(-15).join('\n');
-		throw new Error(`astro build in ${root} failed (exit ${code}):\n${tail}`);
-	}
+	await runAstroBuild(root, args);
 	return performance.now() - started;
-}
-
-export async function htmlFiles(dir: string): Promise<string[]> {
-	const found: string[] = [];
-	for (const entry of await readdir(dir, { withFileTypes: true })) {
-		const full = path.join(dir, entry.name);
-		if (entry.isDirectory()) found.push(...(await htmlFiles(full)));
-		else if (entry.name.endsWith('.html')) found.push(full);
-	}
-	return found;
 }
 
 /** Total bytes of every file under `dir`. */

@@ -1,0 +1,379 @@
+// Reads a symptom page through the remark/MDX stack Starlight uses, so a page that passes the content tests
+// also compiles in the site, and holds the checks of the page contract (ARCHITECTURE.md) that every symptom
+// page shares, whichever test file owns the page.
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parseFrontmatter } from '@astrojs/markdown-remark';
+import { compile } from '@mdx-js/mdx';
+import { unified } from 'unified';
+import remarkParse from 'remark-parse';
+import remarkMdx from 'remark-mdx';
+import remarkGfm from 'remark-gfm';
+import remarkDirective from 'remark-directive';
+import { visit } from 'unist-util-visit';
+import { toString } from 'mdast-util-to-string';
+import type { Root, Code, InlineCode, Heading, Link, RootContent } from 'mdast';
+import { pageSchema } from '../../src/config/schema.ts';
+import { ROOT } from '../support/paths.ts';
+import { SYMPTOM_IDS } from '../support/symptoms.ts';
+
+export const LANGS = ['en', 'id'] as const;
+export type Lang = (typeof LANGS)[number];
+
+/** Slugs every language folder has (ARCHITECTURE.md "Tree"); pages may link only to these. */
+export const KNOWN_SLUGS = new Set<string>(['index', 'help', ...SYMPTOM_IDS]);
+
+/** The Starlight asides a page may use. */
+export const ASIDE_NAMES = ['note', 'tip', 'caution', 'danger'];
+
+/** Code block languages that are shell, whatever the tag; the contract allows only `sh` among them. */
+export const SHELL_LANGS = new Set([
+	'sh',
+	'bash',
+	'shell',
+	'zsh',
+	'console',
+	'shellscript',
+	'shellsession',
+]);
+
+export interface Page<Slug extends string = string> {
+	slug: Slug;
+	lang: Lang;
+	frontmatter: Record<string, unknown>;
+	content: string;
+	tree: Root;
+	/** Text a reader (and Pagefind) sees: prose, inline code and code blocks, without markup. */
+	text: string;
+}
+
+// Every test of a page reads the same parse; parsing once per page keeps the files fast.
+const pageCache = new Map<string, Promise<Page>>();
+
+export function loadPage<Slug extends string>(slug: Slug, lang: Lang): Promise<Page<Slug>> {
+	const key = `${lang}/${slug}`;
+	let page = pageCache.get(key);
+	if (!page) {
+		page = readPage(slug, lang);
+		pageCache.set(key, page);
+	}
+	return page as Promise<Page<Slug>>;
+}
+
+export function pageFile(slug: string, lang: Lang): string {
+	return path.join(ROOT, 'src/content/docs', lang, `${slug}.mdx`);
+}
+
+async function readPage(slug: string, lang: Lang): Promise<Page> {
+	const source = await readFile(pageFile(slug, lang), 'utf8');
+	const { frontmatter, content } = parseFrontmatter(source);
+	const tree = unified()
+		.use(remarkParse)
+		.use(remarkMdx)
+		.use(remarkGfm)
+		.use(remarkDirective)
+		.parse(content);
+	return { slug, lang, frontmatter, content, tree, text: textOf(tree) };
+}
+
+export function textOf(node: Root | RootContent): string {
+	const parts: string[] = [];
+	visit(node, (n) => {
+		if (n.type === 'text' || n.type === 'inlineCode' || n.type === 'code')
+			parts.push((n as { value: string }).value);
+	});
+	return parts.join('\n');
+}
+
+/** The prose alone (no code), white space folded: what is written for the reader rather than quoted. */
+export function proseOf(tree: Root): string {
+	const parts: string[] = [];
+	visit(tree, 'text', (n: { value: string }) => {
+		parts.push(n.value);
+	});
+	return parts.join(' ').replace(/\s+/g, ' ');
+}
+
+export function codeBlocks(tree: Root): Code[] {
+	const blocks: Code[] = [];
+	visit(tree, 'code', (node: Code) => {
+		blocks.push(node);
+	});
+	return blocks;
+}
+
+export function parseMeta(meta: string | null | undefined): Record<string, string> {
+	const attrs: Record<string, string> = {};
+	const rest = (meta ?? '').replace(/([\w-]+)="([^"]*)"/g, (_m, key: string, value: string) => {
+		attrs[key] = value;
+		return '';
+	});
+	assert.equal(rest.trim(), '', `unexpected code-block meta: ${meta}`);
+	return attrs;
+}
+
+export function h2s(tree: Root): string[] {
+	const out: string[] = [];
+	visit(tree, 'heading', (node: Heading) => {
+		if (node.depth === 2) out.push(toString(node));
+	});
+	return out;
+}
+
+export function asides(tree: Root): string[] {
+	const names: string[] = [];
+	visit(tree, 'containerDirective', (node: { name: string }) => {
+		names.push(node.name);
+	});
+	return names;
+}
+
+/** The page exists and compiles as MDX with Starlight's remark plugins, and is plain Markdown. */
+export async function assertCompilesAsPlainMarkdown(slug: string, lang: Lang): Promise<Page> {
+	const file = pageFile(slug, lang);
+	assert.ok(existsSync(file), `missing ${file}`);
+	const page = await loadPage(slug, lang);
+	await compile(page.content, { remarkPlugins: [remarkGfm, remarkDirective] });
+	// A stray `{` or `<` in prose would become a JSX expression or tag that compiles but breaks (or
+	// vanishes) at render time.
+	const mdxNodes: string[] = [];
+	visit(page.tree, (node) => {
+		if (node.type.startsWith('mdx'))
+			mdxNodes.push(
+				`${node.type} at line ${node.position?.start.line}: ${toString(node).slice(0, 60)}`,
+			);
+	});
+	assert.deepEqual(mdxNodes, [], 'no MDX expressions, JSX or ESM in the page body');
+	return page;
+}
+
+export interface SymptomExpectation {
+	category: string;
+	components: string[];
+	minErrors: number;
+	/** Shorter error strings would match too much to send a reader (or the search) to this page. */
+	minErrorLength: number;
+}
+
+/** Title, description and the `symptom` block of the contract, as the site's schema also accepts them. */
+export function assertSymptomFrontmatter(
+	slug: string,
+	fm: Record<string, unknown>,
+	expected: SymptomExpectation,
+): void {
+	assert.equal(typeof fm.title, 'string');
+	assert.ok((fm.title as string).trim().length > 0, 'empty title');
+	assert.equal(typeof fm.description, 'string');
+	const description = fm.description as string;
+	assert.ok(
+		description.length >= 50 && description.length <= 200,
+		`description length ${description.length}`,
+	);
+	// The site's own schema is what the Astro build enforces.
+	const parsed = pageSchema.safeParse(fm);
+	assert.ok(parsed.success, `schema: ${parsed.success ? '' : parsed.error.message}`);
+	const symptom = fm.symptom as Record<string, unknown> | undefined;
+	assert.ok(symptom && typeof symptom === 'object', 'missing symptom');
+	assert.deepEqual(Object.keys(symptom).sort(), [
+		'category',
+		'components',
+		'errors',
+		'id',
+		'runbook',
+	]);
+	assert.equal(symptom.id, slug);
+	assert.equal(symptom.category, expected.category);
+	assert.equal(symptom.runbook, slug);
+	assert.deepEqual(symptom.components, expected.components);
+	const errors = symptom.errors as unknown;
+	assert.ok(
+		Array.isArray(errors) && errors.length >= expected.minErrors,
+		'errors must list the real error strings',
+	);
+	for (const e of errors) {
+		assert.equal(typeof e, 'string');
+		assert.equal(
+			e,
+			(e as string).trim(),
+			`error string has stray whitespace: ${JSON.stringify(e)}`,
+		);
+		assert.ok(
+			(e as string).length >= expected.minErrorLength,
+			`error string too short to identify this failure: ${e}`,
+		);
+	}
+	assert.equal(new Set(errors).size, errors.length, 'duplicate error strings');
+}
+
+export function assertErrorsShownVerbatim(page: Page): void {
+	const errors = (page.frontmatter.symptom as { errors: string[] }).errors;
+	const codeTexts: string[] = [];
+	visit(page.tree, (node) => {
+		if (node.type === 'inlineCode' || node.type === 'code')
+			codeTexts.push((node as InlineCode | Code).value);
+	});
+	for (const e of errors) {
+		assert.ok(
+			codeTexts.some((c) => c.includes(e)),
+			`${page.lang}/${page.slug}: error ${JSON.stringify(e)} is not shown verbatim in inline code or a code block`,
+		);
+	}
+}
+
+/** The page opens with a `sh` block that runs the runbook (possibly with flags); returns that block. */
+export function assertOpensWithInvocation(blocks: Code[], slug: string): Code {
+	const first = blocks[0];
+	assert.ok(first, 'no code blocks');
+	assert.equal(first.lang, 'sh');
+	assert.deepEqual(
+		parseMeta(first.meta),
+		{ runbook: slug },
+		'the page opens with the runbook invocation',
+	);
+	assert.ok(
+		first.value.startsWith(runbookInvocation(slug)),
+		`first block is not the runbook: ${first.value}`,
+	);
+	return first;
+}
+
+export function runbookInvocation(slug: string): string {
+	return `npx zx runbooks/${slug}.mjs`;
+}
+
+/**
+ * Every code block follows the contract: only `sh` blocks carry a runbook or a step; an `sh` block is one
+ * command without prompt or comment, and is either the runbook invocation or exactly the command of one of
+ * its steps (`commandOf` gives it, undefined for a step the runbook does not have). Returns the steps shown.
+ */
+export function assertRunbookBlocks(
+	blocks: Code[],
+	slug: string,
+	commandOf: (step: string) => string | undefined,
+): Set<string> {
+	const invocation = runbookInvocation(slug);
+	const seen = new Set<string>();
+	for (const block of blocks) {
+		const blockLang = block.lang ?? '';
+		const meta = parseMeta(block.meta);
+		if (!SHELL_LANGS.has(blockLang)) {
+			assert.equal(meta.runbook, undefined, `only shell blocks carry a runbook: ${block.value}`);
+			assert.equal(meta.step, undefined, `only shell blocks carry a step: ${block.value}`);
+			continue;
+		}
+		assert.equal(blockLang, 'sh', `shell blocks use the sh language tag, got ${blockLang}`);
+		assert.equal(meta.runbook, slug, `sh block without runbook="${slug}": ${block.value}`);
+		assert.deepEqual(
+			Object.keys(meta).filter((k) => k !== 'runbook' && k !== 'step'),
+			[],
+			`unknown meta on ${block.value}`,
+		);
+		assert.ok(!block.value.includes('\n'), `one command per block: ${block.value}`);
+		assert.ok(!block.value.startsWith('$'), `no prompt in blocks: ${block.value}`);
+		assert.ok(!/(^|\s)#/.test(block.value), `no comments in blocks: ${block.value}`);
+		if (meta.step === undefined) {
+			assert.ok(
+				block.value === invocation || block.value.startsWith(`${invocation} --`),
+				`a block without step must invoke the runbook: ${block.value}`,
+			);
+			continue;
+		}
+		const expected = commandOf(meta.step);
+		assert.ok(expected !== undefined, `step ${meta.step} is not a step of ${slug}`);
+		assert.equal(block.value, expected, `step ${meta.step} differs from the runbook's command`);
+		seen.add(meta.step);
+	}
+	return seen;
+}
+
+/** Each fact appears, as an exact substring, in the text a reader sees. */
+export function assertCarriesFacts(page: Page, facts: string[]): void {
+	for (const fact of facts) {
+		assert.ok(page.text.includes(fact), `${page.lang}/${page.slug} lacks ${JSON.stringify(fact)}`);
+	}
+}
+
+/** The placeholders are named on the page: release `my-release` in namespace `default`. */
+export function assertNamesChartDefaults(tree: Root): void {
+	const spans = new Set<string>();
+	visit(tree, 'inlineCode', (node: InlineCode) => {
+		spans.add(node.value);
+	});
+	assert.ok(
+		spans.has('my-release') && spans.has('default'),
+		'names the chart defaults my-release and default',
+	);
+}
+
+/**
+ * The slugs the page's relative links point at, each link checked to be `../<slug>/` (with an optional
+ * fragment) to a page every language has: so it stays in the reader's language.
+ */
+export function internalLinkTargets(tree: Root): string[] {
+	const targets: string[] = [];
+	visit(tree, 'link', (node: Link) => {
+		if (/^https?:\/\//.test(node.url)) return;
+		const m = /^\.\.\/([a-z-]+)\/(#[a-z0-9-]+)?$/.exec(node.url);
+		assert.ok(m, `relative links look like ../<slug>/: ${node.url}`);
+		assert.ok(KNOWN_SLUGS.has(m[1]!), `link to unknown page ${node.url}`);
+		targets.push(m[1]!);
+	});
+	return targets;
+}
+
+/**
+ * The Indonesian page is a translation of the English one: the same symptom block (error strings are log
+ * text, identical in both), a translated title and description, the same sections with translated headings,
+ * and Indonesian prose (`indonesianWords` all appear).
+ */
+export function assertTranslatedTwin(en: Page, id: Page, indonesianWords: string[]): void {
+	assert.deepEqual(id.frontmatter.symptom, en.frontmatter.symptom);
+	assert.notEqual(id.frontmatter.title, en.frontmatter.title, 'title is not translated');
+	assert.notEqual(
+		id.frontmatter.description,
+		en.frontmatter.description,
+		'description is not translated',
+	);
+	const enH2 = h2s(en.tree);
+	const idH2 = h2s(id.tree);
+	assert.ok(
+		enH2.length >= 7,
+		`sections: run, what you see, why, confirm, fix, verify, avoid (got ${enH2.length})`,
+	);
+	assert.equal(idH2.length, enH2.length, 'same sections in both languages');
+	for (let i = 0; i < enH2.length; i++)
+		assert.notEqual(idH2[i], enH2[i], `heading not translated: ${enH2[i]}`);
+	for (const word of indonesianWords) assert.ok(id.text.includes(word), `id lacks "${word}"`);
+}
+
+/**
+ * Sentences of five words or more from the seed page (shared/seed), taken from the elements `elements`
+ * matches (their inner HTML in its group `inner`), with tags and entities stripped.
+ */
+export async function seedSentences(elements: RegExp): Promise<string[]> {
+	const seed = await readFile(path.resolve(ROOT, '../shared/seed/troubleshooting.id.md'), 'utf8');
+	const prose = [...seed.matchAll(elements)]
+		.map((m) =>
+			m
+				.groups!.inner!.replace(/<[^>]+>/g, '')
+				.replace(/&quot;/g, '"')
+				.replace(/\s+/g, ' '),
+		)
+		.join(' ');
+	const sentences = prose
+		.split(/(?<=[.:])\s+/)
+		.map((s) => s.trim())
+		.filter((s) => s.split(' ').length >= 5);
+	assert.ok(sentences.length >= 8, 'seed sentences were found');
+	return sentences;
+}
+
+/** Every run of `length` consecutive words of `sentence`, lower-cased: a copied clause shows as one. */
+export function wordRuns(sentence: string, length: number): string[] {
+	const words = sentence.toLowerCase().split(' ');
+	const runs: string[] = [];
+	for (let i = 0; i + length <= words.length; i++) runs.push(words.slice(i, i + length).join(' '));
+	return runs;
+}
