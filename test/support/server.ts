@@ -101,7 +101,9 @@ async function isFile(file: string): Promise<boolean> {
 
 function send(req: IncomingMessage, res: ServerResponse, file: string, status: number): void {
 	const type = TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
-	res.writeHead(status, { 'Content-Type': type, 'Cache-Control': 'no-store' });
+	// Always asked of the server, as tests expect, yet (unlike no-store) no bar to the back/forward cache, like
+	// the max-age=0 of common static hosts.
+	res.writeHead(status, { 'Content-Type': type, 'Cache-Control': 'no-cache' });
 	if (req.method === 'HEAD') {
 		res.end();
 		return;
