@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import type { AstroIntegration } from 'astro';
 import { LOCALE_CODES } from '../../config/locales.ts';
 import remarkRunbookLinks from './remark.ts';
-import { loadRunbooks, RunbookLoadError, type LoadedRunbooks } from './runbooks.ts';
+import { loadRunbooksCached, RunbookLoadError, type LoadedRunbooks } from './runbooks.ts';
 
 const VIRTUAL_ID = 'virtual:milvus-rescue/runbooks';
 const RESOLVED_ID = `\0${VIRTUAL_ID}`;
@@ -22,7 +22,7 @@ export function runbookLinks(): AstroIntegration {
 			'astro:config:setup': async ({ config, updateConfig, injectScript }) => {
 				const root = fileURLToPath(config.root);
 				try {
-					loaded = await loadRunbooks(root, LOCALE_CODES);
+					loaded = await loadRunbooksCached(root, LOCALE_CODES);
 				} catch (error) {
 					// One line, no stack: the runbook named in it is what needs fixing.
 					if (error instanceof RunbookLoadError) throw new Error(error.message);

@@ -5,7 +5,8 @@
  */
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { build, type Plugin } from 'esbuild';
@@ -243,4 +244,78 @@ export function languageDrift(name: string, byLang: Record<string, Describe>): s
 			([lang]) =>
 				`runbooks/${name}.mjs --describe lists other steps or commands with --lang ${lang} than with --lang ${first[0]}`,
 		);
+}
+
+/** Where finished loads are kept between builds (the project's node_modules/.cache, as Vite and Astro do). */
+const CACHE_DIR = fileURLToPath(
+	new URL('../../../node_modules/.cache/milvus-rescue-runbooks/', import.meta.url),
+);
+
+/** Every file under `dir`, as sorted paths relative to it. */
+async function filesUnder(dir: string): Promise<string[]> {
+	const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+	return entries
+		.filter((e) => e.isFile())
+		.map((e) => path.relative(dir, path.join(e.parentPath, e.name)))
+		.sort();
+}
+
+/**
+ * What a load depends on: every file under runbooks/ (the runbooks run their own toolkit and data), the
+ * Node, zx and esbuild that run and bundle them, and the languages asked for.
+ */
+async function loadKey(root: string, langs: readonly string[]): Promise<string> {
+	const hash = createHash('sha256');
+	const versionOf = async (pkg: string) =>
+		(
+			JSON.parse(await readFile(path.join(root, 'node_modules', pkg, 'package.json'), 'utf8')) as {
+				version: string;
+			}
+		).version;
+	hash.update(
+		JSON.stringify([
+			path.resolve(root),
+			process.version,
+			await versionOf('zx').catch(() => ''),
+			await versionOf('esbuild').catch(() => ''),
+			langs,
+		]),
+	);
+	const runbooks = path.join(root, 'runbooks');
+	for (const file of await filesUnder(runbooks)) {
+		hash.update(`\0${file}\0`);
+		hash.update(await readFile(path.join(runbooks, file)));
+	}
+	return hash.digest('hex');
+}
+
+/**
+ * `loadRunbooks`, kept on disk between builds: running every runbook's `--describe` in every language is
+ * most of what a rebuild of unchanged runbooks would cost. Any change under runbooks/ makes a new load.
+ */
+export async function loadRunbooksCached(
+	root: string,
+	langs: readonly string[],
+): Promise<LoadedRunbooks> {
+	const file = path.join(CACHE_DIR, `${await loadKey(root, langs)}.json`);
+	const cached = await readFile(file, 'utf8').catch(() => undefined);
+	if (cached !== undefined) {
+		try {
+			return JSON.parse(cached) as LoadedRunbooks;
+		} catch {
+			// A torn or foreign file: load afresh and write it again.
+		}
+	}
+	const loaded = await loadRunbooks(root, langs);
+	await mkdir(CACHE_DIR, { recursive: true });
+	// Written aside and renamed, so a build that reads at the same moment never sees half a file.
+	const partial = `${file}.${process.pid}.tmp`;
+	await writeFile(partial, JSON.stringify(loaded));
+	await rename(partial, file);
+	// Only the newest load is of use: older ones describe runbooks as they no longer are.
+	for (const old of await readdir(CACHE_DIR)) {
+		if (old.endsWith('.json') && path.join(CACHE_DIR, old) !== file)
+			await rm(path.join(CACHE_DIR, old), { force: true });
+	}
+	return loaded;
 }
