@@ -3,7 +3,8 @@
 // diagnose: match a Milvus/etcd/MinIO/Kubernetes/SDK log against the error-signature catalog and say
 // which guide page and runbook to use. Reads a log file (--file, `-` for stdin), a pasted line (--text),
 // piped stdin, or the logs of a live deployment (--live: docker compose or the release's pods).
-// Only reads. Exit codes (see exitCodes below): 0 nothing known found, 1 known symptoms found, 2 usage.
+// Only reads. Exit codes (see exitCodes below): 0 nothing known found, 1 known symptoms found, 2 usage;
+// 4 (not this symptom) is never used.
 import { defineRunbook, UsageError } from './lib/runbook.mjs';
 import {
 	NO_KNOWN_SYMPTOM,
@@ -86,6 +87,10 @@ await defineRunbook({
 		2: {
 			en: 'bad flags, or the input is missing, empty, binary or unreadable',
 			id: 'flag salah, atau input tidak ada, kosong, biner, atau tidak bisa dibaca',
+		},
+		4: {
+			en: 'not used: diagnose looks for every known symptom, so no text is "not this symptom" (exit 0 says none was found)',
+			id: 'tidak dipakai: diagnose mencari semua gejala yang dikenal, jadi tidak ada teks yang "bukan gejala ini" (exit 0 berarti tidak ada yang ditemukan)',
 		},
 	},
 	target: 'local',
