@@ -31,6 +31,7 @@ import {
 	podsByOrdinal,
 	stsEnv,
 	waitFor,
+	timeoutFlag,
 } from './lib/etcd-members.mjs';
 import { BboltError } from './lib/bbolt.mjs';
 import { MvccError, latestRevision, readEtcdDb } from './lib/mvcc.mjs';
@@ -690,12 +691,7 @@ const flags = /** @type {import('./lib/cli.mjs').FlagSpec[]} */ ([
 		default: 2379,
 		help: { en: messages.en.flagLocalPort, id: messages.id.flagLocalPort },
 	},
-	{
-		name: 'timeout',
-		type: 'number',
-		default: 300,
-		help: { en: messages.en.flagTimeout, id: messages.id.flagTimeout },
-	},
+	timeoutFlag(messages),
 ]);
 
 const exampleInitialCluster = [0, 1, 2]

@@ -20,6 +20,7 @@ import {
 	memberList,
 	podsByOrdinal,
 	waitFor,
+	timeoutFlag,
 } from './lib/etcd-members.mjs';
 
 /** @typedef {import('./lib/runbook.mjs').Context} Context */
@@ -121,14 +122,7 @@ await defineRunbook({
 			'itu dan restart pod; data etcd tetap utuh.',
 	),
 	target: 'kubernetes',
-	flags: [
-		{
-			name: 'timeout',
-			type: 'number',
-			default: 300,
-			help: tx(messages.en.flagTimeout, messages.id.flagTimeout),
-		},
-	],
+	flags: [timeoutFlag(messages)],
 	messages,
 	exampleFacts,
 

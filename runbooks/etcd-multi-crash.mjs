@@ -30,6 +30,7 @@ import {
 	podsByOrdinal,
 	stsEnv,
 	waitFor,
+	timeoutFlag,
 } from './lib/etcd-members.mjs';
 
 /** @typedef {import('./lib/runbook.mjs').Context} Context */
@@ -296,12 +297,7 @@ await defineRunbook({
 			default: 'etcd-rescue',
 			help: tx(messages.en.flagBackupDir, messages.id.flagBackupDir),
 		},
-		{
-			name: 'timeout',
-			type: 'number',
-			default: 300,
-			help: tx(messages.en.flagTimeout, messages.id.flagTimeout),
-		},
+		timeoutFlag(messages),
 	],
 	messages,
 	exampleFacts,

@@ -21,6 +21,7 @@ import {
 	podsByOrdinal,
 	stsEnv,
 	waitFor,
+	timeoutFlag,
 } from './lib/etcd-members.mjs';
 
 /** @typedef {import('./lib/runbook.mjs').Context} Context */
@@ -249,12 +250,7 @@ await defineRunbook({
 			default: false,
 			help: tx(messages.en.flagHelm, messages.id.flagHelm),
 		},
-		{
-			name: 'timeout',
-			type: 'number',
-			default: 300,
-			help: tx(messages.en.flagTimeout, messages.id.flagTimeout),
-		},
+		timeoutFlag(messages),
 	],
 	messages,
 	exampleFacts,

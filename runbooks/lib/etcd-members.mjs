@@ -31,6 +31,20 @@ export function checkTimeout(ctx) {
 		throw new UsageError(ctx.t('badTimeout', { value: String(ctx.flags.timeout) }));
 }
 
+/**
+ * `--timeout`, shared by the etcd runbooks (`checkTimeout` checks its value); each says what it waits for.
+ * @param {{ en: { flagTimeout: string }, id: { flagTimeout: string } }} messages the runbook's messages
+ * @returns {import('./cli.mjs').FlagSpec}
+ */
+export function timeoutFlag(messages) {
+	return {
+		name: 'timeout',
+		type: 'number',
+		default: 300,
+		help: { en: messages.en.flagTimeout, id: messages.id.flagTimeout },
+	};
+}
+
 export const MEMBER_ID_RE = /^[0-9a-f]{1,16}$/;
 
 /**
