@@ -2,12 +2,12 @@
 // cluster, snapshot what a run must not touch, and check "healthy, one cluster id, every key intact".
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import * as path from 'node:path';
 import { createCluster, stopAll } from '../standin/index.mjs';
 import type { StandinCluster, ClusterOptions, KV } from '../standin/index.mjs';
+import { ROOT } from '../support/paths.ts';
 
-export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export { ROOT };
 export const runbookPath = (name: string): string => path.join(ROOT, 'runbooks', `${name}.mjs`);
 
 export interface RunOutcome {
