@@ -40,7 +40,7 @@ export default tseslint.config(
 	},
 	{
 		// Runbooks are plain ESM JavaScript typed through JSDoc and run by the zx CLI, which provides globals.
-		files: ['runbooks/**/*.mjs', 'test/standin/**/*.mjs', 'scripts/**/*.mjs'],
+		files: ['runbooks/**/*.mjs', 'tools/standin/**/*.mjs', 'scripts/**/*.mjs'],
 		rules: {
 			'@typescript-eslint/no-require-imports': 'off',
 		},

@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { serializeCast } from '../src/components/terminal/cast.ts';
 import { castPath, record, RECORDINGS } from './recorder/record.ts';
 import { RUNBOOK_NAMES, SCENARIOS, type Lang } from './recorder/scenarios.ts';
-import { stopAll } from '../test/standin/index.mjs';
+import { stopAll } from '../tools/standin/index.mjs';
 
 function usage(message: string): never {
 	process.stderr.write(

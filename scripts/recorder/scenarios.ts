@@ -9,8 +9,8 @@ import { createServer as createTcpServer, type Server, type Socket } from 'node:
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createCluster, STANDIN_BIN } from '../../test/standin/index.mjs';
-import type { StandinCluster } from '../../test/standin/index.mjs';
+import { createCluster, STANDIN_BIN } from '../../tools/standin/index.mjs';
+import type { StandinCluster } from '../../tools/standin/index.mjs';
 
 export const ROOT = path.resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const DIAG_FIXTURES = path.join(ROOT, 'test', 'diagnostics', 'fixtures');

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { existsSync } from 'node:fs';
 import net from 'node:net';
-import { createCluster, stopAll, type StandinCluster } from '../standin/index.mjs';
+import { createCluster, stopAll, type StandinCluster } from '../../tools/standin/index.mjs';
 import { tmpDir } from '../support/tmp.ts';
 import { freePort } from '../support/port.ts';
 import { ROOT } from '../support/paths.ts';

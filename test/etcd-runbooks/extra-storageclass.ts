@@ -3,7 +3,7 @@
 // whose provisioner serves nothing here: every other call, and every change, goes to the stand-in as is.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { StandinCluster } from '../standin/index.mjs';
+import type { StandinCluster } from '../../tools/standin/index.mjs';
 import { ROOT } from './helpers.ts';
 
 export const EXTRA_CLASS = 'fast';

@@ -3,8 +3,8 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
-import { createCluster, stopAll } from '../standin/index.mjs';
-import type { StandinCluster, ClusterOptions, KV } from '../standin/index.mjs';
+import { createCluster, stopAll } from '../../tools/standin/index.mjs';
+import type { StandinCluster, ClusterOptions, KV } from '../../tools/standin/index.mjs';
 import { ROOT } from '../support/paths.ts';
 
 export { ROOT };

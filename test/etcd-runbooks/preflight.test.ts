@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { StandinCluster } from '../standin/index.mjs';
+import type { StandinCluster } from '../../tools/standin/index.mjs';
 import {
 	ROOT,
 	assertOneLineError,

@@ -8,7 +8,7 @@ import { comparableText } from '../../scripts/recorder/build.ts';
 import { castPath, record } from '../../scripts/recorder/record.ts';
 import { RUNBOOK_NAMES, SCENARIOS, type Lang } from '../../scripts/recorder/scenarios.ts';
 import { parseCast, plainText, stepMarkers, type Cast } from '../../src/components/terminal/cast.ts';
-import { stopAll } from '../standin/index.mjs';
+import { stopAll } from '../../tools/standin/index.mjs';
 
 const LANGS: Lang[] = ['en', 'id'];
 // Two cores: three stand-in clusters (nine etcd processes) at a time is what the machine takes.

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { ROOT, killGroup, tmpDir } from '../support/index.ts';
-import { createCluster, stopAll, type StandinCluster } from '../standin/index.mjs';
+import { createCluster, stopAll, type StandinCluster } from '../../tools/standin/index.mjs';
 import { listRunbookNames } from '../../src/plugins/runbook-links/list.ts';
 import {
 	bundleRunbook,

@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, test } from 'node:test';
 
-const cli = fileURLToPath(new URL('./cli.mjs', import.meta.url));
+const cli = fileURLToPath(new URL('../../tools/standin/cli.mjs', import.meta.url));
 
 function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
 	return new Promise((resolve) => {

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { after, describe, test } from 'node:test';
-import { createCluster, stopAll } from './index.mjs';
-import type { StandinCluster } from './index.mjs';
+import { createCluster, stopAll } from '../../tools/standin/index.mjs';
+import type { StandinCluster } from '../../tools/standin/index.mjs';
 
 after(stopAll);
 
@@ -197,7 +197,7 @@ for (const generation of ['bitnami-2022', 'milvusdb-fork'] as const) {
 describe('a test process that dies without teardown', () => {
 	test('takes its supervisor and every etcd with it', async (t) => {
 		const script = `
-			import { createCluster } from ${JSON.stringify(new URL('./index.mjs', import.meta.url).href)};
+			import { createCluster } from ${JSON.stringify(new URL('../../tools/standin/index.mjs', import.meta.url).href)};
 			const c = await createCluster({ generation: 'milvusdb-fork', replicas: 1 });
 			process.stdout.write(JSON.stringify({ pid: c.pid, dir: c.dir }) + '\\n');
 			setInterval(() => {}, 1000);

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
-import { createCompose, stopAll } from './index.mjs';
+import { createCompose, stopAll } from '../../tools/standin/index.mjs';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'standin-docker-'));
 after(async () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
-import { createCluster, stopAll } from './index.mjs';
+import { createCluster, stopAll } from '../../tools/standin/index.mjs';
 
 after(stopAll);
 

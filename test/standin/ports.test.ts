@@ -5,9 +5,9 @@ import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { reservePort } from './lib/common.mjs';
+import { reservePort } from '../../tools/standin/lib/common.mjs';
 
-const COMMON = fileURLToPath(new URL('./lib/common.mjs', import.meta.url));
+const COMMON = fileURLToPath(new URL('../../tools/standin/lib/common.mjs', import.meta.url));
 
 /** A process that reserves `count` ports from `range`, prints them (or its error) and waits for stdin. */
 function holder(range: string, count: number) {

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { after, describe, test } from 'node:test';
-import { createCluster, stopAll } from './index.mjs';
-import { reservePort } from './lib/common.mjs';
+import { createCluster, stopAll } from '../../tools/standin/index.mjs';
+import { reservePort } from '../../tools/standin/lib/common.mjs';
 
 after(stopAll);
 

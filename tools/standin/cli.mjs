@@ -3,8 +3,8 @@
 /**
  * A stand-in cluster from the shell, for demo recordings and poking around:
  *
- *   node test/standin/cli.mjs [options] -- <command> [args…]   run the command against a fresh cluster
- *   node test/standin/cli.mjs [options]                         print the env to use, wait for Ctrl-C
+ *   node tools/standin/cli.mjs [options] -- <command> [args…]   run the command against a fresh cluster
+ *   node tools/standin/cli.mjs [options]                         print the env to use, wait for Ctrl-C
  *
  * Options: --generation bitnami-2022|milvusdb-fork, --replicas N, --no-default-storage-class,
  * --keys N (Milvus-like keys to write first), --fault <fault>[:<ordinals>] (repeatable, e.g.

@@ -10,7 +10,7 @@
  * Typical test:
  *
  * ```ts
- * import { createCluster, stopAll } from '../standin/index.mjs';
+ * import { createCluster, stopAll } from '../../tools/standin/index.mjs';
  * after(stopAll);
  * const c = await createCluster({ generation: 'bitnami-2022' });
  * await c.putMilvusKeys(200);
