@@ -3,6 +3,7 @@
 // page shares, whichever test file owns the page.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseFrontmatter } from '@astrojs/markdown-remark';
@@ -349,31 +350,47 @@ export function assertTranslatedTwin(en: Page, id: Page, indonesianWords: string
 }
 
 /**
- * Sentences of five words or more from the seed page (shared/seed), taken from the elements `elements`
- * matches (their inner HTML in its group `inner`), with tags and entities stripped.
+ * What the tests know of the seed page (the Milvus troubleshooting page this guide grew from): fingerprints
+ * of its prose in fixtures/seed-fingerprints.json, never its text, so a clone without the seed runs them.
+ * `runs6`: every 6-word run of its paragraphs and h3 headings; `runs8`: every 8-word run of its paragraphs;
+ * `sentences`: its paragraph sentences of five words or more, as `<word count>:<fingerprint>`.
  */
-export async function seedSentences(elements: RegExp): Promise<string[]> {
-	const seed = await readFile(path.resolve(ROOT, '../shared/seed/troubleshooting.id.md'), 'utf8');
-	const prose = [...seed.matchAll(elements)]
-		.map((m) =>
-			m
-				.groups!.inner!.replace(/<[^>]+>/g, '')
-				.replace(/&quot;/g, '"')
-				.replace(/\s+/g, ' '),
-		)
-		.join(' ');
-	const sentences = prose
-		.split(/(?<=[.:])\s+/)
-		.map((s) => s.trim())
-		.filter((s) => s.split(' ').length >= 5);
-	assert.ok(sentences.length >= 8, 'seed sentences were found');
-	return sentences;
+export interface SeedFingerprints {
+	runs6: ReadonlySet<string>;
+	runs8: ReadonlySet<string>;
+	sentences: ReadonlyMap<number, ReadonlySet<string>>;
 }
 
-/** Every run of `length` consecutive words of `sentence`, lower-cased: a copied clause shows as one. */
-export function wordRuns(sentence: string, length: number): string[] {
-	const words = sentence.toLowerCase().split(' ');
-	const runs: string[] = [];
-	for (let i = 0; i + length <= words.length; i++) runs.push(words.slice(i, i + length).join(' '));
-	return runs;
+export async function seedFingerprints(): Promise<SeedFingerprints> {
+	const file = path.join(ROOT, 'test/content/fixtures/seed-fingerprints.json');
+	const raw = JSON.parse(await readFile(file, 'utf8')) as {
+		runs6: string[];
+		runs8: string[];
+		sentences: string[];
+	};
+	assert.ok(raw.runs6.length >= 50 && raw.sentences.length >= 8, 'seed fingerprints were found');
+	const sentences = new Map<number, Set<string>>();
+	for (const entry of raw.sentences) {
+		const [count, print] = entry.split(':') as [string, string];
+		const set = sentences.get(Number(count)) ?? new Set<string>();
+		set.add(print);
+		sentences.set(Number(count), set);
+	}
+	return { runs6: new Set(raw.runs6), runs8: new Set(raw.runs8), sentences };
+}
+
+/** The fingerprint the seed's runs are stored under: sha256 of the lower-cased words, first 16 hex digits. */
+export function fingerprint(words: string): string {
+	return createHash('sha256').update(words).digest('hex').slice(0, 16);
+}
+
+/** The runs of `length` consecutive words of `text` (lower-cased) whose fingerprint is in `prints`. */
+export function copiedRuns(text: string, length: number, prints: ReadonlySet<string>): string[] {
+	const words = text.toLowerCase().split(/\s+/).filter(Boolean);
+	const copied: string[] = [];
+	for (let i = 0; i + length <= words.length; i++) {
+		const run = words.slice(i, i + length).join(' ');
+		if (prints.has(fingerprint(run))) copied.push(run);
+	}
+	return copied;
 }
