@@ -42,6 +42,7 @@ const KUBECTLS = kubectls();
 
 interface RunRecord {
 	command: string[];
+	tty: boolean;
 	aborted: boolean;
 	done: Promise<number>;
 }
@@ -53,6 +54,11 @@ let podRoot = '';
 let stub: KubeApiStub;
 let etcd: Etcd;
 let echoPort = 0;
+let echo: net.Server;
+const echoConnections = () =>
+	new Promise<number>((resolve, reject) =>
+		echo.getConnections((e, n) => (e ? reject(e) : resolve(n))),
+	);
 const children = new Set<ChildProcess>();
 
 /**
@@ -61,7 +67,12 @@ const children = new Set<ChildProcess>();
  */
 function run(req: ExecRequest): Promise<number> {
 	const args = req.command.map((a) => (a.startsWith('/') && a.length > 1 ? a.slice(1) : a));
-	const record: RunRecord = { command: req.command, aborted: false, done: Promise.resolve(0) };
+	const record: RunRecord = {
+		command: req.command,
+		tty: req.tty,
+		aborted: false,
+		done: Promise.resolve(0),
+	};
 	record.done = new Promise<number>((resolve, reject) => {
 		const child = spawn(args[0] ?? 'true', args.slice(1), { cwd: podRoot, stdio: 'pipe' });
 		req.signal.addEventListener('abort', () => {
@@ -71,9 +82,15 @@ function run(req: ExecRequest): Promise<number> {
 		child.stdin.on('error', () => {});
 		if (req.stdin) req.stdin.pipe(child.stdin);
 		else child.stdin.end();
-		child.stdout.pipe(req.stdout);
-		if (req.stderr) child.stderr.pipe(req.stderr);
-		else child.stderr.resume();
+		if (req.stderr) {
+			// Separate streams: the pipes end them.
+			child.stdout.pipe(req.stdout);
+			child.stderr.pipe(req.stderr);
+		} else {
+			// A terminal has one output; spdy.mjs ends it when run settles.
+			child.stdout.pipe(req.stdout, { end: false });
+			child.stderr.pipe(req.stdout, { end: false });
+		}
 		child.on('error', reject);
 		child.on('close', (code, signal) => resolve(code ?? (signal === 'SIGKILL' ? 137 : 128)));
 	});
@@ -99,12 +116,19 @@ interface Result {
 	stderr: string;
 }
 
-function kubectl(
-	bin: string,
-	args: string[],
-	input?: Buffer,
+function kubectl(bin: string, args: string[], input?: Buffer) {
+	return kubectlIn([bin, ...args], input);
+}
+
+/**
+ * Runs `argv` (kubectl, or something that runs it) with the stub's kubeconfig and collects its output.
+ * `input` is written to its stdin, or 'open' leaves stdin open (as a terminal's) until it exits.
+ */
+function kubectlIn(
+	argv: string[],
+	input?: Buffer | 'open',
 ): { child: ChildProcess; output: () => string; result: Promise<Result> } {
-	const child = spawn(bin, args, {
+	const child = spawn(argv[0] ?? 'kubectl', argv.slice(1), {
 		cwd: dir,
 		env: { PATH: process.env.PATH, HOME: dir, KUBECONFIG: stub.kubeconfig },
 		stdio: [input ? 'pipe' : 'ignore', 'pipe', 'pipe'],
@@ -114,14 +138,13 @@ function kubectl(
 	let stderr = '';
 	child.stdout?.on('data', (d: Buffer) => out.push(d));
 	child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
-	if (input) {
-		child.stdin?.on('error', () => {});
-		child.stdin?.end(input);
-	}
+	child.stdin?.on('error', () => {});
+	if (Buffer.isBuffer(input)) child.stdin?.end(input);
 	const result = new Promise<Result>((resolve, reject) => {
 		child.once('error', reject);
 		child.once('close', (code) => {
 			children.delete(child);
+			child.stdin?.destroy();
 			resolve({ code, stdout: Buffer.concat(out), stderr });
 		});
 	});
@@ -149,7 +172,7 @@ before(async () => {
 	podRoot = path.join(dir, 'pod');
 	await mkdir(path.join(podRoot, 'data'), { recursive: true });
 	etcd = await startEtcd(cleanup, path.join(dir, 'etcd'));
-	const echo = net.createServer((s) => s.pipe(s));
+	echo = net.createServer((s) => s.pipe(s));
 	echoPort = await reservePort();
 	await new Promise<void>((resolve) => echo.listen(echoPort, '127.0.0.1', resolve));
 	cleanup.after(() => new Promise<void>((resolve) => echo.close(() => resolve())));
@@ -253,8 +276,19 @@ for (const { name, bin } of KUBECTLS) {
 				);
 				assert.deepEqual(echoes, Array(8).fill(true));
 
-				pf.child.kill('SIGTERM');
+				// A connection still open when kubectl dies: the stand-in closes its side to the pod too.
+				const open = net.connect(echoLocal, '127.0.0.1');
+				open.on('error', () => {});
+				open.write('ping');
+				await once(open, 'data');
+				assert.equal(await echoConnections(), 1);
+				pf.child.kill('SIGKILL');
 				await pf.result;
+				await until(
+					'the pod side of the connection to close',
+					async () => (await echoConnections()) === 0,
+				);
+				open.destroy();
 			},
 		);
 
@@ -284,6 +318,22 @@ for (const { name, bin } of KUBECTLS) {
 				/error forwarding port 9 to pod p_ns, uid : dial tcp4 127\.0\.0\.1:9: connect: connection refused/,
 			);
 		});
+
+		test(
+			'exec -it runs with a terminal: one output stream, exit code kept',
+			{ timeout: 120_000 },
+			async () => {
+				// kubectl asks for a tty only when its stdin is a terminal: `script` gives it one.
+				const cmd = `exec ${bin} exec -it ${POD} -- sh -c 'echo to-stdout; echo to-stderr >&2; exit 5'`;
+				const before = runs.length;
+				const got = await kubectlIn(['script', '-qec', cmd, '/dev/null'], 'open').result;
+				assert.equal(got.code, 5, got.stdout.toString() + got.stderr);
+				assert.match(got.stdout.toString(), /to-stdout\r?\n(.|\n)*to-stderr/);
+				assert.match(got.stdout.toString(), /command terminated with exit code 5/);
+				assert.equal(runs.length, before + 1);
+				assert.equal(runs[before]?.tty, true);
+			},
+		);
 
 		test(
 			'kubectl killed mid-exec: the command is stopped, the next exec works',
@@ -327,4 +377,73 @@ test('kubectl 1.33 asks for a WebSocket first and falls back to SPDY', () => {
 		upgrades.some((r) => /portforward.*\[upgrade: websocket\]/.test(r)),
 		upgrades.join('\n'),
 	);
+});
+
+/** Sends an upgrade request by hand; resolves with the response head, the bytes after it and the socket. */
+async function rawUpgrade(
+	headers: string[],
+): Promise<{ head: string; rest: Buffer; socket: net.Socket }> {
+	const socket = net.connect(stub.port, '127.0.0.1');
+	await once(socket, 'connect');
+	socket.write(
+		[
+			`POST /api/v1/namespaces/ns/pods/${POD}/exec?command=true&stdout=true HTTP/1.1`,
+			`Host: 127.0.0.1:${stub.port}`,
+			'Connection: Upgrade',
+			...headers,
+			'',
+			'',
+		].join('\r\n'),
+	);
+	let buf = Buffer.alloc(0);
+	for (;;) {
+		const end = buf.indexOf('\r\n\r\n');
+		if (end >= 0) {
+			socket.pause();
+			return { head: buf.subarray(0, end).toString(), rest: buf.subarray(end + 4), socket };
+		}
+		const [chunk] = (await once(socket, 'data')) as [Buffer];
+		buf = Buffer.concat([buf, chunk]);
+	}
+}
+
+/** Everything the server sends until it closes the connection. */
+async function readToEnd(socket: net.Socket, first: Buffer): Promise<Buffer> {
+	const parts = [first];
+	socket.on('data', (d: Buffer) => parts.push(d));
+	socket.resume();
+	await once(socket, 'close');
+	return Buffer.concat(parts);
+}
+
+test('a WebSocket request gets a 400 Status, an unknown protocol a 403', async () => {
+	const ws = await rawUpgrade([
+		'Upgrade: websocket',
+		'Sec-WebSocket-Version: 13',
+		'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==',
+		'Sec-WebSocket-Protocol: v5.channel.k8s.io',
+	]);
+	assert.match(ws.head, /^HTTP\/1\.1 400 /);
+	const body = JSON.parse((await readToEnd(ws.socket, ws.rest)).toString());
+	assert.deepEqual([body.kind, body.status, body.code], ['Status', 'Failure', 400]);
+
+	const old = await rawUpgrade([
+		'Upgrade: SPDY/3.1',
+		'X-Stream-Protocol-Version: v0.channel.example',
+	]);
+	assert.match(old.head, /^HTTP\/1\.1 403 /);
+	assert.match(old.head, /X-Accepted-Stream-Protocol-Versions: v4\.channel\.k8s\.io/);
+	await readToEnd(old.socket, old.rest);
+});
+
+test('a SPDY session answers PING and ends a broken session with GOAWAY', async () => {
+	const s = await rawUpgrade(['Upgrade: SPDY/3.1', 'X-Stream-Protocol-Version: v4.channel.k8s.io']);
+	assert.match(s.head, /^HTTP\/1\.1 101 /);
+	assert.match(s.head, /X-Stream-Protocol-Version: v4\.channel\.k8s\.io/);
+	const ping = Buffer.from([0x80, 3, 0, 6, 0, 0, 0, 4, 0, 0, 0, 7]);
+	const spdy2 = Buffer.from([0x80, 2, 0, 6, 0, 0, 0, 4, 0, 0, 0, 9]);
+	s.socket.write(Buffer.concat([ping, spdy2]));
+	const got = await readToEnd(s.socket, s.rest);
+	// Our PING back, then GOAWAY (type 7) with last stream 0 and status 1 (PROTOCOL_ERROR).
+	assert.deepEqual([...got], [...ping, ...[0x80, 3, 0, 7, 0, 0, 0, 8, 0, 0, 0, 0, 0, 0, 0, 1]]);
 });

@@ -212,6 +212,7 @@ export class SpdyStream extends Duplex {
  * @property {number} streamId data frames only
  * @property {Buffer} payload
  * @property {Promise<SpdyHeaders>} [headers] decoded header block of SYN_STREAM/SYN_REPLY/HEADERS
+ * @property {string} [error] why the frame is unacceptable: the session ends when its turn comes
  */
 
 /**
@@ -291,15 +292,19 @@ export class SpdySession {
 			if (this.buf.length < 8 + length) break;
 			const frame = this.parseFrame(this.buf.subarray(0, 8 + length));
 			this.buf = this.buf.subarray(8 + length);
-			if (frame) this.queue.push(frame);
-			if (this.closed) return;
+			this.queue.push(frame);
+			// Nothing after a broken frame can be trusted (its header block may be half-decoded).
+			if (frame.error) {
+				this.socket.pause();
+				break;
+			}
 		}
 		void this.pump();
 	}
 
 	/**
 	 * @param {Buffer} raw one whole frame
-	 * @returns {ParsedFrame | null}
+	 * @returns {ParsedFrame}
 	 */
 	parseFrame(raw) {
 		const control = (raw.readUInt8(0) & 0x80) !== 0;
@@ -316,19 +321,13 @@ export class SpdySession {
 		}
 		const version = raw.readUInt16BE(0) & 0x7fff;
 		const type = raw.readUInt16BE(2);
-		if (version !== VERSION) {
-			this.fail(`unsupported SPDY version ${version}`);
-			return null;
-		}
 		/** @type {ParsedFrame} */
 		const frame = { control, type, flags, streamId: 0, payload };
+		if (version !== VERSION) return { ...frame, error: `unsupported SPDY version ${version}` };
 		const blockAt =
 			type === TYPE.SYN_STREAM ? 10 : type === TYPE.SYN_REPLY || type === TYPE.HEADERS ? 4 : -1;
 		if (blockAt >= 0) {
-			if (payload.length < blockAt) {
-				this.fail('short control frame');
-				return null;
-			}
+			if (payload.length < blockAt) return { ...frame, error: 'short control frame' };
 			// Every header block goes through the one decompressor, in order, even for frames we ignore.
 			frame.headers = new Promise((resolve, reject) =>
 				this.headerWaiters.push({ resolve, reject }),
@@ -355,6 +354,7 @@ export class SpdySession {
 		try {
 			while (this.queue.length && !this.closed) {
 				const frame = /** @type {ParsedFrame} */ (this.queue.shift());
+				if (frame.error) return this.fail(frame.error);
 				const headers = frame.headers ? await frame.headers : {};
 				if (this.closed) return;
 				this.handleFrame(frame, headers);
