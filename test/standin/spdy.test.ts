@@ -206,6 +206,13 @@ for (const { name, bin } of KUBECTLS) {
 			assert.equal(r.stderr, '');
 			assert.equal(r.code, 0);
 			assert.ok(r.stdout.equals(blob), `got ${r.stdout.length} bytes, not the ${blob.length} sent`);
+
+			// A command that reads late: stdin piles up in the stand-in (which stops reading the
+			// connection meanwhile) and must all arrive once it reads.
+			const late = await kubectl(bin, ['exec', '-i', POD, '--', 'sh', '-c', 'sleep 1; cat'], blob)
+				.result;
+			assert.equal(late.code, 0, late.stderr);
+			assert.ok(late.stdout.equals(blob), `got ${late.stdout.length} bytes, not ${blob.length}`);
 		});
 
 		test('cp copies a 5 MB file out of the pod byte-exact', { timeout: 120_000 }, async () => {
@@ -217,6 +224,17 @@ for (const { name, bin } of KUBECTLS) {
 			const got = await readFile(path.join(dir, file));
 			assert.ok(got.equals(blob), `got ${got.length} bytes, not the ${blob.length} in the pod`);
 			assert.deepEqual(runs.at(-1)?.command, ['tar', 'cf', '-', `/data/${file}`]);
+		});
+
+		test('cp copies a 5 MB file into the pod byte-exact', { timeout: 120_000 }, async () => {
+			const blob = randomBytes(5 * 1024 * 1024);
+			const file = `up-${name.replace(/\W+/g, '-')}.bin`;
+			await writeFile(path.join(dir, file), blob);
+			const r = await kubectl(bin, ['cp', `./${file}`, `${POD}:/data/${file}`]).result;
+			assert.equal(r.code, 0, r.stderr);
+			const got = await readFile(path.join(podRoot, 'data', file));
+			assert.ok(got.equals(blob), `got ${got.length} bytes, not the ${blob.length} sent`);
+			assert.equal(runs.at(-1)?.command[0], 'tar');
 		});
 
 		test(

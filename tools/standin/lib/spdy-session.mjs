@@ -140,6 +140,8 @@ export class SpdyStream extends Duplex {
 		this.headers = headers;
 		/** The peer reset the stream (or the session died): nothing more may be sent on it. */
 		this.aborted = false;
+		/** The client sent FIN: no more data comes. */
+		this.remoteEnded = false;
 		// Errors here are the session's business (it logs and cleans up); no one else could act on them.
 		this.on('error', () => {});
 	}
@@ -156,6 +158,13 @@ export class SpdyStream extends Duplex {
 			0,
 			Buffer.concat([u32(this.id), this.session.compressHeaders({})]),
 		);
+	}
+
+	/** The client's FIN. */
+	remoteEnd() {
+		if (this.remoteEnded) return;
+		this.remoteEnded = true;
+		this.push(null);
 	}
 
 	/** Reads and drops everything the client sends on this stream. */
@@ -384,13 +393,14 @@ export class SpdySession {
 					);
 				return;
 			}
-			if (p.length && !stream.readableEnded && !stream.aborted) {
+			// Data after the client's FIN breaks the protocol; like spdystream, drop it.
+			if (p.length && !stream.remoteEnded && !stream.aborted) {
 				if (!stream.push(p)) {
 					this.full.add(stream);
 					this.socket.pause();
 				}
 			}
-			if (frame.flags & FLAG_FIN) stream.push(null);
+			if (frame.flags & FLAG_FIN) stream.remoteEnd();
 			return;
 		}
 		switch (frame.type) {
@@ -403,7 +413,7 @@ export class SpdySession {
 				this.lastStreamId = id;
 				const stream = new SpdyStream(this, id, headers);
 				this.streams.set(id, stream);
-				if (frame.flags & FLAG_FIN) stream.push(null);
+				if (frame.flags & FLAG_FIN) stream.remoteEnd();
 				this.onStream(stream);
 				return;
 			}
