@@ -5,11 +5,18 @@ import type net from 'node:net';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { reservePort } from '../../tools/standin/lib/common.mjs';
-import { handleExec, handlePortForward, type ExecRun } from '../../tools/standin/lib/spdy.mjs';
+import {
+	handleExec,
+	handlePortForward,
+	rejectUpgrade,
+	type ExecRun,
+} from '../../tools/standin/lib/spdy.mjs';
 
 export const NAMESPACE = 'ns';
 export const POD = 'p';
 export const CONTAINER = 'etcd';
+/** A Running pod whose container the "kubelet" cannot find: its upgrades are refused. */
+export const GONE_POD = 'gone';
 
 export interface KubeApiStub {
 	port: number;
@@ -20,12 +27,12 @@ export interface KubeApiStub {
 	close(): Promise<void>;
 }
 
-function pod(): unknown {
+function pod(name: string): unknown {
 	return {
 		kind: 'Pod',
 		apiVersion: 'v1',
 		metadata: {
-			name: POD,
+			name,
 			namespace: NAMESPACE,
 			uid: '5f0c2c36-0d2a-4f7e-9d7b-000000000001',
 			resourceVersion: '1',
@@ -104,7 +111,7 @@ export async function startKubeApiStub(
 ): Promise<KubeApiStub> {
 	const port = await reservePort();
 	const requests: string[] = [];
-	const podPath = `/api/v1/namespaces/${NAMESPACE}/pods/${POD}`;
+	const podPath = (name: string) => `/api/v1/namespaces/${NAMESPACE}/pods/${name}`;
 	const server = http.createServer((req, res) => {
 		requests.push(`${req.method} ${req.url}`);
 		const url = new URL(req.url ?? '/', 'http://stub');
@@ -124,8 +131,8 @@ export async function startKubeApiStub(
 			send(200, { kind: 'APIGroupList', apiVersion: 'v1', groups: [] });
 		} else if (url.pathname === '/api/v1') {
 			send(200, RESOURCES);
-		} else if (url.pathname === podPath && req.method === 'GET') {
-			send(200, pod());
+		} else if ([POD, GONE_POD].some((p) => url.pathname === podPath(p)) && req.method === 'GET') {
+			send(200, pod(url.pathname.split('/').at(-1) ?? POD));
 		} else {
 			send(404, {
 				kind: 'Status',
@@ -141,9 +148,12 @@ export async function startKubeApiStub(
 	server.on('upgrade', (req: http.IncomingMessage, socket: net.Socket, head: Buffer) => {
 		requests.push(`${req.method} ${req.url} [upgrade: ${req.headers.upgrade}]`);
 		const { pathname } = new URL(req.url ?? '/', 'http://stub');
-		if (pathname === `${podPath}/exec` || pathname === `${podPath}/attach`)
+		if (pathname.startsWith(`${podPath(GONE_POD)}/`))
+			rejectUpgrade(socket, 500, `container not found ("${CONTAINER}")`);
+		else if (pathname === `${podPath(POD)}/exec` || pathname === `${podPath(POD)}/attach`)
 			handleExec(req, socket, head, run);
-		else if (pathname === `${podPath}/portforward`) handlePortForward(req, socket, head, connect);
+		else if (pathname === `${podPath(POD)}/portforward`)
+			handlePortForward(req, socket, head, connect);
 		else socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
 	});
 	const sockets = new Set<net.Socket>();

@@ -16,7 +16,7 @@ import type { ExecRequest } from '../../tools/standin/lib/spdy.mjs';
 import { ETCDCTL_BIN, startEtcd, type Etcd } from '../etcd-all-crash/etcd.ts';
 import { ROOT } from '../support/paths.ts';
 import { tmpDir } from '../support/tmp.ts';
-import { POD, startKubeApiStub, type KubeApiStub } from './kube-api-stub.ts';
+import { GONE_POD, POD, startKubeApiStub, type KubeApiStub } from './kube-api-stub.ts';
 
 /** The real kubectl on PATH (never the stand-in's own bin/kubectl) and the versioned ones beside it. */
 function kubectls(): { name: string; bin: string }[] {
@@ -198,6 +198,14 @@ for (const { name, bin } of KUBECTLS) {
 
 			const ok = await kubectl(bin, ['exec', POD, '--', 'sh', '-c', 'printf done']).result;
 			assert.deepEqual([ok.code, ok.stdout.toString(), ok.stderr], [0, 'done', '']);
+		});
+
+		test("a refused upgrade reads like the kubelet's refusal", { timeout: 120_000 }, async () => {
+			const before = runs.length;
+			const r = await kubectl(bin, ['exec', GONE_POD, '--', 'true']).result;
+			assert.equal(r.code, 1);
+			assert.equal(r.stderr, 'error: unable to upgrade connection: container not found ("etcd")\n');
+			assert.equal(runs.length, before);
 		});
 
 		test('exec -i round-trips 5 MB of binary stdin byte-exact', { timeout: 120_000 }, async () => {
