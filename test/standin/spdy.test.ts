@@ -74,7 +74,9 @@ function run(req: ExecRequest): Promise<number> {
 		done: Promise.resolve(0),
 	};
 	record.done = new Promise<number>((resolve, reject) => {
-		const child = spawn(args[0] ?? 'true', args.slice(1), { cwd: podRoot, stdio: 'pipe' });
+		// attach has no command: the container's main process is this one.
+		const argv = args.length ? args : ['echo', 'attached to the main process'];
+		const child = spawn(argv[0] ?? 'true', argv.slice(1), { cwd: podRoot, stdio: 'pipe' });
 		req.signal.addEventListener('abort', () => {
 			record.aborted = true;
 			child.kill('SIGKILL');
@@ -206,6 +208,20 @@ for (const { name, bin } of KUBECTLS) {
 			assert.equal(r.code, 1);
 			assert.equal(r.stderr, 'error: unable to upgrade connection: container not found ("etcd")\n');
 			assert.equal(runs.length, before);
+		});
+
+		test('attach, and a command that cannot start', { timeout: 120_000 }, async () => {
+			const attached = await kubectl(bin, ['attach', POD]).result;
+			assert.equal(attached.code, 0, attached.stderr);
+			assert.equal(attached.stdout.toString(), 'attached to the main process\n');
+			assert.deepEqual(runs.at(-1)?.command, []);
+
+			const missing = await kubectl(bin, ['exec', POD, '--', 'no-such-command']).result;
+			assert.equal(missing.code, 1);
+			assert.equal(
+				missing.stderr,
+				'error: Internal error occurred: error executing command in container: spawn no-such-command ENOENT\n',
+			);
 		});
 
 		test('exec -i round-trips 5 MB of binary stdin byte-exact', { timeout: 120_000 }, async () => {
