@@ -8,6 +8,15 @@
  * kubectl ≥ 1.30 first asks for a WebSocket (exec, cp) and ≥ 1.31 (port-forward); any answer but 101 is
  * an upgrade failure to client-go, which then falls back to SPDY. We answer 400 with a Status, as an
  * API server without the WebSocket streaming feature does.
+ *
+ * ```js
+ * server.on('upgrade', (req, socket, head) => {
+ *   const { pathname } = new URL(req.url ?? '/', 'http://x');
+ *   if (containerGone) rejectUpgrade(socket, 500, 'container not found ("etcd")');
+ *   else if (/\/pods\/[^/]+\/(exec|attach)$/.test(pathname)) handleExec(req, socket, head, run);
+ *   else if (/\/pods\/[^/]+\/portforward$/.test(pathname)) handlePortForward(req, socket, head, connect);
+ * });
+ * ```
  */
 import { STATUS_CODES } from 'node:http';
 import { Writable } from 'node:stream';
