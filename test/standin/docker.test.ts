@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -152,10 +152,24 @@ describe('docker compose standalone model, through the real docker CLI', () => {
 		assert.match(logs.stderr, /"msg":"serving client traffic insecurely/);
 		assert.equal(logs.stderr.trim().split('\n').length, 50);
 
+		// docker logs -f: what is written while it runs, until the container stops.
+		const follow = spawn('docker', ['logs', '-f', 'milvus-standalone'], { env: d.env });
+		let followed = '';
+		follow.stdout.setEncoding('utf8').on('data', (s: string) => (followed += s));
+		const ended = new Promise((r) => follow.on('close', r));
+		const waitFor = async (text: string) => {
+			for (let i = 0; i < 300 && !followed.includes(text); i++)
+				await new Promise((r) => setTimeout(r, 100));
+			assert.ok(followed.includes(text), followed);
+		};
+		await waitFor('milvus-standalone started\n');
+		await d.setContainer('milvus-standalone', { appendLogs: 'a line written later\n' });
+		await waitFor('a line written later\n');
 		await d.setContainer('milvus-standalone', {
 			logs: 'milvus starting\n[2024/11/28 07:00:00.000 +00:00] [ERROR] [server] ["Milvus exited"]\n',
 			exitCode: 1,
 		});
+		assert.equal(await ended, 0);
 		assert.match((await run(['ps', '-a'])).stdout, /Exited \(1\) .* milvus-standalone\n/);
 		assert.equal((await run(['ps'])).stdout.includes('milvus-standalone'), false);
 		const tail = await run(['logs', '--tail', '1', 'milvus-standalone']);
