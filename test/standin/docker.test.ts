@@ -139,6 +139,22 @@ describe('docker compose standalone model, through the real docker CLI', () => {
 			'exited false\n',
 		);
 
+		// docker cp out of the volume (a file, and a folder through a tar the CLI unpacks)
+		const db = path.join(tmp, 'db');
+		assert.equal((await run(['cp', 'milvus-etcd:/etcd/member/snap/db', db])).code, 0);
+		const volumeDb = path.join(d.dir, 'volumes', 'etcd', 'member', 'snap', 'db');
+		assert.ok(fs.readFileSync(db).equals(fs.readFileSync(volumeDb)));
+		assert.equal((await run(['cp', 'milvus-etcd:/etcd/member', path.join(tmp, 'member')])).code, 0);
+		assert.ok(
+			fs.readFileSync(path.join(tmp, 'member', 'snap', 'db')).equals(fs.readFileSync(volumeDb)),
+		);
+		const outside = await run(['cp', 'milvus-etcd:/etc/passwd', path.join(tmp, 'passwd')]);
+		assert.equal(outside.code, 1);
+		assert.equal(
+			outside.stderr,
+			'Error response from daemon: Could not find the file /etc/passwd in container milvus-etcd\n',
+		);
+
 		assert.equal((await run(['start', 'milvus-etcd'])).stdout, 'milvus-etcd\n');
 		let again = '';
 		for (let i = 0; i < 100 && again !== 'hello\n'; i++) {

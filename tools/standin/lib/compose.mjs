@@ -275,6 +275,14 @@ export async function runCompose(dir, ownerPid, ownDir) {
 				start(b);
 			},
 			exec: (c, spec) => execIn(/** @type {Box} */ (c), spec),
+			// Only the volume is on the host: the image's own files are not.
+			hostPath: (c, inner) => {
+				const b = /** @type {Box} */ (c);
+				const mount = /** @type {{ Destination: string }} */ (b.mounts[0]).Destination;
+				const p = path.posix.normalize(inner);
+				if (p === mount) return b.volume;
+				return p.startsWith(`${mount}/`) ? path.join(b.volume, p.slice(mount.length + 1)) : null;
+			},
 		},
 	});
 

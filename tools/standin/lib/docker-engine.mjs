@@ -85,6 +85,8 @@ export const MIN_API_VERSION = '1.24';
  * @property {(c: EngineContainer, timeoutS: number) => Promise<void>} [stop]
  * @property {(c: EngineContainer, timeoutS: number) => Promise<void>} [restart]
  * @property {(c: EngineContainer, spec: ExecSpec) => ExecRun} [exec]
+ * @property {(c: EngineContainer, path: string) => string | null} [hostPath] where a path inside the
+ *   container is on the host (for `docker cp` out of it), null when the stand-in does not hold it
  */
 
 /**
@@ -421,6 +423,68 @@ export function frame(type, data) {
 	return Buffer.concat([head, data]);
 }
 
+/**
+ * A ustar header block. @param {string} name @param {{ size: number, mode: number, mtime: number, type: '0' | '2' | '5', link?: string }} e
+ */
+function tarHeader(name, e) {
+	const h = Buffer.alloc(512);
+	let prefix = '';
+	if (Buffer.byteLength(name) > 100) {
+		const cut = name.lastIndexOf('/', name.length - 2);
+		prefix = name.slice(0, cut);
+		name = name.slice(cut + 1);
+	}
+	const octal = (/** @type {number} */ off, /** @type {number} */ len, /** @type {number} */ v) =>
+		h.write(`${v.toString(8).padStart(len - 1, '0')}\0`, off, len, 'ascii');
+	h.write(name, 0, 100, 'utf8');
+	octal(100, 8, e.mode & 0o7777);
+	octal(108, 8, 0);
+	octal(116, 8, 0);
+	octal(124, 12, e.size);
+	octal(136, 12, Math.floor(e.mtime / 1000));
+	h.fill(0x20, 148, 156);
+	h.write(e.type, 156, 1, 'ascii');
+	if (e.link) h.write(e.link, 157, 100, 'utf8');
+	h.write('ustar\0', 257, 6, 'ascii');
+	h.write('00', 263, 2, 'ascii');
+	h.write(prefix, 345, 155, 'utf8');
+	let sum = 0;
+	for (const b of h) sum += b;
+	h.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 8, 'ascii');
+	return h;
+}
+
+/** A tar of a host file or folder, its entries named from `name` down. @param {string} host @param {string} name */
+function tar(host, name) {
+	/** @type {Buffer[]} */
+	const out = [];
+	/** @param {string} p @param {string} n */
+	const walk = (p, n) => {
+		const st = fs.lstatSync(p);
+		if (st.isSymbolicLink()) {
+			out.push(
+				tarHeader(n, {
+					size: 0,
+					mode: 0o777,
+					mtime: st.mtimeMs,
+					type: '2',
+					link: fs.readlinkSync(p),
+				}),
+			);
+		} else if (st.isDirectory()) {
+			out.push(tarHeader(`${n}/`, { size: 0, mode: st.mode, mtime: st.mtimeMs, type: '5' }));
+			for (const child of fs.readdirSync(p).sort()) walk(path.join(p, child), `${n}/${child}`);
+		} else {
+			const data = fs.readFileSync(p);
+			out.push(tarHeader(n, { size: data.length, mode: st.mode, mtime: st.mtimeMs, type: '0' }));
+			out.push(data, Buffer.alloc((512 - (data.length % 512)) % 512));
+		}
+	};
+	walk(host, name);
+	out.push(Buffer.alloc(1024));
+	return Buffer.concat(out);
+}
+
 /** @param {http.IncomingMessage | import('node:stream').Readable} req @param {Buffer} [first] */
 async function readBody(req, first) {
 	/** @type {Buffer[]} */
@@ -604,6 +668,9 @@ export async function serveDockerEngine({ socketPath, backend }) {
 				});
 				return json(201, { Id: id });
 			}
+			if (action === 'archive' && (method === 'GET' || method === 'HEAD')) {
+				return archive(c, q.get('path') ?? '', method, res);
+			}
 		}
 		if (top === 'exec' && parts.length === 3) {
 			const e = execs.get(ref);
@@ -642,6 +709,42 @@ export async function serveDockerEngine({ socketPath, backend }) {
 			if (top === 'plugins') throw new EngineError(404, `plugin "${name}" not found`);
 		}
 		throw new EngineError(404, 'page not found');
+	};
+
+	/**
+	 * `docker cp` out of a container: the path's stat in `X-Docker-Container-Path-Stat`, and for GET a tar
+	 * of it (a folder with everything under it).
+	 * @param {EngineContainer} c
+	 * @param {string} inner
+	 * @param {string} method
+	 * @param {http.ServerResponse} res
+	 */
+	const archive = (c, inner, method, res) => {
+		const host = backend.hostPath?.(c, inner) ?? null;
+		let st;
+		try {
+			st = host === null ? null : fs.lstatSync(host);
+		} catch {
+			st = null;
+		}
+		if (!host || !st)
+			throw new EngineError(404, `Could not find the file ${inner} in container ${c.name}`);
+		const name = path.posix.basename(inner) || '/';
+		const stat = {
+			name,
+			size: st.size,
+			// Go's os.FileMode: permission bits plus ModeDir (1 << 31) or ModeSymlink (1 << 27)
+			mode:
+				(st.mode & 0o777) + (st.isDirectory() ? 2 ** 31 : 0) + (st.isSymbolicLink() ? 2 ** 27 : 0),
+			mtime: new Date(st.mtimeMs).toISOString(),
+			linkTarget: st.isSymbolicLink() ? fs.readlinkSync(host) : '',
+		};
+		res.writeHead(200, {
+			'Content-Type': 'application/x-tar',
+			'X-Docker-Container-Path-Stat': Buffer.from(JSON.stringify(stat)).toString('base64'),
+		});
+		if (method === 'HEAD') return res.end();
+		res.end(tar(host, name));
 	};
 
 	/** @param {EngineContainer} c @param {URLSearchParams} q @param {http.ServerResponse} res */
