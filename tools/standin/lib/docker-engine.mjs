@@ -4,7 +4,8 @@
  *
  * It answers what the runbooks and tests ask of dockerd 28 (API 1.49): `/_ping`, `/version`, `/info`,
  * `/containers/json`, `/containers/{id}/json`, `/containers/{id}/logs` (multiplexed frames), start, stop,
- * restart, and exec (create, a hijacked `/exec/{id}/start`, `/exec/{id}/json`). Errors are the engine's
+ * restart, exec (create, a hijacked `/exec/{id}/start`, `/exec/{id}/json`) and `docker cp` out of a
+ * container (`/containers/{id}/archive`). Errors are the engine's
  * `{"message": …}` with its status codes, so the CLI prints its own texts ("Error response from daemon: No
  * such container: x", "Error: No such object: x"). Containers come from a backend: the compose model
  * (`compose.mjs`, a real etcd) or a fixed scenario read from JSON (`loadScenario`).
