@@ -11,6 +11,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createCluster, STANDIN_BIN } from '../../tools/standin/index.mjs';
 import type { StandinCluster } from '../../tools/standin/index.mjs';
+import {
+	loadScenario,
+	scenarioFromSpec,
+	serveDockerEngine,
+} from '../../tools/standin/lib/docker-engine.mjs';
 
 export const ROOT = path.resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const DIAG_FIXTURES = path.join(ROOT, 'test', 'diagnostics', 'fixtures');
@@ -155,11 +160,34 @@ async function listener(
 	return { port, close };
 }
 
-/** PATH with the diagnostics fixtures' docker/kubectl/pip/… and nothing else but node and bash. */
+/**
+ * The diagnostics fixture's containers (`<scenario>/engine/containers.json`, none without a scenario) served
+ * by the Docker Engine API stand-in on a socket in `dir`, for the real docker CLI.
+ */
+async function diagDockerEngine(
+	scenario: string | null,
+	dir: string,
+): Promise<{ host: string; close: () => Promise<void> }> {
+	const socketPath = path.join(dir, '.docker.sock');
+	const file = scenario
+		? path.join(DIAG_FIXTURES, 'scenarios', scenario, 'engine', 'containers.json')
+		: null;
+	const sc = file && existsSync(file) ? loadScenario(file) : scenarioFromSpec({ containers: [] });
+	if (sc.daemonDown) return { host: `unix://${socketPath}`, close: async () => {} };
+	const engine = await serveDockerEngine({ socketPath, backend: sc.backend });
+	return { host: engine.host, close: engine.close };
+}
+
+/** PATH with the diagnostics fixtures' kubectl/pip/…, the real docker CLI, node and bash, nothing else. */
 function diagEnv(lang: Lang, scenario: string | null, dir: string): NodeJS.ProcessEnv {
 	const bin = path.join(dir, '.bin');
 	mkdirSync(bin);
 	symlinkSync(process.execPath, path.join(bin, 'node'));
+	const docker = (process.env.PATH ?? '')
+		.split(path.delimiter)
+		.map((d) => path.join(d, 'docker'))
+		.find((f) => path.isAbsolute(f) && existsSync(f));
+	if (docker) symlinkSync(docker, path.join(bin, 'docker'));
 	const bash = ['/usr/bin/bash', '/bin/bash'].find((p) => existsSync(p));
 	if (bash) symlinkSync(bash, path.join(bin, 'bash'));
 	for (const tool of ['stty', 'script'])
@@ -188,10 +216,11 @@ async function proxyScenario(
 	const work = tempDir('diag');
 	const grpc = await listener(proxy === 'up' ? 'grpc' : 'closed');
 	const health = await listener(proxy === 'up' ? 'healthz' : 'closed');
+	const engine = await diagDockerEngine(scenario, work.dir);
 	setup?.(work.dir);
 	return {
 		cwd: work.dir,
-		env: diagEnv(lang, scenario, work.dir),
+		env: { ...diagEnv(lang, scenario, work.dir), DOCKER_HOST: engine.host },
 		shownArgs,
 		hiddenArgs: hidden(grpc.port, health.port),
 		replace: [
@@ -204,6 +233,7 @@ async function proxyScenario(
 		teardown: async () => {
 			await grpc.close();
 			await health.close();
+			await engine.close();
 			work.remove();
 		},
 	};

@@ -2,7 +2,16 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { freePort, spawnGroup, tmpDir } from '../support/index.ts';
-import { closedPort, healthz, httpServer, nonReadCalls, runRunbook, tcpServer } from './helpers.ts';
+import {
+	closedPort,
+	dockerRequestLine,
+	healthz,
+	httpServer,
+	nonReadCalls,
+	nonReadDockerRequests,
+	runRunbook,
+	tcpServer,
+} from './helpers.ts';
 
 interface BootReport {
 	deployment: {
@@ -60,8 +69,15 @@ test('docker compose, etcd crashed: etcd-all-crash and the etcd-client panic, fa
 	);
 	assert.equal(rep.checks.healthz?.ok, false);
 	assert.deepEqual(nonReadCalls(r.calls), []);
+	assert.deepEqual(nonReadDockerRequests(r.docker), []);
+	const requests = r.docker.map(dockerRequestLine);
+	assert.ok(
+		requests.includes('GET /containers/json?all=1&filters={"name":{"milvus":true}}'),
+		requests.join('\n'),
+	);
+	assert.ok(requests.includes('GET /containers/milvus-standalone/logs?stderr=1&stdout=1&tail=500'));
 	// minio is healthy: its log is not read.
-	assert.ok(!r.calls.some((c) => c.includes('milvus-minio') && c[1] === 'logs'));
+	assert.ok(!r.docker.some((q) => q.container === 'milvus-minio' && q.path.endsWith('/logs')));
 });
 
 test('docker compose, healthy: /healthz OK on a real server, transient rootcoord line ignored, exit 0', async (t) => {
@@ -206,6 +222,7 @@ test('--describe lists the read-only steps with exactly the commands the pages s
 	);
 	assert.ok(d.steps.every((s) => s.mode === 'read'));
 	assert.deepEqual(r.calls, [], '--describe touches nothing');
+	assert.deepEqual(r.docker, [], '--describe asks docker nothing');
 	const help = await runRunbook(t, 'boot', ['--help', '--lang', 'id']);
 	assert.equal(help.code, 0);
 	assert.match(help.stdout, /Kode keluar:\n {2}0 {2}Milvus jalan/);
@@ -255,7 +272,7 @@ test('docker daemon down: one line naming the docker error', async (t) => {
 	assert.equal(forced.code, 1, forced.stderr);
 	assert.match(
 		forced.stderr.trim(),
-		/^error: docker could not list containers: Cannot connect to the Docker daemon/,
+		/^error: docker could not list containers: Cannot connect to the Docker daemon at unix:\/\/\/\S+\/docker\.sock\. Is the docker daemon running\?$/,
 	);
 	// auto: docker fails, kubectl finds no pod of the release either; both facts in one line.
 	const auto = await runRunbook(t, 'boot', [], { scenario: 'docker-daemon-down' });

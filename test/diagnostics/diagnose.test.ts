@@ -3,7 +3,13 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { tmpDir } from '../support/index.ts';
-import { nonReadCalls, runRunbook, SCENARIOS } from './helpers.ts';
+import {
+	dockerRequestLine,
+	nonReadCalls,
+	nonReadDockerRequests,
+	runRunbook,
+	SCENARIOS,
+} from './helpers.ts';
 
 interface Report {
 	matches: { symptom: string; line: string; page: string; signature: string }[];
@@ -102,7 +108,12 @@ test('--live reads the docker deployment with read-only commands only', async (t
 		['etcd-all-crash', 'boot'],
 	);
 	assert.deepEqual(nonReadCalls(r.calls), []);
-	assert.ok(r.calls.some((c) => c.join(' ') === 'docker logs --tail 500 milvus-etcd'));
+	assert.deepEqual(nonReadDockerRequests(r.docker), []);
+	assert.ok(
+		r.docker
+			.map(dockerRequestLine)
+			.includes('GET /containers/milvus-etcd/logs?stderr=1&stdout=1&tail=500'),
+	);
 });
 
 test('--live on Kubernetes: pinned kubectl, Pending pod events read with describe', async (t) => {

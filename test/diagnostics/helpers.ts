@@ -1,6 +1,7 @@
 // Shared set-up for the diagnostics runbook tests: run a runbook as a real subprocess with the stand-in
-// docker/kubectl/pip/npm/go/mvn of fixtures/bin first on a PATH that holds nothing else (the machine's
-// real docker and kubectl must never be reached), plus real servers on 127.0.0.1 for /healthz and the
+// kubectl/pip/npm/go/mvn of fixtures/bin first on a PATH that holds nothing else (the machine's real
+// kubectl must never be reached), the real docker CLI talking to a Docker Engine API stand-in that serves
+// the scenario's containers (never to a real daemon), plus real servers on 127.0.0.1 for /healthz and the
 // gRPC port.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
@@ -12,6 +13,12 @@ import {
 import { createServer as createTcpServer, type Server, type Socket } from 'node:net';
 import path from 'node:path';
 import { ROOT, killGroup, tmpDir, type Cleanup } from '../support/index.ts';
+import {
+	loadScenario,
+	scenarioFromSpec,
+	serveDockerEngine,
+	type EngineRequest,
+} from '../../tools/standin/lib/docker-engine.mjs';
 
 export const FIXTURES = path.join(ROOT, 'test', 'diagnostics', 'fixtures');
 export const FAKE_BIN = path.join(FIXTURES, 'bin');
@@ -23,6 +30,8 @@ export interface RunResult {
 	stderr: string;
 	/** argv of every stand-in call, in order */
 	calls: string[][];
+	/** every request the docker CLI sent to the Docker Engine API stand-in, in order */
+	docker: EngineRequest[];
 	/** stdout parsed as JSON (throws when it is not exactly one JSON document) */
 	json(): Record<string, unknown>;
 }
@@ -32,7 +41,7 @@ export interface RunOptions {
 	scenario?: string;
 	/** text (or bytes) fed to stdin; stdin is closed either way */
 	input?: string | Buffer;
-	/** false: no stand-ins on PATH (docker/kubectl "not installed") */
+	/** false: no stand-ins on PATH and no docker CLI (docker/kubectl "not installed") */
 	standins?: boolean;
 	cwd?: string;
 	env?: Record<string, string>;
@@ -60,9 +69,12 @@ export async function runRunbook(
 ): Promise<RunResult> {
 	const { dir, bin } = await basePath(cleanup);
 	const callsFile = path.join(dir, 'calls.jsonl');
-	const PATH = options.standins === false ? bin : `${FAKE_BIN}${path.delimiter}${bin}`;
+	const PATH =
+		options.standins === false ? bin : [FAKE_BIN, dockerCli(dir), bin].join(path.delimiter);
+	const engine = await dockerEngine(cleanup, dir, options.scenario);
 	const env: Record<string, string> = {
 		PATH,
+		...engine.env,
 		HOME: dir,
 		LANG: 'C.UTF-8',
 		NO_COLOR: '1',
@@ -96,8 +108,62 @@ export async function runRunbook(
 		stdout,
 		stderr,
 		calls,
+		docker: engine.requests,
 		json: () => JSON.parse(stdout) as Record<string, unknown>,
 	};
+}
+
+/** A folder holding only a link to the real docker CLI found on this process's PATH. */
+function dockerCli(dir: string): string {
+	const folder = path.join(dir, 'docker-cli');
+	mkdirSync(folder);
+	const real = (process.env.PATH ?? '')
+		.split(path.delimiter)
+		.map((d) => path.join(d, 'docker'))
+		.find((f) => path.isAbsolute(f) && existsSync(f));
+	if (!real) throw new Error('the docker CLI is not on PATH');
+	symlinkSync(real, path.join(folder, 'docker'));
+	return folder;
+}
+
+/**
+ * The Docker Engine API stand-in for a scenario: the containers of `<scenario>/engine/containers.json`
+ * (none without one), on a socket in `dir`; with `"daemon": "down"` nothing listens there. `DOCKER_HOST`
+ * goes into the runbook's env; the requests are recorded.
+ */
+async function dockerEngine(
+	cleanup: Cleanup,
+	dir: string,
+	scenario: string | undefined,
+): Promise<{ env: Record<string, string>; requests: EngineRequest[] }> {
+	const socketPath = path.join(dir, 'docker.sock');
+	const env = { DOCKER_HOST: `unix://${socketPath}` };
+	const file = scenario ? path.join(SCENARIOS, scenario, 'engine', 'containers.json') : null;
+	const sc = file && existsSync(file) ? loadScenario(file) : scenarioFromSpec({ containers: [] });
+	if (sc.daemonDown) return { env, requests: [] };
+	const engine = await serveDockerEngine({ socketPath, backend: sc.backend });
+	cleanup.after(() => engine.close());
+	return { env, requests: engine.requests };
+}
+
+/** Requests that change something (anything but GET and HEAD): none may reach the engine from a diagnostic runbook. */
+export function nonReadDockerRequests(requests: EngineRequest[]): EngineRequest[] {
+	return requests.filter((r) => r.method !== 'GET' && r.method !== 'HEAD');
+}
+
+/**
+ * A request as one line, the container's id in the path replaced by its name and the query sorted:
+ * `GET /containers/milvus-etcd/logs?stderr=1&stdout=1&tail=500`.
+ */
+export function dockerRequestLine(r: EngineRequest): string {
+	const p = r.container
+		? r.path.replace(/^\/containers\/[^/]+/, `/containers/${r.container}`)
+		: r.path;
+	const q = Object.keys(r.query)
+		.sort()
+		.map((k) => `${k}=${r.query[k]}`)
+		.join('&');
+	return q ? `${r.method} ${p}?${q}` : `${r.method} ${p}`;
 }
 
 /** A real HTTP server on 127.0.0.1 (port 0) answering every path with `handler`; closed after the test. */
@@ -169,11 +235,10 @@ async function listen(
 	return address.port;
 }
 
-/** Calls whose verb is not a read (only `docker ps|logs|inspect`, `kubectl get|logs|describe|config`,
- * `pip show`, `npm ls`, `go list`, `mvn dependency:tree` are): none may appear in a diagnostic runbook. */
+/** Calls whose verb is not a read (only `kubectl get|logs|describe|config`, `pip show`, `npm ls`,
+ * `go list`, `mvn dependency:tree` are): none may appear in a diagnostic runbook. */
 export function nonReadCalls(calls: string[][]): string[][] {
 	const reads: Record<string, string[]> = {
-		docker: ['ps', 'logs', 'inspect'],
 		kubectl: ['get', 'logs', 'describe', 'config'],
 		pip: ['show'],
 		npm: ['ls'],

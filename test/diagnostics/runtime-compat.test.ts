@@ -3,7 +3,16 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { tmpDir, type Cleanup } from '../support/index.ts';
-import { closedPort, healthz, httpServer, nonReadCalls, runRunbook, tcpServer } from './helpers.ts';
+import {
+	closedPort,
+	dockerRequestLine,
+	healthz,
+	httpServer,
+	nonReadCalls,
+	nonReadDockerRequests,
+	runRunbook,
+	tcpServer,
+} from './helpers.ts';
 
 interface Client {
 	sdk: string;
@@ -56,12 +65,14 @@ test('server 2.2.8 from the image tag, pymilvus 2.4.1 from pip: the Connect brea
 	assert.equal(rep.clients[0]?.moveSdkTo, '2.2.8');
 	assert.equal(rep.compatible, false);
 	const commands = r.calls.map((c) => c.join(' '));
-	assert.ok(
-		commands.includes('docker inspect --format {{.Config.Image}} milvus-standalone'),
-		commands.join('\n'),
+	// docker inspect: the container's JSON, and nothing else.
+	assert.deepEqual(
+		r.docker.map(dockerRequestLine).filter((l) => !l.endsWith('/_ping')),
+		['GET /containers/milvus-standalone/json'],
 	);
 	assert.ok(commands.includes('pip show pymilvus'));
 	assert.deepEqual(nonReadCalls(r.calls), []);
+	assert.deepEqual(nonReadDockerRequests(r.docker), []);
 });
 
 test('image tag "latest": the version comes from the log banner; pymilvus and Node SDK match, exit 0', async (t) => {

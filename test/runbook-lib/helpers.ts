@@ -11,6 +11,12 @@ import {
 } from 'node:fs';
 import path from 'node:path';
 import { ROOT, tmpDir, killGroup, type Cleanup } from '../support/index.ts';
+import {
+	scenarioFromSpec,
+	serveDockerEngine,
+	type DockerEngine,
+	type ScenarioContainer,
+} from '../../tools/standin/lib/docker-engine.mjs';
 
 export const FIXTURES = path.join(ROOT, 'test', 'runbook-lib', 'fixtures');
 export const FAKE_BIN = path.join(FIXTURES, 'bin');
@@ -89,6 +95,35 @@ export async function sandbox(
 }
 
 /** A PATH holding only bash (zx needs it) and nothing else: kubectl is "missing". */
+/**
+ * A Docker Engine API stand-in serving `containers` (logs given inline, as text) on a socket in `dir`, for
+ * the real docker CLI (`DOCKER_HOST=engine.host`); closed when the test ends.
+ */
+export async function dockerEngine(
+	cleanup: Cleanup,
+	dir: string,
+	containers: (Omit<ScenarioContainer, 'logs'> & { logs?: { stdout?: string; stderr?: string } })[],
+): Promise<DockerEngine> {
+	const logDir = path.join(dir, 'engine-logs');
+	mkdirSync(logDir, { recursive: true });
+	const spec = containers.map((c) => {
+		const logs: { stdout?: string; stderr?: string } = {};
+		for (const stream of ['stdout', 'stderr'] as const) {
+			const text = c.logs?.[stream];
+			if (text === undefined) continue;
+			logs[stream] = path.join(logDir, `${c.name}.${stream}.log`);
+			writeFileSync(logs[stream], text);
+		}
+		return { ...c, logs };
+	});
+	const engine = await serveDockerEngine({
+		socketPath: path.join(dir, 'docker.sock'),
+		backend: scenarioFromSpec({ containers: spec }).backend,
+	});
+	cleanup.after(() => engine.close());
+	return engine;
+}
+
 export function pathWithoutKubectl(dir: string): string {
 	const bin = path.join(dir, 'bare-bin');
 	mkdirSync(bin, { recursive: true });

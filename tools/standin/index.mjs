@@ -3,7 +3,8 @@
  * Node API of the stand-in Kubernetes cluster (see ARCHITECTURE.md, "The stand-in cluster").
  *
  * A stand-in cluster is a state folder plus one supervisor process (API server, controllers and kubelet in
- * one) that owns real `etcd` processes on 127.0.0.1. `bin/kubectl` and `bin/docker` are thin clients: put
+ * one) that owns real `etcd` processes on 127.0.0.1. `bin/kubectl` is a thin client, and the real `docker` CLI
+ * talks to the compose model's Docker Engine API stand-in (`DOCKER_HOST` in `env`): put
  * `cluster.env` into the environment of whatever you run (a runbook through zx, a recording) and they talk to
  * that cluster.
  *

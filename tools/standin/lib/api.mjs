@@ -137,8 +137,10 @@ import { callApi, readApiInfo, sleep } from './common.mjs';
  * `<dir>/volumes/etcd` mounted at `/etcd`), `milvus-minio` and `milvus-standalone` (listed only).
  * @typedef {object} StandinCompose
  * @property {string} dir
- * @property {NodeJS.ProcessEnv} env
+ * @property {NodeJS.ProcessEnv} env with `DOCKER_HOST=unix://<dir>/docker.sock`, the Docker Engine API stand-in
+ *   that the real `docker` CLI talks to
  * @property {(args: string[], opts?: { input?: string | Buffer, timeoutMs?: number }) => Promise<RunResult>} docker
+ *   runs the real `docker` CLI (from `env.PATH`) with `env`; never throws on a non-zero exit
  * @property {string} etcdUrl client URL of milvus-etcd on 127.0.0.1
  * @property {number} pid the supervisor's pid and process group
  * @property {(name: 'milvus-minio' | 'milvus-standalone', state: { logs?: string, appendLogs?: string, exitCode?: number, running?: boolean }) => Promise<void>} setContainer
@@ -148,7 +150,7 @@ import { callApi, readApiInfo, sleep } from './common.mjs';
  */
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-/** Folder holding the stand-in `kubectl` and `docker`. */
+/** Folder holding the stand-in `kubectl` (docker is the real CLI, see `DOCKER_HOST`). */
 export const STANDIN_BIN = path.resolve(here, '..', 'bin');
 /** @type {readonly Generation[]} */
 export const GENERATIONS = Object.freeze(['bitnami-2022', 'milvusdb-fork']);
@@ -256,12 +258,13 @@ function groupAlive(pgid) {
  * @param {string[]} args
  * @param {NodeJS.ProcessEnv} env
  * @param {{ input?: string | Buffer, timeoutMs?: number }} [opts]
+ * @param {string} [file] what to run instead of the stand-in `bin`
  * @returns {Promise<RunResult>}
  */
-function runTool(bin, args, env, opts = {}) {
+function runTool(bin, args, env, opts = {}, file = path.join(STANDIN_BIN, bin)) {
 	return new Promise((resolve) => {
 		const child = execFile(
-			path.join(STANDIN_BIN, bin),
+			file,
 			args,
 			{ env, timeout: opts.timeoutMs ?? 120_000, maxBuffer: 256 * 1024 * 1024, encoding: 'utf8' },
 			(err, stdout, stderr) => {
@@ -283,6 +286,8 @@ function toolEnv(dir, extra = {}) {
 		...process.env,
 		PATH: `${STANDIN_BIN}${path.delimiter}${process.env.PATH ?? ''}`,
 		STANDIN_DIR: dir,
+		// The real docker CLI talks to the compose model's engine stand-in; a cluster has none (daemon down).
+		DOCKER_HOST: `unix://${path.join(dir, 'docker.sock')}`,
 		KUBECONFIG: path.join(dir, 'kubeconfig'),
 		MILVUS_RESCUE_STATE_DIR: path.join(dir, 'rescue-state'),
 		...extra,
@@ -702,7 +707,8 @@ export async function createCompose(options = {}) {
 			const r = await callApi(dir, { op: 'set', name, ...state });
 			if (!r.ok) throw new Error(r.error);
 		},
-		docker: (args, opts) => runTool('docker', args, env, opts),
+		// the real docker CLI, found on env.PATH
+		docker: (args, opts) => runTool('docker', args, env, opts, 'docker'),
 		stop: handle.stop,
 	};
 }
