@@ -47,8 +47,22 @@ describe('etcd-pending', { concurrency: 3 }, () => {
 					assert.deepEqual(await untouchable(c), snapshot, '--helm changed the cluster');
 				}
 
+				const oldUid = (
+					await kubectl(c, 'get', 'pvc', `data-${c.sts}-2`, '-o', 'jsonpath={.metadata.uid}')
+				).trim();
 				const run = await runRunbook('etcd-pending', ['--yes', '--timeout', '150'], { env: c.env });
 				assert.equal(run.code, 0, run.stdout + run.stderr);
+				// The old claim is gone before the pod is deleted, so the recreated pod gets a new claim that
+				// binds (a pod recreated while its claim terminates would stay Pending for good).
+				const order = [
+					`delete pvc data-${c.sts}-2`,
+					`wait --for=delete pvc/data-${c.sts}-2`,
+					`delete pod ${c.sts}-2`,
+				].map((text) => run.stdout.indexOf(text));
+				assert.ok(order[0]! >= 0 && order[0]! < order[1]! && order[1]! < order[2]!, run.stdout);
+				const pvcNow = JSON.parse(await kubectl(c, 'get', 'pvc', `data-${c.sts}-2`, '-o', 'json'));
+				assert.notEqual(pvcNow.metadata.uid, oldUid);
+				assert.equal(pvcNow.status.phase, 'Bound');
 				// The fork's preStop removed nobody: the old entry must go first, so etcd-2 comes back through
 				// member add, not a second bootstrap. (The 2022 preStop removed it when the pod was deleted.)
 				if (generation === 'milvusdb-fork')
