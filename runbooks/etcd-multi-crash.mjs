@@ -334,7 +334,7 @@ await defineRunbook({
 	name: 'etcd-multi-crash',
 	summary: tx(
 		'Recover etcd when some members crash-loop while one still runs, without a split brain or lost writes',
-		'Pulihkan etcd saat sebagian member crash-loop sementara satu masih jalan, tanpa split brain atau tulisan yang hilang',
+		'Pulihkan etcd saat sebagian member crash-loop sementara satu masih jalan, tanpa split brain dan tanpa kehilangan data yang sudah ditulis',
 	),
 	description: tx(
 		'Use it when at least one etcd member of the release still runs and others stay in CrashLoopBackOff, ' +
