@@ -485,6 +485,34 @@ await defineRunbook({
 						return r.stdout;
 					},
 				});
+				// A pod recreated while its old claim is still terminating stays Pending for good on
+				// "persistentvolumeclaim not found" (kubernetes/kubernetes#74374): the pod goes only once the
+				// claim is gone.
+				const waitArgs = [
+					'wait',
+					'--for=delete',
+					`pvc/${pvcName}`,
+					`--timeout=${Number(ctx.flags.timeout ?? 300)}s`,
+				];
+				steps.push({
+					id: 'wait-pvc-gone',
+					title: tx(
+						`Wait until the old PVC ${pvcName} is gone`,
+						`Tunggu sampai PVC lama ${pvcName} benar-benar terhapus`,
+					),
+					mode: 'read',
+					command: k.argv(...waitArgs),
+					run: async (c) => {
+						if (c.dryRun) return c.t('dryWait');
+						const pvc = await getPvc(c, pvcName);
+						// Bound after all, or already replaced by the StatefulSet: nothing was deleted.
+						if (pvc && !pvc.metadata?.deletionTimestamp && pvc.metadata?.uid !== p.pvcUid)
+							return '';
+						if (pvc?.status?.phase === 'Bound' && !pvc.metadata?.deletionTimestamp) return '';
+						const r = await c.kube.run(waitArgs);
+						return r.stdout;
+					},
+				});
 			}
 			steps.push({
 				id: 'restart-pod',

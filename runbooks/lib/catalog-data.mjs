@@ -778,8 +778,8 @@ export const SIGNATURES = Object.freeze([
 		component: 'etcd',
 		patterns: [/the member has been permanently removed from the cluster/i],
 		explain: {
-			en: 'This member was removed from the cluster but still has its old data. Delete its PVC and add it back with the cluster state set to existing.',
-			id: 'Member ini sudah dikeluarkan dari cluster tapi masih menyimpan data lamanya. Hapus PVC-nya dan tambahkan lagi dengan state cluster existing.',
+			en: 'This member was removed from the cluster but still has its old data. Delete its PVC and let it join again with the cluster state set to existing; the runbook does it, also when the removed member is etcd-0.',
+			id: 'Member ini sudah dikeluarkan dari cluster tapi masih menyimpan data lamanya. Hapus PVC-nya lalu biarkan bergabung lagi dengan state cluster existing; runbook-nya mengerjakan ini, juga kalau member yang dikeluarkan adalah etcd-0.',
 		},
 		source: 'etcd server/etcdserver/api/rafthttp (errMemberRemoved)',
 	},
@@ -806,7 +806,7 @@ export const SIGNATURES = Object.freeze([
 			id: 'Member start dengan ETCD_INITIAL_CLUSTER_STATE=new padahal cluster sudah mengenalnya. Ubah state ke existing dan gabungkan member satu per satu.',
 		},
 		source:
-			'etcd server/etcdserver/bootstrap.go; reproduced in LAB (shared/reference/bitnami-etcd.md §3a)',
+			'etcd server/etcdserver/bootstrap.go; reproduced on the stand-in cluster (fresh members with state new after scale 1 → 3)',
 	},
 	{
 		id: 'cluster-id-mismatch',
@@ -818,8 +818,7 @@ export const SIGNATURES = Object.freeze([
 			en: 'Members belong to two different clusters (split brain after a rebuild). Stop and rebuild the strays from the member that holds your data.',
 			id: 'Member-member-nya berasal dari dua cluster berbeda (split brain setelah rebuild). Hentikan dan bangun ulang member nyasar dari member yang menyimpan data.',
 		},
-		source:
-			'etcd server/etcdserver/api/rafthttp (request cluster ID mismatch); bitnami-etcd.md §3a',
+		source: 'etcd server/etcdserver/api/rafthttp (request cluster ID mismatch)',
 	},
 	{
 		id: 'no-active-endpoints',
@@ -828,8 +827,8 @@ export const SIGNATURES = Object.freeze([
 		component: 'etcd',
 		patterns: [/No active endpoints in cluster/i],
 		explain: {
-			en: 'A member tries to join but no member is healthy to add it: every member is down or quorum is lost. With all members crashed, follow the all-crash recovery (one member first, restore, then the others).',
-			id: 'Member mencoba bergabung tapi tidak ada member sehat yang bisa menambahkannya: semua member mati atau quorum hilang. Kalau semua member crash, ikuti pemulihan all-crash (satu member dulu, restore, baru yang lain).',
+			en: 'A member tries to join but no member is healthy to add it: every member is down or quorum is lost. With all members crashed, follow the all-crash recovery (one member first, restore, then the others); if one member still runs without quorum, use etcd-multi-crash instead.',
+			id: 'Member mencoba bergabung tapi tidak ada member sehat yang bisa menambahkannya: semua member mati atau quorum hilang. Kalau semua member crash, ikuti pemulihan all-crash (satu member dulu, restore, baru yang lain); kalau masih ada satu member yang jalan tanpa quorum, pakai etcd-multi-crash.',
 		},
 		source: 'milvus-io/bitnami-docker-etcd libetcd.sh add_self_to_cluster',
 	},
@@ -879,7 +878,7 @@ export const SIGNATURES = Object.freeze([
 			en: 'The member lost its raft log (empty data dir reused an old member ID). Remove the member, delete its PVC, and add it back as a new member.',
 			id: 'Member kehilangan raft log-nya (data dir kosong memakai member ID lama). Keluarkan member itu, hapus PVC-nya, lalu tambahkan lagi sebagai member baru.',
 		},
-		source: 'etcd raft/log.go commitTo; bitnami-etcd.md §3a',
+		source: 'etcd raft/log.go commitTo',
 	},
 	{
 		id: 'node-already-in-cluster',

@@ -215,10 +215,49 @@ export async function endpointStatus(ctx, pod) {
 			clusterId: hexId(st.header.cluster_id),
 			leader: hexId(st.leader ?? '0'),
 			revision: Number(st.header.revision ?? 0),
+			// raftAppliedIndex appeared in 3.4 and is not in every build; raft_index and raft_term are.
+			raftIndex: Number(st.raftIndex ?? 0),
+			raftTerm: Number(st.raftTerm ?? 0),
 		};
 	} catch {
 		return null;
 	}
+}
+
+/**
+ * @typedef {object} Progress
+ * @property {number} ordinal
+ * @property {number} revision   header.revision: the store's revision, what a backup keeps
+ * @property {number} raftIndex
+ * @property {number} raftTerm
+ * @property {boolean} healthy   can commit (has quorum)
+ */
+
+/**
+ * Which of two members holds the newer data: the store revision first (it counts applied writes), then
+ * the raft index and term; negative when `a` is newer.
+ * @param {Progress} a
+ * @param {Progress} b
+ */
+export function newerFirst(a, b) {
+	return (
+		b.revision - a.revision ||
+		b.raftIndex - a.raftIndex ||
+		b.raftTerm - a.raftTerm ||
+		a.ordinal - b.ordinal
+	);
+}
+
+/**
+ * The member to rebuild the cluster around: a member with quorum when there is one (its committed state
+ * is the cluster's), else the running member with the newest data. Null when nobody answers.
+ * @param {Progress[]} live
+ * @returns {Progress | null}
+ */
+export function pickSurvivor(live) {
+	const withQuorum = live.filter((m) => m.healthy);
+	const pool = withQuorum.length > 0 ? withQuorum : live;
+	return [...pool].sort(newerFirst)[0] ?? null;
 }
 
 /**

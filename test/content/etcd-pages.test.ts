@@ -339,10 +339,24 @@ for (const slug of SLUGS) {
 				return;
 			}
 			const expected = naive.commands.join('\n');
+			const isNaive = (n: RootContent) =>
+				n.type === 'code' && n.lang === 'text' && n.value.trim() === expected;
 			const section = sections(tree).find((nodes) =>
-				nodes.some((n) => n.type === 'code' && n.lang === 'text' && n.value.trim() === expected),
+				nodes.some((n) => isNaive(n) || codeBlocks({ type: 'root', children: [n] }).some(isNaive)),
 			);
 			assert.ok(section, `no text block with the naive sequence:\n${expected}`);
+			// Not something to copy: a frameless text block (no copy button) inside a danger aside.
+			const warned = section.find(
+				(n) =>
+					n.type === 'containerDirective' &&
+					n.name === 'danger' &&
+					codeBlocks({ type: 'root', children: [n] }).some(isNaive),
+			);
+			if (slug === 'etcd-multi-crash') {
+				assert.ok(warned, 'the naive sequence sits inside a :::danger aside');
+				const block = codeBlocks({ type: 'root', children: [warned!] }).find(isNaive)!;
+				assert.equal(parseMeta(block.meta).frame, 'none', 'the naive sequence has no copy frame');
+			}
 			const sectionText = section.map((n) => textOf(n)).join('\n');
 			for (const failure of naive.explains) {
 				assert.ok(

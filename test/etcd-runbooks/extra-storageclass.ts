@@ -8,7 +8,7 @@ import { ROOT } from './helpers.ts';
 
 export const EXTRA_CLASS = 'fast';
 
-const STANDIN_KUBECTL = path.join(ROOT, 'test', 'standin', 'bin', 'kubectl');
+const STANDIN_KUBECTL = path.join(ROOT, 'tools', 'standin', 'bin', 'kubectl');
 
 const WRAPPER = `#!/usr/bin/env node
 const { spawnSync } = require('node:child_process');

@@ -20,7 +20,10 @@ after(cleanup);
 describe('etcd-pending', { concurrency: 3 }, () => {
 	for (const generation of ['milvusdb-fork', 'bitnami-2022'] as const) {
 		it(`binds the Pending member and brings it back into the cluster (${generation})`, async () => {
-			const c = await newCluster({ generation });
+			// The fork's cluster models Kubernetes < 1.28: a new default class does not reach the class-less
+			// claim, which must be recreated. The 2022 one binds it in place (>= 1.28).
+			const old = generation === 'milvusdb-fork';
+			const c = await newCluster({ generation, retroactiveDefaultClass: !old });
 			try {
 				const before = await seedKeys(c, 3000);
 				await loseVolumeWithoutDefault(c, 2);
@@ -47,12 +50,45 @@ describe('etcd-pending', { concurrency: 3 }, () => {
 					assert.deepEqual(await untouchable(c), snapshot, '--helm changed the cluster');
 				}
 
-				const run = await runRunbook('etcd-pending', ['--yes', '--timeout', '150'], { env: c.env });
+				const oldUid = (
+					await kubectl(c, 'get', 'pvc', `data-${c.sts}-2`, '-o', 'jsonpath={.metadata.uid}')
+				).trim();
+				const run = await runRunbook('etcd-pending', ['--yes', '--json', '--timeout', '150'], {
+					env: c.env,
+				});
 				assert.equal(run.code, 0, run.stdout + run.stderr);
+				const steps: { id: string; status: string; command: string }[] = JSON.parse(
+					run.stdout,
+				).steps;
+				const ran = steps.filter((st) => st.status === 'ran').map((st) => st.id);
+				const pvcNow = JSON.parse(await kubectl(c, 'get', 'pvc', `data-${c.sts}-2`, '-o', 'json'));
+				assert.equal(pvcNow.status.phase, 'Bound');
+				if (old) {
+					// The old claim is gone before the pod is deleted, so the recreated pod gets a new claim that
+					// binds (a pod recreated while its claim terminates would stay Pending for good).
+					const order = ['recreate-pvc', 'wait-pvc-gone', 'restart-pod'].map((id) =>
+						ran.indexOf(id),
+					);
+					assert.ok(
+						order[0]! >= 0 && order[0]! < order[1]! && order[1]! < order[2]!,
+						ran.join(' '),
+					);
+					assert.notEqual(pvcNow.metadata.uid, oldUid);
+				} else {
+					// Bound in place: nothing to delete, nothing to wait for.
+					assert.equal(pvcNow.metadata.uid, oldUid);
+					assert.ok(!ran.includes('recreate-pvc'), ran.join(' '));
+				}
 				// The fork's preStop removed nobody: the old entry must go first, so etcd-2 comes back through
 				// member add, not a second bootstrap. (The 2022 preStop removed it when the pod was deleted.)
 				if (generation === 'milvusdb-fork')
-					assert.match(run.stdout, /etcdctl member remove [0-9a-f]+/);
+					assert.ok(
+						steps.some(
+							(st) =>
+								st.status === 'ran' && /etcdctl member remove [0-9a-f]+/.test(st.command ?? ''),
+						),
+						ran.join(' '),
+					);
 				await assertHealthyWithKeys(c, before);
 				const sc = await kubectl(c, 'get', 'storageclass');
 				assert.match(sc, /standard \(default\)/);

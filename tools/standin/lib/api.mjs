@@ -47,6 +47,8 @@ import { callApi, readApiInfo, sleep } from './common.mjs';
  * @property {boolean} [wait] default true: resolve only when every member is healthy (skipped when the PVCs
  *   cannot bind)
  * @property {number} [backoffMs] base crash back-off of the stand-in kubelet, default 1000 (doubles, max 8×)
+ * @property {boolean} [retroactiveDefaultClass] default true (Kubernetes >= 1.28): a new default StorageClass
+ *   is given to class-less Pending PVCs; false models older clusters, where such a PVC must be recreated
  */
 
 /**
@@ -371,6 +373,7 @@ export async function createCluster(options = {}) {
 		defaultStorageClass: options.defaultStorageClass ?? true,
 		initialClusterState: options.initialClusterState ?? 'new',
 		backoffMs: options.backoffMs ?? 1000,
+		retroactiveDefaultClass: options.retroactiveDefaultClass ?? true,
 		ownDir,
 	};
 	const { child, pgid } = await startSupervisor(dir, spec);

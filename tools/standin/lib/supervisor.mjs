@@ -30,6 +30,7 @@ if (!dir) {
  * @property {boolean} defaultStorageClass
  * @property {'new' | 'existing'} initialClusterState
  * @property {number} backoffMs
+ * @property {boolean} [retroactiveDefaultClass] absent: true
  * @property {boolean} [ownDir] the Node API made the folder (and removes it)
  */
 /** @type {Spec} */
@@ -717,8 +718,10 @@ function reconcilePvcs() {
 			continue;
 		}
 		if (pvc.phase !== 'Pending') continue;
-		// Kubernetes >= 1.28 gives class-less Pending claims the default class retroactively.
-		if (!pvc.storageClassName && def) pvc.storageClassName = def;
+		// Kubernetes >= 1.28 gives class-less Pending claims the default class retroactively; older ones
+		// give it only to claims created while the default exists.
+		if (!pvc.storageClassName && def && spec.retroactiveDefaultClass !== false)
+			pvc.storageClassName = def;
 		if (!pvc.storageClassName) {
 			event(
 				'PersistentVolumeClaim',
