@@ -104,32 +104,32 @@ const messages = {
 		flagTimeout: 'berapa detik menunggu tiap pod atau rollout',
 		notEnoughReplicas:
 			'StatefulSet {sts} punya {n} replika; runbook ini untuk etcd dengan beberapa member',
-		noCrash: 'tidak ada member etcd selain {pod} yang crash-loop',
+		noCrash: 'tidak ada member etcd selain {pod} yang crash loop',
 		survivorDown: '{pod} tidak berjalan ({status}); kalau semua member crash, pakai etcd-all-crash',
 		pendingPods: 'pod {pods} berstatus Pending, bukan crash; jalankan etcd-pending dulu',
 		badMemberIdOnly:
 			'pod yang crash ({pods}) gagal dengan "bad member ID arg"; pakai etcd-bad-member-id saja, datanya tetap utuh',
 		execFailed: 'tidak bisa menjalankan etcdctl di {pod}: {reason}',
 		quorumYes:
-			'{pod} masih punya quorum: member yang mati dihapus dengan member remove, tidak ada restart paksa',
+			'{pod} masih punya kuorum: member yang mati dihapus dengan member remove, tidak ada restart paksa',
 		quorumNo:
-			'{pod} tidak punya quorum: pod ini di-restart sekali dengan ETCD_FORCE_NEW_CLUSTER=true (data tetap ada)',
-		deadList: 'member yang crash-loop: {pods}',
+			'{pod} tidak punya kuorum: pod ini dimulai ulang sekali dengan ETCD_FORCE_NEW_CLUSTER=true (data tetap ada)',
+		deadList: 'member yang crash loop: {pods}',
 		resuming: 'melanjutkan penyelamatan yang sudah dimulai sebelumnya (member mati: {pods})',
 		backupSaved: 'backup {file}: {keys} key pada revision {revision}, sha256 {sha}',
-		backupFailed: 'gagal mem-backup {pod}: {reason}; belum ada yang diubah',
+		backupFailed: 'gagal membuat backup {pod}: {reason}; belum ada yang diubah',
 		backupTooSmall:
 			'backup yang disalin dari {pod} kosong atau tidak terbaca; belum ada yang diubah',
 		backupMissing:
 			'manifest backup {file} hilang atau tidak terbaca; jumlah key tidak bisa dibandingkan',
 		podStillThere: 'pod {pod} masih ada, jadi PVC-nya masih dipakai. Kecilkan replika dulu',
 		waitPodsGone: 'pod {pods} berhenti',
-		waitSingle: '{pod} berjalan sebagai satu-satunya member dengan quorum',
+		waitSingle: '{pod} berjalan sebagai satu-satunya member dengan kuorum',
 		waitRollout: '{pod} restart dengan setelan baru',
 		waitJoin: '{pod} bergabung sebagai member yang started dan sehat',
 		membersNow: 'member sekarang: {members}',
 		helmNote:
-			'Supaya tetap berlaku setelah helm upgrade: isi etcd.initialClusterState=existing di values (helm upgrade memang merender existing; install ulang tidak).',
+			'Supaya tetap berlaku setelah "helm upgrade", isi etcd.initialClusterState=existing di values. "helm upgrade" memang menulis existing, tetapi instalasi ulang tidak.',
 		stillDead: 'member {id} masih terdaftar; tidak aman untuk lanjut',
 		forceStillSet:
 			'ETCD_FORCE_NEW_CLUSTER masih terpasang di StatefulSet; hapus dulu sebelum menambah member',
@@ -268,7 +268,7 @@ await defineRunbook({
 	name: 'etcd-multi-crash',
 	summary: tx(
 		'Recover etcd when several members crash-loop while etcd-0 still runs, without a split brain',
-		'Pulihkan etcd saat beberapa member crash-loop sementara etcd-0 masih jalan, tanpa split brain',
+		'Pulihkan etcd saat beberapa member crash loop sementara etcd-0 masih berjalan, tanpa split brain',
 	),
 	description: tx(
 		'Use it when etcd-0 is running and other etcd pods of the release stay in CrashLoopBackOff. It backs up ' +
@@ -280,14 +280,15 @@ await defineRunbook({
 			'cluster id and that the key count equals the backup. Changes: StatefulSet replicas and env, the dead ' +
 			"members' PVCs and etcd membership. Milvus loses etcd while it runs.",
 		'Pakai saat etcd-0 berjalan tetapi pod etcd lain dari release ini terus CrashLoopBackOff. Runbook ini ' +
-			'mem-backup etcd-0 ke mesin ini dulu (snapshot, jumlah key, revision), membuat etcd-0 punya quorum ' +
-			'sendiri (member remove selama quorum masih ada, kalau tidak, restart sekali dengan ' +
-			'ETCD_FORCE_NEW_CLUSTER=true yang tetap menyimpan data), mengisi ETCD_INITIAL_CLUSTER_STATE=existing ' +
-			'di StatefulSet supaya pod baru bergabung ke cluster ini dan tidak membentuk cluster kosong, menghapus ' +
-			'PVC member yang mati saja (Anda mengetik tiap namanya), menambah member kembali satu per satu, lalu ' +
-			'memeriksa semua member sehat, cluster id-nya sama, dan jumlah key sama dengan backup. Yang diubah: ' +
-			'replika dan env StatefulSet, PVC member yang mati, dan keanggotaan etcd. Selama berjalan Milvus ' +
-			'kehilangan etcd.',
+			'lebih dulu membuat backup etcd-0 di mesin ini (snapshot, jumlah key, revision). Lalu etcd-0 dibuat ' +
+			'punya kuorum sendiri: dengan "member remove" selama kuorum masih ada, atau kalau tidak, dengan satu ' +
+			'kali mulai ulang memakai ETCD_FORCE_NEW_CLUSTER=true, yang tetap menyimpan data. ' +
+			'ETCD_INITIAL_CLUSTER_STATE=existing diisi di StatefulSet supaya pod baru bergabung ke cluster ini ' +
+			'dan tidak membentuk cluster kosong. Hanya PVC member yang mati yang dihapus (Anda mengetik tiap ' +
+			'namanya), lalu member ditambahkan kembali satu per satu. Terakhir, runbook memeriksa bahwa semua ' +
+			'member sehat, cluster id-nya sama, dan jumlah key sama dengan backup. Yang diubah: replika dan env ' +
+			'StatefulSet, PVC member yang mati, dan keanggotaan etcd. Selama runbook berjalan, Milvus kehilangan ' +
+			'etcd.',
 	),
 	target: 'kubernetes',
 	flags: [
@@ -505,7 +506,7 @@ function planSteps(ctx, f) {
 				id: 'member-remove',
 				title: tx(
 					`Remove dead member ${id} while ${pod0} has quorum`,
-					`Hapus member mati ${id} selagi ${pod0} punya quorum`,
+					`Hapus member mati ${id} selagi ${pod0} punya kuorum`,
 				),
 				mode: 'change',
 				command: k.execArgv(pod0, ['etcdctl', 'member', 'remove', id]),
@@ -551,7 +552,7 @@ function planSteps(ctx, f) {
 				id: 'member-remove',
 				title: tx(
 					`Only when ${pod0} still has quorum: remove dead member ${id} (replaces the next three steps)`,
-					`Hanya kalau ${pod0} masih punya quorum: hapus member mati ${id} (menggantikan tiga langkah berikutnya)`,
+					`Hanya kalau ${pod0} masih punya kuorum: hapus member mati ${id} (menggantikan tiga langkah berikutnya)`,
 				),
 				mode: 'change',
 				command: k.execArgv(pod0, ['etcdctl', 'member', 'remove', id]),
