@@ -211,7 +211,7 @@ export const LIB_MESSAGES = {
 		flagRelease: 'nama release Helm; etcd adalah StatefulSet <release>-etcd',
 		flagSts: 'nama StatefulSet etcd, kalau bukan <release>-etcd',
 		flagDryRun:
-			'tidak mengubah apa pun: hanya menampilkan yang akan dijalankan (langkah baca tetap jalan)',
+			'tidak mengubah apa pun: hanya menampilkan yang akan dijalankan (langkah yang hanya membaca tetap dijalankan)',
 		flagYes: 'jawab ya untuk semua pertanyaan, termasuk mengetik nama (untuk skrip)',
 		flagLang: 'bahasa output: en atau id (default dari LANG)',
 		flagLog: 'tambahkan juga semua output ke file ini',
@@ -241,7 +241,7 @@ export const LIB_MESSAGES = {
 		planNoSteps: 'Tidak ada yang perlu dilakukan.',
 		planAlreadyDone: 'sudah selesai di run sebelumnya; diperiksa dulu sebelum dilewati',
 		preflightHeading: 'Memeriksa gejala',
-		dryRunBanner: 'Dry run: tidak ada yang diubah; langkah baca tetap dijalankan.',
+		dryRunBanner: 'Dry run: tidak ada yang diubah; langkah yang hanya membaca tetap dijalankan.',
 		dryRunWould: '[dry run] akan menjalankan: {command}',
 		dryRunWouldCustom: '[dry run] akan melakukan: {title}',
 		dryRunDone: 'Dry run selesai: tidak ada yang diubah.',
