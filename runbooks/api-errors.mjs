@@ -43,11 +43,11 @@ const messages = withDiagMessages({
 		connHeading: 'Konektivitas proxy',
 		grpcOk: 'port gRPC {host}:{port} menerima koneksi',
 		grpcDown:
-			'port gRPC {host}:{port} tidak menerima koneksi ({reason}): client tidak bisa menjangkau Milvus',
+			'port gRPC {host}:{port} tidak menerima koneksi ({reason}): klien tidak bisa menjangkau Milvus',
 		healthOk: '/healthz di {host}:{port} menjawab OK',
 		healthBad: '/healthz di {host}:{port} menjawab {status}: {body}',
 		healthDown: '/healthz di {host}:{port} tidak menjawab ({reason})',
-		bootHint: 'Milvus belum jalan: jalankan {runbook} (halaman {page})',
+		bootHint: 'Milvus belum berjalan: jalankan {runbook} (halaman {page})',
 		errorHeading: 'Error-nya',
 		codeLine: 'code {code}{name}: {meaning}',
 		codeGeneration: 'code 100 ke atas berasal dari Milvus 2.3 atau yang lebih baru',
@@ -56,11 +56,11 @@ const messages = withDiagMessages({
 		codeUnknown: 'code {code} tidak ada di tabel code yang dikenal',
 		nextLine: 'langkah berikutnya: {next}',
 		signatureLine: 'dikenali: {signature}: {explain}',
-		otherSymptom: 'Ini bukan error API tapi {symptom}: buka {page} atau jalankan {runbook}.',
+		otherSymptom: 'Ini bukan error API tetapi {symptom}: buka {page} atau jalankan {runbook}.',
 		notRecognised:
 			'Teks error ini tidak dikenali; cari di panduan dengan teks itu, atau minta bantuan: {page}',
-		explained: 'Sudah dijelaskan; perbaikannya ada di call, proxy bisa dijangkau.',
-		explainedOffline: 'Sudah dijelaskan (konektivitas tidak dicek: --offline).',
+		explained: 'Sudah dijelaskan. Proxy bisa dijangkau, jadi perbaikannya ada di panggilan Anda.',
+		explainedOffline: 'Sudah dijelaskan (konektivitas tidak diperiksa: --offline).',
 		noError: 'Proxy bisa dijangkau. Berikan --error "<teks>" supaya error-nya dijelaskan.',
 	},
 });
@@ -81,7 +81,7 @@ await defineRunbook({
 	name: 'api-errors',
 	summary: {
 		en: 'Explain an error returned by a Milvus API call and check that the proxy is reachable',
-		id: 'Jelaskan error yang dikembalikan API Milvus dan cek apakah proxy bisa dijangkau',
+		id: 'Jelaskan error yang dikembalikan API Milvus dan periksa apakah proxy bisa dijangkau',
 	},
 	description: {
 		en:
@@ -90,10 +90,10 @@ await defineRunbook({
 			'the legacy error_code name, what it means and the next step. Errors that are really a version mismatch, a boot failure or an etcd problem ' +
 			'are sent to that page. Changes nothing.',
 		id:
-			'Mengecek apakah proxy menerima koneksi di port gRPC (19530) dan /healthz di 9091 menjawab OK, lalu menjelaskan error yang diberikan lewat ' +
-			'--error: code numerik Milvus 2.3+ (100 collection not found, 101 collection not loaded, 1100 invalid parameter, 65535 …) atau nama ' +
-			'error_code lama, artinya, dan langkah berikutnya. Error yang sebenarnya soal versi, gagal boot, atau masalah etcd diarahkan ke halaman ' +
-			'yang sesuai. Tidak mengubah apa pun.',
+			'Memeriksa apakah proxy menerima koneksi di port gRPC (19530) dan apakah /healthz di 9091 menjawab OK. Lalu menjelaskan error ' +
+			'yang diberikan lewat --error: code numerik Milvus 2.3+ (100 "collection not found", 101 "collection not loaded", 1100 ' +
+			'"invalid parameter", 65535 …) atau nama error_code lama, beserta artinya dan langkah berikutnya. Error yang sebenarnya soal ' +
+			'versi, kegagalan boot, atau masalah etcd diarahkan ke halamannya. Tidak mengubah apa pun.',
 	},
 	exitCodes: {
 		0: {

@@ -60,28 +60,28 @@ const messages = withDiagMessages({
 		fatalHeading: 'Baris fatal di {name}',
 		noFatal: 'tidak ada baris fatal di {name}',
 		neverStarted: '{name} tidak pernah sampai ke "Milvus Proxy successfully started" di log ini',
-		checksHeading: 'Pengecekan',
+		checksHeading: 'Pemeriksaan',
 		healthOk: '/healthz Milvus di {host}:{port} menjawab OK',
 		healthBad: '/healthz Milvus di {host}:{port} menjawab {status}: {body}',
 		healthDown: '/healthz Milvus di {host}:{port} tidak menjawab ({reason})',
 		grpcOpen: 'port {port} di {host} menerima koneksi',
 		grpcClosed: 'port {port} di {host} tidak menerima koneksi ({reason})',
 		portTaken:
-			'port {port} di {host} menjawab, padahal Milvus tidak jalan: ada proses lain yang memakai port itu',
+			'port {port} di {host} menjawab, padahal Milvus tidak berjalan: ada proses lain yang memakai port itu',
 		depMissing: 'tidak ada container/pod {what} di samping Milvus',
 		depFailing: '{what} {name} tidak sehat: {status}',
 		depOk: '{what} {name}: {status}',
-		milvusFailing: 'Milvus {name} tidak jalan: {status}',
+		milvusFailing: 'Milvus {name} tidak berjalan: {status}',
 		endpointOk: '{what} di {endpoint} menjawab',
 		endpointBad: '{what} di {endpoint} tidak menjawab sehat ({reason})',
 		diagnosisHeading: 'Diagnosis',
 		fromLine: 'di {name}: {line}',
 		openRun: 'buka {page}   jalankan {runbook}',
-		allGood: 'Milvus sudah jalan dan tidak ada masalah boot yang ditemukan.',
+		allGood: 'Milvus sudah berjalan dan tidak ada masalah boot yang ditemukan.',
 		otherSymptom:
 			'Milvus sudah boot; log-nya mengarah ke {symptom}: buka {page} atau jalankan {runbook}.',
 		unexplained:
-			'Milvus tidak sehat tapi tidak ada error yang dikenali; baca baris fatal di atas dan lihat {page}.',
+			'Milvus tidak sehat tetapi tidak ada error yang dikenali; baca baris fatal di atas dan lihat {page}.',
 		problems: 'Ditemukan {count} masalah.',
 	},
 });
@@ -154,7 +154,7 @@ await defineRunbook({
 	name: 'boot',
 	summary: {
 		en: 'Find out why Milvus does not start: logs of the failed containers, etcd, MinIO and ports',
-		id: 'Cari tahu kenapa Milvus tidak mau start: log container yang gagal, etcd, MinIO, dan port',
+		id: 'Cari tahu mengapa Milvus gagal boot: log container yang gagal, etcd, MinIO, dan port',
 	},
 	description: {
 		en:
@@ -163,15 +163,15 @@ await defineRunbook({
 			'the fatal lines and matches them against the error catalog, checks etcd and MinIO, ports 19530 and 9091 and /healthz, then says what is ' +
 			'wrong and which page and runbook fix it. Changes nothing.',
 		id:
-			'Mencari deployment Milvus (docker compose: milvus-standalone, milvus-etcd, milvus-minio; atau pod dari release Helm atau operator), ' +
-			'membaca log container yang gagal atau restart (docker logs, kubectl logs --previous) dan event pod yang Pending, mengambil baris fatal ' +
-			'dan mencocokkannya dengan katalog error, mengecek etcd dan MinIO, port 19530 dan 9091 serta /healthz, lalu menjelaskan apa yang salah ' +
-			'dan halaman serta runbook mana yang memperbaikinya. Tidak mengubah apa pun.',
+			'Mencari deployment Milvus: docker compose (milvus-standalone, milvus-etcd, milvus-minio), atau pod dari release Helm atau ' +
+			'operator. Membaca log container yang gagal atau dimulai ulang ("docker logs", "kubectl logs --previous") dan event pod yang ' +
+			'Pending. Baris fatalnya dicocokkan dengan katalog error. Lalu memeriksa etcd, MinIO, port 19530 dan 9091, serta /healthz. ' +
+			'Di akhir, runbook ini menjelaskan apa yang salah dan halaman serta runbook mana yang memperbaikinya. Tidak mengubah apa pun.',
 	},
 	exitCodes: {
 		0: {
 			en: 'Milvus is up and nothing wrong was found',
-			id: 'Milvus jalan dan tidak ada masalah yang ditemukan',
+			id: 'Milvus berjalan dan tidak ada masalah yang ditemukan',
 		},
 		1: {
 			en: 'a boot problem was found, or a check could not run',
@@ -229,7 +229,7 @@ await defineRunbook({
 			type: 'string',
 			help: {
 				en: 'etcd client address to probe (host:port)',
-				id: 'alamat client etcd yang dicek (host:port)',
+				id: 'alamat klien etcd yang diperiksa (host:port)',
 			},
 		},
 		{
@@ -237,7 +237,7 @@ await defineRunbook({
 			type: 'string',
 			help: {
 				en: 'MinIO S3 address to probe (host:port)',
-				id: 'alamat S3 MinIO yang dicek (host:port)',
+				id: 'alamat S3 MinIO yang diperiksa (host:port)',
 			},
 		},
 		{

@@ -51,7 +51,7 @@ const messages = withDiagMessages({
 		heading: 'Gejala yang dikenali (dari yang paling kuat)',
 		lineLabel: 'baris {n}',
 		fromLabel: 'dari {name}',
-		whyLabel: 'kenapa',
+		whyLabel: 'mengapa',
 		openLabel: 'buka',
 		runLabel: 'jalankan',
 		more: '{count} baris lain cocok dengan signature yang sama',
@@ -73,10 +73,10 @@ await defineRunbook({
 			'matches every line against the error-signature catalog and prints the symptoms it recognises, strongest first, with the line that matched ' +
 			'and the guide page to open. Text that matches nothing known is reported as "no known symptom", never as a guess. Changes nothing.',
 		id:
-			'Membaca file log, error yang di-paste, stdin, atau log deployment yang sedang jalan (docker compose atau pod dari release Helm/operator), ' +
-			'mencocokkan setiap baris dengan katalog signature error, lalu menampilkan gejala yang dikenali dari yang paling kuat, lengkap dengan baris ' +
-			'yang cocok dan halaman panduan yang perlu dibuka. Teks yang tidak cocok dilaporkan sebagai "tidak ada gejala yang dikenali", bukan tebakan. ' +
-			'Tidak mengubah apa pun.',
+			'Membaca file log, error yang ditempelkan, stdin, atau log deployment yang sedang berjalan (docker compose, atau pod dari release Helm ' +
+			'atau operator). Setiap baris dicocokkan dengan katalog signature error. Gejala yang dikenali ditampilkan dari yang paling kuat, ' +
+			'bersama baris yang cocok dan halaman panduan yang perlu dibuka. Teks yang tidak cocok dilaporkan sebagai "tidak ada gejala yang ' +
+			'dikenali", bukan ditebak. Tidak mengubah apa pun.',
 	},
 	exitCodes: {
 		0: { en: 'no known symptom in the text', id: 'tidak ada gejala yang dikenali di teks' },
@@ -106,7 +106,7 @@ await defineRunbook({
 			type: 'string',
 			help: {
 				en: 'an error line to check, pasted as one argument',
-				id: 'satu baris error yang dicek, di-paste sebagai satu argumen',
+				id: 'satu baris error yang diperiksa, ditempelkan sebagai satu argumen',
 			},
 		},
 		{
@@ -115,7 +115,7 @@ await defineRunbook({
 			default: false,
 			help: {
 				en: 'read the logs of the running deployment (docker or kubectl)',
-				id: 'baca log deployment yang sedang jalan (docker atau kubectl)',
+				id: 'baca log deployment yang sedang berjalan (docker atau kubectl)',
 			},
 		},
 		{

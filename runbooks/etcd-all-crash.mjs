@@ -163,10 +163,11 @@ const messages = {
 		flagInspect: 'offline: tampilkan prefix key dan jumlahnya dari --db, tidak mengubah apa pun',
 		flagRestore: 'restore backup di folder ini ke --endpoints',
 		flagEndpoints:
-			'URL client etcd untuk --restore, dipisah koma (misalnya lewat kubectl port-forward)',
+			'URL klien etcd untuk --restore, dipisah koma (misalnya lewat kubectl port-forward)',
 		flagAllowNonEmpty: 'izinkan --restore menulis ke etcd yang sudah berisi key',
 		flagRootPath: 'rootPath etcd milik Milvus (etcd.rootPath di milvus.yaml)',
-		flagKeepLeased: 'ikut backup key ber-lease di luar prefix session (di-restore tanpa lease)',
+		flagKeepLeased:
+			'ikutkan key yang punya lease di luar prefix session dalam backup (dipulihkan tanpa lease)',
 		flagWorkDir: 'folder di mesin ini untuk salinan db dan backup',
 		flagLocalPort: 'port lokal untuk kubectl port-forward ke member baru',
 		flagTimeout: 'berapa detik menunggu tiap pod',
@@ -187,17 +188,17 @@ const messages = {
 		backupExcluded: 'tidak diikutkan: {count} {rule} ({reason})',
 		backupKept: 'tetap diikutkan: {count} {rule} ({reason})',
 		alternative:
-			'Alternatif: `etcdctl snapshot restore {db} --skip-hash-check --data-dir <dir>` (3.5+: etcdutl) membangun ulang data dir member lengkap dengan revision dan lease, tapi dir itu lalu harus dipasang ke PVC member dengan --name/--initial-cluster yang cocok; runbook ini memilih restore key.',
+			'Alternatif: "etcdctl snapshot restore {db} --skip-hash-check --data-dir <dir>" (3.5+: etcdutl) membangun ulang direktori data member lengkap dengan revision dan lease. Tetapi direktori itu lalu harus dipasang ke PVC member dengan --name dan --initial-cluster yang cocok. Runbook ini memilih restore key.',
 		restoreReading: 'backup {dir}: {count} key dari revision {revision} (checksum cocok)',
 		restoreTarget: 'etcd tujuan {endpoint}: saat ini {count} key',
 		restoreConfirm: 'Tulis {count} key ke {endpoint}? [y/N] ',
 		restoreRefused: 'restore tidak dikonfirmasi; tidak ada yang ditulis',
 		restoreNoTty:
-			'restore menulis ke etcd dan tidak ada terminal untuk bertanya; jalankan dengan --yes untuk mengizinkan, atau --dry-run untuk mengecek saja',
+			'restore menulis ke etcd dan tidak ada terminal untuk bertanya; jalankan dengan --yes untuk mengizinkan, atau --dry-run untuk memeriksa saja',
 		restoreDry:
 			'[dry run] akan menulis {count} key ke {endpoint} dalam transaksi berisi maksimal 128, lalu membacanya ulang',
 		restoreDone:
-			'{written} key di-restore dalam {batches} transaksi ke {endpoint}; {readBack} key dibaca ulang, semuanya sama dengan backup',
+			'{written} key dipulihkan dalam {batches} transaksi ke {endpoint}; {readBack} key dibaca ulang, semuanya sama dengan backup',
 		endpointDown: 'tidak ada etcd yang menjawab di {endpoints}: {reason}',
 		notKubernetesCrash:
 			'pod {pod} Ready: tidak semua member mati. Pakai etcd-multi-crash (atau etcd-bad-member-id)',
@@ -211,7 +212,7 @@ const messages = {
 		waitPvcsGone: 'PVC terhapus',
 		waitReady: '{pod} Ready',
 		waitMembers: '{n} member berjalan',
-		copyDry: '[dry run] akan mount {pvc} di pod bantuan {pod} lalu menyalin {src}',
+		copyDry: '[dry run] akan memasang {pvc} di pod bantuan {pod} lalu menyalin {src}',
 		copyFailed: 'tidak ada db yang tersalin dari {pvc}: {reason}',
 		copied: '{file} tersalin ({bytes} byte), revision key {revision}',
 		copyUnreadable: 'salinan {file} tidak bisa dibaca: {reason}',
@@ -219,16 +220,16 @@ const messages = {
 		chosen: 'salinan terbaru: {file} (revision key {revision}); yang lain: {others}',
 		dryNoCopy: '[dry run] belum ada salinan; backup akan ditulis dari salinan terbaru',
 		deleteGate:
-			'backup {dir} dicek ulang ({count} key, checksum cocok); StatefulSet di 0 replika tanpa pod',
+			'backup {dir} diperiksa ulang ({count} key, checksum cocok); StatefulSet di 0 replika tanpa pod',
 		gatePodsLeft:
 			'pod {pods} masih ada; menghapus PVC-nya sekarang bisa gagal atau menghilangkan data. Tidak ada yang dihapus',
 		gateReplicas: 'StatefulSet {sts} punya {replicas} replika, bukan 0. Tidak ada yang dihapus',
 		helmSingle:
-			'Dipilih: `kubectl set env` pada StatefulSet (opsi 2 di bitnami-etcd.md §3b), jadi tidak perlu Helm. Jangan jalankan helm upgrade sebelum runbook ini selesai.',
+			'Dipilih: "kubectl set env" pada StatefulSet (opsi 2 di bitnami-etcd.md §3b), jadi Helm tidak diperlukan. Jangan jalankan "helm upgrade" sebelum runbook ini selesai.',
 		helmAfter:
-			'Values Helm: biarkan etcd.replicaCount: {replicas}; chart me-render ETCD_INITIAL_CLUSTER_STATE=existing di setiap helm upgrade, sama dengan yang diset runbook ini. Kalau values Anda mengunci etcd.initialClusterState: new, ganti jadi existing.',
+			'Values Helm: biarkan "etcd.replicaCount: {replicas}". Setiap "helm upgrade" menulis ETCD_INITIAL_CLUSTER_STATE=existing, sama seperti runbook ini. Kalau values Anda mengunci "etcd.initialClusterState: new", ganti menjadi existing.',
 		portForwardUp: 'port-forward siap: {endpoint}',
-		portForwardFailed: 'kubectl port-forward tidak jalan: {reason}',
+		portForwardFailed: 'kubectl port-forward tidak berjalan: {reason}',
 		targetPartial:
 			'etcd tujuan {endpoint} berisi {count} key, semuanya dari backup ini (restore sebelumnya terputus); dilanjutkan',
 		targetForeign:
@@ -240,7 +241,7 @@ const messages = {
 		verifiedAll: '{n} member sehat, cluster id {id}, {keys} key (backup: {want})',
 		execFailed: 'tidak bisa menjalankan etcdctl di {pod}: {reason}',
 		verifyDry:
-			'[dry run] akan mengecek bahwa semua member berjalan dan sehat, dengan satu cluster id',
+			'[dry run] akan memeriksa bahwa semua member berjalan dan sehat, dengan satu cluster id',
 	},
 };
 
@@ -716,11 +717,11 @@ await defineRunbook({
 	name: 'etcd-all-crash',
 	summary: {
 		en: "Every etcd member crash-loops: back up the keys from the members' db files, rebuild etcd, restore them",
-		id: 'Semua member etcd crash-loop: backup key dari file db member, bangun ulang etcd, lalu restore',
+		id: 'Semua member etcd crash loop: backup key dari file db member, bangun ulang etcd, lalu restore',
 	},
 	description: {
 		en: 'Use when all etcd pods of the Milvus chart are in CrashLoopBackOff and no member has quorum. It scales etcd to 0, copies member/snap/db out of every PVC through a helper pod, picks the copy with the highest key revision and writes a checked backup (manifest.json + kvs.jsonl) on this machine. Only then, after you type the StatefulSet name, it deletes the PVCs, starts one fresh member, restores the keys through a port-forward and compares every key with the backup, puts the original member list back with state existing and scales up one member at a time. Stop Milvus first so nothing writes into the empty etcd. Offline: --db FILE --backup DIR | --inspect, and --restore DIR --endpoints URL for any reachable etcd (docker compose, port-forward).',
-		id: 'Dipakai kalau semua pod etcd dari chart Milvus CrashLoopBackOff dan tidak ada member yang punya quorum. Runbook ini mengecilkan etcd ke 0, menyalin member/snap/db dari setiap PVC lewat pod bantuan, memilih salinan dengan revision key tertinggi, lalu menulis backup yang sudah dicek (manifest.json + kvs.jsonl) di mesin ini. Baru setelah Anda mengetik nama StatefulSet, PVC dihapus, satu member baru dinyalakan, key di-restore lewat port-forward dan dibandingkan satu per satu dengan backup, daftar member asli dipasang lagi dengan state existing, lalu member ditambah satu per satu. Hentikan Milvus dulu supaya tidak ada yang menulis ke etcd yang masih kosong. Mode offline: --db FILE --backup DIR | --inspect, dan --restore DIR --endpoints URL untuk etcd mana pun yang bisa dijangkau (docker compose, port-forward).',
+		id: 'Dipakai kalau semua pod etcd dari chart Milvus berstatus CrashLoopBackOff dan tidak ada member yang punya kuorum. Runbook ini mengecilkan etcd ke 0 replika, menyalin member/snap/db dari setiap PVC lewat pod bantuan, dan memilih salinan dengan revision key tertinggi. Dari salinan itu ia menulis backup yang sudah diperiksa (manifest.json + kvs.jsonl) di mesin ini. Baru setelah Anda mengetik nama StatefulSet, PVC dihapus dan satu member baru dinyalakan. Key dipulihkan lewat port-forward dan dibandingkan satu per satu dengan backup. Lalu daftar member asli dipasang lagi dengan state existing, dan member lain ditambahkan satu per satu. Hentikan Milvus dulu supaya tidak ada yang menulis ke etcd yang masih kosong. Mode offline: --db FILE --backup DIR | --inspect, dan --restore DIR --endpoints URL untuk etcd mana pun yang bisa dijangkau (docker compose, port-forward).',
 	},
 	target: 'kubernetes',
 	flags,
@@ -830,7 +831,7 @@ await defineRunbook({
 			id: 'scale-to-zero',
 			title: {
 				en: 'Stop every etcd pod, so the PVCs can be mounted elsewhere',
-				id: 'Hentikan semua pod etcd supaya PVC bisa di-mount di tempat lain',
+				id: 'Hentikan semua pod etcd supaya PVC bisa dipasang di tempat lain',
 			},
 			mode: 'change',
 			command: ctx.kube.argv('scale', 'sts', ctx.names.sts, '--replicas=0'),
@@ -972,7 +973,7 @@ await defineRunbook({
 			id: 'delete-pvcs',
 			title: {
 				en: 'Delete the PVCs of every member (the backup is checked first)',
-				id: 'Hapus PVC semua member (backup dicek dulu)',
+				id: 'Hapus PVC semua member (backup diperiksa dulu)',
 			},
 			mode: 'destroy',
 			command: ctx.kube.argv('delete', 'pvc', ...pvcs),
@@ -1183,7 +1184,10 @@ await defineRunbook({
 
 		steps.push({
 			id: 'verify',
-			title: { en: 'Check every member and the cluster id', id: 'Cek semua member dan cluster id' },
+			title: {
+				en: 'Check every member and the cluster id',
+				id: 'Periksa semua member dan cluster id',
+			},
 			mode: 'read',
 			command: ctx.kube.argv(
 				'exec',

@@ -58,7 +58,7 @@ const messages = {
 		noSignature:
 			'tidak ada pod etcd yang menampilkan "{signature}" di log sekarang maupun log sebelumnya',
 		found: '{pod}: {line}',
-		viaHelper: 'container {pod} sedang tidak berjalan; file dihapus lewat helper pod {helper}',
+		viaHelper: 'container {pod} sedang tidak berjalan; file dihapus lewat pod bantuan {helper}',
 		viaExec: '{file} di {pod} sudah dihapus',
 		removedHelper: '{file} di PVC {pvc} sudah dihapus',
 		waitReady: '{pod} menjadi Ready',
@@ -103,7 +103,7 @@ await defineRunbook({
 	name: 'etcd-bad-member-id',
 	summary: tx(
 		'Fix etcd pods crash-looping on "bad member ID arg" (empty member_id file)',
-		'Perbaiki pod etcd yang crash-loop karena "bad member ID arg" (file member_id kosong)',
+		'Perbaiki pod etcd yang crash loop karena "bad member ID arg" (file member_id kosong)',
 	),
 	description: tx(
 		'Use it when an etcd pod of the Milvus chart keeps restarting and its logs (or the logs of its previous ' +
@@ -113,13 +113,13 @@ await defineRunbook({
 			'is up, otherwise through a short-lived helper pod that mounts the PVC), deletes the pod so it starts ' +
 			'at once, and checks that the member is healthy and listed. It changes only that file and restarts ' +
 			'the pod; the etcd data stays as it is.',
-		'Pakai saat pod etcd dari chart Milvus terus restart dan log-nya (atau log container sebelumnya) ' +
+		'Pakai saat pod etcd dari chart Milvus terus dimulai ulang dan log-nya (atau log container sebelumnya) ' +
 			'berakhir dengan: Error: bad member ID arg (strconv.ParseUint: parsing "": invalid syntax), ' +
-			'expecting ID in Hex. Penyebabnya image etcd Bitnami versi 2022 yang menyimpan ' +
-			'/bitnami/etcd/data/member_id kosong. Runbook ini menghapus file itu saja (dengan kubectl exec kalau ' +
-			'container-nya hidup, kalau tidak lewat helper pod sementara yang me-mount PVC-nya), menghapus pod ' +
-			'supaya langsung start lagi, lalu memeriksa member-nya sehat dan terdaftar. Yang diubah hanya file ' +
-			'itu dan restart pod; data etcd tetap utuh.',
+			'expecting ID in Hex. Penyebabnya adalah image etcd Bitnami versi 2022 yang menyimpan ' +
+			'/bitnami/etcd/data/member_id kosong. Runbook ini menghapus file itu saja, dengan "kubectl exec" ' +
+			'kalau container-nya hidup, atau lewat pod bantuan sementara yang memasang PVC-nya. Lalu pod-nya ' +
+			'dihapus supaya langsung berjalan lagi, dan runbook memeriksa bahwa member-nya sehat dan terdaftar. ' +
+			'Yang diubah hanya file itu dan pod-nya. Data etcd tetap utuh.',
 	),
 	target: 'kubernetes',
 	flags: [timeoutFlag(messages)],

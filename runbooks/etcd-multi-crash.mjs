@@ -164,7 +164,7 @@ const messages = {
 			'pod yang crash ({pods}) gagal dengan "bad member ID arg"; pakai etcd-bad-member-id saja, datanya tetap utuh',
 		execFailed: 'tidak bisa menjalankan etcdctl di {pod}: {reason}',
 		quorumYes:
-			'{pod} masih punya quorum: member yang mati dihapus dengan member remove, tidak ada restart paksa',
+			'{pod} masih punya kuorum: member yang mati dihapus dengan member remove, tidak ada restart paksa',
 		quorumNo:
 			'{pod} tidak punya quorum: pod ini di-restart sekali dengan ETCD_FORCE_NEW_CLUSTER=true (data tetap ada)',
 		deadList: 'member yang crash-loop: {pods}',
@@ -172,19 +172,19 @@ const messages = {
 			'member yang berjalan berasal dari cluster yang berbeda ({groups}); belum ada yang diubah. Runbook ini tidak memilih di antara keduanya: bandingkan datanya (etcdctl endpoint status -w json di setiap pod) lalu pulihkan dari yang benar dengan etcd-all-crash',
 		resuming: 'melanjutkan penyelamatan yang sudah dimulai sebelumnya (member mati: {pods})',
 		backupSaved: 'backup {file}: {keys} key pada revision {revision}, sha256 {sha}',
-		backupFailed: 'gagal mem-backup {pod}: {reason}; belum ada yang diubah',
+		backupFailed: 'gagal membuat backup {pod}: {reason}; belum ada yang diubah',
 		backupTooSmall:
 			'backup yang disalin dari {pod} kosong atau tidak terbaca; belum ada yang diubah',
 		backupMissing:
 			'manifest backup {file} hilang atau tidak terbaca; jumlah key tidak bisa dibandingkan',
 		podStillThere: 'pod {pod} masih ada, jadi PVC-nya masih dipakai. Kecilkan replika dulu',
 		waitPodsGone: 'pod {pods} berhenti',
-		waitSingle: '{pod} berjalan sebagai satu-satunya member dengan quorum',
+		waitSingle: '{pod} berjalan sebagai satu-satunya member dengan kuorum',
 		waitRollout: '{pod} restart dengan setelan baru',
 		waitJoin: '{pod} bergabung sebagai member yang started dan sehat',
 		membersNow: 'member sekarang: {members}',
 		helmNote:
-			'Supaya tetap berlaku setelah helm upgrade: isi etcd.initialClusterState=existing di values (helm upgrade memang merender existing; install ulang tidak).',
+			'Supaya tetap berlaku setelah "helm upgrade", isi etcd.initialClusterState=existing di values. "helm upgrade" memang menulis existing, tetapi instalasi ulang tidak.',
 		stillDead: 'member {id} masih terdaftar; tidak aman untuk lanjut',
 		forceStillSet:
 			'ETCD_FORCE_NEW_CLUSTER masih terpasang di StatefulSet; hapus dulu sebelum menambah member',

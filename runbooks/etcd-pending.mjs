@@ -123,7 +123,7 @@ const messages = {
 		staleMembers:
 			'{pods} dulunya member dan kehilangan volume-nya; pod ini akan bergabung lagi sebagai member baru',
 		noQuorum:
-			'{pods} harus bergabung lagi, tetapi member yang berjalan tidak punya quorum; setelah ini, jalankan etcd-multi-crash',
+			'{pods} harus bergabung lagi, tetapi member yang berjalan tidak punya kuorum; setelah ini, jalankan etcd-multi-crash',
 		helmIntro:
 			'Isi ini di values release {release} (persistence.storageClass milik subchart etcd):',
 		helmImmutable:
@@ -228,13 +228,14 @@ await defineRunbook({
 			"StorageClass's default annotation, unbound PVCs, pods, and then etcd membership. With --helm it only " +
 			'prints the Helm values to set instead.',
 		'Pakai saat pod etcd dari chart Milvus tetap Pending dan PVC-nya (data-<release>-etcd-N) Pending dengan ' +
-			'pesan "no storage class is set": chart tidak mengisi storageClassName dan cluster tidak punya ' +
-			'StorageClass default. Runbook ini menampilkan pod, event PVC, dan StorageClass, menandai class yang ' +
-			'Anda pilih (atau --storage-class) sebagai default, menghapus PVC yang belum bound (belum berisi data) ' +
-			'beserta pod-nya supaya StatefulSet membuat ulang keduanya, lalu menunggu semua pod Ready dan etcd ' +
-			'sepakat pada satu cluster. Member yang kehilangan volume bergabung lagi sebagai member baru (entri ' +
-			'lamanya dihapus dulu). Yang diubah: anotasi default StorageClass, PVC yang belum bound, pod, lalu ' +
-			'keanggotaan etcd. Dengan --helm hanya mencetak values Helm yang perlu diisi.',
+			'pesan "no storage class is set". Artinya chart tidak mengisi storageClassName dan cluster tidak punya ' +
+			'StorageClass default. Runbook ini menampilkan pod, event PVC, dan StorageClass, lalu menandai class ' +
+			'yang Anda pilih (atau --storage-class) sebagai default. PVC yang belum Bound (belum berisi data) ' +
+			'dihapus beserta pod-nya, supaya StatefulSet membuat ulang keduanya. Lalu runbook menunggu sampai ' +
+			'semua pod Ready dan etcd sepakat pada satu cluster. Member yang kehilangan volume bergabung lagi ' +
+			'sebagai member baru (entri lamanya dihapus dulu). Yang diubah: anotasi default StorageClass, PVC ' +
+			'yang belum Bound, pod, lalu keanggotaan etcd. Dengan --helm, runbook hanya mencetak values Helm ' +
+			'yang perlu diisi.',
 	),
 	target: 'kubernetes',
 	flags: [
@@ -460,7 +461,7 @@ await defineRunbook({
 					id: 'recreate-pvc',
 					title: tx(
 						`Delete the unbound PVC ${pvcName}; the StatefulSet recreates it`,
-						`Hapus PVC ${pvcName} yang belum bound; StatefulSet membuatnya lagi`,
+						`Hapus PVC ${pvcName} yang belum Bound; StatefulSet membuatnya lagi`,
 					),
 					mode: 'destroy',
 					command: k.argv('delete', 'pvc', pvcName),

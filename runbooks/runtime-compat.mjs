@@ -80,17 +80,17 @@ const messages = withDiagMessages({
 		clientsHeading: 'Versi SDK di {dir}',
 		clientFound: '{sdk}: {version} (dari {from})',
 		clientNone:
-			'tidak ada SDK Milvus di sini (dicek dengan pip, npm, go, mvn); jalankan di folder project Anda atau berikan --pymilvus, --node-sdk, --go-sdk atau --java-sdk',
+			'tidak ada SDK Milvus di sini (diperiksa dengan pip, npm, go, mvn); jalankan di folder proyek Anda atau berikan --pymilvus, --node-sdk, --go-sdk atau --java-sdk',
 		verdictHeading: 'Kesimpulan',
-		portHeading: 'Alamat client',
-		portWrong: '{uri} adalah {what}, bukan port gRPC: arahkan client ke {host}:19530',
+		portHeading: 'Alamat klien',
+		portWrong: '{uri} adalah {what}, bukan port gRPC: arahkan klien ke {host}:19530',
 		portHealth:
-			'{uri} menjawab /healthz seperti port metrics Milvus (9091): arahkan client ke {host}:19530',
+			'{uri} menjawab /healthz seperti port metrics Milvus (9091): arahkan klien ke {host}:19530',
 		portClosed:
-			'tidak ada yang menerima koneksi di {host}:{port}: cek alamatnya, atau lihat halaman boot {page}',
+			'tidak ada yang menerima koneksi di {host}:{port}: periksa alamatnya, atau lihat halaman boot {page}',
 		portOk: '{host}:{port} menerima koneksi',
 		falseAlarm:
-			'Versinya cocok, jadi "{signature}" kemungkinan besar karena alamatnya: pastikan client memakai port 19530 (gRPC), bukan 9091.',
+			'Versinya cocok, jadi "{signature}" kemungkinan besar karena alamatnya: pastikan klien memakai port 19530 (gRPC), bukan 9091.',
 		otherSymptom:
 			'Teks error ini mengarah ke gejala lain: {symptom}. Buka {page} atau jalankan {runbook}.',
 		allOk: 'Server dan SDK kompatibel.',
@@ -360,7 +360,7 @@ await defineRunbook({
 	name: 'runtime-compat',
 	summary: {
 		en: 'Check that the Milvus server and your SDK versions are compatible, and that the client uses the right port',
-		id: 'Cek apakah versi server Milvus dan SDK Anda kompatibel, dan apakah client memakai port yang benar',
+		id: 'Periksa apakah versi server Milvus dan SDK Anda kompatibel, dan apakah klien memakai port yang benar',
 	},
 	description: {
 		en:
@@ -369,15 +369,16 @@ await defineRunbook({
 			'compatibility table for Milvus 2.2 to 2.6 and names the exact versions to move to. With --uri it checks the address the client uses, ' +
 			'because "sdk is incompatible" is often a client pointed at 9091 instead of 19530. Changes nothing.',
 		id:
-			'Mencari versi server (tag image docker, tag image Kubernetes, banner "Welcome to use Milvus!", atau --server-version) dan versi SDK di ' +
-			'project saat ini (pip show pymilvus, npm ls, go list -m, mvn dependency:tree), membandingkannya dengan tabel kompatibilitas dari release ' +
-			'notes Milvus 2.2 sampai 2.6, lalu menyebut versi persis yang harus dipakai. Dengan --uri, alamat yang dipakai client ikut dicek, karena ' +
-			'"sdk is incompatible" sering terjadi karena client diarahkan ke 9091, bukan 19530. Tidak mengubah apa pun.',
+			'Mencari versi server (tag image docker, tag image Kubernetes, banner "Welcome to use Milvus!", atau --server-version) dan versi ' +
+			'SDK di proyek saat ini ("pip show pymilvus", "npm ls", "go list -m", "mvn dependency:tree"). Keduanya dibandingkan dengan tabel ' +
+			'kompatibilitas dari release notes Milvus 2.2 sampai 2.6, lalu runbook ini menyebut versi persis yang harus dipakai. Dengan --uri, ' +
+			'alamat yang dipakai klien ikut diperiksa: "sdk is incompatible" sering berarti klien diarahkan ke 9091, bukan 19530. ' +
+			'Tidak mengubah apa pun.',
 	},
 	exitCodes: {
 		0: {
 			en: 'the server and SDK versions are compatible (and the client uses the right port)',
-			id: 'versi server dan SDK kompatibel (dan client memakai port yang benar)',
+			id: 'versi server dan SDK kompatibel (dan klien memakai port yang benar)',
 		},
 		1: {
 			en: 'incompatible versions, a wrong port, or the versions could not be found',
@@ -419,20 +420,20 @@ await defineRunbook({
 			name: 'project',
 			type: 'string',
 			default: '.',
-			help: { en: 'folder of the client project', id: 'folder project client' },
+			help: { en: 'folder of the client project', id: 'folder proyek klien' },
 		},
 		{
 			name: 'uri',
 			type: 'string',
 			help: {
 				en: 'address the client connects to, e.g. http://localhost:19530',
-				id: 'alamat yang dipakai client, mis. http://localhost:19530',
+				id: 'alamat yang dipakai klien, mis. http://localhost:19530',
 			},
 		},
 		{
 			name: 'error',
 			type: 'string',
-			help: { en: 'the error the client printed', id: 'error yang ditampilkan client' },
+			help: { en: 'the error the client printed', id: 'error yang ditampilkan klien' },
 		},
 		{
 			name: 'pymilvus',

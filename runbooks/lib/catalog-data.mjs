@@ -35,7 +35,7 @@ export const SIGNATURES = Object.freeze([
 		patterns: [/failed to create etcd client/i, /init with etcd failed/i],
 		explain: {
 			en: 'Milvus gave up connecting to etcd at start-up: etcd is down or unreachable, or ETCD_ENDPOINTS points to the wrong address.',
-			id: 'Milvus menyerah konek ke etcd saat start: etcd mati atau tidak bisa dijangkau, atau ETCD_ENDPOINTS menunjuk ke alamat yang salah.',
+			id: 'Milvus berhenti mencoba terhubung ke etcd saat boot. etcd mati atau tidak bisa dijangkau, atau ETCD_ENDPOINTS menunjuk ke alamat yang salah.',
 		},
 		source:
 			'https://github.com/milvus-io/milvus/issues/41106, https://github.com/milvus-io/milvus/issues/50503; pkg/util/paramtable/base_table.go (init with etcd failed)',
@@ -51,7 +51,7 @@ export const SIGNATURES = Object.freeze([
 		],
 		explain: {
 			en: 'Nothing answers on the etcd client port 2379 (or its name does not resolve). Start etcd first and check ETCD_ENDPOINTS.',
-			id: 'Tidak ada yang menjawab di port client etcd 2379 (atau namanya tidak bisa di-resolve). Jalankan etcd dulu dan cek ETCD_ENDPOINTS.',
+			id: 'Tidak ada yang menjawab di port klien etcd 2379, atau nama host etcd tidak ditemukan di DNS. Jalankan etcd dulu dan periksa ETCD_ENDPOINTS.',
 		},
 		source:
 			'https://github.com/milvus-io/milvus/issues/50503 (grpc: addrConn.createTransport failed to connect to {Addr: "localhost:2379"})',
@@ -65,7 +65,7 @@ export const SIGNATURES = Object.freeze([
 		patterns: [/find no available (?:rootcoord|mixcoord|datacoord|querycoord|indexcoord)/i],
 		explain: {
 			en: 'The coordinator has not registered in etcd yet. Normal for a few seconds during boot; if it persists the coordinator failed, so look for an earlier etcd or MinIO error.',
-			id: 'Coordinator belum terdaftar di etcd. Wajar beberapa detik saat boot; kalau terus muncul berarti coordinator gagal, jadi cari error etcd atau MinIO yang muncul lebih awal.',
+			id: 'Coordinator belum terdaftar di etcd. Ini wajar beberapa detik saat boot. Kalau terus muncul, coordinator-nya gagal: cari error etcd atau MinIO yang muncul lebih awal.',
 		},
 		source:
 			'https://github.com/milvus-io/milvus/issues/27171, https://github.com/milvus-io/milvus/issues/35686, https://github.com/milvus-io/milvus/issues/45688',
@@ -78,7 +78,7 @@ export const SIGNATURES = Object.freeze([
 		patterns: [/\bAccess Denied\b/],
 		explain: {
 			en: 'MinIO/S3 refused Milvus: the access key, secret key or bucket policy in milvus.yaml (minio.accessKeyID / secretAccessKey) is wrong.',
-			id: 'MinIO/S3 menolak Milvus: access key, secret key, atau policy bucket di milvus.yaml (minio.accessKeyID / secretAccessKey) salah.',
+			id: 'MinIO/S3 menolak Milvus. Access key, secret key, atau policy bucket di milvus.yaml (minio.accessKeyID, minio.secretAccessKey) salah.',
 		},
 		source:
 			"https://github.com/milvus-io/milvus-docs/issues/2247 (['failed to check blob bucket exist'] [error='Access Denied.'])",
@@ -103,7 +103,7 @@ export const SIGNATURES = Object.freeze([
 		patterns: [/The request signature we calculated does not match the signature you provided/i],
 		explain: {
 			en: 'The access key exists but the secret key is wrong (S3 SignatureDoesNotMatch). Fix minio.secretAccessKey.',
-			id: 'Access key-nya ada tapi secret key-nya salah (S3 SignatureDoesNotMatch). Perbaiki minio.secretAccessKey.',
+			id: 'Access key-nya ada tetapi secret key-nya salah (S3 SignatureDoesNotMatch). Perbaiki minio.secretAccessKey.',
 		},
 		source:
 			'S3 error code SignatureDoesNotMatch (https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html), returned verbatim by MinIO',
@@ -120,7 +120,7 @@ export const SIGNATURES = Object.freeze([
 		],
 		explain: {
 			en: 'Milvus cannot reach MinIO/S3: MinIO is down, or minio.address / minio.port is wrong (the S3 API is on 9000, not the console port).',
-			id: 'Milvus tidak bisa menjangkau MinIO/S3: MinIO mati, atau minio.address / minio.port salah (API S3 ada di 9000, bukan port console).',
+			id: 'Milvus tidak bisa menjangkau MinIO/S3. MinIO mati, atau minio.address atau minio.port salah (API S3 ada di 9000, bukan di port console).',
 		},
 		source:
 			'https://github.com/milvus-io/milvus/issues/21097, https://github.com/milvus-io/milvus/issues/45688',
@@ -133,7 +133,7 @@ export const SIGNATURES = Object.freeze([
 		patterns: [/failed to check blob bucket exist/i],
 		explain: {
 			en: 'Milvus could not check its bucket in MinIO/S3 at start-up. The error after it says why: credentials (Access Denied), address, or MinIO not ready.',
-			id: 'Milvus gagal mengecek bucket-nya di MinIO/S3 saat start. Error sesudahnya menjelaskan sebabnya: kredensial (Access Denied), alamat, atau MinIO belum siap.',
+			id: 'Milvus gagal memeriksa bucket-nya di MinIO/S3 saat boot. Error sesudahnya menjelaskan sebabnya: kredensial ("Access Denied"), alamat, atau MinIO yang belum siap.',
 		},
 		source:
 			'milvus-io/milvus internal/storage/minio_chunk_manager.go; https://github.com/zilliztech/milvus-helm/issues/289',
@@ -171,7 +171,7 @@ export const SIGNATURES = Object.freeze([
 		patterns: [/Not all components are (?:healthy|registered)/i],
 		explain: {
 			en: '/healthz on 9091 reports that some components did not come up. Read the logs of the component that is missing.',
-			id: '/healthz di 9091 melaporkan ada komponen yang belum jalan. Baca log komponen yang belum muncul itu.',
+			id: '/healthz di 9091 melaporkan ada komponen yang belum berjalan. Baca log komponen yang belum muncul itu.',
 		},
 		source: 'milvus-io/milvus internal/http/healthz/healthz_handler.go',
 	},
@@ -185,7 +185,7 @@ export const SIGNATURES = Object.freeze([
 		],
 		explain: {
 			en: 'Kubernetes sees the Milvus health endpoint (9091) failing, so the pod is not Ready or gets restarted. The container log says why.',
-			id: 'Kubernetes melihat endpoint health Milvus (9091) gagal, jadi pod tidak Ready atau di-restart. Alasannya ada di log container.',
+			id: 'Kubernetes melihat endpoint health Milvus (9091) gagal, jadi pod tidak Ready atau dimulai ulang. Alasannya ada di log container.',
 		},
 		source:
 			'zilliztech/milvus-helm charts/milvus templates: readiness probe /healthz on 9091, liveness TCP 9091',
@@ -198,7 +198,7 @@ export const SIGNATURES = Object.freeze([
 		patterns: [/\bIllegal instruction\b/i, /SIGILL/, /exited with code 132\b/],
 		explain: {
 			en: 'The CPU lacks an instruction set the Milvus image needs (SSE4.2/AVX), or the image runs under emulation. Run on a host whose CPU supports it.',
-			id: 'CPU tidak punya instruction set yang dibutuhkan image Milvus (SSE4.2/AVX), atau image jalan lewat emulasi. Jalankan di host yang CPU-nya mendukung.',
+			id: 'CPU tidak punya instruction set yang dibutuhkan image Milvus (SSE4.2/AVX), atau image berjalan lewat emulasi. Jalankan di host yang CPU-nya mendukung.',
 		},
 		source: 'https://milvus.io/docs/prerequisite-docker.md (CPU instruction set requirements)',
 	},
@@ -222,7 +222,7 @@ export const SIGNATURES = Object.freeze([
 		patterns: [/(?:mkdir|open) \/var\/lib\/milvus\S*: permission denied/i],
 		explain: {
 			en: 'Milvus cannot write to its data volume (/var/lib/milvus). Fix the ownership or permissions of the mounted folder.',
-			id: 'Milvus tidak bisa menulis ke volume datanya (/var/lib/milvus). Perbaiki owner atau permission folder yang di-mount.',
+			id: 'Milvus tidak bisa menulis ke volume datanya (/var/lib/milvus). Perbaiki owner atau permission folder yang dipasang.',
 		},
 		source:
 			'milvus-io/milvus deployments/docker/standalone/docker-compose.yml (volume ${DOCKER_VOLUME_DIRECTORY}/volumes/milvus:/var/lib/milvus)',
@@ -235,7 +235,7 @@ export const SIGNATURES = Object.freeze([
 		patterns: [/While lock file: \S*LOCK: Resource temporarily unavailable/i],
 		explain: {
 			en: 'Another Milvus standalone already holds the RocksMQ lock on the same data folder. Run only one standalone per volume.',
-			id: 'Ada Milvus standalone lain yang sudah memegang lock RocksMQ di folder data yang sama. Jalankan satu standalone saja per volume.',
+			id: 'Ada Milvus standalone lain yang sudah memegang lock RocksMQ di direktori data yang sama. Jalankan hanya satu standalone per volume.',
 		},
 		source: 'RocksDB DB::Open lock error (rocksmq under /var/lib/milvus/rdb_data)',
 	},
@@ -250,7 +250,7 @@ export const SIGNATURES = Object.freeze([
 		],
 		explain: {
 			en: 'Milvus cannot reach the Pulsar broker (6650). Check that the Pulsar pods are Running and pulsar.address is right.',
-			id: 'Milvus tidak bisa menjangkau broker Pulsar (6650). Cek apakah pod Pulsar Running dan pulsar.address sudah benar.',
+			id: 'Milvus tidak bisa menjangkau broker Pulsar (6650). Periksa apakah pod Pulsar berstatus Running dan pulsar.address sudah benar.',
 		},
 		source: 'milvus.yaml pulsar.port 6650; Pulsar Go client dial errors',
 	},
@@ -265,7 +265,7 @@ export const SIGNATURES = Object.freeze([
 		],
 		explain: {
 			en: 'Milvus cannot reach the Kafka brokers (9092). Check kafka.brokerList and that Kafka is up.',
-			id: 'Milvus tidak bisa menjangkau broker Kafka (9092). Cek kafka.brokerList dan pastikan Kafka jalan.',
+			id: 'Milvus tidak bisa menjangkau broker Kafka (9092). Periksa kafka.brokerList dan pastikan Kafka berjalan.',
 		},
 		source: 'milvus.yaml kafka.brokerList; librdkafka / sarama connection errors',
 	},
@@ -279,7 +279,7 @@ export const SIGNATURES = Object.freeze([
 		patterns: [/this version of sdk is incompatible with (?:the )?server/i],
 		explain: {
 			en: 'The SDK called an RPC the server does not have: the SDK is newer than the server. Match the SDK to the server version (or check the port first).',
-			id: 'SDK memanggil RPC yang tidak dimiliki server: SDK lebih baru dari server. Samakan versi SDK dengan server (atau cek dulu port-nya).',
+			id: 'SDK memanggil RPC yang tidak dimiliki server, karena SDK lebih baru dari server. Samakan versi SDK dengan server, atau periksa dulu port-nya.',
 		},
 		source:
 			'https://github.com/milvus-io/pymilvus/issues/1531, https://github.com/zilliztech/milvus-backup/issues/151, milvus-sdk-node milvus/grpc/BaseClient.ts',
@@ -292,7 +292,7 @@ export const SIGNATURES = Object.freeze([
 		patterns: [/Incorrect port or sdk is incompatible with server/i],
 		explain: {
 			en: 'pymilvus got UNIMPLEMENTED. Most often the client points at the wrong port (9091 instead of 19530); otherwise the SDK is newer than the server.',
-			id: 'pymilvus menerima UNIMPLEMENTED. Paling sering client menunjuk ke port yang salah (9091, bukan 19530); kalau bukan, SDK lebih baru dari server.',
+			id: 'pymilvus menerima UNIMPLEMENTED. Paling sering, klien menunjuk ke port yang salah (9091, bukan 19530). Kalau bukan itu, SDK lebih baru dari server.',
 		},
 		source:
 			'https://github.com/milvus-io/milvus/issues/38255, https://github.com/milvus-io/pymilvus/issues/2355',
@@ -305,7 +305,7 @@ export const SIGNATURES = Object.freeze([
 		patterns: [/Received UNIMPLEMENTED from server/i],
 		explain: {
 			en: 'pymilvus 2.6.11+ says the server does not implement the call: check the uri uses the gRPC port 19530, then match pymilvus to the server.',
-			id: 'pymilvus 2.6.11+ bilang server tidak punya call itu: pastikan uri memakai port gRPC 19530, lalu samakan versi pymilvus dengan server.',
+			id: 'pymilvus 2.6.11+ melaporkan bahwa server tidak punya panggilan itu. Pastikan uri memakai port gRPC 19530, lalu samakan versi pymilvus dengan server.',
 		},
 		source: 'milvus-io/pymilvus pymilvus/decorators.py (PR #3315)',
 	},
@@ -317,7 +317,7 @@ export const SIGNATURES = Object.freeze([
 		patterns: [/unknown method Connect for service milvus\.proto\.milvus\.MilvusService/],
 		explain: {
 			en: 'pymilvus 2.2.9 or later against a server older than 2.2.9: upgrade the server, or pin pymilvus below 2.2.9.',
-			id: 'pymilvus 2.2.9 ke atas dipakai dengan server di bawah 2.2.9: upgrade server, atau pin pymilvus di bawah 2.2.9.',
+			id: 'pymilvus 2.2.9 ke atas dipakai dengan server di bawah 2.2.9. Naikkan versi server, atau kunci pymilvus di bawah 2.2.9.',
 		},
 		source: 'https://github.com/milvus-io/milvus/issues/24444',
 	},
@@ -333,7 +333,7 @@ export const SIGNATURES = Object.freeze([
 		],
 		explain: {
 			en: 'The client used an API the server version does not have. Upgrade the server or use the SDK release that matches it.',
-			id: 'Client memakai API yang belum ada di versi server itu. Upgrade server atau pakai rilis SDK yang sesuai dengan server.',
+			id: 'Klien memakai API yang belum ada di versi server itu. Naikkan versi server, atau pakai rilis SDK yang sesuai dengan server.',
 		},
 		source:
 			'https://github.com/milvus-io/pymilvus/issues/1298, https://github.com/milvus-io/milvus/issues/41992, https://github.com/milvus-io/milvus-docs/issues/2146',
@@ -346,7 +346,7 @@ export const SIGNATURES = Object.freeze([
 		patterns: [/StatusCode\.UNIMPLEMENTED/, /\bcode = Unimplemented\b/, /\b12 UNIMPLEMENTED\b/],
 		explain: {
 			en: 'A gRPC UNIMPLEMENTED status: the server (or whatever listens on that port) does not know the call. Check the port, then the versions.',
-			id: 'Status gRPC UNIMPLEMENTED: server (atau apa pun yang listen di port itu) tidak mengenal call tersebut. Cek port-nya, lalu versinya.',
+			id: 'Status gRPC UNIMPLEMENTED: server (atau apa pun yang listen di port itu) tidak mengenal panggilan tersebut. Periksa port-nya, lalu versinya.',
 		},
 		source:
 			'gRPC status code 12 UNIMPLEMENTED (https://grpc.github.io/grpc/core/md_doc_statuscodes.html)',
@@ -363,7 +363,7 @@ export const SIGNATURES = Object.freeze([
 		],
 		explain: {
 			en: 'False alarm for a version problem: the client speaks gRPC to an HTTP port (usually 9091). Point the client at 19530.',
-			id: 'Bukan masalah versi: client bicara gRPC ke port HTTP (biasanya 9091). Arahkan client ke 19530.',
+			id: 'Bukan masalah versi: klien berbicara gRPC ke port HTTP (biasanya 9091). Arahkan klien ke 19530.',
 		},
 		source:
 			'gRPC core/grpc-js errors when the peer answers HTTP/1.x or a 404; Milvus serves /healthz and /metrics on 9091',
@@ -376,7 +376,7 @@ export const SIGNATURES = Object.freeze([
 		patterns: [/doesn't support dynamic schema, please upgrade your server/i],
 		explain: {
 			en: 'The Node SDK needs a server with dynamic schema (2.2.9+). Upgrade the server or use an older SDK.',
-			id: 'Node SDK butuh server yang mendukung dynamic schema (2.2.9+). Upgrade server atau pakai SDK yang lebih lama.',
+			id: 'Node SDK butuh server yang mendukung dynamic schema (2.2.9+). Naikkan versi server, atau pakai SDK yang lebih lama.',
 		},
 		source: 'milvus-io/milvus-sdk-node utils/Validate.ts',
 	},
@@ -406,7 +406,7 @@ export const SIGNATURES = Object.freeze([
 		patterns: [/collection not loaded/i, /has not been loaded to memory/i, /\bcode=101\b/],
 		explain: {
 			en: 'Search or query on a collection that is not loaded (code 101). Call load_collection and wait until it is loaded.',
-			id: 'Search atau query ke collection yang belum di-load (code 101). Panggil load_collection dan tunggu sampai selesai.',
+			id: 'Search atau query ke collection yang belum dimuat dengan load (code 101). Panggil load_collection dan tunggu sampai selesai.',
 		},
 		source:
 			'milvus-io/milvus pkg/util/merr/errors.go; https://github.com/milvus-io/milvus/issues/33181, https://github.com/milvus-io/milvus/issues/23178',
@@ -436,7 +436,7 @@ export const SIGNATURES = Object.freeze([
 		],
 		explain: {
 			en: 'The collection does not exist in this database (code 100, legacy CollectionNotExists). Check the name and the database (db_name).',
-			id: 'Collection-nya tidak ada di database ini (code 100, dulu CollectionNotExists). Cek nama dan database-nya (db_name).',
+			id: 'Collection-nya tidak ada di database ini (code 100, dulu CollectionNotExists). Periksa nama dan database-nya (db_name).',
 		},
 		source:
 			'milvus-io/milvus pkg/util/merr/errors.go; https://github.com/milvus-io/pymilvus/issues/3750',
@@ -449,7 +449,7 @@ export const SIGNATURES = Object.freeze([
 		patterns: [/partition not (?:found|loaded)/i, /\bcode=20[01]\b/],
 		explain: {
 			en: 'The partition does not exist or is not loaded (codes 200/201). List the partitions and load the one you search.',
-			id: 'Partition-nya tidak ada atau belum di-load (code 200/201). Lihat daftar partition dan load yang mau di-search.',
+			id: 'Partition-nya tidak ada atau belum dimuat dengan load (code 200/201). Lihat daftar partition, lalu jalankan load untuk partition yang akan dicari.',
 		},
 		source: 'milvus-io/milvus pkg/util/merr/errors.go',
 	},
@@ -479,7 +479,7 @@ export const SIGNATURES = Object.freeze([
 		patterns: [/database not found/i, /\bcode=800\b/],
 		explain: {
 			en: 'The database named in the connection or call does not exist (code 800). Create it or fix db_name.',
-			id: 'Database yang disebut di koneksi atau call tidak ada (code 800). Buat dulu atau perbaiki db_name.',
+			id: 'Database yang disebut di koneksi atau panggilan tidak ada (code 800). Buat dulu database-nya, atau perbaiki db_name.',
 		},
 		source: 'milvus-io/milvus pkg/util/merr/errors.go',
 	},
@@ -532,7 +532,7 @@ export const SIGNATURES = Object.freeze([
 		],
 		explain: {
 			en: 'The user is authenticated but lacks the privilege for this call (code 1401). Grant the role the privilege.',
-			id: 'User sudah login tapi tidak punya privilege untuk call ini (code 1401). Berikan privilege itu ke role-nya.',
+			id: 'User sudah login, tetapi tidak punya privilege untuk panggilan ini (code 1401). Berikan privilege itu ke role-nya.',
 		},
 		source:
 			'milvus-io/milvus pkg/util/merr/errors.go; milvus-proto common.proto (PermissionDenied = 3)',
@@ -553,7 +553,7 @@ export const SIGNATURES = Object.freeze([
 		],
 		explain: {
 			en: 'The server throttled or refused the call (rate limit, memory or disk quota, codes 8/9). Slow down writes, add resources, or raise quotaAndLimits.',
-			id: 'Server membatasi atau menolak call (rate limit, kuota memori atau disk, code 8/9). Kurangi laju write, tambah resource, atau naikkan quotaAndLimits.',
+			id: 'Server membatasi atau menolak panggilan (rate limit, kuota memori atau disk, code 8/9). Kurangi laju write, tambah resource, atau naikkan quotaAndLimits.',
 		},
 		source:
 			'milvus-io/milvus pkg/util/merr/errors.go; milvus-proto common.proto (RateLimit 49, MemoryQuotaExhausted 53, DiskQuotaExhausted 54)',
@@ -571,7 +571,7 @@ export const SIGNATURES = Object.freeze([
 		],
 		explain: {
 			en: 'No query node serves this collection right now (code 401). Check the querynode pods, then release and load the collection again.',
-			id: 'Tidak ada query node yang melayani collection ini sekarang (code 401). Cek pod querynode, lalu release dan load ulang collection-nya.',
+			id: 'Tidak ada query node yang melayani collection ini sekarang (code 401). Periksa pod querynode, lalu release dan load ulang collection-nya.',
 		},
 		source:
 			'milvus-io/milvus pkg/util/merr/errors.go; milvus-proto common.proto (NoReplicaAvailable = 46)',
@@ -584,7 +584,7 @@ export const SIGNATURES = Object.freeze([
 		patterns: [/Fail connecting to server on/i, /illegal connection params or server unavailable/i],
 		explain: {
 			en: 'The client could not reach the proxy (code 2). Check host, port 19530 and that Milvus is up (/healthz on 9091).',
-			id: 'Client tidak bisa menjangkau proxy (code 2). Cek host, port 19530, dan pastikan Milvus jalan (/healthz di 9091).',
+			id: 'Klien tidak bisa menjangkau proxy (code 2). Periksa host dan port 19530, dan pastikan Milvus berjalan (/healthz di 9091).',
 		},
 		source:
 			'https://github.com/milvus-io/pymilvus/issues/1950, https://github.com/milvus-io/milvus/issues/36663',
@@ -597,7 +597,7 @@ export const SIGNATURES = Object.freeze([
 		patterns: [/\bservice (?:not ready|unavailable)\b/i],
 		explain: {
 			en: 'The proxy answered but is not ready to serve (codes 1/2). Wait for /healthz to return OK; if it does not, read the boot logs.',
-			id: 'Proxy menjawab tapi belum siap melayani (code 1/2). Tunggu /healthz mengembalikan OK; kalau tidak juga, baca log boot.',
+			id: 'Proxy menjawab, tetapi belum siap melayani (code 1/2). Tunggu sampai /healthz mengembalikan OK. Kalau tidak juga, baca log boot.',
 		},
 		source: 'milvus-io/milvus pkg/util/merr/errors.go',
 	},
@@ -609,7 +609,7 @@ export const SIGNATURES = Object.freeze([
 		patterns: [/StatusCode\.DEADLINE_EXCEEDED/, /\bDEADLINE_EXCEEDED\b/, /\bcode=10001\b/],
 		explain: {
 			en: 'The call ran past its timeout (code 10001). Raise the client timeout or look for a slow or overloaded node.',
-			id: 'Call melewati batas timeout (code 10001). Naikkan timeout di client atau cari node yang lambat atau kelebihan beban.',
+			id: 'Panggilan melewati batas timeout (code 10001). Naikkan timeout di klien, atau cari node yang lambat atau kelebihan beban.',
 		},
 		source: 'milvus-io/milvus pkg/util/merr/errors.go; gRPC status DEADLINE_EXCEEDED',
 	},
@@ -621,7 +621,7 @@ export const SIGNATURES = Object.freeze([
 		patterns: [/\bcode=65535\b/],
 		explain: {
 			en: 'Catch-all server error (code 65535): the message text is the real clue. Search it, and check the proxy and node logs at that time.',
-			id: 'Error umum dari server (code 65535): isi pesannya yang jadi petunjuk. Cari teks itu, dan cek log proxy serta node di jam yang sama.',
+			id: 'Error umum dari server (code 65535). Isi pesannya yang menjadi petunjuk. Cari teks itu, dan periksa log proxy serta node pada jam yang sama.',
 		},
 		source: 'milvus-io/milvus pkg/util/merr/errors.go',
 	},
@@ -638,7 +638,7 @@ export const SIGNATURES = Object.freeze([
 		],
 		explain: {
 			en: 'An API call returned an error status. Run the api-errors runbook with the exact text to get the meaning of its code.',
-			id: 'Sebuah API call mengembalikan status error. Jalankan runbook api-errors dengan teks persisnya untuk tahu arti code-nya.',
+			id: 'Sebuah panggilan API mengembalikan status error. Jalankan runbook api-errors dengan teks persisnya untuk mengetahui arti code-nya.',
 		},
 		source: 'milvus-proto common.proto (Status.error_code, Status.code); pymilvus MilvusException',
 	},
@@ -652,7 +652,7 @@ export const SIGNATURES = Object.freeze([
 		patterns: [/pod has unbound immediate PersistentVolumeClaims/i],
 		explain: {
 			en: 'The scheduler cannot place the pod because its PVC is not bound. Usually no StorageClass is set and none is the default.',
-			id: 'Scheduler tidak bisa menempatkan pod karena PVC-nya belum bound. Biasanya StorageClass tidak diisi dan tidak ada yang default.',
+			id: 'Scheduler tidak bisa menempatkan pod karena PVC-nya belum Bound. Biasanya StorageClass tidak diisi dan tidak ada yang default.',
 		},
 		source: 'kubernetes pkg/scheduler/framework/plugins/volumebinding (FailedScheduling event)',
 	},
@@ -688,7 +688,7 @@ export const SIGNATURES = Object.freeze([
 		patterns: [/waiting for a volume to be created,? either by external provisioner/i],
 		explain: {
 			en: 'The StorageClass provisioner is not creating the volume. Check that the CSI driver / provisioner pods are running.',
-			id: 'Provisioner StorageClass tidak membuat volume-nya. Cek apakah pod CSI driver / provisioner jalan.',
+			id: 'Provisioner StorageClass tidak membuat volume-nya. Periksa apakah pod CSI driver atau provisioner berjalan.',
 		},
 		source: 'kubernetes persistentvolume-controller (ExternalProvisioning event)',
 	},
@@ -700,7 +700,7 @@ export const SIGNATURES = Object.freeze([
 		patterns: [/didn't find available persistent volumes to bind/i],
 		explain: {
 			en: 'No PersistentVolume fits the claim and nothing provisions one. Set a default StorageClass or create a matching PV.',
-			id: 'Tidak ada PersistentVolume yang cocok dan tidak ada yang mem-provision. Set StorageClass default atau buat PV yang cocok.',
+			id: 'Tidak ada PersistentVolume yang cocok, dan tidak ada provisioner yang membuatnya. Jadikan satu StorageClass default, atau buat PV yang cocok.',
 		},
 		source: 'kubernetes scheduler volumebinding plugin (FailedScheduling event)',
 	},
@@ -712,7 +712,7 @@ export const SIGNATURES = Object.freeze([
 		patterns: [/\b[\w.-]*etcd-\d+\s+0\/1\s+Pending\b/],
 		explain: {
 			en: 'An etcd pod is stuck in Pending. Describe its PVC to see why it is not bound.',
-			id: 'Pod etcd macet di Pending. Jalankan describe pada PVC-nya untuk melihat kenapa belum bound.',
+			id: 'Pod etcd tertahan di Pending. Jalankan "kubectl describe" pada PVC-nya untuk melihat mengapa belum Bound.',
 		},
 		source: 'kubectl get pods output for the Bitnami etcd StatefulSet <release>-etcd',
 	},
@@ -724,7 +724,7 @@ export const SIGNATURES = Object.freeze([
 		patterns: [/\bdata-[\w.-]*etcd-\d+\s+Pending\b/],
 		explain: {
 			en: 'The etcd PVC (data-<release>-etcd-N) is Pending: no volume was provisioned for it.',
-			id: 'PVC etcd (data-<release>-etcd-N) masih Pending: belum ada volume yang di-provision untuknya.',
+			id: 'PVC etcd (data-<release>-etcd-N) masih Pending: belum ada volume yang disediakan untuknya.',
 		},
 		source: 'kubectl get pvc output for the Bitnami etcd StatefulSet volumeClaimTemplates (data)',
 	},
@@ -738,7 +738,7 @@ export const SIGNATURES = Object.freeze([
 		patterns: [/bad member ID arg/i],
 		explain: {
 			en: 'The etcd start script read an empty or broken /bitnami/etcd/data/member_id. Delete that file in the pod and restart it.',
-			id: 'Script start etcd membaca /bitnami/etcd/data/member_id yang kosong atau rusak. Hapus file itu di pod lalu restart pod-nya.',
+			id: 'Script startup etcd membaca /bitnami/etcd/data/member_id yang kosong atau rusak. Hapus file itu di pod, lalu mulai ulang pod-nya.',
 		},
 		source:
 			'Bitnami etcd libetcd.sh (2022) `etcdctl member update "$(cat member_id)"`; https://github.com/milvus-io/milvus/issues/17007',
@@ -752,7 +752,7 @@ export const SIGNATURES = Object.freeze([
 		patterns: [/Member ID wasn't properly stored/i],
 		explain: {
 			en: 'The old Bitnami start script found no member_id file and let the member join on its own. Harmless if the pod then runs; if it crash-loops, the member ID is the problem.',
-			id: 'Script start Bitnami lama tidak menemukan file member_id dan membiarkan member bergabung sendiri. Aman kalau pod-nya lalu jalan; kalau crash loop, masalahnya ada di member ID.',
+			id: 'Script startup Bitnami lama tidak menemukan file member_id dan membiarkan member bergabung sendiri. Aman kalau pod-nya lalu berjalan. Kalau masuk crash loop, masalahnya ada di member ID.',
 		},
 		source:
 			'bitnami/bitnami-docker-etcd d51e82a 3/debian-10 libetcd.sh (logged with info before etcdctl member update)',
@@ -765,7 +765,7 @@ export const SIGNATURES = Object.freeze([
 		patterns: [/etcdserver: member not found/i],
 		explain: {
 			en: 'etcdctl used a member ID the cluster no longer has, typically a stale member_id file. Delete it and restart the pod.',
-			id: 'etcdctl memakai member ID yang sudah tidak ada di cluster, biasanya file member_id yang basi. Hapus file itu dan restart pod-nya.',
+			id: 'etcdctl memakai member ID yang sudah tidak ada di cluster, biasanya dari file member_id yang basi. Hapus file itu dan mulai ulang pod-nya.',
 		},
 		source: 'etcd server/etcdserver/api/membership errors (ErrIDNotFound "member not found")',
 	},
@@ -791,7 +791,7 @@ export const SIGNATURES = Object.freeze([
 		patterns: [/data-dir used by this member must be removed/i],
 		explain: {
 			en: 'etcd refuses to reuse the data of a removed member. The member must start from an empty data dir (new PVC).',
-			id: 'etcd menolak memakai lagi data member yang sudah dikeluarkan. Member itu harus mulai dari data dir kosong (PVC baru).',
+			id: 'etcd menolak memakai lagi data member yang sudah dikeluarkan. Member itu harus mulai dari direktori data kosong (PVC baru).',
 		},
 		source: 'etcd server/etcdserver/server.go (member removed, data-dir must be removed)',
 	},
@@ -803,7 +803,7 @@ export const SIGNATURES = Object.freeze([
 		patterns: [/has already been bootstrapped/i],
 		explain: {
 			en: 'A member starts with ETCD_INITIAL_CLUSTER_STATE=new but the cluster already knows it. Set the state to existing and rejoin one member at a time.',
-			id: 'Member start dengan ETCD_INITIAL_CLUSTER_STATE=new padahal cluster sudah mengenalnya. Ubah state ke existing dan gabungkan member satu per satu.',
+			id: 'Member mulai berjalan dengan ETCD_INITIAL_CLUSTER_STATE=new, padahal cluster sudah mengenalnya. Ubah state ke existing dan gabungkan member satu per satu.',
 		},
 		source:
 			'etcd server/etcdserver/bootstrap.go; reproduced on the stand-in cluster (fresh members with state new after scale 1 → 3)',
@@ -816,7 +816,7 @@ export const SIGNATURES = Object.freeze([
 		patterns: [/cluster ID mismatch/i],
 		explain: {
 			en: 'Members belong to two different clusters (split brain after a rebuild). Stop and rebuild the strays from the member that holds your data.',
-			id: 'Member-member-nya berasal dari dua cluster berbeda (split brain setelah rebuild). Hentikan dan bangun ulang member nyasar dari member yang menyimpan data.',
+			id: 'Member-member-nya berasal dari dua cluster berbeda (split brain setelah rebuild). Hentikan member yang keliru, lalu bangun ulang dari member yang menyimpan data.',
 		},
 		source: 'etcd server/etcdserver/api/rafthttp (request cluster ID mismatch)',
 	},
@@ -840,7 +840,7 @@ export const SIGNATURES = Object.freeze([
 		patterns: [/Headless service domain does not have an IP per initial member/i],
 		explain: {
 			en: 'A single pod was started with the three-member ETCD_INITIAL_CLUSTER and waits for peers that do not exist. Set ETCD_INITIAL_CLUSTER to this one member (state new) before scaling to one.',
-			id: 'Satu pod dijalankan dengan ETCD_INITIAL_CLUSTER tiga member dan menunggu peer yang tidak ada. Set ETCD_INITIAL_CLUSTER ke satu member ini saja (state new) sebelum scale ke satu.',
+			id: 'Satu pod dijalankan dengan ETCD_INITIAL_CLUSTER berisi tiga member, dan menunggu peer yang tidak ada. Atur ETCD_INITIAL_CLUSTER ke member ini saja (state new) sebelum mengecilkan StatefulSet ke satu replika.',
 		},
 		source: 'milvus-io/bitnami-docker-etcd libetcd.sh etcd_initialize',
 	},
@@ -852,7 +852,7 @@ export const SIGNATURES = Object.freeze([
 		patterns: [/re-configuration failed due to not enough started members/i],
 		explain: {
 			en: 'A membership change needs a quorum of started members. Add members one at a time, after the previous one is healthy.',
-			id: 'Perubahan membership butuh quorum member yang sudah jalan. Tambahkan member satu per satu, setelah member sebelumnya sehat.',
+			id: 'Perubahan membership butuh kuorum member yang sudah berjalan. Tambahkan member satu per satu, setelah member sebelumnya sehat.',
 		},
 		source: 'etcd server/etcdserver/errors.go (ErrNotEnoughStartedMembers)',
 	},
@@ -864,7 +864,7 @@ export const SIGNATURES = Object.freeze([
 		patterns: [/etcdserver: no leader/i],
 		explain: {
 			en: 'etcd has no leader: a majority of members is down. Check which members crash-loop and recover quorum.',
-			id: 'etcd tidak punya leader: mayoritas member mati. Cek member mana yang crash loop dan pulihkan quorum.',
+			id: 'etcd tidak punya leader: mayoritas member mati. Periksa member mana yang crash loop dan pulihkan kuorum.',
 		},
 		source: 'etcd server/etcdserver/errors.go (ErrNoLeader)',
 	},
@@ -876,7 +876,7 @@ export const SIGNATURES = Object.freeze([
 		patterns: [/tocommit\(\d+\) is out of range \[lastIndex\(\d+\)\]/i],
 		explain: {
 			en: 'The member lost its raft log (empty data dir reused an old member ID). Remove the member, delete its PVC, and add it back as a new member.',
-			id: 'Member kehilangan raft log-nya (data dir kosong memakai member ID lama). Keluarkan member itu, hapus PVC-nya, lalu tambahkan lagi sebagai member baru.',
+			id: 'Member kehilangan raft log-nya (direktori data kosong dengan member ID lama). Keluarkan member itu, hapus PVC-nya, lalu tambahkan lagi sebagai member baru.',
 		},
 		source: 'etcd raft/log.go commitTo',
 	},
@@ -888,7 +888,7 @@ export const SIGNATURES = Object.freeze([
 		patterns: [/Node already in cluster with member_id/i],
 		explain: {
 			en: 'A stale member entry exists for this pod after its data was wiped. Remove that member ID from the cluster, then restart the pod.',
-			id: 'Masih ada entri member basi untuk pod ini setelah datanya terhapus. Keluarkan member ID itu dari cluster, lalu restart pod-nya.',
+			id: 'Masih ada entri member basi untuk pod ini setelah datanya terhapus. Keluarkan member ID itu dari cluster, lalu mulai ulang pod-nya.',
 		},
 		source: 'milvus-io/bitnami-docker-etcd libetcd.sh add_self_to_cluster',
 	},
@@ -900,7 +900,7 @@ export const SIGNATURES = Object.freeze([
 		patterns: [/member count is unequal/i],
 		explain: {
 			en: 'ETCD_INITIAL_CLUSTER does not match the real membership of an existing cluster. Align it with `etcdctl member list`.',
-			id: 'ETCD_INITIAL_CLUSTER tidak sama dengan membership cluster yang sebenarnya. Samakan dengan hasil `etcdctl member list`.',
+			id: 'ETCD_INITIAL_CLUSTER tidak sama dengan keanggotaan cluster yang sebenarnya. Samakan dengan hasil "etcdctl member list".',
 		},
 		source: 'etcd server/etcdserver/cluster_util.go ValidateClusterAndAssignIDs',
 	},
@@ -912,7 +912,7 @@ export const SIGNATURES = Object.freeze([
 		patterns: [/failed to publish local member to cluster through raft/i],
 		explain: {
 			en: 'The member started but cannot commit to the cluster: quorum is missing. Check the other members.',
-			id: 'Member sudah start tapi tidak bisa commit ke cluster: quorum tidak ada. Cek member lainnya.',
+			id: 'Member sudah berjalan, tetapi tidak bisa commit ke cluster karena kuorum tidak ada. Periksa member lainnya.',
 		},
 		source: 'etcd server/etcdserver/server.go publishV3',
 	},
@@ -929,7 +929,7 @@ export const SIGNATURES = Object.freeze([
 		],
 		explain: {
 			en: 'This member cannot reach a peer. One peer down is survivable; if several are, quorum is lost.',
-			id: 'Member ini tidak bisa menjangkau peer-nya. Satu peer mati masih aman; kalau beberapa, quorum hilang.',
+			id: 'Member ini tidak bisa menjangkau peer-nya. Satu peer mati masih aman. Kalau beberapa, kuorum hilang.',
 		},
 		source: 'etcd server/etcdserver/api/rafthttp (peer probing)',
 	},
@@ -946,7 +946,7 @@ export const SIGNATURES = Object.freeze([
 		],
 		explain: {
 			en: 'etcd cannot rebuild its database from the snapshot, so the member cannot start. Copy member/snap/db off the PVC before anything else.',
-			id: 'etcd tidak bisa membangun ulang database dari snapshot, jadi member tidak bisa start. Salin member/snap/db dari PVC sebelum melakukan apa pun.',
+			id: 'etcd tidak bisa membangun ulang database dari snapshot, jadi member tidak bisa berjalan. Salin member/snap/db dari PVC sebelum melakukan apa pun.',
 		},
 		source:
 			'https://github.com/etcd-io/etcd/issues/14569, https://github.com/etcd-io/etcd/issues/14749',
@@ -959,7 +959,7 @@ export const SIGNATURES = Object.freeze([
 		patterns: [/snap: snapshot file doesn't exist/i, /failed to find database snapshot file/i],
 		explain: {
 			en: 'The <index>.snap.db the WAL expects is missing (often after a power loss). Back up member/snap/db and restore from it.',
-			id: 'File <index>.snap.db yang dibutuhkan WAL hilang (sering setelah listrik mati). Backup member/snap/db lalu restore dari situ.',
+			id: 'File <index>.snap.db yang dibutuhkan WAL hilang (sering terjadi setelah listrik mati). Buat backup member/snap/db, lalu pulihkan dari situ.',
 		},
 		source:
 			'https://github.com/etcd-io/etcd/issues/14569, https://github.com/etcd-io/etcd/issues/12492',
@@ -985,7 +985,7 @@ export const SIGNATURES = Object.freeze([
 		patterns: [/panic: page \d+ already freed/i],
 		explain: {
 			en: 'bbolt found a page freed twice: the db file is corrupted. Copy member/snap/db off the PVC before it gets worse.',
-			id: 'bbolt menemukan page yang di-free dua kali: file db rusak. Salin member/snap/db dari PVC sebelum makin parah.',
+			id: 'bbolt menemukan page yang dibebaskan dua kali: file db rusak. Salin member/snap/db dari PVC sebelum kerusakannya bertambah.',
 		},
 		source:
 			'https://github.com/etcd-io/etcd/issues/17084, https://github.com/etcd-io/bbolt/issues/29',
@@ -1010,7 +1010,7 @@ export const SIGNATURES = Object.freeze([
 		patterns: [/\binvalid database\b/i, /invalid freelist page/i, /invalid page type/i],
 		explain: {
 			en: 'bbolt does not recognise the db file (bad meta pages or freelist). Copy member/snap/db and try the other meta page offline.',
-			id: 'bbolt tidak mengenali file db (meta page atau freelist rusak). Salin member/snap/db dan coba meta page yang satunya secara offline.',
+			id: 'bbolt tidak mengenali file db (meta page atau freelist rusak). Salin member/snap/db, lalu coba meta page yang satunya secara offline.',
 		},
 		source: 'etcd-io/bbolt errors.go (ErrInvalid), https://github.com/etcd-io/bbolt/issues/446',
 	},
@@ -1034,7 +1034,7 @@ export const SIGNATURES = Object.freeze([
 		patterns: [/\b(?:walpb|wal): crc mismatch/i],
 		explain: {
 			en: 'The write-ahead log is corrupted. Keep a copy of the data dir; the keys in member/snap/db can still be recovered.',
-			id: 'Write-ahead log rusak. Simpan salinan data dir; key di member/snap/db masih bisa dipulihkan.',
+			id: 'Write-ahead log rusak. Simpan salinan direktori data. Key di member/snap/db masih bisa dipulihkan.',
 		},
 		source: 'etcd server/storage/wal/walpb (ErrCRCMismatch)',
 	},

@@ -169,7 +169,7 @@ export function compareSdk(sdk, clientRaw, serverRaw, extra = {}) {
 			moveServerTo: null,
 			advice: {
 				en: `No compatibility data for server ${base.server}; the table covers Milvus 2.2 to 2.6. Use the ${pkg} release with the same major.minor as the server.`,
-				id: `Tidak ada data kompatibilitas untuk server ${base.server}; tabel ini mencakup Milvus 2.2 sampai 2.6. Pakai rilis ${pkg} dengan major.minor yang sama dengan server.`,
+				id: `Tidak ada data kompatibilitas untuk server ${base.server}. Tabel ini mencakup Milvus 2.2 sampai 2.6. Pakai rilis ${pkg} dengan major.minor yang sama dengan server.`,
 			},
 		};
 	}
@@ -190,7 +190,7 @@ export function compareSdk(sdk, clientRaw, serverRaw, extra = {}) {
 			moveServerTo: LINES['2.2']?.latest ?? null,
 			advice: {
 				en: `pymilvus ${base.client} calls the Connect RPC, which Milvus ${base.server} (older than 2.2.9) does not have. Upgrade the server to ${line.latest}, or install pymilvus 2.2.8.`,
-				id: `pymilvus ${base.client} memanggil RPC Connect, yang tidak ada di Milvus ${base.server} (di bawah 2.2.9). Upgrade server ke ${line.latest}, atau pasang pymilvus 2.2.8.`,
+				id: `pymilvus ${base.client} memanggil RPC "Connect", yang tidak ada di Milvus ${base.server} (di bawah 2.2.9). Naikkan versi server ke ${line.latest}, atau pasang pymilvus 2.2.8.`,
 			},
 		};
 	}
@@ -223,7 +223,7 @@ export function compareSdk(sdk, clientRaw, serverRaw, extra = {}) {
 			moveServerTo: null,
 			advice: {
 				en: `${pkg} ${base.client} is older than Milvus ${base.server}: existing calls work, newer APIs are missing. Move to ${pkg} ${want ?? `${lineKey(server)}.x`}.`,
-				id: `${pkg} ${base.client} lebih lama dari Milvus ${base.server}: call yang sudah ada tetap jalan, API yang lebih baru tidak tersedia. Pindah ke ${pkg} ${want ?? `${lineKey(server)}.x`}.`,
+				id: `${pkg} ${base.client} lebih lama dari Milvus ${base.server}. Panggilan yang sudah ada tetap berjalan, tetapi API yang lebih baru tidak tersedia. Pindah ke ${pkg} ${want ?? `${lineKey(server)}.x`}.`,
 			},
 		};
 	}
@@ -236,7 +236,7 @@ export function compareSdk(sdk, clientRaw, serverRaw, extra = {}) {
 			moveServerTo: null,
 			advice: {
 				en: `For Milvus ${lineKey(server)} the Go SDK is ${line.goModule} (you use ${extra.goModule}). Move to ${line.goModule} ${want ? `v${want}` : ''}.`.trim(),
-				id: `Untuk Milvus ${lineKey(server)} Go SDK-nya adalah ${line.goModule} (Anda memakai ${extra.goModule}). Pindah ke ${line.goModule} ${want ? `v${want}` : ''}.`.trim(),
+				id: `Untuk Milvus ${lineKey(server)}, Go SDK-nya adalah ${line.goModule} (Anda memakai ${extra.goModule}). Pindah ke ${line.goModule} ${want ? `v${want}` : ''}.`.trim(),
 			},
 		};
 	}
@@ -258,7 +258,7 @@ export const NOT_GRPC_PORTS = Object.freeze({
 	9091: { en: 'the Milvus metrics/health HTTP port', id: 'port HTTP metrics/health Milvus' },
 	9000: { en: 'the MinIO S3 port', id: 'port S3 MinIO' },
 	9001: { en: 'the MinIO console', id: 'console MinIO' },
-	2379: { en: 'the etcd client port', id: 'port client etcd' },
+	2379: { en: 'the etcd client port', id: 'port klien etcd' },
 	3000: { en: 'the Attu web UI', id: 'web UI Attu' },
 	8000: { en: 'the Attu web UI', id: 'web UI Attu' },
 });

@@ -23,7 +23,7 @@ const c = (code, name, mEn, mId, nEn, nId) => ({
 /** @type {[string, string]} */
 const CHECK_LOGS = [
 	'Read the proxy log around the time of the call.',
-	'Baca log proxy di sekitar waktu call itu.',
+	'Baca log proxy di sekitar waktu panggilan itu.',
 ];
 
 /** Milvus 2.3+ `code` (merr). */
@@ -44,7 +44,7 @@ export const MERR = new Map(
 			'service unavailable',
 			'service tidak tersedia',
 			'Check that the proxy and coordinators are running (/healthz on 9091).',
-			'Cek apakah proxy dan coordinator jalan (/healthz di 9091).',
+			'Periksa apakah proxy dan coordinator berjalan (/healthz di 9091).',
 		),
 		c(
 			3,
@@ -60,7 +60,7 @@ export const MERR = new Map(
 			'rate limit exceeded',
 			'rate limit terlampaui',
 			'Slow down the client or raise quotaAndLimits in milvus.yaml.',
-			'Kurangi laju client atau naikkan quotaAndLimits di milvus.yaml.',
+			'Kurangi laju klien, atau naikkan quotaAndLimits di milvus.yaml.',
 		),
 		c(
 			9,
@@ -84,21 +84,21 @@ export const MERR = new Map(
 			'collection not found',
 			'collection tidak ditemukan',
 			'Check the collection name and the database (db_name); list them with list_collections.',
-			'Cek nama collection dan database-nya (db_name); lihat daftarnya dengan list_collections.',
+			'Periksa nama collection dan database-nya (db_name). Lihat daftarnya dengan list_collections.',
 		),
 		c(
 			101,
 			'CollectionNotLoaded',
 			'collection not loaded',
-			'collection belum di-load',
+			'collection belum dimuat (load)',
 			'Call load_collection, wait until it is loaded, then search or query again.',
-			'Panggil load_collection, tunggu sampai ter-load, lalu ulangi search atau query.',
+			'Panggil load_collection, tunggu sampai selesai, lalu ulangi search atau query.',
 		),
 		c(
 			103,
 			'CollectionNotFullyLoaded',
 			'collection not fully loaded',
-			'collection belum ter-load penuh',
+			'load collection belum selesai',
 			'Wait for the load progress to reach 100% (get_load_state).',
 			'Tunggu progress load sampai 100% (get_load_state).',
 		),
@@ -106,7 +106,7 @@ export const MERR = new Map(
 			104,
 			'CollectionAlreadyLoaded',
 			'collection already loaded',
-			'collection sudah di-load',
+			'collection sudah dimuat (load)',
 			'Nothing to do, or release it first to load with other options.',
 			'Tidak perlu apa-apa, atau release dulu kalau mau load dengan opsi lain.',
 		),
@@ -116,23 +116,23 @@ export const MERR = new Map(
 			'partition not found',
 			'partition tidak ditemukan',
 			'Check the partition name with list_partitions.',
-			'Cek nama partition dengan list_partitions.',
+			'Periksa nama partition dengan list_partitions.',
 		),
 		c(
 			201,
 			'PartitionNotLoaded',
 			'partition not loaded',
-			'partition belum di-load',
+			'partition belum dimuat (load)',
 			'Load the partition (load_partitions) before searching it.',
-			'Load partition-nya (load_partitions) sebelum di-search.',
+			'Jalankan load untuk partition-nya (load_partitions) sebelum search.',
 		),
 		c(
 			401,
 			'ReplicaNotAvailable',
 			'replica not available',
-			'replica tidak tersedia',
+			'replika tidak tersedia',
 			'Check the querynode pods; then release and load the collection again.',
-			'Cek pod querynode; lalu release dan load ulang collection-nya.',
+			'Periksa pod querynode, lalu release dan load ulang collection-nya.',
 		),
 		c(
 			700,
@@ -156,7 +156,7 @@ export const MERR = new Map(
 			'invalid parameter',
 			'parameter tidak valid',
 			'The message names the parameter and what was expected: fix the call.',
-			'Pesannya menyebut parameter dan nilai yang diharapkan: perbaiki call-nya.',
+			'Pesannya menyebut parameter dan nilai yang diharapkan. Perbaiki panggilannya.',
 		),
 		c(
 			1400,
@@ -172,7 +172,7 @@ export const MERR = new Map(
 			'privilege not permitted',
 			'privilege tidak diizinkan',
 			"Grant the user's role the privilege this call needs.",
-			'Berikan privilege yang dibutuhkan call ini ke role user tersebut.',
+			'Berikan privilege yang dibutuhkan panggilan ini ke role user tersebut.',
 		),
 		c(
 			1700,
@@ -180,7 +180,7 @@ export const MERR = new Map(
 			'field not found',
 			'field tidak ditemukan',
 			'Compare the field names in the call with describe_collection.',
-			'Cocokkan nama field di call dengan describe_collection.',
+			'Cocokkan nama field di panggilan dengan describe_collection.',
 		),
 		c(
 			10000,
@@ -188,7 +188,7 @@ export const MERR = new Map(
 			'canceled',
 			'dibatalkan',
 			'The call was cancelled (client timeout or shutdown); retry it.',
-			'Call dibatalkan (timeout client atau shutdown); ulangi.',
+			'Panggilan dibatalkan (timeout klien atau shutdown). Ulangi panggilannya.',
 		),
 		c(
 			10001,
@@ -196,7 +196,7 @@ export const MERR = new Map(
 			'timeout',
 			'timeout',
 			'Raise the client timeout, or find the slow node in the logs.',
-			'Naikkan timeout di client, atau cari node yang lambat di log.',
+			'Naikkan timeout di klien, atau cari node yang lambat di log.',
 		),
 		c(
 			65535,
@@ -204,7 +204,7 @@ export const MERR = new Map(
 			'unexpected error (catch-all)',
 			'error tak terduga (umum)',
 			`The message text is the clue. ${CHECK_LOGS[0]}`,
-			`Isi pesannya yang jadi petunjuk. ${CHECK_LOGS[1]}`,
+			`Isi pesannya yang menjadi petunjuk. ${CHECK_LOGS[1]}`,
 		),
 	].map((i) => [i.code, i]),
 );
@@ -228,7 +228,7 @@ export const LEGACY = new Map(
 			'connection failed',
 			'koneksi gagal',
 			'Check host, port 19530 and that Milvus is up.',
-			'Cek host, port 19530, dan pastikan Milvus jalan.',
+			'Periksa host dan port 19530, dan pastikan Milvus berjalan.',
 		),
 		c(
 			3,
@@ -236,7 +236,7 @@ export const LEGACY = new Map(
 			'permission denied',
 			'izin ditolak',
 			"Check the user's role and privileges.",
-			'Cek role dan privilege user-nya.',
+			'Periksa role dan privilege user-nya.',
 		),
 		c(
 			4,
@@ -244,7 +244,7 @@ export const LEGACY = new Map(
 			'collection does not exist',
 			'collection tidak ada',
 			'Check the collection name and the database.',
-			'Cek nama collection dan database-nya.',
+			'Periksa nama collection dan database-nya.',
 		),
 		c(
 			5,
@@ -268,15 +268,15 @@ export const LEGACY = new Map(
 			'not shard leader',
 			'bukan shard leader',
 			'Transient during query node changes; retry, and check the querynode pods if it persists.',
-			'Sementara saat query node berubah; ulangi, dan cek pod querynode kalau terus terjadi.',
+			'Hanya sementara, selama query node berubah. Ulangi, dan periksa pod querynode kalau terus terjadi.',
 		),
 		c(
 			46,
 			'NoReplicaAvailable',
 			'no replica available',
-			'tidak ada replica',
+			'tidak ada replika',
 			'Check the querynode pods; then release and load the collection again.',
-			'Cek pod querynode; lalu release dan load ulang collection-nya.',
+			'Periksa pod querynode, lalu release dan load ulang collection-nya.',
 		),
 		c(
 			48,
@@ -284,7 +284,7 @@ export const LEGACY = new Map(
 			'denied by the quota center (force deny)',
 			'ditolak quota center (force deny)',
 			'Writes or reads are switched off in quotaAndLimits; check the force-deny settings.',
-			'Write atau read dimatikan di quotaAndLimits; cek setting force deny.',
+			'Write atau read dimatikan di quotaAndLimits. Periksa setelan force deny.',
 		),
 		c(
 			49,
@@ -292,7 +292,7 @@ export const LEGACY = new Map(
 			'rate limited',
 			'kena rate limit',
 			'Slow down the client or raise the rates in quotaAndLimits.',
-			'Kurangi laju client atau naikkan rate di quotaAndLimits.',
+			'Kurangi laju klien, atau naikkan rate di quotaAndLimits.',
 		),
 		c(
 			53,

@@ -160,7 +160,7 @@ const PAGES: Record<Slug, PageSpec> = {
 		],
 		factsByLang: {
 			en: ['quorum', 'second, empty cluster'],
-			id: ['quorum', 'cluster kedua yang kosong'],
+			id: ['kuorum', 'cluster kedua yang kosong'],
 		},
 		naive: {
 			commands: [

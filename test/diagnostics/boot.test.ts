@@ -103,7 +103,7 @@ test('docker compose, healthy: /healthz OK on a real server, transient rootcoord
 		{ scenario: 'compose-healthy' },
 	);
 	assert.equal(human.code, 0);
-	assert.match(human.stdout, /Milvus sudah jalan dan tidak ada masalah boot/);
+	assert.match(human.stdout, /Milvus sudah berjalan dan tidak ada masalah boot/);
 });
 
 test('docker compose, /healthz answers 500: its text goes through the catalog, exit 1', async (t) => {
@@ -225,7 +225,7 @@ test('--describe lists the read-only steps with exactly the commands the pages s
 	assert.deepEqual(r.docker, [], '--describe asks docker nothing');
 	const help = await runRunbook(t, 'boot', ['--help', '--lang', 'id']);
 	assert.equal(help.code, 0);
-	assert.match(help.stdout, /Kode keluar:\n {2}0 {2}Milvus jalan/);
+	assert.match(help.stdout, /Kode keluar:\n {2}0 {2}Milvus berjalan/);
 });
 
 test('bad input and missing tools: one line, non-zero exit', async (t) => {

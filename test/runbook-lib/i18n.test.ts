@@ -140,7 +140,7 @@ test('a real run in Indonesian: a missing tool and a failing command are reporte
 	});
 	assert.equal(missing.code, 1);
 	assert.deepEqual(lines(missing.stderr), [
-		'galat: kubectl tidak ditemukan di PATH; install dulu atau perbaiki PATH',
+		'galat: kubectl tidak ditemukan di PATH; pasang dulu atau perbaiki PATH',
 	]);
 });
 

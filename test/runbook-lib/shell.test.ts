@@ -103,7 +103,7 @@ test('running a tool that is not installed names it in one line', async () => {
 			e.message === 'no-such-tool-xyz not found on PATH; install it or fix PATH',
 	);
 	await assert.rejects(run(['no-such-tool-xyz'], { check: false, lang: 'id' }), {
-		message: 'no-such-tool-xyz tidak ditemukan di PATH; install dulu atau perbaiki PATH',
+		message: 'no-such-tool-xyz tidak ditemukan di PATH; pasang dulu atau perbaiki PATH',
 	});
 });
 
@@ -117,7 +117,7 @@ test('requireTool names the missing tool and exits 1', async (t) => {
 		(e: unknown) =>
 			e instanceof StepFailedError &&
 			e.code === 1 &&
-			e.message === 'kubectl tidak ditemukan di PATH; install dulu atau perbaiki PATH',
+			e.message === 'kubectl tidak ditemukan di PATH; pasang dulu atau perbaiki PATH',
 	);
 });
 
