@@ -10,7 +10,7 @@
 // quorum on its own (member remove while it has quorum, else one restart with ETCD_FORCE_NEW_CLUSTER),
 // switch the StatefulSet to `existing` so new pods `member add` themselves into THIS cluster, delete only
 // the dead members' PVCs, bring members back one at a time, and prove one cluster id and an unchanged key
-// count at the end. See /work/shared/reference/bitnami-etcd.md §3 for the failure modes.
+// count at the end.
 import * as nodeFs from 'node:fs';
 import * as nodePath from 'node:path';
 import { createHash } from 'node:crypto';

@@ -805,8 +805,7 @@ export const SIGNATURES = Object.freeze([
 			en: 'A member starts with ETCD_INITIAL_CLUSTER_STATE=new but the cluster already knows it. Set the state to existing and rejoin one member at a time.',
 			id: 'Member start dengan ETCD_INITIAL_CLUSTER_STATE=new padahal cluster sudah mengenalnya. Ubah state ke existing dan gabungkan member satu per satu.',
 		},
-		source:
-			'etcd server/etcdserver/bootstrap.go; reproduced in LAB (shared/reference/bitnami-etcd.md §3a)',
+		source: 'etcd server/etcdserver/bootstrap.go; reproduced with the Bitnami etcd chart',
 	},
 	{
 		id: 'cluster-id-mismatch',
@@ -818,8 +817,7 @@ export const SIGNATURES = Object.freeze([
 			en: 'Members belong to two different clusters (split brain after a rebuild). Stop and rebuild the strays from the member that holds your data.',
 			id: 'Member-member-nya berasal dari dua cluster berbeda (split brain setelah rebuild). Hentikan dan bangun ulang member nyasar dari member yang menyimpan data.',
 		},
-		source:
-			'etcd server/etcdserver/api/rafthttp (request cluster ID mismatch); bitnami-etcd.md §3a',
+		source: 'etcd server/etcdserver/api/rafthttp (request cluster ID mismatch)',
 	},
 	{
 		id: 'no-active-endpoints',
@@ -879,7 +877,7 @@ export const SIGNATURES = Object.freeze([
 			en: 'The member lost its raft log (empty data dir reused an old member ID). Remove the member, delete its PVC, and add it back as a new member.',
 			id: 'Member kehilangan raft log-nya (data dir kosong memakai member ID lama). Keluarkan member itu, hapus PVC-nya, lalu tambahkan lagi sebagai member baru.',
 		},
-		source: 'etcd raft/log.go commitTo; bitnami-etcd.md §3a',
+		source: 'etcd raft/log.go commitTo',
 	},
 	{
 		id: 'node-already-in-cluster',
