@@ -197,6 +197,9 @@ export function createKube(options) {
 	const helperImage = options.helperImage || HELPER_IMAGE;
 	/** Helper pods this process created or took over and has not deleted yet. @type {Set<string>} */
 	const liveHelpers = new Set();
+	/** `kubectl run` calls still under way: Ctrl-C cleanup waits for them, or their pod would outlive it. */
+	/** @type {Set<Promise<unknown>>} */
+	const creating = new Set();
 	/** @param {string} name */
 	const deleteHelper = async (name) => {
 		await run(['delete', 'pod', name, '--ignore-not-found', '--wait=false'], { check: false });
@@ -254,7 +257,13 @@ export function createKube(options) {
 			helperPodArgvs(pvc, name, placement, opts.image ?? helperImage)
 		);
 		liveHelpers.add(name);
-		await runArgv(/** @type {string[]} */ (create), { lang });
+		const started = runArgv(/** @type {string[]} */ (create), { lang });
+		creating.add(started);
+		try {
+			await started;
+		} finally {
+			creating.delete(started);
+		}
 		const ready = await runArgv(/** @type {string[]} */ (wait), { lang, check: false });
 		if (!ready.ok) {
 			// Never leave a pod holding the PVC behind: it would block the very steps that follow.
@@ -302,6 +311,7 @@ export function createKube(options) {
 			}
 		},
 		deleteHelpers: async () => {
+			await Promise.allSettled([...creating]);
 			await Promise.all([...liveHelpers].map((name) => deleteHelper(name)));
 		},
 	};

@@ -4,11 +4,13 @@
 // - a backup that could not be restored (a value over --max-request-bytes) is refused with every PVC untouched;
 // - saved progress of cluster A is not applied to cluster B behind the same names: B starts fresh and says so;
 // - a member that crashes with an empty member_id keeps its data: exit 4, naming etcd-bad-member-id;
-// - a helper pod left by an interrupted copy is taken over, and the re-run ends healthy.
+// - Ctrl-C during the copies deletes the helper pod it had; a helper pod left by an interrupted copy is taken
+//   over, and the re-run ends healthy.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { stopAll, type StandinCluster } from '../../tools/standin/index.mjs';
 import { tmpDir } from '../support/tmp.ts';
 import { freePort } from '../support/port.ts';
@@ -62,6 +64,39 @@ test('all-crash on the stand-in: 1.4 MB value, refusal, second cluster, bad memb
 	for (let i = 0; i < 3; i++) await a.waitPod(i, 'CrashLoopBackOff', { timeoutMs: 90_000 });
 	const uidA = await pvcUid(a, 0);
 
+	// Ctrl-C (SIGINT to the whole process group, as a terminal sends it) while a helper pod is being made.
+	const interrupted = await new Promise<{ code: number | null; out: string }>((resolve) => {
+		const child = spawn(
+			process.execPath,
+			[RUNBOOK, '--work-dir', work, '--local-port', String(port), '--timeout', '120', '--yes'],
+			{
+				env: { ...a.env, MILVUS_RESCUE_STATE_DIR: stateDir, NO_COLOR: '1' },
+				cwd: work,
+				detached: true,
+				stdio: ['ignore', 'pipe', 'pipe'],
+			},
+		);
+		let out = '';
+		let sent = false;
+		const onData = (d: Buffer) => {
+			out += d.toString();
+			if (!sent && /Copy member\/snap\/db out of data-my-release-etcd-1/.test(out)) {
+				sent = true;
+				process.kill(-child.pid!, 'SIGINT');
+			}
+		};
+		child.stdout.on('data', onData);
+		child.stderr.on('data', onData);
+		child.on('close', (code) => resolve({ code, out }));
+	});
+	assert.equal(interrupted.code, 3, interrupted.out.slice(-2000));
+	assert.match(interrupted.out, /interrupted/);
+	assert.deepEqual(
+		(await a.pods()).filter((p) => p.name.startsWith('etcd-rescue-')).map((p) => p.name),
+		[],
+		'no helper pod outlives Ctrl-C',
+	);
+
 	// A request limit below the big value: refused after the backup, before anything is deleted.
 	const refused = await run(a, ['--yes', '--max-request-bytes', '1000000']);
 	assert.equal(refused.code, 3, refused.stderr);
@@ -69,7 +104,8 @@ test('all-crash on the stand-in: 1.4 MB value, refusal, second cluster, bad memb
 		refused.stderr,
 		/more than etcd accepts in one request \(--max-request-bytes 1000000\)/,
 	);
-	assert.doesNotMatch(refused.stdout, /Step \d+\/\d+ \[destroy\]/);
+	assert.match(refused.stdout, /Step \d+\/\d+ \[read-only\] Prove the backup can be restored/);
+	assert.doesNotMatch(refused.stdout, /Step \d+\/\d+ \[DELETES DATA\]/);
 	assert.equal(await pvcUid(a, 0), uidA, 'the PVC is untouched');
 
 	// Cluster B behind the same context, namespace and release: one member stops at an empty member_id
