@@ -79,7 +79,8 @@ export const HELPER_IMAGE_FLAG = {
 
 /**
  * @typedef {object} HelperOptions
- * @property {string | null} [node]   node the volume's last pod ran on (used when the PV names none)
+ * @property {string | null} [node]   node the volume's last pod ran on (used when the PV names none);
+ *   undefined: the node of a pod that mounts the PVC now, if any (a crash-looping pod still has one)
  * @property {string} [image]         image with `sleep`, `cp` and `rm` (default: the kube's helper image)
  */
 
@@ -252,7 +253,20 @@ export function createKube(options) {
 			return { name, pvc, reused: true, delete: del };
 		}
 		if (left) await run(['delete', 'pod', name, '--ignore-not-found']);
-		const placement = await helperPlacement(pvc, opts.node ?? null);
+		let node = opts.node;
+		if (node === undefined) {
+			const pods = await jsonOrNull(['get', 'pods']);
+			const user = (pods?.items ?? []).find(
+				(/** @type {any} */ p) =>
+					p?.metadata?.name !== name &&
+					p?.spec?.nodeName &&
+					(p?.spec?.volumes ?? []).some(
+						(/** @type {any} */ v) => v?.persistentVolumeClaim?.claimName === pvc,
+					),
+			);
+			node = user ? String(user.spec.nodeName) : null;
+		}
+		const placement = await helperPlacement(pvc, node);
 		const [create, wait] = /** @type {string[][]} */ (
 			helperPodArgvs(pvc, name, placement, opts.image ?? helperImage)
 		);
