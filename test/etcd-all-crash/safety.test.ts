@@ -4,6 +4,7 @@
 // - a backup that could not be restored (a value over --max-request-bytes) is refused with every PVC untouched;
 // - saved progress of cluster A is not applied to cluster B behind the same names: B starts fresh and says so;
 // - a member that crashes with an empty member_id keeps its data: exit 4, naming etcd-bad-member-id;
+// - a key written into the fresh etcd before the restore stops it, with the exact command that clears it;
 // - Ctrl-C during the copies deletes the helper pod it had; a helper pod left by an interrupted copy is taken
 //   over, and the re-run ends healthy.
 import { test, after } from 'node:test';
@@ -40,14 +41,20 @@ test('all-crash on the stand-in: 1.4 MB value, refusal, second cluster, bad memb
 	const work = await tmpDir(hooks, 'all-crash-safety-');
 	const stateDir = path.join(work, 'state');
 	const port = await freePort();
-	const run = (c: StandinCluster, args: string[]) =>
+	const run = (c: StandinCluster, args: string[], input?: string) =>
 		runCli(
 			process.execPath,
 			[RUNBOOK, '--work-dir', work, '--local-port', String(port), '--timeout', '120', ...args],
 			{
-				env: { ...c.env, MILVUS_RESCUE_STATE_DIR: stateDir, NO_COLOR: '1' },
+				env: {
+					...c.env,
+					MILVUS_RESCUE_STATE_DIR: stateDir,
+					NO_COLOR: '1',
+					...(input === undefined ? {} : { MILVUS_RESCUE_ASSUME_TTY: '1' }),
+				},
 				cwd: work,
 				timeoutMs: 300_000,
+				input,
 			},
 		);
 
@@ -139,18 +146,46 @@ test('all-crash on the stand-in: 1.4 MB value, refusal, second cluster, bad memb
 	assert.equal(created.code, 0, created.stderr);
 	await a.kubectl(['wait', '--for=condition=Ready', `pod/${helper}`, '--timeout=60s']);
 
-	const res = await run(a, ['--yes', '--json']);
-	assert.equal(res.code, 0, `${res.stderr.slice(-3000)}`);
-	assert.match(res.stderr, /Progress of this cluster set aside by another run .*taking it back/);
-	assert.match(res.stderr, /Continuing an earlier run/);
+	// Up to the restore, answered at a terminal: the StatefulSet name, two changes, then "no" to the restore.
+	const partial = await run(a, [], `${a.sts}\ny\ny\nn\n`);
+	assert.equal(partial.code, 3, partial.stderr.slice(-3000));
+	const said = partial.stdout + partial.stderr;
+	assert.match(said, /Progress of this cluster set aside by another run .*taking it back/);
+	assert.match(said, /Continuing an earlier run/);
 	assert.match(
-		res.stderr,
+		said,
 		/helper pod etcd-rescue-my-release-etcd-0 from an interrupted run .*reusing it/,
 	);
+	assert.notEqual(await pvcUid(a, 0), uidA, 'the PVC was replaced');
+
+	// Something writes into the fresh etcd before the restore: refused, with the command that clears it.
+	await etcdHttp(a.clientUrl(0)).put('by-dev/meta/session/querycoord', '{"ServerID":99}');
+	const foreign = await run(a, ['--yes']);
+	assert.equal(foreign.code, 3, foreign.stderr.slice(-3000));
+	assert.match(
+		foreign.stderr,
+		/1 keys that are not in the backup \(first: by-dev\/meta\/session\/querycoord\)/,
+	);
+	const clear =
+		"kubectl --context standin -n default exec my-release-etcd-0 -- etcdctl del '' --from-key";
+	assert.ok(foreign.stderr.includes(clear), foreign.stderr.slice(-1500));
+	const cleared = await a.kubectl([
+		'exec',
+		'my-release-etcd-0',
+		'--',
+		'etcdctl',
+		'del',
+		'',
+		'--from-key',
+	]);
+	assert.equal(cleared.code, 0, cleared.stderr);
+
+	const res = await run(a, ['--yes', '--json']);
+	assert.equal(res.code, 0, `${res.stderr.slice(-3000)}`);
+	assert.match(res.stderr, /Continuing an earlier run/);
 	const report = JSON.parse(res.stdout);
 	assert.equal(report.verify.ok, true);
 	assert.ok(!(await a.pods()).some((p) => p.name.startsWith('etcd-rescue-')), 'no helper left');
-	assert.notEqual(await pvcUid(a, 0), uidA, 'the PVC was replaced');
 
 	const back = await a.dumpKeys();
 	assert.equal(back.length, before.length);
