@@ -774,6 +774,7 @@ async function execute(def, problems, io, views) {
 		if (def.identity) {
 			const identify = def.identity;
 			bindIdentity = async () => {
+				if (common.dryRun) return;
 				try {
 					st.bind(await identify(ctx));
 				} catch {
@@ -787,7 +788,8 @@ async function execute(def, problems, io, views) {
 				const back = st.adopt(now, !common.dryRun);
 				if (back) o.warn(tr('resumeAdopted', { file: back }));
 			}
-			st.bind(now);
+			// A dry run leaves the saved progress as it found it.
+			if (!common.dryRun) st.bind(now);
 		}
 		if (st.resumed) {
 			ctx.resume = {
