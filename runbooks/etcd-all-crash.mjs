@@ -4,24 +4,27 @@
 // snapshot and nothing `kubectl exec` can reach. What survives is each member's bbolt file
 // (`/bitnami/etcd/data/member/snap/db`) on its PVC. This runbook reads those files offline (no etcd, no Go):
 //
-//   cluster mode (default): scale to 0, copy every member's db through a helper pod, pick the copy with the
-//   highest `key` revision (bbolt txids are per member and not comparable), write and verify a backup, and
-//   only then, with typed confirmation, delete the PVCs, start ONE fresh member (the chart's three-member
-//   ETCD_INITIAL_CLUSTER cannot bootstrap a lone pod, so the StatefulSet env is narrowed to etcd-0), restore
-//   the keys in transactions through a port-forward, read everything back, put the original env back with
+//   cluster mode (default): first make sure the data is what fails (a member killed for memory or by its
+//   liveness probe, or one with an empty member_id, still has every key: exit 4 naming the fix). Then scale to
+//   0, copy every member's db through a helper pod, pick the copy with the highest `key` revision (bbolt txids
+//   are per member and not comparable), write and verify a backup, and prove it can be restored (checksum,
+//   count, not empty, every record within --max-request-bytes). Only then stop Milvus (so nothing writes into
+//   the empty etcd), and with typed confirmation delete the PVCs, start ONE fresh member (the chart's
+//   three-member ETCD_INITIAL_CLUSTER cannot bootstrap a lone pod, so the StatefulSet env is narrowed to
+//   etcd-0), restore the keys through a port-forward, read everything back, put the original env back with
 //   state `existing` and scale up one member at a time (each joins with `member add`, so no second cluster can
-//   form), then check health and a single cluster id.
+//   form), compare every key with the backup and start Milvus with the replica counts it had.
 //   offline modes: `--db FILE --inspect`, `--db FILE --backup DIR`, `--restore DIR --endpoints URL`.
 //
 // Why keys and not `etcdctl snapshot restore --skip-hash-check`: the restored member must then be placed into
 // a PVC with the right name and peer URLs, which cannot be done from outside a crash-looping pod; restoring
 // keys works through any reachable etcd (compose, port-forward). The snapshot route is printed as the
-// alternative. Facts and sources: /work/shared/reference/etcd-bbolt.md, bitnami-etcd.md.
+// alternative.
 import * as nodeFs from 'node:fs';
 import * as nodePath from 'node:path';
 import { defineRunbook } from './lib/runbook.mjs';
 import { NotThisSymptomError, RefusedError, StepFailedError, UsageError } from './lib/exit.mjs';
-import { ETCD_MOUNT } from './lib/kube.mjs';
+import { ETCD_MOUNT, HELPER_IMAGE_FLAG } from './lib/kube.mjs';
 import { t as tLookup } from './lib/i18n.mjs';
 import { $ } from './lib/zx.mjs';
 import {
@@ -32,7 +35,20 @@ import {
 	stsEnv,
 	waitFor,
 	timeoutFlag,
+	endpointStatus,
 } from './lib/etcd-members.mjs';
+import { DATA_INTACT, crashCause } from './lib/etcd-crash-cause.mjs';
+import {
+	currentReplicas,
+	listMilvusWorkloads,
+	milvusPods,
+	milvusSelector,
+	startMilvusArgv,
+	stopMilvusArgv,
+} from './lib/milvus-workloads.mjs';
+import { PROOF_MESSAGES, proveRestorable } from './lib/etcd-restore-proof.mjs';
+import { DEFAULT_MAX_REQUEST_BYTES } from './lib/etcd-http.mjs';
+import { formatCommand } from './lib/shell.mjs';
 import { BboltError } from './lib/bbolt.mjs';
 import { MvccError, latestRevision, readEtcdDb } from './lib/mvcc.mjs';
 import { etcdHttp, EtcdHttpError } from './lib/etcd-http.mjs';
@@ -61,6 +77,9 @@ import {
  * @property {Record<string, string>} pvcUids  uid (or creation time) of each PVC, to tell a recreated one apart
  * @property {string} workDir
  * @property {string} backupDir
+ * @property {Record<string, string>} [nodes]  node each PVC's last pod ran on (helper pods go there)
+ * @property {import('./lib/milvus-workloads.mjs').MilvusWorkload[]} [milvus]  Milvus workloads and their
+ *   replica counts before the run stopped them
  */
 
 const DB_IN_POD = `${ETCD_MOUNT}/data/member/snap/db`;
@@ -69,6 +88,7 @@ const SCRIPT = 'runbooks/etcd-all-crash.mjs';
 const messages = {
 	en: {
 		...ETCD_MEMBER_MESSAGES.en,
+		...PROOF_MESSAGES.en,
 		flagDb: 'offline: an etcd db file (member/snap/db) to read; with --backup or --inspect',
 		flagBackup: 'folder for the backup (manifest.json + kvs.jsonl); must be new or empty',
 		flagInspect: 'offline: list key prefixes and counts of --db, change nothing',
@@ -137,7 +157,7 @@ const messages = {
 			'pods {pods} still exist; deleting their PVCs now would fail or lose data. Nothing deleted',
 		gateReplicas: 'StatefulSet {sts} has {replicas} replicas, not 0. Nothing deleted',
 		helmSingle:
-			'Picked: `kubectl set env` on the StatefulSet (option 2 of bitnami-etcd.md §3b), so Helm is not needed. Do not run helm upgrade until this runbook has finished.',
+			'The StatefulSet is changed with `kubectl set env`, so Helm is not needed. Do not run helm upgrade until this runbook has finished.',
 		helmAfter:
 			'Helm values: keep etcd.replicaCount: {replicas}; the chart renders ETCD_INITIAL_CLUSTER_STATE=existing on every helm upgrade, which matches what this runbook set. If your values pin etcd.initialClusterState: new, change it to existing.',
 		portForwardUp: 'port-forward ready: {endpoint}',
@@ -146,6 +166,36 @@ const messages = {
 			'target {endpoint} holds {count} keys, all from this backup (an earlier interrupted restore); continuing',
 		targetForeign:
 			'target {endpoint} holds {count} keys, {foreign} of them not in the backup (first: {first}); is Milvus writing already? Stop Milvus, then run again',
+		targetForeignClear:
+			'the fresh etcd holds {foreign} keys that are not in the backup (first: {first}); something wrote into it. Make sure Milvus is stopped, clear it with `{command}` (the backup on this machine is kept), then run again',
+		flagMaxRequestBytes:
+			"etcd's --max-request-bytes: a value bigger than this cannot be restored, so the run refuses before deleting anything",
+		flagHelperImage: 'image for the helper pods that copy the db (needs sleep and cp)',
+		causeLine: '{pod}: {cause} ({detail})',
+		causeBadMemberId:
+			'{pod} stops at `bad member ID arg`: its data is intact. Run etcd-bad-member-id instead: npx zx runbooks/etcd-bad-member-id.mjs',
+		causeOom:
+			'{pod} is killed for memory ({detail}): its data is intact. Raise the etcd memory limit (etcd.resources.limits.memory in the Milvus values) instead; nothing was changed',
+		causeLiveness:
+			'{pod} is killed by its liveness probe ({detail}): its data is intact. Raise etcd.livenessProbe.initialDelaySeconds or failureThreshold in the Milvus values instead; nothing was changed',
+		milvusFound: 'Milvus workloads of release {release}: {list}',
+		milvusNone: 'no Milvus Deployment or StatefulSet with {selector} found',
+		milvusUnlisted:
+			'cannot list Milvus Deployments/StatefulSets ({selector}); the run will refuse while Milvus pods exist',
+		milvusStopped: 'Milvus stopped: {list}',
+		milvusStillRunning:
+			'Milvus pods {pods} still exist; they would write their own metadata into the empty etcd. Stop them (`{command}`) and run again; nothing deleted',
+		milvusWaitGone: 'the Milvus pods to stop',
+		milvusStarted: '{kind}/{name} back to {replicas} replicas',
+		milvusWasZero: '{kind}/{name} had 0 replicas before; left at 0',
+		milvusGone: '{kind}/{name} no longer exists; not started',
+		helperReused: 'helper pod {pod} from an interrupted run mounts {pvc} and runs: reusing it',
+		workDirFresh:
+			'files of an earlier run are in {dir}; they are kept, and this run writes into {fresh}',
+		verifyCompare:
+			'live keys differ from the backup {dir}: {missing} missing, {different} different (first: {first})',
+		verifyCompared: 'every key of the backup ({count}) is in etcd with the same value',
+		proofDry: '[dry run] the backup would be checked here before anything is deleted',
 		verifyMembers: 'members: {got} of {want} started',
 		verifyIds: 'members report different cluster ids: {ids} (split brain)',
 		verifyNotReady: 'not Ready: {pods}',
@@ -157,6 +207,7 @@ const messages = {
 	},
 	id: {
 		...ETCD_MEMBER_MESSAGES.id,
+		...PROOF_MESSAGES.id,
 		flagDb:
 			'offline: file db etcd (member/snap/db) yang dibaca; dipakai dengan --backup atau --inspect',
 		flagBackup: 'folder untuk backup (manifest.json + kvs.jsonl); harus baru atau kosong',
@@ -225,7 +276,7 @@ const messages = {
 			'pod {pods} masih ada; menghapus PVC-nya sekarang bisa gagal atau menghilangkan data. Tidak ada yang dihapus',
 		gateReplicas: 'StatefulSet {sts} punya {replicas} replika, bukan 0. Tidak ada yang dihapus',
 		helmSingle:
-			'Dipilih: "kubectl set env" pada StatefulSet (opsi 2 di bitnami-etcd.md §3b), jadi Helm tidak diperlukan. Jangan jalankan "helm upgrade" sebelum runbook ini selesai.',
+			'StatefulSet diubah dengan `kubectl set env`, jadi tidak perlu Helm. Jangan jalankan helm upgrade sebelum runbook ini selesai.',
 		helmAfter:
 			'Values Helm: biarkan "etcd.replicaCount: {replicas}". Setiap "helm upgrade" menulis ETCD_INITIAL_CLUSTER_STATE=existing, sama seperti runbook ini. Kalau values Anda mengunci "etcd.initialClusterState: new", ganti menjadi existing.',
 		portForwardUp: 'port-forward siap: {endpoint}',
@@ -234,6 +285,37 @@ const messages = {
 			'etcd tujuan {endpoint} berisi {count} key, semuanya dari backup ini (restore sebelumnya terputus); dilanjutkan',
 		targetForeign:
 			'etcd tujuan {endpoint} berisi {count} key, {foreign} di antaranya tidak ada di backup (pertama: {first}); apakah Milvus sudah menulis? Hentikan Milvus, lalu jalankan lagi',
+		targetForeignClear:
+			'etcd baru berisi {foreign} key yang tidak ada di backup (pertama: {first}); ada yang sudah menulis ke sana. Pastikan Milvus berhenti, kosongkan dengan `{command}` (backup di mesin ini tetap aman), lalu jalankan lagi',
+		flagMaxRequestBytes:
+			'--max-request-bytes milik etcd: value yang lebih besar dari ini tidak bisa di-restore, jadi run ditolak sebelum ada yang dihapus',
+		flagHelperImage: 'image untuk pod bantuan yang menyalin db (butuh sleep dan cp)',
+		causeLine: '{pod}: {cause} ({detail})',
+		causeBadMemberId:
+			'{pod} berhenti di `bad member ID arg`: datanya utuh. Jalankan etcd-bad-member-id saja: npx zx runbooks/etcd-bad-member-id.mjs',
+		causeOom:
+			'{pod} dimatikan karena kehabisan memori ({detail}): datanya utuh. Naikkan batas memori etcd (etcd.resources.limits.memory di values Milvus); tidak ada yang diubah',
+		causeLiveness:
+			'{pod} dimatikan oleh liveness probe ({detail}): datanya utuh. Naikkan etcd.livenessProbe.initialDelaySeconds atau failureThreshold di values Milvus; tidak ada yang diubah',
+		milvusFound: 'workload Milvus dari release {release}: {list}',
+		milvusNone: 'tidak ada Deployment atau StatefulSet Milvus dengan {selector}',
+		milvusUnlisted:
+			'Deployment/StatefulSet Milvus ({selector}) tidak bisa dilihat; run akan ditolak selama masih ada pod Milvus',
+		milvusStopped: 'Milvus dihentikan: {list}',
+		milvusStillRunning:
+			'pod Milvus {pods} masih ada; pod itu akan menulis metadata-nya sendiri ke etcd yang masih kosong. Hentikan (`{command}`) lalu jalankan lagi; tidak ada yang dihapus',
+		milvusWaitGone: 'pod Milvus berhenti',
+		milvusStarted: '{kind}/{name} kembali ke {replicas} replika',
+		milvusWasZero: '{kind}/{name} memang 0 replika sebelumnya; dibiarkan 0',
+		milvusGone: '{kind}/{name} sudah tidak ada; tidak dinyalakan',
+		helperReused:
+			'pod bantuan {pod} dari run yang terputus me-mount {pvc} dan berjalan: dipakai lagi',
+		workDirFresh:
+			'file dari run sebelumnya ada di {dir}; semuanya disimpan, dan run ini menulis ke {fresh}',
+		verifyCompare:
+			'key di etcd berbeda dari backup {dir}: {missing} hilang, {different} berbeda (pertama: {first})',
+		verifyCompared: 'semua key di backup ({count}) ada di etcd dengan value yang sama',
+		proofDry: '[dry run] backup akan dicek di sini sebelum ada yang dihapus',
 		verifyMembers: 'member: {got} dari {want} berjalan',
 		verifyIds: 'member melaporkan cluster id yang berbeda: {ids} (split brain)',
 		verifyNotReady: 'belum Ready: {pods}',
@@ -408,7 +490,7 @@ async function connectEtcd(ctx, list) {
  * @param {Context} ctx
  * @param {import('./lib/etcd-http.mjs').EtcdHttp} client
  * @param {import('./lib/mvcc.mjs').KeyValue[]} kvs
- * @param {{ allowNonEmpty: boolean, allowPartial: boolean }} o
+ * @param {{ allowNonEmpty: boolean, allowPartial: boolean, clearCommand?: string }} o
  */
 async function restoreInto(ctx, client, kvs, o) {
 	const count = await client.count();
@@ -421,18 +503,27 @@ async function restoreInto(ctx, client, kvs, o) {
 		const notOurs = [...foreign.missing, ...foreign.different];
 		if (notOurs.length)
 			throw new RefusedError(
-				ctx.t('targetForeign', {
-					endpoint: client.endpoint,
-					count,
-					foreign: notOurs.length,
-					first: notOurs[0] ?? '',
-				}),
+				o.clearCommand
+					? ctx.t('targetForeignClear', {
+							foreign: notOurs.length,
+							first: notOurs[0] ?? '',
+							command: o.clearCommand,
+						})
+					: ctx.t('targetForeign', {
+							endpoint: client.endpoint,
+							count,
+							foreign: notOurs.length,
+							first: notOurs[0] ?? '',
+						}),
 			);
 		ctx.out.warn(ctx.t('targetPartial', { endpoint: client.endpoint, count }));
 		allow = true;
 	}
 	try {
-		const r = await restoreKvs(client, kvs, { allowNonEmpty: allow });
+		const r = await restoreKvs(client, kvs, {
+			allowNonEmpty: allow,
+			maxRequestBytes: Number(ctx.flags['max-request-bytes'] ?? DEFAULT_MAX_REQUEST_BYTES),
+		});
 		return ctx.t('restoreDone', {
 			written: r.written,
 			batches: r.batches,
@@ -637,6 +728,131 @@ async function podIsReady(ctx, i) {
 	return (await podsByOrdinal(ctx)).get(i)?.ready === true;
 }
 
+/**
+ * Why one member crashes: its last termination, its events and its previous log.
+ * @param {Context} ctx @param {string} pod @param {any} obj the Pod object
+ */
+async function crashEvidence(ctx, pod, obj) {
+	const ev = await ctx.kube.run(
+		['get', 'events', '--field-selector', `involvedObject.name=${pod}`, '-o', 'json'],
+		{ check: false },
+	);
+	/** @type {any[]} */
+	let events = [];
+	try {
+		events = ev.ok ? (JSON.parse(ev.stdout).items ?? []) : [];
+	} catch {
+		events = [];
+	}
+	const logs = await ctx.kube.run(['logs', pod, '--previous', '--tail=200'], { check: false });
+	return crashCause({ pod: obj, events, logs: logs.ok ? logs.stdout : '' });
+}
+
+/**
+ * The work folder of a new run. Copies and backups an earlier run left behind may be the only copy of that
+ * incident's data, so a fresh run never writes over them: it takes a sub-folder of its own.
+ * @param {Context} ctx @param {number} size
+ */
+function freshWorkDir(ctx, size) {
+	const workDir = String(ctx.flags['work-dir']);
+	if (typeof ctx.flags.backup === 'string') return { workDir, backupDir: ctx.flags.backup };
+	const used =
+		nodeFs.existsSync(nodePath.join(workDir, 'backup')) ||
+		Array.from({ length: size }, (_, i) => nodePath.join(workDir, `${ctx.names.pod(i)}.db`)).some(
+			(f) => nodeFs.existsSync(f),
+		);
+	if (!used) return { workDir, backupDir: nodePath.join(workDir, 'backup') };
+	const fresh = nodePath.join(workDir, new Date().toISOString().replace(/[:.]/g, '-'));
+	ctx.out.warn(ctx.t('workDirFresh', { dir: workDir, fresh }));
+	return { workDir: fresh, backupDir: nodePath.join(fresh, 'backup') };
+}
+
+/**
+ * The backup, read and checked (manifest, sha256, count) and proven restorable under --max-request-bytes;
+ * RefusedError otherwise, so the caller stops before anything is deleted.
+ * @param {Context} ctx @param {string} dir
+ */
+async function provenBackup(ctx, dir) {
+	const backup = await loadBackup(ctx, dir);
+	const limit = Number(ctx.flags['max-request-bytes'] ?? DEFAULT_MAX_REQUEST_BYTES);
+	const proof = proveRestorable(backup, { maxRequestBytes: limit });
+	if (!proof.ok) throw new RefusedError(proof.problems.map((p) => ctx.t(p.key, p.vars)).join('; '));
+	return {
+		...backup,
+		text: ctx.t('proofOk', {
+			count: proof.count,
+			largest: proof.largestValueBytes,
+			limit,
+		}),
+	};
+}
+
+/**
+ * Every key of the backup must be in etcd with its value (compared through a port-forward). Keys etcd has
+ * beyond the backup are not an error here; `lenientValues` accepts changed values (Milvus is running again
+ * and moves its timestamp keys on).
+ * @param {Context} ctx @param {Facts} facts @param {{ lenientValues?: boolean }} [o]
+ */
+async function compareWithBackup(ctx, facts, o = {}) {
+	const { kvs } = await readBackup(facts.backupDir);
+	const endpoint = await startPortForward(ctx);
+	try {
+		const { kvs: live } = await etcdHttp(endpoint).getAll();
+		const d = compareKvs(kvs, live);
+		const different = o.lenientValues ? [] : d.different;
+		if (d.missing.length || different.length)
+			return {
+				ok: false,
+				count: kvs.length,
+				text: ctx.t('verifyCompare', {
+					dir: facts.backupDir,
+					missing: d.missing.length,
+					different: different.length,
+					first: d.missing[0] ?? different[0] ?? '-',
+				}),
+			};
+		return { ok: true, count: kvs.length, text: ctx.t('verifyCompared', { count: kvs.length }) };
+	} finally {
+		stopPortForward();
+	}
+}
+
+/**
+ * What tells this cluster apart from another behind the same context and names: the StatefulSet, the PVCs
+ * (their uids change when they are recreated, which the run records as it goes) and, once a member answers,
+ * the etcd cluster id.
+ * @param {Context} ctx
+ */
+async function clusterIdentity(ctx) {
+	/** @type {string[]} */
+	const tokens = [];
+	/** @param {readonly string[]} args */
+	const get = async (args) => {
+		const r = await ctx.kube.run([...args, '-o', 'json'], { check: false });
+		try {
+			return r.ok ? JSON.parse(r.stdout) : null;
+		} catch {
+			return null;
+		}
+	};
+	const set = await get(['get', 'sts', ctx.names.sts]);
+	const stsId = set?.metadata?.uid ?? set?.metadata?.creationTimestamp;
+	if (stsId) tokens.push(`sts:${stsId}`);
+	const pvcs = await get(['get', 'pvc']);
+	const prefix = `data-${ctx.names.sts}-`;
+	for (const p of pvcs?.items ?? []) {
+		const name = String(p?.metadata?.name ?? '');
+		const id = p?.metadata?.uid ?? p?.metadata?.creationTimestamp;
+		if (name.startsWith(prefix) && /^\d+$/.test(name.slice(prefix.length)) && id)
+			tokens.push(`pvc:${id}`);
+	}
+	if (await podIsReady(ctx, 0)) {
+		const st = await endpointStatus(ctx, ctx.names.pod(0));
+		if (st?.clusterId) tokens.push(`etcd-cluster:${st.clusterId}`);
+	}
+	return tokens;
+}
+
 // ---------------------------------------------------------------------------------------------------------
 
 const flags = /** @type {import('./lib/cli.mjs').FlagSpec[]} */ ([
@@ -692,6 +908,16 @@ const flags = /** @type {import('./lib/cli.mjs').FlagSpec[]} */ ([
 		default: 2379,
 		help: { en: messages.en.flagLocalPort, id: messages.id.flagLocalPort },
 	},
+	{
+		name: 'max-request-bytes',
+		type: 'number',
+		default: DEFAULT_MAX_REQUEST_BYTES,
+		help: { en: messages.en.flagMaxRequestBytes, id: messages.id.flagMaxRequestBytes },
+	},
+	{
+		...HELPER_IMAGE_FLAG,
+		help: { en: messages.en.flagHelperImage, id: messages.id.flagHelperImage },
+	},
 	timeoutFlag(messages),
 ]);
 
@@ -711,6 +937,13 @@ const exampleFacts = {
 	pvcUids: {},
 	workDir: 'etcd-rescue',
 	backupDir: 'etcd-rescue/backup',
+	nodes: {},
+	milvus: [
+		{ kind: 'deployment', name: 'my-release-milvus-proxy', replicas: 1 },
+		{ kind: 'deployment', name: 'my-release-milvus-mixcoord', replicas: 1 },
+		{ kind: 'deployment', name: 'my-release-milvus-datanode', replicas: 1 },
+		{ kind: 'deployment', name: 'my-release-milvus-querynode', replicas: 2 },
+	],
 };
 
 await defineRunbook({
@@ -720,10 +953,20 @@ await defineRunbook({
 		id: 'Semua member etcd crash loop: backup key dari file db member, bangun ulang etcd, lalu restore',
 	},
 	description: {
-		en: 'Use when all etcd pods of the Milvus chart are in CrashLoopBackOff and no member has quorum. It scales etcd to 0, copies member/snap/db out of every PVC through a helper pod, picks the copy with the highest key revision and writes a checked backup (manifest.json + kvs.jsonl) on this machine. Only then, after you type the StatefulSet name, it deletes the PVCs, starts one fresh member, restores the keys through a port-forward and compares every key with the backup, puts the original member list back with state existing and scales up one member at a time. Stop Milvus first so nothing writes into the empty etcd. Offline: --db FILE --backup DIR | --inspect, and --restore DIR --endpoints URL for any reachable etcd (docker compose, port-forward).',
-		id: 'Dipakai kalau semua pod etcd dari chart Milvus berstatus CrashLoopBackOff dan tidak ada member yang punya kuorum. Runbook ini mengecilkan etcd ke 0 replika, menyalin member/snap/db dari setiap PVC lewat pod bantuan, dan memilih salinan dengan revision key tertinggi. Dari salinan itu ia menulis backup yang sudah diperiksa (manifest.json + kvs.jsonl) di mesin ini. Baru setelah Anda mengetik nama StatefulSet, PVC dihapus dan satu member baru dinyalakan. Key dipulihkan lewat port-forward dan dibandingkan satu per satu dengan backup. Lalu daftar member asli dipasang lagi dengan state existing, dan member lain ditambahkan satu per satu. Hentikan Milvus dulu supaya tidak ada yang menulis ke etcd yang masih kosong. Mode offline: --db FILE --backup DIR | --inspect, dan --restore DIR --endpoints URL untuk etcd mana pun yang bisa dijangkau (docker compose, port-forward).',
+		en: 'Use when all etcd pods of the Milvus chart are in CrashLoopBackOff and no member has quorum. It first reads why each member crashes and stops when the data is intact (killed for memory, by a liveness probe, or an empty member_id). Then it scales etcd to 0, copies member/snap/db out of every PVC through a helper pod, picks the copy with the highest key revision, writes a backup (manifest.json + kvs.jsonl) on this machine and proves it can be restored (checksum, count, not empty, every value within --max-request-bytes). Only then it stops Milvus (its Deployments and StatefulSets go to 0, their counts are remembered), and after you type the StatefulSet name it deletes the PVCs, starts one fresh member, restores the keys through a port-forward, puts the original member list back with state existing, scales up one member at a time, compares every key with the backup and starts Milvus again. Offline: --db FILE --backup DIR | --inspect, and --restore DIR --endpoints URL for any reachable etcd (docker compose, port-forward).',
+		id: 'Dipakai kalau semua pod etcd dari chart Milvus CrashLoopBackOff dan tidak ada member yang punya quorum. Runbook ini lebih dulu membaca kenapa tiap member crash dan berhenti kalau datanya masih utuh (dimatikan karena memori, oleh liveness probe, atau member_id kosong). Setelah itu etcd dikecilkan ke 0, member/snap/db disalin dari setiap PVC lewat pod bantuan, salinan dengan revision key tertinggi dipilih, backup (manifest.json + kvs.jsonl) ditulis di mesin ini dan dibuktikan bisa di-restore (checksum, jumlah, tidak kosong, semua value di bawah --max-request-bytes). Baru kemudian Milvus dihentikan (Deployment dan StatefulSet-nya ke 0, jumlah replikanya diingat), dan setelah Anda mengetik nama StatefulSet, PVC dihapus, satu member baru dinyalakan, key di-restore lewat port-forward, daftar member asli dipasang lagi dengan state existing, member ditambah satu per satu, semua key dibandingkan dengan backup, lalu Milvus dinyalakan lagi. Mode offline: --db FILE --backup DIR | --inspect, dan --restore DIR --endpoints URL untuk etcd mana pun yang bisa dijangkau (docker compose, port-forward).',
 	},
 	target: 'kubernetes',
+	exitCodes: {
+		3: {
+			en: 'refused or aborted: a change was not confirmed, no terminal, interrupted, or the backup cannot be restored (nothing deleted)',
+			id: 'ditolak atau dibatalkan: perubahan tidak dikonfirmasi, tidak ada terminal, terputus, atau backup tidak bisa di-restore (tidak ada yang dihapus)',
+		},
+		4: {
+			en: 'not this symptom: a member is Ready, or the members crash with their data intact (out of memory, liveness probe, bad member ID); the message names the fix',
+			id: 'bukan gejala ini: ada member yang Ready, atau member crash dengan data masih utuh (kehabisan memori, liveness probe, bad member ID); pesannya menyebutkan perbaikannya',
+		},
+	},
 	flags,
 	messages,
 	exampleFacts,
@@ -748,6 +991,8 @@ await defineRunbook({
 		return undefined; // the cluster runbook: plan, steps, verify
 	},
 
+	identity: clusterIdentity,
+
 	async preflight(ctx) {
 		checkTimeout(ctx);
 		/** @type {Facts} */
@@ -768,8 +1013,19 @@ await defineRunbook({
 		const env = stsEnv(set);
 		const replicas = Number(set?.spec?.replicas ?? 0);
 		const pods = await etcdPods(ctx);
+		const raw = new Map(
+			(await ctx.kube.podsByLabel(ctx.names.selector)).map((p) => [String(p?.metadata?.name), p]),
+		);
 		const ready = pods.find((p) => p.ready);
-		if (ready) throw new NotThisSymptomError(ctx.t('notKubernetesCrash', { pod: ready.name }));
+		if (ready) {
+			// With a live peer, a member whose data is intact has a runbook of its own: name it when it shows.
+			for (const p of pods.filter((x) => x.crashing)) {
+				const ev = await crashEvidence(ctx, p.name, raw.get(p.name));
+				if (ev.cause === 'bad-member-id')
+					throw new NotThisSymptomError(ctx.t('causeBadMemberId', { pod: p.name }));
+			}
+			throw new NotThisSymptomError(ctx.t('notKubernetesCrash', { pod: ready.name }));
+		}
 		const pending = pods.filter((p) => p.phase === 'Pending');
 		if (pending.length && pending.length === pods.length)
 			throw new NotThisSymptomError(
@@ -798,17 +1054,54 @@ await defineRunbook({
 				pods: pods.map((p) => `${p.name} (${p.status})`).join(', ') || '-',
 			}),
 		);
+		// The destructive path is only for data etcd cannot read; a member killed from outside keeps every key.
+		for (const p of pods) {
+			const ev = await crashEvidence(ctx, p.name, raw.get(p.name));
+			ctx.out.info(ctx.t('causeLine', { pod: p.name, cause: ev.cause, detail: ev.detail }));
+			if (!DATA_INTACT.has(ev.cause)) continue;
+			const key =
+				ev.cause === 'bad-member-id'
+					? 'causeBadMemberId'
+					: ev.cause === 'oom'
+						? 'causeOom'
+						: 'causeLiveness';
+			throw new NotThisSymptomError(ctx.t(key, { pod: p.name, detail: ev.detail }));
+		}
+		/** @type {Record<string, string>} */
+		const nodes = {};
+		for (const [name, p] of raw) {
+			const claim = (p?.spec?.volumes ?? []).find(
+				(/** @type {any} */ v) => v?.persistentVolumeClaim?.claimName,
+			)?.persistentVolumeClaim?.claimName;
+			if (claim && p?.spec?.nodeName && name.startsWith(`${ctx.names.sts}-`))
+				nodes[claim] = String(p.spec.nodeName);
+		}
+		const selector = milvusSelector(ctx.names.release);
+		const milvus = await listMilvusWorkloads(ctx.kube, ctx.names.release);
+		if (milvus.workloads.length)
+			ctx.out.info(
+				ctx.t('milvusFound', {
+					release: ctx.names.release,
+					list: milvus.workloads.map((w) => `${w.kind}/${w.name}=${w.replicas}`).join(', '),
+				}),
+			);
+		else if (milvus.listed) ctx.out.info(ctx.t('milvusNone', { selector }));
+		else ctx.out.warn(ctx.t('milvusUnlisted', { selector }));
+		const dirs = freshWorkDir(ctx, size);
 		// A valueFrom variable reads as '': no value to go back to.
 		const initialCluster = env.ETCD_INITIAL_CLUSTER || null;
 		const single =
 			initialCluster?.split(',').find((e) => e.startsWith(`${ctx.names.pod(0)}=`)) ?? null;
 		return {
 			...base,
+			...dirs,
 			replicas: Math.max(replicas, size),
 			initialCluster,
 			singleMember: single,
 			clusterState: env.ETCD_INITIAL_CLUSTER_STATE ?? 'new',
 			pvcUids,
+			nodes,
+			milvus: milvus.workloads,
 		};
 	},
 
@@ -825,6 +1118,38 @@ await defineRunbook({
 			title: { en: 'List the etcd pods', id: 'Lihat pod etcd' },
 			mode: 'read',
 			command: ctx.kube.argv('get', 'pods', '-l', ctx.names.selector),
+		});
+
+		for (let i = 0; i < n; i++)
+			steps.push({
+				id: 'read-logs',
+				title: {
+					en: `Why ${ctx.names.pod(i)} crashes: the end of its previous log`,
+					id: `Kenapa ${ctx.names.pod(i)} crash: akhir log sebelumnya`,
+				},
+				mode: 'read',
+				command: ctx.kube.argv('logs', ctx.names.pod(i), '--previous', '--tail=20'),
+				// A member that never restarted (or is already gone) has no previous log.
+				optional: true,
+			});
+
+		const milvusSel = milvusSelector(ctx.names.release);
+		const milvus = facts.milvus ?? [];
+		steps.push({
+			id: 'list-milvus',
+			title: {
+				en: 'List the Milvus Deployments and StatefulSets (they are stopped before etcd comes back empty)',
+				id: 'Lihat Deployment dan StatefulSet Milvus (dihentikan sebelum etcd kembali dalam keadaan kosong)',
+			},
+			mode: 'read',
+			command: ctx.kube.argv('get', 'deployment,statefulset', '-l', milvusSel),
+			run(c) {
+				if (!milvus.length) return c.t('milvusNone', { selector: milvusSel });
+				return c.t('milvusFound', {
+					release: c.names.release,
+					list: milvus.map((w) => `${w.kind}/${w.name}=${w.replicas}`).join(', '),
+				});
+			},
 		});
 
 		steps.push({
@@ -868,8 +1193,14 @@ await defineRunbook({
 					nodeFs.mkdirSync(facts.workDir, { recursive: true });
 					const tmp = `${local}.part`;
 					nodeFs.rmSync(tmp, { force: true });
-					const r = await c.kube.withHelperPod(pvc, pod, async () =>
-						c.kube.run(['cp', `${pod}:${DB_IN_POD}`, tmp], { check: false }),
+					const r = await c.kube.withHelperPod(
+						pvc,
+						pod,
+						async (h) => {
+							if (h.reused) c.out.info(c.t('helperReused', { pod, pvc }));
+							return c.kube.run(['cp', `${pod}:${DB_IN_POD}`, tmp], { check: false });
+						},
+						{ node: facts.nodes?.[pvc] ?? null },
 					);
 					if (!r.ok || !nodeFs.existsSync(tmp) || nodeFs.statSync(tmp).size === 0) {
 						nodeFs.rmSync(tmp, { force: true });
@@ -970,6 +1301,71 @@ await defineRunbook({
 		steps.push(backupStep);
 
 		steps.push({
+			id: 'check-backup',
+			title: {
+				en: 'Prove the backup can be restored (checksum, count, not empty, every value within --max-request-bytes)',
+				id: 'Buktikan backup bisa di-restore (checksum, jumlah, tidak kosong, semua value di bawah --max-request-bytes)',
+			},
+			mode: 'read',
+			command: null,
+			async run(c) {
+				if (c.dryRun && !nodeFs.existsSync(nodePath.join(facts.backupDir, 'manifest.json')))
+					return c.t('proofDry');
+				return (await provenBackup(c, facts.backupDir)).text;
+			},
+		});
+
+		steps.push({
+			id: 'stop-milvus',
+			title: {
+				en: 'Stop Milvus, so nothing writes into etcd before the restore',
+				id: 'Hentikan Milvus supaya tidak ada yang menulis ke etcd sebelum restore',
+			},
+			mode: 'change',
+			command: stopMilvusArgv(ctx.kube, ctx.names.release),
+			async run(c) {
+				const up = milvus.filter((w) => w.replicas > 0);
+				if (up.length) {
+					for (const w of up)
+						await c.kube.run(['scale', w.kind, w.name, '--replicas=0'], { check: false });
+					await c.kube.run(['scale', 'deployment,statefulset', '-l', milvusSel, '--replicas=0'], {
+						check: false,
+					});
+				}
+				await waitFor(
+					c,
+					c.t('milvusWaitGone'),
+					async () => (await milvusPods(c.kube, c.names.release)).length === 0,
+				);
+				return up.length
+					? c.t('milvusStopped', { list: up.map((w) => `${w.kind}/${w.name}`).join(', ') })
+					: undefined;
+			},
+			async done(c) {
+				for (const w of milvus)
+					if (w.replicas > 0 && ((await currentReplicas(c.kube, w)) ?? 0) > 0) return false;
+				return (await milvusPods(c.kube, c.names.release)).length === 0;
+			},
+		});
+
+		const helpers = Array.from({ length: n }, (_, i) => `etcd-rescue-${ctx.names.pod(i)}`);
+		steps.push({
+			id: 'delete-helpers',
+			title: {
+				en: 'Delete the helper pods, so no pod holds a PVC',
+				id: 'Hapus pod bantuan supaya tidak ada pod yang menahan PVC',
+			},
+			mode: 'change',
+			command: ctx.kube.argv('delete', 'pod', ...helpers, '--ignore-not-found'),
+			async done(c) {
+				for (const h of helpers)
+					if ((await c.kube.run(['get', 'pod', h, '-o', 'name'], { check: false })).ok)
+						return false;
+				return true;
+			},
+		});
+
+		steps.push({
 			id: 'delete-pvcs',
 			title: {
 				en: 'Delete the PVCs of every member (the backup is checked first)',
@@ -979,8 +1375,18 @@ await defineRunbook({
 			command: ctx.kube.argv('delete', 'pvc', ...pvcs),
 			confirmName: ctx.names.sts,
 			async run(c) {
-				// Last gate before data goes away: the backup must read back with its checksum, and no pod may run.
-				const { kvs } = await loadBackup(c, facts.backupDir);
+				// Last gate before data goes away: the backup must be restorable, and no etcd, Milvus or helper pod
+				// may run (a helper still mounting a PVC would keep it, and Milvus would write into the empty etcd).
+				const { kvs } = await provenBackup(c, facts.backupDir);
+				const writers = await milvusPods(c.kube, c.names.release);
+				if (writers.length)
+					throw new RefusedError(
+						c.t('milvusStillRunning', {
+							pods: writers.join(', '),
+							command: c.formatCommand(stopMilvusArgv(c.kube, c.names.release)),
+						}),
+					);
+				await c.kube.run(['delete', 'pod', ...helpers, '--ignore-not-found'], { check: false });
 				const set = await sts(c);
 				if (Number(set?.spec?.replicas) !== 0)
 					throw new StepFailedError(
@@ -1093,7 +1499,13 @@ await defineRunbook({
 				try {
 					const { kvs } = await loadBackup(c, facts.backupDir);
 					const client = await connectEtcd(c, run.portForward?.endpoint ?? endpoint);
-					return await restoreInto(c, client, kvs, { allowNonEmpty: false, allowPartial: true });
+					return await restoreInto(c, client, kvs, {
+						allowNonEmpty: false,
+						allowPartial: true,
+						clearCommand: formatCommand(
+							c.kube.execArgv(c.names.pod(0), ['etcdctl', 'del', '', '--from-key']),
+						),
+					});
 				} finally {
 					stopPortForward();
 				}
@@ -1221,10 +1633,36 @@ await defineRunbook({
 					last = await c.kube.run(args, { check: false });
 					return last.ok;
 				});
-				return /** @type {import('./lib/shell.mjs').RunResult} */ (/** @type {unknown} */ (last))
-					.stdout;
+				const table = /** @type {import('./lib/shell.mjs').RunResult} */ (
+					/** @type {unknown} */ (last)
+				).stdout;
+				// Before Milvus starts again nothing else writes: every key must be there with its value.
+				const cmp = await compareWithBackup(c, facts);
+				if (!cmp.ok) throw new StepFailedError(cmp.text);
+				return `${table.trimEnd()}\n${cmp.text}`;
 			},
 		});
+
+		for (const w of milvus)
+			steps.push({
+				id: 'start-milvus',
+				title: {
+					en: `Start ${w.kind} ${w.name} again with its ${w.replicas} replica(s)`,
+					id: `Nyalakan lagi ${w.kind} ${w.name} dengan ${w.replicas} replika seperti semula`,
+				},
+				mode: 'change',
+				command: startMilvusArgv(ctx.kube, w),
+				async run(c) {
+					if (w.replicas === 0) return c.t('milvusWasZero', w);
+					if ((await currentReplicas(c.kube, w)) === null) return c.t('milvusGone', w);
+					await c.kube.run(['scale', w.kind, w.name, `--replicas=${w.replicas}`]);
+					return c.t('milvusStarted', w);
+				},
+				async done(c) {
+					const now = await currentReplicas(c.kube, w);
+					return now === null || now === w.replicas;
+				},
+			});
 		return steps;
 	},
 
@@ -1285,6 +1723,13 @@ async function verifyOnce(ctx, facts) {
 		if (keys < want) problems.push(ctx.t('verifyKeys', { got: keys, want }));
 	} catch (e) {
 		problems.push(e instanceof Error ? e.message : String(e));
+	}
+	if (!problems.length) {
+		// Milvus, started again by this run, moves its timestamp keys on: only missing keys count then.
+		const cmp = await compareWithBackup(ctx, facts, {
+			lenientValues: (facts.milvus ?? []).some((w) => w.replicas > 0),
+		}).catch((e) => ({ ok: false, text: e instanceof Error ? e.message : String(e) }));
+		if (!cmp.ok) problems.push(cmp.text);
 	}
 	const id = ids[0] ?? '?';
 	if (problems.length) return { ok: false, details: problems.join('; ') };

@@ -11,7 +11,7 @@
 // member is healthy, listed as started, and in the same cluster as the others. No data is deleted.
 import { defineRunbook } from './lib/runbook.mjs';
 import { NotThisSymptomError } from './lib/exit.mjs';
-import { ETCD_MOUNT } from './lib/kube.mjs';
+import { ETCD_MOUNT, HELPER_IMAGE_FLAG } from './lib/kube.mjs';
 import {
 	ETCD_MEMBER_MESSAGES,
 	checkTimeout,
@@ -122,7 +122,7 @@ await defineRunbook({
 			'Yang diubah hanya file itu dan pod-nya. Data etcd tetap utuh.',
 	),
 	target: 'kubernetes',
-	flags: [timeoutFlag(messages)],
+	flags: [timeoutFlag(messages), HELPER_IMAGE_FLAG],
 	messages,
 	exampleFacts,
 

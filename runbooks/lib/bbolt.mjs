@@ -1,6 +1,6 @@
 // @ts-check
 // A read-only reader for bbolt files (etcd's `member/snap/db`), in plain JavaScript so the runbook works on any
-// machine with Node and no Go toolchain. Layouts: /work/shared/reference/etcd-bbolt.md (bbolt @4e65d8f).
+// machine with Node and no Go toolchain. Layouts: go.etcd.io/bbolt (page.go, node.go, bucket.go) @4e65d8f.
 //
 // Design choices, and why:
 // - Positional reads only: a 4 GiB db must never be loaded whole into memory. Synchronous reads are used because

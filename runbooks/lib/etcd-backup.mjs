@@ -507,7 +507,7 @@ export function compareKvs(expected, actual) {
  * Leases are not re-attached: the lease ids of the old cluster do not exist in the target.
  * @param {import('./etcd-http.mjs').EtcdHttp} client
  * @param {KeyValue[]} kvs
- * @param {{ allowNonEmpty?: boolean, onProgress?: (done: number, total: number) => void }} [opts]
+ * @param {{ allowNonEmpty?: boolean, onProgress?: (done: number, total: number) => void, maxRequestBytes?: number }} [opts]
  * @returns {Promise<{ written: number, batches: number, readBack: number, extra: number }>}
  */
 export async function restoreKvs(client, kvs, opts = {}) {
@@ -517,7 +517,7 @@ export async function restoreKvs(client, kvs, opts = {}) {
 	const { batches } = await client.txnBatches(
 		kvs.map((kv) => ({ key: kv.key, value: kv.value })),
 		// Keys in a backup are unique, so several transactions may be in flight at once.
-		{ onBatch: opts.onProgress, concurrency: 4 },
+		{ onBatch: opts.onProgress, concurrency: 4, maxRequestBytes: opts.maxRequestBytes },
 	);
 	const result = await verifyTarget(client, kvs);
 	return { written: kvs.length, batches, readBack: result.readBack, extra: result.extra };

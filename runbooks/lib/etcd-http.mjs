@@ -2,7 +2,7 @@
 // A small client for etcd's v3 HTTP/JSON gateway (grpc-gateway, served on the client port since etcd 3.3).
 // Why HTTP and not etcdctl: a restore of 100,000 keys must not start 100,000 processes, and the gateway works
 // through `kubectl port-forward` or a docker-published port with nothing but Node's fetch.
-// Byte fields are base64 and int64 fields come back as JSON strings (reference/etcd-bbolt.md section 3).
+// Byte fields are base64 and int64 fields come back as JSON strings (the gateway's JSON mapping of protobuf).
 
 /** Raised for any failure talking to etcd: unreachable, HTTP error, or an error object from the gateway. */
 export class EtcdHttpError extends Error {
@@ -26,11 +26,47 @@ export class EtcdHttpError extends Error {
  */
 
 /**
- * etcd's defaults: --max-txn-ops 128 and --max-request-bytes 1.5 MiB. Batches stay under both with room for
- * the request's own framing.
+ * etcd's defaults: --max-txn-ops 128 and --max-request-bytes 1.5 MiB. Small keys share transactions of up to
+ * MAX_TXN_BYTES; a value too big for that goes alone, up to what the server accepts in one request.
  */
 export const MAX_TXN_OPS = 128;
 export const MAX_TXN_BYTES = 1024 * 1024;
+export const DEFAULT_MAX_REQUEST_BYTES = 1572864;
+
+/** @param {number} n */
+const varintLen = (n) => {
+	let len = 1;
+	for (let v = n; v >= 128; v = Math.floor(v / 128)) len++;
+	return len;
+};
+
+/**
+ * Encoded size of one put inside a transaction (a RequestOp wrapping a PutRequest), as etcd measures it.
+ * @param {number} keyBytes @param {number} valueBytes @param {boolean} [leased]
+ */
+export function txnOpBytes(keyBytes, valueBytes, leased = false) {
+	const put =
+		1 + varintLen(keyBytes) + keyBytes + 1 + varintLen(valueBytes) + valueBytes + (leased ? 11 : 0);
+	return 1 + varintLen(put) + put;
+}
+
+/**
+ * What etcd compares with --max-request-bytes for a transaction whose operations encode to `opsBytes`: the
+ * raft request (TxnRequest inside InternalRaftRequest, with a request header of id, user name and auth
+ * revision at their largest), not the HTTP body. 64 bytes cover the header and the framing with room.
+ * @param {number} opsBytes
+ */
+export function txnRequestBytes(opsBytes) {
+	return opsBytes + 64;
+}
+
+/**
+ * Whether one key with its value can be written at all under `maxRequestBytes` (alone in a request).
+ * @param {number} keyBytes @param {number} valueBytes @param {number} [maxRequestBytes]
+ */
+export function fitsOneRequest(keyBytes, valueBytes, maxRequestBytes = DEFAULT_MAX_REQUEST_BYTES) {
+	return txnRequestBytes(txnOpBytes(keyBytes, valueBytes)) <= maxRequestBytes;
+}
 
 /** @param {Buffer | string} b */
 const b64 = (b) => (typeof b === 'string' ? Buffer.from(b) : b).toString('base64');
@@ -199,16 +235,18 @@ export function etcdHttp(endpoint, opts = {}) {
 		},
 
 		/**
-		 * Runs puts (and deletes) as transactions of at most MAX_TXN_OPS operations and MAX_TXN_BYTES bytes.
+		 * Runs puts (and deletes) as transactions of at most MAX_TXN_OPS operations and MAX_TXN_BYTES bytes; an
+		 * operation bigger than that goes alone, refused only above `maxRequestBytes` (the server's flag).
 		 * `concurrency` > 1 keeps several transactions in flight so etcd can share one fsync among them; only safe
 		 * when no key appears twice in `ops` (their order across transactions is then irrelevant).
 		 * @param {Array<{ key: Buffer, value?: Buffer, lease?: bigint, del?: boolean }>} ops
-		 * @param {{ onBatch?: (done: number, total: number) => void, maxOps?: number, maxBytes?: number, concurrency?: number }} [o]
+		 * @param {{ onBatch?: (done: number, total: number) => void, maxOps?: number, maxBytes?: number, maxRequestBytes?: number, concurrency?: number }} [o]
 		 * @returns {Promise<{ batches: number }>}
 		 */
 		async txnBatches(ops, o = {}) {
 			const maxOps = o.maxOps ?? MAX_TXN_OPS;
-			const maxBytes = o.maxBytes ?? MAX_TXN_BYTES;
+			const limit = o.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES;
+			const budget = Math.min(o.maxBytes ?? MAX_TXN_BYTES, limit);
 			/** @type {Array<{ body: unknown, end: number }>} */
 			const batches = [];
 			let i = 0;
@@ -220,11 +258,12 @@ export function etcdHttp(endpoint, opts = {}) {
 					const op = /** @type {{ key: Buffer, value?: Buffer, lease?: bigint, del?: boolean }} */ (
 						ops[i]
 					);
-					const size = op.key.length + (op.value?.length ?? 0) + 32;
-					if (success.length > 0 && bytes + size > maxBytes) break;
-					if (size > maxBytes + 32 * 1024)
+					const size = txnOpBytes(op.key.length, op.value?.length ?? 0, Boolean(op.lease));
+					// A big value goes in a transaction of its own, which may use the server's whole request limit.
+					if (success.length > 0 && txnRequestBytes(bytes + size) > budget) break;
+					if (txnRequestBytes(size) > limit)
 						throw new EtcdHttpError(
-							`key ${JSON.stringify(op.key.toString('latin1').slice(0, 80))} holds ${op.value?.length ?? 0} bytes, more than etcd accepts in one request`,
+							`key ${JSON.stringify(op.key.toString('latin1').slice(0, 80))} holds ${op.value?.length ?? 0} bytes, more than etcd accepts in one request (--max-request-bytes ${limit})`,
 						);
 					bytes += size;
 					if (op.del) success.push({ request_delete_range: { key: b64(op.key) } });

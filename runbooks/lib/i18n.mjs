@@ -175,6 +175,10 @@ export const LIB_MESSAGES = {
 		verifyFailed: 'still not healthy: {details}',
 		notThisSymptom: 'not this symptom: {reason}',
 		resumeFound: 'Continuing an earlier run (state: {file})',
+		resumeOtherTarget:
+			'Saved progress does not belong to this cluster (other PVCs, StatefulSet or etcd cluster id): starting fresh; the old progress is in {file}',
+		resumeAdopted:
+			'Progress of this cluster set aside by another run was found in {file}; taking it back',
 		stateCorrupt:
 			'state file {file} is unreadable ({reason}); inspect or delete it, then run again',
 		stateLocked:
@@ -273,6 +277,10 @@ export const LIB_MESSAGES = {
 		verifyFailed: 'masih belum sehat: {details}',
 		notThisSymptom: 'bukan gejala ini: {reason}',
 		resumeFound: 'Melanjutkan run sebelumnya (state: {file})',
+		resumeOtherTarget:
+			'Progress yang tersimpan bukan milik cluster ini (PVC, StatefulSet, atau cluster id etcd berbeda): mulai dari awal; progress lama ada di {file}',
+		resumeAdopted:
+			'Progress cluster ini yang disisihkan oleh run lain ditemukan di {file}; dipakai lagi',
 		stateCorrupt:
 			'file state {file} tidak bisa dibaca ({reason}); periksa atau hapus dulu, lalu jalankan lagi',
 		stateLocked:

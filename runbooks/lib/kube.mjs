@@ -6,7 +6,8 @@
 //
 // kubectl subcommands used here (the stand-in cluster must answer them): config current-context,
 // config view --minify -o jsonpath={..namespace}, get namespace <ns> -o name, get sts <name> -o name,
-// get … -o json, exec, logs [--previous], run … --overrides, wait --for=condition=Ready, delete pod.
+// get … -o json (pvc, pv, node, pod), exec, logs [--previous], run … --overrides, wait --for=condition=Ready,
+// delete pod.
 import { StepFailedError, UsageError } from './exit.mjs';
 import { translator } from './i18n.mjs';
 import { run as runArgv, formatCommand, requireTool, describeFailure } from './shell.mjs';
@@ -48,10 +49,39 @@ export const ETCD_MOUNT = '/bitnami/etcd';
 export const HELPER_IMAGE = 'busybox:1.36';
 
 /**
+ * `--helper-image`, for runbooks that start helper pods: clusters that cannot pull from Docker Hub
+ * (air-gapped, mirrors) name an image of their own registry that has `sleep`, `cp` and `rm`.
+ * @type {import('./cli.mjs').FlagSpec}
+ */
+export const HELPER_IMAGE_FLAG = {
+	name: 'helper-image',
+	type: 'string',
+	default: HELPER_IMAGE,
+	help: {
+		en: 'image for helper pods (needs sleep, cp and rm), e.g. a mirror of busybox in your registry',
+		id: 'image untuk pod bantuan (butuh sleep, cp dan rm), misalnya mirror busybox di registry Anda',
+	},
+};
+
+/**
  * @typedef {object} HelperPod
  * @property {string} name
  * @property {string} pvc
+ * @property {boolean} reused              true when a pod left by an interrupted run was taken over
  * @property {() => Promise<void>} delete   remove the pod (ignores an already-gone pod)
+ */
+
+/**
+ * Where a helper pod must run: node selector terms (any one must match), e.g. the PV's own node affinity,
+ * or `metadata.name In [node]` for the node the volume's last pod ran on. Null: let the scheduler choose.
+ * @typedef {Array<Record<string, unknown>> | null} HelperPlacement
+ */
+
+/**
+ * @typedef {object} HelperOptions
+ * @property {string | null} [node]   node the volume's last pod ran on (used when the PV names none);
+ *   undefined: the node of a pod that mounts the PVC now, if any (a crash-looping pod still has one)
+ * @property {string} [image]         image with `sleep`, `cp` and `rm` (default: the kube's helper image)
  */
 
 /**
@@ -59,6 +89,7 @@ export const HELPER_IMAGE = 'busybox:1.36';
  * @property {string | null} context     null in describe mode
  * @property {string} namespace
  * @property {boolean} pinned
+ * @property {string} helperImage        image of helper pods (`--helper-image`, default busybox)
  * @property {(...args: string[]) => string[]} argv   full kubectl argv (pinned unless describing)
  * @property {(args: readonly string[], options?: RunOptions) => Promise<RunResult>} run
  * @property {(args: readonly string[]) => Promise<any>} json   runs with `-o json`, parsed
@@ -66,32 +97,59 @@ export const HELPER_IMAGE = 'busybox:1.36';
  * @property {(pod: string, cmd: readonly string[]) => string[]} execArgv
  * @property {(pod: string, options?: { previous?: boolean, tail?: number, container?: string }) => Promise<string>} logs
  * @property {(selector: string) => Promise<any[]>} podsByLabel   pod objects (items of `get pods -l`)
- * @property {(pvc: string, name: string) => string[][]} helperPodArgvs  the two commands helperPod runs
- * @property {(pvc: string, name: string) => Promise<HelperPod>} helperPod
- * @property {<T>(pvc: string, name: string, fn: (pod: HelperPod) => Promise<T>) => Promise<T>} withHelperPod
+ * @property {(pvc: string, name: string, placement?: HelperPlacement, image?: string) => string[][]} helperPodArgvs  the two commands helperPod runs
+ * @property {(pvc: string, node?: string | null) => Promise<HelperPlacement>} helperPlacement
+ * @property {(pvc: string, name: string, options?: HelperOptions) => Promise<HelperPod>} helperPod
+ *   creates the pod, or takes over a Running one of that name mounting the same PVC (an interrupted run
+ *   left it); any other pod of that name is deleted first
+ * @property {<T>(pvc: string, name: string, fn: (pod: HelperPod) => Promise<T>, options?: HelperOptions) => Promise<T>} withHelperPod
+ * @property {() => Promise<void>} deleteHelpers  delete every helper pod this process still has (Ctrl-C)
  * @property {(argv: readonly string[]) => string[]} pin  add the pins to a plain `kubectl …` argv
  */
 
 /**
- * The JSON for `kubectl run --overrides`, in exactly the key order the stand-in cluster parses.
+ * The JSON for `kubectl run --overrides`: the whole container (the overrides replace kubectl's own), the PVC
+ * mounted where the chart mounts it, and a required node affinity when the volume is tied to a node.
  * @param {string} pvc
  * @param {string} name
+ * @param {{ image?: string, placement?: HelperPlacement }} [options]
  */
-export function helperOverrides(pvc, name) {
-	return JSON.stringify({
-		apiVersion: 'v1',
-		spec: {
-			containers: [
-				{
-					name,
-					image: HELPER_IMAGE,
-					command: ['sleep', '3600'],
-					volumeMounts: [{ name: 'data', mountPath: ETCD_MOUNT }],
-				},
-			],
-			volumes: [{ name: 'data', persistentVolumeClaim: { claimName: pvc } }],
-		},
-	});
+export function helperOverrides(pvc, name, options = {}) {
+	/** @type {Record<string, unknown>} */
+	const spec = {
+		containers: [
+			{
+				name,
+				image: options.image ?? HELPER_IMAGE,
+				command: ['sleep', '3600'],
+				volumeMounts: [{ name: 'data', mountPath: ETCD_MOUNT }],
+			},
+		],
+		volumes: [{ name: 'data', persistentVolumeClaim: { claimName: pvc } }],
+	};
+	// A ReadWriteOnce block volume attaches to one node at a time: a helper elsewhere hits Multi-Attach.
+	if (options.placement?.length)
+		spec.affinity = {
+			nodeAffinity: {
+				requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: options.placement },
+			},
+		};
+	return JSON.stringify({ apiVersion: 'v1', spec });
+}
+
+/**
+ * Is this pod object a usable helper for `pvc`: mounts it, runs, Ready, not being deleted.
+ * @param {any} pod
+ * @param {string} pvc
+ */
+export function isRunningHelperFor(pod, pvc) {
+	const mounts = (pod?.spec?.volumes ?? []).some(
+		(/** @type {any} */ v) => v?.persistentVolumeClaim?.claimName === pvc,
+	);
+	const ready = (pod?.status?.conditions ?? []).some(
+		(/** @type {any} */ c) => c?.type === 'Ready' && c?.status === 'True',
+	);
+	return mounts && pod?.status?.phase === 'Running' && ready && !pod?.metadata?.deletionTimestamp;
 }
 
 /**
@@ -107,11 +165,12 @@ export function pinKubectl(argv, context, namespace) {
 }
 
 /**
- * @param {{ context: string | null, namespace: string, lang?: Lang }} options
+ * @param {{ context: string | null, namespace: string, lang?: Lang, helperImage?: string }} options
  *   context null = describe mode: builders render without pins and nothing may run.
  * @returns {Kube}
  */
-export function createKube({ context, namespace, lang = 'en' }) {
+export function createKube(options) {
+	const { context, namespace, lang = 'en' } = options;
 	const pinned = context !== null;
 	/** @param {readonly string[]} argv */
 	const pin = (argv) => pinKubectl(argv, context, namespace);
@@ -136,27 +195,89 @@ export function createKube({ context, namespace, lang = 'en' }) {
 	};
 	/** @param {string} pod @param {readonly string[]} cmd */
 	const execArgv = (pod, cmd) => argv('exec', pod, '--', ...cmd);
+	const helperImage = options.helperImage || HELPER_IMAGE;
+	/** Helper pods this process created or took over and has not deleted yet. @type {Set<string>} */
+	const liveHelpers = new Set();
+	/** `kubectl run` calls still under way: Ctrl-C cleanup waits for them, or their pod would outlive it. */
+	/** @type {Set<Promise<unknown>>} */
+	const creating = new Set();
+	/** @param {string} name */
+	const deleteHelper = async (name) => {
+		await run(['delete', 'pod', name, '--ignore-not-found', '--wait=false'], { check: false });
+		liveHelpers.delete(name);
+	};
 	/** @type {Kube['helperPodArgvs']} */
-	const helperPodArgvs = (pvc, name) => [
+	const helperPodArgvs = (pvc, name, placement = null, image = helperImage) => [
 		argv(
 			'run',
 			name,
-			`--image=${HELPER_IMAGE}`,
+			`--image=${image}`,
 			'--restart=Never',
-			`--overrides=${helperOverrides(pvc, name)}`,
-			'--',
-			'sleep',
-			'3600',
+			`--overrides=${helperOverrides(pvc, name, { image, placement })}`,
 		),
 		argv('wait', '--for=condition=Ready', `pod/${name}`, '--timeout=120s'),
 	];
+	/** @param {readonly string[]} args */
+	const jsonOrNull = async (args) => {
+		const r = await run([...args, '-o', 'json'], { check: false });
+		if (!r.ok) return null;
+		try {
+			return JSON.parse(r.stdout);
+		} catch {
+			return null;
+		}
+	};
+	/** @type {Kube['helperPlacement']} */
+	const helperPlacement = async (pvc, node = null) => {
+		// The PV's own node affinity (local and zonal volumes) names where its data can be reached.
+		const claim = await jsonOrNull(['get', 'pvc', pvc]);
+		const volume = claim?.spec?.volumeName;
+		if (typeof volume === 'string' && volume) {
+			const pv = await jsonOrNull(['get', 'pv', volume]);
+			const terms = pv?.spec?.nodeAffinity?.required?.nodeSelectorTerms;
+			if (Array.isArray(terms) && terms.length) return terms;
+		}
+		// Else the node the volume was last attached to, when that node still exists.
+		if (!node) return null;
+		const gone = await run(['get', 'node', node, '-o', 'name'], { check: false });
+		if (!gone.ok && /not ?found/i.test(gone.stderr)) return null;
+		return [{ matchFields: [{ key: 'metadata.name', operator: 'In', values: [node] }] }];
+	};
 	/** @type {Kube['helperPod']} */
-	const helperPod = async (pvc, name) => {
-		const [create, wait] = /** @type {string[][]} */ (helperPodArgvs(pvc, name));
-		const del = async () => {
-			await run(['delete', 'pod', name, '--ignore-not-found', '--wait=false'], { check: false });
-		};
-		await runArgv(/** @type {string[]} */ (create), { lang });
+	const helperPod = async (pvc, name, opts = {}) => {
+		const del = () => deleteHelper(name);
+		// An interrupted run may have left this pod: take it over if it serves the same PVC, else remove it.
+		const left = await jsonOrNull(['get', 'pod', name]);
+		if (left && isRunningHelperFor(left, pvc)) {
+			liveHelpers.add(name);
+			return { name, pvc, reused: true, delete: del };
+		}
+		if (left) await run(['delete', 'pod', name, '--ignore-not-found']);
+		let node = opts.node;
+		if (node === undefined) {
+			const pods = await jsonOrNull(['get', 'pods']);
+			const user = (pods?.items ?? []).find(
+				(/** @type {any} */ p) =>
+					p?.metadata?.name !== name &&
+					p?.spec?.nodeName &&
+					(p?.spec?.volumes ?? []).some(
+						(/** @type {any} */ v) => v?.persistentVolumeClaim?.claimName === pvc,
+					),
+			);
+			node = user ? String(user.spec.nodeName) : null;
+		}
+		const placement = await helperPlacement(pvc, node);
+		const [create, wait] = /** @type {string[][]} */ (
+			helperPodArgvs(pvc, name, placement, opts.image ?? helperImage)
+		);
+		liveHelpers.add(name);
+		const started = runArgv(/** @type {string[]} */ (create), { lang });
+		creating.add(started);
+		try {
+			await started;
+		} finally {
+			creating.delete(started);
+		}
 		const ready = await runArgv(/** @type {string[]} */ (wait), { lang, check: false });
 		if (!ready.ok) {
 			// Never leave a pod holding the PVC behind: it would block the very steps that follow.
@@ -168,12 +289,13 @@ export function createKube({ context, namespace, lang = 'en' }) {
 					.find(Boolean) ?? `exit ${ready.exitCode}`;
 			throw new StepFailedError(translator(lang)('helperNotReady', { name, pvc, reason }));
 		}
-		return { name, pvc, delete: del };
+		return { name, pvc, reused: false, delete: del };
 	};
 	return {
 		context,
 		namespace,
 		pinned,
+		helperImage,
 		argv,
 		pin,
 		run,
@@ -192,14 +314,19 @@ export function createKube({ context, namespace, lang = 'en' }) {
 			return Array.isArray(list?.items) ? list.items : [];
 		},
 		helperPodArgvs,
+		helperPlacement,
 		helperPod,
-		withHelperPod: async (pvc, name, fn) => {
-			const pod = await helperPod(pvc, name);
+		withHelperPod: async (pvc, name, fn, opts) => {
+			const pod = await helperPod(pvc, name, opts);
 			try {
 				return await fn(pod);
 			} finally {
 				await pod.delete();
 			}
+		},
+		deleteHelpers: async () => {
+			await Promise.allSettled([...creating]);
+			await Promise.all([...liveHelpers].map((name) => deleteHelper(name)));
 		},
 	};
 }

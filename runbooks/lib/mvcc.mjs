@@ -2,7 +2,7 @@
 // etcd's MVCC store on top of the bbolt reader: the `key` bucket holds one row per revision (17-byte key
 // main_sub, 18 bytes with a trailing 't' for a tombstone) whose value is a protobuf mvccpb.KeyValue. The state a
 // client would see is the latest revision of every user key, dropped when that revision is a tombstone.
-// Layouts and sources: /work/shared/reference/etcd-bbolt.md sections 2 and 4.
+// Layouts: etcd's server/mvcc (revision keys, mvccpb.KeyValue) as of etcd 3.4/3.5.
 
 import { BboltError, openBbolt } from './bbolt.mjs';
 

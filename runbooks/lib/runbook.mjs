@@ -150,6 +150,8 @@ import { createDocker } from './docker.mjs';
  * @property {(argv: readonly string[]) => string} formatCommand  display form (kubectl pinned at run time)
  * @property {(report: Record<string, unknown>) => void} setReport  the runbook's own --json report: printed
  *   as is (and only under --json) in place of the generic one; the last call wins
+ * @property {() => Promise<void>} bindIdentity  record the target's identity now (def.identity), e.g. right
+ *   after a step created an object the next run must recognise; a no-op without def.identity
  */
 
 /**
@@ -168,6 +170,10 @@ import { createDocker } from './docker.mjs';
  * @property {(ctx: Context, facts: any) => Promise<Step[]> | Step[]} [steps]
  * @property {(ctx: Context, facts: any) => Promise<VerifyResult> | VerifyResult} [verify]
  * @property {(ctx: Context) => Promise<undefined | number | VerifyResult | void> | undefined | number | VerifyResult | void} [main]
+ * @property {(ctx: Context) => Promise<string[]> | string[]} [identity]  what tells this target apart from
+ *   another behind the same context/namespace/release: `kind:value` tokens (PVC uids, the StatefulSet's uid,
+ *   the etcd cluster id when it can be read). Read at the start and after every completed change; saved
+ *   progress whose tokens do not match (state.mjs sameTarget) is set aside and the run starts fresh
  */
 
 /**
@@ -371,6 +377,7 @@ export function defineRunbook(def) {
 			},
 			formatCommand: (argv) => formatCommand(argv),
 			setReport: () => {},
+			bindIdentity: async () => {},
 		};
 	};
 
@@ -621,29 +628,39 @@ async function execute(def, problems, io, views) {
 		report.dryRun = opts.dryRun;
 		report.release = opts.release;
 
+		/** @type {Kube | null} */
+		let kube = null;
+		let interrupted = false;
+		/** @type {() => Promise<void>} */
+		let bindIdentity = async () => {};
 		if (io.handleSignals) {
-			// Ctrl-C, kill, or a dropped SSH session: completed steps are already on disk; free the lock and
-			// exit 3 so the next run continues. Writing may fail when the terminal is gone.
+			// Ctrl-C, kill, or a dropped SSH session: completed steps are already on disk; delete the helper pods
+			// this run still has (they hold PVCs), free the lock and exit 3 so the next run continues. Writing
+			// may fail when the terminal is gone. A second signal exits at once.
 			const onSignal = () => {
+				if (interrupted) process.exit(EXIT.REFUSED);
+				interrupted = true;
 				try {
 					o.line();
 					o.error(translator(lang)('interrupted'));
 				} catch {
 					// nowhere left to print
 				}
-				state?.release();
-				o.close();
-				process.exit(EXIT.REFUSED);
+				const cleanup = Promise.allSettled([kube?.deleteHelpers(), bindIdentity()]);
+				const cap = new Promise((r) => setTimeout(r, 15_000).unref());
+				void Promise.race([cleanup, cap]).finally(() => {
+					state?.release();
+					o.close();
+					process.exit(EXIT.REFUSED);
+				});
 			};
 			const signals = /** @type {const} */ (['SIGINT', 'SIGTERM', 'SIGHUP']);
-			for (const sig of signals) process.once(sig, onSignal);
+			for (const sig of signals) process.on(sig, onSignal);
 			removeSignal = () => {
 				for (const sig of signals) process.off(sig, onSignal);
 			};
 		}
 
-		/** @type {Kube | null} */
-		let kube = null;
 		const common = /** @type {CommonOptions} */ (opts);
 		/** @type {Context} */
 		const ctx = {
@@ -675,7 +692,13 @@ async function execute(def, problems, io, views) {
 						namespace: common.namespace,
 						lang,
 					});
-					const k = createKube({ context: target.context, namespace: target.namespace, lang });
+					const helperImage = parsed.flags['helper-image'];
+					const k = createKube({
+						context: target.context,
+						namespace: target.namespace,
+						lang,
+						helperImage: typeof helperImage === 'string' ? helperImage : undefined,
+					});
 					if (def.requireStatefulSet !== false) await requireStatefulSet(k, names.sts, lang);
 					else await requireNamespace(k, lang);
 					kube = k;
@@ -710,6 +733,7 @@ async function execute(def, problems, io, views) {
 					throw new Error('setReport needs an object');
 				ownReport = value;
 			},
+			bindIdentity: () => bindIdentity(),
 		};
 
 		if (def.main) {
@@ -747,6 +771,26 @@ async function execute(def, problems, io, views) {
 			{ env, lang, lock: !common.dryRun },
 		);
 		state = st;
+		if (def.identity) {
+			const identify = def.identity;
+			bindIdentity = async () => {
+				if (common.dryRun) return;
+				try {
+					st.bind(await identify(ctx));
+				} catch {
+					// Identity is evidence, not a step: a failed read leaves what was saved.
+				}
+			};
+			const now = await identify(ctx);
+			if (st.resumed && !st.belongsTo(now))
+				o.warn(tr('resumeOtherTarget', { file: st.restart(!common.dryRun) }));
+			if (!st.resumed) {
+				const back = st.adopt(now, !common.dryRun);
+				if (back) o.warn(tr('resumeAdopted', { file: back }));
+			}
+			// A dry run leaves the saved progress as it found it.
+			if (!common.dryRun) st.bind(now);
+		}
 		if (st.resumed) {
 			ctx.resume = {
 				facts: st.data.facts ?? null,
@@ -781,6 +825,7 @@ async function execute(def, problems, io, views) {
 		});
 
 		for (let i = 0; i < steps.length; i++) {
+			if (interrupted) throw new RefusedError(tr('interrupted'));
 			const s = /** @type {Step} */ (steps[i]);
 			const rep = /** @type {StepReport} */ (stepReports[i]);
 			const key = stepKey(s, i);
@@ -874,6 +919,7 @@ async function execute(def, problems, io, views) {
 					{ id: s.id, command: s.command ? formatCommand(s.command) : null },
 					facts ?? null,
 				);
+			if (!common.dryRun && s.mode !== 'read') await bindIdentity();
 			o.ok(tr('stepOk'));
 		}
 

@@ -35,6 +35,8 @@ import { safeJson } from './output.mjs';
  * @property {string} updatedAt
  * @property {Record<string, CompletedStep>} completed  by step key
  * @property {unknown} [facts]  preflight facts of the run that made the first change
+ * @property {string[]} [identity]  what the target looked like during that run (`kind:value` tokens, see
+ *   sameTarget), so progress is never applied to another cluster or another incident behind the same names
  */
 
 /**
@@ -48,7 +50,45 @@ import { safeJson } from './output.mjs';
  *   cluster looked like before anything was changed
  * @property {() => void} clear    forget everything (healthy finish)
  * @property {() => void} release  drop the lock, keep the progress
+ * @property {(tokens: readonly string[]) => boolean} belongsTo  the saved progress was made on this target
+ * @property {(tokens: readonly string[]) => void} bind  add identity tokens seen now (saved with the progress)
+ * @property {(moveAside?: boolean) => string} restart  start empty; the saved progress is renamed aside
+ *   (the new name is returned), or only ignored when moveAside is false (dry run)
+ * @property {(tokens: readonly string[], moveBack?: boolean) => string | null} adopt  take back progress an
+ *   earlier restart set aside when it shares a token with this target (the user went back to the first
+ *   cluster); returns the file it came from, or null
  */
+
+/**
+ * Whether saved identity tokens and the target's current ones describe the same target. Tokens are
+ * `kind:value` (`pvc:<uid>`, `sts:<uid>`, `etcd-cluster:<id>`); the saved ones are everything seen during the
+ * earlier run, so objects that run replaced itself still count. For every kind both sides know, at least one
+ * value must be shared; a kind only one side knows (the PVCs are gone, the cluster id cannot be read yet) says
+ * nothing.
+ * @param {readonly string[]} saved
+ * @param {readonly string[]} current
+ */
+export function sameTarget(saved, current) {
+	/** @param {readonly string[]} tokens */
+	const byKind = (tokens) => {
+		/** @type {Map<string, Set<string>>} */
+		const m = new Map();
+		for (const t of tokens) {
+			const at = t.indexOf(':');
+			const kind = at === -1 ? t : t.slice(0, at);
+			const set = m.get(kind) ?? new Set();
+			set.add(t);
+			m.set(kind, set);
+		}
+		return m;
+	};
+	const was = byKind(saved);
+	for (const [kind, now] of byKind(current)) {
+		const before = was.get(kind);
+		if (before && ![...now].some((t) => before.has(t))) return false;
+	}
+	return true;
+}
 
 /**
  * `$MILVUS_RESCUE_STATE_DIR`, else ~/.local/state/milvus-rescue.
@@ -181,8 +221,12 @@ export function openState(target, options = {}) {
 
 	return {
 		file,
-		resumed,
-		data,
+		get resumed() {
+			return resumed;
+		},
+		get data() {
+			return data;
+		},
 		isDone: (key) => Object.prototype.hasOwnProperty.call(data.completed, key),
 		markDone: (key, info, facts) => {
 			if (data.facts === undefined && facts !== undefined)
@@ -201,6 +245,62 @@ export function openState(target, options = {}) {
 		release: () => {
 			if (locked) nodeFs.rmSync(lockFile, { force: true });
 			locked = false;
+		},
+		belongsTo: (tokens) => sameTarget(data.identity ?? [], tokens),
+		bind: (tokens) => {
+			const merged = [...new Set([...(data.identity ?? []), ...tokens])];
+			if (merged.length === (data.identity ?? []).length) return;
+			data.identity = merged;
+			// Saved only alongside progress: a run that changed nothing leaves no file behind.
+			if (Object.keys(data.completed).length > 0) writeJsonAtomic(file, data);
+		},
+		adopt: (tokens, moveBack = true) => {
+			const base = nodePath.basename(file).replace(/\.json$/, '');
+			const dir = nodePath.dirname(file);
+			const asides = nodeFs
+				.readdirSync(dir)
+				.filter((f) => f.startsWith(`${base}.`) && f.endsWith('.old.json'))
+				.sort()
+				.reverse();
+			for (const f of asides) {
+				try {
+					const old = JSON.parse(nodeFs.readFileSync(nodePath.join(dir, f), 'utf8'));
+					const ids = Array.isArray(old?.identity) ? old.identity : [];
+					if (old?.version !== 1 || typeof old.completed !== 'object' || !old.completed) continue;
+					if (!tokens.some((t) => ids.includes(t)) || !sameTarget(ids, tokens)) continue;
+					if (moveBack) nodeFs.renameSync(nodePath.join(dir, f), file);
+					data = old;
+					resumed = Object.keys(data.completed).length > 0;
+					return nodePath.join(dir, f);
+				} catch {
+					// an unreadable leftover is not ours to judge here
+				}
+			}
+			return null;
+		},
+		restart: (moveAside = true) => {
+			if (!moveAside) {
+				data = {
+					version: 1,
+					target: { ...target },
+					startedAt: now(),
+					updatedAt: now(),
+					completed: {},
+				};
+				resumed = false;
+				return file;
+			}
+			const aside = `${file.replace(/\.json$/, '')}.${new Date().toISOString().replace(/[:.]/g, '-')}.old.json`;
+			if (nodeFs.existsSync(file)) nodeFs.renameSync(file, aside);
+			data = {
+				version: 1,
+				target: { ...target },
+				startedAt: now(),
+				updatedAt: now(),
+				completed: {},
+			};
+			resumed = false;
+			return aside;
 		},
 	};
 }

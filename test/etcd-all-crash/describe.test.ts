@@ -6,6 +6,7 @@ import path from 'node:path';
 import { ROOT } from '../support/paths.ts';
 import { runCli } from './etcd.ts';
 import { BACKUP_MESSAGES } from '../../runbooks/lib/etcd-backup.mjs';
+import { PROOF_MESSAGES } from '../../runbooks/lib/etcd-restore-proof.mjs';
 import { missingTranslations, placeholderMismatches } from '../../runbooks/lib/i18n.mjs';
 
 const RUNBOOK = path.join(ROOT, 'runbooks', 'etcd-all-crash.mjs');
@@ -20,6 +21,12 @@ const CANONICAL: Array<[string, string, string]> = [
 		'read',
 		'kubectl get pods -l app.kubernetes.io/name=etcd,app.kubernetes.io/instance=my-release',
 	],
+	['read-logs', 'read', 'kubectl logs my-release-etcd-0 --previous --tail=20'],
+	[
+		'list-milvus',
+		'read',
+		'kubectl get deployment,statefulset -l app.kubernetes.io/instance=my-release,app.kubernetes.io/name=milvus',
+	],
 	['scale-to-zero', 'change', 'kubectl scale sts my-release-etcd --replicas=0'],
 	[
 		'copy-db',
@@ -30,6 +37,16 @@ const CANONICAL: Array<[string, string, string]> = [
 		'backup',
 		'read',
 		'npx zx runbooks/etcd-all-crash.mjs --db etcd-rescue/my-release-etcd-0.db --backup etcd-rescue/backup',
+	],
+	[
+		'stop-milvus',
+		'change',
+		'kubectl scale deployment,statefulset -l app.kubernetes.io/instance=my-release,app.kubernetes.io/name=milvus --replicas=0',
+	],
+	[
+		'delete-helpers',
+		'change',
+		'kubectl delete pod etcd-rescue-my-release-etcd-0 etcd-rescue-my-release-etcd-1 etcd-rescue-my-release-etcd-2 --ignore-not-found',
 	],
 	[
 		'delete-pvcs',
@@ -84,8 +101,23 @@ test('--describe has every canonical step with its exact command, in en and id',
 			'kubectl scale sts my-release-etcd --replicas=3',
 		],
 	);
-	// The backup is written before anything is deleted, and the restore before members are added.
+	assert.deepEqual(
+		en.steps.filter((s) => s.id === 'start-milvus').map((s) => s.command),
+		[
+			'kubectl scale deployment my-release-milvus-proxy --replicas=1',
+			'kubectl scale deployment my-release-milvus-mixcoord --replicas=1',
+			'kubectl scale deployment my-release-milvus-datanode --replicas=1',
+			'kubectl scale deployment my-release-milvus-querynode --replicas=2',
+		],
+	);
+	// The backup is written and proven before anything is deleted, Milvus is stopped before etcd comes back
+	// empty and started after every key was compared, and the restore comes before members are added.
 	const order = en.steps.map((s) => s.id);
+	assert.ok(order.indexOf('backup') < order.indexOf('check-backup'));
+	assert.ok(order.indexOf('check-backup') < order.indexOf('stop-milvus'));
+	assert.ok(order.indexOf('stop-milvus') < order.indexOf('delete-helpers'));
+	assert.ok(order.indexOf('delete-helpers') < order.indexOf('delete-pvcs'));
+	assert.ok(order.indexOf('verify') < order.indexOf('start-milvus'));
 	assert.ok(order.indexOf('backup') < order.indexOf('delete-pvcs'));
 	assert.ok(order.indexOf('restore') < order.indexOf('set-existing'));
 	assert.ok(order.lastIndexOf('scale-up') < order.indexOf('verify'));
@@ -106,9 +138,12 @@ test('--describe has every canonical step with its exact command, in en and id',
 		'endpoints',
 		'root-path',
 		'allow-non-empty',
+		'max-request-bytes',
+		'helper-image',
 	])
 		assert.ok(flagNames.includes(f), f);
 	assert.equal(en.flags.find((f) => f.name === 'root-path')?.default, 'by-dev');
+	assert.equal(en.flags.find((f) => f.name === 'max-request-bytes')?.default, 1572864);
 });
 
 test('flag mistakes: one line, exit 2', async () => {
@@ -133,6 +168,8 @@ test('flag mistakes: one line, exit 2', async () => {
 });
 
 test('backup and restore messages exist in both languages with the same placeholders', () => {
-	assert.deepEqual(missingTranslations(BACKUP_MESSAGES), []);
-	assert.deepEqual(placeholderMismatches(BACKUP_MESSAGES), []);
+	for (const m of [BACKUP_MESSAGES, PROOF_MESSAGES]) {
+		assert.deepEqual(missingTranslations(m), []);
+		assert.deepEqual(placeholderMismatches(m), []);
+	}
 });

@@ -24,7 +24,12 @@ export interface After {
 }
 
 /** Starts a single-member etcd with its own data dir inside `dir`; killed when the test ends. */
-export async function startEtcd(cleanup: After, dir: string, name = 'default'): Promise<Etcd> {
+export async function startEtcd(
+	cleanup: After,
+	dir: string,
+	name = 'default',
+	extra: string[] = [],
+): Promise<Etcd> {
 	const dataDir = path.join(dir, `${name}.etcd`);
 	await mkdir(dir, { recursive: true });
 	const clientPort = await freePort();
@@ -53,6 +58,7 @@ export async function startEtcd(cleanup: After, dir: string, name = 'default'): 
 			'new',
 			'--initial-cluster-token',
 			`t-${clientPort}`,
+			...extra,
 		],
 		{ detached: true, stdio: ['ignore', log.fd, log.fd] },
 	);

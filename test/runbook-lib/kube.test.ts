@@ -72,24 +72,37 @@ test('kubectl argv is pinned at run time and bare when describing', () => {
 	assert.deepEqual(pinKubectl(['kubectl', 'get'], null, 'n'), ['kubectl', 'get']);
 });
 
-test('helper pod uses exactly the form the stand-in cluster parses', () => {
+test('helper pod: the whole container in --overrides, the image from --helper-image, pinned to a node', () => {
 	assert.equal(
 		helperOverrides('data-my-release-etcd-0', 'etcd-rescue-my-release-etcd-0'),
 		'{"apiVersion":"v1","spec":{"containers":[{"name":"etcd-rescue-my-release-etcd-0","image":"busybox:1.36","command":["sleep","3600"],"volumeMounts":[{"name":"data","mountPath":"/bitnami/etcd"}]}],"volumes":[{"name":"data","persistentVolumeClaim":{"claimName":"data-my-release-etcd-0"}}]}}',
 	);
-	const [create, wait] = createKube({ context: null, namespace: 'default' }).helperPodArgvs(
-		'data-x',
-		'helper',
+	const placed = JSON.parse(
+		helperOverrides('data-x', 'h', {
+			image: 'registry.local/busybox:1.36',
+			placement: [{ matchFields: [{ key: 'metadata.name', operator: 'In', values: ['node-7'] }] }],
+		}),
 	);
+	assert.equal(placed.spec.containers[0].image, 'registry.local/busybox:1.36');
+	assert.deepEqual(
+		placed.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution
+			.nodeSelectorTerms[0].matchFields[0].values,
+		['node-7'],
+	);
+	const kube = createKube({ context: null, namespace: 'default', helperImage: 'mirror/bb:1' });
+	const [create, wait] = kube.helperPodArgvs('data-x', 'helper');
 	assert.deepEqual(create?.slice(0, 5), [
 		'kubectl',
 		'run',
 		'helper',
-		'--image=busybox:1.36',
+		'--image=mirror/bb:1',
 		'--restart=Never',
 	]);
-	assert.equal(create?.[5], `--overrides=${helperOverrides('data-x', 'helper')}`);
-	assert.deepEqual(create?.slice(6), ['--', 'sleep', '3600']);
+	assert.equal(
+		create?.[5],
+		`--overrides=${helperOverrides('data-x', 'helper', { image: 'mirror/bb:1' })}`,
+	);
+	assert.equal(create?.length, 6);
 	assert.deepEqual(wait, [
 		'kubectl',
 		'wait',
@@ -97,6 +110,36 @@ test('helper pod uses exactly the form the stand-in cluster parses', () => {
 		'pod/helper',
 		'--timeout=120s',
 	]);
+});
+
+test('a helper pod left by an interrupted run is reused when it serves the PVC, else replaced; Ctrl-C cleanup', async (t) => {
+	const sb = await sandbox(t);
+	for (const [k, v] of Object.entries(sb.env)) process.env[k] = v;
+	const kube = createKube({ context: 'kind-a', namespace: 'default' });
+	const pvc = 'data-my-release-etcd-0';
+	sb.setCluster({
+		...defaultCluster(),
+		pods: { h: { overrides: helperOverrides(pvc, 'h'), argv: [] } },
+	});
+	const reused = await kube.helperPod(pvc, 'h');
+	assert.equal(reused.reused, true);
+	assert.ok(!sb.calls().some((c) => c.includes('run')), 'no second pod created');
+	await kube.deleteHelpers();
+	assert.deepEqual(sb.cluster().pods, {}, 'deleteHelpers removes what this process holds');
+
+	// Same name, another PVC: removed, then created for this PVC (AlreadyExists never reaches the user).
+	sb.setCluster({
+		...defaultCluster(),
+		pods: { h: { overrides: helperOverrides('data-other', 'h'), argv: [] } },
+	});
+	const fresh = await kube.helperPod(pvc, 'h');
+	assert.equal(fresh.reused, false);
+	const spec = JSON.parse(sb.cluster().pods?.h?.overrides ?? '{}').spec;
+	assert.equal(spec.volumes[0].persistentVolumeClaim.claimName, pvc);
+	// The fake cluster knows no PVs or nodes: no placement, the scheduler decides.
+	assert.equal(spec.affinity, undefined);
+	await fresh.delete();
+	assert.deepEqual(sb.cluster().pods, {});
 });
 
 test('helperPod creates, waits, and deletes; a pod that never gets Ready is removed', async (t) => {

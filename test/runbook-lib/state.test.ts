@@ -5,6 +5,7 @@ import { readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import {
 	openState,
+	sameTarget,
 	stateFile,
 	stateDir,
 	stepKey,
@@ -115,4 +116,63 @@ test('an unreadable state file stops the run (exit 1) and is left untouched', as
 	);
 	assert.equal(readFileSync(file, 'utf8'), '{"version":1,"completed":');
 	assert.equal(existsSync(`${file}.lock`), false);
+});
+
+test('identity: for every kind both sides know, one value must be shared', () => {
+	const saved = ['sts:u1', 'pvc:a', 'pvc:b', 'pvc:c', 'pvc:a2', 'etcd-cluster:9f'];
+	assert.equal(sameTarget(saved, ['sts:u1', 'pvc:a', 'pvc:b']), true);
+	// PVCs recreated by the run itself were recorded as it went.
+	assert.equal(sameTarget(saved, ['sts:u1', 'pvc:a2', 'etcd-cluster:9f']), true);
+	// Every PVC gone: nothing to compare for that kind.
+	assert.equal(sameTarget(saved, ['sts:u1']), true);
+	assert.equal(sameTarget([], ['sts:u1', 'pvc:x']), true, 'old state without identity');
+	// Another cluster behind the same names.
+	assert.equal(sameTarget(saved, ['sts:u2', 'pvc:a']), false);
+	assert.equal(
+		sameTarget(saved, ['sts:u1', 'pvc:x', 'pvc:y']),
+		false,
+		'other PVCs: another incident',
+	);
+	assert.equal(sameTarget(saved, ['etcd-cluster:01']), false);
+});
+
+test('identity is saved with the progress; restart sets the old progress aside', async (t) => {
+	const dir = await tmpDir(t);
+	const env = { MILVUS_RESCUE_STATE_DIR: dir };
+	const s1 = openState(target, { env });
+	s1.bind(['pvc:a']);
+	assert.equal(existsSync(s1.file), false, 'no progress, no file');
+	s1.markDone(
+		'scale k',
+		{ id: 'scale', command: null },
+		{ replicas: 3, milvus: [{ name: 'p', replicas: 2 }] },
+	);
+	s1.bind(['pvc:b']);
+	s1.release();
+
+	const s2 = openState(target, { env });
+	assert.equal(s2.resumed, true);
+	assert.deepEqual(s2.data.identity, ['pvc:a', 'pvc:b']);
+	assert.deepEqual(s2.data.facts, { replicas: 3, milvus: [{ name: 'p', replicas: 2 }] });
+	assert.equal(s2.belongsTo(['pvc:b']), true);
+	assert.equal(s2.belongsTo(['pvc:z']), false);
+	const aside = s2.restart();
+	assert.equal(s2.resumed, false);
+	assert.deepEqual(s2.data.completed, {});
+	assert.equal(existsSync(s2.file), false);
+	assert.ok(existsSync(aside) && aside.endsWith('.old.json'), aside);
+	assert.deepEqual(JSON.parse(readFileSync(aside, 'utf8')).identity, ['pvc:a', 'pvc:b']);
+	// Back on the first cluster: its progress is taken back; another cluster's tokens find nothing.
+	assert.equal(s2.adopt(['pvc:z']), null);
+	assert.equal(s2.adopt(['pvc:b']), aside);
+	assert.equal(s2.resumed, true);
+	assert.ok(existsSync(s2.file) && !existsSync(aside));
+	const again = s2.restart();
+	// A dry run only ignores the saved progress.
+	s2.release();
+	writeFileSync(s2.file, readFileSync(again));
+	const s3 = openState(target, { env, lock: false });
+	assert.equal(s3.restart(false), s3.file);
+	assert.equal(s3.resumed, false);
+	assert.ok(existsSync(s3.file), 'left in place');
 });
