@@ -140,20 +140,20 @@ const messages = {
 		flagTimeout: 'berapa detik menunggu tiap pod atau rollout',
 		notEnoughReplicas:
 			'StatefulSet {sts} punya {n} replika; runbook ini untuk etcd dengan beberapa member',
-		noCrash: 'tidak ada member etcd yang crash-loop',
+		noCrash: 'tidak ada member etcd yang crash loop',
 		survivorDown:
-			'tidak ada member etcd yang berjalan dan menjawab ({pods}); kalau semua member crash-loop, pakai etcd-all-crash',
+			'tidak ada member etcd yang berjalan dan menjawab ({pods}); kalau semua member crash loop, pakai etcd-all-crash',
 		survivorMute:
-			'{pods} berjalan tetapi tidak menjawab etcdctl: member yang di-restart setelah kehilangan quorum tidak melayani client, jadi datanya hanya bisa dibaca dari disk. Pakai etcd-all-crash, yang memang melakukan itu',
+			'{pods} berjalan tetapi tidak menjawab etcdctl. Member yang dimulai ulang setelah kehilangan kuorum tidak melayani klien, jadi datanya hanya bisa dibaca dari disk. Pakai etcd-all-crash, yang memang membaca dari sana',
 		survivorPicked:
 			'survivor: {pod} (revision {revision}, raft index {index}, raft term {term}); cluster dibangun ulang dari member ini',
 		removedEarlier:
 			'{pod} sudah dikeluarkan dari cluster sebelumnya dan masih menyimpan data lamanya: pod ini mendapat disk kosong lalu bergabung lagi',
 		pvcStillThere:
-			'PVC {pvc} masih menyimpan data lama; hapus dulu supaya pod-nya tidak bisa start dengan data itu',
+			'PVC {pvc} masih menyimpan data lama; hapus dulu supaya pod-nya tidak bisa berjalan dengan data itu',
 		quorumOfTwo:
-			'selama {pod} bergabung, cluster punya dua member dan butuh keduanya: kalau {pod} tidak pernah start, {survivor} kembali tanpa quorum. Cara mundur selama keduanya jalan: etcdctl member remove <id {pod}>. Kalau {pod} tidak pernah start, member remove tidak bisa di-commit: kecilkan lagi sampai tinggal {survivor} dan ulangi force-new-cluster.',
-		compareDry: '[dry run] akan mount {pvc} di pod bantuan {pod} lalu membaca revision db-nya',
+			'selama {pod} bergabung, cluster punya dua member dan butuh keduanya. Kalau {pod} tidak pernah berjalan, {survivor} kembali tanpa kuorum. Selama keduanya berjalan, Anda bisa mundur dengan "etcdctl member remove <id {pod}>". Kalau {pod} tidak pernah berjalan, member remove tidak akan berhasil: kecilkan lagi sampai tinggal {survivor} dan ulangi force-new-cluster.',
+		compareDry: '[dry run] akan memasang {pvc} di pod bantuan {pod} lalu membaca revision db-nya',
 		compareOk: '{pvc}: revision {deadRev}, tidak lebih baru dari {pod} (revision {rev})',
 		compareUnknown:
 			'{pvc}: db-nya tidak terbaca ({reason}); tidak bisa dipastikan apakah datanya lebih baru',
@@ -166,8 +166,8 @@ const messages = {
 		quorumYes:
 			'{pod} masih punya kuorum: member yang mati dihapus dengan member remove, tidak ada restart paksa',
 		quorumNo:
-			'{pod} tidak punya quorum: pod ini di-restart sekali dengan ETCD_FORCE_NEW_CLUSTER=true (data tetap ada)',
-		deadList: 'member yang crash-loop: {pods}',
+			'{pod} tidak punya kuorum: pod ini dimulai ulang sekali dengan ETCD_FORCE_NEW_CLUSTER=true (data tetap ada)',
+		deadList: 'member yang crash loop: {pods}',
 		splitBrainLive:
 			'member yang berjalan berasal dari cluster yang berbeda ({groups}); belum ada yang diubah. Runbook ini tidak memilih di antara keduanya: bandingkan datanya (etcdctl endpoint status -w json di setiap pod) lalu pulihkan dari yang benar dengan etcd-all-crash',
 		resuming: 'melanjutkan penyelamatan yang sudah dimulai sebelumnya (member mati: {pods})',
@@ -180,7 +180,7 @@ const messages = {
 		podStillThere: 'pod {pod} masih ada, jadi PVC-nya masih dipakai. Kecilkan replika dulu',
 		waitPodsGone: 'pod {pods} berhenti',
 		waitSingle: '{pod} berjalan sebagai satu-satunya member dengan kuorum',
-		waitRollout: '{pod} restart dengan setelan baru',
+		waitRollout: '{pod} dimulai ulang dengan setelan baru',
 		waitJoin: '{pod} bergabung sebagai member yang started dan sehat',
 		membersNow: 'member sekarang: {members}',
 		helmNote:
@@ -334,7 +334,7 @@ await defineRunbook({
 	name: 'etcd-multi-crash',
 	summary: tx(
 		'Recover etcd when some members crash-loop while one still runs, without a split brain or lost writes',
-		'Pulihkan etcd saat sebagian member crash-loop sementara satu masih jalan, tanpa split brain dan tanpa kehilangan data yang sudah ditulis',
+		'Pulihkan etcd saat sebagian member crash loop sementara satu masih berjalan, tanpa split brain dan tanpa kehilangan data yang sudah ditulis',
 	),
 	description: tx(
 		'Use it when at least one etcd member of the release still runs and others stay in CrashLoopBackOff, ' +
@@ -349,28 +349,29 @@ await defineRunbook({
 			'member is healthy, that all report one cluster id and that the key count equals the backup. ' +
 			"Changes: StatefulSet replicas and env, the dead members' PVCs and etcd membership. Milvus loses etcd " +
 			'while it runs.',
-		'Pakai saat setidaknya satu member etcd dari release ini masih jalan sementara yang lain terus ' +
-			'CrashLoopBackOff, termasuk member yang dikeluarkan dari cluster yang quorum-nya masih ada. Runbook ini ' +
-			'memilih member yang dipertahankan (member yang punya quorum, kalau tidak ada, member jalan dengan ' +
-			'revision tertinggi, apa pun ordinalnya) dan mem-backup-nya ke mesin ini dulu (snapshot, jumlah key, ' +
-			'revision). Tanpa quorum, runbook membaca database di PVC setiap member yang mati lewat pod bantuan dan ' +
-			'menolak lanjut kalau ada yang lebih baru. Lalu member itu dibuat punya quorum sendiri (member remove ' +
-			'selama quorum masih ada, kalau tidak, restart sekali dengan ETCD_FORCE_NEW_CLUSTER=true yang tetap ' +
-			'menyimpan data), ETCD_INITIAL_CLUSTER_STATE=existing diisi di StatefulSet supaya pod baru bergabung ' +
-			'ke cluster ini dan tidak membentuk cluster kosong, PVC member yang mati saja yang dihapus (Anda ' +
-			'mengetik tiap namanya), member ditambahkan kembali satu per satu, lalu diperiksa bahwa semua member ' +
-			'sehat, cluster id-nya sama, dan jumlah key sama dengan backup. Yang diubah: replika dan env ' +
-			'StatefulSet, PVC member yang mati, dan keanggotaan etcd. Selama berjalan Milvus kehilangan etcd.',
+		'Pakai saat setidaknya satu member etcd dari release ini masih berjalan sementara yang lain terus ' +
+			'CrashLoopBackOff, termasuk member yang dikeluarkan dari cluster yang kuorumnya masih ada. Runbook ini ' +
+			'memilih member yang dipertahankan: member yang punya kuorum, atau kalau tidak ada, member berjalan ' +
+			'dengan revision tertinggi, apa pun ordinalnya. Runbook lebih dulu membuat backup member itu di mesin ' +
+			'ini (snapshot, jumlah key, revision). Tanpa kuorum, runbook membaca database di PVC setiap member yang ' +
+			'mati lewat pod bantuan dan menolak lanjut kalau ada yang lebih baru. Lalu member itu dibuat punya ' +
+			'kuorum sendiri: dengan member remove selama kuorum masih ada, kalau tidak, dengan sekali mulai ulang ' +
+			'memakai ETCD_FORCE_NEW_CLUSTER=true, yang tetap menyimpan data. ETCD_INITIAL_CLUSTER_STATE=existing ' +
+			'diisi di StatefulSet supaya pod baru bergabung ke cluster ini dan tidak membentuk cluster kosong. ' +
+			'Hanya PVC member yang mati yang dihapus (Anda mengetik tiap namanya). Member ditambahkan kembali satu ' +
+			'per satu, lalu runbook memeriksa bahwa semua member sehat, cluster id-nya sama, dan jumlah key sama ' +
+			'dengan backup. Yang diubah: replika dan env StatefulSet, PVC member yang mati, dan keanggotaan etcd. ' +
+			'Selama runbook berjalan, Milvus kehilangan etcd.',
 	),
 	target: 'kubernetes',
 	exitCodes: {
 		3: tx(
 			'refused or aborted, also when a dead member holds newer data than every running one, or the running members belong to two clusters; nothing was changed then',
-			'ditolak atau dibatalkan, juga kalau ada member mati yang datanya lebih baru daripada semua member yang jalan, atau member yang jalan berasal dari dua cluster; dalam hal itu belum ada yang diubah',
+			'ditolak atau dibatalkan, juga kalau ada member mati yang datanya lebih baru daripada semua member yang berjalan, atau member yang berjalan berasal dari dua cluster; dalam hal itu belum ada yang diubah',
 		),
 		4: tx(
 			'not this symptom: no member is crash-looping, or no member runs and answers (then use etcd-all-crash)',
-			'bukan gejala ini: tidak ada member yang crash-loop, atau tidak ada member yang jalan dan menjawab (pakai etcd-all-crash)',
+			'bukan gejala ini: tidak ada member yang crash loop, atau tidak ada member yang berjalan dan menjawab (pakai etcd-all-crash)',
 		),
 	},
 	flags: [
@@ -666,7 +667,7 @@ function planSteps(ctx, f) {
 				id: 'member-remove',
 				title: tx(
 					`Remove dead member ${id} while ${podS} has quorum`,
-					`Hapus member mati ${id} selagi ${podS} punya quorum`,
+					`Hapus member mati ${id} selagi ${podS} punya kuorum`,
 				),
 				mode: 'change',
 				command: k.execArgv(podS, ['etcdctl', 'member', 'remove', id]),
@@ -727,7 +728,7 @@ function planSteps(ctx, f) {
 				id: 'member-remove',
 				title: tx(
 					`Only when ${podS} still has quorum: remove dead member ${id} (replaces the next steps up to delete-pvc)`,
-					`Hanya kalau ${podS} masih punya quorum: hapus member mati ${id} (menggantikan langkah berikutnya sampai delete-pvc)`,
+					`Hanya kalau ${podS} masih punya kuorum: hapus member mati ${id} (menggantikan langkah berikutnya sampai delete-pvc)`,
 				),
 				mode: 'change',
 				command: k.execArgv(podS, ['etcdctl', 'member', 'remove', id]),

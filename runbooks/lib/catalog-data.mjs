@@ -779,7 +779,7 @@ export const SIGNATURES = Object.freeze([
 		patterns: [/the member has been permanently removed from the cluster/i],
 		explain: {
 			en: 'This member was removed from the cluster but still has its old data. Delete its PVC and let it join again with the cluster state set to existing; the runbook does it, also when the removed member is etcd-0.',
-			id: 'Member ini sudah dikeluarkan dari cluster tapi masih menyimpan data lamanya. Hapus PVC-nya lalu biarkan bergabung lagi dengan state cluster existing; runbook-nya mengerjakan ini, juga kalau member yang dikeluarkan adalah etcd-0.',
+			id: 'Member ini sudah dikeluarkan dari cluster, tetapi masih menyimpan data lamanya. Hapus PVC-nya, lalu biarkan ia bergabung lagi dengan state cluster existing. Runbook-nya mengerjakan ini, juga kalau member yang dikeluarkan adalah etcd-0.',
 		},
 		source: 'etcd server/etcdserver/api/rafthttp (errMemberRemoved)',
 	},
@@ -828,7 +828,7 @@ export const SIGNATURES = Object.freeze([
 		patterns: [/No active endpoints in cluster/i],
 		explain: {
 			en: 'A member tries to join but no member is healthy to add it: every member is down or quorum is lost. With all members crashed, follow the all-crash recovery (one member first, restore, then the others); if one member still runs without quorum, use etcd-multi-crash instead.',
-			id: 'Member mencoba bergabung tapi tidak ada member sehat yang bisa menambahkannya: semua member mati atau quorum hilang. Kalau semua member crash, ikuti pemulihan all-crash (satu member dulu, restore, baru yang lain); kalau masih ada satu member yang jalan tanpa quorum, pakai etcd-multi-crash.',
+			id: 'Member mencoba bergabung, tetapi tidak ada member sehat yang bisa menambahkannya: semua member mati atau kuorum hilang. Kalau semua member crash, ikuti pemulihan all-crash: satu member dulu, restore, baru yang lain. Kalau masih ada satu member yang berjalan tanpa kuorum, pakai etcd-multi-crash.',
 		},
 		source: 'milvus-io/bitnami-docker-etcd libetcd.sh add_self_to_cluster',
 	},
