@@ -4,9 +4,6 @@
 // destructive step to another cluster. In --describe mode the same builders render without pins,
 // which is the form the site shows.
 //
-// kubectl subcommands used here (the stand-in cluster must answer them): config current-context,
-// config view --minify -o jsonpath={..namespace}, get namespace <ns> -o name, get sts <name> -o name,
-// get … -o json, exec, logs [--previous], run … --overrides, wait --for=condition=Ready, delete pod.
 import { StepFailedError, UsageError } from './exit.mjs';
 import { translator } from './i18n.mjs';
 import { run as runArgv, formatCommand, requireTool, describeFailure } from './shell.mjs';
@@ -73,7 +70,8 @@ export const HELPER_IMAGE = 'busybox:1.36';
  */
 
 /**
- * The JSON for `kubectl run --overrides`, in exactly the key order the stand-in cluster parses.
+ * The JSON for `kubectl run --overrides`: kubectl merges it into the Pod it builds, so the helper mounts
+ * the PVC where the etcd image mounts it.
  * @param {string} pvc
  * @param {string} name
  */

@@ -260,8 +260,9 @@ function groupAlive(pgid) {
  */
 function runTool(bin, args, env, opts = {}) {
 	return new Promise((resolve) => {
+		// kubectl is the real one on PATH; docker is still the stand-in's own.
 		const child = execFile(
-			path.join(STANDIN_BIN, bin),
+			bin === 'kubectl' ? 'kubectl' : path.join(STANDIN_BIN, bin),
 			args,
 			{ env, timeout: opts.timeoutMs ?? 120_000, maxBuffer: 256 * 1024 * 1024, encoding: 'utf8' },
 			(err, stdout, stderr) => {
