@@ -1,7 +1,7 @@
 // Shared set-up for the diagnostics runbook tests: run a runbook as a real subprocess with the stand-in
-// docker/kubectl/pip/npm/go/mvn of fixtures/bin first on a PATH that holds nothing else (the machine's
-// real docker and kubectl must never be reached), plus real servers on 127.0.0.1 for /healthz and the
-// gRPC port.
+// docker/pip/npm/go/mvn of fixtures/bin and the machine's real kubectl on a PATH that holds nothing else;
+// kubectl reaches only the scenario's recorded API answers (kube-recorded.ts) through its own kubeconfig.
+// Real servers on 127.0.0.1 stand for /healthz and the gRPC port.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
 import {
@@ -12,6 +12,8 @@ import {
 import { createServer as createTcpServer, type Server, type Socket } from 'node:net';
 import path from 'node:path';
 import { ROOT, killGroup, tmpDir, type Cleanup } from '../support/index.ts';
+import { kubectlBinaries } from '../support/kubectl.ts';
+import { serveRecorded, type KubeCall } from './kube-recorded.ts';
 
 export const FIXTURES = path.join(ROOT, 'test', 'diagnostics', 'fixtures');
 export const FAKE_BIN = path.join(FIXTURES, 'bin');
@@ -21,8 +23,10 @@ export interface RunResult {
 	code: number | null;
 	stdout: string;
 	stderr: string;
-	/** argv of every stand-in call, in order */
+	/** argv of every stand-in call, in order; a kubectl API request is `['kubectl', METHOD, url]` */
 	calls: string[][];
+	/** the API requests kubectl sent, with the context they went to */
+	kubeCalls: KubeCall[];
 	/** stdout parsed as JSON (throws when it is not exactly one JSON document) */
 	json(): Record<string, unknown>;
 }
@@ -60,9 +64,16 @@ export async function runRunbook(
 ): Promise<RunResult> {
 	const { dir, bin } = await basePath(cleanup);
 	const callsFile = path.join(dir, 'calls.jsonl');
-	const PATH = options.standins === false ? bin : `${FAKE_BIN}${path.delimiter}${bin}`;
+	const standins = options.standins !== false;
+	const PATH = standins ? `${FAKE_BIN}${path.delimiter}${bin}` : bin;
+	const newest = kubectlBinaries().at(-1);
+	if (standins && newest) symlinkSync(newest.path, path.join(bin, 'kubectl'));
+	const scenarioDir = options.scenario ? path.join(SCENARIOS, options.scenario) : null;
+	const kube = standins && scenarioDir ? await serveRecorded(scenarioDir, dir) : null;
+	if (kube) cleanup.after(() => kube.close());
 	const env: Record<string, string> = {
 		PATH,
+		KUBECONFIG: kube?.kubeconfig ?? path.join(dir, 'no-kubeconfig'),
 		HOME: dir,
 		LANG: 'C.UTF-8',
 		NO_COLOR: '1',
@@ -91,11 +102,14 @@ export async function runRunbook(
 				.filter(Boolean)
 				.map((l) => JSON.parse(l) as string[])
 		: [];
+	const kubeCalls = kube ? [...kube.calls] : [];
+	for (const c of kubeCalls) calls.push(['kubectl', c.method, c.url]);
 	return {
 		code,
 		stdout,
 		stderr,
 		calls,
+		kubeCalls,
 		json: () => JSON.parse(stdout) as Record<string, unknown>,
 	};
 }
@@ -169,12 +183,12 @@ async function listen(
 	return address.port;
 }
 
-/** Calls whose verb is not a read (only `docker ps|logs|inspect`, `kubectl get|logs|describe|config`,
- * `pip show`, `npm ls`, `go list`, `mvn dependency:tree` are): none may appear in a diagnostic runbook. */
+/** Calls whose verb is not a read (only `docker ps|logs|inspect`, kubectl's GET requests, `pip show`,
+ * `npm ls`, `go list`, `mvn dependency:tree` are): none may appear in a diagnostic runbook. */
 export function nonReadCalls(calls: string[][]): string[][] {
 	const reads: Record<string, string[]> = {
 		docker: ['ps', 'logs', 'inspect'],
-		kubectl: ['get', 'logs', 'describe', 'config'],
+		kubectl: ['GET'],
 		pip: ['show'],
 		npm: ['ls'],
 		go: ['list'],

@@ -3,9 +3,9 @@
  * Node API of the stand-in Kubernetes cluster (see ARCHITECTURE.md, "The stand-in cluster").
  *
  * A stand-in cluster is a state folder plus one supervisor process (API server, controllers and kubelet in
- * one) that owns real `etcd` processes on 127.0.0.1. `bin/kubectl` and `bin/docker` are thin clients: put
- * `cluster.env` into the environment of whatever you run (a runbook through zx, a recording) and they talk to
- * that cluster.
+ * one) that owns real `etcd` processes on 127.0.0.1 and serves the Kubernetes API to the real kubectl. Put
+ * `cluster.env` into the environment of whatever you run (a runbook through zx, a recording): its `KUBECONFIG`
+ * points kubectl at that cluster, and `bin/docker` (first on its PATH) at the compose model.
  *
  * Typical test:
  *

@@ -50,7 +50,7 @@ import { callApi, readApiInfo, sleep } from './common.mjs';
  */
 
 /**
- * One `kubectl`/`docker` run through the stand-in executables.
+ * One `kubectl` (the real one on the env's PATH) or stand-in `docker` run.
  * @typedef {object} RunResult
  * @property {number} code exit code
  * @property {string} stdout
@@ -86,15 +86,15 @@ import { callApi, readApiInfo, sleep } from './common.mjs';
 /**
  * @typedef {object} StandinCluster
  * @property {string} dir the state folder (`STANDIN_DIR`)
- * @property {NodeJS.ProcessEnv} env process.env plus `PATH` with the stand-in bin first, `STANDIN_DIR`,
- *   `KUBECONFIG` pointing inside `dir`, and `MILVUS_RESCUE_STATE_DIR` inside `dir`
+ * @property {NodeJS.ProcessEnv} env process.env plus `PATH` with the stand-in bin (docker) first, `STANDIN_DIR`,
+ *   `KUBECONFIG` (the cluster's API server, for the real kubectl), and `MILVUS_RESCUE_STATE_DIR` inside `dir`
  * @property {Generation} generation
  * @property {string} release
  * @property {string} namespace
  * @property {string} context
  * @property {string} sts StatefulSet name, `<release>-etcd`
  * @property {(args: string[], opts?: { input?: string | Buffer, timeoutMs?: number }) => Promise<RunResult>} kubectl
- *   runs the stand-in kubectl with `env`; never throws on a non-zero exit
+ *   runs the kubectl first on `env`'s PATH against this cluster (`KUBECONFIG`); never throws on a non-zero exit
  * @property {(opts?: { timeoutMs?: number, replicas?: number }) => Promise<void>} waitHealthy
  *   resolves when `replicas` (default: the sts's spec.replicas) pods are Ready and all report one cluster id;
  *   rejects on timeout (default 60 s) with the pods' state in the message
@@ -148,7 +148,7 @@ import { callApi, readApiInfo, sleep } from './common.mjs';
  */
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-/** Folder holding the stand-in `kubectl` and `docker`. */
+/** Folder holding the stand-in `docker`. */
 export const STANDIN_BIN = path.resolve(here, '..', 'bin');
 /** @type {readonly Generation[]} */
 export const GENERATIONS = Object.freeze(['bitnami-2022', 'milvusdb-fork']);

@@ -416,7 +416,7 @@ const TABLES = {
 				o.spec?.volumeName ?? '',
 				bound ? (o.status?.capacity?.storage ?? '') : '',
 				bound ? accessModes(o.status?.accessModes) : '',
-				o.spec?.storageClassName ?? '<unset>',
+				o.spec?.storageClassName ?? '',
 				'<unset>',
 				since(o.metadata.creationTimestamp),
 				o.spec?.volumeMode ?? '<unset>',

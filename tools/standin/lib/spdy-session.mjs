@@ -140,6 +140,8 @@ export class SpdyStream extends Duplex {
 		this.headers = headers;
 		/** The peer reset the stream (or the session died): nothing more may be sent on it. */
 		this.aborted = false;
+		/** The client sent FIN: no more data comes. */
+		this.remoteEnded = false;
 		// Errors here are the session's business (it logs and cleans up); no one else could act on them.
 		this.on('error', () => {});
 	}
@@ -156,6 +158,13 @@ export class SpdyStream extends Duplex {
 			0,
 			Buffer.concat([u32(this.id), this.session.compressHeaders({})]),
 		);
+	}
+
+	/** The client's FIN. */
+	remoteEnd() {
+		if (this.remoteEnded) return;
+		this.remoteEnded = true;
+		this.push(null);
 	}
 
 	/** Reads and drops everything the client sends on this stream. */
@@ -212,6 +221,7 @@ export class SpdyStream extends Duplex {
  * @property {number} streamId data frames only
  * @property {Buffer} payload
  * @property {Promise<SpdyHeaders>} [headers] decoded header block of SYN_STREAM/SYN_REPLY/HEADERS
+ * @property {string} [error] why the frame is unacceptable: the session ends when its turn comes
  */
 
 /**
@@ -291,15 +301,19 @@ export class SpdySession {
 			if (this.buf.length < 8 + length) break;
 			const frame = this.parseFrame(this.buf.subarray(0, 8 + length));
 			this.buf = this.buf.subarray(8 + length);
-			if (frame) this.queue.push(frame);
-			if (this.closed) return;
+			this.queue.push(frame);
+			// Nothing after a broken frame can be trusted (its header block may be half-decoded).
+			if (frame.error) {
+				this.socket.pause();
+				break;
+			}
 		}
 		void this.pump();
 	}
 
 	/**
 	 * @param {Buffer} raw one whole frame
-	 * @returns {ParsedFrame | null}
+	 * @returns {ParsedFrame}
 	 */
 	parseFrame(raw) {
 		const control = (raw.readUInt8(0) & 0x80) !== 0;
@@ -316,19 +330,13 @@ export class SpdySession {
 		}
 		const version = raw.readUInt16BE(0) & 0x7fff;
 		const type = raw.readUInt16BE(2);
-		if (version !== VERSION) {
-			this.fail(`unsupported SPDY version ${version}`);
-			return null;
-		}
 		/** @type {ParsedFrame} */
 		const frame = { control, type, flags, streamId: 0, payload };
+		if (version !== VERSION) return { ...frame, error: `unsupported SPDY version ${version}` };
 		const blockAt =
 			type === TYPE.SYN_STREAM ? 10 : type === TYPE.SYN_REPLY || type === TYPE.HEADERS ? 4 : -1;
 		if (blockAt >= 0) {
-			if (payload.length < blockAt) {
-				this.fail('short control frame');
-				return null;
-			}
+			if (payload.length < blockAt) return { ...frame, error: 'short control frame' };
 			// Every header block goes through the one decompressor, in order, even for frames we ignore.
 			frame.headers = new Promise((resolve, reject) =>
 				this.headerWaiters.push({ resolve, reject }),
@@ -355,6 +363,7 @@ export class SpdySession {
 		try {
 			while (this.queue.length && !this.closed) {
 				const frame = /** @type {ParsedFrame} */ (this.queue.shift());
+				if (frame.error) return this.fail(frame.error);
 				const headers = frame.headers ? await frame.headers : {};
 				if (this.closed) return;
 				this.handleFrame(frame, headers);
@@ -384,13 +393,14 @@ export class SpdySession {
 					);
 				return;
 			}
-			if (p.length && !stream.readableEnded && !stream.aborted) {
+			// Data after the client's FIN breaks the protocol; like spdystream, drop it.
+			if (p.length && !stream.remoteEnded && !stream.aborted) {
 				if (!stream.push(p)) {
 					this.full.add(stream);
 					this.socket.pause();
 				}
 			}
-			if (frame.flags & FLAG_FIN) stream.push(null);
+			if (frame.flags & FLAG_FIN) stream.remoteEnd();
 			return;
 		}
 		switch (frame.type) {
@@ -403,7 +413,7 @@ export class SpdySession {
 				this.lastStreamId = id;
 				const stream = new SpdyStream(this, id, headers);
 				this.streams.set(id, stream);
-				if (frame.flags & FLAG_FIN) stream.push(null);
+				if (frame.flags & FLAG_FIN) stream.remoteEnd();
 				this.onStream(stream);
 				return;
 			}

@@ -8,7 +8,17 @@
  * kubectl ≥ 1.30 first asks for a WebSocket (exec, cp) and ≥ 1.31 (port-forward); any answer but 101 is
  * an upgrade failure to client-go, which then falls back to SPDY. We answer 400 with a Status, as an
  * API server without the WebSocket streaming feature does.
+ *
+ * ```js
+ * server.on('upgrade', (req, socket, head) => {
+ *   const { pathname } = new URL(req.url ?? '/', 'http://x');
+ *   if (containerGone) rejectUpgrade(socket, 500, 'container not found ("etcd")');
+ *   else if (/\/pods\/[^/]+\/(exec|attach)$/.test(pathname)) handleExec(req, socket, head, run);
+ *   else if (/\/pods\/[^/]+\/portforward$/.test(pathname)) handlePortForward(req, socket, head, connect);
+ * });
+ * ```
  */
+import { STATUS_CODES } from 'node:http';
 import { Writable } from 'node:stream';
 import { SpdySession } from './spdy-session.mjs';
 
@@ -395,6 +405,19 @@ function refuseProtocol(req, socket, ours) {
 }
 
 /**
+ * Refuses an exec/attach/portforward upgrade (of either kind, SPDY or WebSocket) the way the kubelet does
+ * when it cannot serve it, with a plain-text reason: kubectl prints
+ * `error: unable to upgrade connection: <message>` (kubectl ≥ 1.30 falls back to SPDY first and gets the
+ * same answer). For example `rejectUpgrade(socket, 404, 'container not found ("etcd")')`.
+ * @param {Duplex} socket
+ * @param {number} code an HTTP status other than 101
+ * @param {string} message
+ */
+export function rejectUpgrade(socket, code, message) {
+	respond(socket, code, 'text/plain; charset=utf-8', `${message}\n`);
+}
+
+/**
  * Answers the upgrade request with an error Status and closes the connection.
  * @param {Duplex} socket
  * @param {number} code
@@ -412,10 +435,21 @@ function refuse(socket, code, reason, message, extraHeaders = '') {
 		reason,
 		code,
 	});
-	const text = code === 400 ? 'Bad Request' : code === 403 ? 'Forbidden' : 'Error';
+	respond(socket, code, 'application/json', body, extraHeaders);
+}
+
+/**
+ * @param {Duplex} socket
+ * @param {number} code
+ * @param {string} type
+ * @param {string} body
+ * @param {string} [extraHeaders]
+ */
+function respond(socket, code, type, body, extraHeaders = '') {
+	const text = STATUS_CODES[code] ?? 'Error';
 	socket.on('error', () => {});
 	socket.end(
-		`HTTP/1.1 ${code} ${text}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+		`HTTP/1.1 ${code} ${text}\r\nContent-Type: ${type}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
 			`${extraHeaders}Connection: close\r\n\r\n${body}`,
 	);
 }

@@ -14,7 +14,7 @@ import { reservePort, VOLUME_MOUNT } from './common.mjs';
 import { runInContainer } from './exec.mjs';
 import { ApiError, badRequest, createKubeApi, notFound } from './kube-api.mjs';
 import { ExitError, preStop, startScript, stamp, storeMemberId } from './scripts.mjs';
-import { handleExec, handlePortForward } from './spdy.mjs';
+import { handleExec, handlePortForward, rejectUpgrade } from './spdy.mjs';
 
 const dir = process.argv[2] ?? '';
 const ownerPid = Number(process.argv[3] ?? 0);
@@ -1947,10 +1947,7 @@ const backend = {
 	upgrade: (req, socket, head, ns, name, sub, q) => {
 		const pod = S.pods.get(name);
 		/** @param {number} code @param {string} text */
-		const refuse = (code, text) =>
-			socket.end(
-				`HTTP/1.1 ${code} ${code === 400 ? 'Bad Request' : 'Internal Server Error'}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`,
-			);
+		const refuse = (code, text) => rejectUpgrade(socket, code, text);
 		if (!pod || ns !== NS) throw notFound(/** @type {any} */ ({ name: 'pods', group: '' }), name);
 		const containerName = containerNameOf(pod);
 		if (!pod.nodeName) return refuse(400, 'pod does not have a host assigned');
