@@ -98,7 +98,10 @@ for (const bin of ends) {
 			assert.equal(set.stdout, `statefulset.apps/${c.sts} env updated\n`);
 			const rollout = await k(env, ['rollout', 'status', `sts/${c.sts}`, '--timeout=120s']);
 			assert.equal(rollout.code, 0, rollout.stdout + rollout.stderr);
-			assert.match(rollout.stdout, /partitioned roll out complete: 3 new pods have been updated/);
+			assert.match(
+				rollout.stdout,
+				/statefulset rolling update complete 3 pods at revision my-release-etcd-[0-9a-f]{10}\.\.\./,
+			);
 			const sts = JSON.parse((await k(env, ['get', 'sts', c.sts, '-o', 'json'])).stdout);
 			assert.notEqual(sts.status.updateRevision, before.status.updateRevision);
 			assert.equal(sts.status.currentRevision, sts.status.updateRevision);

@@ -47,6 +47,23 @@ import { callApi, readApiInfo, sleep } from './common.mjs';
  * @property {boolean} [wait] default true: resolve only when every member is healthy (skipped when the PVCs
  *   cannot bind)
  * @property {number} [backoffMs] base crash back-off of the stand-in kubelet, default 1000 (doubles, max 8×)
+ * @property {'cluster' | 'standalone'} [milvus] also Milvus Deployments named as the Milvus chart names them
+ *   (`<release>-milvus-standalone`, or `-proxy`, `-rootcoord`, `-querycoord`, `-datacoord`, `-indexcoord`,
+ *   `-querynode`, `-datanode`, `-indexnode`), labelled `app.kubernetes.io/name=milvus`,
+ *   `app.kubernetes.io/instance=<release>`, `component=<c>`, one replica each; their pods run no process
+ *   and are Ready once their image is pulled; `kubectl scale`/`set image` work on them
+ * @property {string[]} [unpullableImages] images the node cannot pull (ErrImagePull, ImagePullBackOff)
+ */
+
+/**
+ * A container state as the kubelet reports it, for {@link StandinCluster.setContainerState}.
+ * @typedef {object} ContainerState
+ * @property {number} [exitCode] the last termination's exit code (lastState.terminated)
+ * @property {string} [reason] its reason, e.g. `OOMKilled` (default `Error`, or `Completed` for 0)
+ * @property {number} [restartCount]
+ * @property {boolean} [running] running again (Ready unless `ready: false`); otherwise waiting
+ * @property {boolean} [ready]
+ * @property {string} [waiting] the waiting reason, default `CrashLoopBackOff`
  */
 
 /**
@@ -121,6 +138,11 @@ import { callApi, readApiInfo, sleep } from './common.mjs';
  * @property {(fault: Fault, pods?: Array<number | string>) => Promise<void>} inject
  * @property {(pod: number | string, text: string | RegExp, opts?: { previous?: boolean, timeoutMs?: number }) => Promise<string>} waitLog
  *   waits until `kubectl logs <pod> [--previous]` contains `text`; resolves with the whole log
+ * @property {(pod: string, state: ContainerState) => Promise<void>} setContainerState sets the container state of
+ *   a Milvus or helper pod, e.g. `{ reason: 'OOMKilled', exitCode: 137, restartCount: 3 }` (then waiting in
+ *   CrashLoopBackOff with lastState.terminated)
+ * @property {(image: string, pullable: boolean) => Promise<void>} setImagePullable whether the node can pull
+ *   an image; pods waiting on it retry at their next back-off
  * @property {number} pid the supervisor's pid, which is also the process group of every etcd it runs
  * @property {() => Promise<void>} stop stops the supervisor and every etcd it started (SIGKILL to the process
  *   group if it does not exit), removes `dir` unless it was given
@@ -367,6 +389,8 @@ export async function createCluster(options = {}) {
 		defaultStorageClass: options.defaultStorageClass ?? true,
 		initialClusterState: options.initialClusterState ?? 'new',
 		backoffMs: options.backoffMs ?? 1000,
+		milvus: options.milvus ?? null,
+		unpullableImages: options.unpullableImages ?? [],
 		ownDir,
 	};
 	const { child, pgid } = await startSupervisor(dir, spec);
@@ -637,6 +661,14 @@ export async function createCluster(options = {}) {
 		memberList,
 		inject,
 		waitLog,
+		setContainerState: async (pod, state) => {
+			const r = await callApi(dir, { op: 'setContainerState', name: pod, ...state });
+			if (!r.ok) throw new Error(r.error);
+		},
+		setImagePullable: async (image, pullable) => {
+			const r = await callApi(dir, { op: 'setImagePullable', image, pullable });
+			if (!r.ok) throw new Error(r.error);
+		},
 		pid: pgid,
 		stop: handle.stop,
 	};

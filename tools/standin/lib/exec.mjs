@@ -6,6 +6,7 @@
  * prints are mapped back. `tar` (what kubectl cp runs) keeps the in-container member names.
  */
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { replaceInBuffer } from './common.mjs';
 
@@ -111,6 +112,13 @@ async function tarCreate(paths, t, io) {
 			continue;
 		}
 		const prefix = h.f.mountPath.replace(/^\//, '');
+		if (!fs.existsSync(path.join(h.f.hostDir, h.rel))) {
+			io.stderr?.write(
+				`tar: ${path.posix.join(prefix, h.rel)}: Cannot stat: No such file or directory\ntar: Exiting with failure status due to previous errors\n`,
+			);
+			code = 2;
+			continue;
+		}
 		const args = h.rel
 			? ['-C', h.f.hostDir, '-cf', '-', `--transform=s,^,${prefix}/,`, h.rel]
 			: ['-C', h.f.hostDir, '-cf', '-', `--transform=s,^\\.,${prefix},`, '.'];

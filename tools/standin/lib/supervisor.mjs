@@ -33,6 +33,8 @@ if (!dir) {
  * @property {string} context
  * @property {boolean} defaultStorageClass
  * @property {'new' | 'existing'} initialClusterState
+ * @property {'cluster' | 'standalone' | null} [milvus] Milvus Deployments as the Milvus chart names them
+ * @property {string[]} [unpullableImages]
  * @property {number} backoffMs
  * @property {boolean} [ownDir] the Node API made the folder (and removes it)
  */
@@ -94,6 +96,7 @@ const IMAGE =
  * @property {Record<string, string>} annotations
  * @property {{ mountPath: string, claim: string }[]} mounts PVC mounts of its (first) container
  * @property {string} image
+ * @property {string} owner the Deployment that made it ('' for others)
  * @property {boolean} probing
  */
 /**
@@ -138,6 +141,22 @@ const IMAGE =
 
 const LABELS = { 'app.kubernetes.io/name': 'etcd', 'app.kubernetes.io/instance': spec.release };
 
+/**
+ * A Milvus Deployment of the Milvus chart; its pods run no process and are Ready once their image is pulled.
+ * @typedef {object} Deploy
+ * @property {string} name
+ * @property {string} uid
+ * @property {string} component
+ * @property {number} created
+ * @property {number} generation
+ * @property {number} replicas
+ * @property {string} image
+ */
+
+const MILVUS_IMAGE = 'milvusdb/milvus:v2.4.4';
+/** @param {string} image */
+const templateHash = (image) => createHash('sha1').update(image).digest('hex').slice(0, 10);
+
 const S = {
 	created: Date.now(),
 	/** @type {Set<string>} */
@@ -169,6 +188,10 @@ const S = {
 		/** @type {Record<string, string>} */
 		labels: { ...LABELS, 'app.kubernetes.io/managed-by': 'Helm', 'helm.sh/chart': 'etcd-6.3.3' },
 	},
+	/** @type {Map<string, Deploy>} */
+	deploys: new Map(),
+	/** @type {Set<string>} images the node cannot pull */
+	unpullable: new Set(spec.unpullableImages ?? []),
 	/** @type {Map<string, number>} pod name → when its last pod object went away */
 	goneAt: new Map(),
 	/** @type {Map<string, number>} namespace → creation time */
@@ -450,6 +473,7 @@ function createPod(name, kind, ordinal, pvc, helper, labels, extra = {}) {
 		annotations: extra.annotations ?? {},
 		mounts: extra.mounts ?? (pvc ? [{ mountPath: VOLUME_MOUNT, claim: pvc }] : []),
 		image: kind === 'etcd' ? S.sts.image : (helper?.image ?? ''),
+		owner: '',
 		probing: false,
 	};
 	const d = podDirs(pod);
@@ -973,9 +997,177 @@ function kubelet() {
 	const now = Date.now();
 	for (const pod of S.pods.values()) {
 		if (!pod.nodeName || pod.deleting) continue;
+		if (
+			pod.owner &&
+			pod.c.state === 'waiting' &&
+			now >= pod.c.nextStartAt &&
+			S.unpullable.has(pod.image)
+		) {
+			pullFailed(pod);
+			continue;
+		}
 		if (pod.c.state === 'waiting' && !pod.rt && now >= pod.c.nextStartAt) startContainer(pod);
 		if (pod.c.state === 'running') void probe(pod);
 	}
+}
+
+/**
+ * The kubelet's image pull failing: ErrImagePull, then ImagePullBackOff with a doubling back-off, with its
+ * events.
+ * @param {Pod} pod
+ */
+function pullFailed(pod) {
+	const img = pod.image;
+	if (pod.c.reason !== 'ErrImagePull') {
+		event('Pod', pod.name, 'Normal', 'Pulling', 'kubelet', `Pulling image "${img}"`);
+		event(
+			'Pod',
+			pod.name,
+			'Warning',
+			'Failed',
+			'kubelet',
+			`Failed to pull image "${img}": rpc error: code = NotFound desc = failed to pull and unpack image "docker.io/${img}": failed to resolve reference "docker.io/${img}": docker.io/${img}: not found`,
+		);
+		event('Pod', pod.name, 'Warning', 'Failed', 'kubelet', 'Error: ErrImagePull');
+		pod.c.reason = 'ErrImagePull';
+		pod.c.nextStartAt = Date.now() + spec.backoffMs;
+		return;
+	}
+	event('Pod', pod.name, 'Normal', 'BackOff', 'kubelet', `Back-off pulling image "${img}"`);
+	event('Pod', pod.name, 'Warning', 'Failed', 'kubelet', 'Error: ImagePullBackOff');
+	pod.c.reason = 'ImagePullBackOff';
+	pod.c.nextStartAt = Date.now() + spec.backoffMs * 4;
+}
+
+/** The Deployment controller (one ReplicaSet per template, replaced at once when the template changes). */
+function reconcileDeploys() {
+	for (const d of S.deploys.values()) {
+		const hash = templateHash(d.image);
+		const mine = [...S.pods.values()].filter((p) => p.owner === d.name && !p.deleting);
+		const current = mine.filter((p) => p.revision === hash);
+		for (let i = current.length; i < d.replicas; i++) {
+			let name;
+			do name = `${d.name}-${hash.slice(0, 9)}-${randomUUID().replace(/-/g, '').slice(0, 5)}`;
+			while (S.pods.has(name));
+			const labels = {
+				'app.kubernetes.io/name': 'milvus',
+				'app.kubernetes.io/instance': spec.release,
+				component: d.component,
+				'pod-template-hash': hash.slice(0, 9),
+			};
+			const pod = createPod(
+				name,
+				'helper',
+				-1,
+				'',
+				{ image: d.image, command: [], containerName: d.component },
+				labels,
+				{
+					podSpec: {
+						containers: [
+							{
+								name: d.component,
+								image: d.image,
+								args: ['milvus', 'run', d.component],
+								ports: [{ name: 'milvus', containerPort: 19530, protocol: 'TCP' }],
+							},
+						],
+						restartPolicy: 'Always',
+					},
+					mounts: [],
+				},
+			);
+			pod.owner = d.name;
+			pod.revision = hash;
+			pod.annotations = {};
+		}
+		const surplus = current.length - d.replicas;
+		// Scale-down removes the newest pods first; a new template retires the old pods once it runs.
+		current
+			.sort((a, b) => b.created - a.created)
+			.slice(0, Math.max(0, surplus))
+			.forEach((p) => deletePod(p, 0));
+		const newReady = current.filter((p) => p.c.state === 'running' && p.c.ready).length;
+		if (newReady >= Math.min(d.replicas, current.length))
+			for (const p of mine) if (p.revision !== hash) deletePod(p, 0);
+	}
+}
+
+/** @param {Deploy} d */
+function deployObject(d) {
+	const hash = templateHash(d.image);
+	const pods = [...S.pods.values()].filter((p) => p.owner === d.name && !p.deleting);
+	const ready = pods.filter((p) => p.nodeName && p.c.state === 'running' && p.c.ready).length;
+	const updated = pods.filter((p) => p.revision === hash).length;
+	const selector = {
+		'app.kubernetes.io/name': 'milvus',
+		'app.kubernetes.io/instance': spec.release,
+		component: d.component,
+	};
+	return {
+		apiVersion: 'apps/v1',
+		kind: 'Deployment',
+		metadata: {
+			name: d.name,
+			namespace: NS,
+			uid: d.uid,
+			creationTimestamp: iso(d.created),
+			generation: d.generation,
+			labels: {
+				...selector,
+				'app.kubernetes.io/managed-by': 'Helm',
+				'helm.sh/chart': 'milvus-4.1.34',
+			},
+			annotations: {
+				'deployment.kubernetes.io/revision': '1',
+				'meta.helm.sh/release-name': spec.release,
+			},
+		},
+		spec: {
+			replicas: d.replicas,
+			selector: { matchLabels: selector },
+			strategy: {
+				type: 'RollingUpdate',
+				rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' },
+			},
+			revisionHistoryLimit: 10,
+			progressDeadlineSeconds: 600,
+			template: {
+				metadata: { labels: selector },
+				spec: {
+					containers: [
+						{
+							name: d.component,
+							image: d.image,
+							imagePullPolicy: 'IfNotPresent',
+							args: ['milvus', 'run', d.component],
+							ports: [{ name: 'milvus', containerPort: 19530, protocol: 'TCP' }],
+						},
+					],
+					restartPolicy: 'Always',
+				},
+			},
+		},
+		status: {
+			observedGeneration: d.generation,
+			replicas: pods.length,
+			updatedReplicas: updated,
+			readyReplicas: ready,
+			availableReplicas: ready,
+			...(pods.length - ready > 0 ? { unavailableReplicas: pods.length - ready } : {}),
+			conditions: [
+				{
+					type: 'Available',
+					status: ready >= d.replicas ? 'True' : 'False',
+					reason: ready >= d.replicas ? 'MinimumReplicasAvailable' : 'MinimumReplicasUnavailable',
+					message:
+						ready >= d.replicas
+							? 'Deployment has minimum availability.'
+							: 'Deployment does not have minimum availability.',
+				},
+			],
+		},
+	};
 }
 
 let ticking = false;
@@ -990,6 +1182,7 @@ function tick() {
 	try {
 		reconcilePvcs();
 		reconcileSts();
+		reconcileDeploys();
 		schedule();
 		kubelet();
 		writeState();
@@ -1080,12 +1273,20 @@ function podObject(pod, internal = false) {
 	else if (c.state === 'waiting') {
 		state = {
 			waiting:
-				c.reason === 'CrashLoopBackOff'
+				c.reason === 'ErrImagePull' || c.reason === 'ImagePullBackOff'
 					? {
-							reason: 'CrashLoopBackOff',
-							message: `back-off ${Math.round((spec.backoffMs * 2 ** Math.min(c.restartCount - 1, 3)) / 1000)}s restarting failed container=${containerNameOf(pod)} pod=${pod.name}_${NS}(${pod.uid})`,
+							reason: c.reason,
+							message:
+								c.reason === 'ErrImagePull'
+									? `failed to pull and unpack image "docker.io/${pod.image}": failed to resolve reference "docker.io/${pod.image}": docker.io/${pod.image}: not found`
+									: `Back-off pulling image "${pod.image}"`,
 						}
-					: { reason: 'ContainerCreating' },
+					: c.reason === 'CrashLoopBackOff'
+						? {
+								reason: 'CrashLoopBackOff',
+								message: `back-off ${Math.round((spec.backoffMs * 2 ** Math.min(c.restartCount - 1, 3)) / 1000)}s restarting failed container=${containerNameOf(pod)} pod=${pod.name}_${NS}(${pod.uid})`,
+							}
+						: { reason: 'ContainerCreating' },
 		};
 	} else state = { terminated: c.last ?? { exitCode: 0, reason: 'Completed' } };
 	const scheduled = !!pod.nodeName;
@@ -1417,10 +1618,8 @@ function stsObject() {
 			podManagementPolicy: 'Parallel',
 			serviceName: `${STS}-headless`,
 			selector: { matchLabels: { ...LABELS } },
-			updateStrategy:
-				S.sts.updateStrategy === 'OnDelete'
-					? { type: 'OnDelete' }
-					: { type: 'RollingUpdate', rollingUpdate: { partition: 0 } },
+			// The chart sets the type only; apps/v1 defaults a partition only when rollingUpdate is given.
+			updateStrategy: { type: S.sts.updateStrategy },
 			revisionHistoryLimit: 10,
 			persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Retain' },
 			template: {
@@ -1646,6 +1845,7 @@ function allObjects() {
 		out.push(stsObject());
 		out.push(...controllerRevisionObjects());
 	}
+	for (const d of S.deploys.values()) out.push(deployObject(d));
 	for (const sc of S.scs.values()) out.push(scObject(sc));
 	for (const e of S.events) out.push(eventObject(e));
 	out.push(...namespaceObjects(), nodeObject(), ...serviceObjects());
@@ -1857,6 +2057,29 @@ const backend = {
 				S.sts.labels = { ...(next.metadata?.labels ?? {}) };
 			}
 			if (changed) S.sts.generation++;
+		} else if (r.name === 'deployments') {
+			const d = S.deploys.get(name);
+			if (!d) throw notFound(r, name);
+			const replicas = next?.spec?.replicas;
+			if (typeof replicas !== 'number' || replicas < 0 || !Number.isInteger(replicas))
+				throw new ApiError(
+					422,
+					'Invalid',
+					`Deployment.apps "${name}" is invalid: spec.replicas: Invalid value: ${JSON.stringify(replicas)}: must be greater than or equal to 0`,
+					{ name, group: 'apps', kind: 'Deployment' },
+				);
+			let changed = replicas !== d.replicas;
+			d.replicas = replicas;
+			if (sub !== 'scale') {
+				const c = (next.spec?.template?.spec?.containers ?? []).find(
+					(/** @type {any} */ x) => x.name === d.component,
+				);
+				if (c?.image && c.image !== d.image) {
+					d.image = String(c.image);
+					changed = true;
+				}
+			}
+			if (changed) d.generation++;
 		} else if (r.name === 'storageclasses') {
 			const sc = S.scs.get(name);
 			if (!sc) throw notFound(r, name);
@@ -2042,6 +2265,50 @@ const ops = {
 		return { ok: true, items };
 	},
 	ports: () => ({ ok: true, ports: Object.fromEntries(S.ports) }),
+	// A container's state as the kubelet reports it (OOMKilled, CrashLoopBackOff, …), for pods without a
+	// process of their own (Milvus pods, helper pods).
+	setContainerState: (b) => {
+		const pod = S.pods.get(b.name);
+		if (!pod || pod.kind === 'etcd') return err(`no Milvus or helper pod ${b.name}`);
+		const now = Date.now();
+		if (b.exitCode !== undefined)
+			pod.c.last = {
+				exitCode: b.exitCode,
+				reason: b.reason ?? (b.exitCode === 0 ? 'Completed' : 'Error'),
+				startedAt: pod.c.startedAt || iso(now - 1000),
+				finishedAt: iso(now),
+			};
+		if (typeof b.restartCount === 'number') pod.c.restartCount = b.restartCount;
+		if (b.running) {
+			pod.c.state = 'running';
+			pod.c.reason = '';
+			pod.c.startedAt = iso(now);
+			pod.c.ready = b.ready ?? true;
+		} else {
+			pod.c.state = 'waiting';
+			pod.c.reason = b.waiting ?? 'CrashLoopBackOff';
+			pod.c.ready = false;
+			// The kubelet never restarts it on its own: the test decides.
+			pod.c.nextStartAt = Number.MAX_SAFE_INTEGER;
+			if (pod.c.reason === 'CrashLoopBackOff')
+				event(
+					'Pod',
+					pod.name,
+					'Warning',
+					'BackOff',
+					'kubelet',
+					`Back-off restarting failed container ${containerNameOf(pod)} in pod ${pod.name}_${NS}(${pod.uid})`,
+				);
+		}
+		kick();
+		return { ok: true };
+	},
+	setImagePullable: (b) => {
+		if (b.pullable) S.unpullable.delete(b.image);
+		else S.unpullable.add(b.image);
+		kick();
+		return { ok: true };
+	},
 	pvcDir: (b) => {
 		const pvc = S.pvcs.get(b.name);
 		return pvc
@@ -2273,6 +2540,33 @@ async function main() {
 		labels: {},
 		provisioner: 'rancher.io/local-path',
 	});
+	const components =
+		spec.milvus === 'cluster'
+			? [
+					'proxy',
+					'rootcoord',
+					'querycoord',
+					'datacoord',
+					'indexcoord',
+					'querynode',
+					'datanode',
+					'indexnode',
+				]
+			: spec.milvus === 'standalone'
+				? ['standalone']
+				: [];
+	for (const component of components) {
+		const name = `${spec.release}-milvus-${component}`;
+		S.deploys.set(name, {
+			name,
+			uid: randomUUID(),
+			component,
+			created: Date.now(),
+			generation: 1,
+			replicas: 1,
+			image: MILVUS_IMAGE,
+		});
+	}
 	const port = await reservePort();
 	const kube = createKubeApi(backend, { port: () => port });
 	kubeApi = kube;
