@@ -49,7 +49,7 @@ test('Milvus standalone: scale, container state, image pull failure and its fix'
 	assert.equal(pods.length, 2);
 	assert.ok(pods.every((p) => p.metadata.labels.component === 'standalone'));
 
-	const victim = pods[0].metadata.name;
+	const victim = String(pods[0]?.metadata.name);
 	await c.setContainerState(victim, { reason: 'OOMKilled', exitCode: 137, restartCount: 4 });
 	const oom = JSON.parse((await c.kubectl(['get', 'pod', victim, '-o', 'json'])).stdout);
 	const cs = oom.status.containerStatuses[0];
