@@ -155,7 +155,7 @@ async function listener(
 	return { port, close };
 }
 
-/** PATH with the diagnostics fixtures' docker/kubectl/pip/… and nothing else but node and bash. */
+/** PATH with the diagnostics fixtures' docker/pip/… and nothing else but node and bash (no kubectl). */
 function diagEnv(lang: Lang, scenario: string | null, dir: string): NodeJS.ProcessEnv {
 	const bin = path.join(dir, '.bin');
 	mkdirSync(bin);
