@@ -16,7 +16,7 @@ const all = kubectlBinaries();
 const ends = [
 	...new Map([all[0], all[all.length - 1]].filter((b) => b).map((b) => [b!.path, b!])).values(),
 ];
-process.stdout.write(`# kubectl versions: ${ends.map((b) => b.version).join(', ')}\n`);
+process.stdout.write(`kubectl versions: ${ends.map((b) => b.version).join(', ')}\n`);
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kube-api-test-'));
 after(() => fs.rmSync(tmp, { recursive: true, force: true }));

@@ -82,7 +82,7 @@ export function useKubectl(choice?: string): KubectlBinary {
 	});
 	const gitVersion = (JSON.parse(client) as { clientVersion?: { gitVersion?: string } })
 		.clientVersion?.gitVersion;
-	process.stdout.write(`# kubectl ${gitVersion ?? bin.version} (${bin.path})\n`);
+	process.stdout.write(`kubectl ${gitVersion ?? bin.version} (${bin.path})\n`);
 	installed = bin;
 	return bin;
 }
