@@ -8,6 +8,8 @@ missing=()
 command -v etcd >/dev/null 2>&1 || missing+=(etcd-server)
 command -v etcdctl >/dev/null 2>&1 || missing+=(etcd-client)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
+# The real kubectl runs every Kubernetes test against the stand-in's API server.
+command -v kubectl >/dev/null 2>&1 || missing+=(kubernetes-client)
 if ((${#missing[@]})); then
   echo "Installing Debian packages: ${missing[*]}"
   sudo_cmd=()
@@ -42,4 +44,18 @@ for file in "${slowest_first[@]}"; do
   [ -f "$file" ] && test_files+=("$file")
 done
 test_files+=("${others[@]}")
-node --import tsx --test --test-concurrency=3 "${test_files[@]}"
+
+# The kubectl matrix (test/support/kubectl.ts): every etcd scenario runs with the newest versioned kubectl of
+# the machine; a representative subset (exec, logs, cp, port-forward, set env, scale, create, patch, delete
+# with PVC protection) runs again with the oldest, in a second runner alongside the main one.
+oldest_subset=(
+  test/etcd-runbooks/bad-member-id.test.ts
+  test/etcd-runbooks/pending-choice.test.ts
+  test/etcd-all-crash/standin.test.ts
+)
+MILVUS_RESCUE_KUBECTL=oldest node --import tsx --test --test-concurrency=1 "${oldest_subset[@]}" &
+oldest_pid=$!
+status=0
+MILVUS_RESCUE_KUBECTL=newest node --import tsx --test --test-concurrency=3 "${test_files[@]}" || status=$?
+wait "$oldest_pid" || status=$?
+exit "$status"

@@ -4,10 +4,6 @@
 // destructive step to another cluster. In --describe mode the same builders render without pins,
 // which is the form the site shows.
 //
-// kubectl subcommands used here (the stand-in cluster must answer them): config current-context,
-// config view --minify -o jsonpath={..namespace}, get namespace <ns> -o name, get sts <name> -o name,
-// get … -o json (pvc, pv, node, pod), exec, logs [--previous], run … --overrides, wait --for=condition=Ready,
-// delete pod.
 import { StepFailedError, UsageError } from './exit.mjs';
 import { translator } from './i18n.mjs';
 import { run as runArgv, formatCommand, requireTool, describeFailure } from './shell.mjs';

@@ -9,7 +9,7 @@ import { createServer as createTcpServer, type Server, type Socket } from 'node:
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createCluster, STANDIN_BIN } from '../../tools/standin/index.mjs';
+import { createCluster } from '../../tools/standin/index.mjs';
 import type { StandinCluster } from '../../tools/standin/index.mjs';
 import {
 	loadScenario,
@@ -178,7 +178,7 @@ async function diagDockerEngine(
 	return { host: engine.host, close: engine.close };
 }
 
-/** PATH with the diagnostics fixtures' kubectl/pip/…, the real docker CLI, node and bash, nothing else. */
+/** PATH with the diagnostics fixtures' pip/…, the real docker CLI, node and bash, nothing else (no kubectl). */
 function diagEnv(lang: Lang, scenario: string | null, dir: string): NodeJS.ProcessEnv {
 	const bin = path.join(dir, '.bin');
 	mkdirSync(bin);
@@ -365,4 +365,3 @@ export const SCENARIOS: Record<string, Scenario> = {
 };
 
 export const RUNBOOK_NAMES = Object.keys(SCENARIOS);
-export { STANDIN_BIN };

@@ -175,23 +175,30 @@ test('Kubernetes, two etcd members crash-looping: logs --previous, pinned kubect
 	assert.equal(rep.deployment.kind, 'kubernetes');
 	assert.equal(rep.matches[0]?.symptom, 'etcd-multi-crash');
 	assert.equal(rep.matches[0]?.page, '/en/etcd-multi-crash/');
-	const commands = r.calls.map((c) => c.join(' '));
+	// What reached the cluster: the pinned context, the release's pods, the previous logs of the failing ones.
+	const requests = r.kubeCalls.map((c) => `${c.context} ${c.method} ${decodeURIComponent(c.url)}`);
+	assert.ok(requests.length > 0);
 	assert.ok(
-		commands.includes(
-			'kubectl --context kind-milvus -n default get pods -l app.kubernetes.io/instance=my-release',
+		r.kubeCalls.every((c) => c.context === 'kind-milvus'),
+		requests.join('\n'),
+	);
+	assert.ok(
+		requests.some((c) =>
+			c.includes(
+				'GET /api/v1/namespaces/default/pods?labelSelector=app.kubernetes.io/instance=my-release',
+			),
 		),
-		commands.join('\n'),
+		requests.join('\n'),
 	);
+	for (const pod of ['my-release-etcd-1', 'my-release-milvus-standalone-7c4b9d5f8-2xk9p'])
+		assert.ok(
+			requests.some((c) =>
+				new RegExp(`GET /api/v1/namespaces/default/pods/${pod}/log\\?.*previous=true`).test(c),
+			),
+			`${pod}: ${requests.join('\n')}`,
+		);
 	assert.ok(
-		commands.includes('kubectl --context kind-milvus -n default logs my-release-etcd-1 --previous'),
-	);
-	assert.ok(
-		commands.includes(
-			'kubectl --context kind-milvus -n default logs my-release-milvus-standalone-7c4b9d5f8-2xk9p --previous',
-		),
-	);
-	assert.ok(
-		!commands.some((c) => c.includes('logs my-release-etcd-0')),
+		!requests.some((c) => c.includes('pods/my-release-etcd-0/log')),
 		'a healthy pod is not read',
 	);
 	assert.deepEqual(nonReadCalls(r.calls), []);

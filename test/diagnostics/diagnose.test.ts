@@ -123,12 +123,19 @@ test('--live on Kubernetes: pinned kubectl, Pending pod events read with describ
 	assert.equal(r.code, 1, r.stderr);
 	const report = r.json() as unknown as Report;
 	assert.equal(report.matches[0]?.symptom, 'etcd-pending');
+	// kubectl describe: the pod, then its events by field selector.
+	const requests = r.kubeCalls.map((c) => `${c.context} ${c.method} ${decodeURIComponent(c.url)}`);
 	assert.ok(
-		r.calls.some(
-			(c) =>
-				c.join(' ') === 'kubectl --context kind-milvus -n default describe pod my-release-etcd-0',
+		requests.includes('kind-milvus GET /api/v1/namespaces/default/pods/my-release-etcd-0'),
+		requests.join('\n'),
+	);
+	assert.ok(
+		requests.some((c) =>
+			/GET \/api\/v1\/namespaces\/default\/events\?fieldSelector=.*involvedObject.name=my-release-etcd-0/.test(
+				c,
+			),
 		),
-		JSON.stringify(r.calls),
+		requests.join('\n'),
 	);
 	assert.deepEqual(nonReadCalls(r.calls), []);
 });

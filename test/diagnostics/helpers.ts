@@ -1,8 +1,8 @@
 // Shared set-up for the diagnostics runbook tests: run a runbook as a real subprocess with the stand-in
-// kubectl/pip/npm/go/mvn of fixtures/bin first on a PATH that holds nothing else (the machine's real
-// kubectl must never be reached), the real docker CLI talking to a Docker Engine API stand-in that serves
-// the scenario's containers (never to a real daemon), plus real servers on 127.0.0.1 for /healthz and the
-// gRPC port.
+// kubectl (the machine's real one, reaching only the scenario's recorded API answers in kube-recorded.ts through
+// its own kubeconfig), pip/npm/go/mvn of fixtures/bin, and the real docker CLI talking to a Docker Engine API
+// stand-in that serves the scenario's containers (never a real daemon), on a PATH that holds nothing else;
+// real servers on 127.0.0.1 stand for /healthz and the gRPC port.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
 import {
@@ -19,6 +19,8 @@ import {
 	serveDockerEngine,
 	type EngineRequest,
 } from '../../tools/standin/lib/docker-engine.mjs';
+import { kubectlBinaries } from '../support/kubectl.ts';
+import { serveRecorded, type KubeCall } from './kube-recorded.ts';
 
 export const FIXTURES = path.join(ROOT, 'test', 'diagnostics', 'fixtures');
 export const FAKE_BIN = path.join(FIXTURES, 'bin');
@@ -28,10 +30,12 @@ export interface RunResult {
 	code: number | null;
 	stdout: string;
 	stderr: string;
-	/** argv of every stand-in call, in order */
+	/** argv of every stand-in call, in order; a kubectl API request is `['kubectl', METHOD, url]` */
 	calls: string[][];
 	/** every request the docker CLI sent to the Docker Engine API stand-in, in order */
 	docker: EngineRequest[];
+	/** the API requests kubectl sent, with the context they went to */
+	kubeCalls: KubeCall[];
 	/** stdout parsed as JSON (throws when it is not exactly one JSON document) */
 	json(): Record<string, unknown>;
 }
@@ -69,12 +73,18 @@ export async function runRunbook(
 ): Promise<RunResult> {
 	const { dir, bin } = await basePath(cleanup);
 	const callsFile = path.join(dir, 'calls.jsonl');
-	const PATH =
-		options.standins === false ? bin : [FAKE_BIN, dockerCli(dir), bin].join(path.delimiter);
+	const standins = options.standins !== false;
+	const PATH = standins ? [FAKE_BIN, dockerCli(dir), bin].join(path.delimiter) : bin;
+	const newest = kubectlBinaries().at(-1);
+	if (standins && newest) symlinkSync(newest.path, path.join(bin, 'kubectl'));
+	const scenarioDir = options.scenario ? path.join(SCENARIOS, options.scenario) : null;
+	const kube = standins && scenarioDir ? await serveRecorded(scenarioDir, dir) : null;
+	if (kube) cleanup.after(() => kube.close());
 	const engine = await dockerEngine(cleanup, dir, options.scenario);
 	const env: Record<string, string> = {
 		PATH,
 		...engine.env,
+		KUBECONFIG: kube?.kubeconfig ?? path.join(dir, 'no-kubeconfig'),
 		HOME: dir,
 		LANG: 'C.UTF-8',
 		NO_COLOR: '1',
@@ -103,12 +113,15 @@ export async function runRunbook(
 				.filter(Boolean)
 				.map((l) => JSON.parse(l) as string[])
 		: [];
+	const kubeCalls = kube ? [...kube.calls] : [];
+	for (const c of kubeCalls) calls.push(['kubectl', c.method, c.url]);
 	return {
 		code,
 		stdout,
 		stderr,
 		calls,
 		docker: engine.requests,
+		kubeCalls,
 		json: () => JSON.parse(stdout) as Record<string, unknown>,
 	};
 }
@@ -235,11 +248,12 @@ async function listen(
 	return address.port;
 }
 
-/** Calls whose verb is not a read (only `kubectl get|logs|describe|config`, `pip show`, `npm ls`,
- * `go list`, `mvn dependency:tree` are): none may appear in a diagnostic runbook. */
+/** Calls whose verb is not a read (only kubectl's GET requests, `pip show`, `npm ls`, `go list`,
+ * `mvn dependency:tree` are; docker's requests are checked apart, see nonReadDockerRequests): none may appear
+ * in a diagnostic runbook. */
 export function nonReadCalls(calls: string[][]): string[][] {
 	const reads: Record<string, string[]> = {
-		kubectl: ['get', 'logs', 'describe', 'config'],
+		kubectl: ['GET'],
 		pip: ['show'],
 		npm: ['ls'],
 		go: ['list'],

@@ -1,4 +1,4 @@
-// The whole runbook on the stand-in cluster (real etcd processes behind a fake kubectl) with every member
+// The whole runbook on the stand-in cluster (real etcd processes behind the real kubectl) with every member
 // crash-looping: preflight, dry run, refusal without a terminal, then the real run ends healthy with every key.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -9,8 +9,11 @@ import { createCluster, stopAll, type StandinCluster } from '../../tools/standin
 import { tmpDir } from '../support/tmp.ts';
 import { freePort } from '../support/port.ts';
 import { ROOT } from '../support/paths.ts';
+import { useKubectl } from '../support/kubectl.ts';
 import { runCli } from './etcd.ts';
 import { etcdHttp } from '../../runbooks/lib/etcd-http.mjs';
+
+useKubectl();
 
 const cleanups: Array<() => unknown> = [];
 const hooks = { after: (fn: () => unknown) => cleanups.push(fn) };

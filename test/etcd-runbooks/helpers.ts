@@ -6,6 +6,10 @@ import * as path from 'node:path';
 import { createCluster, stopAll } from '../../tools/standin/index.mjs';
 import type { StandinCluster, ClusterOptions, KV } from '../../tools/standin/index.mjs';
 import { ROOT } from '../support/paths.ts';
+import { useKubectl } from '../support/kubectl.ts';
+
+// Every scenario runs the real kubectl, newest or oldest of the machine's (MILVUS_RESCUE_KUBECTL).
+useKubectl();
 
 export { ROOT };
 export const runbookPath = (name: string): string => path.join(ROOT, 'runbooks', `${name}.mjs`);

@@ -42,11 +42,11 @@ describe('etcd-pending: StorageClass choice and resume', { concurrency: 2 }, () 
 			wait: false,
 		});
 		try {
-			const extra = withExtraClass(c);
-			const env = extra.env;
 			for (const i of [0, 1, 2]) await c.waitPod(i, 'Pending');
 			const listed = await kubectl(c, 'get', 'storageclass');
 			assert.doesNotMatch(listed, new RegExp(EXTRA_CLASS), 'the stand-in itself has one class');
+			const extra = await withExtraClass(c);
+			const env = extra.env;
 			const before = await classesAndClaims(extra);
 			assert.match(JSON.stringify(before), new RegExp(`${EXTRA_CLASS}:`));
 

@@ -1,5 +1,6 @@
-// Shared set-up for the toolkit tests: a fake cluster (state file read by fixtures/bin/kubectl) and a
-// way to run the fixture runbook as a real subprocess with its own PATH, state dir and stdin.
+// Shared set-up for the toolkit tests: a small cluster (state file served through the stand-in's API layer
+// to the real kubectl, see kube-fixture.ts) and a way to run the fixture runbook as a real subprocess with
+// its own kubeconfig, state dir and stdin.
 import { spawn } from 'node:child_process';
 import {
 	readFileSync,
@@ -17,34 +18,23 @@ import {
 	type DockerEngine,
 	type ScenarioContainer,
 } from '../../tools/standin/lib/docker-engine.mjs';
+import { startFixtureApi, type FakeCluster, type ApiCall } from './kube-fixture.ts';
 
 export const FIXTURES = path.join(ROOT, 'test', 'runbook-lib', 'fixtures');
 export const FAKE_BIN = path.join(FIXTURES, 'bin');
 export const TINY = path.join(FIXTURES, 'tiny.mjs');
 
-export interface FakeCluster {
-	context?: string;
-	contextNamespace?: string;
-	namespaces?: string[];
-	sts?: Record<string, { replicas: number }>;
-	pvcs?: string[];
-	fail?: string[];
-	pods?: Record<string, { overrides: string; argv: string[] }>;
-	helperNeverReady?: boolean;
-	forbidNamespaces?: boolean;
-	annotated?: number;
-}
+export type { FakeCluster, ApiCall } from './kube-fixture.ts';
 
 export interface Sandbox {
 	dir: string;
 	stateFile: string;
-	logFile: string;
 	stateDir: string;
 	env: Record<string, string>;
 	cluster(): FakeCluster;
 	setCluster(c: FakeCluster): void;
-	/** argv lists kubectl was called with, in order */
-	calls(): string[][];
+	/** the API requests kubectl sent, in order (discovery left out) */
+	calls(): ApiCall[];
 	stateFiles(): string[];
 }
 
@@ -63,32 +53,29 @@ export async function sandbox(
 ): Promise<Sandbox> {
 	const dir = await tmpDir(cleanup, 'runbook-lib-');
 	const stateFile = path.join(dir, 'cluster.json');
-	const logFile = path.join(dir, 'kubectl.log');
+	const kubeconfig = path.join(dir, 'kubeconfig');
 	const stateDir = path.join(dir, 'state');
 	writeFileSync(stateFile, JSON.stringify(cluster));
+	const api = await startFixtureApi(stateFile, kubeconfig);
+	cleanup.after(() => api.close());
 	const env: Record<string, string> = {
 		PATH: `${FAKE_BIN}${path.delimiter}${process.env.PATH ?? ''}`,
 		HOME: dir,
 		LANG: 'C.UTF-8',
-		FAKE_KUBECTL_STATE: stateFile,
-		FAKE_KUBECTL_LOG: logFile,
+		KUBECONFIG: kubeconfig,
 		MILVUS_RESCUE_STATE_DIR: stateDir,
 	};
 	return {
 		dir,
 		stateFile,
-		logFile,
 		stateDir,
 		env,
 		cluster: () => JSON.parse(readFileSync(stateFile, 'utf8')) as FakeCluster,
-		setCluster: (c) => writeFileSync(stateFile, JSON.stringify(c)),
-		calls: () =>
-			existsSync(logFile)
-				? readFileSync(logFile, 'utf8')
-						.split('\n')
-						.filter(Boolean)
-						.map((l) => JSON.parse(l) as string[])
-				: [],
+		setCluster: (c) => {
+			writeFileSync(stateFile, JSON.stringify(c));
+			api.writeKubeconfig();
+		},
+		calls: () => [...api.calls],
 		stateFiles: () =>
 			existsSync(stateDir) ? readdirSync(stateDir).filter((f) => f.endsWith('.json')) : [],
 	};

@@ -131,7 +131,7 @@ test('a real run in Indonesian: a missing tool and a failing command are reporte
 	const failed = await runFixture(t, sb, ['--yes', '--lang', 'id']);
 	assert.equal(failed.code, 1);
 	assert.deepEqual(lines(failed.stderr), [
-		"galat: langkah annotate gagal: kubectl --context kind-a -n default annotate sts my-release-etcd 'milvus-rescue/note=tiny run' --overwrite keluar dengan kode 1: error: simulated failure of annotate",
+		"galat: langkah annotate gagal: kubectl --context kind-a -n default annotate sts my-release-etcd 'milvus-rescue/note=tiny run' --overwrite keluar dengan kode 1: Error from server (InternalError): Internal error occurred: simulated failure of annotate",
 	]);
 	assert.match(failed.stdout, /Progres tersimpan di /);
 

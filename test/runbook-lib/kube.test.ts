@@ -73,9 +73,22 @@ test('kubectl argv is pinned at run time and bare when describing', () => {
 });
 
 test('helper pod: the whole container in --overrides, the image from --helper-image, pinned to a node', () => {
-	assert.equal(
-		helperOverrides('data-my-release-etcd-0', 'etcd-rescue-my-release-etcd-0'),
-		'{"apiVersion":"v1","spec":{"containers":[{"name":"etcd-rescue-my-release-etcd-0","image":"busybox:1.36","command":["sleep","3600"],"volumeMounts":[{"name":"data","mountPath":"/bitnami/etcd"}]}],"volumes":[{"name":"data","persistentVolumeClaim":{"claimName":"data-my-release-etcd-0"}}]}}',
+	assert.deepEqual(
+		JSON.parse(helperOverrides('data-my-release-etcd-0', 'etcd-rescue-my-release-etcd-0')),
+		{
+			apiVersion: 'v1',
+			spec: {
+				containers: [
+					{
+						name: 'etcd-rescue-my-release-etcd-0',
+						image: 'busybox:1.36',
+						command: ['sleep', '3600'],
+						volumeMounts: [{ name: 'data', mountPath: '/bitnami/etcd' }],
+					},
+				],
+				volumes: [{ name: 'data', persistentVolumeClaim: { claimName: 'data-my-release-etcd-0' } }],
+			},
+		},
 	);
 	const placed = JSON.parse(
 		helperOverrides('data-x', 'h', {
@@ -152,23 +165,29 @@ test('helperPod creates, waits, and deletes; a pod that never gets Ready is remo
 	});
 	assert.deepEqual(seen, ['etcd-rescue-0']);
 	assert.deepEqual(sb.cluster().pods, {}, 'deleted afterwards');
-	const run = sb.calls().find((c) => c.includes('run'));
-	assert.deepEqual(run?.slice(0, 6), [
-		'--context',
-		'kind-a',
-		'-n',
-		'default',
-		'run',
-		'etcd-rescue-0',
-	]);
+	const run = sb.calls().find((c) => c.verb === 'run');
+	assert.equal(run?.path, '/api/v1/namespaces/default/pods');
+	assert.equal(run?.context, 'kind-a');
+	assert.ok(
+		sb.calls().some((c) => c.verb === 'delete' && c.path.endsWith('/pods/etcd-rescue-0')),
+		'deleted through the API',
+	);
 
+	// The pod is gone before it is Ready (evicted): the wait fails, and the run still deletes it.
 	sb.setCluster({ ...defaultCluster(), helperNeverReady: true });
+	const before = sb.calls().length;
 	await assert.rejects(kube.helperPod('data-my-release-etcd-0', 'etcd-rescue-0'), (e: unknown) => {
 		assert.ok(e instanceof StepFailedError);
-		assert.match(e.message, /etcd-rescue-0 .*data-my-release-etcd-0.*timed out/);
+		assert.match(e.message, /etcd-rescue-0 .*data-my-release-etcd-0.*not found/);
 		return true;
 	});
-	assert.deepEqual(sb.cluster().pods, {}, 'the unready pod does not keep holding the PVC');
+	assert.ok(
+		sb
+			.calls()
+			.slice(before)
+			.some((c) => c.verb === 'delete' && c.path.endsWith('/pods/etcd-rescue-0')),
+		`the unready pod does not keep holding the PVC: ${JSON.stringify(sb.calls().slice(before))}`,
+	);
 });
 
 test('json, logs and podsByLabel go through the pinned kubectl', async (t) => {
@@ -176,21 +195,21 @@ test('json, logs and podsByLabel go through the pinned kubectl', async (t) => {
 	for (const [k, v] of Object.entries(sb.env)) process.env[k] = v;
 	const kube = createKube({ context: 'kind-a', namespace: 'default' });
 	assert.equal((await kube.json(['get', 'sts', 'my-release-etcd'])).spec.replicas, 3);
-	await kube.logs('my-release-etcd-1', { previous: true, tail: 50 });
-	assert.deepEqual(sb.calls().at(-1), [
-		'--context',
-		'kind-a',
-		'-n',
-		'default',
-		'logs',
-		'my-release-etcd-1',
-		'--previous',
-		'--tail=50',
-	]);
-	await assert.rejects(
-		kube.json(['get', 'pods']),
-		(e: unknown) => e instanceof StepFailedError && /did not print valid JSON/.test(e.message),
+	assert.equal(
+		await kube.logs('my-release-etcd-1', { previous: true, tail: 50 }),
+		'line one\nline two\n',
 	);
+	const log = sb.calls().at(-1);
+	assert.equal(log?.path, '/api/v1/namespaces/default/pods/my-release-etcd-1/log');
+	assert.match(log?.query ?? '', /previous=true/);
+	assert.match(log?.query ?? '', /tailLines=50/);
+	assert.equal(log?.context, 'kind-a');
+	const pods = await kube.podsByLabel('app.kubernetes.io/name=etcd');
+	assert.deepEqual(
+		pods.map((p) => p.metadata.name),
+		['my-release-etcd-0', 'my-release-etcd-1', 'my-release-etcd-2'],
+	);
+	assert.match(sb.calls().at(-1)?.query ?? '', /labelSelector=app.kubernetes.io%2Fname%3Detcd/);
 });
 
 test('target resolution: current context once, namespace from the context, missing things named', async (t) => {
@@ -251,6 +270,6 @@ test('a user who may not read Namespace objects is still checked by the Stateful
 			e instanceof StepFailedError &&
 			e.code === 1 &&
 			e.message ===
-				'kubectl --context kind-a get namespace default -o name exited with code 1: error: simulated failure of get',
+				'kubectl --context kind-a get namespace default -o name exited with code 1: Error from server (InternalError): Internal error occurred: simulated failure of get',
 	);
 });

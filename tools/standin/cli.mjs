@@ -98,7 +98,7 @@ if (command.length) {
 	process.exit(/** @type {number} */ (code));
 } else {
 	process.stdout.write(
-		`export STANDIN_DIR=${JSON.stringify(env.STANDIN_DIR)}\nexport PATH=${JSON.stringify(env.PATH)}\nexport DOCKER_HOST=${JSON.stringify(env.DOCKER_HOST)}\n# Ctrl-C stops the cluster.\n`,
+		`export STANDIN_DIR=${JSON.stringify(env.STANDIN_DIR)}\nexport KUBECONFIG=${JSON.stringify(env.KUBECONFIG)}\nexport PATH=${JSON.stringify(env.PATH)}\nexport DOCKER_HOST=${JSON.stringify(env.DOCKER_HOST)}\n# Ctrl-C stops the cluster.\n`,
 	);
 	setInterval(() => {}, 1 << 30);
 }

@@ -3,10 +3,10 @@
  * Node API of the stand-in Kubernetes cluster (see ARCHITECTURE.md, "The stand-in cluster").
  *
  * A stand-in cluster is a state folder plus one supervisor process (API server, controllers and kubelet in
- * one) that owns real `etcd` processes on 127.0.0.1. `bin/kubectl` is a thin client, and the real `docker` CLI
- * talks to the compose model's Docker Engine API stand-in (`DOCKER_HOST` in `env`): put
- * `cluster.env` into the environment of whatever you run (a runbook through zx, a recording) and they talk to
- * that cluster.
+ * one) that owns real `etcd` processes on 127.0.0.1 and serves the Kubernetes API to the real kubectl. Put
+ * `cluster.env` into the environment of whatever you run (a runbook through zx, a recording): its `KUBECONFIG`
+ * points kubectl at that cluster, and its `DOCKER_HOST` points the real docker CLI at the compose model's
+ * Docker Engine API stand-in.
  *
  * Typical test:
  *
@@ -34,7 +34,6 @@ export {
 	createCluster,
 	createCompose,
 	stopAll,
-	STANDIN_BIN,
 	GENERATIONS,
 	FAULTS,
 } from './lib/api.mjs';

@@ -49,10 +49,27 @@ import { callApi, readApiInfo, sleep } from './common.mjs';
  * @property {number} [backoffMs] base crash back-off of the stand-in kubelet, default 1000 (doubles, max 8×)
  * @property {boolean} [retroactiveDefaultClass] default true (Kubernetes >= 1.28): a new default StorageClass
  *   is given to class-less Pending PVCs; false models older clusters, where such a PVC must be recreated
+ * @property {'cluster' | 'standalone'} [milvus] also Milvus Deployments named as the Milvus chart names them
+ *   (`<release>-milvus-standalone`, or `-proxy`, `-rootcoord`, `-querycoord`, `-datacoord`, `-indexcoord`,
+ *   `-querynode`, `-datanode`, `-indexnode`), labelled `app.kubernetes.io/name=milvus`,
+ *   `app.kubernetes.io/instance=<release>`, `component=<c>`, one replica each; their pods run no process
+ *   and are Ready once their image is pulled; `kubectl scale`/`set image` work on them
+ * @property {string[]} [unpullableImages] images the node cannot pull (ErrImagePull, ImagePullBackOff)
  */
 
 /**
- * One `kubectl`/`docker` run through the stand-in executables.
+ * A container state as the kubelet reports it, for {@link StandinCluster.setContainerState}.
+ * @typedef {object} ContainerState
+ * @property {number} [exitCode] the last termination's exit code (lastState.terminated)
+ * @property {string} [reason] its reason, e.g. `OOMKilled` (default `Error`, or `Completed` for 0)
+ * @property {number} [restartCount]
+ * @property {boolean} [running] running again (Ready unless `ready: false`); otherwise waiting
+ * @property {boolean} [ready]
+ * @property {string} [waiting] the waiting reason, default `CrashLoopBackOff`
+ */
+
+/**
+ * One `kubectl` (the real one on the env's PATH) or stand-in `docker` run.
  * @typedef {object} RunResult
  * @property {number} code exit code
  * @property {string} stdout
@@ -88,15 +105,15 @@ import { callApi, readApiInfo, sleep } from './common.mjs';
 /**
  * @typedef {object} StandinCluster
  * @property {string} dir the state folder (`STANDIN_DIR`)
- * @property {NodeJS.ProcessEnv} env process.env plus `PATH` with the stand-in bin first, `STANDIN_DIR`,
- *   `KUBECONFIG` pointing inside `dir`, and `MILVUS_RESCUE_STATE_DIR` inside `dir`
+ * @property {NodeJS.ProcessEnv} env process.env plus `PATH` with the stand-in bin (docker) first, `STANDIN_DIR`,
+ *   `KUBECONFIG` (the cluster's API server, for the real kubectl), and `MILVUS_RESCUE_STATE_DIR` inside `dir`
  * @property {Generation} generation
  * @property {string} release
  * @property {string} namespace
  * @property {string} context
  * @property {string} sts StatefulSet name, `<release>-etcd`
  * @property {(args: string[], opts?: { input?: string | Buffer, timeoutMs?: number }) => Promise<RunResult>} kubectl
- *   runs the stand-in kubectl with `env`; never throws on a non-zero exit
+ *   runs the kubectl first on `env`'s PATH against this cluster (`KUBECONFIG`); never throws on a non-zero exit
  * @property {(opts?: { timeoutMs?: number, replicas?: number }) => Promise<void>} waitHealthy
  *   resolves when `replicas` (default: the sts's spec.replicas) pods are Ready and all report one cluster id;
  *   rejects on timeout (default 60 s) with the pods' state in the message
@@ -123,6 +140,11 @@ import { callApi, readApiInfo, sleep } from './common.mjs';
  * @property {(fault: Fault, pods?: Array<number | string>) => Promise<void>} inject
  * @property {(pod: number | string, text: string | RegExp, opts?: { previous?: boolean, timeoutMs?: number }) => Promise<string>} waitLog
  *   waits until `kubectl logs <pod> [--previous]` contains `text`; resolves with the whole log
+ * @property {(pod: string, state: ContainerState) => Promise<void>} setContainerState sets the container state of
+ *   a Milvus or helper pod, e.g. `{ reason: 'OOMKilled', exitCode: 137, restartCount: 3 }` (then waiting in
+ *   CrashLoopBackOff with lastState.terminated)
+ * @property {(image: string, pullable: boolean) => Promise<void>} setImagePullable whether the node can pull
+ *   an image; pods waiting on it retry at their next back-off
  * @property {number} pid the supervisor's pid, which is also the process group of every etcd it runs
  * @property {() => Promise<void>} stop stops the supervisor and every etcd it started (SIGKILL to the process
  *   group if it does not exit), removes `dir` unless it was given
@@ -152,8 +174,6 @@ import { callApi, readApiInfo, sleep } from './common.mjs';
  */
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-/** Folder holding the stand-in `kubectl` (docker is the real CLI, see `DOCKER_HOST`). */
-export const STANDIN_BIN = path.resolve(here, '..', 'bin');
 /** @type {readonly Generation[]} */
 export const GENERATIONS = Object.freeze(['bitnami-2022', 'milvusdb-fork']);
 /** @type {readonly Fault[]} */
@@ -260,13 +280,13 @@ function groupAlive(pgid) {
  * @param {string[]} args
  * @param {NodeJS.ProcessEnv} env
  * @param {{ input?: string | Buffer, timeoutMs?: number }} [opts]
- * @param {string} [file] what to run instead of the stand-in `bin`
  * @returns {Promise<RunResult>}
  */
-function runTool(bin, args, env, opts = {}, file = path.join(STANDIN_BIN, bin)) {
+function runTool(bin, args, env, opts = {}) {
 	return new Promise((resolve) => {
+		// The real kubectl and docker, found on env.PATH.
 		const child = execFile(
-			file,
+			bin,
 			args,
 			{ env, timeout: opts.timeoutMs ?? 120_000, maxBuffer: 256 * 1024 * 1024, encoding: 'utf8' },
 			(err, stdout, stderr) => {
@@ -286,7 +306,7 @@ function runTool(bin, args, env, opts = {}, file = path.join(STANDIN_BIN, bin)) 
 function toolEnv(dir, extra = {}) {
 	return {
 		...process.env,
-		PATH: `${STANDIN_BIN}${path.delimiter}${process.env.PATH ?? ''}`,
+		PATH: process.env.PATH ?? '',
 		STANDIN_DIR: dir,
 		// The real docker CLI talks to the compose model's engine stand-in; a cluster has none (daemon down).
 		DOCKER_HOST: `unix://${path.join(dir, 'docker.sock')}`,
@@ -374,6 +394,8 @@ export async function createCluster(options = {}) {
 		initialClusterState: options.initialClusterState ?? 'new',
 		backoffMs: options.backoffMs ?? 1000,
 		retroactiveDefaultClass: options.retroactiveDefaultClass ?? true,
+		milvus: options.milvus ?? null,
+		unpullableImages: options.unpullableImages ?? [],
 		ownDir,
 	};
 	const { child, pgid } = await startSupervisor(dir, spec);
@@ -644,6 +666,14 @@ export async function createCluster(options = {}) {
 		memberList,
 		inject,
 		waitLog,
+		setContainerState: async (pod, state) => {
+			const r = await callApi(dir, { op: 'setContainerState', name: pod, ...state });
+			if (!r.ok) throw new Error(r.error);
+		},
+		setImagePullable: async (image, pullable) => {
+			const r = await callApi(dir, { op: 'setImagePullable', image, pullable });
+			if (!r.ok) throw new Error(r.error);
+		},
 		pid: pgid,
 		stop: handle.stop,
 	};
@@ -711,7 +741,7 @@ export async function createCompose(options = {}) {
 			if (!r.ok) throw new Error(r.error);
 		},
 		// the real docker CLI, found on env.PATH
-		docker: (args, opts) => runTool('docker', args, env, opts, 'docker'),
+		docker: (args, opts) => runTool('docker', args, env, opts),
 		stop: handle.stop,
 	};
 }

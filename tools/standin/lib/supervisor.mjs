@@ -8,9 +8,13 @@ import { execFile, spawn } from 'node:child_process';
 import { randomUUID, createHash } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
+import net from 'node:net';
 import path from 'node:path';
 import { reservePort, VOLUME_MOUNT } from './common.mjs';
+import { runInContainer } from './exec.mjs';
+import { ApiError, badRequest, createKubeApi, notFound } from './kube-api.mjs';
 import { ExitError, preStop, startScript, stamp, storeMemberId } from './scripts.mjs';
+import { handleExec, handlePortForward, rejectUpgrade } from './spdy.mjs';
 
 const dir = process.argv[2] ?? '';
 const ownerPid = Number(process.argv[3] ?? 0);
@@ -29,6 +33,8 @@ if (!dir) {
  * @property {string} context
  * @property {boolean} defaultStorageClass
  * @property {'new' | 'existing'} initialClusterState
+ * @property {'cluster' | 'standalone' | null} [milvus] Milvus Deployments as the Milvus chart names them
+ * @property {string[]} [unpullableImages]
  * @property {number} backoffMs
  * @property {boolean} [retroactiveDefaultClass] absent: true
  * @property {boolean} [ownDir] the Node API made the folder (and removes it)
@@ -87,6 +93,11 @@ const IMAGE =
  * @property {string} root
  * @property {Runtime | null} rt
  * @property {{ image: string, command: string[], containerName: string } | null} helper
+ * @property {any} podSpec the spec a created pod was posted with (helper pods)
+ * @property {Record<string, string>} annotations
+ * @property {{ mountPath: string, claim: string }[]} mounts PVC mounts of its (first) container
+ * @property {string} image
+ * @property {string} owner the Deployment that made it ('' for others)
  * @property {boolean} probing
  */
 /**
@@ -109,11 +120,16 @@ const IMAGE =
  * @property {Record<string, string>} annotations
  * @property {Record<string, string>} labels
  * @property {string} provisioner
+ * @property {string} [reclaimPolicy]
+ * @property {string} [volumeBindingMode]
+ * @property {boolean} [allowVolumeExpansion]
  */
 /**
  * @typedef {object} KEvent
  * @property {string} kind
  * @property {string} name
+ * @property {string} objUid
+ * @property {string} uid
  * @property {string} type
  * @property {string} reason
  * @property {string} source
@@ -121,9 +137,26 @@ const IMAGE =
  * @property {number} first
  * @property {number} last
  * @property {number} count
+ * @property {number} seq
  */
 
 const LABELS = { 'app.kubernetes.io/name': 'etcd', 'app.kubernetes.io/instance': spec.release };
+
+/**
+ * A Milvus Deployment of the Milvus chart; its pods run no process and are Ready once their image is pulled.
+ * @typedef {object} Deploy
+ * @property {string} name
+ * @property {string} uid
+ * @property {string} component
+ * @property {number} created
+ * @property {number} generation
+ * @property {number} replicas
+ * @property {string} image
+ */
+
+const MILVUS_IMAGE = 'milvusdb/milvus:v2.4.4';
+/** @param {string} image */
+const templateHash = (image) => createHash('sha1').update(image).digest('hex').slice(0, 10);
 
 const S = {
 	created: Date.now(),
@@ -136,14 +169,34 @@ const S = {
 		/** @type {EnvVar[]} */
 		env: [],
 		created: Date.now(),
+		uid: randomUUID(),
 		generation: 1,
+		observedGeneration: 1,
 		revision: '',
+		currentRevision: '',
+		image: IMAGE,
+		/** @type {'RollingUpdate' | 'OnDelete'} */
+		updateStrategy: 'RollingUpdate',
+		deleted: false,
+		/** ControllerRevisions: template hash name → revision number and template. */
+		/** @type {Map<string, { n: number, created: number, env: EnvVar[], image: string }>} */
+		revisions: new Map(),
 		/** @type {Record<string, string>} */
 		annotations: {
 			'meta.helm.sh/release-name': spec.release,
 			'meta.helm.sh/release-namespace': NS,
 		},
+		/** @type {Record<string, string>} */
+		labels: { ...LABELS, 'app.kubernetes.io/managed-by': 'Helm', 'helm.sh/chart': 'etcd-6.3.3' },
 	},
+	/** @type {Map<string, Deploy>} */
+	deploys: new Map(),
+	/** @type {Set<string>} images the node cannot pull */
+	unpullable: new Set(spec.unpullableImages ?? []),
+	/** @type {Map<string, number>} pod name → when its last pod object went away */
+	goneAt: new Map(),
+	/** @type {Map<string, number>} namespace → creation time */
+	nsCreated: new Map(),
 	/** @type {Map<number, { client: number, peer: number }>} */
 	ports: new Map(),
 	/** @type {Map<string, Pvc>} */
@@ -156,6 +209,14 @@ const S = {
 };
 
 // ---------------------------------------------------------------- helpers
+
+let eventSeq = 0;
+/**
+ * How long a deleted StatefulSet pod's name stays free before the controller creates it again: the real
+ * controller reacts through an informer and a work queue, and kubectl's delete wait relies on that gap
+ * (it lists by name after the DELETE and then waits for the DELETED event).
+ */
+const RECREATE_DELAY_MS = 1000;
 
 const iso = (/** @type {number} */ t) => new Date(t).toISOString().replace(/\.\d+Z$/, 'Z');
 
@@ -170,8 +231,21 @@ const iso = (/** @type {number} */ t) => new Date(t).toISOString().replace(/\.\d
  */
 function event(kind, name, type, reason, source, message) {
 	const now = Date.now();
+	const objUid =
+		kind === 'Pod'
+			? (S.pods.get(name)?.uid ?? '')
+			: kind === 'PersistentVolumeClaim'
+				? (S.pvcs.get(name)?.uid ?? '')
+				: kind === 'StatefulSet'
+					? S.sts.uid
+					: '';
 	const e = S.events.find(
-		(x) => x.kind === kind && x.name === name && x.reason === reason && x.message === message,
+		(x) =>
+			x.kind === kind &&
+			x.name === name &&
+			x.objUid === objUid &&
+			x.reason === reason &&
+			x.message === message,
 	);
 	if (e) {
 		if (now - e.last < 10_000) return;
@@ -179,12 +253,38 @@ function event(kind, name, type, reason, source, message) {
 		e.count++;
 		return;
 	}
-	S.events.push({ kind, name, type, reason, source, message, first: now, last: now, count: 1 });
+	S.events.push({
+		kind,
+		name,
+		objUid,
+		uid: randomUUID(),
+		seq: ++eventSeq,
+		type,
+		reason,
+		source,
+		message,
+		first: now,
+		last: now,
+		count: 1,
+	});
 }
 
-/** @param {EnvVar[]} env */
-function revisionOf(env) {
-	return `${STS}-${createHash('sha1').update(JSON.stringify(env)).digest('hex').slice(0, 10)}`;
+/**
+ * The template's ControllerRevision name, `<sts>-<hash>`; a template seen for the first time gets the next
+ * revision number.
+ * @param {EnvVar[]} env
+ * @param {string} image
+ */
+function revisionOf(env, image) {
+	const name = `${STS}-${createHash('sha1')
+		.update(JSON.stringify([env, image]))
+		.digest('hex')
+		.slice(0, 10)}`;
+	const known = S.sts.revisions.get(name);
+	const n = Math.max(0, ...[...S.sts.revisions.values()].map((r) => r.n)) + 1;
+	if (known) known.n = n;
+	else S.sts.revisions.set(name, { n, created: Date.now(), env: structuredClone(env), image });
+	return name;
 }
 
 /** @param {number} n */
@@ -340,8 +440,9 @@ function createPvc(name, labels, storageClassName) {
  * @param {string} pvc
  * @param {Pod['helper']} helper
  * @param {Record<string, string>} labels
+ * @param {{ podSpec?: any, annotations?: Record<string, string>, mounts?: Pod['mounts'] }} [extra]
  */
-function createPod(name, kind, ordinal, pvc, helper, labels) {
+function createPod(name, kind, ordinal, pvc, helper, labels, extra = {}) {
 	const uid = randomUUID();
 	/** @type {Pod} */
 	const pod = {
@@ -369,6 +470,11 @@ function createPod(name, kind, ordinal, pvc, helper, labels) {
 		root: path.join(dir, 'pods', `${name}-${uid.slice(0, 8)}`),
 		rt: null,
 		helper,
+		podSpec: extra.podSpec ?? null,
+		annotations: extra.annotations ?? {},
+		mounts: extra.mounts ?? (pvc ? [{ mountPath: VOLUME_MOUNT, claim: pvc }] : []),
+		image: kind === 'etcd' ? S.sts.image : (helper?.image ?? ''),
+		owner: '',
 		probing: false,
 	};
 	const d = podDirs(pod);
@@ -676,7 +782,12 @@ function deletePod(pod, graceMs = 5000) {
 	pod.deleting = Date.now();
 	(async () => {
 		await stopContainer(pod, graceMs);
-		if (S.pods.get(pod.name) === pod) S.pods.delete(pod.name);
+		if (S.pods.get(pod.name) === pod) {
+			S.pods.delete(pod.name);
+			S.goneAt.set(pod.name, Date.now());
+			// The controller sees the deletion through its informer and queue, not in the same instant.
+			setTimeout(kick, RECREATE_DELAY_MS + 10).unref?.();
+		}
 		fs.rmSync(pod.root, { recursive: true, force: true });
 		kick();
 	})();
@@ -710,7 +821,9 @@ function reconcilePvcs() {
 	const def = defaultSc();
 	for (const pvc of S.pvcs.values()) {
 		if (pvc.deleting) {
-			const inUse = [...S.pods.values()].some((p) => p.pvc === pvc.name && p.nodeName);
+			const inUse = [...S.pods.values()].some(
+				(p) => p.nodeName && p.mounts.some((m) => m.claim === pvc.name),
+			);
 			if (!inUse || !pvc.protection) {
 				S.pvcs.delete(pvc.name);
 				fs.rmSync(pvc.hostDir, { recursive: true, force: true });
@@ -760,10 +873,21 @@ function reconcilePvcs() {
 }
 
 function reconcileSts() {
+	if (S.sts.deleted) return;
+	S.sts.observedGeneration = S.sts.generation;
+	const st = stsStatus();
+	// The controller moves currentRevision on once every pod runs the update revision and is Ready.
+	if (
+		st.updated === S.sts.replicas &&
+		st.ready === S.sts.replicas &&
+		st.replicas === S.sts.replicas
+	)
+		S.sts.currentRevision = S.sts.revision;
 	const pods = stsPods();
 	for (let i = 0; i < S.sts.replicas; i++) {
 		const name = `${STS}-${i}`;
 		if (S.pods.has(name)) continue;
+		if (Date.now() - (S.goneAt.get(name) ?? 0) < RECREATE_DELAY_MS) continue;
 		const claim = `data-${name}`;
 		if (!S.pvcs.has(claim)) {
 			createPvc(claim, { ...LABELS }, null);
@@ -809,6 +933,7 @@ function reconcileSts() {
 	// RollingUpdate, as the sts controller does it: from the highest ordinal down, delete the first pod on an
 	// old revision; stop at a current-revision pod that is not healthy.
 	const current = stsPods().filter((p) => p.ordinal < S.sts.replicas);
+	if (S.sts.updateStrategy === 'OnDelete') return;
 	if (current.length < S.sts.replicas || current.some((p) => p.deleting)) return;
 	for (let t = current.length - 1; t >= 0; t--) {
 		const p = current[t];
@@ -829,14 +954,24 @@ function reconcileSts() {
 	}
 }
 
+/**
+ * Why the scheduler cannot place the pod ('' when it can), in the scheduler's words.
+ * @param {Pod} pod
+ */
+function unschedulable(pod) {
+	for (const m of pod.mounts) {
+		const pvc = S.pvcs.get(m.claim);
+		if (!pvc) return `persistentvolumeclaim "${m.claim}" not found`;
+		if (pvc.deleting) return `persistentvolumeclaim "${m.claim}" is being deleted`;
+		if (pvc.phase !== 'Bound') return 'pod has unbound immediate PersistentVolumeClaims';
+	}
+	return '';
+}
+
 function schedule() {
 	for (const pod of S.pods.values()) {
 		if (pod.nodeName || pod.deleting) continue;
-		const pvc = pvcOf(pod);
-		let why = '';
-		if (!pvc) why = `persistentvolumeclaim "${pod.pvc}" not found`;
-		else if (pvc.deleting) why = `persistentvolumeclaim "${pod.pvc}" is being deleted`;
-		else if (pvc.phase !== 'Bound') why = 'pod has unbound immediate PersistentVolumeClaims';
+		const why = unschedulable(pod);
 		if (why) {
 			event(
 				'Pod',
@@ -865,9 +1000,177 @@ function kubelet() {
 	const now = Date.now();
 	for (const pod of S.pods.values()) {
 		if (!pod.nodeName || pod.deleting) continue;
+		if (
+			pod.owner &&
+			pod.c.state === 'waiting' &&
+			now >= pod.c.nextStartAt &&
+			S.unpullable.has(pod.image)
+		) {
+			pullFailed(pod);
+			continue;
+		}
 		if (pod.c.state === 'waiting' && !pod.rt && now >= pod.c.nextStartAt) startContainer(pod);
 		if (pod.c.state === 'running') void probe(pod);
 	}
+}
+
+/**
+ * The kubelet's image pull failing: ErrImagePull, then ImagePullBackOff with a doubling back-off, with its
+ * events.
+ * @param {Pod} pod
+ */
+function pullFailed(pod) {
+	const img = pod.image;
+	if (pod.c.reason !== 'ErrImagePull') {
+		event('Pod', pod.name, 'Normal', 'Pulling', 'kubelet', `Pulling image "${img}"`);
+		event(
+			'Pod',
+			pod.name,
+			'Warning',
+			'Failed',
+			'kubelet',
+			`Failed to pull image "${img}": rpc error: code = NotFound desc = failed to pull and unpack image "docker.io/${img}": failed to resolve reference "docker.io/${img}": docker.io/${img}: not found`,
+		);
+		event('Pod', pod.name, 'Warning', 'Failed', 'kubelet', 'Error: ErrImagePull');
+		pod.c.reason = 'ErrImagePull';
+		pod.c.nextStartAt = Date.now() + spec.backoffMs;
+		return;
+	}
+	event('Pod', pod.name, 'Normal', 'BackOff', 'kubelet', `Back-off pulling image "${img}"`);
+	event('Pod', pod.name, 'Warning', 'Failed', 'kubelet', 'Error: ImagePullBackOff');
+	pod.c.reason = 'ImagePullBackOff';
+	pod.c.nextStartAt = Date.now() + spec.backoffMs * 4;
+}
+
+/** The Deployment controller (one ReplicaSet per template, replaced at once when the template changes). */
+function reconcileDeploys() {
+	for (const d of S.deploys.values()) {
+		const hash = templateHash(d.image);
+		const mine = [...S.pods.values()].filter((p) => p.owner === d.name && !p.deleting);
+		const current = mine.filter((p) => p.revision === hash);
+		for (let i = current.length; i < d.replicas; i++) {
+			let name;
+			do name = `${d.name}-${hash.slice(0, 9)}-${randomUUID().replace(/-/g, '').slice(0, 5)}`;
+			while (S.pods.has(name));
+			const labels = {
+				'app.kubernetes.io/name': 'milvus',
+				'app.kubernetes.io/instance': spec.release,
+				component: d.component,
+				'pod-template-hash': hash.slice(0, 9),
+			};
+			const pod = createPod(
+				name,
+				'helper',
+				-1,
+				'',
+				{ image: d.image, command: [], containerName: d.component },
+				labels,
+				{
+					podSpec: {
+						containers: [
+							{
+								name: d.component,
+								image: d.image,
+								args: ['milvus', 'run', d.component],
+								ports: [{ name: 'milvus', containerPort: 19530, protocol: 'TCP' }],
+							},
+						],
+						restartPolicy: 'Always',
+					},
+					mounts: [],
+				},
+			);
+			pod.owner = d.name;
+			pod.revision = hash;
+			pod.annotations = {};
+		}
+		const surplus = current.length - d.replicas;
+		// Scale-down removes the newest pods first; a new template retires the old pods once it runs.
+		current
+			.sort((a, b) => b.created - a.created)
+			.slice(0, Math.max(0, surplus))
+			.forEach((p) => deletePod(p, 0));
+		const newReady = current.filter((p) => p.c.state === 'running' && p.c.ready).length;
+		if (newReady >= Math.min(d.replicas, current.length))
+			for (const p of mine) if (p.revision !== hash) deletePod(p, 0);
+	}
+}
+
+/** @param {Deploy} d */
+function deployObject(d) {
+	const hash = templateHash(d.image);
+	const pods = [...S.pods.values()].filter((p) => p.owner === d.name && !p.deleting);
+	const ready = pods.filter((p) => p.nodeName && p.c.state === 'running' && p.c.ready).length;
+	const updated = pods.filter((p) => p.revision === hash).length;
+	const selector = {
+		'app.kubernetes.io/name': 'milvus',
+		'app.kubernetes.io/instance': spec.release,
+		component: d.component,
+	};
+	return {
+		apiVersion: 'apps/v1',
+		kind: 'Deployment',
+		metadata: {
+			name: d.name,
+			namespace: NS,
+			uid: d.uid,
+			creationTimestamp: iso(d.created),
+			generation: d.generation,
+			labels: {
+				...selector,
+				'app.kubernetes.io/managed-by': 'Helm',
+				'helm.sh/chart': 'milvus-4.1.34',
+			},
+			annotations: {
+				'deployment.kubernetes.io/revision': '1',
+				'meta.helm.sh/release-name': spec.release,
+			},
+		},
+		spec: {
+			replicas: d.replicas,
+			selector: { matchLabels: selector },
+			strategy: {
+				type: 'RollingUpdate',
+				rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' },
+			},
+			revisionHistoryLimit: 10,
+			progressDeadlineSeconds: 600,
+			template: {
+				metadata: { labels: selector },
+				spec: {
+					containers: [
+						{
+							name: d.component,
+							image: d.image,
+							imagePullPolicy: 'IfNotPresent',
+							args: ['milvus', 'run', d.component],
+							ports: [{ name: 'milvus', containerPort: 19530, protocol: 'TCP' }],
+						},
+					],
+					restartPolicy: 'Always',
+				},
+			},
+		},
+		status: {
+			observedGeneration: d.generation,
+			replicas: pods.length,
+			updatedReplicas: updated,
+			readyReplicas: ready,
+			availableReplicas: ready,
+			...(pods.length - ready > 0 ? { unavailableReplicas: pods.length - ready } : {}),
+			conditions: [
+				{
+					type: 'Available',
+					status: ready >= d.replicas ? 'True' : 'False',
+					reason: ready >= d.replicas ? 'MinimumReplicasAvailable' : 'MinimumReplicasUnavailable',
+					message:
+						ready >= d.replicas
+							? 'Deployment has minimum availability.'
+							: 'Deployment does not have minimum availability.',
+				},
+			],
+		},
+	};
 }
 
 let ticking = false;
@@ -882,9 +1185,11 @@ function tick() {
 	try {
 		reconcilePvcs();
 		reconcileSts();
+		reconcileDeploys();
 		schedule();
 		kubelet();
 		writeState();
+		kubeApi?.sync();
 	} finally {
 		ticking = false;
 	}
@@ -926,8 +1231,42 @@ function writeState() {
 
 // ---------------------------------------------------------------- API objects
 
+/** @type {Map<string, string>} */
+const uids = new Map();
+/** A uid that stays the same for one object key for the cluster's life. @param {string} key */
+function stableUid(key) {
+	let u = uids.get(key);
+	if (!u) uids.set(key, (u = randomUUID()));
+	return u;
+}
+
 /** @param {Pod} pod */
-function podObject(pod) {
+const containerNameOf = (pod) =>
+	pod.kind === 'etcd' ? 'etcd' : (pod.helper?.containerName ?? pod.name);
+
+/** @param {Pod} pod */
+function stsOwner(pod) {
+	if (pod.kind !== 'etcd' || S.sts.deleted) return {};
+	return {
+		ownerReferences: [
+			{
+				apiVersion: 'apps/v1',
+				kind: 'StatefulSet',
+				name: STS,
+				uid: S.sts.uid,
+				controller: true,
+				blockOwnerDeletion: true,
+			},
+		],
+	};
+}
+
+/**
+ * The pod as the API shows it; `internal` adds the stand-in's address annotations (Node API only).
+ * @param {Pod} pod
+ * @param {boolean} [internal]
+ */
+function podObject(pod, internal = false) {
 	const c = pod.c;
 	/** @type {any} */
 	let state;
@@ -937,26 +1276,76 @@ function podObject(pod) {
 	else if (c.state === 'waiting') {
 		state = {
 			waiting:
-				c.reason === 'CrashLoopBackOff'
+				c.reason === 'ErrImagePull' || c.reason === 'ImagePullBackOff'
 					? {
-							reason: 'CrashLoopBackOff',
-							message: `back-off ${Math.round((spec.backoffMs * 2 ** Math.min(c.restartCount - 1, 3)) / 1000)}s restarting failed container=etcd pod=${pod.name}_${NS}(${pod.uid})`,
+							reason: c.reason,
+							message:
+								c.reason === 'ErrImagePull'
+									? `failed to pull and unpack image "docker.io/${pod.image}": failed to resolve reference "docker.io/${pod.image}": docker.io/${pod.image}: not found`
+									: `Back-off pulling image "${pod.image}"`,
 						}
-					: { reason: 'ContainerCreating' },
+					: c.reason === 'CrashLoopBackOff'
+						? {
+								reason: 'CrashLoopBackOff',
+								message: `back-off ${Math.round((spec.backoffMs * 2 ** Math.min(c.restartCount - 1, 3)) / 1000)}s restarting failed container=${containerNameOf(pod)} pod=${pod.name}_${NS}(${pod.uid})`,
+							}
+						: { reason: 'ContainerCreating' },
 		};
 	} else state = { terminated: c.last ?? { exitCode: 0, reason: 'Completed' } };
 	const scheduled = !!pod.nodeName;
 	const ready = scheduled && c.state === 'running' && c.ready && !pod.deleting;
-	const pvc = pvcOf(pod);
-	let unsched = '';
-	if (!scheduled) {
-		if (!pvc) unsched = `persistentvolumeclaim "${pod.pvc}" not found`;
-		else if (pvc.deleting) unsched = `persistentvolumeclaim "${pod.pvc}" is being deleted`;
-		else unsched = 'pod has unbound immediate PersistentVolumeClaims';
-		unsched = `0/1 nodes are available: ${unsched}. preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling.`;
-	}
-	const containerName = pod.kind === 'etcd' ? 'etcd' : (pod.helper?.containerName ?? pod.name);
+	const started = c.state === 'running' || c.restartCount > 0 || !!c.last;
+	const unsched = scheduled
+		? ''
+		: `0/1 nodes are available: ${unschedulable(pod) || 'no nodes available to schedule pods'}. preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling.`;
+	const containerName = containerNameOf(pod);
 	const p = pod.kind === 'etcd' ? S.ports.get(pod.ordinal) : undefined;
+	const created = iso(pod.created);
+	/** @type {any} */
+	let podSpec;
+	if (pod.kind === 'etcd') {
+		podSpec = {
+			containers: [
+				{
+					name: containerName,
+					image: pod.image,
+					imagePullPolicy: 'IfNotPresent',
+					env: structuredClone(pod.env),
+					ports: [
+						{ name: 'client', containerPort: 2379, protocol: 'TCP' },
+						{ name: 'peer', containerPort: 2380, protocol: 'TCP' },
+					],
+					lifecycle: {
+						preStop: { exec: { command: ['/opt/bitnami/scripts/etcd/prestop.sh'] } },
+					},
+					volumeMounts: [{ name: 'data', mountPath: VOLUME_MOUNT }],
+					terminationMessagePath: '/dev/termination-log',
+					terminationMessagePolicy: 'File',
+				},
+			],
+			volumes: [{ name: 'data', persistentVolumeClaim: { claimName: pod.pvc } }],
+			restartPolicy: 'Always',
+			hostname: pod.name,
+			subdomain: `${STS}-headless`,
+		};
+	} else {
+		podSpec = structuredClone(pod.podSpec ?? {});
+		podSpec.containers = (podSpec.containers ?? []).map((/** @type {any} */ x) => ({
+			imagePullPolicy: String(x.image ?? '').endsWith(':latest') ? 'Always' : 'IfNotPresent',
+			terminationMessagePath: '/dev/termination-log',
+			terminationMessagePolicy: 'File',
+			...x,
+		}));
+		podSpec.restartPolicy ??= 'Always';
+	}
+	podSpec.dnsPolicy ??= 'ClusterFirst';
+	podSpec.schedulerName ??= 'default-scheduler';
+	podSpec.serviceAccountName ??= 'default';
+	podSpec.terminationGracePeriodSeconds ??= 30;
+	podSpec.enableServiceLinks ??= true;
+	podSpec.preemptionPolicy ??= 'PreemptLowerPriority';
+	podSpec.priority ??= 0;
+	if (scheduled) podSpec.nodeName = pod.nodeName;
 	/** @type {any} */
 	const obj = {
 		apiVersion: 'v1',
@@ -965,98 +1354,129 @@ function podObject(pod) {
 			name: pod.name,
 			namespace: NS,
 			uid: pod.uid,
-			creationTimestamp: iso(pod.created),
+			creationTimestamp: created,
 			labels: { ...pod.labels },
-			annotations: p
+			...(Object.keys(pod.annotations).length || (internal && p)
 				? {
-						'standin/client-url': `http://127.0.0.1:${p.client}`,
-						'standin/peer-url': `http://127.0.0.1:${p.peer}`,
-					}
-				: {},
-			...(pod.kind === 'etcd'
-				? {
-						ownerReferences: [
-							{
-								apiVersion: 'apps/v1',
-								kind: 'StatefulSet',
-								name: STS,
-								uid: 'sts',
-								controller: true,
-								blockOwnerDeletion: true,
-							},
-						],
+						annotations: {
+							...pod.annotations,
+							...(internal && p
+								? {
+										'standin/client-url': `http://127.0.0.1:${p.client}`,
+										'standin/peer-url': `http://127.0.0.1:${p.peer}`,
+									}
+								: {}),
+						},
 					}
 				: {}),
+			...stsOwner(pod),
 			...(pod.deleting
-				? { deletionTimestamp: iso(pod.deleting), deletionGracePeriodSeconds: 30 }
+				? {
+						deletionTimestamp: iso(pod.deleting),
+						deletionGracePeriodSeconds: podSpec.terminationGracePeriodSeconds,
+					}
 				: {}),
 		},
-		spec: {
-			containers: [
-				{
-					name: containerName,
-					image: pod.kind === 'etcd' ? IMAGE : (pod.helper?.image ?? ''),
-					...(pod.kind === 'helper' ? { command: pod.helper?.command ?? [] } : {}),
-					...(pod.kind === 'etcd'
-						? {
-								env: structuredClone(pod.env),
-								ports: [
-									{ name: 'client', containerPort: 2379, protocol: 'TCP' },
-									{ name: 'peer', containerPort: 2380, protocol: 'TCP' },
-								],
-								lifecycle: {
-									preStop: { exec: { command: ['/opt/bitnami/scripts/etcd/prestop.sh'] } },
-								},
-							}
-						: {}),
-					volumeMounts: [{ name: 'data', mountPath: VOLUME_MOUNT }],
-				},
-			],
-			volumes: [{ name: 'data', persistentVolumeClaim: { claimName: pod.pvc } }],
-			restartPolicy: pod.kind === 'etcd' ? 'Always' : 'Never',
-			...(pod.kind === 'etcd' ? { hostname: pod.name, subdomain: `${STS}-headless` } : {}),
-			...(scheduled ? { nodeName: pod.nodeName } : {}),
-		},
+		spec: podSpec,
 		status: {
-			phase: scheduled ? 'Running' : 'Pending',
+			phase: scheduled && started ? 'Running' : 'Pending',
 			conditions: scheduled
 				? [
-						{ type: 'Initialized', status: 'True' },
+						{
+							type: 'Initialized',
+							status: 'True',
+							lastProbeTime: null,
+							lastTransitionTime: created,
+						},
 						{
 							type: 'Ready',
 							status: ready ? 'True' : 'False',
-							...(ready ? {} : { reason: 'ContainersNotReady' }),
+							lastProbeTime: null,
+							lastTransitionTime: created,
+							...(ready
+								? {}
+								: {
+										reason: 'ContainersNotReady',
+										message: `containers with unready status: [${containerName}]`,
+									}),
 						},
-						{ type: 'ContainersReady', status: ready ? 'True' : 'False' },
-						{ type: 'PodScheduled', status: 'True' },
+						{
+							type: 'ContainersReady',
+							status: ready ? 'True' : 'False',
+							lastProbeTime: null,
+							lastTransitionTime: created,
+							...(ready
+								? {}
+								: {
+										reason: 'ContainersNotReady',
+										message: `containers with unready status: [${containerName}]`,
+									}),
+						},
+						{
+							type: 'PodScheduled',
+							status: 'True',
+							lastProbeTime: null,
+							lastTransitionTime: created,
+						},
 					]
-				: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: unsched }],
+				: [
+						{
+							type: 'PodScheduled',
+							status: 'False',
+							lastProbeTime: null,
+							lastTransitionTime: created,
+							reason: 'Unschedulable',
+							message: unsched,
+						},
+					],
 			qosClass: 'BestEffort',
 		},
 	};
 	if (scheduled) {
 		obj.status.hostIP = '127.0.0.1';
+		obj.status.hostIPs = [{ ip: '127.0.0.1' }];
 		obj.status.podIP = '127.0.0.1';
 		obj.status.podIPs = [{ ip: '127.0.0.1' }];
 		obj.status.startTime = iso(pod.startTime ?? pod.created);
-		obj.status.containerStatuses = [
-			{
-				name: containerName,
-				image: obj.spec.containers[0].image,
-				ready,
-				started: c.state === 'running',
-				restartCount: c.restartCount,
-				state,
-				lastState: c.last && c.restartCount > 0 ? { terminated: c.last } : {},
-			},
-		];
+		obj.status.containerStatuses = podSpec.containers.map((/** @type {any} */ x) => ({
+			name: x.name,
+			image: x.image,
+			imageID: '',
+			...(c.state === 'running'
+				? { containerID: `containerd://${pod.uid.replace(/-/g, '')}` }
+				: {}),
+			ready,
+			started: c.state === 'running',
+			restartCount: c.restartCount,
+			state,
+			lastState: c.last && c.restartCount > 0 ? { terminated: c.last } : {},
+		}));
 	}
 	return obj;
 }
 
-/** @param {Pvc} pvc */
-function pvcObject(pvc) {
+/**
+ * @param {Pvc} pvc
+ * @param {boolean} [internal]
+ */
+function pvcObject(pvc, internal = false) {
 	const bound = pvc.phase === 'Bound';
+	/** @type {Record<string, string>} */
+	const annotations = {
+		...(bound
+			? {
+					'pv.kubernetes.io/bind-completed': 'yes',
+					'pv.kubernetes.io/bound-by-controller': 'yes',
+				}
+			: {}),
+		...(bound && pvc.storageClassName
+			? {
+					'volume.beta.kubernetes.io/storage-provisioner': 'rancher.io/local-path',
+					'volume.kubernetes.io/storage-provisioner': 'rancher.io/local-path',
+				}
+			: {}),
+		...(internal ? { 'standin/host-path': pvc.hostDir } : {}),
+	};
 	return {
 		apiVersion: 'v1',
 		kind: 'PersistentVolumeClaim',
@@ -1066,20 +1486,11 @@ function pvcObject(pvc) {
 			uid: pvc.uid,
 			creationTimestamp: iso(pvc.created),
 			labels: { ...pvc.labels },
-			annotations: {
-				...(bound
-					? {
-							'pv.kubernetes.io/bind-completed': 'yes',
-							'pv.kubernetes.io/bound-by-controller': 'yes',
-						}
-					: {}),
-				...(bound && pvc.storageClassName
-					? { 'volume.kubernetes.io/storage-provisioner': 'rancher.io/local-path' }
-					: {}),
-				'standin/host-path': pvc.hostDir,
-			},
-			finalizers: pvc.protection ? ['kubernetes.io/pvc-protection'] : [],
-			...(pvc.deleting ? { deletionTimestamp: iso(pvc.deleting) } : {}),
+			...(Object.keys(annotations).length ? { annotations } : {}),
+			...(pvc.protection ? { finalizers: ['kubernetes.io/pvc-protection'] } : {}),
+			...(pvc.deleting
+				? { deletionTimestamp: iso(pvc.deleting), deletionGracePeriodSeconds: 0 }
+				: {}),
 		},
 		spec: {
 			accessModes: ['ReadWriteOnce'],
@@ -1094,6 +1505,43 @@ function pvcObject(pvc) {
 	};
 }
 
+/** @param {Pvc} pvc */
+function pvObject(pvc) {
+	return {
+		apiVersion: 'v1',
+		kind: 'PersistentVolume',
+		metadata: {
+			name: pvc.volumeName,
+			uid: stableUid(`pv/${pvc.volumeName}`),
+			creationTimestamp: iso(pvc.created),
+			annotations: {
+				'local.path.provisioner/selected-node': NODE,
+				'pv.kubernetes.io/provisioned-by': 'rancher.io/local-path',
+			},
+			finalizers: ['kubernetes.io/pv-protection'],
+		},
+		spec: {
+			capacity: { storage: '10Gi' },
+			accessModes: ['ReadWriteOnce'],
+			claimRef: {
+				kind: 'PersistentVolumeClaim',
+				namespace: NS,
+				name: pvc.name,
+				uid: pvc.uid,
+				apiVersion: 'v1',
+			},
+			persistentVolumeReclaimPolicy: 'Delete',
+			storageClassName: pvc.storageClassName ?? '',
+			volumeMode: 'Filesystem',
+			hostPath: {
+				path: `/opt/local-path-provisioner/${pvc.volumeName}_${NS}_${pvc.name}`,
+				type: 'DirectoryOrCreate',
+			},
+		},
+		status: { phase: 'Bound' },
+	};
+}
+
 /** @param {SC} sc */
 function scObject(sc) {
 	return {
@@ -1101,31 +1549,71 @@ function scObject(sc) {
 		kind: 'StorageClass',
 		metadata: {
 			name: sc.name,
+			uid: stableUid(`sc/${sc.name}/${sc.created}`),
 			creationTimestamp: iso(sc.created),
-			annotations: { ...sc.annotations },
-			labels: { ...sc.labels },
+			...(Object.keys(sc.annotations).length ? { annotations: { ...sc.annotations } } : {}),
+			...(Object.keys(sc.labels).length ? { labels: { ...sc.labels } } : {}),
 		},
 		provisioner: sc.provisioner,
-		reclaimPolicy: 'Delete',
-		volumeBindingMode: 'Immediate',
-		allowVolumeExpansion: false,
+		reclaimPolicy: sc.reclaimPolicy ?? 'Delete',
+		volumeBindingMode: sc.volumeBindingMode ?? 'Immediate',
+		...(sc.allowVolumeExpansion !== undefined
+			? { allowVolumeExpansion: sc.allowVolumeExpansion }
+			: {}),
 	};
 }
 
+/** The etcd container of the pod template, as the chart renders it. @param {EnvVar[]} env @param {string} image */
+function etcdContainer(env, image) {
+	return {
+		name: 'etcd',
+		image,
+		imagePullPolicy: 'IfNotPresent',
+		env: structuredClone(env),
+		ports: [
+			{ name: 'client', containerPort: 2379, protocol: 'TCP' },
+			{ name: 'peer', containerPort: 2380, protocol: 'TCP' },
+		],
+		lifecycle: {
+			preStop: { exec: { command: ['/opt/bitnami/scripts/etcd/prestop.sh'] } },
+		},
+		volumeMounts: [{ name: 'data', mountPath: VOLUME_MOUNT }],
+		terminationMessagePath: '/dev/termination-log',
+		terminationMessagePolicy: 'File',
+	};
+}
+
+/**
+ * The StatefulSet's status as the statefulset controller counts it.
+ */
+function stsStatus() {
+	const pods = stsPods();
+	let replicas = 0;
+	let ready = 0;
+	let current = 0;
+	let updated = 0;
+	for (const p of pods) {
+		replicas++;
+		if (p.nodeName && p.c.state === 'running' && p.c.ready && !p.deleting) ready++;
+		if (p.deleting) continue;
+		if (p.revision === S.sts.currentRevision) current++;
+		if (p.revision === S.sts.revision) updated++;
+	}
+	return { replicas, ready, current, updated };
+}
+
 function stsObject() {
-	const pods = stsPods().filter((p) => !p.deleting);
-	const ready = pods.filter((p) => p.nodeName && p.c.state === 'running' && p.c.ready).length;
-	const updated = pods.filter((p) => p.revision === S.sts.revision).length;
-	const oldRev = pods.find((p) => p.revision !== S.sts.revision)?.revision ?? S.sts.revision;
+	const st = stsStatus();
 	return {
 		apiVersion: 'apps/v1',
 		kind: 'StatefulSet',
 		metadata: {
 			name: STS,
 			namespace: NS,
+			uid: S.sts.uid,
 			creationTimestamp: iso(S.sts.created),
 			generation: S.sts.generation,
-			labels: { ...LABELS, 'app.kubernetes.io/managed-by': 'Helm', 'helm.sh/chart': 'etcd-6.3.3' },
+			labels: { ...S.sts.labels },
 			annotations: { ...S.sts.annotations },
 		},
 		spec: {
@@ -1133,7 +1621,10 @@ function stsObject() {
 			podManagementPolicy: 'Parallel',
 			serviceName: `${STS}-headless`,
 			selector: { matchLabels: { ...LABELS } },
-			updateStrategy: { type: 'RollingUpdate' },
+			// The chart sets the type only; apps/v1 defaults a partition only when rollingUpdate is given.
+			updateStrategy: { type: S.sts.updateStrategy },
+			revisionHistoryLimit: 10,
+			persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Retain' },
 			template: {
 				metadata: {
 					labels: {
@@ -1143,63 +1634,605 @@ function stsObject() {
 					},
 				},
 				spec: {
-					containers: [
-						{
-							name: 'etcd',
-							image: IMAGE,
-							env: structuredClone(S.sts.env),
-							ports: [
-								{ name: 'client', containerPort: 2379, protocol: 'TCP' },
-								{ name: 'peer', containerPort: 2380, protocol: 'TCP' },
-							],
-							lifecycle: {
-								preStop: { exec: { command: ['/opt/bitnami/scripts/etcd/prestop.sh'] } },
-							},
-							volumeMounts: [{ name: 'data', mountPath: VOLUME_MOUNT }],
-						},
-					],
+					containers: [etcdContainer(S.sts.env, S.sts.image)],
+					restartPolicy: 'Always',
+					terminationGracePeriodSeconds: 30,
+					dnsPolicy: 'ClusterFirst',
+					schedulerName: 'default-scheduler',
 				},
 			},
 			volumeClaimTemplates: [
 				{
+					apiVersion: 'v1',
+					kind: 'PersistentVolumeClaim',
 					metadata: { name: 'data' },
-					spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '10Gi' } } },
+					spec: {
+						accessModes: ['ReadWriteOnce'],
+						resources: { requests: { storage: '10Gi' } },
+						volumeMode: 'Filesystem',
+					},
+					status: { phase: 'Pending' },
 				},
 			],
 		},
 		status: {
-			observedGeneration: S.sts.generation,
-			replicas: pods.length,
-			readyReplicas: ready,
-			availableReplicas: ready,
-			currentReplicas: updated === pods.length ? pods.length : pods.length - updated,
-			updatedReplicas: updated,
-			currentRevision: updated === pods.length ? S.sts.revision : oldRev,
+			observedGeneration: S.sts.observedGeneration,
+			replicas: st.replicas,
+			readyReplicas: st.ready,
+			availableReplicas: st.ready,
+			currentReplicas: st.current,
+			updatedReplicas: st.updated,
+			currentRevision: S.sts.currentRevision,
 			updateRevision: S.sts.revision,
+			collisionCount: 0,
 		},
 	};
 }
 
-/**
- * @param {KEvent} e
- */
+function controllerRevisionObjects() {
+	return [...S.sts.revisions].map(([name, r]) => ({
+		apiVersion: 'apps/v1',
+		kind: 'ControllerRevision',
+		metadata: {
+			name,
+			namespace: NS,
+			uid: stableUid(`cr/${name}`),
+			creationTimestamp: iso(r.created),
+			labels: { ...LABELS, 'controller.kubernetes.io/hash': name.slice(STS.length + 1) },
+			ownerReferences: [
+				{
+					apiVersion: 'apps/v1',
+					kind: 'StatefulSet',
+					name: STS,
+					uid: S.sts.uid,
+					controller: true,
+					blockOwnerDeletion: true,
+				},
+			],
+		},
+		data: {
+			spec: {
+				template: {
+					$patch: 'replace',
+					metadata: { labels: { ...LABELS } },
+					spec: { containers: [etcdContainer(r.env, r.image)] },
+				},
+			},
+		},
+		revision: r.n,
+	}));
+}
+
+const KIND_API = /** @type {Record<string, string>} */ ({
+	StatefulSet: 'apps/v1',
+	Deployment: 'apps/v1',
+	Pod: 'v1',
+	PersistentVolumeClaim: 'v1',
+});
+
+/** @param {KEvent} e */
 function eventObject(e) {
 	return {
 		apiVersion: 'v1',
 		kind: 'Event',
-		metadata: { name: `${e.name}.${e.first.toString(16)}`, namespace: NS },
-		involvedObject: { kind: e.kind, name: e.name, namespace: NS },
-		type: e.type,
+		metadata: {
+			name: `${e.name}.${(BigInt(e.first) * 1000000n + BigInt(e.seq % 1000000)).toString(16)}`,
+			namespace: NS,
+			uid: e.uid,
+			creationTimestamp: iso(e.first),
+		},
+		involvedObject: {
+			kind: e.kind,
+			namespace: NS,
+			name: e.name,
+			uid: e.objUid,
+			apiVersion: KIND_API[e.kind] ?? 'v1',
+		},
 		reason: e.reason,
 		message: e.message,
-		source: { component: e.source },
+		source: {
+			component: e.source,
+			...(e.source === 'kubelet' ? { host: NODE } : {}),
+		},
 		firstTimestamp: iso(e.first),
 		lastTimestamp: iso(e.last),
 		count: e.count,
+		type: e.type,
+		eventTime: null,
+		reportingComponent: e.source,
+		reportingInstance: e.source === 'kubelet' ? NODE : '',
 	};
 }
 
-// ---------------------------------------------------------------- operations
+function namespaceObjects() {
+	return [...S.namespaces].map((n) => ({
+		apiVersion: 'v1',
+		kind: 'Namespace',
+		metadata: {
+			name: n,
+			uid: stableUid(`ns/${n}`),
+			creationTimestamp: iso(S.nsCreated.get(n) ?? S.created),
+			labels: { 'kubernetes.io/metadata.name': n },
+		},
+		spec: { finalizers: ['kubernetes'] },
+		status: { phase: 'Active' },
+	}));
+}
+
+function nodeObject() {
+	return {
+		apiVersion: 'v1',
+		kind: 'Node',
+		metadata: {
+			name: NODE,
+			uid: stableUid('node'),
+			creationTimestamp: iso(S.created),
+			labels: {
+				'kubernetes.io/arch': 'amd64',
+				'kubernetes.io/hostname': NODE,
+				'kubernetes.io/os': 'linux',
+				'node-role.kubernetes.io/control-plane': '',
+			},
+		},
+		spec: {},
+		status: {
+			conditions: [
+				{
+					type: 'Ready',
+					status: 'True',
+					reason: 'KubeletReady',
+					message: 'kubelet is posting ready status',
+					lastHeartbeatTime: iso(S.created),
+					lastTransitionTime: iso(S.created),
+				},
+			],
+			addresses: [
+				{ type: 'InternalIP', address: '127.0.0.1' },
+				{ type: 'Hostname', address: NODE },
+			],
+			nodeInfo: {
+				kubeletVersion: 'v1.32.0',
+				kubeProxyVersion: 'v1.32.0',
+				osImage: 'Debian GNU/Linux 12 (bookworm)',
+				containerRuntimeVersion: 'containerd://1.7.24',
+				kernelVersion: '6.1.0',
+				operatingSystem: 'linux',
+				architecture: 'amd64',
+			},
+		},
+	};
+}
+
+function serviceObjects() {
+	if (S.sts.deleted) return [];
+	const ports = [
+		{ name: 'client', port: 2379, protocol: 'TCP', targetPort: 'client' },
+		{ name: 'peer', port: 2380, protocol: 'TCP', targetPort: 'peer' },
+	];
+	/** @param {string} name @param {any} extra */
+	const svc = (name, extra) => ({
+		apiVersion: 'v1',
+		kind: 'Service',
+		metadata: {
+			name,
+			namespace: NS,
+			uid: stableUid(`svc/${name}`),
+			creationTimestamp: iso(S.sts.created),
+			labels: { ...S.sts.labels },
+			annotations: { ...S.sts.annotations },
+		},
+		spec: { ports, selector: { ...LABELS }, sessionAffinity: 'None', ...extra },
+		status: { loadBalancer: {} },
+	});
+	return [
+		svc(STS, { type: 'ClusterIP', clusterIP: '10.96.0.20', clusterIPs: ['10.96.0.20'] }),
+		svc(`${STS}-headless`, {
+			type: 'ClusterIP',
+			clusterIP: 'None',
+			clusterIPs: ['None'],
+			publishNotReadyAddresses: true,
+		}),
+	];
+}
+
+/** Every object of the model, as the API serves it. */
+function allObjects() {
+	/** @type {any[]} */
+	const out = [];
+	for (const p of S.pods.values()) out.push(podObject(p));
+	for (const p of S.pvcs.values()) {
+		out.push(pvcObject(p));
+		if (p.phase === 'Bound') out.push(pvObject(p));
+	}
+	if (!S.sts.deleted) {
+		out.push(stsObject());
+		out.push(...controllerRevisionObjects());
+	}
+	for (const d of S.deploys.values()) out.push(deployObject(d));
+	for (const sc of S.scs.values()) out.push(scObject(sc));
+	for (const e of S.events) out.push(eventObject(e));
+	out.push(...namespaceObjects(), nodeObject(), ...serviceObjects());
+	return out;
+}
+
+// ---------------------------------------------------------------- API server backend
+
+/** @param {string} ns */
+function requireNs(ns) {
+	if (ns !== NS)
+		throw new ApiError(
+			403,
+			'Forbidden',
+			`this cluster runs workloads only in namespace "${NS}", not "${ns}"`,
+		);
+}
+
+/**
+ * A pod posted to the API (`kubectl run`, a helper pod): its first container, and the PVCs its volumes
+ * claim, mounted where the container mounts them.
+ * @param {string} ns
+ * @param {any} body
+ */
+function createPodFromApi(ns, body) {
+	requireNs(ns);
+	const name = body.metadata.name;
+	const podSpec = structuredClone(body.spec ?? {});
+	const cs = Array.isArray(podSpec.containers) ? podSpec.containers : [];
+	if (!cs.length)
+		throw new ApiError(
+			422,
+			'Invalid',
+			`Pod "${name}" is invalid: spec.containers: Required value`,
+			{
+				name,
+				kind: 'Pod',
+			},
+		);
+	const cont = cs[0];
+	if (!cont.image)
+		throw new ApiError(
+			422,
+			'Invalid',
+			`Pod "${name}" is invalid: spec.containers[0].image: Required value`,
+			{ name, kind: 'Pod' },
+		);
+	/** @type {Map<string, string>} */
+	const claims = new Map();
+	for (const v of podSpec.volumes ?? []) {
+		if (v?.persistentVolumeClaim?.claimName) claims.set(v.name, v.persistentVolumeClaim.claimName);
+	}
+	/** @type {Pod['mounts']} */
+	const mounts = [];
+	for (const m of cont.volumeMounts ?? []) {
+		const claim = claims.get(m.name);
+		if (claim && m.mountPath)
+			mounts.push({ mountPath: String(m.mountPath).replace(/\/+$/, ''), claim });
+		else if (!podSpec.volumes?.some((/** @type {any} */ v) => v.name === m.name))
+			throw new ApiError(
+				422,
+				'Invalid',
+				`Pod "${name}" is invalid: spec.containers[0].volumeMounts[0].name: Not found: "${m.name}"`,
+				{ name, kind: 'Pod' },
+			);
+	}
+	createPod(
+		name,
+		'helper',
+		-1,
+		mounts[0]?.claim ?? '',
+		{
+			image: cont.image,
+			command: [...(cont.command ?? []), ...(cont.args ?? [])],
+			containerName: cont.name ?? name,
+		},
+		{ ...(body.metadata.labels ?? {}) },
+		{ podSpec, annotations: { ...(body.metadata.annotations ?? {}) }, mounts },
+	);
+}
+
+/** @type {import('./kube-api.mjs').Backend} */
+const backend = {
+	objects: allObjects,
+	namespaces: () => S.namespaces,
+	create: (r, ns, body) => {
+		const name = body.metadata.name;
+		switch (r.name) {
+			case 'pods':
+				createPodFromApi(ns, body);
+				break;
+			case 'persistentvolumeclaims':
+				requireNs(ns);
+				createPvc(name, { ...(body.metadata.labels ?? {}) }, body.spec?.storageClassName ?? null);
+				break;
+			case 'storageclasses':
+				if (!body.provisioner)
+					throw new ApiError(
+						422,
+						'Invalid',
+						`StorageClass.storage.k8s.io "${name}" is invalid: provisioner: Required value`,
+						{ name, group: 'storage.k8s.io', kind: 'StorageClass' },
+					);
+				S.scs.set(name, {
+					name,
+					created: Date.now(),
+					annotations: { ...(body.metadata.annotations ?? {}) },
+					labels: { ...(body.metadata.labels ?? {}) },
+					provisioner: body.provisioner,
+					reclaimPolicy: body.reclaimPolicy,
+					volumeBindingMode: body.volumeBindingMode,
+					allowVolumeExpansion: body.allowVolumeExpansion,
+				});
+				break;
+			case 'namespaces':
+				S.namespaces.add(name);
+				S.nsCreated.set(name, Date.now());
+				break;
+			default:
+				throw new ApiError(405, 'MethodNotAllowed', `this cluster does not create ${r.name}`);
+		}
+		kick();
+		tick();
+	},
+	remove: (r, ns, name, opts) => {
+		switch (r.name) {
+			case 'pods': {
+				const pod = S.pods.get(name);
+				if (!pod) throw notFound(r, name);
+				const grace = opts.gracePeriodSeconds;
+				deletePod(pod, grace === null || grace === undefined ? 5000 : grace * 1000);
+				break;
+			}
+			case 'persistentvolumeclaims': {
+				const pvc = S.pvcs.get(name);
+				if (!pvc) throw notFound(r, name);
+				if (!pvc.deleting) pvc.deleting = Date.now();
+				break;
+			}
+			case 'statefulsets':
+				if (name !== STS || S.sts.deleted) throw notFound(r, name);
+				S.sts.deleted = true;
+				if (opts.propagationPolicy !== 'Orphan') {
+					for (const p of stsPods()) deletePod(p);
+				}
+				break;
+			case 'storageclasses':
+				if (!S.scs.delete(name)) throw notFound(r, name);
+				break;
+			case 'events': {
+				const i = S.events.findIndex((e) => eventObject(e).metadata.name === name);
+				if (i === -1) throw notFound(r, name);
+				S.events.splice(i, 1);
+				break;
+			}
+			default:
+				throw new ApiError(405, 'MethodNotAllowed', `this cluster does not delete ${r.name}`);
+		}
+		kick();
+		tick();
+	},
+	update: async (r, ns, name, next, sub) => {
+		if (r.name === 'statefulsets') {
+			if (name !== STS || S.sts.deleted) throw notFound(r, name);
+			const replicas = next?.spec?.replicas;
+			if (typeof replicas !== 'number' || replicas < 0 || !Number.isInteger(replicas))
+				throw new ApiError(
+					422,
+					'Invalid',
+					`StatefulSet.apps "${name}" is invalid: spec.replicas: Invalid value: ${JSON.stringify(replicas)}: must be greater than or equal to 0`,
+					{ name, group: 'apps', kind: 'StatefulSet' },
+				);
+			let changed = false;
+			if (replicas !== S.sts.replicas) {
+				await ensurePorts(replicas);
+				S.sts.replicas = replicas;
+				changed = true;
+			}
+			if (sub !== 'scale') {
+				const c = (next.spec?.template?.spec?.containers ?? []).find(
+					(/** @type {any} */ x) => x.name === 'etcd',
+				);
+				if (!c)
+					throw new ApiError(
+						422,
+						'Invalid',
+						`StatefulSet.apps "${name}" is invalid: spec.template.spec.containers: Required value`,
+						{ name, group: 'apps', kind: 'StatefulSet' },
+					);
+				/** @type {EnvVar[]} */
+				const env = (c.env ?? []).map((/** @type {any} */ e) =>
+					e.valueFrom
+						? { name: e.name, valueFrom: e.valueFrom }
+						: { name: e.name, value: e.value ?? '' },
+				);
+				const image = String(c.image ?? S.sts.image);
+				if (JSON.stringify([env, image]) !== JSON.stringify([S.sts.env, S.sts.image])) {
+					S.sts.env = env;
+					S.sts.image = image;
+					S.sts.revision = revisionOf(env, image);
+					changed = true;
+				}
+				const type = next.spec?.updateStrategy?.type === 'OnDelete' ? 'OnDelete' : 'RollingUpdate';
+				if (type !== S.sts.updateStrategy) {
+					S.sts.updateStrategy = type;
+					changed = true;
+				}
+				S.sts.annotations = { ...(next.metadata?.annotations ?? {}) };
+				S.sts.labels = { ...(next.metadata?.labels ?? {}) };
+			}
+			if (changed) S.sts.generation++;
+		} else if (r.name === 'deployments') {
+			const d = S.deploys.get(name);
+			if (!d) throw notFound(r, name);
+			const replicas = next?.spec?.replicas;
+			if (typeof replicas !== 'number' || replicas < 0 || !Number.isInteger(replicas))
+				throw new ApiError(
+					422,
+					'Invalid',
+					`Deployment.apps "${name}" is invalid: spec.replicas: Invalid value: ${JSON.stringify(replicas)}: must be greater than or equal to 0`,
+					{ name, group: 'apps', kind: 'Deployment' },
+				);
+			let changed = replicas !== d.replicas;
+			d.replicas = replicas;
+			if (sub !== 'scale') {
+				const c = (next.spec?.template?.spec?.containers ?? []).find(
+					(/** @type {any} */ x) => x.name === d.component,
+				);
+				if (c?.image && c.image !== d.image) {
+					d.image = String(c.image);
+					changed = true;
+				}
+			}
+			if (changed) d.generation++;
+		} else if (r.name === 'storageclasses') {
+			const sc = S.scs.get(name);
+			if (!sc) throw notFound(r, name);
+			sc.annotations = { ...(next.metadata?.annotations ?? {}) };
+			sc.labels = { ...(next.metadata?.labels ?? {}) };
+			if (next.allowVolumeExpansion !== undefined)
+				sc.allowVolumeExpansion = next.allowVolumeExpansion;
+		} else if (r.name === 'persistentvolumeclaims') {
+			const pvc = S.pvcs.get(name);
+			if (!pvc) throw notFound(r, name);
+			const f = next.metadata?.finalizers;
+			pvc.protection = Array.isArray(f) && f.includes('kubernetes.io/pvc-protection');
+			pvc.labels = { ...(next.metadata?.labels ?? {}) };
+		} else if (r.name === 'pods') {
+			const pod = S.pods.get(name);
+			if (!pod) throw notFound(r, name);
+			pod.labels = { ...(next.metadata?.labels ?? {}) };
+			pod.annotations = { ...(next.metadata?.annotations ?? {}) };
+		} else {
+			throw new ApiError(405, 'MethodNotAllowed', `this cluster does not change ${r.name}`);
+		}
+		kick();
+		tick();
+	},
+	log: async (ns, name, q, res) => {
+		const pod = S.pods.get(name);
+		if (!pod || ns !== NS) throw notFound(/** @type {any} */ ({ name: 'pods', group: '' }), name);
+		const containerName = containerNameOf(pod);
+		const want = q.get('container');
+		if (want && want !== containerName)
+			throw badRequest(`container ${want} is not valid for pod ${pod.name}`);
+		const logs = podDirs(pod).logs;
+		const n = pod.c.restartCount;
+		let file;
+		if (q.get('previous') === 'true') {
+			file = path.join(logs, `${n - 1}.log`);
+			if (n === 0 || !fs.existsSync(file))
+				throw badRequest(
+					`previous terminated container "${containerName}" in pod "${pod.name}" not found`,
+				);
+		} else {
+			if (!pod.nodeName || (n === 0 && pod.c.state === 'waiting'))
+				throw badRequest(
+					`container "${containerName}" in pod "${pod.name}" is waiting to start: ContainerCreating`,
+				);
+			const cur = path.join(logs, `${n}.log`);
+			file = fs.existsSync(cur) ? cur : path.join(logs, `${n - 1}.log`);
+		}
+		let text = fs.existsSync(file) ? fs.readFileSync(file) : Buffer.alloc(0);
+		const tail = q.get('tailLines');
+		if (tail !== null && Number(tail) >= 0) {
+			const lines = text.toString('utf8').split('\n');
+			if (lines[lines.length - 1] === '') lines.pop();
+			const keep = Number(tail) === 0 ? [] : lines.slice(-Number(tail));
+			text = Buffer.from(keep.length ? `${keep.join('\n')}\n` : '');
+		}
+		res.writeHead(200, { 'Content-Type': 'text/plain', 'Cache-Control': 'no-cache, private' });
+		res.write(text);
+		if (q.get('follow') !== 'true' || q.get('previous') === 'true') return void res.end();
+		// Follow: stream what the container appends until it stops (the kubelet ends the stream then).
+		let offset = fs.existsSync(file) ? fs.statSync(file).size : 0;
+		const uid = pod.uid;
+		const restarts = pod.c.restartCount;
+		let closed = false;
+		res.on('close', () => (closed = true));
+		while (!closed) {
+			await new Promise((r) => setTimeout(r, 200));
+			let size = 0;
+			try {
+				size = fs.statSync(file).size;
+			} catch {
+				size = offset;
+			}
+			if (size > offset) {
+				const fd = fs.openSync(file, 'r');
+				const buf = Buffer.alloc(size - offset);
+				fs.readSync(fd, buf, 0, buf.length, offset);
+				fs.closeSync(fd);
+				offset = size;
+				res.write(buf);
+			}
+			const now = S.pods.get(name);
+			if (!now || now.uid !== uid || now.c.restartCount !== restarts || now.c.state !== 'running')
+				break;
+		}
+		res.end();
+	},
+	upgrade: (req, socket, head, ns, name, sub, q) => {
+		const pod = S.pods.get(name);
+		/** @param {number} code @param {string} text */
+		const refuse = (code, text) => rejectUpgrade(socket, code, text);
+		if (!pod || ns !== NS) throw notFound(/** @type {any} */ ({ name: 'pods', group: '' }), name);
+		const containerName = containerNameOf(pod);
+		if (!pod.nodeName) return refuse(400, 'pod does not have a host assigned');
+		if (sub === 'portforward') {
+			if (!(pod.c.state === 'running' && !pod.deleting))
+				return refuse(500, `container not found ("${containerName}")`);
+			handlePortForward(req, socket, head, (port) => connectPodPort(pod, port));
+			return;
+		}
+		const want = q.get('container') || containerName;
+		if (want !== containerName || !(pod.c.state === 'running' && !pod.deleting))
+			return refuse(500, `container not found ("${want}")`);
+		if (sub !== 'exec') return refuse(400, 'attach is not supported by this cluster');
+		const target = execTarget(pod);
+		handleExec(req, socket, head, (io) => runInContainer(target, io));
+	},
+};
+
+/** @param {Pod} pod */
+function execTarget(pod) {
+	const p = pod.kind === 'etcd' ? portsOf(pod.ordinal) : null;
+	return {
+		mounts: pod.mounts.flatMap((m) => {
+			const pvc = S.pvcs.get(m.claim);
+			return pvc ? [{ mountPath: m.mountPath, hostDir: pvc.hostDir }] : [];
+		}),
+		tmpDir: podDirs(pod).tmp,
+		clientUrl: p ? `http://127.0.0.1:${p.client}` : null,
+		peerUrl: p ? `http://127.0.0.1:${p.peer}` : null,
+		sts: STS,
+		ports: Object.fromEntries([...S.ports].map(([k, v]) => [String(k), v])),
+	};
+}
+
+/**
+ * A connection to a port of the pod: an etcd pod's 2379/2380 are its member's ports.
+ * @param {Pod} pod
+ * @param {number} port
+ * @returns {Promise<import('node:net').Socket>}
+ */
+function connectPodPort(pod, port) {
+	const p = pod.kind === 'etcd' ? S.ports.get(pod.ordinal) : undefined;
+	const target = port === 2379 ? p?.client : port === 2380 ? p?.peer : undefined;
+	return new Promise((resolve, reject) => {
+		if (!target) {
+			reject(
+				new Error(
+					`failed to connect to localhost:${port} inside namespace "${pod.uid}", IPv4: dial tcp4 127.0.0.1:${port}: connect: connection refused`,
+				),
+			);
+			return;
+		}
+		const s = net.connect(target, '127.0.0.1');
+		s.once('connect', () => resolve(s));
+		s.once('error', reject);
+	});
+}
+
+// ---------------------------------------------------------------- operations (the Node API's own)
 
 /**
  * @param {string} msg
@@ -1220,273 +2253,70 @@ const ops = {
 		kind: spec.kind,
 		created: iso(S.created),
 	}),
+	// With the stand-in's own annotations (member addresses, PVC folders), which the API never shows.
 	list: (b) => {
-		if (b.namespace !== undefined && !S.namespaces.has(b.namespace)) return { ok: true, items: [] };
-		const other = b.namespace !== undefined && b.namespace !== NS;
 		/** @type {any[]} */
 		let items = [];
-		switch (b.resource) {
-			case 'pods':
-				items = other
-					? []
-					: [...S.pods.values()].sort((a, c) => a.name.localeCompare(c.name)).map(podObject);
-				break;
-			case 'persistentvolumeclaims':
-				items = other
-					? []
-					: [...S.pvcs.values()].sort((a, c) => a.name.localeCompare(c.name)).map(pvcObject);
-				break;
-			case 'statefulsets':
-				items = other ? [] : [stsObject()];
-				break;
-			case 'storageclasses':
-				items = [...S.scs.values()].sort((a, c) => a.name.localeCompare(c.name)).map(scObject);
-				break;
-			case 'events':
-				items = other ? [] : S.events.map(eventObject);
-				break;
-			case 'namespaces':
-				items = [...S.namespaces].map((n) => ({
-					apiVersion: 'v1',
-					kind: 'Namespace',
-					metadata: { name: n },
-					status: { phase: 'Active' },
-				}));
-				break;
-			case 'nodes':
-				items = [
-					{
-						apiVersion: 'v1',
-						kind: 'Node',
-						metadata: {
-							name: NODE,
-							creationTimestamp: iso(S.created),
-							labels: {
-								'kubernetes.io/hostname': NODE,
-								'node-role.kubernetes.io/control-plane': '',
-							},
-						},
-						status: {
-							conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady' }],
-							addresses: [{ type: 'InternalIP', address: '127.0.0.1' }],
-							nodeInfo: { kubeletVersion: 'v1.29.0' },
-						},
-					},
-				];
-				break;
-			default:
-				return err(`error: the server doesn't have a resource type "${b.resource}"`);
-		}
+		if (b.resource === 'pods')
+			items = [...S.pods.values()]
+				.sort((a, c) => a.name.localeCompare(c.name))
+				.map((p) => podObject(p, true));
+		else if (b.resource === 'statefulsets') items = S.sts.deleted ? [] : [stsObject()];
+		else if (b.resource === 'persistentvolumeclaims')
+			items = [...S.pvcs.values()].map((p) => pvcObject(p, true));
+		else return err(`unknown resource ${b.resource}`);
 		return { ok: true, items };
 	},
-	scale: async (b) => {
-		if (b.name !== STS)
-			return err(`Error from server (NotFound): statefulsets.apps "${b.name}" not found`);
-		await ensurePorts(b.replicas);
-		S.sts.replicas = b.replicas;
-		S.sts.generation++;
-		kick();
-		return { ok: true };
-	},
-	setEnv: (b) => {
-		if (b.name !== STS)
-			return err(`Error from server (NotFound): statefulsets.apps "${b.name}" not found`);
-		/** @type {EnvVar[]} */
-		const env = structuredClone(S.sts.env);
-		for (const [k, v] of /** @type {[string, string][]} */ (b.set)) {
-			const e = env.find((x) => x.name === k);
-			if (e) {
-				delete e.valueFrom;
-				e.value = v;
-			} else env.push({ name: k, value: v });
-		}
-		const removed = env.filter((x) => !b.unset.includes(x.name));
-		const changed = JSON.stringify(removed) !== JSON.stringify(S.sts.env);
-		if (changed) {
-			S.sts.env = removed;
-			S.sts.revision = revisionOf(removed);
-			S.sts.generation++;
-			kick();
-		}
-		return { ok: true, changed };
-	},
-	patch: (b) => {
-		/** @type {any} */
-		const p = b.patch;
-		if (b.resource === 'storageclasses') {
-			const sc = S.scs.get(b.name);
-			if (!sc)
-				return err(
-					`Error from server (NotFound): storageclasses.storage.k8s.io "${b.name}" not found`,
-				);
-			const before = JSON.stringify(sc);
-			const ann = p?.metadata?.annotations;
-			if (ann && typeof ann === 'object') {
-				for (const [k, v] of Object.entries(ann)) {
-					if (v === null) delete sc.annotations[k];
-					else sc.annotations[k] = String(v);
-				}
-			}
-			const lab = p?.metadata?.labels;
-			if (lab && typeof lab === 'object') {
-				for (const [k, v] of Object.entries(lab)) {
-					if (v === null) delete sc.labels[k];
-					else sc.labels[k] = String(v);
-				}
-			}
-			kick();
-			return { ok: true, changed: before !== JSON.stringify(sc) };
-		}
-		if (b.resource === 'persistentvolumeclaims') {
-			const pvc = S.pvcs.get(b.name);
-			if (!pvc)
-				return err(`Error from server (NotFound): persistentvolumeclaims "${b.name}" not found`);
-			const before = pvc.protection;
-			if (p?.metadata && 'finalizers' in p.metadata) {
-				const f = p.metadata.finalizers;
-				pvc.protection = Array.isArray(f) && f.includes('kubernetes.io/pvc-protection');
-			}
-			kick();
-			return { ok: true, changed: before !== pvc.protection };
-		}
-		if (b.resource === 'statefulsets') {
-			if (b.name !== STS)
-				return err(`Error from server (NotFound): statefulsets.apps "${b.name}" not found`);
-			if (typeof p?.spec?.replicas === 'number')
-				return ops.scale?.({ name: STS, replicas: p.spec.replicas });
-			return err('error: the stand-in only patches spec.replicas of a StatefulSet');
-		}
-		return err(`error: the stand-in cannot patch ${b.resource}`);
-	},
-	delete: (b) => {
-		if (b.resource === 'pods') {
-			const pod = S.pods.get(b.name);
-			if (!pod) return err(`Error from server (NotFound): pods "${b.name}" not found`);
-			deletePod(pod, b.force ? 0 : 5000);
-			return { ok: true };
-		}
-		if (b.resource === 'persistentvolumeclaims') {
-			const pvc = S.pvcs.get(b.name);
-			if (!pvc)
-				return err(`Error from server (NotFound): persistentvolumeclaims "${b.name}" not found`);
-			if (!pvc.deleting) pvc.deleting = Date.now();
-			kick();
-			return { ok: true };
-		}
-		if (b.resource === 'statefulsets')
-			return err('error: the stand-in does not delete its StatefulSet');
-		if (b.resource === 'storageclasses') {
-			if (!S.scs.delete(b.name))
-				return err(
-					`Error from server (NotFound): storageclasses.storage.k8s.io "${b.name}" not found`,
-				);
-			return { ok: true };
-		}
-		return err(`error: the stand-in cannot delete ${b.resource}`);
-	},
-	run: (b) => {
-		if (S.pods.has(b.name))
-			return err(`Error from server (AlreadyExists): pods "${b.name}" already exists`);
-		/** @type {any} */
-		const o = b.overrides ?? {};
-		const vols = o?.spec?.volumes ?? [];
-		const cont = o?.spec?.containers?.[0] ?? {};
-		/** @type {any} */
-		const mount =
-			(cont.volumeMounts ?? []).find((/** @type {any} */ m) => m.mountPath === VOLUME_MOUNT) ??
-			cont.volumeMounts?.[0];
-		const vol = vols.find((/** @type {any} */ v) => v.name === mount?.name) ?? vols[0];
-		const claim = vol?.persistentVolumeClaim?.claimName;
-		if (!claim)
-			return err(
-				'error: the stand-in only runs helper pods that mount a PVC at /bitnami/etcd (--overrides)',
-			);
-		if (mount && mount.mountPath !== VOLUME_MOUNT)
-			return err(`error: the stand-in mounts PVCs only at ${VOLUME_MOUNT}`);
-		createPod(
-			b.name,
-			'helper',
-			-1,
-			claim,
-			{
-				image: b.image,
-				command: cont.command ?? b.command ?? [],
-				containerName: cont.name ?? b.name,
-			},
-			{ run: b.name },
-		);
-		kick();
-		return { ok: true };
-	},
-	execInfo: (b) => {
-		const pod = S.pods.get(b.name);
-		if (!pod) return err(`Error from server (NotFound): pods "${b.name}" not found`);
-		const containerName = pod.kind === 'etcd' ? 'etcd' : (pod.helper?.containerName ?? pod.name);
-		if (b.container && b.container !== containerName) {
-			return err(`error: unable to upgrade connection: container not found ("${b.container}")`);
-		}
-		const running = pod.nodeName && pod.c.state === 'running' && !pod.deleting;
-		if (!running) {
-			if (!pod.nodeName)
-				return err(`Error from server (BadRequest): pod ${pod.name} does not have a host assigned`);
-			return err(`error: unable to upgrade connection: container not found ("${containerName}")`);
-		}
-		const pvc = pvcOf(pod);
-		const p = pod.kind === 'etcd' ? portsOf(pod.ordinal) : null;
-		return {
-			ok: true,
-			kind: pod.kind,
-			volumeDir: pvc ? pvc.hostDir : null,
-			tmpDir: podDirs(pod).tmp,
-			clientUrl: p ? `http://127.0.0.1:${p.client}` : null,
-			peerUrl: p ? `http://127.0.0.1:${p.peer}` : null,
-			phase: 'Running',
-		};
-	},
-	portInfo: (b) => {
-		const pod = S.pods.get(b.name);
-		if (!pod) return err(`Error from server (NotFound): pods "${b.name}" not found`);
-		if (!(pod.nodeName && pod.c.state === 'running')) {
-			return err(
-				`error: unable to forward port because pod is not running. Current status=${pod.nodeName ? 'Running' : 'Pending'}`,
-			);
-		}
-		if (pod.kind !== 'etcd') return err('error: the stand-in forwards only etcd pods');
-		const p = portsOf(pod.ordinal);
-		return { ok: true, ports: { 2379: p.client, 2380: p.peer } };
-	},
-	logs: (b) => {
-		const pod = S.pods.get(b.name);
-		if (!pod) return err(`Error from server (NotFound): pods "${b.name}" not found`);
-		const containerName = pod.kind === 'etcd' ? 'etcd' : (pod.helper?.containerName ?? pod.name);
-		if (b.container && b.container !== containerName) {
-			return err(`error: container ${b.container} is not valid for pod ${pod.name}`);
-		}
-		const logs = podDirs(pod).logs;
-		const n = pod.c.restartCount;
-		if (b.previous) {
-			const f = path.join(logs, `${n - 1}.log`);
-			if (n === 0 || !fs.existsSync(f)) {
-				return err(
-					`Error from server (BadRequest): previous terminated container "${containerName}" in pod "${pod.name}" not found`,
-				);
-			}
-			return { ok: true, file: f };
-		}
-		if (!pod.nodeName || (n === 0 && pod.c.state === 'waiting')) {
-			return err(
-				`Error from server (BadRequest): container "${containerName}" in pod "${pod.name}" is waiting to start: ContainerCreating`,
-			);
-		}
-		const cur = path.join(logs, `${n}.log`);
-		return { ok: true, file: fs.existsSync(cur) ? cur : path.join(logs, `${n - 1}.log`) };
-	},
 	ports: () => ({ ok: true, ports: Object.fromEntries(S.ports) }),
+	// A container's state as the kubelet reports it (OOMKilled, CrashLoopBackOff, …), for pods without a
+	// process of their own (Milvus pods, helper pods).
+	setContainerState: (b) => {
+		const pod = S.pods.get(b.name);
+		if (!pod || pod.kind === 'etcd') return err(`no Milvus or helper pod ${b.name}`);
+		const now = Date.now();
+		if (b.exitCode !== undefined)
+			pod.c.last = {
+				exitCode: b.exitCode,
+				reason: b.reason ?? (b.exitCode === 0 ? 'Completed' : 'Error'),
+				startedAt: pod.c.startedAt || iso(now - 1000),
+				finishedAt: iso(now),
+			};
+		if (typeof b.restartCount === 'number') pod.c.restartCount = b.restartCount;
+		if (b.running) {
+			pod.c.state = 'running';
+			pod.c.reason = '';
+			pod.c.startedAt = iso(now);
+			pod.c.ready = b.ready ?? true;
+		} else {
+			pod.c.state = 'waiting';
+			pod.c.reason = b.waiting ?? 'CrashLoopBackOff';
+			pod.c.ready = false;
+			// The kubelet never restarts it on its own: the test decides.
+			pod.c.nextStartAt = Number.MAX_SAFE_INTEGER;
+			if (pod.c.reason === 'CrashLoopBackOff')
+				event(
+					'Pod',
+					pod.name,
+					'Warning',
+					'BackOff',
+					'kubelet',
+					`Back-off restarting failed container ${containerNameOf(pod)} in pod ${pod.name}_${NS}(${pod.uid})`,
+				);
+		}
+		kick();
+		return { ok: true };
+	},
+	setImagePullable: (b) => {
+		if (b.pullable) S.unpullable.delete(b.image);
+		else S.unpullable.add(b.image);
+		kick();
+		return { ok: true };
+	},
 	pvcDir: (b) => {
 		const pvc = S.pvcs.get(b.name);
 		return pvc
 			? { ok: true, dir: pvc.hostDir, phase: pvc.phase }
-			: err(`Error from server (NotFound): persistentvolumeclaims "${b.name}" not found`);
+			: err(`persistentvolumeclaims "${b.name}" not found`);
 	},
 	inject: async (b) => {
 		/** @type {string[]} */
@@ -1641,11 +2471,69 @@ async function shutdown(code, ownerGone = false) {
 	process.exit(code);
 }
 
+/** @type {ReturnType<typeof createKubeApi> | null} */
+let kubeApi = null;
+
+/**
+ * The Node API's own requests (inject a fault, ports, stop): JSON in, JSON out.
+ * @param {http.IncomingMessage} req
+ * @param {http.ServerResponse} res
+ */
+function privateOp(req, res) {
+	/** @type {Buffer[]} */
+	const chunks = [];
+	req.on('data', (c) => chunks.push(c));
+	req.on('end', async () => {
+		/** @type {any} */
+		let out;
+		try {
+			const body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+			const op = ops[body.op];
+			out = op ? await op(body) : err(`unknown op ${body.op}`);
+			kick();
+		} catch (e) {
+			out = err(`stand-in error: ${e instanceof Error ? e.message : String(e)}`);
+		}
+		res.setHeader('content-type', 'application/json');
+		res.end(JSON.stringify(out));
+	});
+}
+
+/**
+ * The kubeconfig kubectl reads (`KUBECONFIG`): one context naming the cluster and its namespace.
+ * @param {number} port
+ */
+function writeKubeconfig(port) {
+	const text = [
+		'apiVersion: v1',
+		'kind: Config',
+		'clusters:',
+		`- name: ${spec.context}`,
+		'  cluster:',
+		`    server: http://127.0.0.1:${port}`,
+		'contexts:',
+		`- name: ${spec.context}`,
+		'  context:',
+		`    cluster: ${spec.context}`,
+		`    user: ${spec.context}`,
+		`    namespace: ${NS}`,
+		`current-context: ${spec.context}`,
+		'preferences: {}',
+		'users:',
+		`- name: ${spec.context}`,
+		'  user: {}',
+		'',
+	].join('\n');
+	fs.writeFileSync(path.join(dir, 'kubeconfig.tmp'), text, { mode: 0o600 });
+	fs.renameSync(path.join(dir, 'kubeconfig.tmp'), path.join(dir, 'kubeconfig'));
+}
+
 async function main() {
 	// Ports for up to seven members up front, so the Node API can name every member synchronously.
 	await ensurePorts(Math.max(spec.replicas, 7));
 	S.sts.env = chartEnv();
-	S.sts.revision = revisionOf(S.sts.env);
+	S.sts.revision = revisionOf(S.sts.env, S.sts.image);
+	S.sts.currentRevision = S.sts.revision;
 	S.scs.set('standard', {
 		name: 'standard',
 		created: Date.now(),
@@ -1655,28 +2543,44 @@ async function main() {
 		labels: {},
 		provisioner: 'rancher.io/local-path',
 	});
-	const server = http.createServer((req, res) => {
-		/** @type {Buffer[]} */
-		const chunks = [];
-		req.on('data', (c) => chunks.push(c));
-		req.on('end', async () => {
-			/** @type {any} */
-			let out;
-			try {
-				const body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-				const op = ops[body.op];
-				out = op ? await op(body) : err(`unknown op ${body.op}`);
-				kick();
-			} catch (e) {
-				out = err(`stand-in error: ${e instanceof Error ? e.message : String(e)}`);
-			}
-			res.setHeader('content-type', 'application/json');
-			res.end(JSON.stringify(out));
+	const components =
+		spec.milvus === 'cluster'
+			? [
+					'proxy',
+					'rootcoord',
+					'querycoord',
+					'datacoord',
+					'indexcoord',
+					'querynode',
+					'datanode',
+					'indexnode',
+				]
+			: spec.milvus === 'standalone'
+				? ['standalone']
+				: [];
+	for (const component of components) {
+		const name = `${spec.release}-milvus-${component}`;
+		S.deploys.set(name, {
+			name,
+			uid: randomUUID(),
+			component,
+			created: Date.now(),
+			generation: 1,
+			replicas: 1,
+			image: MILVUS_IMAGE,
 		});
+	}
+	const port = await reservePort();
+	const kube = createKubeApi(backend, { port: () => port });
+	kubeApi = kube;
+	const server = http.createServer((req, res) => {
+		const url = req.url ?? '/';
+		if (req.method === 'POST' && url === '/op') return void privateOp(req, res);
+		void kube.handle(req, res);
 	});
-	await new Promise((r) => server.listen(0, '127.0.0.1', () => r(null)));
-	const addr = server.address();
-	const port = typeof addr === 'object' && addr ? addr.port : 0;
+	server.on('upgrade', (req, socket, head) => kube.upgrade(req, socket, head));
+	await new Promise((r) => server.listen(port, '127.0.0.1', () => r(null)));
+	writeKubeconfig(port);
 	fs.writeFileSync(path.join(dir, 'api.json.tmp'), JSON.stringify({ port, pid: process.pid }));
 	fs.renameSync(path.join(dir, 'api.json.tmp'), path.join(dir, 'api.json'));
 	setInterval(tick, 250);
