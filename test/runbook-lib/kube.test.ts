@@ -132,22 +132,22 @@ test('a helper pod left by an interrupted run is reused when it serves the PVC, 
 	const pvc = 'data-my-release-etcd-0';
 	sb.setCluster({
 		...defaultCluster(),
-		pods: { h: { overrides: helperOverrides(pvc, 'h'), argv: [] } },
+		pods: { h: { namespace: 'default', body: JSON.parse(helperOverrides(pvc, 'h')) } },
 	});
 	const reused = await kube.helperPod(pvc, 'h');
 	assert.equal(reused.reused, true);
-	assert.ok(!sb.calls().some((c) => c.includes('run')), 'no second pod created');
+	assert.ok(!sb.calls().some((c) => c.verb === 'run'), 'no second pod created');
 	await kube.deleteHelpers();
 	assert.deepEqual(sb.cluster().pods, {}, 'deleteHelpers removes what this process holds');
 
 	// Same name, another PVC: removed, then created for this PVC (AlreadyExists never reaches the user).
 	sb.setCluster({
 		...defaultCluster(),
-		pods: { h: { overrides: helperOverrides('data-other', 'h'), argv: [] } },
+		pods: { h: { namespace: 'default', body: JSON.parse(helperOverrides('data-other', 'h')) } },
 	});
 	const fresh = await kube.helperPod(pvc, 'h');
 	assert.equal(fresh.reused, false);
-	const spec = JSON.parse(sb.cluster().pods?.h?.overrides ?? '{}').spec;
+	const spec = sb.cluster().pods?.h?.body.spec;
 	assert.equal(spec.volumes[0].persistentVolumeClaim.claimName, pvc);
 	// The fake cluster knows no PVs or nodes: no placement, the scheduler decides.
 	assert.equal(spec.affinity, undefined);

@@ -30,13 +30,7 @@
  * read, so runbooks may write either.
  */
 
-export {
-	createCluster,
-	createCompose,
-	stopAll,
-	GENERATIONS,
-	FAULTS,
-} from './lib/api.mjs';
+export { createCluster, createCompose, stopAll, GENERATIONS, FAULTS } from './lib/api.mjs';
 
 /**
  * @typedef {import('./lib/api.mjs').Generation} Generation
