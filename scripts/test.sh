@@ -46,16 +46,6 @@ done
 test_files+=("${others[@]}")
 
 # The kubectl matrix (test/support/kubectl.ts): every etcd scenario runs with the newest versioned kubectl of
-# the machine; a representative subset (exec, logs, cp, port-forward, set env, scale, create, patch, delete
-# with PVC protection) runs again with the oldest, in a second runner alongside the main one.
-oldest_subset=(
-  test/etcd-runbooks/bad-member-id.test.ts
-  test/etcd-runbooks/pending-choice.test.ts
-  test/etcd-all-crash/standin.test.ts
-)
-MILVUS_RESCUE_KUBECTL=oldest node --import tsx --test --test-concurrency=1 "${oldest_subset[@]}" &
-oldest_pid=$!
-status=0
-MILVUS_RESCUE_KUBECTL=newest node --import tsx --test --test-concurrency=3 "${test_files[@]}" || status=$?
-wait "$oldest_pid" || status=$?
-exit "$status"
+# the machine; test/kubectl-oldest/ runs a representative subset (exec, logs, cp, port-forward, set env, scale,
+# create, patch, delete with PVC protection) again with the oldest, in the same runner.
+MILVUS_RESCUE_KUBECTL=newest node --import tsx --test --test-concurrency=3 "${test_files[@]}"
