@@ -20,9 +20,8 @@
 import * as nodeFs from 'node:fs';
 import * as nodePath from 'node:path';
 import { defineRunbook } from './lib/runbook.mjs';
-import { NotThisSymptomError, RefusedError, StepFailedError, UsageError } from './lib/exit.mjs';
+import { NotThisSymptomError, StepFailedError } from './lib/exit.mjs';
 import { ETCD_MOUNT } from './lib/kube.mjs';
-import { t as tLookup } from './lib/i18n.mjs';
 import { $ } from './lib/zx.mjs';
 import {
 	ETCD_MEMBER_MESSAGES,
@@ -33,21 +32,20 @@ import {
 	waitFor,
 	timeoutFlag,
 } from './lib/etcd-members.mjs';
-import { BboltError } from './lib/bbolt.mjs';
-import { MvccError, latestRevision, readEtcdDb } from './lib/mvcc.mjs';
-import { etcdHttp, EtcdHttpError } from './lib/etcd-http.mjs';
+import { latestRevision } from './lib/mvcc.mjs';
+import { etcdHttp } from './lib/etcd-http.mjs';
+import { compareKvs, readBackup, sha256File } from './lib/etcd-backup.mjs';
 import {
-	BACKUP_MESSAGES,
-	BackupError,
-	DEFAULT_ROOT_PATH,
-	compareKvs,
-	prefixSummary,
-	readBackup,
-	restoreKvs,
-	selectKeys,
-	sha256File,
-	writeBackup,
-} from './lib/etcd-backup.mjs';
+	OFFLINE_FLAGS,
+	OFFLINE_MESSAGES,
+	backupFromDb,
+	backupText,
+	connectEtcd,
+	loadBackup,
+	offlineMain,
+	pickNewest,
+	restoreInto,
+} from './lib/etcd-offline.mjs';
 
 /** @typedef {import('./lib/runbook.mjs').Context} Context */
 /** @typedef {import('./lib/runbook.mjs').Step} Step */
@@ -64,54 +62,16 @@ import {
  */
 
 const DB_IN_POD = `${ETCD_MOUNT}/data/member/snap/db`;
+const WAL_IN_POD = `${ETCD_MOUNT}/data/member/wal`;
 const SCRIPT = 'runbooks/etcd-all-crash.mjs';
 
 const messages = {
 	en: {
 		...ETCD_MEMBER_MESSAGES.en,
-		flagDb: 'offline: an etcd db file (member/snap/db) to read; with --backup or --inspect',
-		flagBackup: 'folder for the backup (manifest.json + kvs.jsonl); must be new or empty',
-		flagInspect: 'offline: list key prefixes and counts of --db, change nothing',
-		flagRestore: 'restore the backup in this folder into --endpoints',
-		flagEndpoints:
-			'etcd client URL(s) for --restore, comma-separated (e.g. through kubectl port-forward)',
-		flagAllowNonEmpty: 'let --restore write into an etcd that already holds keys',
-		flagRootPath: "Milvus's etcd rootPath (etcd.rootPath in milvus.yaml)",
-		flagKeepLeased:
-			'also back up leased keys outside the session prefix (restored without a lease)',
+		...OFFLINE_MESSAGES.en,
 		flagWorkDir: 'folder on this machine for the db copies and the backup',
 		flagLocalPort: 'local port for kubectl port-forward to the fresh member',
 		flagTimeout: 'seconds to wait for each pod',
-		usageMode:
-			'use --db FILE with --backup DIR or --inspect, or --restore DIR with --endpoints URL, or no mode flag for the cluster runbook',
-		usageRestoreNeedsEndpoints: '--restore needs --endpoints (e.g. http://127.0.0.1:2379)',
-		usageDbMissing: 'db file {file} not found',
-		dbUnreadable: 'cannot read {file}: {reason}',
-		dbSummary:
-			'{file}: revision {revision}, {live} live keys ({deleted} deleted, {rows} revision rows), bbolt meta page {page}, txid {txid}, page size {pageSize}',
-		dbFellBack:
-			'the newest bbolt transaction is damaged; read the previous one instead ({problems})',
-		dbNoRootKeys:
-			'no key under {root}/: is --root-path right? (prefixes are listed with --inspect)',
-		inspectHeader: 'prefix                                             keys      bytes  leased',
-		inspectDone: '{prefixes} prefixes, {live} live keys; nothing was changed',
-		backupWritten:
-			'backup written to {dir}: {written} keys, {excluded} left out (see manifest.json), sha256 {sha}',
-		backupExcluded: 'left out: {count} {rule} ({reason})',
-		backupKept: 'kept: {count} {rule} ({reason})',
-		alternative:
-			'Alternative: `etcdctl snapshot restore {db} --skip-hash-check --data-dir <dir>` (3.5+: etcdutl) rebuilds a member data dir with revisions and leases, but that dir must then go onto a member PVC with matching --name/--initial-cluster; this runbook restores keys instead.',
-		restoreReading: 'backup {dir}: {count} keys from revision {revision} (checksum ok)',
-		restoreTarget: 'target etcd {endpoint}: {count} keys now',
-		restoreConfirm: 'Write {count} keys into {endpoint}? [y/N] ',
-		restoreRefused: 'restore not confirmed; nothing written',
-		restoreNoTty:
-			'restore writes into etcd and there is no terminal to ask on; run with --yes to allow it, or --dry-run to only check',
-		restoreDry:
-			'[dry run] would write {count} keys into {endpoint} in transactions of up to 128, then read them back',
-		restoreDone:
-			'restored {written} keys in {batches} transactions into {endpoint}; read back {readBack} keys, all equal to the backup',
-		endpointDown: 'no etcd answers at {endpoints}: {reason}',
 		notKubernetesCrash:
 			'pod {pod} is Ready: not every member is down. Use etcd-multi-crash (or etcd-bad-member-id)',
 		pendingPods: 'pods {pods} are Pending, not crashing; run etcd-pending first',
@@ -128,8 +88,8 @@ const messages = {
 		copyFailed: 'no db copied from {pvc}: {reason}',
 		copied: 'copied {file} ({bytes} bytes), key revision {revision}',
 		copyUnreadable: 'copy {file} is unreadable: {reason}',
+		walCopied: 'copied {dir} ({files} WAL segments)',
 		noCopies: 'no usable db copy from any member; nothing has been changed',
-		chosen: 'newest copy: {file} (key revision {revision}); the others: {others}',
 		dryNoCopy: '[dry run] no copies yet; the backup would be written from the newest copy',
 		deleteGate:
 			'backup {dir} checked again ({count} keys, checksum ok); StatefulSet at 0 replicas with no pods',
@@ -142,14 +102,11 @@ const messages = {
 			'Helm values: keep etcd.replicaCount: {replicas}; the chart renders ETCD_INITIAL_CLUSTER_STATE=existing on every helm upgrade, which matches what this runbook set. If your values pin etcd.initialClusterState: new, change it to existing.',
 		portForwardUp: 'port-forward ready: {endpoint}',
 		portForwardFailed: 'kubectl port-forward did not come up: {reason}',
-		targetPartial:
-			'target {endpoint} holds {count} keys, all from this backup (an earlier interrupted restore); continuing',
-		targetForeign:
-			'target {endpoint} holds {count} keys, {foreign} of them not in the backup (first: {first}); is Milvus writing already? Stop Milvus, then run again',
 		verifyMembers: 'members: {got} of {want} started',
 		verifyIds: 'members report different cluster ids: {ids} (split brain)',
 		verifyNotReady: 'not Ready: {pods}',
 		verifyKeys: '{got} keys in etcd, the backup has {want}',
+		verifyWal: 'etcd is rebuilt, but not every acknowledged write is known to be back: {verdict}',
 		verifiedAll: '{n} members healthy, cluster id {id}, {keys} keys (backup: {want})',
 		execFailed: 'cannot run etcdctl in {pod}: {reason}',
 		verifyDry:
@@ -157,48 +114,10 @@ const messages = {
 	},
 	id: {
 		...ETCD_MEMBER_MESSAGES.id,
-		flagDb:
-			'offline: file db etcd (member/snap/db) yang dibaca; dipakai dengan --backup atau --inspect',
-		flagBackup: 'folder untuk backup (manifest.json + kvs.jsonl); harus baru atau kosong',
-		flagInspect: 'offline: tampilkan prefix key dan jumlahnya dari --db, tidak mengubah apa pun',
-		flagRestore: 'restore backup di folder ini ke --endpoints',
-		flagEndpoints:
-			'URL client etcd untuk --restore, dipisah koma (misalnya lewat kubectl port-forward)',
-		flagAllowNonEmpty: 'izinkan --restore menulis ke etcd yang sudah berisi key',
-		flagRootPath: 'rootPath etcd milik Milvus (etcd.rootPath di milvus.yaml)',
-		flagKeepLeased: 'ikut backup key ber-lease di luar prefix session (di-restore tanpa lease)',
+		...OFFLINE_MESSAGES.id,
 		flagWorkDir: 'folder di mesin ini untuk salinan db dan backup',
 		flagLocalPort: 'port lokal untuk kubectl port-forward ke member baru',
 		flagTimeout: 'berapa detik menunggu tiap pod',
-		usageMode:
-			'pakai --db FILE dengan --backup DIR atau --inspect, atau --restore DIR dengan --endpoints URL, atau tanpa flag mode untuk runbook cluster',
-		usageRestoreNeedsEndpoints: '--restore butuh --endpoints (misalnya http://127.0.0.1:2379)',
-		usageDbMissing: 'file db {file} tidak ditemukan',
-		dbUnreadable: 'tidak bisa membaca {file}: {reason}',
-		dbSummary:
-			'{file}: revision {revision}, {live} key aktif ({deleted} terhapus, {rows} baris revision), meta page bbolt {page}, txid {txid}, page size {pageSize}',
-		dbFellBack: 'transaksi bbolt terbaru rusak; yang dibaca transaksi sebelumnya ({problems})',
-		dbNoRootKeys:
-			'tidak ada key di bawah {root}/: apakah --root-path sudah benar? (daftar prefix ada di --inspect)',
-		inspectHeader: 'prefix                                             key       byte    lease',
-		inspectDone: '{prefixes} prefix, {live} key aktif; tidak ada yang diubah',
-		backupWritten:
-			'backup tersimpan di {dir}: {written} key, {excluded} tidak diikutkan (lihat manifest.json), sha256 {sha}',
-		backupExcluded: 'tidak diikutkan: {count} {rule} ({reason})',
-		backupKept: 'tetap diikutkan: {count} {rule} ({reason})',
-		alternative:
-			'Alternatif: `etcdctl snapshot restore {db} --skip-hash-check --data-dir <dir>` (3.5+: etcdutl) membangun ulang data dir member lengkap dengan revision dan lease, tapi dir itu lalu harus dipasang ke PVC member dengan --name/--initial-cluster yang cocok; runbook ini memilih restore key.',
-		restoreReading: 'backup {dir}: {count} key dari revision {revision} (checksum cocok)',
-		restoreTarget: 'etcd tujuan {endpoint}: saat ini {count} key',
-		restoreConfirm: 'Tulis {count} key ke {endpoint}? [y/N] ',
-		restoreRefused: 'restore tidak dikonfirmasi; tidak ada yang ditulis',
-		restoreNoTty:
-			'restore menulis ke etcd dan tidak ada terminal untuk bertanya; jalankan dengan --yes untuk mengizinkan, atau --dry-run untuk mengecek saja',
-		restoreDry:
-			'[dry run] akan menulis {count} key ke {endpoint} dalam transaksi berisi maksimal 128, lalu membacanya ulang',
-		restoreDone:
-			'{written} key di-restore dalam {batches} transaksi ke {endpoint}; {readBack} key dibaca ulang, semuanya sama dengan backup',
-		endpointDown: 'tidak ada etcd yang menjawab di {endpoints}: {reason}',
 		notKubernetesCrash:
 			'pod {pod} Ready: tidak semua member mati. Pakai etcd-multi-crash (atau etcd-bad-member-id)',
 		pendingPods: 'pod {pods} berstatus Pending, bukan crash; jalankan etcd-pending dulu',
@@ -215,8 +134,8 @@ const messages = {
 		copyFailed: 'tidak ada db yang tersalin dari {pvc}: {reason}',
 		copied: '{file} tersalin ({bytes} byte), revision key {revision}',
 		copyUnreadable: 'salinan {file} tidak bisa dibaca: {reason}',
+		walCopied: '{dir} tersalin ({files} segmen WAL)',
 		noCopies: 'tidak ada salinan db yang bisa dipakai dari member mana pun; belum ada yang diubah',
-		chosen: 'salinan terbaru: {file} (revision key {revision}); yang lain: {others}',
 		dryNoCopy: '[dry run] belum ada salinan; backup akan ditulis dari salinan terbaru',
 		deleteGate:
 			'backup {dir} dicek ulang ({count} key, checksum cocok); StatefulSet di 0 replika tanpa pod',
@@ -229,272 +148,18 @@ const messages = {
 			'Values Helm: biarkan etcd.replicaCount: {replicas}; chart me-render ETCD_INITIAL_CLUSTER_STATE=existing di setiap helm upgrade, sama dengan yang diset runbook ini. Kalau values Anda mengunci etcd.initialClusterState: new, ganti jadi existing.',
 		portForwardUp: 'port-forward siap: {endpoint}',
 		portForwardFailed: 'kubectl port-forward tidak jalan: {reason}',
-		targetPartial:
-			'etcd tujuan {endpoint} berisi {count} key, semuanya dari backup ini (restore sebelumnya terputus); dilanjutkan',
-		targetForeign:
-			'etcd tujuan {endpoint} berisi {count} key, {foreign} di antaranya tidak ada di backup (pertama: {first}); apakah Milvus sudah menulis? Hentikan Milvus, lalu jalankan lagi',
 		verifyMembers: 'member: {got} dari {want} berjalan',
 		verifyIds: 'member melaporkan cluster id yang berbeda: {ids} (split brain)',
 		verifyNotReady: 'belum Ready: {pods}',
 		verifyKeys: 'ada {got} key di etcd, backup berisi {want}',
+		verifyWal:
+			'etcd sudah dibangun ulang, tapi belum pasti semua penulisan yang sudah dikonfirmasi kembali: {verdict}',
 		verifiedAll: '{n} member sehat, cluster id {id}, {keys} key (backup: {want})',
 		execFailed: 'tidak bisa menjalankan etcdctl di {pod}: {reason}',
 		verifyDry:
 			'[dry run] akan mengecek bahwa semua member berjalan dan sehat, dengan satu cluster id',
 	},
 };
-
-/** @param {Context} ctx @param {unknown} e */
-function backupText(ctx, e) {
-	if (e instanceof BackupError) return tLookup(BACKUP_MESSAGES, ctx.lang, e.key, e.vars);
-	return e instanceof Error ? e.message : String(e);
-}
-
-/** Library errors become one translated line with the right exit code. @param {Context} ctx @param {unknown} e */
-function toRunbookError(ctx, e) {
-	if (e instanceof BackupError) {
-		const text = backupText(ctx, e);
-		return [
-			'checksumMismatch',
-			'countMismatch',
-			'targetNotEmpty',
-			'badRecord',
-			'badManifest',
-			'noManifest',
-			'backupExists',
-		].includes(e.key)
-			? new RefusedError(text)
-			: new StepFailedError(text);
-	}
-	if (e instanceof EtcdHttpError) return new StepFailedError(e.message);
-	return e;
-}
-
-/** @param {Context} ctx @param {string} file */
-function readDbOrFail(ctx, file) {
-	if (!nodeFs.existsSync(file)) throw new UsageError(ctx.t('usageDbMissing', { file }));
-	try {
-		return readEtcdDb(file);
-	} catch (e) {
-		if (e instanceof BboltError || e instanceof MvccError)
-			throw new StepFailedError(ctx.t('dbUnreadable', { file, reason: e.message }));
-		throw e;
-	}
-}
-
-/** @param {Context} ctx @param {string} file @param {import('./lib/mvcc.mjs').MvccState} s */
-function printDbSummary(ctx, file, s) {
-	ctx.out.info(
-		ctx.t('dbSummary', {
-			file,
-			revision: String(s.revision),
-			live: s.stats.live,
-			deleted: s.stats.deleted,
-			rows: s.stats.rows,
-			page: s.bbolt.page,
-			txid: String(s.bbolt.txid),
-			pageSize: s.bbolt.pageSize,
-		}),
-	);
-	if (s.bbolt.fellBack)
-		ctx.out.warn(ctx.t('dbFellBack', { problems: s.bbolt.problems.join('; ') }));
-}
-
-/**
- * `--db FILE --backup DIR`: also the in-process body of the cluster flow's backup step.
- * @param {Context} ctx @param {string} db @param {string} dir
- */
-async function backupFromDb(ctx, db, dir) {
-	const state = readDbOrFail(ctx, db);
-	printDbSummary(ctx, db, state);
-	const rootPath = String(ctx.flags['root-path']);
-	const root = Buffer.from(`${rootPath.replace(/\/+$/, '')}/`);
-	if (!state.kvs.some((kv) => kv.key.subarray(0, root.length).equals(root)))
-		ctx.out.warn(ctx.t('dbNoRootKeys', { root: rootPath }));
-	/** @type {import('./lib/etcd-backup.mjs').Manifest} */
-	let manifest;
-	try {
-		manifest = await writeBackup(dir, state, {
-			rootPath,
-			keepLeased: ctx.flags['keep-leased'] === true,
-			source: {
-				file: nodePath.resolve(db),
-				bytes: nodeFs.statSync(db).size,
-				sha256: await sha256File(db),
-			},
-		});
-	} catch (e) {
-		throw toRunbookError(ctx, e);
-	}
-	for (const r of manifest.excluded)
-		if (r.count)
-			ctx.out.info(
-				`  ${ctx.t('backupExcluded', { count: r.count, rule: r.rule, reason: r.reason })}`,
-			);
-	for (const r of manifest.kept)
-		if (r.count)
-			ctx.out.info(`  ${ctx.t('backupKept', { count: r.count, rule: r.rule, reason: r.reason })}`);
-	ctx.out.dim(ctx.t('alternative', { db }));
-	return {
-		ok: true,
-		details: ctx.t('backupWritten', {
-			dir,
-			written: manifest.counts.written ?? 0,
-			excluded: manifest.counts.excluded ?? 0,
-			sha: manifest.records.sha256,
-		}),
-		data: { manifest },
-	};
-}
-
-/** @param {Context} ctx @param {string} db */
-function inspectDb(ctx, db) {
-	const state = readDbOrFail(ctx, db);
-	printDbSummary(ctx, db, state);
-	const rows = prefixSummary(state.kvs);
-	ctx.out.info(ctx.t('inspectHeader'));
-	for (const r of rows)
-		ctx.out.info(
-			`${r.prefix.padEnd(48)} ${String(r.keys).padStart(7)} ${String(r.bytes).padStart(10)} ${String(r.leased).padStart(7)}`,
-		);
-	const { rules } = selectKeys(state.kvs, {
-		rootPath: String(ctx.flags['root-path']),
-		keepLeased: ctx.flags['keep-leased'] === true,
-	});
-	for (const r of rules) {
-		if (!r.count) continue;
-		ctx.out.info(
-			ctx.t(r.action === 'exclude' ? 'backupExcluded' : 'backupKept', {
-				count: r.count,
-				rule: r.id,
-				reason: r.reason,
-			}),
-		);
-	}
-	return {
-		ok: true,
-		details: ctx.t('inspectDone', { prefixes: rows.length, live: state.stats.live }),
-		data: { revision: String(state.revision), stats: state.stats, prefixes: rows },
-	};
-}
-
-/**
- * The first endpoint that answers /health.
- * @param {Context} ctx @param {string} list
- */
-async function connectEtcd(ctx, list) {
-	const endpoints = list
-		.split(',')
-		.map((s) => s.trim())
-		.filter(Boolean);
-	let reason = '';
-	for (const ep of endpoints) {
-		try {
-			const client = etcdHttp(ep);
-			await client.count();
-			return client;
-		} catch (e) {
-			reason = e instanceof Error ? e.message : String(e);
-		}
-	}
-	throw new StepFailedError(
-		ctx.t('endpointDown', { endpoints: endpoints.join(', ') || list, reason }),
-	);
-}
-
-/**
- * Restore with the target check: empty, or (cluster flow resuming) holding only keys of this backup.
- * @param {Context} ctx
- * @param {import('./lib/etcd-http.mjs').EtcdHttp} client
- * @param {import('./lib/mvcc.mjs').KeyValue[]} kvs
- * @param {{ allowNonEmpty: boolean, allowPartial: boolean }} o
- */
-async function restoreInto(ctx, client, kvs, o) {
-	const count = await client.count();
-	ctx.out.info(ctx.t('restoreTarget', { endpoint: client.endpoint, count }));
-	let allow = o.allowNonEmpty;
-	if (count > 0 && !allow && o.allowPartial) {
-		const { kvs: present } = await client.getAll();
-		const foreign = compareKvs(present, kvs);
-		// Keys of this backup with its values are a restore that was cut short; anything else is someone else's data.
-		const notOurs = [...foreign.missing, ...foreign.different];
-		if (notOurs.length)
-			throw new RefusedError(
-				ctx.t('targetForeign', {
-					endpoint: client.endpoint,
-					count,
-					foreign: notOurs.length,
-					first: notOurs[0] ?? '',
-				}),
-			);
-		ctx.out.warn(ctx.t('targetPartial', { endpoint: client.endpoint, count }));
-		allow = true;
-	}
-	try {
-		const r = await restoreKvs(client, kvs, { allowNonEmpty: allow });
-		return ctx.t('restoreDone', {
-			written: r.written,
-			batches: r.batches,
-			endpoint: client.endpoint,
-			readBack: r.readBack,
-		});
-	} catch (e) {
-		throw toRunbookError(ctx, e);
-	}
-}
-
-/** @param {Context} ctx @param {string} dir */
-async function loadBackup(ctx, dir) {
-	try {
-		return await readBackup(dir);
-	} catch (e) {
-		throw toRunbookError(ctx, e);
-	}
-}
-
-/** `--restore DIR --endpoints URL`. @param {Context} ctx */
-async function restoreMode(ctx) {
-	const dir = String(ctx.flags.restore);
-	const endpoints = ctx.flags.endpoints;
-	if (typeof endpoints !== 'string' || !endpoints)
-		throw new UsageError(ctx.t('usageRestoreNeedsEndpoints'));
-	// The checksum is verified before anything touches the target.
-	const { manifest, kvs } = await loadBackup(ctx, dir);
-	ctx.out.info(
-		ctx.t('restoreReading', {
-			dir,
-			count: kvs.length,
-			revision: String(manifest.source?.revision ?? '?'),
-		}),
-	);
-	const client = await connectEtcd(ctx, endpoints);
-	if (ctx.dryRun) {
-		const count = await client.count();
-		ctx.out.info(ctx.t('restoreTarget', { endpoint: client.endpoint, count }));
-		if (count > 0 && ctx.flags['allow-non-empty'] !== true)
-			throw new RefusedError(
-				tLookup(BACKUP_MESSAGES, ctx.lang, 'targetNotEmpty', { endpoint: client.endpoint, count }),
-			);
-		ctx.out.info(ctx.t('restoreDry', { count: kvs.length, endpoint: client.endpoint }));
-		return {
-			ok: true,
-			details: ctx.t('restoreDry', { count: kvs.length, endpoint: client.endpoint }),
-		};
-	}
-	if (!ctx.opts.yes && !ctx.prompts.interactive) throw new RefusedError(ctx.t('restoreNoTty'));
-	if (
-		!(await ctx.prompts.confirm(
-			ctx.t('restoreConfirm', { count: kvs.length, endpoint: client.endpoint }),
-			'restore',
-		))
-	)
-		throw new RefusedError(ctx.t('restoreRefused'));
-	const details = await restoreInto(ctx, client, kvs, {
-		allowNonEmpty: ctx.flags['allow-non-empty'] === true,
-		allowPartial: false,
-	});
-	return { ok: true, details, data: { restored: kvs.length, endpoint: client.endpoint } };
-}
 
 // ---------------------------------------------------------------------------------------------------------
 // cluster mode helpers
@@ -539,8 +204,15 @@ function backupDir(ctx) {
 /** What this process learned while running, shared between steps. */
 const run = {
 	/** @type {string | null} */ chosen: null,
+	/** @type {string[]} */ walDirs: [],
 	/** @type {{ kill(): void, endpoint: string } | null} */ portForward: null,
 };
+
+/** @param {string} db @param {string[]} walDirs @param {string} dir */
+function backupCommand(db, walDirs, dir) {
+	const wal = walDirs.length ? ['--wal', walDirs.join(',')] : [];
+	return ['npx', 'zx', SCRIPT, '--db', db, ...wal, '--backup', dir];
+}
 
 /** @param {Context} ctx */
 function localEndpoint(ctx) {
@@ -639,46 +311,7 @@ async function podIsReady(ctx, i) {
 // ---------------------------------------------------------------------------------------------------------
 
 const flags = /** @type {import('./lib/cli.mjs').FlagSpec[]} */ ([
-	{ name: 'db', type: 'string', help: { en: messages.en.flagDb, id: messages.id.flagDb } },
-	{
-		name: 'backup',
-		type: 'string',
-		help: { en: messages.en.flagBackup, id: messages.id.flagBackup },
-	},
-	{
-		name: 'inspect',
-		type: 'boolean',
-		default: false,
-		help: { en: messages.en.flagInspect, id: messages.id.flagInspect },
-	},
-	{
-		name: 'restore',
-		type: 'string',
-		help: { en: messages.en.flagRestore, id: messages.id.flagRestore },
-	},
-	{
-		name: 'endpoints',
-		type: 'string',
-		help: { en: messages.en.flagEndpoints, id: messages.id.flagEndpoints },
-	},
-	{
-		name: 'allow-non-empty',
-		type: 'boolean',
-		default: false,
-		help: { en: messages.en.flagAllowNonEmpty, id: messages.id.flagAllowNonEmpty },
-	},
-	{
-		name: 'root-path',
-		type: 'string',
-		default: DEFAULT_ROOT_PATH,
-		help: { en: messages.en.flagRootPath, id: messages.id.flagRootPath },
-	},
-	{
-		name: 'keep-leased',
-		type: 'boolean',
-		default: false,
-		help: { en: messages.en.flagKeepLeased, id: messages.id.flagKeepLeased },
-	},
+	...OFFLINE_FLAGS,
 	{
 		name: 'work-dir',
 		type: 'string',
@@ -728,23 +361,7 @@ await defineRunbook({
 	exampleFacts,
 
 	async main(ctx) {
-		const db = ctx.flags.db;
-		const restore = ctx.flags.restore;
-		const inspect = ctx.flags.inspect === true;
-		if (typeof db === 'string') {
-			if (restore !== undefined || inspect === (typeof ctx.flags.backup === 'string'))
-				throw new UsageError(ctx.t('usageMode'));
-			return inspect
-				? inspectDb(ctx, db)
-				: backupFromDb(ctx, db, /** @type {string} */ (ctx.flags.backup));
-		}
-		if (typeof restore === 'string') {
-			if (inspect) throw new UsageError(ctx.t('usageMode'));
-			return restoreMode(ctx);
-		}
-		if (inspect || typeof ctx.flags.endpoints === 'string')
-			throw new UsageError(ctx.t('usageMode'));
-		return undefined; // the cluster runbook: plan, steps, verify
+		return offlineMain(ctx); // undefined without an offline flag: the cluster runbook (plan, steps, verify)
 	},
 
 	async preflight(ctx) {
@@ -895,48 +512,64 @@ await defineRunbook({
 				// Only a run that continues an earlier one may reuse copies: a fresh run must not trust old files.
 				done: (c) => Boolean(c.resume) && nodeFs.existsSync(local),
 			});
+			const localWal = nodePath.join(facts.workDir, `${ctx.names.pod(i)}.wal`);
+			steps.push({
+				id: 'copy-wal',
+				title: {
+					en: `Copy member/wal out of ${pvc} (helper pod): the writes the db may not have yet`,
+					id: `Salin member/wal dari ${pvc} (pod bantuan): penulisan yang mungkin belum ada di db`,
+				},
+				mode: 'read',
+				command: ctx.kube.argv('cp', `${pod}:${WAL_IN_POD}`, localWal),
+				async run(c) {
+					if (!(pvc in facts.pvcUids)) return c.t('copyFailed', { pvc, reason: 'PVC not found' });
+					if (c.dryRun) return c.t('copyDry', { pvc, pod, src: WAL_IN_POD });
+					nodeFs.mkdirSync(facts.workDir, { recursive: true });
+					const tmp = `${localWal}.part`;
+					nodeFs.rmSync(tmp, { recursive: true, force: true });
+					const r = await c.kube.withHelperPod(pvc, pod, async () =>
+						c.kube.run(['cp', `${pod}:${WAL_IN_POD}`, tmp], { check: false }),
+					);
+					if (!r.ok || !nodeFs.existsSync(tmp)) {
+						nodeFs.rmSync(tmp, { recursive: true, force: true });
+						return c.t('copyFailed', {
+							pvc,
+							reason: (r.stderr || 'no folder').trim().split('\n')[0] ?? '',
+						});
+					}
+					nodeFs.rmSync(localWal, { recursive: true, force: true });
+					nodeFs.renameSync(tmp, localWal);
+					return c.t('walCopied', {
+						dir: localWal,
+						files: nodeFs.readdirSync(localWal).filter((f) => f.endsWith('.wal')).length,
+					});
+				},
+				done: (c) => Boolean(c.resume) && nodeFs.existsSync(localWal),
+			});
 		}
 
 		steps.push({
 			id: 'pick-newest',
 			title: {
-				en: 'Pick the copy with the highest key revision',
-				id: 'Pilih salinan dengan revision key tertinggi',
+				en: 'Pick the copy that reaches furthest with the WAL (then the highest key revision)',
+				id: 'Pilih salinan yang paling jauh bersama WAL (lalu revision key tertinggi)',
 			},
 			mode: 'read',
 			command: null,
 			run(c) {
-				/** @type {Array<{ file: string, revision: bigint }>} */
-				const usable = [];
-				for (let i = 0; i < n; i++) {
-					const file = nodePath.join(facts.workDir, `${c.names.pod(i)}.db`);
-					if (!nodeFs.existsSync(file)) continue;
-					try {
-						usable.push({ file, revision: latestRevision(file) });
-					} catch (e) {
-						c.out.warn(
-							c.t('copyUnreadable', { file, reason: e instanceof Error ? e.message : String(e) }),
-						);
-					}
-				}
-				if (usable.length === 0) {
+				const members = Array.from({ length: n }, (_, i) => ({
+					db: nodePath.join(facts.workDir, `${c.names.pod(i)}.db`),
+					wal: nodePath.join(facts.workDir, `${c.names.pod(i)}.wal`),
+				}));
+				const best = pickNewest(c, members, n);
+				if (!best) {
 					if (c.dryRun) return c.t('dryNoCopy');
 					throw new StepFailedError(c.t('noCopies'));
 				}
-				// Highest revision wins; ties go to the lowest ordinal (stable, and etcd-0 is what the chart starts first).
-				usable.sort((a, b) => (a.revision === b.revision ? 0 : a.revision > b.revision ? -1 : 1));
-				const best = /** @type {{ file: string, revision: bigint }} */ (usable[0]);
-				run.chosen = best.file;
-				backupStep.command = ['npx', 'zx', SCRIPT, '--db', best.file, '--backup', facts.backupDir];
-				return c.t('chosen', {
-					file: best.file,
-					revision: String(best.revision),
-					others:
-						usable
-							.slice(1)
-							.map((u) => `${u.file} (${u.revision})`)
-							.join(', ') || '-',
-				});
+				run.chosen = best.db;
+				run.walDirs = best.walDirs;
+				backupStep.command = backupCommand(best.db, best.walDirs, facts.backupDir);
+				return best.text;
 			},
 		});
 
@@ -948,10 +581,14 @@ await defineRunbook({
 				id: 'Tulis dan verifikasi backup di mesin ini',
 			},
 			mode: 'read',
-			command: ['npx', 'zx', SCRIPT, '--db', chosenDefault, '--backup', facts.backupDir],
+			command: backupCommand(
+				chosenDefault,
+				pvcs.map((_, i) => nodePath.join(facts.workDir, `${ctx.names.pod(i)}.wal`)),
+				facts.backupDir,
+			),
 			async run(c) {
 				if (!run.chosen) return c.t('dryNoCopy');
-				const r = await backupFromDb(c, run.chosen, facts.backupDir);
+				const r = await backupFromDb(c, run.chosen, facts.backupDir, run.walDirs);
 				return r.details;
 			},
 			async done() {
@@ -1260,7 +897,12 @@ async function verifyOnce(ctx, facts) {
 	if (ids.length > 1) problems.push(ctx.t('verifyIds', { ids: ids.join(', ') }));
 	let want = 0;
 	try {
-		want = (await readBackup(facts.backupDir)).kvs.length;
+		const b = await readBackup(facts.backupDir);
+		want = b.kvs.length;
+		// "Healthy" promises every acknowledged write: a backup made without a readable WAL cannot.
+		const wal = /** @type {any} */ (b.manifest.source?.wal);
+		if (wal?.verdict !== 'none')
+			problems.push(ctx.t('verifyWal', { verdict: wal?.verdictText ?? ctx.t('reasonNoWal') }));
 	} catch (e) {
 		problems.push(backupText(ctx, e));
 	}

@@ -252,7 +252,7 @@ export function parseRecord(line) {
  * @property {Record<string, number>} counts
  * @property {Array<{ rule: string, prefix: string, reason: string, count: number, examples: string[] }>} excluded
  * @property {Array<{ rule: string, prefix: string, reason: string, count: number, examples: string[] }>} kept
- * @property {{ file: string, count: number, bytes: number, sha256: string }} records
+ * @property {{ file: string, count: number, bytes: number, sha256: string, largestValueBytes: number }} records
  */
 
 /**
@@ -289,6 +289,8 @@ export async function writeBackup(dir, state, opts = {}) {
 	const tmpRecords = path.join(dir, `.${RECORDS}.tmp`);
 	const hash = crypto.createHash('sha256');
 	let bytes = 0;
+	// What a restore must be able to send in one request (the restore-proof step reads it).
+	let largestValueBytes = 0;
 	try {
 		fs.mkdirSync(dir, { recursive: true });
 		const fd = fs.openSync(tmpRecords, 'wx');
@@ -306,6 +308,7 @@ export async function writeBackup(dir, state, opts = {}) {
 				chunkLen = 0;
 			};
 			for (const kv of kept) {
+				if (kv.value.length > largestValueBytes) largestValueBytes = kv.value.length;
 				const line = recordLine(kv);
 				chunk.push(line);
 				chunkLen += line.length;
@@ -364,7 +367,13 @@ export async function writeBackup(dir, state, opts = {}) {
 		},
 		excluded: rules.filter((r) => r.action === 'exclude').map(ruleOut),
 		kept: rules.filter((r) => r.action === 'keep').map(ruleOut),
-		records: { file: RECORDS, count: kept.length, bytes, sha256: hash.digest('hex') },
+		records: {
+			file: RECORDS,
+			count: kept.length,
+			bytes,
+			sha256: hash.digest('hex'),
+			largestValueBytes,
+		},
 	};
 	const manifestPath = path.join(dir, MANIFEST);
 	try {

@@ -27,9 +27,15 @@ const CANONICAL: Array<[string, string, string]> = [
 		'kubectl cp etcd-rescue-my-release-etcd-0:/bitnami/etcd/data/member/snap/db etcd-rescue/my-release-etcd-0.db',
 	],
 	[
+		'copy-wal',
+		'read',
+		'kubectl cp etcd-rescue-my-release-etcd-0:/bitnami/etcd/data/member/wal etcd-rescue/my-release-etcd-0.wal',
+	],
+	[
 		'backup',
 		'read',
-		'npx zx runbooks/etcd-all-crash.mjs --db etcd-rescue/my-release-etcd-0.db --backup etcd-rescue/backup',
+		'npx zx runbooks/etcd-all-crash.mjs --db etcd-rescue/my-release-etcd-0.db --wal ' +
+			'etcd-rescue/my-release-etcd-0.wal,etcd-rescue/my-release-etcd-1.wal,etcd-rescue/my-release-etcd-2.wal --backup etcd-rescue/backup',
 	],
 	[
 		'delete-pvcs',
@@ -77,6 +83,7 @@ test('--describe has every canonical step with its exact command, in en and id',
 	}
 	// One copy per member and one scale-up per added member, in order.
 	assert.equal(en.steps.filter((s) => s.id === 'copy-db').length, 3);
+	assert.equal(en.steps.filter((s) => s.id === 'copy-wal').length, 3);
 	assert.deepEqual(
 		en.steps.filter((s) => s.id === 'scale-up').map((s) => s.command),
 		[
@@ -100,6 +107,7 @@ test('--describe has every canonical step with its exact command, in en and id',
 	const flagNames = en.flags.map((f) => f.name);
 	for (const f of [
 		'db',
+		'wal',
 		'backup',
 		'inspect',
 		'restore',

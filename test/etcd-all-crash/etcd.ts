@@ -249,3 +249,88 @@ export function runCli(
 		});
 	});
 }
+
+export interface Member {
+	name: string;
+	endpoint: string;
+	dataDir: string;
+	dbFile: string;
+	walDir: string;
+	kill9(): Promise<void>;
+}
+
+/**
+ * Starts an etcd cluster of `n` members on 127.0.0.1 (each its own process group and data dir inside `dir`),
+ * waits until every member answers /health, and kills them when the test ends.
+ */
+export async function startCluster(cleanup: After, dir: string, n: number): Promise<Member[]> {
+	await mkdir(dir, { recursive: true });
+	const ports = [];
+	for (let i = 0; i < n; i++) ports.push({ client: await freePort(), peer: await freePort() });
+	const names = ports.map((_, i) => `m${i}`);
+	const initial = ports.map((p, i) => `${names[i]}=http://127.0.0.1:${p.peer}`).join(',');
+	const members: Member[] = [];
+	for (let i = 0; i < n; i++) {
+		const name = names[i]!;
+		const { client, peer } = ports[i]!;
+		const endpoint = `http://127.0.0.1:${client}`;
+		const dataDir = path.join(dir, `${name}.etcd`);
+		const log = await open(path.join(dir, `${name}.log`), 'a');
+		const child = spawn(
+			ETCD_BIN,
+			[
+				'--name',
+				name,
+				'--data-dir',
+				dataDir,
+				'--listen-client-urls',
+				endpoint,
+				'--advertise-client-urls',
+				endpoint,
+				'--listen-peer-urls',
+				`http://127.0.0.1:${peer}`,
+				'--initial-advertise-peer-urls',
+				`http://127.0.0.1:${peer}`,
+				'--initial-cluster',
+				initial,
+				'--initial-cluster-state',
+				'new',
+				'--initial-cluster-token',
+				`c-${ports[0]!.client}`,
+			],
+			{ detached: true, stdio: ['ignore', log.fd, log.fd] },
+		);
+		const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+		const kill9 = async () => {
+			if (child.exitCode === null && child.signalCode === null && child.pid) {
+				try {
+					process.kill(-child.pid, 'SIGKILL');
+				} catch {
+					// already gone
+				}
+				await exited;
+			}
+		};
+		cleanup.after(async () => {
+			await kill9();
+			await log.close();
+		});
+		members.push({
+			name,
+			endpoint,
+			dataDir,
+			dbFile: path.join(dataDir, 'member', 'snap', 'db'),
+			walDir: path.join(dataDir, 'member', 'wal'),
+			kill9,
+		});
+	}
+	for (const m of members) {
+		const client = etcdHttp(m.endpoint, { timeoutMs: 5_000 });
+		for (let i = 0; ; i++) {
+			if (await client.healthy()) break;
+			if (i > 600) throw new Error(`etcd ${m.name} did not become healthy in 60 s; see ${dir}`);
+			await new Promise((r) => setTimeout(r, 100));
+		}
+	}
+	return members;
+}
