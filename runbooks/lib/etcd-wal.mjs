@@ -17,6 +17,8 @@ import path from 'node:path';
 
 export const RECORD = { METADATA: 1, ENTRY: 2, STATE: 3, CRC: 4, SNAPSHOT: 5 };
 const SECTOR = 512;
+// etcd's decoder refuses longer records (maxWALEntrySizeLimit): a length word beyond it is garbage, not a tear.
+const MAX_RECORD = 10 * 1024 * 1024;
 const WAL_NAME = /^([0-9a-f]{16})-([0-9a-f]{16})\.wal$/;
 
 /** A WAL that is not what etcd writes. `file`/`offset` name the record. */
@@ -455,12 +457,17 @@ export function listSegments(dir) {
 		}))
 		.sort((a, b) => (a.seq < b.seq ? -1 : a.seq > b.seq ? 1 : 0));
 	if (files.length === 0) throw new WalError(`no *.wal segment in ${dir}`);
+	checkSequence(files);
+	return files;
+}
+
+/** etcd refuses segments whose sequence numbers skip. @param {Array<{ seq: bigint, name: string }>} files */
+function checkSequence(files) {
 	for (let i = 1; i < files.length; i++) {
 		const a = /** @type {{ seq: bigint, name: string }} */ (files[i - 1]);
 		const b = /** @type {{ seq: bigint, name: string }} */ (files[i]);
 		if (b.seq !== a.seq + 1n) throw new WalError(`segments skip from ${a.name} to ${b.name}`);
 	}
-	return files;
 }
 
 /**
@@ -470,7 +477,43 @@ export function listSegments(dir) {
  * @returns {WalLog}
  */
 export function readWal(dir) {
-	const files = listSegments(dir);
+	return readSegments(dir, listSegments(dir), (file) => {
+		try {
+			return fs.readFileSync(file);
+		} catch (e) {
+			throw new WalError(`cannot read ${file}: ${/** @type {Error} */ (e).message}`);
+		}
+	});
+}
+
+/**
+ * The same from segments in memory (name -> contents), for tests and tools that hold the files already.
+ * @param {Record<string, Buffer>} segments
+ * @returns {WalLog}
+ */
+export function readWalBuffers(segments) {
+	const files = Object.keys(segments)
+		.map((name) => ({ name, m: WAL_NAME.exec(name) }))
+		.filter((x) => x.m)
+		.map(({ name, m }) => ({
+			name,
+			seq: BigInt(`0x${m?.[1]}`),
+			index: BigInt(`0x${m?.[2]}`),
+			bytes: 0,
+		}))
+		.sort((a, b) => (a.seq < b.seq ? -1 : a.seq > b.seq ? 1 : 0));
+	if (files.length === 0) throw new WalError('no *.wal segment');
+	checkSequence(files);
+	return readSegments('', files, (file) => /** @type {Buffer} */ (segments[file]));
+}
+
+/**
+ * @param {string} dir
+ * @param {Array<{ name: string, seq: bigint, index: bigint, bytes: number }>} files
+ * @param {(file: string) => Buffer} load
+ * @returns {WalLog}
+ */
+function readSegments(dir, files, load) {
 	/** @type {RaftEntry[]} */
 	const entries = [];
 	/** @type {WalLog} */
@@ -489,24 +532,20 @@ export function readWal(dir) {
 	let sawCrc = false;
 	for (let fi = 0; fi < files.length; fi++) {
 		const f = /** @type {{ name: string, bytes: number }} */ (files[fi]);
-		const file = path.join(dir, f.name);
-		/** @type {Buffer} */
-		let buf;
-		try {
-			buf = fs.readFileSync(file);
-		} catch (e) {
-			throw new WalError(`cannot read ${file}: ${/** @type {Error} */ (e).message}`);
-		}
+		const file = dir ? path.join(dir, f.name) : f.name;
+		const buf = load(file);
 		f.bytes = buf.length;
 		const last = fi === files.length - 1;
 		let off = 0;
+		let inFile = 0;
 		for (;;) {
 			const at = { file, offset: off };
 			if (off + 8 > buf.length) {
+				if (inFile < 2) throw new WalError('segment ends before its crc and metadata records', at);
 				if (off < buf.length && !isZero(buf, off, buf.length)) {
 					if (last) {
 						log.torn = { file, offset: off, reason: 'partial length word' };
-						return finish(log);
+						return log;
 					}
 					throw new WalError('partial length word at the end of a segment', at);
 				}
@@ -514,15 +553,24 @@ export function readWal(dir) {
 			}
 			const lo = buf.readUInt32LE(off);
 			const hi = buf.readUInt32LE(off + 4);
-			if (lo === 0 && hi === 0) break; // preallocated space: the end of this segment
+			if (lo === 0 && hi === 0) {
+				// Preallocated space: the end of this segment. etcd writes a segment's header before it names it.
+				if (inFile < 2) throw new WalError('segment ends before its crc and metadata records', at);
+				break;
+			}
 			const recBytes = (hi & 0x00ffffff) * 0x100000000 + lo;
 			const padBytes = hi & 0x80000000 ? (hi >>> 24) & 0x7 : 0;
+			if (recBytes >= MAX_RECORD - padBytes)
+				throw new WalError(
+					`record ${log.records} claims ${recBytes} bytes, more than etcd ever writes`,
+					at,
+				);
 			const end = off + 8 + recBytes + padBytes;
 			const tornHere = () => isTorn(buf, off + 8, Math.min(end, buf.length));
 			if (end > buf.length) {
-				if (last) {
+				if (last && inFile >= 2) {
 					log.torn = { file, offset: off, reason: 'record runs past the end of the file' };
-					return finish(log);
+					return log;
 				}
 				throw new WalError(`record of ${recBytes} bytes runs past the end of the segment`, at);
 			}
@@ -532,15 +580,22 @@ export function readWal(dir) {
 				rec = decodeMessage(buf, S_RECORD, off + 8, off + 8 + recBytes);
 			} catch (e) {
 				if (!(e instanceof ProtoError)) throw e;
-				if (last && tornHere()) {
+				if (last && inFile >= 2 && tornHere()) {
 					log.torn = { file, offset: off, reason: 'torn record' };
-					return finish(log);
+					return log;
 				}
 				throw new WalError(`record ${log.records} is not a walpb.Record (${e.message})`, at);
 			}
 			const type = Number(num(rec, 1));
 			const recCrc = Number(num(rec, 2));
 			const data = bytes(rec, 3) ?? Buffer.alloc(0);
+			if (inFile === 0 && type !== RECORD.CRC)
+				throw new WalError(
+					`not an etcd WAL segment: it starts with a record of type ${type}, not crc`,
+					at,
+				);
+			if (inFile === 1 && type !== RECORD.METADATA)
+				throw new WalError(`not an etcd WAL segment: record 1 has type ${type}, not metadata`, at);
 			if (type === RECORD.CRC) {
 				if (sawCrc && crc !== 0 && recCrc !== crc)
 					throw new WalError(
@@ -552,9 +607,9 @@ export function readWal(dir) {
 			} else {
 				crc = crc32c(crc, data);
 				if (recCrc !== crc) {
-					if (last && tornHere()) {
+					if (last && inFile >= 2 && tornHere()) {
 						log.torn = { file, offset: off, reason: 'torn record' };
-						return finish(log);
+						return log;
 					}
 					throw new WalError(
 						`crc mismatch in record ${log.records} (type ${type}): stored ${hex32(recCrc)}, computed ${hex32(crc)}`,
@@ -571,15 +626,11 @@ export function readWal(dir) {
 				}
 			}
 			log.records++;
+			inFile++;
 			off = end;
 		}
 		log.bytesRead += off;
 	}
-	return finish(log);
-}
-
-/** @param {WalLog} log */
-function finish(log) {
 	return log;
 }
 
