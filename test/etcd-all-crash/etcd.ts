@@ -1,5 +1,6 @@
 // Starts a real etcd (Debian's /usr/bin/etcd) for the tests and the bench, on ports picked at run time, and
 // writes Milvus-like data into it through the HTTP gateway in transactions.
+import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, open } from 'node:fs/promises';
 import path from 'node:path';
@@ -333,4 +334,70 @@ export async function startCluster(cleanup: After, dir: string, n: number): Prom
 		}
 	}
 	return members;
+}
+
+const CLIENTS = 4;
+const KEYS_PER_CLIENT = 40;
+
+/** What one key may hold after the crash: the last acknowledged state, or a later one still in flight. */
+export interface KeyFate {
+	acked: string | null | undefined; // undefined: never acknowledged; null: acknowledged delete
+	inFlight: Array<string | null>; // sent after the last ack and never answered
+}
+
+/**
+ * Each client owns its keys and writes them one request at a time (puts, overwrites, deletes) until `stop`,
+ * so the order of a key's writes is the order they were acknowledged.
+ */
+export async function writeUntilKilled(endpoints: string[], stop: Promise<void>, seed: number) {
+	const fates = new Map<string, KeyFate>();
+	let stopped = false;
+	void stop.then(() => (stopped = true));
+	let acked = 0;
+	const rnd = prng(seed);
+	const client = async (c: number) => {
+		const http = etcdHttp(endpoints[c % endpoints.length]!, { timeoutMs: 3_000 });
+		for (let j = 0; !stopped; j++) {
+			const k = (rnd(1)[0]! * 7 + j) % KEYS_PER_CLIENT;
+			const key = `wal-test/c${c}/k${k}`;
+			const fate = fates.get(key) ?? { acked: undefined, inFlight: [] };
+			fates.set(key, fate);
+			const del = j % 9 === 4 && fate.acked !== undefined;
+			const value = del ? null : `v${j}-${rnd(4).toString('hex')}`;
+			fate.inFlight.push(value);
+			try {
+				if (value === null) await http.deleteRange(key);
+				else await http.put(key, value);
+			} catch {
+				return; // killed: this request may or may not have been applied
+			}
+			fate.acked = value;
+			fate.inFlight = [];
+			acked++;
+		}
+	};
+	await Promise.all(Array.from({ length: CLIENTS }, (_, c) => client(c)));
+	return { fates, acked: () => acked };
+}
+
+/** Checks one key space against the fates; returns the number of acknowledged writes missing. */
+export function checkFates(
+	kvs: Array<{ key: Buffer; value: Buffer }>,
+	fates: Map<string, KeyFate>,
+	label: string,
+) {
+	const got = new Map<string, string>();
+	for (const kv of kvs) {
+		const k = kv.key.toString();
+		if (!k.startsWith('wal-test/')) continue;
+		got.set(k, kv.value.toString());
+		assert.ok(fates.has(k), `${label}: key ${k} was never written`);
+	}
+	let missing = 0;
+	for (const [key, fate] of fates) {
+		const v = got.get(key) ?? null;
+		const allowed = [fate.acked === undefined ? null : fate.acked, ...fate.inFlight];
+		if (!allowed.includes(v)) missing++;
+	}
+	return missing;
 }

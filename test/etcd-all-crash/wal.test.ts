@@ -7,10 +7,9 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { readFileSync } from 'node:fs';
-import { startCluster, runCli, prng, type Member } from './etcd.ts';
+import { startCluster, runCli, prng, writeUntilKilled, checkFates, type Member } from './etcd.ts';
 import { tmpDir } from '../support/tmp.ts';
 import { ROOT } from '../support/paths.ts';
-import { etcdHttp } from '../../runbooks/lib/etcd-http.mjs';
 import { readEtcdDb } from '../../runbooks/lib/mvcc.mjs';
 import { committedLog, readWal, type WalLog } from '../../runbooks/lib/etcd-wal.mjs';
 import { readDbExtras, replay } from '../../runbooks/lib/etcd-replay.mjs';
@@ -24,49 +23,6 @@ after(async () => {
 });
 
 const RUNBOOK = path.join(ROOT, 'runbooks', 'etcd-all-crash.mjs');
-const CLIENTS = 4;
-const KEYS_PER_CLIENT = 40;
-
-/** What one key may hold after the crash: the last acknowledged state, or a later one still in flight. */
-interface KeyFate {
-	acked: string | null | undefined; // undefined: never acknowledged; null: acknowledged delete
-	inFlight: Array<string | null>; // sent after the last ack and never answered
-}
-
-/**
- * Each client owns its keys and writes them one request at a time (puts, overwrites, deletes) until `stop`,
- * so the order of a key's writes is the order they were acknowledged.
- */
-async function writeUntilKilled(endpoints: string[], stop: Promise<void>, seed: number) {
-	const fates = new Map<string, KeyFate>();
-	let stopped = false;
-	void stop.then(() => (stopped = true));
-	let acked = 0;
-	const rnd = prng(seed);
-	const client = async (c: number) => {
-		const http = etcdHttp(endpoints[c % endpoints.length]!, { timeoutMs: 3_000 });
-		for (let j = 0; !stopped; j++) {
-			const k = (rnd(1)[0]! * 7 + j) % KEYS_PER_CLIENT;
-			const key = `wal-test/c${c}/k${k}`;
-			const fate = fates.get(key) ?? { acked: undefined, inFlight: [] };
-			fates.set(key, fate);
-			const del = j % 9 === 4 && fate.acked !== undefined;
-			const value = del ? null : `v${j}-${rnd(4).toString('hex')}`;
-			fate.inFlight.push(value);
-			try {
-				if (value === null) await http.deleteRange(key);
-				else await http.put(key, value);
-			} catch {
-				return; // killed: this request may or may not have been applied
-			}
-			fate.acked = value;
-			fate.inFlight = [];
-			acked++;
-		}
-	};
-	await Promise.all(Array.from({ length: CLIENTS }, (_, c) => client(c)));
-	return { fates, acked: () => acked };
-}
 
 /** The db of `m` and the WALs of all members, the way the runbook combines them. */
 function recover(members: Member[]) {
@@ -78,28 +34,6 @@ function recover(members: Member[]) {
 		.sort((a, b) => (a.reach === b.reach ? 0 : a.reach > b.reach ? -1 : 1))[0]!;
 	const r = replay(best.state, readDbExtras(best.m.dbFile), cl.entries, cl.commitIndex);
 	return { db: best.state, replayed: r, cl, best };
-}
-
-/** Checks one key space against the fates; returns the number of acknowledged writes missing. */
-function check(
-	kvs: Array<{ key: Buffer; value: Buffer }>,
-	fates: Map<string, KeyFate>,
-	label: string,
-) {
-	const got = new Map<string, string>();
-	for (const kv of kvs) {
-		const k = kv.key.toString();
-		if (!k.startsWith('wal-test/')) continue;
-		got.set(k, kv.value.toString());
-		assert.ok(fates.has(k), `${label}: key ${k} was never written`);
-	}
-	let missing = 0;
-	for (const [key, fate] of fates) {
-		const v = got.get(key) ?? null;
-		const allowed = [fate.acked === undefined ? null : fate.acked, ...fate.inFlight];
-		if (!allowed.includes(v)) missing++;
-	}
-	return missing;
 }
 
 async function trial(size: number, seed: number, dir: string) {
@@ -123,8 +57,8 @@ async function trial(size: number, seed: number, dir: string) {
 	kill();
 	const { fates, acked } = await writing;
 	const { db, replayed, cl } = recover(members);
-	const dbMissing = check(db.kvs, fates, 'db alone');
-	const missing = check(replayed.state.kvs, fates, 'db + WAL');
+	const dbMissing = checkFates(db.kvs, fates, 'db alone');
+	const missing = checkFates(replayed.state.kvs, fates, 'db + WAL');
 	assert.equal(missing, 0, `seed ${seed}, ${size} members: ${missing} acknowledged writes missing`);
 	return { members, acked: acked(), dbMissing, replayed: replayed.entries, cl, fates };
 }
@@ -170,7 +104,7 @@ test('SIGKILL of every member at random moments: db + WAL hold every acknowledge
 					.split('\n')
 					.filter(Boolean)
 					.map(parseRecord);
-				assert.equal(check(kvs, r.fates, 'offline backup'), 0);
+				assert.equal(checkFates(kvs, r.fates, 'offline backup'), 0);
 				const manifest = JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8'));
 				assert.equal(manifest.source.wal.verdict, 'none');
 				assert.equal(manifest.source.wal.commitIndex, String(r.cl.commitIndex));
