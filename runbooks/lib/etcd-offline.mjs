@@ -94,7 +94,7 @@ export const OFFLINE_MESSAGES = {
 		walNothing:
 			'db index {dbIndex} already covers the committed WAL (index {commit}): nothing to replay',
 		verdictNone:
-			'writes possibly missing: none (every committed write up to index {commit} is in the backup)',
+			'writes possibly missing: none (every committed write up to index {commit} is included)',
 		verdictUnknown:
 			'writes possibly missing: unknown. {reason}; writes acknowledged after the db index {dbIndex} may be lost',
 		verdictAtLeast:
@@ -164,7 +164,7 @@ export const OFFLINE_MESSAGES = {
 		walNothing:
 			'index db {dbIndex} sudah mencakup WAL yang committed (index {commit}): tidak ada yang perlu diputar ulang',
 		verdictNone:
-			'penulisan yang mungkin hilang: tidak ada (semua penulisan committed sampai index {commit} ada di backup)',
+			'penulisan yang mungkin hilang: tidak ada (semua penulisan committed sampai index {commit} sudah disertakan)',
 		verdictUnknown:
 			'penulisan yang mungkin hilang: tidak diketahui. {reason}; penulisan yang sudah dikonfirmasi setelah index db {dbIndex} bisa hilang',
 		verdictAtLeast:

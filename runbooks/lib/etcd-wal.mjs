@@ -59,22 +59,26 @@ const CRC_TABLES = (() => {
  * @param {number} crc @param {Uint8Array} b @param {number} [start] @param {number} [end]
  */
 export function crc32c(crc, b, start = 0, end = b.length) {
-	const [t0, t1, t2, t3, t4, t5, t6, t7] = /** @type {Uint32Array[]} */ (CRC_TABLES);
+	const [T0, T1, T2, T3, T4, T5, T6, T7] =
+		/** @type {[Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array]} */ (
+			CRC_TABLES
+		);
 	let c = ~crc >>> 0;
 	let i = start;
+	// Slicing by 8; indexes are always in bounds, the `?? 0` only satisfies the type checker.
 	for (; i + 8 <= end; i += 8) {
 		c ^= (b[i] ?? 0) | ((b[i + 1] ?? 0) << 8) | ((b[i + 2] ?? 0) << 16) | ((b[i + 3] ?? 0) << 24);
 		c =
-			(t7?.[c & 0xff] ?? 0) ^
-			(t6?.[(c >>> 8) & 0xff] ?? 0) ^
-			(t5?.[(c >>> 16) & 0xff] ?? 0) ^
-			(t4?.[c >>> 24] ?? 0) ^
-			(t3?.[b[i + 4] ?? 0] ?? 0) ^
-			(t2?.[b[i + 5] ?? 0] ?? 0) ^
-			(t1?.[b[i + 6] ?? 0] ?? 0) ^
-			(t0?.[b[i + 7] ?? 0] ?? 0);
+			(T7[c & 0xff] ?? 0) ^
+			(T6[(c >>> 8) & 0xff] ?? 0) ^
+			(T5[(c >>> 16) & 0xff] ?? 0) ^
+			(T4[c >>> 24] ?? 0) ^
+			(T3[b[i + 4] ?? 0] ?? 0) ^
+			(T2[b[i + 5] ?? 0] ?? 0) ^
+			(T1[b[i + 6] ?? 0] ?? 0) ^
+			(T0[b[i + 7] ?? 0] ?? 0);
 	}
-	for (; i < end; i++) c = (t0?.[(c ^ (b[i] ?? 0)) & 0xff] ?? 0) ^ (c >>> 8);
+	for (; i < end; i++) c = (T0[(c ^ (b[i] ?? 0)) & 0xff] ?? 0) ^ (c >>> 8);
 	return ~c >>> 0;
 }
 

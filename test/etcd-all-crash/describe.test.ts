@@ -6,6 +6,7 @@ import path from 'node:path';
 import { ROOT } from '../support/paths.ts';
 import { runCli } from './etcd.ts';
 import { BACKUP_MESSAGES } from '../../runbooks/lib/etcd-backup.mjs';
+import { OFFLINE_MESSAGES } from '../../runbooks/lib/etcd-offline.mjs';
 import { missingTranslations, placeholderMismatches } from '../../runbooks/lib/i18n.mjs';
 
 const RUNBOOK = path.join(ROOT, 'runbooks', 'etcd-all-crash.mjs');
@@ -143,4 +144,6 @@ test('flag mistakes: one line, exit 2', async () => {
 test('backup and restore messages exist in both languages with the same placeholders', () => {
 	assert.deepEqual(missingTranslations(BACKUP_MESSAGES), []);
 	assert.deepEqual(placeholderMismatches(BACKUP_MESSAGES), []);
+	assert.deepEqual(missingTranslations(OFFLINE_MESSAGES), []);
+	assert.deepEqual(placeholderMismatches(OFFLINE_MESSAGES), []);
 });
