@@ -46,15 +46,23 @@ after(async () => {
 	for (const fn of cleanups.reverse()) await fn();
 });
 
-/** A log, or a one-line WalError; entries a log returns must be entries of the original, in order. */
-function readOrError(buf: Buffer): WalLog | WalError {
+/**
+ * A log, or a one-line WalError. With `same`, entries a log returns must be entries of the original. (A bit flip
+ * in a record's type is not covered by etcd's crc: a state record read as an entry cannot be caught, by etcd
+ * either, so flips only check the shape of the log.)
+ */
+function readOrError(buf: Buffer, same = true): WalLog | WalError {
 	try {
 		const log = readWalBuffers({ [NAME]: buf });
-		for (const e of log.entries) {
-			const o = original.entries[Number(e.index - original.entries[0]!.index)];
-			assert.ok(o, `entry ${e.index} was not in the file`);
-			assert.ok(o.data.equals(e.data) && o.term === e.term, `entry ${e.index} differs`);
-		}
+		log.entries.forEach((e, i) =>
+			assert.equal(e.index, log.entries[0]!.index + BigInt(i), 'entries are contiguous'),
+		);
+		if (same)
+			for (const e of log.entries) {
+				const o = original.entries[Number(e.index - original.entries[0]!.index)];
+				assert.ok(o, `entry ${e.index} was not in the file`);
+				assert.ok(o.data.equals(e.data) && o.term === e.term, `entry ${e.index} differs`);
+			}
 		return log;
 	} catch (e) {
 		assert.ok(e instanceof WalError, `not a WalError: ${e instanceof Error ? e.stack : e}`);
@@ -108,7 +116,7 @@ test('bit flips: a log or one line naming the offset', () => {
 			(flips) => {
 				const b = Buffer.from(wal);
 				for (const [at, bit] of flips) b[at] = b[at]! ^ (1 << bit);
-				const r = readOrError(b);
+				const r = readOrError(b, false);
 				if (r instanceof WalError) assert.match(r.message, /at offset \d+/);
 			},
 		),
