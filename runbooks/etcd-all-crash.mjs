@@ -4,14 +4,15 @@
 // snapshot and nothing `kubectl exec` can reach. What survives is each member's bbolt file
 // (`/bitnami/etcd/data/member/snap/db`) on its PVC. This runbook reads those files offline (no etcd, no Go):
 //
-//   cluster mode (default): scale to 0, copy every member's db through a helper pod, pick the copy with the
-//   highest `key` revision (bbolt txids are per member and not comparable), write and verify a backup, and
+//   cluster mode (default): scale to 0, copy every member's db and WAL through a helper pod, pick the copy
+//   that reaches the highest raft index once the committed WAL is replayed on it (then the highest `key`
+//   revision; bbolt txids are per member and not comparable), write and verify a backup, and
 //   only then, with typed confirmation, delete the PVCs, start ONE fresh member (the chart's three-member
 //   ETCD_INITIAL_CLUSTER cannot bootstrap a lone pod, so the StatefulSet env is narrowed to etcd-0), restore
 //   the keys in transactions through a port-forward, read everything back, put the original env back with
 //   state `existing` and scale up one member at a time (each joins with `member add`, so no second cluster can
 //   form), then check health and a single cluster id.
-//   offline modes: `--db FILE --inspect`, `--db FILE --backup DIR`, `--restore DIR --endpoints URL`.
+//   offline modes (lib/etcd-offline.mjs): `--db FILE [--wal DIRS] --inspect | --backup DIR`, `--restore DIR --endpoints URL`.
 //
 // Why keys and not `etcdctl snapshot restore --skip-hash-check`: the restored member must then be placed into
 // a PVC with the right name and peer URLs, which cannot be done from outside a crash-looping pod; restoring
@@ -352,8 +353,8 @@ await defineRunbook({
 		id: 'Semua member etcd crash-loop: backup key dari file db member, bangun ulang etcd, lalu restore',
 	},
 	description: {
-		en: 'Use when all etcd pods of the Milvus chart are in CrashLoopBackOff and no member has quorum. It scales etcd to 0, copies member/snap/db out of every PVC through a helper pod, picks the copy with the highest key revision and writes a checked backup (manifest.json + kvs.jsonl) on this machine. Only then, after you type the StatefulSet name, it deletes the PVCs, starts one fresh member, restores the keys through a port-forward and compares every key with the backup, puts the original member list back with state existing and scales up one member at a time. Stop Milvus first so nothing writes into the empty etcd. Offline: --db FILE --backup DIR | --inspect, and --restore DIR --endpoints URL for any reachable etcd (docker compose, port-forward).',
-		id: 'Dipakai kalau semua pod etcd dari chart Milvus CrashLoopBackOff dan tidak ada member yang punya quorum. Runbook ini mengecilkan etcd ke 0, menyalin member/snap/db dari setiap PVC lewat pod bantuan, memilih salinan dengan revision key tertinggi, lalu menulis backup yang sudah dicek (manifest.json + kvs.jsonl) di mesin ini. Baru setelah Anda mengetik nama StatefulSet, PVC dihapus, satu member baru dinyalakan, key di-restore lewat port-forward dan dibandingkan satu per satu dengan backup, daftar member asli dipasang lagi dengan state existing, lalu member ditambah satu per satu. Hentikan Milvus dulu supaya tidak ada yang menulis ke etcd yang masih kosong. Mode offline: --db FILE --backup DIR | --inspect, dan --restore DIR --endpoints URL untuk etcd mana pun yang bisa dijangkau (docker compose, port-forward).',
+		en: 'Use when all etcd pods of the Milvus chart are in CrashLoopBackOff and no member has quorum. It scales etcd to 0, copies member/snap/db and member/wal out of every PVC through a helper pod, picks the copy that reaches furthest once the committed WAL is replayed on top of it, and writes a checked backup (manifest.json + kvs.jsonl) on this machine. Only then, after you type the StatefulSet name, it deletes the PVCs, starts one fresh member, restores the keys through a port-forward and compares every key with the backup, puts the original member list back with state existing and scales up one member at a time. Stop Milvus first so nothing writes into the empty etcd. Offline: --db FILE [--wal DIR,...] --backup DIR | --inspect, and --restore DIR --endpoints URL for any reachable etcd (docker compose, port-forward).',
+		id: 'Dipakai kalau semua pod etcd dari chart Milvus CrashLoopBackOff dan tidak ada member yang punya quorum. Runbook ini mengecilkan etcd ke 0, menyalin member/snap/db dan member/wal dari setiap PVC lewat pod bantuan, memilih salinan yang paling jauh setelah WAL yang sudah di-commit diputar ulang di atasnya, lalu menulis backup yang sudah dicek (manifest.json + kvs.jsonl) di mesin ini. Baru setelah Anda mengetik nama StatefulSet, PVC dihapus, satu member baru dinyalakan, key di-restore lewat port-forward dan dibandingkan satu per satu dengan backup, daftar member asli dipasang lagi dengan state existing, lalu member ditambah satu per satu. Hentikan Milvus dulu supaya tidak ada yang menulis ke etcd yang masih kosong. Mode offline: --db FILE [--wal DIR,...] --backup DIR | --inspect, dan --restore DIR --endpoints URL untuk etcd mana pun yang bisa dijangkau (docker compose, port-forward).',
 	},
 	target: 'kubernetes',
 	flags,
@@ -524,6 +525,9 @@ await defineRunbook({
 				async run(c) {
 					if (!(pvc in facts.pvcUids)) return c.t('copyFailed', { pvc, reason: 'PVC not found' });
 					if (c.dryRun) return c.t('copyDry', { pvc, pod, src: WAL_IN_POD });
+					// A PVC recreated since the first run holds a new member's WAL, not the one to recover.
+					if (c.resume && (await pvcIdentity(c, pvc)) !== facts.pvcUids[pvc])
+						return c.t('copyFailed', { pvc, reason: 'PVC was replaced' });
 					nodeFs.mkdirSync(facts.workDir, { recursive: true });
 					const tmp = `${localWal}.part`;
 					nodeFs.rmSync(tmp, { recursive: true, force: true });

@@ -736,7 +736,16 @@ const hex32 = (n) => `0x${(n >>> 0).toString(16).padStart(8, '0')}`;
  * @returns {CommittedLog}
  */
 export function committedLog(logs, clusterSize) {
-	const present = /** @type {WalLog[]} */ (logs.filter(Boolean));
+	const all = /** @type {WalLog[]} */ (logs.filter(Boolean));
+	// A WAL of another cluster (a member rebuilt since) must not count towards a quorum: keep the most common id.
+	/** @type {Map<string, number>} */
+	const ids = new Map();
+	for (const l of all) {
+		const id = String(l.metadata?.clusterId ?? '');
+		ids.set(id, (ids.get(id) ?? 0) + 1);
+	}
+	const cluster = [...ids].sort((a, b) => b[1] - a[1])[0]?.[0];
+	const present = all.filter((l) => String(l.metadata?.clusterId ?? '') === cluster);
 	const quorum = Math.floor(Math.max(clusterSize, 1) / 2) + 1;
 	let hardStateCommit = 0n;
 	for (const l of present)
