@@ -6,15 +6,16 @@
 //
 //   cluster mode (default): first make sure the data is what fails (a member killed for memory or by its
 //   liveness probe, or one with an empty member_id, still has every key: exit 4 naming the fix). Then scale to
-//   0, copy every member's db through a helper pod, pick the copy with the highest `key` revision (bbolt txids
-//   are per member and not comparable), write and verify a backup, and prove it can be restored (checksum,
-//   count, not empty, every record within --max-request-bytes). Only then stop Milvus (so nothing writes into
-//   the empty etcd), and with typed confirmation delete the PVCs, start ONE fresh member (the chart's
-//   three-member ETCD_INITIAL_CLUSTER cannot bootstrap a lone pod, so the StatefulSet env is narrowed to
-//   etcd-0), restore the keys through a port-forward, read everything back, put the original env back with
-//   state `existing` and scale up one member at a time (each joins with `member add`, so no second cluster can
-//   form), compare every key with the backup and start Milvus with the replica counts it had.
-//   offline modes: `--db FILE --inspect`, `--db FILE --backup DIR`, `--restore DIR --endpoints URL`.
+//   0, copy every member's db and WAL through a helper pod, pick the copy that reaches the highest raft index
+//   once the committed WAL is replayed on it (then the highest `key` revision; bbolt txids are per member and
+//   not comparable), write and verify a backup, and prove it can be restored (checksum, count, not empty,
+//   every record within --max-request-bytes). Only then stop Milvus (so nothing writes into the empty etcd),
+//   and with typed confirmation delete the PVCs, start ONE fresh member (the chart's three-member
+//   ETCD_INITIAL_CLUSTER cannot bootstrap a lone pod, so the StatefulSet env is narrowed to etcd-0), restore
+//   the keys through a port-forward, read everything back, put the original env back with state `existing`
+//   and scale up one member at a time (each joins with `member add`, so no second cluster can form), compare
+//   every key with the backup and start Milvus with the replica counts it had.
+//   offline modes (lib/etcd-offline.mjs): `--db FILE [--wal DIRS] --inspect | --backup DIR`, `--restore DIR --endpoints URL`.
 //
 // Why keys and not `etcdctl snapshot restore --skip-hash-check`: the restored member must then be placed into
 // a PVC with the right name and peer URLs, which cannot be done from outside a crash-looping pod; restoring
@@ -23,9 +24,8 @@
 import * as nodeFs from 'node:fs';
 import * as nodePath from 'node:path';
 import { defineRunbook } from './lib/runbook.mjs';
-import { NotThisSymptomError, RefusedError, StepFailedError, UsageError } from './lib/exit.mjs';
+import { NotThisSymptomError, RefusedError, StepFailedError } from './lib/exit.mjs';
 import { ETCD_MOUNT, HELPER_IMAGE_FLAG } from './lib/kube.mjs';
-import { t as tLookup } from './lib/i18n.mjs';
 import { $ } from './lib/zx.mjs';
 import {
 	ETCD_MEMBER_MESSAGES,
@@ -47,23 +47,21 @@ import {
 	stopMilvusArgv,
 } from './lib/milvus-workloads.mjs';
 import { PROOF_MESSAGES, proveRestorable } from './lib/etcd-restore-proof.mjs';
-import { DEFAULT_MAX_REQUEST_BYTES } from './lib/etcd-http.mjs';
+import { DEFAULT_MAX_REQUEST_BYTES, etcdHttp } from './lib/etcd-http.mjs';
 import { formatCommand } from './lib/shell.mjs';
-import { BboltError } from './lib/bbolt.mjs';
-import { MvccError, latestRevision, readEtcdDb } from './lib/mvcc.mjs';
-import { etcdHttp, EtcdHttpError } from './lib/etcd-http.mjs';
+import { latestRevision } from './lib/mvcc.mjs';
+import { compareKvs, readBackup, sha256File } from './lib/etcd-backup.mjs';
 import {
-	BACKUP_MESSAGES,
-	BackupError,
-	DEFAULT_ROOT_PATH,
-	compareKvs,
-	prefixSummary,
-	readBackup,
-	restoreKvs,
-	selectKeys,
-	sha256File,
-	writeBackup,
-} from './lib/etcd-backup.mjs';
+	OFFLINE_FLAGS,
+	OFFLINE_MESSAGES,
+	backupFromDb,
+	backupText,
+	connectEtcd,
+	loadBackup,
+	offlineMain,
+	pickNewest,
+	restoreInto,
+} from './lib/etcd-offline.mjs';
 
 /** @typedef {import('./lib/runbook.mjs').Context} Context */
 /** @typedef {import('./lib/runbook.mjs').Step} Step */
@@ -83,55 +81,17 @@ import {
  */
 
 const DB_IN_POD = `${ETCD_MOUNT}/data/member/snap/db`;
+const WAL_IN_POD = `${ETCD_MOUNT}/data/member/wal`;
 const SCRIPT = 'runbooks/etcd-all-crash.mjs';
 
 const messages = {
 	en: {
 		...ETCD_MEMBER_MESSAGES.en,
 		...PROOF_MESSAGES.en,
-		flagDb: 'offline: an etcd db file (member/snap/db) to read; with --backup or --inspect',
-		flagBackup: 'folder for the backup (manifest.json + kvs.jsonl); must be new or empty',
-		flagInspect: 'offline: list key prefixes and counts of --db, change nothing',
-		flagRestore: 'restore the backup in this folder into --endpoints',
-		flagEndpoints:
-			'etcd client URL(s) for --restore, comma-separated (e.g. through kubectl port-forward)',
-		flagAllowNonEmpty: 'let --restore write into an etcd that already holds keys',
-		flagRootPath: "Milvus's etcd rootPath (etcd.rootPath in milvus.yaml)",
-		flagKeepLeased:
-			'also back up leased keys outside the session prefix (restored without a lease)',
+		...OFFLINE_MESSAGES.en,
 		flagWorkDir: 'folder on this machine for the db copies and the backup',
 		flagLocalPort: 'local port for kubectl port-forward to the fresh member',
 		flagTimeout: 'seconds to wait for each pod',
-		usageMode:
-			'use --db FILE with --backup DIR or --inspect, or --restore DIR with --endpoints URL, or no mode flag for the cluster runbook',
-		usageRestoreNeedsEndpoints: '--restore needs --endpoints (e.g. http://127.0.0.1:2379)',
-		usageDbMissing: 'db file {file} not found',
-		dbUnreadable: 'cannot read {file}: {reason}',
-		dbSummary:
-			'{file}: revision {revision}, {live} live keys ({deleted} deleted, {rows} revision rows), bbolt meta page {page}, txid {txid}, page size {pageSize}',
-		dbFellBack:
-			'the newest bbolt transaction is damaged; read the previous one instead ({problems})',
-		dbNoRootKeys:
-			'no key under {root}/: is --root-path right? (prefixes are listed with --inspect)',
-		inspectHeader: 'prefix                                             keys      bytes  leased',
-		inspectDone: '{prefixes} prefixes, {live} live keys; nothing was changed',
-		backupWritten:
-			'backup written to {dir}: {written} keys, {excluded} left out (see manifest.json), sha256 {sha}',
-		backupExcluded: 'left out: {count} {rule} ({reason})',
-		backupKept: 'kept: {count} {rule} ({reason})',
-		alternative:
-			'Alternative: `etcdctl snapshot restore {db} --skip-hash-check --data-dir <dir>` (3.5+: etcdutl) rebuilds a member data dir with revisions and leases, but that dir must then go onto a member PVC with matching --name/--initial-cluster; this runbook restores keys instead.',
-		restoreReading: 'backup {dir}: {count} keys from revision {revision} (checksum ok)',
-		restoreTarget: 'target etcd {endpoint}: {count} keys now',
-		restoreConfirm: 'Write {count} keys into {endpoint}? [y/N] ',
-		restoreRefused: 'restore not confirmed; nothing written',
-		restoreNoTty:
-			'restore writes into etcd and there is no terminal to ask on; run with --yes to allow it, or --dry-run to only check',
-		restoreDry:
-			'[dry run] would write {count} keys into {endpoint} in transactions of up to 128, then read them back',
-		restoreDone:
-			'restored {written} keys in {batches} transactions into {endpoint}; read back {readBack} keys, all equal to the backup',
-		endpointDown: 'no etcd answers at {endpoints}: {reason}',
 		notKubernetesCrash:
 			'pod {pod} is Ready: not every member is down. Use etcd-multi-crash (or etcd-bad-member-id)',
 		pendingPods: 'pods {pods} are Pending, not crashing; run etcd-pending first',
@@ -148,8 +108,8 @@ const messages = {
 		copyFailed: 'no db copied from {pvc}: {reason}',
 		copied: 'copied {file} ({bytes} bytes), key revision {revision}',
 		copyUnreadable: 'copy {file} is unreadable: {reason}',
+		walCopied: 'copied {dir} ({files} WAL segments)',
 		noCopies: 'no usable db copy from any member; nothing has been changed',
-		chosen: 'newest copy: {file} (key revision {revision}); the others: {others}',
 		dryNoCopy: '[dry run] no copies yet; the backup would be written from the newest copy',
 		deleteGate:
 			'backup {dir} checked again ({count} keys, checksum ok); StatefulSet at 0 replicas with no pods',
@@ -162,12 +122,6 @@ const messages = {
 			'Helm values: keep etcd.replicaCount: {replicas}; the chart renders ETCD_INITIAL_CLUSTER_STATE=existing on every helm upgrade, which matches what this runbook set. If your values pin etcd.initialClusterState: new, change it to existing.',
 		portForwardUp: 'port-forward ready: {endpoint}',
 		portForwardFailed: 'kubectl port-forward did not come up: {reason}',
-		targetPartial:
-			'target {endpoint} holds {count} keys, all from this backup (an earlier interrupted restore); continuing',
-		targetForeign:
-			'target {endpoint} holds {count} keys, {foreign} of them not in the backup (first: {first}); is Milvus writing already? Stop Milvus, then run again',
-		targetForeignClear:
-			'the fresh etcd holds {foreign} keys that are not in the backup (first: {first}); something wrote into it. Make sure Milvus is stopped, clear it with `{command}` (the backup on this machine is kept), then run again',
 		flagMaxRequestBytes:
 			"etcd's --max-request-bytes: a value bigger than this cannot be restored, so the run refuses before deleting anything",
 		flagHelperImage: 'image for the helper pods that copy the db (needs sleep and cp)',
@@ -200,6 +154,7 @@ const messages = {
 		verifyIds: 'members report different cluster ids: {ids} (split brain)',
 		verifyNotReady: 'not Ready: {pods}',
 		verifyKeys: '{got} keys in etcd, the backup has {want}',
+		verifyWal: 'etcd is rebuilt, but not every acknowledged write is known to be back: {verdict}',
 		verifiedAll: '{n} members healthy, cluster id {id}, {keys} keys (backup: {want})',
 		execFailed: 'cannot run etcdctl in {pod}: {reason}',
 		verifyDry:
@@ -208,49 +163,10 @@ const messages = {
 	id: {
 		...ETCD_MEMBER_MESSAGES.id,
 		...PROOF_MESSAGES.id,
-		flagDb:
-			'offline: file db etcd (member/snap/db) yang dibaca; dipakai dengan --backup atau --inspect',
-		flagBackup: 'folder untuk backup (manifest.json + kvs.jsonl); harus baru atau kosong',
-		flagInspect: 'offline: tampilkan prefix key dan jumlahnya dari --db, tidak mengubah apa pun',
-		flagRestore: 'restore backup di folder ini ke --endpoints',
-		flagEndpoints:
-			'URL klien etcd untuk --restore, dipisah koma (misalnya lewat kubectl port-forward)',
-		flagAllowNonEmpty: 'izinkan --restore menulis ke etcd yang sudah berisi key',
-		flagRootPath: 'rootPath etcd milik Milvus (etcd.rootPath di milvus.yaml)',
-		flagKeepLeased:
-			'ikutkan key yang punya lease di luar prefix session dalam backup (dipulihkan tanpa lease)',
+		...OFFLINE_MESSAGES.id,
 		flagWorkDir: 'folder di mesin ini untuk salinan db dan backup',
 		flagLocalPort: 'port lokal untuk kubectl port-forward ke member baru',
 		flagTimeout: 'berapa detik menunggu tiap pod',
-		usageMode:
-			'pakai --db FILE dengan --backup DIR atau --inspect, atau --restore DIR dengan --endpoints URL, atau tanpa flag mode untuk runbook cluster',
-		usageRestoreNeedsEndpoints: '--restore butuh --endpoints (misalnya http://127.0.0.1:2379)',
-		usageDbMissing: 'file db {file} tidak ditemukan',
-		dbUnreadable: 'tidak bisa membaca {file}: {reason}',
-		dbSummary:
-			'{file}: revision {revision}, {live} key aktif ({deleted} terhapus, {rows} baris revision), meta page bbolt {page}, txid {txid}, page size {pageSize}',
-		dbFellBack: 'transaksi bbolt terbaru rusak; yang dibaca transaksi sebelumnya ({problems})',
-		dbNoRootKeys:
-			'tidak ada key di bawah {root}/: apakah --root-path sudah benar? (daftar prefix ada di --inspect)',
-		inspectHeader: 'prefix                                             key       byte    lease',
-		inspectDone: '{prefixes} prefix, {live} key aktif; tidak ada yang diubah',
-		backupWritten:
-			'backup tersimpan di {dir}: {written} key, {excluded} tidak diikutkan (lihat manifest.json), sha256 {sha}',
-		backupExcluded: 'tidak diikutkan: {count} {rule} ({reason})',
-		backupKept: 'tetap diikutkan: {count} {rule} ({reason})',
-		alternative:
-			'Alternatif: "etcdctl snapshot restore {db} --skip-hash-check --data-dir <dir>" (3.5+: etcdutl) membangun ulang direktori data member lengkap dengan revision dan lease. Tetapi direktori itu lalu harus dipasang ke PVC member dengan --name dan --initial-cluster yang cocok. Runbook ini memilih restore key.',
-		restoreReading: 'backup {dir}: {count} key dari revision {revision} (checksum cocok)',
-		restoreTarget: 'etcd tujuan {endpoint}: saat ini {count} key',
-		restoreConfirm: 'Tulis {count} key ke {endpoint}? [y/N] ',
-		restoreRefused: 'restore tidak dikonfirmasi; tidak ada yang ditulis',
-		restoreNoTty:
-			'restore menulis ke etcd dan tidak ada terminal untuk bertanya; jalankan dengan --yes untuk mengizinkan, atau --dry-run untuk memeriksa saja',
-		restoreDry:
-			'[dry run] akan menulis {count} key ke {endpoint} dalam transaksi berisi maksimal 128, lalu membacanya ulang',
-		restoreDone:
-			'{written} key dipulihkan dalam {batches} transaksi ke {endpoint}; {readBack} key dibaca ulang, semuanya sama dengan backup',
-		endpointDown: 'tidak ada etcd yang menjawab di {endpoints}: {reason}',
 		notKubernetesCrash:
 			'pod {pod} Ready: tidak semua member mati. Pakai etcd-multi-crash (atau etcd-bad-member-id)',
 		pendingPods: 'pod {pods} berstatus Pending, bukan crash; jalankan etcd-pending dulu',
@@ -267,8 +183,8 @@ const messages = {
 		copyFailed: 'tidak ada db yang tersalin dari {pvc}: {reason}',
 		copied: '{file} tersalin ({bytes} byte), revision key {revision}',
 		copyUnreadable: 'salinan {file} tidak bisa dibaca: {reason}',
+		walCopied: '{dir} tersalin ({files} segmen WAL)',
 		noCopies: 'tidak ada salinan db yang bisa dipakai dari member mana pun; belum ada yang diubah',
-		chosen: 'salinan terbaru: {file} (revision key {revision}); yang lain: {others}',
 		dryNoCopy: '[dry run] belum ada salinan; backup akan ditulis dari salinan terbaru',
 		deleteGate:
 			'backup {dir} diperiksa ulang ({count} key, checksum cocok); StatefulSet di 0 replika tanpa pod',
@@ -281,12 +197,6 @@ const messages = {
 			'Values Helm: biarkan "etcd.replicaCount: {replicas}". Setiap "helm upgrade" menulis ETCD_INITIAL_CLUSTER_STATE=existing, sama seperti runbook ini. Kalau values Anda mengunci "etcd.initialClusterState: new", ganti menjadi existing.',
 		portForwardUp: 'port-forward siap: {endpoint}',
 		portForwardFailed: 'kubectl port-forward tidak berjalan: {reason}',
-		targetPartial:
-			'etcd tujuan {endpoint} berisi {count} key, semuanya dari backup ini (restore sebelumnya terputus); dilanjutkan',
-		targetForeign:
-			'etcd tujuan {endpoint} berisi {count} key, {foreign} di antaranya tidak ada di backup (pertama: {first}); apakah Milvus sudah menulis? Hentikan Milvus, lalu jalankan lagi',
-		targetForeignClear:
-			'etcd baru berisi {foreign} key yang tidak ada di backup (pertama: {first}); ada yang sudah menulis ke sana. Pastikan Milvus berhenti, kosongkan dengan `{command}` (backup di mesin ini tetap aman), lalu jalankan lagi',
 		flagMaxRequestBytes:
 			'--max-request-bytes milik etcd: value yang lebih besar dari ini tidak bisa di-restore, jadi run ditolak sebelum ada yang dihapus',
 		flagHelperImage: 'image untuk pod bantuan yang menyalin db (butuh sleep dan cp)',
@@ -320,273 +230,14 @@ const messages = {
 		verifyIds: 'member melaporkan cluster id yang berbeda: {ids} (split brain)',
 		verifyNotReady: 'belum Ready: {pods}',
 		verifyKeys: 'ada {got} key di etcd, backup berisi {want}',
+		verifyWal:
+			'etcd sudah dibangun ulang, tapi belum pasti semua penulisan yang sudah dikonfirmasi kembali: {verdict}',
 		verifiedAll: '{n} member sehat, cluster id {id}, {keys} key (backup: {want})',
 		execFailed: 'tidak bisa menjalankan etcdctl di {pod}: {reason}',
 		verifyDry:
 			'[dry run] akan memeriksa bahwa semua member berjalan dan sehat, dengan satu cluster id',
 	},
 };
-
-/** @param {Context} ctx @param {unknown} e */
-function backupText(ctx, e) {
-	if (e instanceof BackupError) return tLookup(BACKUP_MESSAGES, ctx.lang, e.key, e.vars);
-	return e instanceof Error ? e.message : String(e);
-}
-
-/** Library errors become one translated line with the right exit code. @param {Context} ctx @param {unknown} e */
-function toRunbookError(ctx, e) {
-	if (e instanceof BackupError) {
-		const text = backupText(ctx, e);
-		return [
-			'checksumMismatch',
-			'countMismatch',
-			'targetNotEmpty',
-			'badRecord',
-			'badManifest',
-			'noManifest',
-			'backupExists',
-		].includes(e.key)
-			? new RefusedError(text)
-			: new StepFailedError(text);
-	}
-	if (e instanceof EtcdHttpError) return new StepFailedError(e.message);
-	return e;
-}
-
-/** @param {Context} ctx @param {string} file */
-function readDbOrFail(ctx, file) {
-	if (!nodeFs.existsSync(file)) throw new UsageError(ctx.t('usageDbMissing', { file }));
-	try {
-		return readEtcdDb(file);
-	} catch (e) {
-		if (e instanceof BboltError || e instanceof MvccError)
-			throw new StepFailedError(ctx.t('dbUnreadable', { file, reason: e.message }));
-		throw e;
-	}
-}
-
-/** @param {Context} ctx @param {string} file @param {import('./lib/mvcc.mjs').MvccState} s */
-function printDbSummary(ctx, file, s) {
-	ctx.out.info(
-		ctx.t('dbSummary', {
-			file,
-			revision: String(s.revision),
-			live: s.stats.live,
-			deleted: s.stats.deleted,
-			rows: s.stats.rows,
-			page: s.bbolt.page,
-			txid: String(s.bbolt.txid),
-			pageSize: s.bbolt.pageSize,
-		}),
-	);
-	if (s.bbolt.fellBack)
-		ctx.out.warn(ctx.t('dbFellBack', { problems: s.bbolt.problems.join('; ') }));
-}
-
-/**
- * `--db FILE --backup DIR`: also the in-process body of the cluster flow's backup step.
- * @param {Context} ctx @param {string} db @param {string} dir
- */
-async function backupFromDb(ctx, db, dir) {
-	const state = readDbOrFail(ctx, db);
-	printDbSummary(ctx, db, state);
-	const rootPath = String(ctx.flags['root-path']);
-	const root = Buffer.from(`${rootPath.replace(/\/+$/, '')}/`);
-	if (!state.kvs.some((kv) => kv.key.subarray(0, root.length).equals(root)))
-		ctx.out.warn(ctx.t('dbNoRootKeys', { root: rootPath }));
-	/** @type {import('./lib/etcd-backup.mjs').Manifest} */
-	let manifest;
-	try {
-		manifest = await writeBackup(dir, state, {
-			rootPath,
-			keepLeased: ctx.flags['keep-leased'] === true,
-			source: {
-				file: nodePath.resolve(db),
-				bytes: nodeFs.statSync(db).size,
-				sha256: await sha256File(db),
-			},
-		});
-	} catch (e) {
-		throw toRunbookError(ctx, e);
-	}
-	for (const r of manifest.excluded)
-		if (r.count)
-			ctx.out.info(
-				`  ${ctx.t('backupExcluded', { count: r.count, rule: r.rule, reason: r.reason })}`,
-			);
-	for (const r of manifest.kept)
-		if (r.count)
-			ctx.out.info(`  ${ctx.t('backupKept', { count: r.count, rule: r.rule, reason: r.reason })}`);
-	ctx.out.dim(ctx.t('alternative', { db }));
-	return {
-		ok: true,
-		details: ctx.t('backupWritten', {
-			dir,
-			written: manifest.counts.written ?? 0,
-			excluded: manifest.counts.excluded ?? 0,
-			sha: manifest.records.sha256,
-		}),
-		data: { manifest },
-	};
-}
-
-/** @param {Context} ctx @param {string} db */
-function inspectDb(ctx, db) {
-	const state = readDbOrFail(ctx, db);
-	printDbSummary(ctx, db, state);
-	const rows = prefixSummary(state.kvs);
-	ctx.out.info(ctx.t('inspectHeader'));
-	for (const r of rows)
-		ctx.out.info(
-			`${r.prefix.padEnd(48)} ${String(r.keys).padStart(7)} ${String(r.bytes).padStart(10)} ${String(r.leased).padStart(7)}`,
-		);
-	const { rules } = selectKeys(state.kvs, {
-		rootPath: String(ctx.flags['root-path']),
-		keepLeased: ctx.flags['keep-leased'] === true,
-	});
-	for (const r of rules) {
-		if (!r.count) continue;
-		ctx.out.info(
-			ctx.t(r.action === 'exclude' ? 'backupExcluded' : 'backupKept', {
-				count: r.count,
-				rule: r.id,
-				reason: r.reason,
-			}),
-		);
-	}
-	return {
-		ok: true,
-		details: ctx.t('inspectDone', { prefixes: rows.length, live: state.stats.live }),
-		data: { revision: String(state.revision), stats: state.stats, prefixes: rows },
-	};
-}
-
-/**
- * The first endpoint that answers /health.
- * @param {Context} ctx @param {string} list
- */
-async function connectEtcd(ctx, list) {
-	const endpoints = list
-		.split(',')
-		.map((s) => s.trim())
-		.filter(Boolean);
-	let reason = '';
-	for (const ep of endpoints) {
-		try {
-			const client = etcdHttp(ep);
-			await client.count();
-			return client;
-		} catch (e) {
-			reason = e instanceof Error ? e.message : String(e);
-		}
-	}
-	throw new StepFailedError(
-		ctx.t('endpointDown', { endpoints: endpoints.join(', ') || list, reason }),
-	);
-}
-
-/**
- * Restore with the target check: empty, or (cluster flow resuming) holding only keys of this backup.
- * @param {Context} ctx
- * @param {import('./lib/etcd-http.mjs').EtcdHttp} client
- * @param {import('./lib/mvcc.mjs').KeyValue[]} kvs
- * @param {{ allowNonEmpty: boolean, allowPartial: boolean, clearCommand?: string }} o
- */
-async function restoreInto(ctx, client, kvs, o) {
-	const count = await client.count();
-	ctx.out.info(ctx.t('restoreTarget', { endpoint: client.endpoint, count }));
-	let allow = o.allowNonEmpty;
-	if (count > 0 && !allow && o.allowPartial) {
-		const { kvs: present } = await client.getAll();
-		const foreign = compareKvs(present, kvs);
-		// Keys of this backup with its values are a restore that was cut short; anything else is someone else's data.
-		const notOurs = [...foreign.missing, ...foreign.different];
-		if (notOurs.length)
-			throw new RefusedError(
-				o.clearCommand
-					? ctx.t('targetForeignClear', {
-							foreign: notOurs.length,
-							first: notOurs[0] ?? '',
-							command: o.clearCommand,
-						})
-					: ctx.t('targetForeign', {
-							endpoint: client.endpoint,
-							count,
-							foreign: notOurs.length,
-							first: notOurs[0] ?? '',
-						}),
-			);
-		ctx.out.warn(ctx.t('targetPartial', { endpoint: client.endpoint, count }));
-		allow = true;
-	}
-	try {
-		const r = await restoreKvs(client, kvs, {
-			allowNonEmpty: allow,
-			maxRequestBytes: Number(ctx.flags['max-request-bytes'] ?? DEFAULT_MAX_REQUEST_BYTES),
-		});
-		return ctx.t('restoreDone', {
-			written: r.written,
-			batches: r.batches,
-			endpoint: client.endpoint,
-			readBack: r.readBack,
-		});
-	} catch (e) {
-		throw toRunbookError(ctx, e);
-	}
-}
-
-/** @param {Context} ctx @param {string} dir */
-async function loadBackup(ctx, dir) {
-	try {
-		return await readBackup(dir);
-	} catch (e) {
-		throw toRunbookError(ctx, e);
-	}
-}
-
-/** `--restore DIR --endpoints URL`. @param {Context} ctx */
-async function restoreMode(ctx) {
-	const dir = String(ctx.flags.restore);
-	const endpoints = ctx.flags.endpoints;
-	if (typeof endpoints !== 'string' || !endpoints)
-		throw new UsageError(ctx.t('usageRestoreNeedsEndpoints'));
-	// The checksum is verified before anything touches the target.
-	const { manifest, kvs } = await loadBackup(ctx, dir);
-	ctx.out.info(
-		ctx.t('restoreReading', {
-			dir,
-			count: kvs.length,
-			revision: String(manifest.source?.revision ?? '?'),
-		}),
-	);
-	const client = await connectEtcd(ctx, endpoints);
-	if (ctx.dryRun) {
-		const count = await client.count();
-		ctx.out.info(ctx.t('restoreTarget', { endpoint: client.endpoint, count }));
-		if (count > 0 && ctx.flags['allow-non-empty'] !== true)
-			throw new RefusedError(
-				tLookup(BACKUP_MESSAGES, ctx.lang, 'targetNotEmpty', { endpoint: client.endpoint, count }),
-			);
-		ctx.out.info(ctx.t('restoreDry', { count: kvs.length, endpoint: client.endpoint }));
-		return {
-			ok: true,
-			details: ctx.t('restoreDry', { count: kvs.length, endpoint: client.endpoint }),
-		};
-	}
-	if (!ctx.opts.yes && !ctx.prompts.interactive) throw new RefusedError(ctx.t('restoreNoTty'));
-	if (
-		!(await ctx.prompts.confirm(
-			ctx.t('restoreConfirm', { count: kvs.length, endpoint: client.endpoint }),
-			'restore',
-		))
-	)
-		throw new RefusedError(ctx.t('restoreRefused'));
-	const details = await restoreInto(ctx, client, kvs, {
-		allowNonEmpty: ctx.flags['allow-non-empty'] === true,
-		allowPartial: false,
-	});
-	return { ok: true, details, data: { restored: kvs.length, endpoint: client.endpoint } };
-}
 
 // ---------------------------------------------------------------------------------------------------------
 // cluster mode helpers
@@ -631,8 +282,15 @@ function backupDir(ctx) {
 /** What this process learned while running, shared between steps. */
 const run = {
 	/** @type {string | null} */ chosen: null,
+	/** @type {string[]} */ walDirs: [],
 	/** @type {{ kill(): void, endpoint: string } | null} */ portForward: null,
 };
+
+/** @param {string} db @param {string[]} walDirs @param {string} dir */
+function backupCommand(db, walDirs, dir) {
+	const wal = walDirs.length ? ['--wal', walDirs.join(',')] : [];
+	return ['npx', 'zx', SCRIPT, '--db', db, ...wal, '--backup', dir];
+}
 
 /** @param {Context} ctx */
 function localEndpoint(ctx) {
@@ -856,46 +514,7 @@ async function clusterIdentity(ctx) {
 // ---------------------------------------------------------------------------------------------------------
 
 const flags = /** @type {import('./lib/cli.mjs').FlagSpec[]} */ ([
-	{ name: 'db', type: 'string', help: { en: messages.en.flagDb, id: messages.id.flagDb } },
-	{
-		name: 'backup',
-		type: 'string',
-		help: { en: messages.en.flagBackup, id: messages.id.flagBackup },
-	},
-	{
-		name: 'inspect',
-		type: 'boolean',
-		default: false,
-		help: { en: messages.en.flagInspect, id: messages.id.flagInspect },
-	},
-	{
-		name: 'restore',
-		type: 'string',
-		help: { en: messages.en.flagRestore, id: messages.id.flagRestore },
-	},
-	{
-		name: 'endpoints',
-		type: 'string',
-		help: { en: messages.en.flagEndpoints, id: messages.id.flagEndpoints },
-	},
-	{
-		name: 'allow-non-empty',
-		type: 'boolean',
-		default: false,
-		help: { en: messages.en.flagAllowNonEmpty, id: messages.id.flagAllowNonEmpty },
-	},
-	{
-		name: 'root-path',
-		type: 'string',
-		default: DEFAULT_ROOT_PATH,
-		help: { en: messages.en.flagRootPath, id: messages.id.flagRootPath },
-	},
-	{
-		name: 'keep-leased',
-		type: 'boolean',
-		default: false,
-		help: { en: messages.en.flagKeepLeased, id: messages.id.flagKeepLeased },
-	},
+	...OFFLINE_FLAGS,
 	{
 		name: 'work-dir',
 		type: 'string',
@@ -953,8 +572,8 @@ await defineRunbook({
 		id: 'Semua member etcd crash loop: backup key dari file db member, bangun ulang etcd, lalu restore',
 	},
 	description: {
-		en: 'Use when all etcd pods of the Milvus chart are in CrashLoopBackOff and no member has quorum. It first reads why each member crashes and stops when the data is intact (killed for memory, by a liveness probe, or an empty member_id). Then it scales etcd to 0, copies member/snap/db out of every PVC through a helper pod, picks the copy with the highest key revision, writes a backup (manifest.json + kvs.jsonl) on this machine and proves it can be restored (checksum, count, not empty, every value within --max-request-bytes). Only then it stops Milvus (its Deployments and StatefulSets go to 0, their counts are remembered), and after you type the StatefulSet name it deletes the PVCs, starts one fresh member, restores the keys through a port-forward, puts the original member list back with state existing, scales up one member at a time, compares every key with the backup and starts Milvus again. Offline: --db FILE --backup DIR | --inspect, and --restore DIR --endpoints URL for any reachable etcd (docker compose, port-forward).',
-		id: 'Dipakai kalau semua pod etcd dari chart Milvus CrashLoopBackOff dan tidak ada member yang punya quorum. Runbook ini lebih dulu membaca kenapa tiap member crash dan berhenti kalau datanya masih utuh (dimatikan karena memori, oleh liveness probe, atau member_id kosong). Setelah itu etcd dikecilkan ke 0, member/snap/db disalin dari setiap PVC lewat pod bantuan, salinan dengan revision key tertinggi dipilih, backup (manifest.json + kvs.jsonl) ditulis di mesin ini dan dibuktikan bisa di-restore (checksum, jumlah, tidak kosong, semua value di bawah --max-request-bytes). Baru kemudian Milvus dihentikan (Deployment dan StatefulSet-nya ke 0, jumlah replikanya diingat), dan setelah Anda mengetik nama StatefulSet, PVC dihapus, satu member baru dinyalakan, key di-restore lewat port-forward, daftar member asli dipasang lagi dengan state existing, member ditambah satu per satu, semua key dibandingkan dengan backup, lalu Milvus dinyalakan lagi. Mode offline: --db FILE --backup DIR | --inspect, dan --restore DIR --endpoints URL untuk etcd mana pun yang bisa dijangkau (docker compose, port-forward).',
+		en: 'Use when all etcd pods of the Milvus chart are in CrashLoopBackOff and no member has quorum. It first reads why each member crashes and stops when the data is intact (killed for memory, by a liveness probe, or an empty member_id). Then it scales etcd to 0, copies member/snap/db and member/wal out of every PVC through a helper pod, picks the copy that reaches furthest once the committed WAL is replayed on top of it, writes a backup (manifest.json + kvs.jsonl) on this machine and proves it can be restored (checksum, count, not empty, every value within --max-request-bytes). Only then it stops Milvus (its Deployments and StatefulSets go to 0, their counts are remembered), and after you type the StatefulSet name it deletes the PVCs, starts one fresh member, restores the keys through a port-forward, puts the original member list back with state existing, scales up one member at a time, compares every key with the backup and starts Milvus again. Offline: --db FILE [--wal DIR,...] --backup DIR | --inspect, and --restore DIR --endpoints URL for any reachable etcd (docker compose, port-forward).',
+		id: 'Dipakai kalau semua pod etcd dari chart Milvus CrashLoopBackOff dan tidak ada member yang punya kuorum. Runbook ini lebih dulu membaca mengapa tiap member crash, dan berhenti kalau datanya masih utuh (dimatikan karena memori, oleh liveness probe, atau member_id kosong). Setelah itu etcd dikecilkan ke 0, lalu member/snap/db dan member/wal disalin dari setiap PVC lewat pod bantuan. Salinan yang paling jauh setelah WAL yang sudah disepakati diputar ulang di atasnya dipilih. Backup (manifest.json + kvs.jsonl) ditulis di mesin ini dan dibuktikan bisa dipulihkan (checksum, jumlah, tidak kosong, semua value di bawah --max-request-bytes). Baru kemudian Milvus dihentikan (Deployment dan StatefulSet-nya ke 0, jumlah replikanya diingat). Setelah Anda mengetik nama StatefulSet, PVC dihapus, satu member baru dinyalakan, dan key dipulihkan lewat port-forward. Daftar member asli dipasang lagi dengan state existing, member ditambah satu per satu, semua key dibandingkan dengan backup, lalu Milvus dinyalakan lagi. Mode offline: --db FILE [--wal DIR,...] --backup DIR | --inspect, dan --restore DIR --endpoints URL untuk etcd mana pun yang bisa dijangkau (docker compose, port-forward).',
 	},
 	target: 'kubernetes',
 	exitCodes: {
@@ -972,23 +591,7 @@ await defineRunbook({
 	exampleFacts,
 
 	async main(ctx) {
-		const db = ctx.flags.db;
-		const restore = ctx.flags.restore;
-		const inspect = ctx.flags.inspect === true;
-		if (typeof db === 'string') {
-			if (restore !== undefined || inspect === (typeof ctx.flags.backup === 'string'))
-				throw new UsageError(ctx.t('usageMode'));
-			return inspect
-				? inspectDb(ctx, db)
-				: backupFromDb(ctx, db, /** @type {string} */ (ctx.flags.backup));
-		}
-		if (typeof restore === 'string') {
-			if (inspect) throw new UsageError(ctx.t('usageMode'));
-			return restoreMode(ctx);
-		}
-		if (inspect || typeof ctx.flags.endpoints === 'string')
-			throw new UsageError(ctx.t('usageMode'));
-		return undefined; // the cluster runbook: plan, steps, verify
+		return offlineMain(ctx); // undefined without an offline flag: the cluster runbook (plan, steps, verify)
 	},
 
 	identity: clusterIdentity,
@@ -1227,48 +830,67 @@ await defineRunbook({
 				// Only a run that continues an earlier one may reuse copies: a fresh run must not trust old files.
 				done: (c) => Boolean(c.resume) && nodeFs.existsSync(local),
 			});
+			const localWal = nodePath.join(facts.workDir, `${ctx.names.pod(i)}.wal`);
+			steps.push({
+				id: 'copy-wal',
+				title: {
+					en: `Copy member/wal out of ${pvc} (helper pod): the writes the db may not have yet`,
+					id: `Salin member/wal dari ${pvc} (pod bantuan): penulisan yang mungkin belum ada di db`,
+				},
+				mode: 'read',
+				command: ctx.kube.argv('cp', `${pod}:${WAL_IN_POD}`, localWal),
+				async run(c) {
+					if (!(pvc in facts.pvcUids)) return c.t('copyFailed', { pvc, reason: 'PVC not found' });
+					if (c.dryRun) return c.t('copyDry', { pvc, pod, src: WAL_IN_POD });
+					// A PVC recreated since the first run holds a new member's WAL, not the one to recover.
+					if (c.resume && (await pvcIdentity(c, pvc)) !== facts.pvcUids[pvc])
+						return c.t('copyFailed', { pvc, reason: 'PVC was replaced' });
+					nodeFs.mkdirSync(facts.workDir, { recursive: true });
+					const tmp = `${localWal}.part`;
+					nodeFs.rmSync(tmp, { recursive: true, force: true });
+					const r = await c.kube.withHelperPod(pvc, pod, async () =>
+						c.kube.run(['cp', `${pod}:${WAL_IN_POD}`, tmp], { check: false }),
+					);
+					if (!r.ok || !nodeFs.existsSync(tmp)) {
+						nodeFs.rmSync(tmp, { recursive: true, force: true });
+						return c.t('copyFailed', {
+							pvc,
+							reason: (r.stderr || 'no folder').trim().split('\n')[0] ?? '',
+						});
+					}
+					nodeFs.rmSync(localWal, { recursive: true, force: true });
+					nodeFs.renameSync(tmp, localWal);
+					return c.t('walCopied', {
+						dir: localWal,
+						files: nodeFs.readdirSync(localWal).filter((f) => f.endsWith('.wal')).length,
+					});
+				},
+				done: (c) => Boolean(c.resume) && nodeFs.existsSync(localWal),
+			});
 		}
 
 		steps.push({
 			id: 'pick-newest',
 			title: {
-				en: 'Pick the copy with the highest key revision',
-				id: 'Pilih salinan dengan revision key tertinggi',
+				en: 'Pick the copy that reaches furthest with the WAL (then the highest key revision)',
+				id: 'Pilih salinan yang paling jauh bersama WAL (lalu revision key tertinggi)',
 			},
 			mode: 'read',
 			command: null,
 			run(c) {
-				/** @type {Array<{ file: string, revision: bigint }>} */
-				const usable = [];
-				for (let i = 0; i < n; i++) {
-					const file = nodePath.join(facts.workDir, `${c.names.pod(i)}.db`);
-					if (!nodeFs.existsSync(file)) continue;
-					try {
-						usable.push({ file, revision: latestRevision(file) });
-					} catch (e) {
-						c.out.warn(
-							c.t('copyUnreadable', { file, reason: e instanceof Error ? e.message : String(e) }),
-						);
-					}
-				}
-				if (usable.length === 0) {
+				const members = Array.from({ length: n }, (_, i) => ({
+					db: nodePath.join(facts.workDir, `${c.names.pod(i)}.db`),
+					wal: nodePath.join(facts.workDir, `${c.names.pod(i)}.wal`),
+				}));
+				const best = pickNewest(c, members, n);
+				if (!best) {
 					if (c.dryRun) return c.t('dryNoCopy');
 					throw new StepFailedError(c.t('noCopies'));
 				}
-				// Highest revision wins; ties go to the lowest ordinal (stable, and etcd-0 is what the chart starts first).
-				usable.sort((a, b) => (a.revision === b.revision ? 0 : a.revision > b.revision ? -1 : 1));
-				const best = /** @type {{ file: string, revision: bigint }} */ (usable[0]);
-				run.chosen = best.file;
-				backupStep.command = ['npx', 'zx', SCRIPT, '--db', best.file, '--backup', facts.backupDir];
-				return c.t('chosen', {
-					file: best.file,
-					revision: String(best.revision),
-					others:
-						usable
-							.slice(1)
-							.map((u) => `${u.file} (${u.revision})`)
-							.join(', ') || '-',
-				});
+				run.chosen = best.db;
+				run.walDirs = best.walDirs;
+				backupStep.command = backupCommand(best.db, best.walDirs, facts.backupDir);
+				return best.text;
 			},
 		});
 
@@ -1280,10 +902,14 @@ await defineRunbook({
 				id: 'Tulis dan verifikasi backup di mesin ini',
 			},
 			mode: 'read',
-			command: ['npx', 'zx', SCRIPT, '--db', chosenDefault, '--backup', facts.backupDir],
+			command: backupCommand(
+				chosenDefault,
+				pvcs.map((_, i) => nodePath.join(facts.workDir, `${ctx.names.pod(i)}.wal`)),
+				facts.backupDir,
+			),
 			async run(c) {
 				if (!run.chosen) return c.t('dryNoCopy');
-				const r = await backupFromDb(c, run.chosen, facts.backupDir);
+				const r = await backupFromDb(c, run.chosen, facts.backupDir, run.walDirs);
 				return r.details;
 			},
 			async done() {
@@ -1670,8 +1296,8 @@ await defineRunbook({
 		// Members that just joined can restart once while raft settles; judge the cluster after a short grace.
 		const deadline = Date.now() + Math.min(timeoutMs(ctx), 60_000);
 		for (;;) {
-			const v = await verifyOnce(ctx, facts);
-			if (v.ok || Date.now() > deadline) return v;
+			const { final, ...v } = await verifyOnce(ctx, facts);
+			if (v.ok || final || Date.now() > deadline) return v;
 			await sleep(2000);
 		}
 	},
@@ -1701,8 +1327,14 @@ async function verifyOnce(ctx, facts) {
 		problems.push(ctx.t('verifyMembers', { got: statuses.length, want: facts.replicas }));
 	if (ids.length > 1) problems.push(ctx.t('verifyIds', { ids: ids.join(', ') }));
 	let want = 0;
+	let walProblem = '';
 	try {
-		want = (await readBackup(facts.backupDir)).kvs.length;
+		const b = await readBackup(facts.backupDir);
+		want = b.kvs.length;
+		// "Healthy" promises every acknowledged write: a backup made without a readable WAL cannot.
+		const wal = /** @type {any} */ (b.manifest.source?.wal);
+		if (wal?.verdict !== 'none')
+			walProblem = ctx.t('verifyWal', { verdict: wal?.verdictText ?? ctx.t('reasonNoWal') });
 	} catch (e) {
 		problems.push(backupText(ctx, e));
 	}
@@ -1734,9 +1366,8 @@ async function verifyOnce(ctx, facts) {
 	const id = ids[0] ?? '?';
 	if (problems.length) return { ok: false, details: problems.join('; ') };
 	const hex = /^\d+$/.test(id) ? BigInt(id).toString(16) : id;
-	return {
-		ok: true,
-		details: ctx.t('verifiedAll', { n: statuses.length, id: hex, keys, want }),
-		data: { clusterId: hex, keys, backupKeys: want },
-	};
+	const details = ctx.t('verifiedAll', { n: statuses.length, id: hex, keys, want });
+	// The cluster is fine, so waiting longer changes nothing; the run still does not end "Healthy".
+	if (walProblem) return { ok: false, final: true, details: `${details}; ${walProblem}` };
+	return { ok: true, details, data: { clusterId: hex, keys, backupKeys: want } };
 }

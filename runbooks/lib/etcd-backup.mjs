@@ -252,7 +252,7 @@ export function parseRecord(line) {
  * @property {Record<string, number>} counts
  * @property {Array<{ rule: string, prefix: string, reason: string, count: number, examples: string[] }>} excluded
  * @property {Array<{ rule: string, prefix: string, reason: string, count: number, examples: string[] }>} kept
- * @property {{ file: string, count: number, bytes: number, sha256: string }} records
+ * @property {{ file: string, count: number, bytes: number, sha256: string, largestValueBytes: number }} records
  */
 
 /**
@@ -289,104 +289,165 @@ export async function writeBackup(dir, state, opts = {}) {
 	const tmpRecords = path.join(dir, `.${RECORDS}.tmp`);
 	const hash = crypto.createHash('sha256');
 	let bytes = 0;
-	try {
-		fs.mkdirSync(dir, { recursive: true });
-		const fd = fs.openSync(tmpRecords, 'wx');
-		try {
-			/** @type {string[]} */
-			let chunk = [];
-			let chunkLen = 0;
-			const flush = () => {
-				const buf = Buffer.from(chunk.join(''), 'utf8');
-				hash.update(buf);
-				bytes += buf.length;
-				let off = 0;
-				while (off < buf.length) off += fs.writeSync(fd, buf, off, buf.length - off);
-				chunk = [];
-				chunkLen = 0;
-			};
-			for (const kv of kept) {
-				const line = recordLine(kv);
-				chunk.push(line);
-				chunkLen += line.length;
-				if (chunkLen > 1 << 20) flush();
-			}
-			flush();
-			fs.fsyncSync(fd);
-		} finally {
-			fs.closeSync(fd);
-		}
-		fs.renameSync(tmpRecords, recordsPath);
-	} catch (e) {
-		if (e instanceof BackupError) throw e;
-		throw new BackupError('writeFailed', {
-			file: recordsPath,
-			reason: /** @type {Error} */ (e).message,
-		});
-	}
-	const excludedCount = rules
-		.filter((r) => r.action === 'exclude')
-		.reduce((n, r) => n + r.count, 0);
-	/** @param {Rule} r */
-	const ruleOut = (r) => ({
-		rule: r.id,
-		prefix: r.prefix,
-		reason: r.reason,
-		count: r.count,
-		examples: r.examples,
-	});
-	/** @type {Manifest} */
-	const manifest = {
-		format: FORMAT,
-		formatVersion: FORMAT_VERSION,
-		createdAt: (opts.now ?? new Date()).toISOString(),
-		rootPath,
-		source: {
-			...opts.source,
-			revision: String(state.revision),
-			compactRevision: state.compactRevision === null ? null : String(state.compactRevision),
-			consistentIndex: state.consistentIndex === null ? null : String(state.consistentIndex),
-			bboltMetaPage: state.bbolt.page,
-			bboltTxid: String(state.bbolt.txid),
-			pageSize: state.bbolt.pageSize,
-			fellBackToOlderMeta: state.bbolt.fellBack,
-			problems: state.bbolt.problems,
-		},
-		counts: {
-			revisionRows: state.stats.rows,
-			tombstoneRows: state.stats.tombstones,
-			distinctKeys: state.stats.keys,
-			deletedKeys: state.stats.deleted,
-			liveKeys: state.stats.live,
-			leasedLiveKeys: state.stats.leased,
-			excluded: excludedCount,
-			written: kept.length,
-		},
-		excluded: rules.filter((r) => r.action === 'exclude').map(ruleOut),
-		kept: rules.filter((r) => r.action === 'keep').map(ruleOut),
-		records: { file: RECORDS, count: kept.length, bytes, sha256: hash.digest('hex') },
-	};
+	// What a restore must be able to send in one request (the restore-proof step reads it).
+	let largestValueBytes = 0;
+	// Partial output goes away on any failure and on a signal (the runbook exits from its signal handler, so
+	// only an 'exit' hook still runs); a folder with a manifest is complete and stays.
+	/** @type {string[]} */
+	const created = [];
 	const manifestPath = path.join(dir, MANIFEST);
+	const tmpManifest = path.join(dir, `.${MANIFEST}.tmp`);
+	const removePartial = () => {
+		if (fs.existsSync(manifestPath)) return;
+		for (const f of [tmpRecords, recordsPath, tmpManifest]) fs.rmSync(f, { force: true });
+		for (const d of [...created].reverse()) {
+			try {
+				fs.rmdirSync(d);
+			} catch {
+				// not empty: someone else's files
+			}
+		}
+	};
+	process.once('exit', removePartial);
 	try {
-		const tmp = path.join(dir, `.${MANIFEST}.tmp`);
-		fs.writeFileSync(tmp, JSON.stringify(manifest, null, 2) + '\n', { flag: 'wx' });
-		fs.renameSync(tmp, manifestPath);
+		return await writeBackupFiles();
 	} catch (e) {
-		throw new BackupError('writeFailed', {
-			file: manifestPath,
-			reason: /** @type {Error} */ (e).message,
-		});
+		removePartial();
+		throw e;
+	} finally {
+		process.off('exit', removePartial);
 	}
-	// Trust nothing just written: read it back through the same path a restore takes and compare.
-	const back = await readBackup(dir);
-	const diff = compareKvs(kept, back.kvs);
-	if (diff.missing.length || diff.different.length || diff.extra.length)
-		throw new BackupError('verifyMismatch', {
-			missing: diff.missing.length,
-			different: diff.different.length,
-			first: diff.first ?? '-',
+
+	async function writeBackupFiles() {
+		try {
+			makeDirs(dir, created);
+			const fd = fs.openSync(tmpRecords, 'wx');
+			try {
+				/** @type {string[]} */
+				let chunk = [];
+				let chunkLen = 0;
+				const flush = () => {
+					const buf = Buffer.from(chunk.join(''), 'utf8');
+					hash.update(buf);
+					bytes += buf.length;
+					let off = 0;
+					while (off < buf.length) off += fs.writeSync(fd, buf, off, buf.length - off);
+					chunk = [];
+					chunkLen = 0;
+				};
+				for (const kv of kept) {
+					if (kv.value.length > largestValueBytes) largestValueBytes = kv.value.length;
+					const line = recordLine(kv);
+					chunk.push(line);
+					chunkLen += line.length;
+					if (chunkLen > 1 << 20) {
+						flush();
+						// Let a pending signal (Ctrl-C, SIGTERM) be handled between chunks.
+						await new Promise((r) => setImmediate(r));
+					}
+				}
+				flush();
+				fs.fsyncSync(fd);
+			} finally {
+				fs.closeSync(fd);
+			}
+			fs.renameSync(tmpRecords, recordsPath);
+		} catch (e) {
+			if (e instanceof BackupError) throw e;
+			throw new BackupError('writeFailed', {
+				file: recordsPath,
+				reason: /** @type {Error} */ (e).message,
+			});
+		}
+		const excludedCount = rules
+			.filter((r) => r.action === 'exclude')
+			.reduce((n, r) => n + r.count, 0);
+		/** @param {Rule} r */
+		const ruleOut = (r) => ({
+			rule: r.id,
+			prefix: r.prefix,
+			reason: r.reason,
+			count: r.count,
+			examples: r.examples,
 		});
-	return manifest;
+		/** @type {Manifest} */
+		const manifest = {
+			format: FORMAT,
+			formatVersion: FORMAT_VERSION,
+			createdAt: (opts.now ?? new Date()).toISOString(),
+			rootPath,
+			source: {
+				...opts.source,
+				revision: String(state.revision),
+				compactRevision: state.compactRevision === null ? null : String(state.compactRevision),
+				consistentIndex: state.consistentIndex === null ? null : String(state.consistentIndex),
+				bboltMetaPage: state.bbolt.page,
+				bboltTxid: String(state.bbolt.txid),
+				pageSize: state.bbolt.pageSize,
+				fellBackToOlderMeta: state.bbolt.fellBack,
+				problems: state.bbolt.problems,
+			},
+			counts: {
+				revisionRows: state.stats.rows,
+				tombstoneRows: state.stats.tombstones,
+				distinctKeys: state.stats.keys,
+				deletedKeys: state.stats.deleted,
+				liveKeys: state.stats.live,
+				leasedLiveKeys: state.stats.leased,
+				excluded: excludedCount,
+				written: kept.length,
+			},
+			excluded: rules.filter((r) => r.action === 'exclude').map(ruleOut),
+			kept: rules.filter((r) => r.action === 'keep').map(ruleOut),
+			records: {
+				file: RECORDS,
+				count: kept.length,
+				bytes,
+				sha256: hash.digest('hex'),
+				largestValueBytes,
+			},
+		};
+		try {
+			fs.writeFileSync(tmpManifest, JSON.stringify(manifest, null, 2) + '\n', { flag: 'wx' });
+			fs.renameSync(tmpManifest, manifestPath);
+		} catch (e) {
+			throw new BackupError('writeFailed', {
+				file: manifestPath,
+				reason: /** @type {Error} */ (e).message,
+			});
+		}
+		// Trust nothing just written: read it back through the same path a restore takes and compare.
+		const back = await readBackup(dir);
+		const diff = compareKvs(kept, back.kvs);
+		if (diff.missing.length || diff.different.length || diff.extra.length)
+			throw new BackupError('verifyMismatch', {
+				missing: diff.missing.length,
+				different: diff.different.length,
+				first: diff.first ?? '-',
+			});
+		return manifest;
+	}
+}
+
+/**
+ * Creates `dir` and its missing parents one at a time, adding each to `created` (outermost first) as it is
+ * made. (Node's recursive mkdir spins forever on some paths under /proc.)
+ * @param {string} dir @param {string[]} created
+ */
+function makeDirs(dir, created) {
+	/** @type {string[]} */
+	const missing = [];
+	let p = path.resolve(dir);
+	while (!fs.existsSync(p)) {
+		missing.unshift(p);
+		const up = path.dirname(p);
+		if (up === p) break;
+		p = up;
+	}
+	for (const d of missing) {
+		fs.mkdirSync(d);
+		created.push(d);
+	}
 }
 
 /**

@@ -1,6 +1,8 @@
 // Benchmark of the etcd-all-crash tooling against what etcd itself offers, on one generated db:
 //   parse: our bbolt + MVCC reader (MB/s, peak RSS) vs `etcdctl snapshot restore --skip-hash-check` of the same file
 //   restore: our batched transactions through the HTTP gateway (keys/s) vs a loop of `etcdctl put`, one process per key
+//   WAL replay: reading the source's WAL and replaying every committed entry from an empty key space (etcd's
+//   own tools have no equivalent: `etcdctl snapshot restore` ignores the WAL)
 // Size: BENCH_ETCD_KEYS (default 40000 keys of ~1 KiB, about a minute in all on 2 cores).
 import { spawn } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, statSync, existsSync } from 'node:fs';
@@ -10,6 +12,8 @@ import { pathToFileURL } from 'node:url';
 import { ROOT } from '../../test/support/paths.ts';
 import { startEtcd, prng, ETCDCTL_BIN, type Etcd } from '../../test/etcd-all-crash/etcd.ts';
 import { readEtcdDb } from '../../runbooks/lib/mvcc.mjs';
+import { committedLog, readWal } from '../../runbooks/lib/etcd-wal.mjs';
+import { replay } from '../../runbooks/lib/etcd-replay.mjs';
 import { restoreKvs, selectKeys } from '../../runbooks/lib/etcd-backup.mjs';
 
 interface Measured {
@@ -115,7 +119,34 @@ export async function run(): Promise<void> {
 			`  etcdctl snapshot restore       ${fmt(mb(size) / (theirs.ms / 1000)).padStart(8)} MB/s  ${fmt(theirs.ms, 0).padStart(7)} ms  peak ${fmt((theirs.peakKiB ?? 0) / 1024).padStart(6)} MiB  (whole process: rebuilds a data dir)`,
 		);
 
-		// 3. Restore: our transactions (write + read-back compare) vs one `etcdctl put` process per key.
+		// 3. WAL replay: every committed entry of the source, from an empty key space (the db's state is the check).
+		const state0 = readEtcdDb(db);
+		const tw = performance.now();
+		const wal = readWal(path.join(source.dataDir, 'member', 'wal'));
+		const readMs = performance.now() - tw;
+		const cl = committedLog([wal], 1);
+		const tr = performance.now();
+		const replayed = replay(
+			{ ...state0, kvs: [], revision: 1n, compactRevision: null, consistentIndex: 0n },
+			{ leases: new Set(), alarms: new Set(), members: 1 },
+			cl.entries,
+			cl.commitIndex,
+		);
+		const replayMs = performance.now() - tr;
+		const requests = replayed.counts.puts + replayed.counts.deletes + replayed.counts.txns;
+		if (replayed.state.kvs.length !== state0.kvs.length)
+			throw new Error(
+				`WAL replay gave ${replayed.state.kvs.length} keys, the db has ${state0.kvs.length}`,
+			);
+		console.log('WAL replay (all committed entries, from an empty key space)');
+		console.log(
+			`  read + check crc               ${fmt(mb(wal.bytesRead) / (readMs / 1000)).padStart(8)} MB/s  ${fmt(readMs, 0).padStart(7)} ms  (${wal.entries.length} entries, ${fmt(mb(wal.bytesRead))} MiB of records)`,
+		);
+		console.log(
+			`  replay                         ${fmt(replayed.entries / (replayMs / 1000), 0).padStart(8)} entries/s  ${fmt(replayMs, 0).padStart(7)} ms  (${requests} requests, ${replayed.state.kvs.length} keys, same as the db)`,
+		);
+
+		// 4. Restore: our transactions (write + read-back compare) vs one `etcdctl put` process per key.
 		const state = readEtcdDb(db);
 		const { kept } = selectKeys(state.kvs);
 		const target: Etcd = await startEtcd(hooks, path.join(dir, 'target'));

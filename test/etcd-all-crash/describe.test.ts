@@ -7,6 +7,7 @@ import { ROOT } from '../support/paths.ts';
 import { runCli } from './etcd.ts';
 import { BACKUP_MESSAGES } from '../../runbooks/lib/etcd-backup.mjs';
 import { PROOF_MESSAGES } from '../../runbooks/lib/etcd-restore-proof.mjs';
+import { OFFLINE_MESSAGES } from '../../runbooks/lib/etcd-offline.mjs';
 import { missingTranslations, placeholderMismatches } from '../../runbooks/lib/i18n.mjs';
 
 const RUNBOOK = path.join(ROOT, 'runbooks', 'etcd-all-crash.mjs');
@@ -34,9 +35,15 @@ const CANONICAL: Array<[string, string, string]> = [
 		'kubectl cp etcd-rescue-my-release-etcd-0:/bitnami/etcd/data/member/snap/db etcd-rescue/my-release-etcd-0.db',
 	],
 	[
+		'copy-wal',
+		'read',
+		'kubectl cp etcd-rescue-my-release-etcd-0:/bitnami/etcd/data/member/wal etcd-rescue/my-release-etcd-0.wal',
+	],
+	[
 		'backup',
 		'read',
-		'npx zx runbooks/etcd-all-crash.mjs --db etcd-rescue/my-release-etcd-0.db --backup etcd-rescue/backup',
+		'npx zx runbooks/etcd-all-crash.mjs --db etcd-rescue/my-release-etcd-0.db --wal ' +
+			'etcd-rescue/my-release-etcd-0.wal,etcd-rescue/my-release-etcd-1.wal,etcd-rescue/my-release-etcd-2.wal --backup etcd-rescue/backup',
 	],
 	[
 		'stop-milvus',
@@ -94,6 +101,7 @@ test('--describe has every canonical step with its exact command, in en and id',
 	}
 	// One copy per member and one scale-up per added member, in order.
 	assert.equal(en.steps.filter((s) => s.id === 'copy-db').length, 3);
+	assert.equal(en.steps.filter((s) => s.id === 'copy-wal').length, 3);
 	assert.deepEqual(
 		en.steps.filter((s) => s.id === 'scale-up').map((s) => s.command),
 		[
@@ -132,6 +140,7 @@ test('--describe has every canonical step with its exact command, in en and id',
 	const flagNames = en.flags.map((f) => f.name);
 	for (const f of [
 		'db',
+		'wal',
 		'backup',
 		'inspect',
 		'restore',
@@ -168,7 +177,7 @@ test('flag mistakes: one line, exit 2', async () => {
 });
 
 test('backup and restore messages exist in both languages with the same placeholders', () => {
-	for (const m of [BACKUP_MESSAGES, PROOF_MESSAGES]) {
+	for (const m of [BACKUP_MESSAGES, PROOF_MESSAGES, OFFLINE_MESSAGES]) {
 		assert.deepEqual(missingTranslations(m), []);
 		assert.deepEqual(placeholderMismatches(m), []);
 	}

@@ -1,5 +1,6 @@
 // Starts a real etcd (Debian's /usr/bin/etcd) for the tests and the bench, on ports picked at run time, and
 // writes Milvus-like data into it through the HTTP gateway in transactions.
+import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, open } from 'node:fs/promises';
 import path from 'node:path';
@@ -254,4 +255,155 @@ export function runCli(
 			resolve({ code, stdout, stderr });
 		});
 	});
+}
+
+export interface Member {
+	name: string;
+	endpoint: string;
+	dataDir: string;
+	dbFile: string;
+	walDir: string;
+	kill9(): Promise<void>;
+}
+
+/**
+ * Starts an etcd cluster of `n` members on 127.0.0.1 (each its own process group and data dir inside `dir`),
+ * waits until every member answers /health, and kills them when the test ends.
+ */
+export async function startCluster(cleanup: After, dir: string, n: number): Promise<Member[]> {
+	await mkdir(dir, { recursive: true });
+	const ports = [];
+	for (let i = 0; i < n; i++) ports.push({ client: await freePort(), peer: await freePort() });
+	const names = ports.map((_, i) => `m${i}`);
+	const initial = ports.map((p, i) => `${names[i]}=http://127.0.0.1:${p.peer}`).join(',');
+	const members: Member[] = [];
+	for (let i = 0; i < n; i++) {
+		const name = names[i]!;
+		const { client, peer } = ports[i]!;
+		const endpoint = `http://127.0.0.1:${client}`;
+		const dataDir = path.join(dir, `${name}.etcd`);
+		const log = await open(path.join(dir, `${name}.log`), 'a');
+		const child = spawn(
+			ETCD_BIN,
+			[
+				'--name',
+				name,
+				'--data-dir',
+				dataDir,
+				'--listen-client-urls',
+				endpoint,
+				'--advertise-client-urls',
+				endpoint,
+				'--listen-peer-urls',
+				`http://127.0.0.1:${peer}`,
+				'--initial-advertise-peer-urls',
+				`http://127.0.0.1:${peer}`,
+				'--initial-cluster',
+				initial,
+				'--initial-cluster-state',
+				'new',
+				'--initial-cluster-token',
+				`c-${ports[0]!.client}`,
+			],
+			{ detached: true, stdio: ['ignore', log.fd, log.fd] },
+		);
+		const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+		const kill9 = async () => {
+			if (child.exitCode === null && child.signalCode === null && child.pid) {
+				try {
+					process.kill(-child.pid, 'SIGKILL');
+				} catch {
+					// already gone
+				}
+				await exited;
+			}
+		};
+		cleanup.after(async () => {
+			await kill9();
+			await log.close();
+		});
+		members.push({
+			name,
+			endpoint,
+			dataDir,
+			dbFile: path.join(dataDir, 'member', 'snap', 'db'),
+			walDir: path.join(dataDir, 'member', 'wal'),
+			kill9,
+		});
+	}
+	for (const m of members) {
+		const client = etcdHttp(m.endpoint, { timeoutMs: 5_000 });
+		for (let i = 0; ; i++) {
+			if (await client.healthy()) break;
+			if (i > 600) throw new Error(`etcd ${m.name} did not become healthy in 60 s; see ${dir}`);
+			await new Promise((r) => setTimeout(r, 100));
+		}
+	}
+	return members;
+}
+
+const CLIENTS = 4;
+const KEYS_PER_CLIENT = 40;
+
+/** What one key may hold after the crash: the last acknowledged state, or a later one still in flight. */
+export interface KeyFate {
+	acked: string | null | undefined; // undefined: never acknowledged; null: acknowledged delete
+	inFlight: Array<string | null>; // sent after the last ack and never answered
+}
+
+/**
+ * Each client owns its keys and writes them one request at a time (puts, overwrites, deletes) until `stop`,
+ * so the order of a key's writes is the order they were acknowledged.
+ */
+export async function writeUntilKilled(endpoints: string[], stop: Promise<void>, seed: number) {
+	const fates = new Map<string, KeyFate>();
+	let stopped = false;
+	void stop.then(() => (stopped = true));
+	let acked = 0;
+	const rnd = prng(seed);
+	const client = async (c: number) => {
+		const http = etcdHttp(endpoints[c % endpoints.length]!, { timeoutMs: 3_000 });
+		for (let j = 0; !stopped; j++) {
+			const k = (rnd(1)[0]! * 7 + j) % KEYS_PER_CLIENT;
+			const key = `wal-test/c${c}/k${k}`;
+			const fate = fates.get(key) ?? { acked: undefined, inFlight: [] };
+			fates.set(key, fate);
+			const del = j % 9 === 4 && fate.acked !== undefined;
+			const value = del ? null : `v${j}-${rnd(4).toString('hex')}`;
+			fate.inFlight.push(value);
+			try {
+				if (value === null) await http.deleteRange(key);
+				else await http.put(key, value);
+			} catch {
+				return; // killed: this request may or may not have been applied
+			}
+			fate.acked = value;
+			fate.inFlight = [];
+			acked++;
+		}
+	};
+	await Promise.all(Array.from({ length: CLIENTS }, (_, c) => client(c)));
+	return { fates, acked: () => acked };
+}
+
+/** Checks one key space against the fates; returns the number of acknowledged writes missing. */
+export function checkFates(
+	kvs: Array<{ key: Buffer; value: Buffer }>,
+	fates: Map<string, KeyFate>,
+	label: string,
+) {
+	const got = new Map<string, string>();
+	for (const kv of kvs) {
+		const k = kv.key.toString();
+		if (!k.startsWith('wal-test/')) continue;
+		got.set(k, kv.value.toString());
+		assert.ok(fates.has(k), `${label}: key ${k} was never written`);
+	}
+	let missing = 0;
+	for (const [key, fate] of fates) {
+		const v = got.get(key) ?? null;
+		const allowed = [fate.acked === undefined ? null : fate.acked, ...fate.inFlight];
+		if (!allowed.includes(v)) missing++;
+	}
+	return missing;
 }
