@@ -473,7 +473,7 @@ export const POSITIVE: Sample[] = [
 	{
 		signature: 'etcd-nospace-alarm',
 		symptom: 'etcd-nospace',
-		text: 'http://127.0.0.1:2379 is unhealthy: failed to commit proposal: etcd failed to commit proposal: Active Alarm(s): NOSPACE',
+		text: 'http://my-release-etcd-0.my-release-etcd-headless.default.svc.cluster.local:2379 is unhealthy: failed to commit proposal: Active Alarm(s): NOSPACE',
 	},
 	{
 		signature: 'etcd-nospace-alarm',
