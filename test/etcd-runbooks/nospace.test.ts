@@ -70,9 +70,19 @@ describe('etcd-nospace', () => {
 			assert.match(await alarmList(c), /alarm:NOSPACE/, 'dry run disarmed the alarm');
 			const refused = await runRunbook('etcd-nospace', [], { env: c.env });
 			assert.equal(refused.code, 3, refused.stdout + refused.stderr);
+			// At a terminal: yes to the compaction, no to the first defrag; the run stops there (exit 3)...
+			const partial = await runRunbook('etcd-nospace', ['--lang', 'en'], {
+				env: c.env,
+				input: 'y\nn\n',
+			});
+			assert.equal(partial.code, 3, partial.stdout + partial.stderr);
+			assert.match(partial.stdout, /history before revision \d+ compacted/);
 
 			const run = await runRunbook('etcd-nospace', ['--yes', '--lang', 'id'], { env: c.env });
 			assert.equal(run.code, 0, run.stdout + run.stderr);
+			// ...and the next run continues from the saved progress without compacting again.
+			assert.match(run.stdout + run.stderr, /Melanjutkan run sebelumnya/);
+			assert.doesNotMatch(run.stdout, /sudah dibuang lewat compaction/);
 			// One member at a time, in order, each against its own endpoint only.
 			const defrags = [
 				...run.stdout.matchAll(
