@@ -9,7 +9,7 @@
 // reported for a line that no specific entry explains, so a MilvusException with a code is `api-errors`
 // unless a more specific signature claims the same line.
 
-/** @typedef {'boot'|'runtime-compat'|'api-errors'|'etcd-pending'|'etcd-bad-member-id'|'etcd-multi-crash'|'etcd-all-crash'} SymptomId */
+/** @typedef {'boot'|'runtime-compat'|'api-errors'|'etcd-pending'|'etcd-bad-member-id'|'etcd-multi-crash'|'etcd-all-crash'|'etcd-nospace'} SymptomId */
 
 /**
  * @typedef {object} Signature
@@ -932,6 +932,34 @@ export const SIGNATURES = Object.freeze([
 			id: 'Member ini tidak bisa menjangkau peer-nya. Satu peer mati masih aman. Kalau beberapa, kuorum hilang.',
 		},
 		source: 'etcd server/etcdserver/api/rafthttp (peer probing)',
+	},
+
+	// ─────────────────────────── etcd-nospace ───────────────────────────
+	{
+		id: 'etcd-database-space-exceeded',
+		symptom: 'etcd-nospace',
+		weight: 100,
+		component: 'etcd',
+		patterns: [/mvcc: database space exceeded/i],
+		explain: {
+			en: "etcd's database file reached its size quota, so etcd raised the NOSPACE alarm and refuses every write (reads still work). Compact old revisions, defragment the members one at a time, then disarm the alarm; no data needs deleting.",
+			id: 'File database etcd sudah mencapai batas kuotanya, jadi etcd menyalakan alarm NOSPACE dan menolak semua write (read masih berjalan). Jalankan compaction untuk revisi lama, defrag member satu per satu, lalu matikan alarm-nya. Tidak ada data yang perlu dihapus.',
+		},
+		source:
+			'etcd server/etcdserver/api/v3rpc/rpctypes (ErrNoSpace "etcdserver: mvcc: database space exceeded"); https://github.com/milvus-io/milvus/issues/44614, https://github.com/milvus-io/milvus/issues/49947, https://github.com/milvus-io/milvus/issues/14195',
+	},
+	{
+		id: 'etcd-nospace-alarm',
+		symptom: 'etcd-nospace',
+		weight: 95,
+		component: 'etcd',
+		patterns: [/Active Alarm\(s\): NOSPACE/i, /\balarm:NOSPACE\b/, /alarm raised.*\bNOSPACE\b/i],
+		explain: {
+			en: 'The NOSPACE alarm is active: etcd went over its quota (quota-backend-bytes) and stays read-only until the alarm is disarmed, even after space is freed.',
+			id: 'Alarm NOSPACE sedang aktif. etcd melewati kuotanya (quota-backend-bytes) dan tetap read-only sampai alarm-nya dimatikan, walaupun ruangnya sudah dikosongkan.',
+		},
+		source:
+			'etcd server/etcdserver/apply.go (applierV3Capped, "Active Alarm(s)"), etcdctl alarm list ("memberID:… alarm:NOSPACE"); https://github.com/milvus-io/milvus/issues/14195',
 	},
 
 	// ───────────────────────── etcd-all-crash ─────────────────────────

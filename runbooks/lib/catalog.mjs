@@ -38,6 +38,7 @@ export const SYMPTOMS = Object.freeze(
 		{ id: 'etcd-bad-member-id', category: 'etcd', runbook: 'etcd-bad-member-id' },
 		{ id: 'etcd-multi-crash', category: 'etcd', runbook: 'etcd-multi-crash' },
 		{ id: 'etcd-all-crash', category: 'etcd', runbook: 'etcd-all-crash' },
+		{ id: 'etcd-nospace', category: 'etcd', runbook: 'etcd-nospace' },
 	]),
 );
 

@@ -35,7 +35,13 @@ import {
 	type Page,
 } from './mdx-page.ts';
 
-const SLUGS = ['etcd-pending', 'etcd-bad-member-id', 'etcd-multi-crash', 'etcd-all-crash'] as const;
+const SLUGS = [
+	'etcd-pending',
+	'etcd-bad-member-id',
+	'etcd-multi-crash',
+	'etcd-all-crash',
+	'etcd-nospace',
+] as const;
 type Slug = (typeof SLUGS)[number];
 
 // ---------------------------------------------------------------------------------------------------------
@@ -207,6 +213,27 @@ const PAGES: Record<Slug, PageSpec> = {
 			],
 		},
 	},
+	'etcd-nospace': {
+		components: ['etcd', 'kubernetes', 'milvus'],
+		facts: [
+			'etcdserver: mvcc: database space exceeded',
+			'alarm:NOSPACE',
+			'ETCD_QUOTA_BACKEND_BYTES',
+			'--quota-backend-bytes',
+			'etcdctl alarm disarm',
+			'etcd.autoCompactionMode',
+			'etcd.autoCompactionRetention',
+			'extraEnvVars',
+			'--reuse-values',
+			'DB SIZE',
+			'4294967296',
+		],
+		factsByLang: {
+			en: ['2 GiB', '4 GiB', 'one at a time'],
+			id: ['2 GiB', '4 GiB', 'satu per satu'],
+		},
+		naive: null,
+	},
 };
 
 // ---------------------------------------------------------------------------------------------------------
@@ -312,10 +339,13 @@ for (const slug of SLUGS) {
 			assertNamesChartDefaults(tree);
 			// Real kubectl output, not paraphrase: a pod table row in a text block.
 			const textBlocks = codeBlocks(tree).filter((b) => b.lang === 'text');
+			// NOSPACE leaves the pods running but failing their health check (the alarm counts as unhealthy).
 			const wanted =
 				slug === 'etcd-pending'
 					? /my-release-etcd-0\s+0\/1\s+Pending\s+0/
-					: /my-release-etcd-\d\s+0\/1\s+CrashLoopBackOff\s+\d+/;
+					: slug === 'etcd-nospace'
+						? /my-release-etcd-\d\s+0\/1\s+Running\s+\d+/
+						: /my-release-etcd-\d\s+0\/1\s+CrashLoopBackOff\s+\d+/;
 			assert.ok(
 				textBlocks.some((b) => wanted.test(b.value)),
 				`no kubectl get pods output matching ${wanted}`,

@@ -459,6 +459,33 @@ export const POSITIVE: Sample[] = [
 		text: '{"level":"warn","ts":"2024-06-03T09:20:01.101Z","caller":"rafthttp/probing_status.go:68","msg":"prober detected unhealthy status","round-tripper-name":"ROUND_TRIPPER_RAFT_MESSAGE","remote-peer-id":"ac1f0d6e2b3c4d5e","rtt":"0s","error":"dial tcp 10.244.2.9:2380: connect: connection refused"}',
 	},
 
+	// ── etcd-nospace ──
+	{
+		signature: 'etcd-database-space-exceeded',
+		symptom: 'etcd-nospace',
+		text: 'etcdserver: mvcc: database space exceeded',
+	},
+	{
+		signature: 'etcd-database-space-exceeded',
+		symptom: 'etcd-nospace',
+		text: '{"level":"warn","ts":"2025-09-22T08:14:03.512Z","logger":"etcd-client","caller":"v3@v3.5.18/retry_interceptor.go:62","msg":"retrying of unary invoker failed","target":"etcd-endpoints://0xc000c5a000/my-release-etcd:2379","attempt":0,"error":"rpc error: code = ResourceExhausted desc = etcdserver: mvcc: database space exceeded"}',
+	},
+	{
+		signature: 'etcd-nospace-alarm',
+		symptom: 'etcd-nospace',
+		text: 'http://my-release-etcd-0.my-release-etcd-headless.default.svc.cluster.local:2379 is unhealthy: failed to commit proposal: Active Alarm(s): NOSPACE',
+	},
+	{
+		signature: 'etcd-nospace-alarm',
+		symptom: 'etcd-nospace',
+		text: 'memberID:7785223140318738263 alarm:NOSPACE ',
+	},
+	{
+		signature: 'etcd-database-space-exceeded',
+		symptom: 'etcd-nospace',
+		text: '[2025/09/22 08:14:03.512 +00:00] [WARN] [kv/etcd_kv.go:652] ["Slow etcd operation save"] [error="etcdserver: mvcc: database space exceeded"]',
+	},
+
 	// ── etcd-all-crash ──
 	{
 		signature: 'recover-backend-from-snapshot',
@@ -540,10 +567,6 @@ export const NEGATIVE: { what: string; text: string }[] = [
 	{
 		what: 'expired TLS certificate',
 		text: `${ts} [WARN] [grpclog/grpclog.go:155] ["[core] grpc: addrConn.createTransport failed to connect to {Addr: \\"milvus.example.com:443\\"}. Err: connection error: desc = \\"transport: authentication handshake failed: x509: certificate has expired or is not yet valid\\""]`,
-	},
-	{
-		what: 'etcd database space exceeded',
-		text: `${ts} [WARN] [kv/etcd_kv.go:652] ["Slow etcd operation save"] [error="etcdserver: mvcc: database space exceeded"]`,
 	},
 	{
 		what: 'pymilvus not installed',

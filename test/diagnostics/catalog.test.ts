@@ -16,7 +16,7 @@ import {
 import { ROOT, SYMPTOM_IDS } from '../support/index.ts';
 import { NEGATIVE, POSITIVE } from './catalog-samples.ts';
 
-test('the catalog holds at least 40 signatures spread over all seven symptoms', () => {
+test('the catalog holds at least 40 signatures spread over every symptom', () => {
 	assert.ok(SIGNATURES.length >= 40, `only ${SIGNATURES.length} signatures`);
 	assert.deepEqual(
 		SYMPTOMS.map((s) => s.id),
@@ -225,4 +225,21 @@ test('catalog.mjs and its data are pure ESM that bundles for the browser (no Nod
 	assert.equal(result.errors.length, 0);
 	const code = result.outputFiles[0]?.text ?? '';
 	assert.ok(code.includes('failed to create etcd client'), 'the bundle carries the signatures');
+});
+
+test('a full etcd is etcd-nospace, never a crash page whose fix deletes PVCs', () => {
+	for (const text of [
+		'etcdserver: mvcc: database space exceeded',
+		'Error: etcdserver: mvcc: database space exceeded',
+		'etcd failed to commit proposal: Active Alarm(s): NOSPACE',
+		'memberID:7785223140318738263 alarm:NOSPACE',
+	]) {
+		const matches = matchText(text);
+		assert.equal(matches[0]?.symptom, 'etcd-nospace', `${text}: ${JSON.stringify(matches)}`);
+		assert.deepEqual(
+			matches.filter((m) => m.symptom === 'etcd-all-crash' || m.symptom === 'etcd-multi-crash'),
+			[],
+			text,
+		);
+	}
 });

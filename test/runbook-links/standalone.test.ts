@@ -141,7 +141,13 @@ describe('standalone Kubernetes runbooks against the stand-in cluster', () => {
 		await cluster.waitPod(1, 'CrashLoopBackOff');
 	});
 
-	const kubernetes = ['etcd-pending', 'etcd-bad-member-id', 'etcd-multi-crash', 'etcd-all-crash'];
+	const kubernetes = [
+		'etcd-pending',
+		'etcd-bad-member-id',
+		'etcd-multi-crash',
+		'etcd-all-crash',
+		'etcd-nospace',
+	];
 	for (const name of kubernetes) {
 		test(`${name}: --dry-run gives the repository runbook's output and exit code`, async (t) => {
 			const alone = standalone.get(name);

@@ -477,6 +477,28 @@ go.etcd.io/bbolt.(*freelist).free(0xc0001b2000, 0x4f2c, 0x7f3a9c1b8000)`,
 		text: `{"level":"fatal","ts":"2024-05-20T03:22:40.551Z","caller":"etcdserver/storage.go:95","msg":"failed to read WAL, cannot be repaired","error":"walpb: crc mismatch"}`,
 	},
 
+	// ─────────────────────────── etcd-nospace ───────────────────────────
+	{
+		expect: 'etcd-nospace',
+		note: 'the bare etcdctl error',
+		text: 'etcdserver: mvcc: database space exceeded',
+	},
+	{
+		expect: 'etcd-nospace',
+		note: 'milvus#44614, the Go client inside Milvus',
+		text: `{"level":"warn","ts":"2025-09-22T08:14:03.512Z","logger":"etcd-client","caller":"v3@v3.5.18/retry_interceptor.go:62","msg":"retrying of unary invoker failed","target":"etcd-endpoints://0xc000c5a000/my-release-etcd:2379","attempt":0,"error":"rpc error: code = ResourceExhausted desc = etcdserver: mvcc: database space exceeded"}`,
+	},
+	{
+		expect: 'etcd-nospace',
+		note: 'etcdctl endpoint health with the alarm up',
+		text: 'etcd failed to commit proposal: Active Alarm(s): NOSPACE',
+	},
+	{
+		expect: 'etcd-nospace',
+		note: 'etcdctl alarm list',
+		text: 'memberID:7785223140318738263 alarm:NOSPACE',
+	},
+
 	// ─────────────── text that belongs to no symptom page ───────────────
 	{
 		expect: null,

@@ -10,4 +10,5 @@ export const SYMPTOM_IDS: readonly string[] = [
 	'etcd-bad-member-id',
 	'etcd-multi-crash',
 	'etcd-all-crash',
+	'etcd-nospace',
 ];
