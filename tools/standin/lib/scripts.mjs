@@ -2,7 +2,7 @@
 /**
  * The container start scripts (entrypoint.sh → setup.sh → run.sh) and preStop hooks of the two generations
  * of etcd image the Milvus chart has shipped, replayed in JavaScript against real etcdctl calls.
- * Sources: /work/shared/reference/bitnami-etcd.md; bitnami-2022 follows the 2022 Bitnami libetcd.sh
+ * Sources: the Bitnami etcd image scripts; bitnami-2022 follows the 2022 Bitnami libetcd.sh
  * (`etcd_initialize` with member_id), milvusdb-fork follows milvus-io/bitnami-docker-etcd after c2d0c18.
  * Waits are shortened (the real 5 s and 10 s retries would only slow the tests down).
  */
