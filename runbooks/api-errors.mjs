@@ -29,6 +29,10 @@ const messages = withDiagMessages({
 			'code {code} means different things before and after Milvus 2.3; both readings are shown',
 		codeUnknown: 'code {code} is not in the table of known codes',
 		nextLine: 'next step: {next}',
+		retriableYes: 'retriable: yes, the server says retrying may help',
+		retriableNo: 'retriable: no, retrying will not help until the next step is done',
+		retriableNone: 'retriable: the server sets no flag for this code',
+		pageLine: 'page: {page}',
 		signatureLine: 'recognised: {signature}: {explain}',
 		otherSymptom: 'This is not an API error but {symptom}: open {page} or run {runbook}.',
 		notRecognised:
@@ -55,6 +59,11 @@ const messages = withDiagMessages({
 			'code {code} punya arti berbeda sebelum dan sesudah Milvus 2.3; dua-duanya ditampilkan',
 		codeUnknown: 'code {code} tidak ada di tabel code yang dikenal',
 		nextLine: 'langkah berikutnya: {next}',
+		retriableYes: 'retriable: ya, menurut server mencoba lagi bisa membantu',
+		retriableNo:
+			'retriable: tidak, mencoba lagi tidak akan membantu sebelum langkah berikutnya dilakukan',
+		retriableNone: 'retriable: server tidak memberi tanda untuk code ini',
+		pageLine: 'halaman: {page}',
 		signatureLine: 'dikenali: {signature}: {explain}',
 		otherSymptom: 'Ini bukan error API tetapi {symptom}: buka {page} atau jalankan {runbook}.',
 		notRecognised:
@@ -64,6 +73,9 @@ const messages = withDiagMessages({
 		noError: 'Proxy bisa dijangkau. Berikan --error "<teks>" supaya error-nya dijelaskan.',
 	},
 });
+
+/** The server's retriable flag (true, false, or none: null) to its message. @type {Record<string, string>} */
+const RETRIABLE_KEY = { true: 'retriableYes', false: 'retriableNo' };
 
 /**
  * @param {string} flag
@@ -227,10 +239,13 @@ await defineRunbook({
 							}),
 						);
 						ctx.out.info(`    ${ctx.t('nextLine', { next: m.next[ctx.lang] })}`);
+						ctx.out.info(`    ${ctx.t(RETRIABLE_KEY[String(m.retriable)] ?? 'retriableNone')}`);
+						ctx.out.info(`    ${ctx.t('pageLine', { page: pagePath(m.page, ctx.lang) })}`);
 					}
 					if (reading.generation === 'either')
 						ctx.out.dim(ctx.t('codeEither', { code: String(reading.code) }));
-					else if (reading.generation === '2.3+') ctx.out.dim(ctx.t('codeGeneration'));
+					else if (reading.generation === '2.3+' && (reading.code ?? 0) >= 100)
+						ctx.out.dim(ctx.t('codeGeneration'));
 				}
 				// The message names the problem more precisely than a catch-all code (1, 65535) does.
 				for (const m of matches.filter((x) => !x.signature.startsWith('milvus-exception'))) {
@@ -252,6 +267,10 @@ await defineRunbook({
 					name: m.name,
 					meaning: m.meaning[ctx.lang],
 					next: m.next[ctx.lang],
+					retriable: m.retriable,
+					page: pagePath(m.page, ctx.lang),
+					symptom: m.page,
+					topic: m.topic,
 				})),
 				matches: matches.map((m) => ({
 					symptom: m.symptom,
