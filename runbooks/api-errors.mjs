@@ -2,8 +2,9 @@
 // @ts-check
 // api-errors: an API call returned an error. Checks that the proxy is reachable (gRPC port 19530 accepts
 // a connection, /healthz on 9091 answers OK) and explains the error given with --error: the legacy
-// error_code name or the numeric code of Milvus 2.3+, what it means and the next step. Errors that
-// belong to another symptom (version mismatch, boot, etcd) are sent to that page. Only reads.
+// error_code name or the numeric code of Milvus 2.3+, what it means, the next step, the server's retriable
+// flag and the page that covers it. Errors that belong to another symptom (version mismatch, boot, etcd)
+// are sent to that page. Only reads.
 // Exit codes: see exitCodes in the definition.
 import { defineRunbook, UsageError } from './lib/runbook.mjs';
 import { matchText, pagePath, runbookCommand } from './lib/catalog.mjs';
@@ -99,12 +100,13 @@ await defineRunbook({
 		en:
 			'Checks that the proxy accepts connections on the gRPC port (19530) and that /healthz on 9091 answers OK, then explains the error given ' +
 			'with --error: the numeric code of Milvus 2.3+ (100 collection not found, 101 collection not loaded, 1100 invalid parameter, 65535 …) or ' +
-			'the legacy error_code name, what it means and the next step. Errors that are really a version mismatch, a boot failure or an etcd problem ' +
+			'the legacy error_code name, what it means, the next step, whether the server marks it retriable and the page that covers it. Errors that are really a version mismatch, a boot failure or an etcd problem ' +
 			'are sent to that page. Changes nothing.',
 		id:
 			'Memeriksa apakah proxy menerima koneksi di port gRPC (19530) dan apakah /healthz di 9091 menjawab OK. Lalu menjelaskan error ' +
 			'yang diberikan lewat --error: code numerik Milvus 2.3+ (100 "collection not found", 101 "collection not loaded", 1100 ' +
-			'"invalid parameter", 65535 …) atau nama error_code lama, beserta artinya dan langkah berikutnya. Error yang sebenarnya soal ' +
+			'"invalid parameter", 65535 …) atau nama error_code lama, beserta artinya, langkah berikutnya, apakah server ' +
+			'menandainya retriable, dan halaman yang membahasnya. Error yang sebenarnya soal ' +
 			'versi, kegagalan boot, atau masalah etcd diarahkan ke halamannya. Tidak mengubah apa pun.',
 	},
 	exitCodes: {

@@ -6,7 +6,9 @@
 // Sources: milvus-io/milvus-proto proto/common.proto (ErrorCode); milvus-io/milvus pkg/util/merr/errors.go
 // as on the master branch after 2.6 (the newest version, a superset of the 2.5 and 2.6 branches' codes:
 // it ends with 2500 KMS key revoked and 3001 old session exists). Where an older release used a code for
-// something else (2.5 put the segcore folly errors on 2200/2201), the meaning says so.
+// something else (2.5 put the segcore folly errors on 2200/2201), the meaning says so. A merr entry's name
+// is its errors.go identifier without the Err prefix (the unexported catch-all is UnexpectedError); its
+// `topic` names the future page (issue 16) that will take it over from the api-errors page.
 
 /** @typedef {import('./catalog-data.mjs').SymptomId} SymptomId */
 
