@@ -2,8 +2,9 @@
 // @ts-check
 // api-errors: an API call returned an error. Checks that the proxy is reachable (gRPC port 19530 accepts
 // a connection, /healthz on 9091 answers OK) and explains the error given with --error: the legacy
-// error_code name or the numeric code of Milvus 2.3+, what it means and the next step. Errors that
-// belong to another symptom (version mismatch, boot, etcd) are sent to that page. Only reads.
+// error_code name or the numeric code of Milvus 2.3+, what it means, the next step, the server's retriable
+// flag and the page that covers it. Errors that belong to another symptom (version mismatch, boot, etcd)
+// are sent to that page. Only reads.
 // Exit codes: see exitCodes in the definition.
 import { defineRunbook, UsageError } from './lib/runbook.mjs';
 import { matchText, pagePath, runbookCommand } from './lib/catalog.mjs';
@@ -29,6 +30,10 @@ const messages = withDiagMessages({
 			'code {code} means different things before and after Milvus 2.3; both readings are shown',
 		codeUnknown: 'code {code} is not in the table of known codes',
 		nextLine: 'next step: {next}',
+		retriableYes: 'retriable: yes, the server says retrying may help',
+		retriableNo: 'retriable: no, retrying will not help until the next step is done',
+		retriableNone: 'retriable: the server sets no flag for this code',
+		pageLine: 'page: {page}',
 		signatureLine: 'recognised: {signature}: {explain}',
 		otherSymptom: 'This is not an API error but {symptom}: open {page} or run {runbook}.',
 		notRecognised:
@@ -55,6 +60,11 @@ const messages = withDiagMessages({
 			'code {code} punya arti berbeda sebelum dan sesudah Milvus 2.3; dua-duanya ditampilkan',
 		codeUnknown: 'code {code} tidak ada di tabel code yang dikenal',
 		nextLine: 'langkah berikutnya: {next}',
+		retriableYes: 'retriable: ya, menurut server mencoba lagi bisa membantu',
+		retriableNo:
+			'retriable: tidak, mencoba lagi tidak akan membantu sebelum langkah berikutnya dilakukan',
+		retriableNone: 'retriable: server tidak memberi tanda untuk code ini',
+		pageLine: 'halaman: {page}',
 		signatureLine: 'dikenali: {signature}: {explain}',
 		otherSymptom: 'Ini bukan error API tetapi {symptom}: buka {page} atau jalankan {runbook}.',
 		notRecognised:
@@ -64,6 +74,9 @@ const messages = withDiagMessages({
 		noError: 'Proxy bisa dijangkau. Berikan --error "<teks>" supaya error-nya dijelaskan.',
 	},
 });
+
+/** The server's retriable flag (true, false, or none: null) to its message. @type {Record<string, string>} */
+const RETRIABLE_KEY = { true: 'retriableYes', false: 'retriableNo' };
 
 /**
  * @param {string} flag
@@ -87,12 +100,13 @@ await defineRunbook({
 		en:
 			'Checks that the proxy accepts connections on the gRPC port (19530) and that /healthz on 9091 answers OK, then explains the error given ' +
 			'with --error: the numeric code of Milvus 2.3+ (100 collection not found, 101 collection not loaded, 1100 invalid parameter, 65535 …) or ' +
-			'the legacy error_code name, what it means and the next step. Errors that are really a version mismatch, a boot failure or an etcd problem ' +
+			'the legacy error_code name, what it means, the next step, whether the server marks it retriable and the page that covers it. Errors that are really a version mismatch, a boot failure or an etcd problem ' +
 			'are sent to that page. Changes nothing.',
 		id:
 			'Memeriksa apakah proxy menerima koneksi di port gRPC (19530) dan apakah /healthz di 9091 menjawab OK. Lalu menjelaskan error ' +
 			'yang diberikan lewat --error: code numerik Milvus 2.3+ (100 "collection not found", 101 "collection not loaded", 1100 ' +
-			'"invalid parameter", 65535 …) atau nama error_code lama, beserta artinya dan langkah berikutnya. Error yang sebenarnya soal ' +
+			'"invalid parameter", 65535 …) atau nama error_code lama, beserta artinya, langkah berikutnya, apakah server ' +
+			'menandainya retriable, dan halaman yang membahasnya. Error yang sebenarnya soal ' +
 			'versi, kegagalan boot, atau masalah etcd diarahkan ke halamannya. Tidak mengubah apa pun.',
 	},
 	exitCodes: {
@@ -227,10 +241,13 @@ await defineRunbook({
 							}),
 						);
 						ctx.out.info(`    ${ctx.t('nextLine', { next: m.next[ctx.lang] })}`);
+						ctx.out.info(`    ${ctx.t(RETRIABLE_KEY[String(m.retriable)] ?? 'retriableNone')}`);
+						ctx.out.info(`    ${ctx.t('pageLine', { page: pagePath(m.page, ctx.lang) })}`);
 					}
 					if (reading.generation === 'either')
 						ctx.out.dim(ctx.t('codeEither', { code: String(reading.code) }));
-					else if (reading.generation === '2.3+') ctx.out.dim(ctx.t('codeGeneration'));
+					else if (reading.generation === '2.3+' && (reading.code ?? 0) >= 100)
+						ctx.out.dim(ctx.t('codeGeneration'));
 				}
 				// The message names the problem more precisely than a catch-all code (1, 65535) does.
 				for (const m of matches.filter((x) => !x.signature.startsWith('milvus-exception'))) {
@@ -252,6 +269,10 @@ await defineRunbook({
 					name: m.name,
 					meaning: m.meaning[ctx.lang],
 					next: m.next[ctx.lang],
+					retriable: m.retriable,
+					page: pagePath(m.page, ctx.lang),
+					symptom: m.page,
+					topic: m.topic,
 				})),
 				matches: matches.map((m) => ({
 					symptom: m.symptom,

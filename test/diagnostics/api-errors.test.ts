@@ -1,6 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { closedPort, healthz, httpServer, runRunbook, tcpServer } from './helpers.ts';
+import { MERR_CATALOGUE, MERR_CONSTANTS } from './fixtures/merr-catalogue.ts';
+import { LEGACY, MERR } from '../../runbooks/lib/error-codes.mjs';
+import { SYMPTOMS } from '../../runbooks/lib/catalog.mjs';
+import { ROOT } from '../support/paths.ts';
 
 interface ApiReport {
 	connectivity?: {
@@ -11,7 +17,16 @@ interface ApiReport {
 		code: number | null;
 		name: string | null;
 		generation: string | null;
-		meanings: { code: number; name: string; meaning: string; next: string }[];
+		meanings: {
+			code: number;
+			name: string;
+			meaning: string;
+			next: string;
+			retriable: boolean | null;
+			page: string;
+			symptom: string;
+			topic: string | null;
+		}[];
 		matches: { symptom: string; signature: string }[];
 		symptom: string | null;
 		page: string | null;
@@ -152,4 +167,130 @@ test('bad input: one line, exit 2', async (t) => {
 	assert.equal(d.code, 0);
 	const codes = d.json().exitCodes as { code: number; meaning: string }[];
 	assert.match(codes.find((c) => c.code === 0)?.meaning ?? '', /^proxy sehat/);
+});
+
+// The table's name for an errors.go identifier: without the Err prefix; the unexported catch-all keeps
+// the name SDKs print for it.
+const tableName = (goName: string) =>
+	goName === 'errUnexpected' ? 'UnexpectedError' : goName.replace(/^Err/, '');
+
+const TOPICS = [
+	'write-denied',
+	'channel-unavailable',
+	'querynode-oom',
+	'object-storage',
+	'upgrade-2-6',
+];
+
+test('every code of the merr catalogue is in the table with its name, retriable flag and page', () => {
+	const codes = new Set(MERR_CATALOGUE.map(([code]) => code));
+	assert.equal(codes.size, MERR_CATALOGUE.length, 'the fixture repeats a code');
+	for (const [code, goName, retriable] of MERR_CATALOGUE) {
+		const info = MERR.get(code);
+		assert.ok(info, `code ${code} (${goName}) is missing from MERR`);
+		assert.equal(info.name, tableName(goName), `code ${code}`);
+		assert.equal(info.retriable, retriable, `code ${code} (${goName}) retriable`);
+	}
+	for (const [code, constName] of MERR_CONSTANTS) {
+		assert.ok(MERR.get(code), `${constName} ${code} is missing from MERR`);
+		assert.equal(MERR.get(code)?.retriable, null, `${constName} carries no flag`);
+	}
+	const known = new Set([...codes, ...MERR_CONSTANTS.map(([code]) => code)]);
+	const pages = new Set<string>(SYMPTOMS.map((s) => s.id));
+	for (const info of MERR.values()) {
+		assert.ok(known.has(info.code), `code ${info.code} is not in errors.go: the table invents it`);
+		assert.ok(pages.has(info.page), `code ${info.code}: page ${info.page} is not a symptom`);
+		if (info.topic !== null) {
+			assert.ok(TOPICS.includes(info.topic), `code ${info.code}: topic ${info.topic}`);
+			assert.equal(info.page, 'api-errors', `code ${info.code} has a page and a future topic`);
+		}
+		for (const t of [info.meaning, info.next])
+			assert.ok(t.en.trim() && t.id.trim(), `code ${info.code} needs en and id`);
+	}
+	assert.equal(MERR.get(503)?.topic, 'channel-unavailable');
+	assert.equal(MERR.get(8)?.topic, 'write-denied');
+	assert.equal(MERR.get(1)?.page, 'boot');
+});
+
+test('the legacy common.ErrorCode values stay', () => {
+	const legacy: [number, string][] = [
+		[0, 'Success'],
+		[1, 'UnexpectedError'],
+		[2, 'ConnectFailed'],
+		[3, 'PermissionDenied'],
+		[4, 'CollectionNotExists'],
+		[5, 'IllegalArgument'],
+		[25, 'IndexNotExist'],
+		[45, 'NotShardLeader'],
+		[46, 'NoReplicaAvailable'],
+		[48, 'ForceDeny'],
+		[49, 'RateLimit'],
+		[53, 'MemoryQuotaExhausted'],
+		[54, 'DiskQuotaExhausted'],
+		[55, 'TimeTickLongDelay'],
+	];
+	for (const [code, name] of legacy) assert.equal(LEGACY.get(code)?.name, name, `legacy ${code}`);
+	for (const info of LEGACY.values()) assert.equal(info.retriable, null, `legacy ${info.code}`);
+});
+
+test('code=503 is explained with its retriable flag and page; a retriable code says so', async (t) => {
+	const r = await runRunbook(t, 'api-errors', [
+		'--offline',
+		'--error',
+		'<MilvusException: (code=503, message=channel not available[channel=by-dev-rootcoord-dml_0_449v0])>',
+	]);
+	assert.equal(r.code, 0, r.stderr);
+	assert.match(r.stdout, /code 503 \(ChannelNotAvailable\): channel not available/);
+	assert.match(r.stdout, /retriable: no, retrying will not help/);
+	assert.match(r.stdout, /page: \/en\/api-errors\//);
+	assert.doesNotMatch(r.stdout + r.stderr, /not in the table/);
+	const json = await runRunbook(t, 'api-errors', ['--offline', '--json', '--error', 'code=503']);
+	const m = report(json).error?.meanings[0];
+	assert.equal(m?.retriable, false);
+	assert.equal(m?.page, '/en/api-errors/');
+	assert.equal(m?.topic, 'channel-unavailable');
+	const id = await runRunbook(t, 'api-errors', ['--offline', '--lang', 'id', '--error', 'code=8']);
+	assert.equal(id.code, 0, id.stderr);
+	assert.match(id.stdout, /retriable: ya, menurut server mencoba lagi bisa membantu/);
+	assert.match(id.stdout, /halaman: \/id\/api-errors\//);
+	const boot = await runRunbook(t, 'api-errors', ['--offline', '--json', '--error', 'code=3001']);
+	assert.equal(report(boot).error?.meanings[0]?.page, '/en/boot/');
+});
+
+test('an unknown code gets a clear answer: not in the table, exit 1', async (t) => {
+	const r = await runRunbook(t, 'api-errors', ['--offline', '--error', 'code=4242']);
+	assert.equal(r.code, 1, r.stderr);
+	assert.match(r.stdout + r.stderr, /code 4242 is not in the table of known codes/);
+	assert.match(r.stdout + r.stderr, /not recognised/);
+	const json = await runRunbook(t, 'api-errors', ['--offline', '--json', '--error', 'code=4242']);
+	assert.equal(report(json).outcome, 'unknown');
+	assert.deepEqual(report(json).error?.meanings, []);
+});
+
+test('the code table on the api-errors pages agrees with the module', () => {
+	const flag = { en: { yes: true, no: false }, id: { ya: true, tidak: false } } as const;
+	for (const lang of ['en', 'id'] as const) {
+		const page = readFileSync(path.join(ROOT, 'src/content/docs', lang, 'api-errors.mdx'), 'utf8');
+		const rows = page
+			.split('\n')
+			.filter((l) => /^\| \d/.test(l))
+			.map((l) => l.split('|').map((c) => c.trim()));
+		assert.ok(rows.length >= 15, `${lang}: the code table is there`);
+		for (const [, codes = '', messages = '', , retriable = ''] of rows) {
+			const cs = codes.split(' / ').map(Number);
+			const ms = messages.split(' / ').map((x) => x.replace(/`/g, ''));
+			assert.equal(cs.length, ms.length, `${lang}: ${codes}`);
+			cs.forEach((code, i) => {
+				const info = MERR.get(code);
+				assert.ok(info, `${lang}: code ${code} on the page is not in MERR`);
+				assert.ok(
+					info.meaning.en.startsWith(ms[i] ?? '?'),
+					`${lang}: code ${code} is "${ms[i]}" on the page, "${info.meaning.en}" in the module`,
+				);
+				const expected = (flag[lang] as Record<string, boolean>)[retriable] ?? null;
+				if (expected === null) assert.equal(retriable, '—', `${lang}: code ${code}: ${retriable}`);
+				assert.equal(info.retriable, expected, `${lang}: code ${code} retriable`);
+			});
+		}
+	}
 });
