@@ -170,8 +170,9 @@ describe('helper pod on a PVC', () => {
 			`${name}:/bitnami/etcd/data/nothing`,
 			path.join(tmp, 'x'),
 		]);
-		// Nothing is copied. (kubectl exits 1 only when the exec's error status reaches it before the end of
-		// stdout, as the kubelet sends them; its tar message may or may not be printed before it exits.)
+		// Nothing is copied, and kubectl fails with tar's exit code: the exec's error status reaches it before
+		// the end of stdout, as the kubelet sends them.
+		assert.equal(missing.code, 2);
 		assert.ok(!fs.existsSync(path.join(tmp, 'x')));
 		assert.doesNotMatch(missing.stdout + missing.stderr, /tar: data\/nothing/);
 

@@ -157,7 +157,8 @@ export function handleExec(req, socket, head, run) {
 		settled = true;
 		// Whatever the client still sends on stdin goes nowhere now.
 		streams.stdin?.discard();
-		await Promise.all([endStream(streams.stdout), endStream(streams.stderr)]);
+		// As the kubelet does: the status first, then the end of the output streams. kubectl cp stops reading
+		// when stdout ends, so a status that came later would be lost and a failed copy would exit 0.
 		const error = streams.error;
 		if (error && !session.closed) {
 			const message = v4
@@ -167,6 +168,7 @@ export function handleExec(req, socket, head, run) {
 					: status.message;
 			await endStream(error, message ? Buffer.from(message) : undefined);
 		}
+		await Promise.all([endStream(streams.stdout), endStream(streams.stderr)]);
 		session.end();
 	}
 }
