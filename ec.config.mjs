@@ -31,6 +31,32 @@ function pagefindIgnoresFrameChrome() {
 	};
 }
 
+/**
+ * Output samples (` ```text `) wrap too, unless they are tables: a long log line or a command sequence reads
+ * better wrapped than cut at the edge, while a wrapped `kubectl get` or `etcdctl -w table` would scramble its
+ * columns (those samples are trimmed to the columns that decide instead).
+ */
+function wrapUntabularText() {
+	/** @param {string} code */
+	const tabular = (code) => {
+		const lines = code.split('\n').filter((l) => l.trim() !== '');
+		const columned = lines.filter((l) => /^[+|]-|\|.*\||\S {2,}\S.* {2,}\S/.test(l)).length;
+		return lines.length > 1 && columned >= 2;
+	};
+	return {
+		name: 'milvus-rescue:wrap-untabular-text',
+		hooks: {
+			/** @param {{ codeBlock: { language: string, code: string, props: { wrap?: boolean, preserveIndent?: boolean } } }} context */
+			preprocessCode: ({ codeBlock }) => {
+				if (!['text', 'txt', 'plaintext', 'log'].includes(codeBlock.language)) return;
+				if (codeBlock.props.wrap !== undefined || tabular(codeBlock.code)) return;
+				codeBlock.props.wrap = true;
+				codeBlock.props.preserveIndent = true;
+			},
+		},
+	};
+}
+
 export default defineEcConfig({
 	// Keep tabs: a copied runbook source must be the file byte for byte (tab-size is set in CSS).
 	tabWidth: 0,
@@ -41,5 +67,5 @@ export default defineEcConfig({
 			'sh,bash,shell,zsh,console': { wrap: true, preserveIndent: true, hangingIndent: 2 },
 		},
 	},
-	plugins: [pagefindIgnoresFrameChrome()],
+	plugins: [pagefindIgnoresFrameChrome(), wrapUntabularText()],
 });

@@ -84,7 +84,7 @@ export function tokenize(text) {
 
 /** Fold the plural/verb "-s" so "pods" meets "pod" and "crashes" meets "crash". @param {string} w */
 function fold(w) {
-	if (w.length <= 4 || /\d/.test(w)) return w;
+	if (w.length <= 4 || /\d/.test(w) || w.endsWith('ys')) return w;
 	if (w.endsWith('ies')) return `${w.slice(0, -3)}y`;
 	if (/(?:ss|sh|ch|x)es$/.test(w)) return w.slice(0, -2);
 	if (w.endsWith('s') && !w.endsWith('ss') && !w.endsWith('us') && !w.endsWith('is'))

@@ -8,6 +8,7 @@ import { buildSidebar } from './sidebar.ts';
 import { DISCORD_URL, SITE_TITLE } from './site.ts';
 import { runbookLinks } from '../plugins/runbook-links/integration.ts';
 import { buildSymptomIndexModule, INDEX_FILE } from '../utils/symptom-index.ts';
+import { remarkInlineCodeWords } from '../plugins/inline-code.ts';
 
 /**
  * Marks a finished build for test/support/build.ts. The stamp's mtime is when the build *started*, so a
@@ -44,6 +45,18 @@ function symptomIndex(): AstroIntegration {
 				const text = buildSymptomIndexModule(root);
 				const current = await readFile(file, 'utf8').catch(() => '');
 				if (current !== text) await writeFile(file, text);
+			},
+		},
+	};
+}
+
+/** One-word inline code never breaks at its hyphens (src/plugins/inline-code.ts). */
+function inlineCodeWords(): AstroIntegration {
+	return {
+		name: 'milvus-rescue:inline-code-words',
+		hooks: {
+			'astro:config:setup': ({ updateConfig }) => {
+				updateConfig({ markdown: { remarkPlugins: [remarkInlineCodeWords] } });
 			},
 		},
 	};
@@ -98,6 +111,7 @@ export function integrations(): AstroIntegration[] {
 			],
 		}),
 		quietExpected404Probe(),
+		inlineCodeWords(),
 		// Before the runbooks are bundled, so the standalone diagnose carries the index of these pages.
 		symptomIndex(),
 		// Checks code blocks against the runbooks, builds runbook pages' data and the standalone files.

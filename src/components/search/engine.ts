@@ -61,6 +61,8 @@ export interface PagefindApi {
 export interface SymptomPage {
 	id: string;
 	title: string;
+	/** The page's meta description: what a "closest" result shows (it says what the page is about). */
+	description?: string | undefined;
 	url: string;
 	category: string;
 	runbook: string;
@@ -325,17 +327,15 @@ export async function runSearch(
 	const datas = await Promise.all(
 		ranked.slice(0, MAX_RESULTS + results.length).map((s) => s.best.data()),
 	);
-	const byUrl = new Map(datas.map((d) => [d.url, d]));
-	// The closest symptom pages come next, with Pagefind's excerpt when it has one for them.
+	// The closest symptom pages come next, each with what it is about.
 	for (const c of diagnosis.closest) {
 		const page = pages.get(c.symptom);
 		if (!page || recognised.has(c.symptom)) continue;
 		if (options.category && page.category !== options.category) continue;
-		const data = byUrl.get(page.url);
 		results.push({
 			url: page.url,
 			title: page.title,
-			excerpt: data?.excerpt ?? escapeText(c.terms.join(' · ')),
+			excerpt: escapeText(page.description ?? c.terms.join(' · ')),
 			symptom: page.id,
 			recognised: false,
 			closest: true,
