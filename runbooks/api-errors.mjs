@@ -7,7 +7,7 @@
 // are sent to that page. Only reads.
 // Exit codes: see exitCodes in the definition.
 import { defineRunbook, UsageError } from './lib/runbook.mjs';
-import { matchText, pagePath, runbookCommand } from './lib/catalog.mjs';
+import { matchText, pagePath, pageUrl, runbookCommand } from './lib/catalog.mjs';
 import { readCode } from './lib/error-codes.mjs';
 import { emitReport, probeHealthz, probeTcp, withDiagMessages } from './lib/diag.mjs';
 
@@ -191,7 +191,7 @@ await defineRunbook({
 			reachable = g.ok && h.ok;
 			if (!reachable)
 				ctx.out.info(
-					ctx.t('bootHint', { runbook: runbookCommand('boot'), page: pagePath('boot', ctx.lang) }),
+					ctx.t('bootHint', { runbook: runbookCommand('boot'), page: pageUrl('boot', ctx.lang) }),
 				);
 			report.connectivity = {
 				grpc: { host, port: grpcPort, accepts: g.ok, error: g.error },
@@ -224,7 +224,7 @@ await defineRunbook({
 				ctx.out.warn(
 					ctx.t('otherSymptom', {
 						symptom: top.symptom,
-						page: pagePath(top.symptom, ctx.lang),
+						page: pageUrl(top.symptom, ctx.lang),
 						runbook: runbookCommand(top.symptom),
 					}),
 				);
@@ -257,7 +257,7 @@ await defineRunbook({
 				}
 				const known = reading.meanings.length > 0 || matches.length > 0;
 				outcome = known ? 'explained' : 'unknown';
-				if (!known) ctx.out.warn(ctx.t('notRecognised', { page: `/${ctx.lang}/help/` }));
+				if (!known) ctx.out.warn(ctx.t('notRecognised', { page: pageUrl('help', ctx.lang) }));
 			}
 			report.error = {
 				text: errorText,

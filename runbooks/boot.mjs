@@ -7,7 +7,13 @@
 // and says what is wrong and which page and runbook fix it. Only reads.
 // Exit codes: see exitCodes in the definition.
 import { defineRunbook, UsageError } from './lib/runbook.mjs';
-import { matchText, pagePath, runbookCommand, strongestPerSymptom } from './lib/catalog.mjs';
+import {
+	matchText,
+	pagePath,
+	pageUrl,
+	runbookCommand,
+	strongestPerSymptom,
+} from './lib/catalog.mjs';
 import {
 	collectLogs,
 	emitReport,
@@ -434,7 +440,7 @@ await defineRunbook({
 			ctx.out.info(`✗ ${m.symptom}: ${m.explain[ctx.lang]}`);
 			ctx.out.info(`    ${ctx.t('fromLine', { name: m.from, line: m.line })}`);
 			ctx.out.info(
-				`    ${ctx.t('openRun', { page: pagePath(m.symptom, ctx.lang), runbook: runbookCommand(m.symptom) })}`,
+				`    ${ctx.t('openRun', { page: pageUrl(m.symptom, ctx.lang), runbook: runbookCommand(m.symptom) })}`,
 			);
 		}
 
@@ -443,7 +449,7 @@ await defineRunbook({
 		if (bootish.length > 0 || problems.length > 0 || !healthy) {
 			code = 1;
 			if (bootish.length === 0)
-				ctx.out.warn(ctx.t('unexplained', { page: pagePath('boot', ctx.lang) }));
+				ctx.out.warn(ctx.t('unexplained', { page: pageUrl('boot', ctx.lang) }));
 			ctx.out.info(ctx.t('problems', { count: bootish.length + problems.length }));
 		} else if (others.length > 0) {
 			const o = /** @type {Match} */ (others[0]);

@@ -2,17 +2,22 @@
 // @ts-check
 // diagnose: match a Milvus/etcd/MinIO/Kubernetes/SDK log against the error-signature catalog and say
 // which guide page and runbook to use. Reads a log file (--file, `-` for stdin), a pasted line (--text),
-// piped stdin, or the logs of a live deployment (--live: docker compose or the release's pods).
-// Only reads. Exit codes (see exitCodes below): 0 nothing known found, 1 known symptoms found, 2 usage;
+// piped stdin, text pasted at its prompt, or the logs of a live deployment (--live: docker compose or the
+// release's pods). The same matcher as the site's search (lib/retrieve.mjs): catalog signatures are named
+// as the error; without one, the closest pages by shared words are listed as such, never as a diagnosis.
+// Only reads. Exit codes (see exitCodes below): 0 no known signature, 1 known symptoms found, 2 usage;
 // 4 (not this symptom) is never used.
 import { defineRunbook, UsageError } from './lib/runbook.mjs';
 import {
 	NO_KNOWN_SYMPTOM,
 	matchText,
 	pagePath,
+	pageUrl,
 	runbookCommand,
 	strongestPerSymptom,
 } from './lib/catalog.mjs';
+import { diagnoseText } from './lib/retrieve.mjs';
+import { EXIT } from './lib/exit.mjs';
 import {
 	collectLogs,
 	emitReport,
@@ -28,6 +33,18 @@ import * as nodeFs from 'node:fs';
 const messages = withDiagMessages({
 	en: {
 		noInput: 'nothing to read: pass --file <log>, --text "<error>", --live, or pipe a log on stdin',
+		howTo:
+			'diagnose reads a log or an error message and names the page that fixes it. Give it one of:\n' +
+			'  paste it:   npx zx runbooks/diagnose.mjs          (in a terminal: paste, then Ctrl-D on an empty line)\n' +
+			'  pipe it:    kubectl logs my-release-etcd-0 --previous | npx zx runbooks/diagnose.mjs\n' +
+			'  a file:     npx zx runbooks/diagnose.mjs --file milvus.log\n' +
+			'  one line:   npx zx runbooks/diagnose.mjs --text "<the error>"\n' +
+			"  your logs:  npx zx runbooks/diagnose.mjs --live    (reads the deployment's own logs with kubectl or docker)",
+		pastePrompt:
+			'Paste the error or the log, then press Ctrl-D on an empty line (Ctrl-Z then Enter on Windows). Ctrl-C stops.',
+		closestHeading:
+			'No known error signature. Closest pages (they share words with the text; not a diagnosis):',
+		sharesLabel: 'shares',
 		tooMany: 'use only one of --file, --text and --live',
 		emptyInput: '{what} is empty',
 		stdinName: 'stdin',
@@ -45,6 +62,18 @@ const messages = withDiagMessages({
 	id: {
 		noInput:
 			'tidak ada yang dibaca: berikan --file <log>, --text "<error>", --live, atau pipe log lewat stdin',
+		howTo:
+			'diagnose membaca log atau pesan error, lalu menyebut halaman yang memperbaikinya. Berikan salah satu:\n' +
+			'  paste:        npx zx runbooks/diagnose.mjs          (di terminal: paste, lalu Ctrl-D di baris kosong)\n' +
+			'  pipe:         kubectl logs my-release-etcd-0 --previous | npx zx runbooks/diagnose.mjs\n' +
+			'  file:         npx zx runbooks/diagnose.mjs --file milvus.log\n' +
+			'  satu baris:   npx zx runbooks/diagnose.mjs --text "<error-nya>"\n' +
+			'  log cluster:  npx zx runbooks/diagnose.mjs --live    (membaca log deployment Anda dengan kubectl atau docker)',
+		pastePrompt:
+			'Paste error atau log-nya, lalu tekan Ctrl-D di baris kosong (di Windows: Ctrl-Z lalu Enter). Ctrl-C untuk berhenti.',
+		closestHeading:
+			'Tidak ada signature error yang dikenal. Halaman terdekat (punya kata yang sama dengan teks ini; bukan diagnosis):',
+		sharesLabel: 'kata yang sama',
 		tooMany: 'pakai salah satu saja dari --file, --text dan --live',
 		emptyInput: '{what} kosong',
 		stdinName: 'stdin',
@@ -79,14 +108,17 @@ await defineRunbook({
 			'dikenali", bukan ditebak. Tidak mengubah apa pun.',
 	},
 	exitCodes: {
-		0: { en: 'no known symptom in the text', id: 'tidak ada gejala yang dikenali di teks' },
+		0: {
+			en: 'no known error signature in the text (the closest pages may be listed, as a hint)',
+			id: 'tidak ada signature error yang dikenal di teks (halaman terdekat bisa ditampilkan, sebagai petunjuk)',
+		},
 		1: {
 			en: 'known symptoms found (each with its page and runbook), or --live could not read the deployment',
 			id: 'ada gejala yang dikenali (masing-masing dengan halaman dan runbook-nya), atau --live gagal membaca deployment',
 		},
 		2: {
-			en: 'bad flags, or the input is missing, empty, binary or unreadable',
-			id: 'flag salah, atau input tidak ada, kosong, biner, atau tidak bisa dibaca',
+			en: 'bad flags, or the input is missing, empty, binary or unreadable (it then says how to give it a log)',
+			id: 'flag salah, atau input tidak ada, kosong, biner, atau tidak bisa dibaca (lalu dijelaskan cara memberinya log)',
 		},
 		4: {
 			en: 'not used: diagnose looks for every known symptom, so no text is "not this symptom" (exit 0 says none was found)',
@@ -163,9 +195,14 @@ await defineRunbook({
 			for (const s of await collectLogs(ctx, dep, { tail }))
 				inputs.push({ name: s.name, text: s.text });
 		} else {
-			const useStdin = file === '-' || (file === undefined && !process.stdin.isTTY);
-			if (file === undefined && !useStdin) throw new UsageError(ctx.t('noInput'));
+			// Bare run in a terminal: take a paste. Piped or `--file -`: read stdin. Nothing at all: explain.
+			const pasting = file === undefined && process.stdin.isTTY === true;
+			const useStdin = file === '-' || file === undefined;
 			const name = useStdin ? ctx.t('stdinName') : /** @type {string} */ (file);
+			if (pasting) {
+				ctx.out.info(ctx.t('howTo'));
+				process.stderr.write(`\n${ctx.t('pastePrompt')}\n`);
+			}
 			/** @type {Buffer} */
 			let buf;
 			try {
@@ -178,7 +215,12 @@ await defineRunbook({
 			}
 			if (looksBinary(buf)) throw new UsageError(ctx.t('dBinaryInput', { what: name }));
 			const s = buf.toString('utf8');
-			if (s.trim() === '') throw new UsageError(ctx.t('emptyInput', { what: name }));
+			if (s.trim() === '') {
+				if (file !== undefined) throw new UsageError(ctx.t('emptyInput', { what: name }));
+				// Run bare with nothing piped in (or an empty paste): say how to give it a log, not "error".
+				if (!pasting) ctx.out.info(ctx.t('howTo'));
+				return EXIT.USAGE;
+			}
 			inputs.push({ name, text: s });
 		}
 
@@ -187,13 +229,16 @@ await defineRunbook({
 		for (const input of inputs)
 			for (const m of matchText(input.text)) all.push({ ...m, from: input.name });
 		all.sort((a, b) => b.weight - a.weight);
-		const best = /** @type {(Match & { from: string })[]} */ (strongestPerSymptom(all));
+		// A generic signature (an API status whose code the catalog does not explain) is no diagnosis: its
+		// page only leads the closest pages.
+		const best = /** @type {(Match & { from: string })[]} */ (strongestPerSymptom(all)).filter(
+			(m) => !m.fallback,
+		);
+		// The same matcher as the site (lib/retrieve.mjs) decides the closest pages, over all inputs at once.
+		const closest =
+			best.length > 0 ? [] : diagnoseText(inputs.map((i) => i.text).join('\n')).closest;
 
-		if (best.length === 0) {
-			ctx.out.heading(NO_KNOWN_SYMPTOM[ctx.lang]);
-			ctx.out.info(ctx.t('none'));
-			ctx.out.info(ctx.t('noneHint', { page: `/${ctx.lang}/help/` }));
-		} else {
+		if (best.length > 0) {
 			ctx.out.heading(ctx.t('heading'));
 			best.forEach((m, i) => {
 				ctx.out.info(`${String(i + 1).padStart(2)}. ${m.symptom}  [${m.signature}]`);
@@ -201,23 +246,44 @@ await defineRunbook({
 				ctx.out.info(`    ${where}${ctx.t('lineLabel', { n: m.lineNumber })}: ${m.line}`);
 				if (m.count > 1) ctx.out.dim(`    ${ctx.t('more', { count: m.count - 1 })}`);
 				ctx.out.info(`    ${ctx.t('whyLabel')}: ${m.explain[ctx.lang]}`);
-				ctx.out.info(
-					`    ${ctx.t('openLabel')}: ${pagePath(m.symptom, ctx.lang)}    ${ctx.t('runLabel')}: ${runbookCommand(m.symptom)}`,
-				);
+				ctx.out.info(`    ${ctx.t('openLabel')}: ${pageUrl(m.symptom, ctx.lang)}`);
+				ctx.out.info(`    ${ctx.t('runLabel')}: ${runbookCommand(m.symptom)}`);
 			});
+		} else if (closest.length > 0) {
+			ctx.out.heading(ctx.t('closestHeading'));
+			closest.forEach((c, i) => {
+				const shares =
+					c.terms.length > 0 ? `  (${ctx.t('sharesLabel')}: ${c.terms.join(', ')})` : '';
+				ctx.out.info(`${String(i + 1).padStart(2)}. ${c.symptom}${shares}`);
+				ctx.out.info(`    ${ctx.t('openLabel')}: ${pageUrl(c.symptom, ctx.lang)}`);
+			});
+			ctx.out.info(ctx.t('noneHint', { page: pageUrl('help', ctx.lang) }));
+		} else {
+			ctx.out.heading(NO_KNOWN_SYMPTOM[ctx.lang]);
+			ctx.out.info(ctx.t('none'));
+			ctx.out.info(ctx.t('noneHint', { page: pageUrl('help', ctx.lang) }));
 		}
 
 		const code = best.length > 0 ? 1 : 0;
 		emitReport(ctx, {
+			confidence: best.length > 0 ? 'signature' : closest.length > 0 ? 'closest' : 'none',
 			matches: best.map((m) => ({
 				symptom: m.symptom,
 				line: m.line,
 				page: pagePath(m.symptom, ctx.lang),
+				url: pageUrl(m.symptom, ctx.lang),
 				signature: m.signature,
 				lineNumber: m.lineNumber,
 				source: m.from,
 				explanation: m.explain[ctx.lang],
 				runbook: runbookCommand(m.symptom),
+			})),
+			closest: closest.map((c) => ({
+				symptom: c.symptom,
+				page: pagePath(c.symptom, ctx.lang),
+				url: pageUrl(c.symptom, ctx.lang),
+				score: Math.round(c.score * 10) / 10,
+				terms: c.terms,
 			})),
 			signatures: all.map((m) => ({
 				signature: m.signature,

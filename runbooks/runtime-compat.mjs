@@ -18,7 +18,7 @@ import {
 	versionFromImage,
 	SOURCES,
 } from './lib/compat-table.mjs';
-import { matchText, pagePath, runbookCommand } from './lib/catalog.mjs';
+import { matchText, pagePath, pageUrl, runbookCommand } from './lib/catalog.mjs';
 import {
 	emitReport,
 	firstLine,
@@ -519,8 +519,7 @@ await defineRunbook({
 			/** @type {string | null} */
 			let finding = null;
 			if (known) finding = ctx.t('portWrong', { ...vars, what: known[ctx.lang] });
-			else if (!tcp.ok)
-				finding = ctx.t('portClosed', { ...vars, page: pagePath('boot', ctx.lang) });
+			else if (!tcp.ok) finding = ctx.t('portClosed', { ...vars, page: pageUrl('boot', ctx.lang) });
 			else if (port !== 19530) {
 				// 19530 also serves Milvus's REST API since 2.3; only another port answering /healthz is the
 				// metrics port in disguise (a custom mapping of 9091).
@@ -579,7 +578,7 @@ await defineRunbook({
 			ctx.out.warn(
 				ctx.t('otherSymptom', {
 					symptom: other.symptom,
-					page: pagePath(other.symptom, ctx.lang),
+					page: pageUrl(other.symptom, ctx.lang),
 					runbook: runbookCommand(other.symptom),
 				}),
 			);

@@ -285,6 +285,22 @@ export const SIGNATURES = Object.freeze([
 			'https://github.com/milvus-io/pymilvus/issues/1531, https://github.com/zilliztech/milvus-backup/issues/151, milvus-sdk-node milvus/grpc/BaseClient.ts',
 	},
 	{
+		id: 'sdk-version-error',
+		symptom: 'runtime-compat',
+		weight: 90,
+		component: 'sdk',
+		patterns: [
+			/VersionError: Version of python SDK\b/i,
+			/Version of python SDK\S* not match that of server/i,
+		],
+		explain: {
+			en: 'pymilvus checked the server version at connect and refused it: install the pymilvus release made for your server version.',
+			id: 'pymilvus mengecek versi server saat connect dan menolaknya: pasang rilis pymilvus yang dibuat untuk versi server Anda.',
+		},
+		source:
+			'https://github.com/milvus-io/pymilvus/issues/308, https://github.com/milvus-io/milvus/issues/4786 (milvus/client/pool.py VersionError)',
+	},
+	{
 		id: 'incorrect-port-or-sdk',
 		symptom: 'runtime-compat',
 		weight: 95,
@@ -343,7 +359,14 @@ export const SIGNATURES = Object.freeze([
 		symptom: 'runtime-compat',
 		weight: 80,
 		component: 'sdk',
-		patterns: [/StatusCode\.UNIMPLEMENTED/, /\bcode = Unimplemented\b/, /\b12 UNIMPLEMENTED\b/],
+		patterns: [
+			/StatusCode\.UNIMPLEMENTED/,
+			/\bcode = Unimplemented\b/,
+			/\b12 UNIMPLEMENTED\b/,
+			// Java SDK (io.grpc.StatusRuntimeException: UNIMPLEMENTED) and old Go SDK (rpc error: Unimplemented desc =)
+			/StatusRuntimeException: UNIMPLEMENTED\b/,
+			/rpc error: Unimplemented desc =/,
+		],
 		explain: {
 			en: 'A gRPC UNIMPLEMENTED status: the server (or whatever listens on that port) does not know the call. Check the port, then the versions.',
 			id: 'Status gRPC UNIMPLEMENTED: server (atau apa pun yang listen di port itu) tidak mengenal panggilan tersebut. Periksa port-nya, lalu versinya.',
@@ -578,13 +601,14 @@ export const SIGNATURES = Object.freeze([
 	},
 	{
 		id: 'server-unreachable',
-		symptom: 'api-errors',
+		// Nothing answered on 19530: Milvus is not up (or not there), which is the boot page's question.
+		symptom: 'boot',
 		weight: 70,
 		component: 'sdk',
 		patterns: [/Fail connecting to server on/i, /illegal connection params or server unavailable/i],
 		explain: {
-			en: 'The client could not reach the proxy (code 2). Check host, port 19530 and that Milvus is up (/healthz on 9091).',
-			id: 'Klien tidak bisa menjangkau proxy (code 2). Periksa host dan port 19530, dan pastikan Milvus berjalan (/healthz di 9091).',
+			en: 'The client could not reach Milvus on port 19530 (code 2): Milvus is down, still starting, or the host or port is wrong. Check /healthz on 9091 and the Milvus logs.',
+			id: 'Klien tidak bisa menjangkau Milvus di port 19530 (code 2): Milvus mati, masih dalam proses boot, atau host atau port-nya salah. Periksa /healthz di 9091 dan log Milvus.',
 		},
 		source:
 			'https://github.com/milvus-io/pymilvus/issues/1950, https://github.com/milvus-io/milvus/issues/36663',

@@ -24,6 +24,7 @@ export { SIGNATURES };
  * @property {number} lineNumber     1-based line in the input
  * @property {number} count          how many lines matched this signature
  * @property {boolean} transient     also seen during a normal start-up (Signature.transient)
+ * @property {boolean} fallback      generic shape, not a cause (Signature.fallback): never "the error of"
  * @property {{ en: string, id: string }} explain
  * @property {string} source
  */
@@ -55,6 +56,29 @@ export const NO_KNOWN_SYMPTOM = Object.freeze({
  */
 export function pagePath(symptom, lang = 'en') {
 	return `/${lang === 'id' ? 'id' : 'en'}/${symptom}/`;
+}
+
+/** Where the guide is published unless `MILVUS_RESCUE_SITE` names a mirror (src/config/site.ts reads it too). */
+export const DEFAULT_SITE_URL = 'https://milvus-rescue.pages.dev';
+
+/**
+ * The guide's origin for links a runbook prints: `MILVUS_RESCUE_SITE`, else DEFAULT_SITE_URL. In the browser
+ * (no `process`) it is the default; the site links with paths there anyway.
+ * @param {Record<string, string | undefined>} [env]
+ */
+export function siteUrl(env = globalThis.process?.env ?? {}) {
+	const url = env.MILVUS_RESCUE_SITE?.trim() || DEFAULT_SITE_URL;
+	return url.replace(/\/+$/, '');
+}
+
+/**
+ * The full URL of a page, for terminal output: a bare `/en/boot/` is not a link anywhere.
+ * @param {SymptomId | string} page a symptom id or another slug (`help`)
+ * @param {'en' | 'id'} [lang]
+ * @param {Record<string, string | undefined>} [env]
+ */
+export function pageUrl(page, lang = 'en', env) {
+	return `${siteUrl(env)}${pagePath(page, lang)}`;
 }
 
 /** The runbook command that handles a symptom. @param {SymptomId | string} symptom */
@@ -349,6 +373,7 @@ export function matchText(text) {
 				lineNumber: n + 1,
 				count: 1,
 				transient: sig.transient === true,
+				fallback: sig.fallback === true,
 				explain: sig.explain,
 				source: sig.source,
 			});

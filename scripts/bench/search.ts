@@ -10,6 +10,8 @@ import { ensureBuilt } from '../../test/support/build.ts';
 import { openBrowser } from '../../test/support/browser.ts';
 import { serveStatic } from '../../test/support/server.ts';
 import { CASES } from '../../test/search/queries.ts';
+import { PASTED } from '../../test/search/pasted.ts';
+import { diagnoseText } from '../../runbooks/lib/retrieve.mjs';
 import { LOCALE_CODES } from '../../src/config/locales.ts';
 
 const BUDGET_BYTES = 300 * 1024;
@@ -23,7 +25,26 @@ function percentile(sorted: number[], p: number): number {
 	return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? Number.NaN;
 }
 
+/** The shared matcher alone (what `diagnose` runs), in Node: p95 over the evaluation texts. */
+function benchMatcher(): void {
+	const texts = [...CASES, ...PASTED].map((c) => c.text);
+	for (const t of texts) diagnoseText(t); // warm-up: the index statistics are built once
+	const times: number[] = [];
+	for (let round = 0; round < 5; round++)
+		for (const t of texts) {
+			const started = performance.now();
+			diagnoseText(t);
+			times.push(performance.now() - started);
+		}
+	times.sort((a, b) => a - b);
+	console.log(
+		`matcher (diagnose) on ${texts.length} texts ×5: median ${percentile(times, 0.5).toFixed(2)} ms, ` +
+			`p95 ${percentile(times, 0.95).toFixed(2)} ms, max ${(times.at(-1) ?? 0).toFixed(2)} ms`,
+	);
+}
+
 export async function run(): Promise<void> {
+	benchMatcher();
 	const dist = await ensureBuilt();
 	const server = await serveStatic(dist);
 	const browser = await openBrowser();
@@ -66,7 +87,7 @@ export async function run(): Promise<void> {
 
 			// Warm: paste each text of the query set and time input → results painted.
 			const times: number[] = [];
-			for (const c of CASES) {
+			for (const c of [...CASES, ...PASTED]) {
 				const ms = await page.evaluate(async (text) => {
 					const el = document.querySelector<HTMLElement>('main mr-search')!;
 					const input = el.querySelector('textarea')!;

@@ -171,6 +171,11 @@ export const POSITIVE: Sample[] = [
 		text: 'Error: This version of sdk is incompatible with the server, please downgrade your sdk or upgrade your server.\n    at MilvusClient.connect (/app/node_modules/@zilliz/milvus2-sdk-node/dist/milvus/grpc/BaseClient.js:175:23)',
 	},
 	{
+		signature: 'sdk-version-error',
+		symptom: 'runtime-compat',
+		text: "milvus.client.exceptions.VersionError: Version of python SDK(1.1.0) not match that of server1.0.0, excepted is ('1.1.x',)",
+	},
+	{
 		signature: 'incorrect-port-or-sdk',
 		symptom: 'runtime-compat',
 		text: "2024-12-09 11:02:41,118 [ERROR][handler]: RPC error: [connect], <MilvusException: (code=1, message=Incorrect port or sdk is incompatible with server, please check your port or downgrade your sdk or upgrade your server)>, <Time:{'RPC start': '2024-12-09 11:02:41.101110', 'RPC error': '2024-12-09 11:02:41.118020'}> (decorators.py:140)",
@@ -304,7 +309,7 @@ export const POSITIVE: Sample[] = [
 	},
 	{
 		signature: 'server-unreachable',
-		symptom: 'api-errors',
+		symptom: 'boot',
 		text: 'Dec 08 00:29:03 shorecode.org uvicorn[64341]: E: <MilvusException: (code=2, message=Fail connecting to server on localhost:19530, illegal connection params or server unavailable)>',
 	},
 	{

@@ -162,7 +162,7 @@ test('bad input: one clear line and a non-zero exit, never a stack trace', async
 			code: 2,
 			line: /binary/,
 		},
-		{ args: [], input: '', code: 2, line: /empty/ },
+		{ args: ['--file', '-'], input: '', code: 2, line: /stdin is empty/ },
 		{ args: ['--file', ETCD_LOG, '--text', 'x'], code: 2, line: /only one of/ },
 		{
 			args: ['--live', '--source', 'docker'],
@@ -184,5 +184,17 @@ test('bad input: one clear line and a non-zero exit, never a stack trace', async
 		assert.equal(lines.length, 1, `${c.args.join(' ')} printed: ${r.stderr}`);
 		assert.match(lines[0] ?? '', c.line);
 		assert.doesNotMatch(r.stderr, /\n\s+at /);
+	}
+});
+
+test('run bare with nothing piped in: it explains how to give it a log, no error line, exit 2', async (t) => {
+	for (const lang of ['en', 'id']) {
+		const r = await runRunbook(t, 'diagnose', ['--lang', lang], { input: '' });
+		assert.equal(r.code, 2, r.stderr);
+		assert.equal(r.stderr.trim(), '', 'no "error:" line');
+		assert.match(r.stdout, /--file milvus\.log/);
+		assert.match(r.stdout, /--live/);
+		assert.match(r.stdout, /\| npx zx runbooks\/diagnose\.mjs/);
+		assert.match(r.stdout, lang === 'en' ? /paste/ : /Ctrl-D/);
 	}
 });

@@ -281,8 +281,8 @@ ImportError: cannot import name 'MilvusClient' from 'pymilvus' (/home/ana/.venv/
 		text: `<MilvusException: (code=401, message=failed to search: no available shard delegator found: service unavailable)>`,
 	},
 	{
-		expect: 'api-errors',
-		note: 'pymilvus#1950: wrong host',
+		expect: 'boot',
+		note: 'pymilvus#1950: nothing answers on 19530 (Milvus down or wrong host)',
 		text: `pymilvus.exceptions.MilvusException: <MilvusException: (code=2, message=Fail connecting to server on milvus.internal:19530, illegal connection params or server unavailable)>`,
 	},
 	{

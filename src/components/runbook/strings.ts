@@ -26,6 +26,7 @@ export interface RunbookStrings {
 	standaloneSha: string;
 	standaloneCheck: string;
 	standaloneUrl: string;
+	standaloneUrlCaution: string;
 	flags: string;
 	commonFlags: string;
 	flagColumn: string;
@@ -69,6 +70,8 @@ export const RUNBOOK_STRINGS: Record<Locale, RunbookStrings> = {
 		standaloneSha: 'SHA-256',
 		standaloneCheck: 'Check the file before you run it:',
 		standaloneUrl: 'Or run it straight from this site:',
+		standaloneUrlCaution:
+			'This runbook can change your cluster, and piping a URL into zx runs whatever that server sends at that moment. Download the file and check its SHA-256 first, or at least start with --dry-run.',
 		flags: 'Flags',
 		commonFlags: 'Common flags',
 		flagColumn: 'Flag',
@@ -111,6 +114,8 @@ export const RUNBOOK_STRINGS: Record<Locale, RunbookStrings> = {
 		standaloneSha: 'SHA-256',
 		standaloneCheck: 'Cek file-nya sebelum dijalankan:',
 		standaloneUrl: 'Atau jalankan langsung dari situs ini:',
+		standaloneUrlCaution:
+			'Runbook ini bisa mengubah cluster Anda, dan menjalankan URL lewat zx berarti menjalankan apa pun yang dikirim server itu saat itu. Unduh file-nya dan cek SHA-256-nya dulu, atau setidaknya mulai dengan --dry-run.',
 		flags: 'Flag',
 		commonFlags: 'Flag umum',
 		flagColumn: 'Flag',

@@ -1,18 +1,16 @@
 /**
  * THE search of the site: the header dialog, the `/<lang>/search/` page, the tests and the bench all call
- * `runSearch`. It takes anything from a word to a pasted log, recognises known errors with the shared catalog
- * (runbooks/lib/catalog.mjs, the same matcher the runbooks use) and ranks pages with Pagefind.
+ * `runSearch`. It takes anything from a word to a pasted log and asks the matcher `diagnose` uses
+ * (runbooks/lib/retrieve.mjs): catalog signatures first (the only answers shown as "this is the error of"),
+ * then symptom pages ranked by their own text ("closest pages"), then Pagefind for everything else.
  *
  * Pasted logs defeat Pagefind on its own: it ANDs every term and falls back to prefixes, so one stray word
  * (a pod name, "device", a port) empties the result. So a pasted text is reduced to its distinctive words,
  * each is searched alone, and the per-word scores are fused (weighted by how rare the word is); a page that
  * holds all of them still comes first. Pure module: no DOM, so it runs in Node for tests and the bench.
  */
-import {
-	matchText,
-	normalizeLogText,
-	strongestPerSymptom,
-} from '../../../runbooks/lib/catalog.mjs';
+import { normalizeLogText } from '../../../runbooks/lib/catalog.mjs';
+import { diagnoseText } from '../../../runbooks/lib/retrieve.mjs';
 
 /**
  * Characters of input that are looked at (the catalog matches 100 KB of log in a few milliseconds). Of a
@@ -63,6 +61,8 @@ export interface PagefindApi {
 export interface SymptomPage {
 	id: string;
 	title: string;
+	/** The page's meta description: what a "closest" result shows (it says what the page is about). */
+	description?: string | undefined;
 	url: string;
 	category: string;
 	runbook: string;
@@ -102,12 +102,16 @@ export interface ResultItem {
 	symptom?: string | undefined;
 	/** True when the catalog recognised this page's error in the input. */
 	recognised: boolean;
+	/** True when the shared matcher ranked this symptom page among the closest (no signature for it). */
+	closest?: boolean | undefined;
 }
 
 export interface Outcome {
 	plan: Plan;
 	/** Known errors found in the input, strongest first. Empty: nothing is known, say so. */
 	matches: SignatureHit[];
+	/** Symptom pages closest to the input by their own words: a hint, never "the error of". */
+	closest: string[];
 	/** Pages, best first. */
 	results: ResultItem[];
 }
@@ -284,8 +288,9 @@ export async function runSearch(
 	options: SearchOptions,
 ): Promise<Outcome> {
 	const { text } = clipInput(input);
-	if (text.trim() === '') return { plan: planQuery(input), matches: [], results: [] };
-	const found = strongestPerSymptom(matchText(text));
+	if (text.trim() === '') return { plan: planQuery(input), matches: [], closest: [], results: [] };
+	const diagnosis = diagnoseText(text);
+	const found = diagnosis.signatures;
 	const plan = planQuery(
 		input,
 		found.map((m) => m.normalized),
@@ -299,6 +304,7 @@ export async function runSearch(
 		explain: m.explain[options.lang],
 		page: pages.get(m.symptom),
 	}));
+	const closest = diagnosis.closest.map((c) => c.symptom);
 
 	const filters: PagefindSearchOptions = options.category
 		? { filters: { category: options.category } }
@@ -318,10 +324,24 @@ export async function runSearch(
 			recognised: true,
 		});
 	}
-	const shown = new Set(results.map((r) => r.url));
 	const datas = await Promise.all(
 		ranked.slice(0, MAX_RESULTS + results.length).map((s) => s.best.data()),
 	);
+	// The closest symptom pages come next, each with what it is about.
+	for (const c of diagnosis.closest) {
+		const page = pages.get(c.symptom);
+		if (!page || recognised.has(c.symptom)) continue;
+		if (options.category && page.category !== options.category) continue;
+		results.push({
+			url: page.url,
+			title: page.title,
+			excerpt: escapeText(page.description ?? c.terms.join(' · ')),
+			symptom: page.id,
+			recognised: false,
+			closest: true,
+		});
+	}
+	const shown = new Set(results.map((r) => r.url));
 	for (const data of datas) {
 		if (results.length >= MAX_RESULTS) break;
 		const url = data.url;
@@ -336,7 +356,7 @@ export async function runSearch(
 			recognised: symptom !== undefined && recognised.has(symptom),
 		});
 	}
-	return { plan, matches, results };
+	return { plan, matches, closest, results };
 }
 
 /** Text made safe to sit in an excerpt string, which is split on `<mark>` and decoded by `excerptParts`. */

@@ -16,7 +16,8 @@ import {
 
 export interface SearchConfig {
 	lang: Lang;
-	mode: 'dialog' | 'page';
+	/** `home`: the paste box of the landing pages, which works like the dialog (no URL of its own). */
+	mode: 'dialog' | 'page' | 'home';
 	searchPage: string;
 	symptoms: SymptomPage[];
 	strings: Record<
@@ -30,7 +31,9 @@ export interface SearchConfig {
 		| 'searching'
 		| 'loadError'
 		| 'truncated'
-		| 'recognised',
+		| 'recognised'
+		| 'closestNote'
+		| 'closest',
 		string
 	>;
 }
@@ -111,7 +114,7 @@ export class MrSearch extends HTMLElement {
 			if (event.key !== 'Enter' || event.shiftKey || event.isComposing) return;
 			event.preventDefault();
 			const first = this.#results.querySelector('a');
-			if (this.#config.mode === 'dialog' && first) first.click();
+			if (this.#config.mode !== 'page' && first) first.click();
 			else this.#schedule(0);
 		});
 		form.addEventListener('change', (event) => {
@@ -254,6 +257,8 @@ export class MrSearch extends HTMLElement {
 			});
 			this.#matches.hidden = false;
 		} else {
+			// No signature: never "this is the error of". Closest pages, if any, are labelled as a hint.
+			this.#none.textContent = outcome.closest.length > 0 ? s.closestNote : s.none;
 			this.#none.hidden = false;
 		}
 
@@ -262,6 +267,8 @@ export class MrSearch extends HTMLElement {
 			const link = el('a', { href: r.url, class: 'pagefind-ui__result-link' }, r.title);
 			item.append(link);
 			if (r.recognised) item.append(el('span', { class: 'mr-search-badge' }, s.recognised));
+			else if (r.closest)
+				item.append(el('span', { class: 'mr-search-badge mr-search-badge--closest' }, s.closest));
 			const excerpt = el('p', { dir: 'auto' });
 			for (const part of excerptParts(r.excerpt)) {
 				excerpt.append(part.mark ? el('mark', {}, part.text) : part.text);

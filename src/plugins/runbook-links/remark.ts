@@ -123,7 +123,11 @@ function wrap(tree: Root, node: Code, w: Wrapping): void {
 	const index = parent.children.indexOf(node as never);
 	const bar = {
 		type: 'paragraph',
-		data: { hName: 'p', hProperties: { className: ['mr-runbook-block__bar'] } },
+		// The badge and link are UI: search excerpts must not read "reads only Run the runbook".
+		data: {
+			hName: 'p',
+			hProperties: { className: ['mr-runbook-block__bar'], dataPagefindIgnore: '' },
+		},
 		children: [
 			{
 				type: 'emphasis',

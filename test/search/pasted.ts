@@ -1,0 +1,272 @@
+/**
+ * The evaluation set: errors as people really pasted them into GitHub issues, each with the issue it comes
+ * from (looked up, not guessed), and the symptom page that answers it. Text is kept as the reporter wrote it
+ * (their pod names, ids and timestamps), cut to the lines that carry the error. Grow it: every miss a reader
+ * reports belongs here. `expect: null` marks a real error that no page of the guide covers yet; `avoid`
+ * names a page the matcher must not claim for it (a signature match), though it may list it as "closest".
+ *
+ * Run by test/search/eval.test.ts (the shared matcher, as `diagnose` uses it) and by
+ * test/search/queries.test.ts (the site's search page, in both languages).
+ */
+export interface PastedCase {
+	text: string;
+	expect: string | null;
+	url: string;
+	avoid?: string;
+}
+
+export const PASTED: readonly PastedCase[] = [
+	// ───────────────────────────── boot ─────────────────────────────
+	{
+		expect: 'boot',
+		url: 'https://github.com/milvus-io/milvus/issues/31590',
+		text: `milvus-standalone  | {"level":"warn","ts":"2024-03-25T09:40:56.830Z","logger":"etcd-client","caller":"v3@v3.5.5/retry_interceptor.go:62","msg":"retrying of unary invoker failed","target":"etcd-endpoints://0xc0015b2fc0/etcd:2379","attempt":0,"error":"rpc error: code = Internal desc = stream terminated by RST_STREAM with error code: PROTOCOL_ERROR"}`,
+	},
+	{
+		expect: 'boot',
+		url: 'https://github.com/milvus-io/milvus/issues/36663',
+		text: `2024-10-07 12:06:00   File "/usr/local/lib/python3.10/site-packages/langchain_milvus/vectorstores/milvus.py", line 405, in _create_connection_alias
+2024-10-07 12:06:00     connections.connect(alias=alias, **connection_args)
+2024-10-07 12:06:00   File "/usr/local/lib/python3.10/site-packages/pymilvus/orm/connections.py", line 449, in connect
+illegal connection params or server unavailable`,
+	},
+	{
+		expect: 'boot',
+		url: 'https://github.com/milvus-io/pymilvus/issues/1950',
+		text: `MilvusException: <MilvusException: (code=2, message=Fail connecting to server on localhost:19530. Timeout)>`,
+	},
+	{
+		expect: 'boot',
+		url: 'https://github.com/milvus-io/milvus/issues/1664',
+		text: `    raise NotConnectError('Fail connecting to server on {}. Timeout'.format(self._uri))
+milvus.client.exceptions.NotConnectError: Fail connecting to server on localhost:19530`,
+	},
+	{
+		expect: 'boot',
+		url: 'https://github.com/milvus-io/milvus/issues/35255',
+		text: `Fail connecting to server on 127.0.0.1:19530`,
+	},
+	{
+		expect: 'boot',
+		url: 'https://github.com/milvus-io/milvus/issues/33967',
+		text: `NAME                                    READY   STATUS             RESTARTS       AGE
+my-attu-679b684645-tgqz4                1/1     Running            0              17h
+my-milvus-etcd-0                        1/1     Running            0              10m
+my-milvus-minio-b94d9974-gq924          1/1     Running            0              10m
+my-milvus-standalone-7d97c86f9b-skffx   0/1     CrashLoopBackOff   5 (114s ago)   6m`,
+	},
+	{
+		expect: 'boot',
+		url: 'https://github.com/milvus-io/milvus/issues/33967',
+		text: `milvus-standalone cannot conntect to etcd and failed to start`,
+	},
+	{
+		expect: 'boot',
+		url: 'https://github.com/milvus-io/milvus/issues/50156',
+		text: `Milvus standalone exited after its etcd service-registration leases expired.`,
+	},
+
+	// ───────────────────────── runtime-compat ─────────────────────────
+	{
+		expect: 'runtime-compat',
+		url: 'https://github.com/milvus-io/milvus-sdk-java/issues/363',
+		text: `status -3 io.grpc.StatusRuntimeException: UNIMPLEMENTED: unknown service milvus.proto.milvus.MilvusService`,
+	},
+	{
+		expect: 'runtime-compat',
+		url: 'https://github.com/milvus-io/pymilvus/issues/1582',
+		text: `pymilvus.exceptions.MilvusException: <MilvusException: (code=1, message=this version of sdk is incompatible with server, please downgrade your sdk or upgrade your server )>`,
+	},
+	{
+		expect: 'runtime-compat',
+		url: 'https://github.com/milvus-io/pymilvus/issues/308',
+		text: `milvus.client.exceptions.VersionError: Version of python SDK(0.3.0) not match that of server0.10.3, excepted is ('0.11.x',)`,
+	},
+	{
+		expect: 'runtime-compat',
+		url: 'https://github.com/milvus-io/milvus/issues/4786',
+		text: `    raise VersionError(
+milvus.client.exceptions.VersionError: Version of python SDK(1.0.0) not match that of server0.10.0, excepted is ('1.0.x',)`,
+	},
+	{
+		expect: 'runtime-compat',
+		url: 'https://github.com/milvus-io/milvus/issues/38255',
+		text: `RPC error: [__internal_register], <MilvusException: (code=1, message=Incorrect port or sdk is incompatible with server, please check your port or downgrade your sdk or upgrade your server)>, <Time:{'RPC start': '2024-12-05 18:10:05.874863', 'RPC error': '2024-12-05 18:10:05.876054'}>`,
+	},
+	{
+		expect: 'runtime-compat',
+		url: 'https://github.com/milvus-io/milvus/issues/42650',
+		text: `2025-06-11 01:36:19,755 [ERROR][handler]: RPC error: [__internal_register], <MilvusException: (code=1, message=Incorrect port or sdk is incompatible with server, please check your port or downgrade your sdk or upgrade your server)>, <Time:{'RPC start': '2025-06-11 01:36:19.746171', 'RPC error': '2025-06-11 01:36:19.755804'}> (decorators.py:140)
+2025-06-11 01:36:19,950 [ERROR][_create_connection]: Failed to create new connection using: 4b3106b96c4c43e49fa4ac79dc0d5f52 (milvus_client.py:916)`,
+	},
+	{
+		expect: 'runtime-compat',
+		url: 'https://github.com/milvus-io/milvus-sdk-go/issues/102',
+		text: `rpc error: Unimplemented desc = unknown service milvus.grpc.MilvusService`,
+	},
+	{
+		expect: 'runtime-compat',
+		url: 'https://github.com/milvus-io/pymilvus/issues/2355',
+		text: `Milvus 2.4.15 - pymilvus 2.4.9 Message -> this version of sdk is incompatible with server, please downgrade your sdk or upgrade your server`,
+	},
+
+	// ───────────────────────────── api-errors ─────────────────────────────
+	{
+		expect: 'api-errors',
+		url: 'https://github.com/milvus-io/milvus/issues/30403',
+		text: `failed to search: collection not loaded`,
+	},
+	{
+		expect: 'api-errors',
+		url: 'https://github.com/milvus-io/milvus/issues/15440',
+		text: `MilvusException: <MilvusException: (code=1, message=checkIfLoaded failed when search, collection:question_answer, partitions:[], err = GetCollectionInfo failed, collection = question_answer, err = collection 441197464922203706 has not been loaded to memory or load failed)>`,
+	},
+	{
+		expect: 'api-errors',
+		url: 'https://github.com/milvus-io/milvus/issues/11969',
+		text: `<BaseException: (code=1, message=rpc error: code = Unknown desc = collection has not been loaded to memory or load failed)`,
+	},
+	{
+		expect: 'api-errors',
+		url: 'https://github.com/milvus-io/milvus/issues/16589',
+		text: `[2022-04-21 23:12:01 - ERROR - pymilvus.decorators]: RPC error: [wait_for_loading_collection], <MilvusException: (code=1, message=collection 432682805904801793 has not been loaded to memory or load failed)>`,
+	},
+	{
+		expect: 'api-errors',
+		url: 'https://github.com/milvus-io/milvus/issues/19102',
+		text: `collection not loaded into memory when search`,
+	},
+
+	// ───────────────────────────── etcd-pending ─────────────────────────────
+	{
+		expect: 'etcd-pending',
+		url: 'https://github.com/milvus-io/milvus-helm/issues/389',
+		text: `Name:          data-milvus-etcd-0
+Namespace:     default
+StorageClass:  gp2
+Status:        Pending
+Volume:
+Labels:        app.kubernetes.io/instance=milvus
+               app.kubernetes.io/name=etcd
+Annotations:   volume.beta.kubernetes.io/storage-provisioner: ebs.csi.aws.com
+               volume.kubernetes.io/selected-node: ip-192-168-20-226.us-east-2.compute.internal
+               volume.kubernetes.io/storage-provisioner: ebs.csi.aws.com
+Finalizers:    [kubernetes.io/pvc-protection]
+Capacity:
+Access Modes:
+VolumeMode:    Filesystem
+Used By:       milvus-etcd-0
+Events:
+  Type    Reason                Age                   From                         Message
+  ----    ------                ----                  ----                         -------
+  Normal  WaitForFirstConsumer  12m                   persistentvolume-controller  waiting for first consumer to be created before binding`,
+	},
+	{
+		expect: 'etcd-pending',
+		url: 'https://github.com/milvus-io/milvus/issues/20650',
+		text: `Pod not supported on Fargate: volumes not supported: data not supported because: PVC data-milvus-etcd-0 not bound`,
+	},
+	{
+		expect: 'etcd-pending',
+		url: 'https://github.com/milvus-io/milvus-docs/issues/1368',
+		text: `no persistent volumes available for this claim and no storage class is set`,
+	},
+	{
+		expect: 'etcd-pending',
+		url: 'https://github.com/apache/apisix-helm-chart/issues/346',
+		text: `Warning  FailedScheduling  4m36s  default-scheduler  0/3 nodes are available: 3 pod has unbound immediate PersistentVolumeClaims. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.`,
+	},
+	{
+		expect: 'etcd-pending',
+		url: 'https://github.com/milvus-io/milvus/issues/38071',
+		text: `fail to deploy milvus for etcd is always in pending statue`,
+	},
+	{
+		expect: 'etcd-pending',
+		url: 'https://github.com/milvus-io/milvus/issues/24607',
+		text: `root@host1:~# kubectl describe pod my-release-etcd-0
+Name:             my-release-etcd-0
+Namespace:        default
+Node:             <none>
+Status:           Pending
+IP:
+Controlled By:    StatefulSet/my-release-etcd`,
+	},
+
+	// ───────────────────────── etcd-bad-member-id ─────────────────────────
+	{
+		expect: 'etcd-bad-member-id',
+		url: 'https://github.com/milvus-io/milvus/issues/16894',
+		text: `etcd 08:52:28.55 INFO  ==> Initializing etcd
+etcd 08:52:28.56 INFO  ==> Detected data from previous deployments
+etcd 08:53:28.74 INFO  ==> Updating member in existing cluster
+Error: bad member ID arg (strconv.ParseUint: parsing "": invalid syntax), expecting ID in Hex`,
+	},
+	{
+		expect: 'etcd-bad-member-id',
+		url: 'https://github.com/kubegems/kubegems/issues/292',
+		text: `failed - error: command '/opt/bitnami/scripts/etcd/prestop.sh' exited with 128: 
+cat: /bitnami/etcd/data/member_id: No such file or directory Error: 
+bad member ID arg (strconv.ParseUint: parsing "": invalid syntax), 
+expecting ID in Hex , message: "cat: /bitnami/etcd/data/member_id: 
+No such file or directory\\nError: 
+bad member ID arg (strconv.ParseUint: parsing \\"\\": invalid syntax), expecting ID in Hex\\n"`,
+	},
+	{
+		expect: 'etcd-bad-member-id',
+		url: 'https://github.com/bitnami/charts/issues/10909',
+		text: `there is always one replica failing with \`Error: bad member ID arg (strconv.ParseUint: parsing "": invalid syntax), expecting ID in Hex\` error message`,
+	},
+
+	// ───────────────────────── etcd-multi-crash ─────────────────────────
+	{
+		expect: 'etcd-multi-crash',
+		url: 'https://github.com/apache/apisix/issues/12141',
+		text: `{"level":"warn","ts":"2025-04-15T08:28:33.766188Z","caller":"etcdserver/server.go:1127","msg":"server error","error":"the member has been permanently removed from the cluster"}
+{"level":"warn","ts":"2025-04-15T08:28:33.766235Z","caller":"etcdserver/server.go:1128","msg":"data-dir used by this member must be removed"}`,
+	},
+	{
+		expect: 'etcd-multi-crash',
+		url: 'https://github.com/milvus-io/milvus/issues/40575',
+		text: `Upon investigating the etcd cluster state, we found that four out of five nodes were no longer part of the etcd cluster, causing significant instability.`,
+	},
+
+	// ───────────────────────── etcd-all-crash ─────────────────────────
+	{
+		expect: 'etcd-all-crash',
+		url: 'https://github.com/milvus-io/milvus-helm/issues/438',
+		text: `milvus-etcd-0                       0/1     CrashLoopBackOff   2065 (2m37s ago)   7d22h
+milvus-etcd-1                       0/1     CrashLoopBackOff   2064 (5m5s ago)    7d22h
+milvus-etcd-2                       0/1     CrashLoopBackOff   2063 (4m52s ago)   7d22h`,
+	},
+	{
+		expect: 'etcd-all-crash',
+		url: 'https://github.com/milvus-io/milvus/issues/26897',
+		text: `etcd 22:12:34.34 INFO  ==> There is no data from previous deployments
+etcd 22:12:34.34 INFO  ==> Bootstrapping a new cluster
+etcd 22:12:34.34 DEBUG ==> Waiting for the headless svc domain to have an IP per initial member in the cluster
+etcd 22:13:34.44 ERROR ==> Headless service domain does not have an IP per initial member in the cluster`,
+	},
+
+	// ─────────────── real errors no page covers yet ───────────────
+	{
+		expect: null,
+		avoid: 'etcd-all-crash',
+		url: 'https://github.com/milvus-io/milvus/issues/36748',
+		text: `[2024/10/11 02:45:08.163 +00:00] [WARN] [sessionutil/session_util.go:365] ["Session Txn failed"] [key=id] [error="etcdserver: mvcc: database space exceeded"]
+panic: etcdserver: mvcc: database space exceeded`,
+	},
+	{
+		expect: null,
+		avoid: 'etcd-all-crash',
+		url: 'https://github.com/milvus-io/milvus/issues/6753',
+		text: `"BaseException: <BaseException: (code=1, message=Drop collection failed: etcdserver: mvcc: database space exceeded)>"`,
+	},
+	{
+		expect: null,
+		avoid: 'etcd-all-crash',
+		url: 'https://github.com/milvus-io/milvus/issues/5519',
+		text: `2021-06-01 02:39:31.309997 I | retry func error: etcdserver: mvcc: database space exceeded. attempts #1 after 1s.
+panic: etcdserver: mvcc: database space exceeded`,
+	},
+];
