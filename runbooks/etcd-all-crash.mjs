@@ -198,7 +198,7 @@ const messages = {
 		portForwardUp: 'port-forward siap: {endpoint}',
 		portForwardFailed: 'kubectl port-forward tidak berjalan: {reason}',
 		flagMaxRequestBytes:
-			'--max-request-bytes milik etcd: value yang lebih besar dari ini tidak bisa di-restore, jadi run ditolak sebelum ada yang dihapus',
+			'--max-request-bytes milik etcd: value yang lebih besar dari ini tidak bisa dipulihkan, jadi run ditolak sebelum ada yang dihapus',
 		flagHelperImage: 'image untuk pod bantuan yang menyalin db (butuh sleep dan cp)',
 		causeLine: '{pod}: {cause} ({detail})',
 		causeBadMemberId:
@@ -219,19 +219,19 @@ const messages = {
 		milvusWasZero: '{kind}/{name} memang 0 replika sebelumnya; dibiarkan 0',
 		milvusGone: '{kind}/{name} sudah tidak ada; tidak dinyalakan',
 		helperReused:
-			'pod bantuan {pod} dari run yang terputus me-mount {pvc} dan berjalan: dipakai lagi',
+			'pod bantuan {pod} dari run yang terputus masih memasang {pvc} dan berjalan: dipakai lagi',
 		workDirFresh:
 			'file dari run sebelumnya ada di {dir}; semuanya disimpan, dan run ini menulis ke {fresh}',
 		verifyCompare:
 			'key di etcd berbeda dari backup {dir}: {missing} hilang, {different} berbeda (pertama: {first})',
 		verifyCompared: 'semua key di backup ({count}) ada di etcd dengan value yang sama',
-		proofDry: '[dry run] backup akan dicek di sini sebelum ada yang dihapus',
+		proofDry: '[dry run] backup akan diperiksa di sini sebelum ada yang dihapus',
 		verifyMembers: 'member: {got} dari {want} berjalan',
 		verifyIds: 'member melaporkan cluster id yang berbeda: {ids} (split brain)',
 		verifyNotReady: 'belum Ready: {pods}',
 		verifyKeys: 'ada {got} key di etcd, backup berisi {want}',
 		verifyWal:
-			'etcd sudah dibangun ulang, tapi belum pasti semua penulisan yang sudah dikonfirmasi kembali: {verdict}',
+			'etcd sudah dibangun ulang, tetapi belum pasti semua penulisan yang sudah dikonfirmasi kembali: {verdict}',
 		verifiedAll: '{n} member sehat, cluster id {id}, {keys} key (backup: {want})',
 		execFailed: 'tidak bisa menjalankan etcdctl di {pod}: {reason}',
 		verifyDry:
@@ -579,7 +579,7 @@ await defineRunbook({
 	exitCodes: {
 		3: {
 			en: 'refused or aborted: a change was not confirmed, no terminal, interrupted, or the backup cannot be restored (nothing deleted)',
-			id: 'ditolak atau dibatalkan: perubahan tidak dikonfirmasi, tidak ada terminal, terputus, atau backup tidak bisa di-restore (tidak ada yang dihapus)',
+			id: 'ditolak atau dibatalkan: perubahan tidak dikonfirmasi, tidak ada terminal, terputus, atau backup tidak bisa dipulihkan (tidak ada yang dihapus)',
 		},
 		4: {
 			en: 'not this symptom: a member is Ready, or the members crash with their data intact (out of memory, liveness probe, bad member ID); the message names the fix',
@@ -728,7 +728,7 @@ await defineRunbook({
 				id: 'read-logs',
 				title: {
 					en: `Why ${ctx.names.pod(i)} crashes: the end of its previous log`,
-					id: `Kenapa ${ctx.names.pod(i)} crash: akhir log sebelumnya`,
+					id: `Mengapa ${ctx.names.pod(i)} crash: akhir log sebelumnya`,
 				},
 				mode: 'read',
 				command: ctx.kube.argv('logs', ctx.names.pod(i), '--previous', '--tail=20'),
@@ -930,7 +930,7 @@ await defineRunbook({
 			id: 'check-backup',
 			title: {
 				en: 'Prove the backup can be restored (checksum, count, not empty, every value within --max-request-bytes)',
-				id: 'Buktikan backup bisa di-restore (checksum, jumlah, tidak kosong, semua value di bawah --max-request-bytes)',
+				id: 'Buktikan backup bisa dipulihkan (checksum, jumlah, tidak kosong, semua value di bawah --max-request-bytes)',
 			},
 			mode: 'read',
 			command: null,

@@ -116,10 +116,11 @@ export const OFFLINE_MESSAGES = {
 		flagInspect: 'offline: tampilkan prefix key dan jumlahnya dari --db, tidak mengubah apa pun',
 		flagRestore: 'restore backup di folder ini ke --endpoints',
 		flagEndpoints:
-			'URL client etcd untuk --restore, dipisah koma (misalnya lewat kubectl port-forward)',
+			'URL klien etcd untuk --restore, dipisah koma (misalnya lewat "kubectl port-forward")',
 		flagAllowNonEmpty: 'izinkan --restore menulis ke etcd yang sudah berisi key',
 		flagRootPath: 'rootPath etcd milik Milvus (etcd.rootPath di milvus.yaml)',
-		flagKeepLeased: 'ikut backup key ber-lease di luar prefix session (di-restore tanpa lease)',
+		flagKeepLeased:
+			'ikut backup key yang terikat lease di luar prefix session (dipulihkan tanpa lease)',
 		usageMode:
 			'pakai --db FILE dengan --backup DIR atau --inspect, atau --restore DIR dengan --endpoints URL, atau tanpa flag mode untuk runbook cluster',
 		usageRestoreNeedsEndpoints: '--restore butuh --endpoints (misalnya http://127.0.0.1:2379)',
@@ -137,17 +138,17 @@ export const OFFLINE_MESSAGES = {
 		backupExcluded: 'tidak diikutkan: {count} {rule} ({reason})',
 		backupKept: 'tetap diikutkan: {count} {rule} ({reason})',
 		alternative:
-			'Alternatif: `etcdctl snapshot restore {db} --skip-hash-check --data-dir <dir>` (3.5+: etcdutl) membangun ulang data dir member lengkap dengan revision dan lease, tapi dir itu lalu harus dipasang ke PVC member dengan --name/--initial-cluster yang cocok; runbook ini memilih restore key.',
+			'Alternatif: `etcdctl snapshot restore {db} --skip-hash-check --data-dir <dir>` (3.5+: etcdutl) membangun ulang direktori data member lengkap dengan revision dan lease. Direktori itu lalu harus dipasang ke PVC member dengan --name/--initial-cluster yang cocok. Runbook ini memilih restore key.',
 		restoreReading: 'backup {dir}: {count} key dari revision {revision} (checksum cocok)',
 		restoreTarget: 'etcd tujuan {endpoint}: saat ini {count} key',
 		restoreConfirm: 'Tulis {count} key ke {endpoint}? [y/N] ',
 		restoreRefused: 'restore tidak dikonfirmasi; tidak ada yang ditulis',
 		restoreNoTty:
-			'restore menulis ke etcd dan tidak ada terminal untuk bertanya; jalankan dengan --yes untuk mengizinkan, atau --dry-run untuk mengecek saja',
+			'restore menulis ke etcd dan tidak ada terminal untuk bertanya; jalankan dengan --yes untuk mengizinkan, atau --dry-run untuk memeriksa saja',
 		restoreDry:
 			'[dry run] akan menulis {count} key ke {endpoint} dalam transaksi berisi maksimal 128, lalu membacanya ulang',
 		restoreDone:
-			'{written} key di-restore dalam {batches} transaksi ke {endpoint}; {readBack} key dibaca ulang, semuanya sama dengan backup',
+			'{written} key dipulihkan dalam {batches} transaksi ke {endpoint}; {readBack} key dibaca ulang, semuanya sama dengan backup',
 		endpointDown: 'tidak ada etcd yang menjawab di {endpoints}: {reason}',
 		targetPartial:
 			'etcd tujuan {endpoint} berisi {count} key, semuanya dari backup ini (restore sebelumnya terputus); dilanjutkan',
@@ -164,7 +165,7 @@ export const OFFLINE_MESSAGES = {
 		walReplayed:
 			'index db {dbIndex}, index committed {commit}: {entries} entry ({writes} penulisan) diputar ulang di atas db; revision key sekarang {revision}',
 		walUncommitted:
-			'{count} entry setelah index {commit} sudah ditulis tapi tidak pernah di-commit oleh quorum: tidak ada client yang diberi tahu bahwa penulisannya berhasil, jadi entry itu tidak dipakai',
+			'{count} entry setelah index {commit} sudah ditulis, tetapi tidak pernah disepakati oleh kuorum. Tidak ada klien yang diberi tahu bahwa penulisan itu berhasil, jadi entry itu tidak dipakai',
 		walNothing:
 			'index db {dbIndex} sudah mencakup WAL yang committed (index {commit}): tidak ada yang perlu diputar ulang',
 		verdictNone:

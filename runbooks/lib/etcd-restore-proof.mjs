@@ -19,13 +19,13 @@ export const PROOF_MESSAGES = {
 	},
 	id: {
 		proofEmpty:
-			'backup tidak berisi key (bucket key di salinan db kosong, atau semua key tidak diikutkan): me-restore-nya hanya menghasilkan etcd kosong',
+			'backup tidak berisi key (bucket key di salinan db kosong, atau semua key tidak diikutkan): memulihkannya hanya menghasilkan etcd kosong',
 		proofTooBig:
-			'{count} record tidak bisa di-restore: {key} berisi {bytes} byte, lebih dari yang diterima etcd dalam satu request (--max-request-bytes {limit}); kalau etcd Anda berjalan dengan --max-request-bytes yang lebih tinggi, pakai nilai yang sama',
+			'{count} record tidak bisa dipulihkan: {key} berisi {bytes} byte, lebih dari yang diterima etcd dalam satu request (--max-request-bytes {limit}); kalau etcd Anda berjalan dengan --max-request-bytes yang lebih tinggi, pakai nilai yang sama',
 		proofLargest:
 			'manifest mencatat value terbesar {manifest} byte, sedangkan record-nya {actual} byte: backup tidak cocok dengan manifest-nya',
 		proofOk:
-			'backup bisa di-restore: {count} key, checksum dan jumlah cocok dengan manifest, value terbesar {largest} byte (batas {limit})',
+			'backup bisa dipulihkan: {count} key, checksum dan jumlah cocok dengan manifest, value terbesar {largest} byte (batas {limit})',
 	},
 };
 
