@@ -64,13 +64,13 @@ const messages = withDiagMessages({
 			'tidak ada yang dibaca: berikan --file <log>, --text "<error>", --live, atau pipe log lewat stdin',
 		howTo:
 			'diagnose membaca log atau pesan error, lalu menyebut halaman yang memperbaikinya. Berikan salah satu:\n' +
-			'  paste:        npx zx runbooks/diagnose.mjs          (di terminal: paste, lalu Ctrl-D di baris kosong)\n' +
+			'  tempel:       npx zx runbooks/diagnose.mjs          (di terminal: tempel, lalu Ctrl-D di baris kosong)\n' +
 			'  pipe:         kubectl logs my-release-etcd-0 --previous | npx zx runbooks/diagnose.mjs\n' +
 			'  file:         npx zx runbooks/diagnose.mjs --file milvus.log\n' +
 			'  satu baris:   npx zx runbooks/diagnose.mjs --text "<error-nya>"\n' +
 			'  log cluster:  npx zx runbooks/diagnose.mjs --live    (membaca log deployment Anda dengan kubectl atau docker)',
 		pastePrompt:
-			'Paste error atau log-nya, lalu tekan Ctrl-D di baris kosong (di Windows: Ctrl-Z lalu Enter). Ctrl-C untuk berhenti.',
+			'Tempel error atau log-nya, lalu tekan Ctrl-D di baris kosong (di Windows: Ctrl-Z lalu Enter). Ctrl-C untuk berhenti.',
 		closestHeading:
 			'Tidak ada signature error yang dikenal. Halaman terdekat (punya kata yang sama dengan teks ini; bukan diagnosis):',
 		sharesLabel: 'kata yang sama',

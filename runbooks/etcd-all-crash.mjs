@@ -132,6 +132,10 @@ const messages = {
 			'{pod} is killed for memory ({detail}): its data is intact. Raise the etcd memory limit (etcd.resources.limits.memory in the Milvus values) instead; nothing was changed',
 		causeLiveness:
 			'{pod} is killed by its liveness probe ({detail}): its data is intact. Raise etcd.livenessProbe.initialDelaySeconds or failureThreshold in the Milvus values instead; nothing was changed',
+		flagIgnoreCrashCause:
+			'go on although a member crashes with its data intact (out of memory, liveness probe): only after you have fixed that cause and the members still crash',
+		causeIgnored:
+			'{pod}: {cause} would leave the data intact; going on because of --ignore-crash-cause',
 		milvusFound: 'Milvus workloads of release {release}: {list}',
 		milvusNone: 'no Milvus Deployment or StatefulSet with {selector} found',
 		milvusUnlisted:
@@ -207,6 +211,10 @@ const messages = {
 			'{pod} dimatikan karena kehabisan memori ({detail}): datanya utuh. Naikkan batas memori etcd (etcd.resources.limits.memory di values Milvus); tidak ada yang diubah',
 		causeLiveness:
 			'{pod} dimatikan oleh liveness probe ({detail}): datanya utuh. Naikkan etcd.livenessProbe.initialDelaySeconds atau failureThreshold di values Milvus; tidak ada yang diubah',
+		flagIgnoreCrashCause:
+			'tetap lanjut walaupun ada member yang crash dengan data masih utuh (kehabisan memori, liveness probe): pakai hanya setelah penyebab itu Anda perbaiki dan member masih crash',
+		causeIgnored:
+			'{pod}: {cause} biasanya tidak merusak data; tetap dilanjutkan karena --ignore-crash-cause',
 		milvusFound: 'workload Milvus dari release {release}: {list}',
 		milvusNone: 'tidak ada Deployment atau StatefulSet Milvus dengan {selector}',
 		milvusUnlisted:
@@ -537,6 +545,12 @@ const flags = /** @type {import('./lib/cli.mjs').FlagSpec[]} */ ([
 		...HELPER_IMAGE_FLAG,
 		help: { en: messages.en.flagHelperImage, id: messages.id.flagHelperImage },
 	},
+	{
+		name: 'ignore-crash-cause',
+		type: 'boolean',
+		default: false,
+		help: { en: messages.en.flagIgnoreCrashCause, id: messages.id.flagIgnoreCrashCause },
+	},
 	timeoutFlag(messages),
 ]);
 
@@ -662,6 +676,11 @@ await defineRunbook({
 			const ev = await crashEvidence(ctx, p.name, raw.get(p.name));
 			ctx.out.info(ctx.t('causeLine', { pod: p.name, cause: ev.cause, detail: ev.detail }));
 			if (!DATA_INTACT.has(ev.cause)) continue;
+			// A bad member ID is never a reason to rebuild: its own runbook keeps every key.
+			if (ctx.flags['ignore-crash-cause'] === true && ev.cause !== 'bad-member-id') {
+				ctx.out.warn(ctx.t('causeIgnored', { pod: p.name, cause: ev.cause }));
+				continue;
+			}
 			const key =
 				ev.cause === 'bad-member-id'
 					? 'causeBadMemberId'

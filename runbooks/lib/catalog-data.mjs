@@ -295,7 +295,7 @@ export const SIGNATURES = Object.freeze([
 		],
 		explain: {
 			en: 'pymilvus checked the server version at connect and refused it: install the pymilvus release made for your server version.',
-			id: 'pymilvus mengecek versi server saat connect dan menolaknya: pasang rilis pymilvus yang dibuat untuk versi server Anda.',
+			id: 'Saat terhubung, pymilvus memeriksa versi server dan menolaknya. Pasang rilis pymilvus yang dibuat untuk versi server Anda.',
 		},
 		source:
 			'https://github.com/milvus-io/pymilvus/issues/308, https://github.com/milvus-io/milvus/issues/4786 (milvus/client/pool.py VersionError)',

@@ -180,11 +180,14 @@ test('all-crash on the stand-in: 1.4 MB value, refusal, second cluster, bad memb
 	]);
 	assert.equal(cleared.code, 0, cleared.stderr);
 
+	// The all-down fault garbles every member's WAL, so no acknowledged write after the db index can be
+	// vouched for: etcd is rebuilt with every key of the backup, and the run says so instead of "Healthy".
 	const res = await run(a, ['--yes', '--json']);
-	assert.equal(res.code, 0, `${res.stderr.slice(-3000)}`);
+	assert.equal(res.code, 1, `${res.stderr.slice(-3000)}`);
 	assert.match(res.stderr, /Continuing an earlier run/);
+	assert.match(res.stderr, /3 members healthy, .*writes possibly missing: unknown/);
 	const report = JSON.parse(res.stdout);
-	assert.equal(report.verify.ok, true);
+	assert.equal(report.verify.ok, false);
 	assert.ok(!(await a.pods()).some((p) => p.name.startsWith('etcd-rescue-')), 'no helper left');
 
 	const back = await a.dumpKeys();
