@@ -698,7 +698,8 @@ function planSteps(ctx, f) {
 				command: k.argv('delete', 'pod', n.pod(i)),
 				done: (c) => memberBack(c, f, i),
 				run: async (c) => {
-					await c.kube.run(['delete', 'pod', n.pod(i), '--wait=false']);
+					// The set env rollout may be recreating this very pod: already gone is as good as deleted.
+					await c.kube.run(['delete', 'pod', n.pod(i), '--wait=false', '--ignore-not-found']);
 					await waitJoined(c, f, i);
 					return c.t('membersNow', { members: await membersText(c, f) });
 				},

@@ -1,4 +1,4 @@
-import { readFile, utimes, writeFile } from 'node:fs/promises';
+import { readFile, rename, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import starlight from '@astrojs/starlight';
@@ -44,7 +44,13 @@ function symptomIndex(): AstroIntegration {
 				const file = path.join(root, INDEX_FILE);
 				const text = buildSymptomIndexModule(root);
 				const current = await readFile(file, 'utf8').catch(() => '');
-				if (current !== text) await writeFile(file, text);
+				// Written aside and renamed: a runbook importing the index meanwhile reads the old or the new
+				// file, never a half-written one.
+				if (current !== text) {
+					const aside = `${file}.${process.pid}.tmp`;
+					await writeFile(aside, text);
+					await rename(aside, file);
+				}
 			},
 		},
 	};
