@@ -144,13 +144,19 @@ export function sortTableRows(events: CastEvent[]): CastEvent[] {
  * indexes and db sizes move with timing). etcdctl sizes a table's borders to its widest cell, and a member
  * id is 15 or 16 hex digits as it happens, so borders are compared by their columns, not their widths.
  */
+const TIMING_FIGURES =
+	/raft index \d+|raft term \d+|^\s*WAL |entries \d+\.\.\d+|HardState commit|db index|committed index|replayed|uncommitted|writes possibly missing/;
+
 export function comparableText(plain: string): string {
 	const isRow = (line: string) => /^\s*\|.*\|\s*$/.test(line);
 	const isBorder = (line: string) => /^\s*\+-[-+]*\+\s*$/.test(line);
 	const lines = plain.split('\n').map((line) => {
 		if (isBorder(line)) return line.trim().replace(/-+/g, '-');
 		if (isRow(line)) return line.replace(/\d+/g, '#').replace(/\s+/g, ' ');
-		return line.replace(/ {2,}/g, '  ');
+		// Figures that move with timing outside the tables: a survivor's raft index, WAL entry counts and
+		// indexes. A PV folder carries a random suffix per cluster.
+		const masked = TIMING_FIGURES.test(line) ? line.replace(/\d+/g, '#') : line;
+		return masked.replace(/(\/volumes\/[a-z0-9-]+?)-[0-9a-f]{8}\b/g, '$1').replace(/ {2,}/g, '  ');
 	});
 	// Once numbers are masked, rows of one table can no longer be told apart by id, so their order (which
 	// follows the random member ids) is not part of what two runs must share.

@@ -250,21 +250,18 @@ etcd 22:13:34.44 ERROR ==> Headless service domain does not have an IP per initi
 
 	// ─────────────── real errors no page covers yet ───────────────
 	{
-		expect: null,
-		avoid: 'etcd-all-crash',
+		expect: 'etcd-nospace',
 		url: 'https://github.com/milvus-io/milvus/issues/36748',
 		text: `[2024/10/11 02:45:08.163 +00:00] [WARN] [sessionutil/session_util.go:365] ["Session Txn failed"] [key=id] [error="etcdserver: mvcc: database space exceeded"]
 panic: etcdserver: mvcc: database space exceeded`,
 	},
 	{
-		expect: null,
-		avoid: 'etcd-all-crash',
+		expect: 'etcd-nospace',
 		url: 'https://github.com/milvus-io/milvus/issues/6753',
 		text: `"BaseException: <BaseException: (code=1, message=Drop collection failed: etcdserver: mvcc: database space exceeded)>"`,
 	},
 	{
-		expect: null,
-		avoid: 'etcd-all-crash',
+		expect: 'etcd-nospace',
 		url: 'https://github.com/milvus-io/milvus/issues/5519',
 		text: `2021-06-01 02:39:31.309997 I | retry func error: etcdserver: mvcc: database space exceeded. attempts #1 after 1s.
 panic: etcdserver: mvcc: database space exceeded`,
