@@ -145,19 +145,25 @@ export function sortTableRows(events: CastEvent[]): CastEvent[] {
  * id is 15 or 16 hex digits as it happens, so borders are compared by their columns, not their widths.
  */
 const TIMING_FIGURES =
-	/raft index \d+|raft term \d+|^\s*WAL |entries \d+\.\.\d+|HardState commit|db index|committed index|replayed|uncommitted|writes possibly missing/;
+	/raft index \d+|raft term \d+|^\s*WAL |entries \d+\.\.\d+|HardState commit|db index|committed index|replayed|uncommitted|writes possibly missing|of quota|kuota|revision \d+|revisi \d+/;
 
 export function comparableText(plain: string): string {
 	const isRow = (line: string) => /^\s*\|.*\|\s*$/.test(line);
 	const isBorder = (line: string) => /^\s*\+-[-+]*\+\s*$/.test(line);
-	const lines = plain.split('\n').map((line) => {
-		if (isBorder(line)) return line.trim().replace(/-+/g, '-');
-		if (isRow(line)) return line.replace(/\d+/g, '#').replace(/\s+/g, ' ');
-		// Figures that move with timing outside the tables: a survivor's raft index, WAL entry counts and
-		// indexes. A PV folder carries a random suffix per cluster.
-		const masked = TIMING_FIGURES.test(line) ? line.replace(/\d+/g, '#') : line;
-		return masked.replace(/(\/volumes\/[a-z0-9-]+?)-[0-9a-f]{8}\b/g, '$1').replace(/ {2,}/g, '  ');
-	});
+	const lines = plain
+		.split('\n')
+		// Which members raised the NOSPACE alarm before the writes stopped is a race.
+		.filter((line) => !/^\s*(active alarm|alarm aktif): memberID:/.test(line))
+		.map((line) => {
+			if (isBorder(line)) return line.trim().replace(/-+/g, '-');
+			if (isRow(line)) return line.replace(/\d+/g, '#').replace(/\s+/g, ' ');
+			// Figures that move with timing outside the tables: a survivor's raft index, WAL entry counts and
+			// indexes. A PV folder carries a random suffix per cluster.
+			const masked = TIMING_FIGURES.test(line) ? line.replace(/\d+/g, '#') : line;
+			return masked
+				.replace(/(\/volumes\/[a-z0-9-]+?)-[0-9a-f]{8}\b/g, '$1')
+				.replace(/ {2,}/g, '  ');
+		});
 	// Once numbers are masked, rows of one table can no longer be told apart by id, so their order (which
 	// follows the random member ids) is not part of what two runs must share.
 	for (let i = 0; i < lines.length;) {
@@ -203,8 +209,23 @@ export function markSteps(events: readonly CastEvent[], steps: readonly StepInfo
 		if (!exactTitle.has(s.title)) exactTitle.set(s.title, s.id);
 		if (!looseTitle.has(general(s.title))) looseTitle.set(general(s.title), s.id);
 	}
-	const byCommand = { get: (c: string) => exactCommand.get(c) ?? looseCommand.get(general(c)) };
-	const byTitle = { get: (t: string) => exactTitle.get(t) ?? looseTitle.get(general(t)) };
+	// Last resort: a figure of the run (a revision to compact at, say) differs from the example's.
+	const figures = (text: string) => general(text).replace(/\d+/g, '#');
+	const figureCommand = new Map<string, string>();
+	const figureTitle = new Map<string, string>();
+	for (const s of steps) {
+		if (s.command && !figureCommand.has(figures(s.command)))
+			figureCommand.set(figures(s.command), s.id);
+		if (!figureTitle.has(figures(s.title))) figureTitle.set(figures(s.title), s.id);
+	}
+	const byCommand = {
+		get: (c: string) =>
+			exactCommand.get(c) ?? looseCommand.get(general(c)) ?? figureCommand.get(figures(c)),
+	};
+	const byTitle = {
+		get: (t: string) =>
+			exactTitle.get(t) ?? looseTitle.get(general(t)) ?? figureTitle.get(figures(t)),
+	};
 	const out: CastEvent[] = [];
 	let heading: { index: number; time: number; title: string } | null = null;
 	const marked = new Set<string>();

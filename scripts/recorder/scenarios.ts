@@ -362,6 +362,41 @@ export const SCENARIOS: Record<string, Scenario> = {
 			return p;
 		},
 	},
+	'etcd-nospace': {
+		runbook: 'etcd-nospace',
+		about: 'a 16 MiB quota filled by rewriting one key: NOSPACE alarm, every write refused',
+		heavy: true,
+		prepare: (lang) =>
+			clusterScenario(
+				lang,
+				'milvusdb-fork',
+				async (c) => {
+					// The chart's extraEnvVars route, shrunk so that a few MiB of history fill it.
+					const set = await c.kubectl([
+						'set',
+						'env',
+						`sts/${c.sts}`,
+						`ETCD_QUOTA_BACKEND_BYTES=${16 * 1024 * 1024}`,
+					]);
+					if (set.code !== 0) throw new Error(`kubectl set env: ${set.stderr}`);
+					const rollout = await c.kubectl(['rollout', 'status', `sts/${c.sts}`, '--timeout=180s']);
+					if (rollout.code !== 0) throw new Error(`kubectl rollout status: ${rollout.stderr}`);
+					await c.waitHealthy({ timeoutMs: 90_000 });
+					const value = Buffer.alloc(512 * 1024, 'x');
+					for (let i = 0; ; i++) {
+						if (i >= 400) throw new Error('etcd never reported database space exceeded');
+						value.write(String(i).padStart(8, '0'));
+						try {
+							await c.put('by-dev/kv/gid/filler', value, { timeoutMs: 30_000 });
+						} catch (e) {
+							if (String(e).includes('database space exceeded')) break;
+							throw e;
+						}
+					}
+				},
+				{ keys: 300 },
+			),
+	},
 };
 
 export const RUNBOOK_NAMES = Object.keys(SCENARIOS);

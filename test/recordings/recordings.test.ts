@@ -67,8 +67,8 @@ for (const runbook of RUNBOOK_NAMES) {
 				// that writes after the db index cannot be vouched for (exit 1).
 				if (runbook === 'etcd-all-crash') {
 					assert.equal(cast.header.exit_code, 1, text.slice(-600));
-					assert.match(text, /writes possibly missing: unknown/);
-					assert.match(text, /3 members healthy/);
+					assert.match(text, /writes possibly missing: unknown|penulisan yang mungkin hilang: tidak diketahui/);
+					assert.match(text, /3 members healthy|3 member sehat/);
 				} else assert.equal(cast.header.exit_code, 0, text.slice(-600));
 				const headings = text.match(lang === 'en' ? /^Step \d+\/\d+ /gm : /^Langkah \d+\/\d+ /gm) ?? [];
 				assert.ok(headings.length > 0, 'no step headings in the language of the recording');
