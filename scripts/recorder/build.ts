@@ -145,7 +145,7 @@ export function sortTableRows(events: CastEvent[]): CastEvent[] {
  * id is 15 or 16 hex digits as it happens, so borders are compared by their columns, not their widths.
  */
 const TIMING_FIGURES =
-	/raft index \d+|raft term \d+|^\s*WAL |entries \d+\.\.\d+|HardState commit|db index|committed index|replayed|uncommitted|writes possibly missing|of quota|kuota|revision \d+|revisi \d+/;
+	/raft index \d+|raft term \d+|^\s*WAL |entries \d+\.\.\d+|HardState commit|db index|committed index|replayed|uncommitted|writes possibly missing|of quota|kuota/;
 
 export function comparableText(plain: string): string {
 	const isRow = (line: string) => /^\s*\|.*\|\s*$/.test(line);
