@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import type { Page, Response } from 'playwright-core';
-import { castPath } from '../../scripts/recorder/record.ts';
-import type { Lang } from '../../scripts/recorder/scenarios.ts';
+import { castPath } from '../../tools/recorder/record.ts';
+import type { Lang } from '../../tools/recorder/scenarios.ts';
 import { parseCast, plainText, stepMarkers } from '../../src/components/terminal/cast.ts';
 import { decodeEntities, openBrowser, useSiteInBrowser } from '../support/index.ts';
 

@@ -9,8 +9,8 @@ import { createServer as createTcpServer, type Server, type Socket } from 'node:
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createCluster } from '../../tools/standin/index.mjs';
-import type { StandinCluster } from '../../tools/standin/index.mjs';
+import { createCluster } from '../standin/index.mjs';
+import type { StandinCluster } from '../standin/index.mjs';
 import {
 	loadScenario,
 	scenarioFromSpec,
@@ -349,8 +349,8 @@ export const SCENARIOS: Record<string, Scenario> = {
 		about: 'every member crash-looping on a corrupt WAL',
 		heavy: true,
 		prepare: async (lang) => {
-			const { freePort } = await import('../../test/support/port.ts');
-			const port = await freePort();
+			const { reservePort } = await import('../standin/lib/common.mjs');
+			const port = await reservePort();
 			const p = await clusterScenario(
 				lang,
 				'milvusdb-fork',
