@@ -1096,7 +1096,7 @@ export const SIGNATURES = Object.freeze([
 		symptom: 'channel-unavailable',
 		weight: 90,
 		component: 'milvus',
-		patterns: [/channel not available\[channel=/i, /\bcode=503\b.*channel not available/i],
+		patterns: [/channel not available\[channel=/i],
 		explain: {
 			en: 'No query node serves one shard (DML channel) of the collection: query nodes restarted or are not ready. Check the querynode pods, wait for recovery, then load the collection again.',
 			id: 'Tidak ada query node yang melayani salah satu shard (channel DML) collection, karena query node dimulai ulang atau belum siap. Periksa pod querynode, tunggu sampai dipulihkan, lalu load ulang collection-nya.',
@@ -1109,10 +1109,7 @@ export const SIGNATURES = Object.freeze([
 		symptom: 'channel-unavailable',
 		weight: 85,
 		component: 'milvus',
-		patterns: [
-			/failed to get delegator\b.*can ?not find client of node/i,
-			/can ?not find client of node\s*\d*/i,
-		],
+		patterns: [/failed to get delegator\b/i, /can ?not find client of node\b/i],
 		explain: {
 			en: 'The proxy still routes a shard to a query node that is gone (restarted or removed). It clears once the coordinator reassigns the shard; if it stays, check the querynode pods and reload the collection.',
 			id: 'Proxy masih mengarahkan shard ke query node yang sudah tidak ada (dimulai ulang atau dihapus). Ini hilang setelah koordinator memindahkan shard-nya. Kalau tetap muncul, periksa pod querynode lalu load ulang collection-nya.',
@@ -1125,39 +1122,13 @@ export const SIGNATURES = Object.freeze([
 		weight: 80,
 		component: 'milvus',
 		transient: true,
-		patterns: [/collection on recovering/i, /\bcode=106\b/],
+		patterns: [/collection on recovering/i],
 		explain: {
 			en: 'The collection is being recovered after a restart (code 106, retriable): wait until the querynodes have loaded it again, then retry.',
 			id: 'Collection sedang dipulihkan setelah dimulai ulang (code 106, bisa dicoba lagi). Tunggu sampai querynode selesai memuatnya lagi, lalu ulangi.',
 		},
 		source:
 			'https://github.com/milvus-io/milvus/issues/24904; pkg/util/merr/errors.go ErrCollectionOnRecovering (106)',
-	},
-	{
-		id: 'collection-not-loaded-after-restart',
-		symptom: 'channel-unavailable',
-		weight: 60,
-		component: 'milvus',
-		patterns: [/collection not loaded\b/i, /\bcode=101\b/],
-		explain: {
-			en: 'The collection is not loaded (code 101): after a restart the querynodes have not loaded it back yet, or it was released. Check the querynodes, then call load_collection and wait for it.',
-			id: 'Collection belum dimuat (code 101). Setelah dimulai ulang, querynode belum memuatnya kembali, atau collection-nya sudah di-release. Periksa querynode, lalu panggil load_collection dan tunggu sampai selesai.',
-		},
-		source:
-			'https://github.com/milvus-io/milvus/issues/23482; pkg/util/merr/errors.go ErrCollectionNotLoaded (101)',
-	},
-	{
-		id: 'index-not-found-after-restart',
-		symptom: 'channel-unavailable',
-		weight: 55,
-		component: 'milvus',
-		patterns: [/index not found\[collection=/i, /\bcode=700\b/],
-		explain: {
-			en: 'The index of the collection is not found (code 700). After a restart this usually means the coordinators have not recovered the index metadata yet, or the index was never built: check the coordinator pods, then list_indexes.',
-			id: 'Index collection tidak ditemukan (code 700). Setelah dimulai ulang, biasanya koordinator belum memulihkan metadata index, atau index-nya memang belum pernah dibuat. Periksa pod koordinator, lalu jalankan list_indexes.',
-		},
-		source:
-			'https://github.com/milvus-io/milvus/issues/23482; pkg/util/merr/errors.go ErrIndexNotFound (700)',
 	},
 
 	// ───────────────────────── upgrade-2-6 ─────────────────────────

@@ -238,11 +238,17 @@ test('the legacy common.ErrorCode values stay', () => {
 });
 
 test('code=503 is explained with its retriable flag and page; a retriable code says so', async (t) => {
-	const r = await runRunbook(t, 'api-errors', [
+	const text = await runRunbook(t, 'api-errors', [
 		'--offline',
 		'--error',
 		'<MilvusException: (code=503, message=channel not available[channel=by-dev-rootcoord-dml_0_449v0])>',
 	]);
+	assert.equal(text.code, 4, 'the full message is the channel-unavailable symptom');
+	assert.match(
+		text.stdout + text.stderr,
+		/not an API error but channel-unavailable: open \S*\/en\/channel-unavailable\//,
+	);
+	const r = await runRunbook(t, 'api-errors', ['--offline', '--error', 'code=503']);
 	assert.equal(r.code, 0, r.stderr);
 	assert.match(r.stdout, /code 503 \(ChannelNotAvailable\): channel not available/);
 	assert.match(r.stdout, /retriable: no, retrying will not help/);
