@@ -174,6 +174,9 @@ import { callApi, readApiInfo, sleep } from './common.mjs';
  * @property {(name: 'milvus-minio' | 'milvus-standalone', state: { logs?: string, appendLogs?: string, exitCode?: number, running?: boolean }) => Promise<void>} setContainer
  *   gives a listed container the logs (`docker logs` prints them on stdout) and state a scenario needs:
  *   `exitCode` shows it `Exited (code)`, `running: true` brings it back `Up`
+ * @property {(fault: 'corrupt-wal' | 'oom') => Promise<number>} inject breaks milvus-etcd and resolves with
+ *   its exit code: `corrupt-wal` (its newest WAL segment overwritten; etcd exits on start, the db stays
+ *   readable), `oom` (killed as the OOM killer does: exit 137, `State.OOMKilled`)
  * @property {() => Promise<void>} stop
  */
 
@@ -745,6 +748,11 @@ export async function createCompose(options = {}) {
 		setContainer: async (name, state) => {
 			const r = await callApi(dir, { op: 'set', name, ...state });
 			if (!r.ok) throw new Error(r.error);
+		},
+		inject: async (fault) => {
+			const r = await callApi(dir, { op: 'fault', fault });
+			if (!r.ok) throw new Error(r.error);
+			return Number(r.exitCode);
 		},
 		// the real docker CLI, found on env.PATH
 		docker: (args, opts) => runTool('docker', args, env, opts),

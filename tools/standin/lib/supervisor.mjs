@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
-import { reservePort, VOLUME_MOUNT } from './common.mjs';
+import { corruptWal, reservePort, VOLUME_MOUNT } from './common.mjs';
 import { runInContainer } from './exec.mjs';
 import { ApiError, badRequest, createKubeApi, notFound } from './kube-api.mjs';
 import { ExitError, preStop, startScript, stamp, storeMemberId } from './scripts.mjs';
@@ -2450,30 +2450,6 @@ async function memberIdOf(pod) {
 	} catch {
 		return '';
 	}
-}
-
-/**
- * Overwrites the records after the WAL header with garbage: etcd fails to replay it on every start, while
- * member/snap/db stays readable for offline recovery.
- * @param {string} walDir
- */
-function corruptWal(walDir) {
-	let files = [];
-	try {
-		files = fs
-			.readdirSync(walDir)
-			.filter((f) => f.endsWith('.wal'))
-			.sort();
-	} catch {
-		return;
-	}
-	const last = files[files.length - 1];
-	if (!last) return;
-	const f = path.join(walDir, last);
-	const fd = fs.openSync(f, 'r+');
-	const junk = Buffer.alloc(64 * 1024, 0xa5);
-	fs.writeSync(fd, junk, 0, junk.length, 256);
-	fs.closeSync(fd);
 }
 
 // ---------------------------------------------------------------- server & lifecycle
