@@ -118,36 +118,36 @@ export const COMPOSE_MESSAGES = {
 			'docker tidak punya container {name}, jadi ini bukan etcd compose (pilih dengan --etcd-container, atau --target kubernetes)',
 		composeEmbedded:
 			'{milvus} berjalan tanpa container etcd: Milvus standalone dengan etcd embedded menyimpannya di dalam {milvus}, di {path}. Runbook ini membangun ulang container etcd yang terpisah; tidak ada yang diubah',
-		composeHealthy: '{name} berjalan dan menjawab `etcdctl endpoint health`: etcd tidak crash',
+		composeHealthy: '{name} berjalan dan menjawab "etcdctl endpoint health": etcd tidak crash',
 		composeRunning:
-			'{name} berjalan tetapi belum menjawab dan belum pernah dimulai ulang: baca `docker logs {name}` dulu sebelum membangun ulang apa pun',
+			'{name} berjalan tetapi belum menjawab dan belum pernah dimulai ulang: baca "docker logs {name}" dulu sebelum membangun ulang apa pun',
 		composeStopped:
-			'{name} dihentikan (exit 0), bukan crash: nyalakan dengan `docker start {name}`',
+			'{name} dihentikan (exit 0), bukan crash: nyalakan dengan "docker start {name}"',
 		composeState:
-			'{name}: {status}, exit code {code}, {restarts} kali dimulai ulang, OOMKilled {oom}',
+			'{name}: {status}, kode keluar {code}, {restarts} kali dimulai ulang, OOMKilled {oom}',
 		composeCause: '{name}: {cause} ({detail})',
 		composeOom:
 			'{name} dimatikan karena kehabisan memori ({detail}): datanya utuh. Naikkan batas memorinya (mem_limit atau deploy.resources.limits.memory milik service etcd di docker-compose.yml) lalu nyalakan; tidak ada yang diubah',
 		composeBadMemberId:
-			'{name} berhenti di `bad member ID arg`: datanya utuh; tidak ada yang diubah',
+			'{name} berhenti di "bad member ID arg": datanya utuh; tidak ada yang diubah',
 		composeIntact:
 			'{name}: {cause} tidak merusak data; tidak ada yang diubah (--ignore-crash-cause tetap melanjutkan)',
 		composeNoMount:
-			'{name} tidak punya bind mount atau volume di {dir}: datanya ada di dalam container; tidak ada yang diubah',
+			'{name} tidak memasang folder host atau volume di {dir}: datanya ada di dalam container; tidak ada yang diubah',
 		composeNotHere:
 			'folder volume {path} milik {name} tidak ada di mesin ini: jalankan runbook di host Docker',
 		composeNoMember:
 			'{path} tidak punya folder member: tidak ada data etcd tersisa untuk dipulihkan (run sebelumnya mungkin sudah memindahkannya ke member.broken-*)',
 		composeNotWritable:
 			'tidak bisa menulis ke {path}: folder member lama diganti namanya di sana. Jalankan sebagai user yang punya izin (misalnya dengan sudo); tidak ada yang diubah',
-		composeFound: 'project compose {project}: {name} menyimpan {dir} di {path}',
+		composeFound: 'proyek compose {project}: {name} menyimpan {dir} di {path}',
 		composeMilvus: '{name}: {status}; {plan}',
 		composeMilvusStart: 'dinyalakan lagi di akhir',
 		composeMilvusLeave: 'memang dihentikan, dibiarkan berhenti',
 		composeNoMilvus: 'tidak ada container {name}',
 		composeCopyMissing: 'tidak ada salinan db {file}: langkah penyalinan belum selesai',
 		composeMilvusRunning:
-			'{name} berjalan; container itu akan menulis metadata-nya sendiri ke etcd yang masih kosong. Hentikan (`docker stop {name}`) lalu jalankan lagi; tidak ada yang dipindahkan',
+			'{name} berjalan; container itu akan menulis metadata-nya sendiri ke etcd yang masih kosong. Hentikan ("docker stop {name}") lalu jalankan lagi; tidak ada yang dipindahkan',
 		composeEtcdRunning:
 			'{name} berjalan lagi; container itu harus berhenti sebelum datanya dipindahkan. Tidak ada yang dipindahkan',
 		composeGate:
@@ -156,11 +156,11 @@ export const COMPOSE_MESSAGES = {
 			'[dry run] backup {dir} sudah diperiksa ({count} key); container akan diperiksa di sini sebelum folder member diganti namanya',
 		composeVerifyDry:
 			'[dry run] akan memeriksa bahwa {name} menjawab dan menyimpan semua key dari backup',
-		composeWaitHealthy: '{name} menjawab `etcdctl endpoint health`',
-		composeExited: '{name} berhenti ({code}), tidak berjalan dengan folder data baru: {line}',
+		composeWaitHealthy: '{name} menjawab "etcdctl endpoint health"',
+		composeExited: '{name} berhenti ({code}), tidak berjalan dengan direktori data baru: {line}',
 		composeExecFailed: 'docker exec {name} etcdctl gagal: {reason}',
 		composeRestoreVia:
-			'restore lewat `docker exec -i {name} etcdctl txn` (tidak ada port yang dibuka)',
+			'restore lewat "docker exec -i {name} etcdctl txn" (tidak ada port yang dibuka)',
 		composeVerifyKeys: 'ada {got} key di etcd, backup berisi {want}',
 		composeAside: 'data lama tetap ada di {path}; hapus sendiri setelah Milvus berjalan normal',
 	},
@@ -590,7 +590,7 @@ export function composeSteps(ctx, facts) {
 			id: 'compose-list',
 			title: {
 				en: `${label}: list the containers of the compose project`,
-				id: `${label}: lihat container dari project compose`,
+				id: `${label}: lihat container dari proyek compose`,
 			},
 			mode: 'read',
 			command: [
@@ -694,7 +694,7 @@ export function composeSteps(ctx, facts) {
 			id: 'compose-gate',
 			title: {
 				en: `${label}: check once more before the data folder moves: backup restorable, ${name} and ${milvus} stopped`,
-				id: `${label}: periksa sekali lagi sebelum folder data dipindah: backup bisa dipulihkan, ${name} dan ${milvus} berhenti`,
+				id: `${label}: periksa sekali lagi sebelum direktori data dipindah: backup bisa dipulihkan, ${name} dan ${milvus} berhenti`,
 			},
 			mode: 'read',
 			command: null,
@@ -725,7 +725,7 @@ export function composeSteps(ctx, facts) {
 			id: 'compose-start-etcd',
 			title: {
 				en: `${label}: start ${name} on an empty data folder`,
-				id: `${label}: nyalakan ${name} dengan folder data kosong`,
+				id: `${label}: nyalakan ${name} dengan direktori data kosong`,
 			},
 			mode: 'change',
 			command: ['docker', 'start', name],
