@@ -259,7 +259,8 @@ function dataDirOf(c) {
 		const m = /^--?data-dir(?:=(.*))?$/.exec(a);
 		if (m) return m[1] ?? args[i + 1] ?? DATA_DIR;
 	}
-	const env = (c?.Config?.Env ?? []).map(String).find((e) => e.startsWith('ETCD_DATA_DIR='));
+	const envs = /** @type {string[]} */ ((c?.Config?.Env ?? []).map(String));
+	const env = envs.find((e) => e.startsWith('ETCD_DATA_DIR='));
 	return env ? env.slice('ETCD_DATA_DIR='.length) : DATA_DIR;
 }
 

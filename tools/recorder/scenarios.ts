@@ -9,7 +9,8 @@ import { createServer as createTcpServer, type Server, type Socket } from 'node:
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createCluster } from '../standin/index.mjs';
+import { createCluster, createCompose } from '../standin/index.mjs';
+import { etcdHttp } from '../../runbooks/lib/etcd-http.mjs';
 import type { StandinCluster } from '../standin/index.mjs';
 import {
 	loadScenario,
@@ -503,3 +504,64 @@ export const SCENARIOS: Record<string, Scenario> = {
 };
 
 export const RUNBOOK_NAMES = Object.keys(SCENARIOS);
+
+/**
+ * The Docker Compose install of Milvus: `milvus-etcd` (a real etcd, volume folder `volumes/etcd`) exits on a
+ * corrupt WAL beside a running `milvus-standalone`; the runbook runs in the compose folder, as its page says.
+ */
+async function composeScenario(lang: Lang): Promise<Prepared> {
+	const c = await createCompose();
+	try {
+		// Milvus-like keys, a few binary, all committed to the db file before the fault.
+		const client = etcdHttp(c.etcdUrl);
+		const items = Array.from({ length: 300 }, (_, i) => ({
+			key: Buffer.from(`by-dev/meta/root-coord/fields/${1000 + (i % 30)}/${i}`),
+			value:
+				i % 5 ? Buffer.from(`{"fieldID":${i},"name":"f${i}"}`) : Buffer.from([8, i & 0xff, 16, 1]),
+		}));
+		await client.txnBatches(items);
+		await new Promise((r) => setTimeout(r, 1000));
+		await c.inject('corrupt-wal');
+	} catch (e) {
+		await c.stop();
+		throw e;
+	}
+	return {
+		cwd: c.dir,
+		env: {
+			...baseEnv(),
+			...c.env,
+			HOME: c.dir,
+			LANG: lang === 'id' ? 'id_ID.UTF-8' : 'en_US.UTF-8',
+		},
+		shownArgs: [],
+		hiddenArgs: [],
+		replace: [
+			[c.dir, '/home/demo/milvus'],
+			[c.etcdUrl.replace(/^http:\/\//, ''), '127.0.0.1:2379'],
+			[c.peerUrl.replace(/^http:\/\//, ''), '127.0.0.1:2380'],
+		],
+		teardown: () => c.stop(),
+	};
+}
+
+/**
+ * Recordings of a runbook on another target, `recordings/<name>.<lang>.cast`: what the pages show beside the
+ * runbook's own recording.
+ */
+export const VARIANT_SCENARIOS: Record<string, Scenario> = {
+	'etcd-all-crash-compose': {
+		runbook: 'etcd-all-crash',
+		notReproducible:
+			'the WAL read error and the time in the member.broken-<time> folder name depend on the run',
+		about: 'docker compose: milvus-etcd exiting on a corrupt WAL, milvus-standalone running',
+		heavy: false,
+		prepare: composeScenario,
+	},
+};
+
+export const VARIANT_NAMES = Object.keys(VARIANT_SCENARIOS);
+
+/** The scenario a recording name stands for: a runbook's own, or a variant. */
+export const scenarioOf = (name: string): Scenario | undefined =>
+	SCENARIOS[name] ?? VARIANT_SCENARIOS[name];

@@ -170,6 +170,7 @@ import { callApi, readApiInfo, sleep } from './common.mjs';
  * @property {(args: string[], opts?: { input?: string | Buffer, timeoutMs?: number }) => Promise<RunResult>} docker
  *   runs the real `docker` CLI (from `env.PATH`) with `env`; never throws on a non-zero exit
  * @property {string} etcdUrl client URL of milvus-etcd on 127.0.0.1
+ * @property {string} peerUrl its peer URL (in its log)
  * @property {number} pid the supervisor's pid and process group
  * @property {(name: 'milvus-minio' | 'milvus-standalone', state: { logs?: string, appendLogs?: string, exitCode?: number, running?: boolean }) => Promise<void>} setContainer
  *   gives a listed container the logs (`docker logs` prints them on stdout) and state a scenario needs:
@@ -744,6 +745,7 @@ export async function createCompose(options = {}) {
 		dir,
 		env,
 		etcdUrl: info.etcdUrl,
+		peerUrl: info.peerUrl,
 		pid: pgid,
 		setContainer: async (name, state) => {
 			const r = await callApi(dir, { op: 'set', name, ...state });

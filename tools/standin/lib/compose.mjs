@@ -348,7 +348,13 @@ export async function runCompose(dir, ownerPid, ownDir) {
 
 	/** @type {Record<string, (b: any) => any>} */
 	const ops = {
-		info: () => ({ ok: true, kind: 'compose', etcdUrl, socket: engine.socketPath }),
+		info: () => ({
+			ok: true,
+			kind: 'compose',
+			etcdUrl,
+			peerUrl: `http://127.0.0.1:${peerPort}`,
+			socket: engine.socketPath,
+		}),
 		// The Node API's "stop everything".
 		stop: async () => {
 			setImmediate(() => void shutdown());
