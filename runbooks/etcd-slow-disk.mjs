@@ -262,7 +262,7 @@ async function offline(ctx) {
 				text = await res.text();
 			} catch (e) {
 				const err = /** @type {any} */ (e);
-				const reason = err?.cause?.code ?? err?.message ?? String(e);
+				const reason = err?.cause?.code ?? err?.cause?.message ?? err?.message ?? String(e);
 				throw new StepFailedError(ctx.t('unreachable', { url: url.href, reason }));
 			}
 			readings.set(url.host, judge(ctx, url.host, text));
