@@ -173,12 +173,20 @@ describe('etcd-slow-disk', () => {
 				),
 			);
 			assert.match(r.stdout, new RegExp(`${pod}: disk fast enough`));
+			assert.match(
+				r.stdout,
+				new RegExp(
+					`${pod}, last 5000 log lines: "apply request took too long" × 0, "slow fdatasync" × 0`,
+				),
+			);
 			const shown = fsyncsShown(r.stdout, pod);
 			assert.ok(shown >= 150, `${pod}: only ${shown} fsyncs`);
 			const live = judgeEtcdDisk(await (await fetch(`${c.clientUrl(i)}/metrics`)).text());
 			assert.ok(live.walFsyncCount >= shown, `${pod}: ${live.walFsyncCount} < ${shown}`);
 		}
 		assert.match(r.stderr, /not this symptom: every member is within etcd's guidance/);
+		assert.match(r.stdout, /STORAGECLASS[\s\S]*data-my-release-etcd-0\s+Bound/);
+		assert.match(r.stdout, /IS LEADER/);
 
 		// A dry run reads as well (every step is a read) and changes nothing.
 		const dry = await runRunbook('etcd-slow-disk', ['--dry-run'], { env: c.env });
