@@ -78,7 +78,7 @@ const messages = {
 			'{members}: fewer than {min} WAL fsyncs since the member started, too few to judge; run again after Milvus has been writing for a while',
 		adviceHeading: 'What to change, in this order:',
 		adviceSsd:
-			'1. Put the etcd PVCs on SSD storage: a StorageClass backed by SSD (gp3 or io2 on AWS, pd-ssd on GCP, Premium SSD on Azure, local NVMe). The class of an existing PVC cannot change: moving to it is a data move, see the page (section "How to fix it").',
+			'1. Put the etcd PVCs on SSD storage: a StorageClass backed by SSD (gp3 or io2 on AWS, pd-ssd on GCP, Premium SSD on Azure, local NVMe). The class of an existing PVC cannot change: moving to it is a data move, see the page (section "Fix it").',
 		adviceDedicated:
 			'2. Give etcd a disk of its own: no MinIO, Pulsar, Kafka or Milvus data on the same volume or device, and no noisy neighbours on the node (schedule etcd away from I/O-heavy pods).',
 		adviceTimeouts:
