@@ -634,7 +634,7 @@ function toTable(r, items, rv, full) {
  *   makes the model match `next` (the whole object, or the Scale for sub `scale`)
  * @property {(ns: string, name: string, q: URLSearchParams, res: import('node:http').ServerResponse) => Promise<void>} log
  * @property {(req: import('node:http').IncomingMessage, socket: import('node:stream').Duplex, head: Buffer, ns: string, name: string, sub: string, q: URLSearchParams) => void} upgrade
- * @property {(ns: string, target: string, path: string, search: string, res: import('node:http').ServerResponse) => Promise<void>} proxy
+ * @property {(ns: string, target: string, path: string, search: string, res: import('node:http').ServerResponse) => Promise<void>} [proxy]
  *   GET `pods/<[scheme:]name[:port]>/proxy/<path>`: the pod's own HTTP answer, passed through
  */
 
@@ -996,7 +996,13 @@ export function createKubeApi(backend, info) {
 		}
 		const { r, name, sub } = rt;
 		// pods/<[scheme:]name[:port]>/proxy/<path>: the API server's HTTP proxy to a pod (kubectl get --raw).
-		if (r?.name === 'pods' && rt.ns !== null && sub === 'proxy' && method === 'GET') {
+		if (
+			backend.proxy &&
+			r?.name === 'pods' &&
+			rt.ns !== null &&
+			sub === 'proxy' &&
+			method === 'GET'
+		) {
 			const rest = /\/pods\/[^/]+\/proxy(\/.*)?$/.exec(url.pathname)?.[1] ?? '/';
 			return backend.proxy(rt.ns, name ?? '', rest, url.search, res);
 		}
