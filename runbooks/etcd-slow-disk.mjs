@@ -11,7 +11,7 @@
 // reachable etcd (Docker Compose), `--metrics-file` a saved `curl /metrics` output, without a cluster.
 import { readFile } from 'node:fs/promises';
 import { defineRunbook } from './lib/runbook.mjs';
-import { NotThisSymptomError, RefusedError, StepFailedError, UsageError } from './lib/exit.mjs';
+import { NotThisSymptomError, StepFailedError, UsageError } from './lib/exit.mjs';
 import { podsByOrdinal, stsEnv } from './lib/etcd-members.mjs';
 import {
 	MIN_SAMPLES,
@@ -337,10 +337,9 @@ export default defineRunbook(
 				'a member could not be read, or it has too few WAL fsyncs to judge yet (run again later)',
 				'ada member yang tidak bisa dibaca, atau fsync WAL-nya masih terlalu sedikit untuk dinilai (jalankan lagi nanti)',
 			),
-			3: tx('no etcd pod is running', 'tidak ada pod etcd yang berjalan'),
 			4: tx(
-				'every disk is fast enough: WAL fsync p99 under 10 ms and backend commit p99 under 25 ms',
-				'semua disk cukup cepat: p99 fsync WAL di bawah 10 ms dan p99 commit backend di bawah 25 ms',
+				'every disk is fast enough (WAL fsync p99 under 10 ms, backend commit p99 under 25 ms), or no etcd pod runs (a crash, not a slow disk)',
+				'semua disk cukup cepat (p99 fsync WAL di bawah 10 ms, p99 commit backend di bawah 25 ms), atau tidak ada pod etcd yang berjalan (crash, bukan disk lambat)',
 			),
 		},
 		flags: [
@@ -364,7 +363,7 @@ export default defineRunbook(
 			const running = [...(await podsByOrdinal(ctx)).values()]
 				.filter((p) => p.running)
 				.sort((a, b) => a.ordinal - b.ordinal);
-			if (running.length === 0) throw new RefusedError(ctx.t('noPods'));
+			if (running.length === 0) throw new NotThisSymptomError(ctx.t('noPods'));
 			const env = stsEnv(await ctx.kube.json(['get', 'sts', ctx.names.sts]));
 			const advertised = env.ETCD_ADVERTISE_CLIENT_URLS ?? '';
 			return {
