@@ -2184,6 +2184,7 @@ const backend = {
 		}
 		res.end();
 	},
+	proxy: proxyToPod,
 	upgrade: (req, socket, head, ns, name, sub, q) => {
 		const pod = S.pods.get(name);
 		/** @param {number} code @param {string} text */
@@ -2205,6 +2206,44 @@ const backend = {
 		handleExec(req, socket, head, (io) => runInContainer(target, io));
 	},
 };
+
+/**
+ * GET through the API server's pod proxy (`kubectl get --raw …/pods/<[scheme:]name[:port]>/proxy/<path>`):
+ * an etcd pod's 2379 is its member's client port. Errors read like kube-apiserver's: 404 for an unknown
+ * pod, 503 "error trying to reach service" when nothing listens.
+ * @param {string} ns @param {string} target @param {string} rest @param {string} search
+ * @param {import('node:http').ServerResponse} res
+ */
+async function proxyToPod(ns, target, rest, search, res) {
+	const bits = target.split(':');
+	const scheme = bits.length === 3 ? bits[0] : 'http';
+	const name = /** @type {string} */ (bits.length === 3 ? bits[1] : bits[0]);
+	const port = Number(bits.length === 3 ? bits[2] : (bits[1] ?? 80));
+	const pod = S.pods.get(name);
+	if (!pod || ns !== NS) throw notFound(/** @type {any} */ ({ name: 'pods', group: '' }), name);
+	const p = pod.kind === 'etcd' ? S.ports.get(pod.ordinal) : undefined;
+	const local = port === 2379 ? p?.client : port === 2380 ? p?.peer : undefined;
+	const unreachable = (/** @type {string} */ why) =>
+		new ApiError(503, 'ServiceUnavailable', `error trying to reach service: ${why}`);
+	if (!pod.nodeName || pod.c.state !== 'running' || pod.deleting || !local)
+		throw unreachable(`dial tcp 127.0.0.1:${port}: connect: connection refused`);
+	if (scheme !== 'http') throw unreachable('tls: first record does not look like a TLS handshake');
+	/** @type {Response} */
+	let answer;
+	try {
+		answer = await fetch(`http://127.0.0.1:${local}${rest}${search}`, {
+			signal: AbortSignal.timeout(30_000),
+		});
+	} catch {
+		throw unreachable(`dial tcp 127.0.0.1:${port}: connect: connection refused`);
+	}
+	const body = Buffer.from(await answer.arrayBuffer());
+	res.writeHead(answer.status, {
+		'Content-Type': answer.headers.get('content-type') ?? 'text/plain',
+		'Content-Length': body.length,
+	});
+	res.end(body);
+}
 
 /** @param {Pod} pod */
 function execTarget(pod) {
