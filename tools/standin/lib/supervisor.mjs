@@ -1000,8 +1000,9 @@ function kubelet() {
 	const now = Date.now();
 	for (const pod of S.pods.values()) {
 		if (!pod.nodeName || pod.deleting) continue;
+		// Deployment and etcd pods pull their image; helper pods run an image every node has.
 		if (
-			pod.owner &&
+			(pod.owner || pod.kind === 'etcd') &&
 			pod.c.state === 'waiting' &&
 			now >= pod.c.nextStartAt &&
 			S.unpullable.has(pod.image)
@@ -1012,6 +1013,23 @@ function kubelet() {
 		if (pod.c.state === 'waiting' && !pod.rt && now >= pod.c.nextStartAt) startContainer(pod);
 		if (pod.c.state === 'running') void probe(pod);
 	}
+}
+
+/**
+ * What containerd's CRI answers when a tag does not exist; the kubelet puts it verbatim in the `Failed` event and
+ * in the container's waiting message (pkg/kubelet/images: `imagePullResult.err.Error()`). containerd names the
+ * image by its normalized reference: `etcd:3.5` is `docker.io/library/etcd:3.5`, a host stays as written.
+ * @param {string} image
+ */
+function pullNotFoundError(image) {
+	const first = image.split('/')[0] ?? '';
+	const hasHost = image.includes('/') && (/[.:]/.test(first) || first === 'localhost');
+	const ref = hasHost
+		? image
+		: image.includes('/')
+			? `docker.io/${image}`
+			: `docker.io/library/${image}`;
+	return `rpc error: code = NotFound desc = failed to pull and unpack image "${ref}": failed to resolve reference "${ref}": ${ref}: not found`;
 }
 
 /**
@@ -1029,7 +1047,7 @@ function pullFailed(pod) {
 			'Warning',
 			'Failed',
 			'kubelet',
-			`Failed to pull image "${img}": rpc error: code = NotFound desc = failed to pull and unpack image "docker.io/${img}": failed to resolve reference "docker.io/${img}": docker.io/${img}: not found`,
+			`Failed to pull image "${img}": ${pullNotFoundError(img)}`,
 		);
 		event('Pod', pod.name, 'Warning', 'Failed', 'kubelet', 'Error: ErrImagePull');
 		pod.c.reason = 'ErrImagePull';
@@ -1281,7 +1299,7 @@ function podObject(pod, internal = false) {
 							reason: c.reason,
 							message:
 								c.reason === 'ErrImagePull'
-									? `failed to pull and unpack image "docker.io/${pod.image}": failed to resolve reference "docker.io/${pod.image}": docker.io/${pod.image}: not found`
+									? pullNotFoundError(pod.image)
 									: `Back-off pulling image "${pod.image}"`,
 						}
 					: c.reason === 'CrashLoopBackOff'
