@@ -40,14 +40,14 @@ export default tseslint.config(
 	},
 	{
 		// Runbooks are plain ESM JavaScript typed through JSDoc and run by the zx CLI, which provides globals.
-		files: ['runbooks/**/*.mjs', 'tools/standin/**/*.mjs', 'scripts/**/*.mjs'],
+		files: ['runbooks/**/*.mjs', 'tools/standin/**/*.mjs'],
 		rules: {
 			'@typescript-eslint/no-require-imports': 'off',
 		},
 	},
 	{
 		// Client scripts of components run in the browser.
-		files: ['src/components/**/*.ts', 'src/scripts/**/*.ts'],
+		files: ['src/components/**/*.ts'],
 		languageOptions: { globals: { ...globals.browser } },
 	},
 );

@@ -14,6 +14,7 @@ const uiStrings = z
 		'mr.category.runtime': z.string(),
 		'mr.category.api': z.string(),
 		'mr.category.etcd': z.string(),
+		'mr.category.milvus': z.string(),
 		'mr.langSwitcher.label': z.string(),
 		'mr.langSwitcher.current': z.string(),
 		'mr.symptoms.empty': z.string(),

@@ -9,7 +9,7 @@
 // reported for a line that no specific entry explains, so a MilvusException with a code is `api-errors`
 // unless a more specific signature claims the same line.
 
-/** @typedef {'boot'|'runtime-compat'|'api-errors'|'etcd-pending'|'etcd-bad-member-id'|'etcd-multi-crash'|'etcd-all-crash'|'etcd-nospace'} SymptomId */
+/** @typedef {'boot'|'runtime-compat'|'api-errors'|'etcd-pending'|'etcd-bad-member-id'|'etcd-multi-crash'|'etcd-all-crash'|'etcd-nospace'|'channel-unavailable'|'upgrade-2-6'} SymptomId */
 
 /**
  * @typedef {object} Signature
@@ -1089,5 +1089,85 @@ export const SIGNATURES = Object.freeze([
 			id: 'Write-ahead log rusak. Simpan salinan direktori data. Key di member/snap/db masih bisa dipulihkan.',
 		},
 		source: 'etcd server/storage/wal/walpb (ErrCRCMismatch)',
+	},
+	// ───────────────────────── channel-unavailable ─────────────────────────
+	{
+		id: 'channel-not-available',
+		symptom: 'channel-unavailable',
+		weight: 90,
+		component: 'milvus',
+		patterns: [/channel not available\[channel=/i],
+		explain: {
+			en: 'No query node serves one shard (DML channel) of the collection: query nodes restarted or are not ready. Check the querynode pods, wait for recovery, then load the collection again.',
+			id: 'Tidak ada query node yang melayani salah satu shard (channel DML) collection, karena query node dimulai ulang atau belum siap. Periksa pod querynode, tunggu sampai dipulihkan, lalu load ulang collection-nya.',
+		},
+		source:
+			'https://github.com/milvus-io/milvus/issues/31029, https://github.com/milvus-io/milvus/issues/36593; pkg/util/merr/errors.go ErrChannelNotAvailable (503)',
+	},
+	{
+		id: 'delegator-client-missing',
+		symptom: 'channel-unavailable',
+		weight: 85,
+		component: 'milvus',
+		patterns: [/failed to get delegator\b/i, /can ?not find client of node\b/i],
+		explain: {
+			en: 'The proxy still routes a shard to a query node that is gone (restarted or removed). It clears once the coordinator reassigns the shard; if it stays, check the querynode pods and reload the collection.',
+			id: 'Proxy masih mengarahkan shard ke query node yang sudah tidak ada (dimulai ulang atau dihapus). Ini hilang setelah koordinator memindahkan shard-nya. Kalau tetap muncul, periksa pod querynode lalu load ulang collection-nya.',
+		},
+		source: 'https://github.com/milvus-io/milvus/issues/36593; internal/proxy/shard_client.go',
+	},
+	{
+		id: 'collection-on-recovering',
+		symptom: 'channel-unavailable',
+		weight: 80,
+		component: 'milvus',
+		transient: true,
+		patterns: [/collection on recovering/i],
+		explain: {
+			en: 'The collection is being recovered after a restart (code 106, retriable): wait until the querynodes have loaded it again, then retry.',
+			id: 'Collection sedang dipulihkan setelah dimulai ulang (code 106, bisa dicoba lagi). Tunggu sampai querynode selesai memuatnya lagi, lalu ulangi.',
+		},
+		source:
+			'https://github.com/milvus-io/milvus/issues/24904; pkg/util/merr/errors.go ErrCollectionOnRecovering (106)',
+	},
+
+	// ───────────────────────── upgrade-2-6 ─────────────────────────
+	{
+		id: 'old-session-exists',
+		symptom: 'upgrade-2-6',
+		weight: 95,
+		component: 'milvus',
+		patterns: [/old session exists/i],
+		explain: {
+			en: 'A 2.6 coordinator found the session of a 2.5 coordinator still in etcd: the upgrade skipped a step. Upgrade to v2.5.16 or later with mixCoordinator.enabled=true first, then to 2.6.',
+			id: 'Koordinator 2.6 menemukan sesi koordinator 2.5 yang masih ada di etcd, karena ada langkah upgrade yang terlewat. Upgrade dulu ke v2.5.16 atau lebih baru dengan mixCoordinator.enabled=true, baru ke 2.6.',
+		},
+		source:
+			'https://github.com/milvus-io/milvus/issues/44205; pkg/util/merr/errors.go ErrOldSessionExists (3001)',
+	},
+	{
+		id: 'node-becomes-ro',
+		symptom: 'upgrade-2-6',
+		weight: 75,
+		component: 'milvus',
+		patterns: [/node becomes ro node/i],
+		explain: {
+			en: 'A node was switched to read-only during a rolling 2.5 → 2.6 upgrade. Expected for a short while; if writes keep failing, finish the upgrade in the documented order.',
+			id: 'Sebuah node dijadikan read-only selama rolling upgrade 2.5 → 2.6. Wajar untuk sebentar. Kalau penulisan terus gagal, selesaikan upgrade sesuai urutan yang didokumentasikan.',
+		},
+		source: 'https://github.com/milvus-io/milvus/issues/47806',
+	},
+	{
+		id: 'producer-rw-channel',
+		symptom: 'upgrade-2-6',
+		weight: 90,
+		component: 'milvus',
+		patterns: [/producer can only be created for RW channel/i],
+		explain: {
+			en: 'Writes reached a channel that is read-only in 2.6 streaming: a 2.5 component still writes, or the message queue was switched during the upgrade. Finish the upgrade with the same message queue.',
+			id: 'Penulisan sampai ke channel yang read-only di streaming 2.6, karena masih ada komponen 2.5 yang menulis, atau message queue diganti selama upgrade. Selesaikan upgrade dengan message queue yang sama.',
+		},
+		source:
+			'https://github.com/milvus-io/milvus/issues/47806, https://github.com/zilliztech/milvus-operator/issues/446',
 	},
 ]);

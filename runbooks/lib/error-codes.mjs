@@ -260,6 +260,7 @@ export const MERR = new Map(
 				'Call load_collection, wait until it is loaded, then search or query again.',
 				'Panggil load_collection, tunggu sampai selesai, lalu ulangi search atau query.',
 			),
+			{ page: 'channel-unavailable' },
 		),
 		m(
 			102,
@@ -307,7 +308,7 @@ export const MERR = new Map(
 				'collection sedang dipulihkan (shard-nya sedang dipindahkan)',
 			),
 			CHANNELS,
-			{ topic: 'channel-unavailable' },
+			{ page: 'channel-unavailable' },
 		),
 		m(
 			107,
@@ -474,14 +475,14 @@ export const MERR = new Map(
 				'Check the querynode pods; then release and load the collection again.',
 				'Periksa pod querynode, lalu release dan load ulang collection-nya.',
 			),
-			{ topic: 'channel-unavailable' },
+			{ page: 'channel-unavailable' },
 		),
 		// Channel & delegator
 		m(500, 'ChannelNotFound', false, tx('channel not found', 'channel tidak ditemukan'), CHANNELS, {
-			topic: 'channel-unavailable',
+			page: 'channel-unavailable',
 		}),
 		m(501, 'ChannelLack', false, tx('channel lacks', 'channel kurang'), CHANNELS, {
-			topic: 'channel-unavailable',
+			page: 'channel-unavailable',
 		}),
 		m(
 			502,
@@ -489,7 +490,7 @@ export const MERR = new Map(
 			false,
 			tx('channel reduplicates', 'channel terduplikasi'),
 			INTERNAL,
-			{ topic: 'channel-unavailable' },
+			{ page: 'channel-unavailable' },
 		),
 		m(
 			503,
@@ -500,7 +501,7 @@ export const MERR = new Map(
 				'channel not available: tidak ada query node yang melayani salah satu shard collection',
 			),
 			CHANNELS,
-			{ topic: 'channel-unavailable' },
+			{ page: 'channel-unavailable' },
 		),
 		m(
 			504,
@@ -522,7 +523,7 @@ export const MERR = new Map(
 			true,
 			tx('channel tsafe stalled', 'tsafe channel berhenti maju'),
 			CHANNELS,
-			{ topic: 'channel-unavailable' },
+			{ page: 'channel-unavailable' },
 		),
 		m(
 			506,
@@ -533,7 +534,7 @@ export const MERR = new Map(
 				'checkpoint channel berisi penanda drop (channel-nya sudah dihapus)',
 			),
 			INTERNAL,
-			{ topic: 'channel-unavailable' },
+			{ page: 'channel-unavailable' },
 		),
 		m(
 			507,
@@ -547,7 +548,7 @@ export const MERR = new Map(
 				'Retry: the proxy refreshes its shard map. If it persists, check the querynode pods.',
 				'Coba lagi: proxy memperbarui peta shard-nya. Kalau terus terjadi, periksa pod querynode.',
 			),
-			{ topic: 'channel-unavailable' },
+			{ page: 'channel-unavailable' },
 		),
 		// Segment
 		m(600, 'SegmentNotFound', false, tx('segment not found', 'segment tidak ditemukan'), INTERNAL),
@@ -601,6 +602,7 @@ export const MERR = new Map(
 				'Create an index on the vector field (create_index) before loading.',
 				'Buat index di field vektor (create_index) sebelum load.',
 			),
+			{ page: 'channel-unavailable' },
 		),
 		m(
 			701,
@@ -1338,10 +1340,10 @@ export const MERR = new Map(
 				'old session exists (instance komponen sebelumnya masih terdaftar di etcd)',
 			),
 			tx(
-				'Wait for the old session to expire (about a minute) or stop the old pod; the boot runbook shows which.',
-				'Tunggu sampai session lama kedaluwarsa (sekitar satu menit) atau hentikan pod lama; runbook boot menunjukkan yang mana.',
+				'Wait for the old session to expire (about a minute) or stop the old pod. During an upgrade to 2.6 it means the upgrade order was skipped: the upgrade-2-6 runbook shows the next step.',
+				'Tunggu sampai session lama kedaluwarsa (sekitar satu menit) atau hentikan pod lama. Saat upgrade ke 2.6, ini berarti urutan upgrade dilewati: runbook upgrade-2-6 menunjukkan langkah berikutnya.',
 			),
-			{ page: 'boot' },
+			{ page: 'upgrade-2-6' },
 		),
 		// Not newMilvusError sentinels: the server builds these two without a retriable flag.
 		c(
@@ -1433,7 +1435,7 @@ export const LEGACY = new Map(
 			'bukan shard leader',
 			'Transient during query node changes; retry, and check the querynode pods if it persists.',
 			'Hanya sementara, selama query node berubah. Ulangi, dan periksa pod querynode kalau terus terjadi.',
-			{ topic: 'channel-unavailable' },
+			{ page: 'channel-unavailable' },
 		),
 		c(
 			46,
@@ -1442,7 +1444,7 @@ export const LEGACY = new Map(
 			'tidak ada replika',
 			'Check the querynode pods; then release and load the collection again.',
 			'Periksa pod querynode, lalu release dan load ulang collection-nya.',
-			{ topic: 'channel-unavailable' },
+			{ page: 'channel-unavailable' },
 		),
 		c(
 			48,

@@ -8,5 +8,4 @@ export const SITE_URL: string = process.env.MILVUS_RESCUE_SITE || DEFAULT_SITE_U
 
 export const SITE_TITLE = 'Milvus Rescue';
 
-export const GITHUB_ISSUES_URL = 'https://github.com/milvus-io/milvus/issues/new/choose';
 export const DISCORD_URL = 'https://discord.com/invite/8uyFbECzPX';

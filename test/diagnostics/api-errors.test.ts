@@ -207,7 +207,11 @@ test('every code of the merr catalogue is in the table with its name, retriable 
 		for (const t of [info.meaning, info.next])
 			assert.ok(t.en.trim() && t.id.trim(), `code ${info.code} needs en and id`);
 	}
-	assert.equal(MERR.get(503)?.topic, 'channel-unavailable');
+	assert.equal(MERR.get(503)?.page, 'channel-unavailable');
+	assert.equal(MERR.get(106)?.page, 'channel-unavailable');
+	assert.equal(MERR.get(101)?.page, 'channel-unavailable');
+	assert.equal(MERR.get(700)?.page, 'channel-unavailable');
+	assert.equal(MERR.get(3001)?.page, 'upgrade-2-6');
 	assert.equal(MERR.get(8)?.topic, 'write-denied');
 	assert.equal(MERR.get(1)?.page, 'boot');
 });
@@ -234,27 +238,33 @@ test('the legacy common.ErrorCode values stay', () => {
 });
 
 test('code=503 is explained with its retriable flag and page; a retriable code says so', async (t) => {
-	const r = await runRunbook(t, 'api-errors', [
+	const text = await runRunbook(t, 'api-errors', [
 		'--offline',
 		'--error',
 		'<MilvusException: (code=503, message=channel not available[channel=by-dev-rootcoord-dml_0_449v0])>',
 	]);
+	assert.equal(text.code, 4, 'the full message is the channel-unavailable symptom');
+	assert.match(
+		text.stdout + text.stderr,
+		/not an API error but channel-unavailable: open \S*\/en\/channel-unavailable\//,
+	);
+	const r = await runRunbook(t, 'api-errors', ['--offline', '--error', 'code=503']);
 	assert.equal(r.code, 0, r.stderr);
 	assert.match(r.stdout, /code 503 \(ChannelNotAvailable\): channel not available/);
 	assert.match(r.stdout, /retriable: no, retrying will not help/);
-	assert.match(r.stdout, /page: \/en\/api-errors\//);
+	assert.match(r.stdout, /page: \/en\/channel-unavailable\//);
 	assert.doesNotMatch(r.stdout + r.stderr, /not in the table/);
 	const json = await runRunbook(t, 'api-errors', ['--offline', '--json', '--error', 'code=503']);
 	const m = report(json).error?.meanings[0];
 	assert.equal(m?.retriable, false);
-	assert.equal(m?.page, '/en/api-errors/');
-	assert.equal(m?.topic, 'channel-unavailable');
+	assert.equal(m?.page, '/en/channel-unavailable/');
+	assert.equal(m?.topic, null);
 	const id = await runRunbook(t, 'api-errors', ['--offline', '--lang', 'id', '--error', 'code=8']);
 	assert.equal(id.code, 0, id.stderr);
 	assert.match(id.stdout, /retriable: ya, menurut server mencoba lagi bisa membantu/);
 	assert.match(id.stdout, /halaman: \/id\/api-errors\//);
 	const boot = await runRunbook(t, 'api-errors', ['--offline', '--json', '--error', 'code=3001']);
-	assert.equal(report(boot).error?.meanings[0]?.page, '/en/boot/');
+	assert.equal(report(boot).error?.meanings[0]?.page, '/en/upgrade-2-6/');
 });
 
 test('an unknown code gets a clear answer: not in the table, exit 1', async (t) => {

@@ -537,6 +537,34 @@ export const POSITIVE: Sample[] = [
 		symptom: 'etcd-all-crash',
 		text: '{"level":"fatal","ts":"2024-06-03T09:32:00.000Z","caller":"etcdserver/storage.go:95","msg":"failed to read WAL","error":"walpb: crc mismatch"}',
 	},
+	// channel-unavailable
+	{
+		symptom: 'channel-unavailable',
+		signature: 'channel-not-available',
+		text: '<MilvusException: (code=503, message=failed to search: channel not available[channel=by-dev-rootcoord-dml_3_447946435461543441v0])>',
+	},
+	{
+		symptom: 'channel-unavailable',
+		signature: 'delegator-client-missing',
+		text: `${ts} [WARN] [proxy/lb_policy.go:196] ["failed to get delegator"] [collectionID=452667290418561234] [nodeID=23] [error="can not find client of node 23"]`,
+	},
+	{
+		symptom: 'channel-unavailable',
+		signature: 'collection-on-recovering',
+		text: 'RPC error: [search], <MilvusException: (code=106, message=collection on recovering[collection=441857127891234567])>',
+	},
+	// upgrade-2-6
+	{ symptom: 'upgrade-2-6', signature: 'old-session-exists', text: 'panic: old session exists' },
+	{
+		symptom: 'upgrade-2-6',
+		signature: 'node-becomes-ro',
+		text: `${ts} [WARN] [streamingnode/server.go:141] ["node becomes ro node"] [nodeID=7]`,
+	},
+	{
+		symptom: 'upgrade-2-6',
+		signature: 'producer-rw-channel',
+		text: `${ts} [WARN] [producer/producer.go:88] ["create producer failed"] [error="producer can only be created for RW channel"]`,
+	},
 ];
 
 /** Real errors that belong to none of our symptoms: the matcher must say "no known symptom". */

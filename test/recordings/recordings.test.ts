@@ -6,8 +6,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
-import { castPath, currentSources } from '../../scripts/recorder/record.ts';
-import { RUNBOOK_NAMES } from '../../scripts/recorder/scenarios.ts';
+import { castPath, currentSources } from '../../tools/recorder/record.ts';
+import { RUNBOOK_NAMES } from '../../tools/recorder/scenarios.ts';
 import { parseCast, plainText, stepMarkers } from '../../src/components/terminal/cast.ts';
 import { ROOT } from '../support/index.ts';
 

@@ -4,9 +4,9 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
-import { comparableText } from '../../scripts/recorder/build.ts';
-import { castPath, record } from '../../scripts/recorder/record.ts';
-import { RUNBOOK_NAMES, SCENARIOS, type Lang } from '../../scripts/recorder/scenarios.ts';
+import { comparableText } from '../../tools/recorder/build.ts';
+import { castPath, record } from '../../tools/recorder/record.ts';
+import { RUNBOOK_NAMES, SCENARIOS, type Lang } from '../../tools/recorder/scenarios.ts';
 import { parseCast, plainText, stepMarkers, type Cast } from '../../src/components/terminal/cast.ts';
 import { stopAll } from '../../tools/standin/index.mjs';
 

@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import type { Page, Response } from 'playwright-core';
-import { castPath } from '../../scripts/recorder/record.ts';
-import type { Lang } from '../../scripts/recorder/scenarios.ts';
+import { castPath } from '../../tools/recorder/record.ts';
+import type { Lang } from '../../tools/recorder/scenarios.ts';
 import { parseCast, plainText, stepMarkers } from '../../src/components/terminal/cast.ts';
 import { decodeEntities, openBrowser, useSiteInBrowser } from '../support/index.ts';
 
@@ -118,9 +118,9 @@ test('the transcript is in the HTML, without escape codes, in the page language'
 		}
 	}
 	const id = await (await fetch(`${site.server.url}/id/${RUNBOOK}/`)).text();
-	assert.match(id, /cluster uji/, 'the Indonesian page says it is a test cluster, in Indonesian');
+	assert.match(id, /cluster demo/, 'the Indonesian page says it is a test cluster, in Indonesian');
 	const en = await (await fetch(`${site.server.url}/en/${RUNBOOK}/`)).text();
-	assert.match(en, /test cluster/);
+	assert.match(en, /demo cluster/);
 });
 
 test('without JavaScript the controls stay hidden and the transcript is there', { timeout: TIMEOUT }, async (t) => {

@@ -266,4 +266,40 @@ panic: etcdserver: mvcc: database space exceeded`,
 		text: `2021-06-01 02:39:31.309997 I | retry func error: etcdserver: mvcc: database space exceeded. attempts #1 after 1s.
 panic: etcdserver: mvcc: database space exceeded`,
 	},
+	// ───────────────────────── channel-unavailable ─────────────────────────
+	{
+		expect: 'channel-unavailable',
+		url: 'https://github.com/milvus-io/milvus/issues/31029',
+		text: `pymilvus.exceptions.MilvusException: <MilvusException: (code=503, message=failed to search: channel not available[channel=by-dev-rootcoord-dml_3_447946435461543441v0])>`,
+	},
+	{
+		expect: 'channel-unavailable',
+		url: 'https://github.com/milvus-io/milvus/issues/36593',
+		text: `[2024/09/28 08:12:41.090 +00:00] [WARN] [proxy/lb_policy.go:196] ["failed to get delegator"] [collectionID=452667290418561234] [channelName=by-dev-rootcoord-dml_1_452667290418561234v1] [nodeID=23] [error="can not find client of node 23"]`,
+	},
+	{
+		expect: 'channel-unavailable',
+		url: 'https://github.com/milvus-io/milvus/issues/24904',
+		text: `RPC error: [search], <MilvusException: (code=106, message=collection on recovering[collection=441857127891234567])>`,
+	},
+
+	// ───────────────────────── upgrade-2-6 ─────────────────────────
+	{
+		expect: 'upgrade-2-6',
+		url: 'https://github.com/milvus-io/milvus/issues/44205',
+		text: `[2025/09/04 03:11:52.614 +00:00] [INFO] [sessionutil/session_util.go:290] ["start server"] [name=mixcoord]
+panic: old session exists
+
+goroutine 1 [running]:`,
+	},
+	{
+		expect: 'upgrade-2-6',
+		url: 'https://github.com/milvus-io/milvus/issues/47806',
+		text: `[2026/02/10 10:01:22.001 +00:00] [WARN] [streamingnode/server.go:141] ["node becomes ro node"] [nodeID=7]`,
+	},
+	{
+		expect: 'upgrade-2-6',
+		url: 'https://github.com/milvus-io/milvus/issues/47806',
+		text: `[2026/02/10 10:01:23.412 +00:00] [WARN] [producer/producer.go:88] ["create producer failed"] [pchannel=by-dev-rootcoord-dml_0] [error="producer can only be created for RW channel"]`,
+	},
 ];

@@ -73,3 +73,59 @@ for (const locale of ['id', 'en'] as const) {
 		assert.equal(landed.lang, locale);
 	});
 }
+
+/** The symptom pages' data as SearchPanel hands it to the search element (data-config of every <mr-search>). */
+async function searchConfigs(pathname: string) {
+	const html = await (await fetch(`${server.url}${pathname}`)).text();
+	const configs = [...html.matchAll(/<mr-search[^>]*data-config="([^"]*)"/g)].map(
+		(m) =>
+			JSON.parse(
+				m[1]!
+					.replace(/&#(\d+);/g, (_, code: string) => String.fromCharCode(Number(code)))
+					.replaceAll('&quot;', '"')
+					.replaceAll('&lt;', '<')
+					.replaceAll('&gt;', '>')
+					.replaceAll('&amp;', '&'),
+			) as { symptoms: { id: string; runbook: string; runbookUrl?: string }[] },
+	);
+	assert.ok(configs.length > 0, `${pathname} has a search form`);
+	return configs;
+}
+
+for (const locale of ['en', 'id'] as const) {
+	test(`${locale}: every symptom in the search data links to its runbook page, and that page exists`, async () => {
+		const [config] = await searchConfigs(pagePath(locale, 'boot'));
+		assert.ok(config!.symptoms.length > 0, 'the search knows the symptom pages');
+		for (const symptom of config!.symptoms) {
+			assert.equal(
+				symptom.runbookUrl,
+				`/${locale}/runbooks/${symptom.runbook}/`,
+				`${symptom.id}: runbookUrl`,
+			);
+			const res = await fetch(`${server.url}${symptom.runbookUrl}`);
+			assert.equal(res.status, 200, `${symptom.runbookUrl} is served`);
+		}
+	});
+
+	test(`${locale}: a recognised error shows the "About this runbook" link, and it opens the runbook page`, async () => {
+		const page = await browser.context.newPage();
+		try {
+			await page.goto(`${server.url}${pagePath(locale, 'index')}`);
+			await page.locator('header button[data-open-modal]').first().click();
+			await page
+				.locator('dialog[open] .pagefind-ui__search-input')
+				.fill(
+					'Error: bad member ID arg (strconv.ParseUint: parsing "": invalid syntax), expecting ID in Hex',
+				);
+			const wanted = `/${locale}/runbooks/etcd-bad-member-id/`;
+			const link = page.locator(`dialog[open] a[href="${wanted}"]`).first();
+			await link.waitFor({ state: 'visible', timeout: 20_000 });
+			const label = locale === 'en' ? 'About this runbook' : 'Tentang runbook ini';
+			assert.equal((await link.textContent())?.trim(), label);
+			await Promise.all([page.waitForURL((url) => url.pathname === wanted), link.click()]);
+			assert.match((await page.locator('h1').first().textContent()) ?? '', /etcd-bad-member-id/);
+		} finally {
+			await page.close();
+		}
+	});
+}

@@ -11,4 +11,6 @@ export const SYMPTOM_IDS: readonly string[] = [
 	'etcd-multi-crash',
 	'etcd-all-crash',
 	'etcd-nospace',
+	'channel-unavailable',
+	'upgrade-2-6',
 ];

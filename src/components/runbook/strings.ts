@@ -129,7 +129,7 @@ export const RUNBOOK_STRINGS: Record<Locale, RunbookStrings> = {
 		stepNoCommand: 'Tidak menjalankan perintah: runbook memutuskan dari hasil yang sudah dibaca.',
 		source: 'Kode sumber',
 		sourceIntro:
-			'Runbook ini apa adanya di repositori. Toolkit yang di-import ada di runbooks/lib/.',
+			'Runbook ini apa adanya di repositori. Toolkit yang dipakai lewat import ada di runbooks/lib/.',
 		sourceShow: 'Tampilkan {file} ({lines} baris)',
 		bytes: 'byte',
 	},

@@ -184,7 +184,7 @@ export class MrSearch extends HTMLElement {
 				symptoms: this.#config.symptoms,
 				category: category || undefined,
 			});
-			// How long ranking took, for the bench (scripts/bench/search.ts).
+			// How long ranking took, for the bench (tools/bench/search.ts).
 			this.dataset.searchMs = (performance.now() - started).toFixed(1);
 			this.#render(seq, outcome);
 		} catch {

@@ -9,8 +9,8 @@ import { createServer as createTcpServer, type Server, type Socket } from 'node:
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createCluster } from '../../tools/standin/index.mjs';
-import type { StandinCluster } from '../../tools/standin/index.mjs';
+import { createCluster } from '../standin/index.mjs';
+import type { StandinCluster } from '../standin/index.mjs';
 import {
 	loadScenario,
 	scenarioFromSpec,
@@ -79,6 +79,8 @@ async function clusterScenario(
 		keys?: number;
 		shownArgs?: string[];
 		hiddenArgs?: string[];
+		/** Milvus Deployments beside etcd, as the Helm chart installs them */
+		milvus?: 'cluster' | 'standalone';
 	} = {},
 ): Promise<Prepared> {
 	const work = tempDir('work');
@@ -86,6 +88,7 @@ async function clusterScenario(
 		generation,
 		// What a reader sees in every pinned command: a context named like a user's, not the tool's.
 		context: 'demo',
+		...(opts.milvus ? { milvus: opts.milvus } : {}),
 		defaultStorageClass: opts.defaultStorageClass ?? true,
 		wait: opts.defaultStorageClass !== false,
 		// A crashed container is not restarted by itself while the runbook runs: otherwise whether a step
@@ -105,7 +108,11 @@ async function clusterScenario(
 		work.remove();
 		throw e;
 	}
-	const replace: [string, string][] = [[c.dir, '/tmp/demo-cluster']];
+	// Same length as the stand-in's node name, so that `-o wide` tables keep their columns.
+	const replace: [string, string][] = [
+		[c.dir, '/tmp/demo-cluster'],
+		['standin-node', 'demo-node-01'],
+	];
 	for (let i = 0; i < 3; i++) {
 		const pod = `my-release-etcd-${i}`;
 		const host = `${pod}.my-release-etcd-headless.default.svc.cluster.local`;
@@ -254,6 +261,91 @@ const MILVUS_LOG = [
 	'',
 ].join('\n');
 
+/** The Milvus pods of a stand-in cluster, once every one of them is ready (what a healthy release shows). */
+async function readyMilvusPods(c: StandinCluster): Promise<{ name: string; component: string }[]> {
+	const deadline = Date.now() + 90_000;
+	for (;;) {
+		const r = await c.kubectl(['get', 'pods', '-l', 'app.kubernetes.io/name=milvus', '-o', 'json']);
+		if (r.code !== 0) throw new Error(`kubectl get pods: ${r.stderr}`);
+		const items = (
+			JSON.parse(r.stdout) as {
+				items: {
+					metadata: { name: string; labels: Record<string, string> };
+					status: { containerStatuses?: { ready: boolean }[] };
+				}[];
+			}
+		).items;
+		if (items.length > 0 && items.every((p) => p.status.containerStatuses?.every((s) => s.ready)))
+			return items.map((p) => ({
+				name: p.metadata.name,
+				component: p.metadata.labels.component ?? '',
+			}));
+		if (Date.now() > deadline) throw new Error('the Milvus pods never became ready');
+		await new Promise((r) => setTimeout(r, 300));
+	}
+}
+
+/** `kubectl set image` on one Milvus component's Deployment (the chart names its container after it). */
+async function setMilvusImage(c: StandinCluster, component: string, image: string): Promise<void> {
+	const r = await c.kubectl([
+		'set',
+		'image',
+		`deployment/my-release-milvus-${component}`,
+		`${component}=${image}`,
+	]);
+	if (r.code !== 0) throw new Error(`kubectl set image ${component}: ${r.stderr}`);
+}
+
+const MILVUS_SCENARIOS: Record<string, Scenario> = {
+	'channel-unavailable': {
+		runbook: 'channel-unavailable',
+		about: 'the query node OOMKilled and crash-looping, every other Milvus component ready',
+		heavy: true,
+		prepare: (lang) =>
+			clusterScenario(
+				lang,
+				'milvusdb-fork',
+				async (c) => {
+					const querynode = (await readyMilvusPods(c)).find((p) => p.component === 'querynode');
+					if (!querynode) throw new Error('the stand-in has no querynode pod');
+					await c.setContainerState(querynode.name, {
+						reason: 'OOMKilled',
+						exitCode: 137,
+						restartCount: 3,
+					});
+				},
+				{ milvus: 'cluster' },
+			),
+	},
+	'upgrade-2-6': {
+		runbook: 'upgrade-2-6',
+		about: 'a 2.5.4 release whose query node and root coordinator were moved to 2.6.3 directly',
+		heavy: true,
+		prepare: (lang) =>
+			clusterScenario(
+				lang,
+				'milvusdb-fork',
+				async (c) => {
+					await readyMilvusPods(c);
+					for (const component of [
+						'proxy',
+						'rootcoord',
+						'querycoord',
+						'datacoord',
+						'indexcoord',
+						'querynode',
+						'datanode',
+						'indexnode',
+					])
+						await setMilvusImage(c, component, 'milvusdb/milvus:v2.5.4');
+					await setMilvusImage(c, 'querynode', 'milvusdb/milvus:v2.6.3');
+					await setMilvusImage(c, 'rootcoord', 'milvusdb/milvus:v2.6.3');
+				},
+				{ milvus: 'cluster' },
+			),
+	},
+};
+
 export const SCENARIOS: Record<string, Scenario> = {
 	boot: {
 		runbook: 'boot',
@@ -351,8 +443,8 @@ export const SCENARIOS: Record<string, Scenario> = {
 		about: 'every member crash-looping on a corrupt WAL',
 		heavy: true,
 		prepare: async (lang) => {
-			const { freePort } = await import('../../test/support/port.ts');
-			const port = await freePort();
+			const { reservePort } = await import('../standin/lib/common.mjs');
+			const port = await reservePort();
 			const p = await clusterScenario(
 				lang,
 				'milvusdb-fork',
@@ -407,6 +499,7 @@ export const SCENARIOS: Record<string, Scenario> = {
 				{ keys: 300 },
 			),
 	},
+	...MILVUS_SCENARIOS,
 };
 
 export const RUNBOOK_NAMES = Object.keys(SCENARIOS);

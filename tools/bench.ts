@@ -1,4 +1,4 @@
-// `npm run bench`: runs every benchmark module in scripts/bench/ in one process and prints their figures.
+// `npm run bench`: runs every benchmark module in tools/bench/ in one process and prints their figures.
 // Each module exports `run()`; a module that fails is reported and the others still run.
 import { readdir } from 'node:fs/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';

@@ -1,6 +1,6 @@
 /**
  * Records one runbook run: prepares its scenario, runs the runbook in a pty answering every prompt as a
- * user would (y, or the typed name), and builds the asciicast. Used by scripts/record.ts and the tests.
+ * user would (y, or the typed name), and builds the asciicast. Used by tools/record.ts and the tests.
  */
 import { execFile } from 'node:child_process';
 import path from 'node:path';

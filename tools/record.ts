@@ -1,13 +1,13 @@
 /**
  * `npm run record [runbook…] [--lang en|id] [--jobs n]`: re-records recordings/<runbook>.<lang>.cast by
- * running each runbook for real against its broken stand-in (see scripts/recorder/scenarios.ts). The
+ * running each runbook for real against its broken stand-in (see tools/recorder/scenarios.ts). The
  * recordings are only ever written by this script.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { serializeCast } from '../src/components/terminal/cast.ts';
 import { castPath, record, RECORDINGS } from './recorder/record.ts';
 import { RUNBOOK_NAMES, SCENARIOS, type Lang } from './recorder/scenarios.ts';
-import { stopAll } from '../tools/standin/index.mjs';
+import { stopAll } from './standin/index.mjs';
 
 function usage(message: string): never {
 	process.stderr.write(
