@@ -184,191 +184,200 @@ async function stsImage(ctx, image) {
 	);
 }
 
-await defineRunbook({
-	name: 'etcd-image-pull',
-	summary: tx(
-		'Move etcd off an image that can no longer be pulled (Bitnami images moved in August 2025)',
-		'Pindahkan etcd dari image yang tidak bisa ditarik lagi (image Bitnami pindah sejak Agustus 2025)',
-	),
-	description: tx(
-		'Use it when the etcd pods stay in ErrImagePull or ImagePullBackOff and their events say ' +
-			'"Failed to pull image \\"docker.io/bitnami/etcd:…\\": … not found". The runbook reads the image from ' +
-			'the StatefulSet and the kubelet events, points the StatefulSet at docker.io/bitnamilegacy/etcd with the ' +
-			'same tag (or the image you name with --image), deletes the pods stuck on the old image so the ' +
-			'StatefulSet recreates them (their PVCs and data stay), waits for the rollout and checks that every ' +
-			'member answers. It ends with the Helm values that keep the new image on the next upgrade.',
-		'Pakai saat pod etcd tertahan di ErrImagePull atau ImagePullBackOff dan event-nya berbunyi ' +
-			'"Failed to pull image \\"docker.io/bitnami/etcd:…\\": … not found". Runbook ini membaca image dari ' +
-			'StatefulSet dan event kubelet, mengganti image StatefulSet ke docker.io/bitnamilegacy/etcd dengan tag yang ' +
-			'sama (atau image yang Anda sebutkan lewat --image), menghapus pod yang tertahan pada image lama supaya ' +
-			'dibuat ulang oleh StatefulSet (PVC dan datanya tetap ada), menunggu rollout selesai, lalu memeriksa ' +
-			'bahwa setiap member menjawab. Di akhir, runbook menampilkan value Helm supaya image baru tetap dipakai ' +
-			'pada upgrade berikutnya.',
-	),
-	target: 'kubernetes',
-	exitCodes: {
-		0: tx(
-			'every etcd pod runs the new image and answers',
-			'semua pod etcd memakai image baru dan menjawab',
+export default defineRunbook(
+	{
+		name: 'etcd-image-pull',
+		summary: tx(
+			'Move etcd off an image that can no longer be pulled (Bitnami images moved in August 2025)',
+			'Pindahkan etcd dari image yang tidak bisa ditarik lagi (image Bitnami pindah sejak Agustus 2025)',
 		),
-		1: tx(
-			'a step failed, or the new image cannot be pulled either',
-			'ada langkah yang gagal, atau image baru juga tidak bisa ditarik',
+		description: tx(
+			'Use it when the etcd pods stay in ErrImagePull or ImagePullBackOff and their events say ' +
+				'"Failed to pull image \\"docker.io/bitnami/etcd:…\\": … not found". The runbook reads the image from ' +
+				'the StatefulSet and the kubelet events, points the StatefulSet at docker.io/bitnamilegacy/etcd with the ' +
+				'same tag (or the image you name with --image), deletes the pods stuck on the old image so the ' +
+				'StatefulSet recreates them (their PVCs and data stay), waits for the rollout and checks that every ' +
+				'member answers. It ends with the Helm values that keep the new image on the next upgrade.',
+			'Pakai saat pod etcd tertahan di ErrImagePull atau ImagePullBackOff dan event-nya berbunyi ' +
+				'"Failed to pull image \\"docker.io/bitnami/etcd:…\\": … not found". Runbook ini membaca image dari ' +
+				'StatefulSet dan event kubelet, mengganti image StatefulSet ke docker.io/bitnamilegacy/etcd dengan tag yang ' +
+				'sama (atau image yang Anda sebutkan lewat --image), menghapus pod yang tertahan pada image lama supaya ' +
+				'dibuat ulang oleh StatefulSet (PVC dan datanya tetap ada), menunggu rollout selesai, lalu memeriksa ' +
+				'bahwa setiap member menjawab. Di akhir, runbook menampilkan value Helm supaya image baru tetap dipakai ' +
+				'pada upgrade berikutnya.',
 		),
-		3: tx(
-			'refused or aborted, also when no replacement image is known (give --image)',
-			'ditolak atau dibatalkan, juga saat image pengganti tidak diketahui (pakai --image)',
-		),
-		4: tx(
-			'no etcd pod is waiting on an image pull',
-			'tidak ada pod etcd yang tertahan menarik image',
-		),
-	},
-	flags: [
-		{
-			name: 'image',
-			type: 'string',
-			help: { en: messages.en.flagImage, id: messages.id.flagImage },
+		target: 'kubernetes',
+		exitCodes: {
+			0: tx(
+				'every etcd pod runs the new image and answers',
+				'semua pod etcd memakai image baru dan menjawab',
+			),
+			1: tx(
+				'a step failed, or the new image cannot be pulled either',
+				'ada langkah yang gagal, atau image baru juga tidak bisa ditarik',
+			),
+			3: tx(
+				'refused or aborted, also when no replacement image is known (give --image)',
+				'ditolak atau dibatalkan, juga saat image pengganti tidak diketahui (pakai --image)',
+			),
+			4: tx(
+				'no etcd pod is waiting on an image pull',
+				'tidak ada pod etcd yang tertahan menarik image',
+			),
 		},
-		timeoutFlag(messages),
-	],
-	messages,
-	exampleFacts,
+		flags: [
+			{
+				name: 'image',
+				type: 'string',
+				help: { en: messages.en.flagImage, id: messages.id.flagImage },
+			},
+			timeoutFlag(messages),
+		],
+		messages,
+		exampleFacts,
 
-	async preflight(ctx) {
-		checkTimeout(ctx);
-		const wanted = typeof ctx.flags.image === 'string' ? ctx.flags.image.trim() : '';
-		if (wanted && !IMAGE_RE.test(wanted))
-			throw new UsageError(ctx.t('badImage', { image: wanted }));
-		if (ctx.resume?.facts) return ctx.resume.facts;
-		const sts = await ctx.kube.json(['get', 'sts', ctx.names.sts]);
-		const containers = sts?.spec?.template?.spec?.containers ?? [];
-		const c = containers.find((/** @type {any} */ x) => x?.name === 'etcd') ?? containers[0];
-		if (!c?.name) throw new RefusedError(ctx.t('noContainer', { sts: ctx.names.sts }));
-		const image = String(c.image ?? '');
-		const stuck = (await stuckPods(ctx, c.name)).filter((p) => p.image === image);
-		if (stuck.length === 0) throw new NotThisSymptomError(ctx.t('noStuckPod', { image }));
-		const first = stuck[0];
-		const reason = (first && (await pullEvent(ctx, first.name))) ?? first?.message ?? '';
-		for (const p of stuck)
-			ctx.out.info(ctx.t('seen', { pod: p.name, reason: p === first ? reason : p.message }));
-		const target = wanted || legacyImageOf(image);
-		if (!target) throw new RefusedError(ctx.t('notBitnami', { image }));
-		if (target === image) throw new RefusedError(ctx.t('sameImage', { image }));
-		return { container: c.name, image, target, stuck: stuck.map((p) => p.name), reason };
-	},
+		async preflight(ctx) {
+			checkTimeout(ctx);
+			const wanted = typeof ctx.flags.image === 'string' ? ctx.flags.image.trim() : '';
+			if (wanted && !IMAGE_RE.test(wanted))
+				throw new UsageError(ctx.t('badImage', { image: wanted }));
+			if (ctx.resume?.facts) return ctx.resume.facts;
+			const sts = await ctx.kube.json(['get', 'sts', ctx.names.sts]);
+			const containers = sts?.spec?.template?.spec?.containers ?? [];
+			const c = containers.find((/** @type {any} */ x) => x?.name === 'etcd') ?? containers[0];
+			if (!c?.name) throw new RefusedError(ctx.t('noContainer', { sts: ctx.names.sts }));
+			const image = String(c.image ?? '');
+			const stuck = (await stuckPods(ctx, c.name)).filter((p) => p.image === image);
+			if (stuck.length === 0) throw new NotThisSymptomError(ctx.t('noStuckPod', { image }));
+			const first = stuck[0];
+			const reason = (first && (await pullEvent(ctx, first.name))) ?? first?.message ?? '';
+			for (const p of stuck)
+				ctx.out.info(ctx.t('seen', { pod: p.name, reason: p === first ? reason : p.message }));
+			const target = wanted || legacyImageOf(image);
+			if (!target) throw new RefusedError(ctx.t('notBitnami', { image }));
+			if (target === image) throw new RefusedError(ctx.t('sameImage', { image }));
+			return { container: c.name, image, target, stuck: stuck.map((p) => p.name), reason };
+		},
 
-	steps(ctx, /** @type {Facts} */ f) {
-		const k = ctx.kube;
-		const n = ctx.names;
-		/** @type {Step[]} */
-		const steps = [
-			{
-				id: 'list-pods',
-				title: tx('List the etcd pods', 'Lihat pod etcd'),
-				mode: 'read',
-				command: k.argv('get', 'pods', '-l', n.selector),
-			},
-			{
-				id: 'pull-events',
-				title: tx(
-					`Show why ${f.stuck[0] ?? n.pod(0)} cannot pull its image`,
-					`Tampilkan mengapa ${f.stuck[0] ?? n.pod(0)} tidak bisa menarik image-nya`,
-				),
-				mode: 'read',
-				command: k.argv(
-					'get',
-					'events',
-					'--field-selector',
-					`involvedObject.name=${f.stuck[0] ?? n.pod(0)}`,
-				),
-			},
-			{
-				id: 'set-image',
-				title: tx(`Point the StatefulSet at ${f.target}`, `Ganti image StatefulSet ke ${f.target}`),
-				mode: 'change',
-				command: k.argv('set', 'image', `sts/${n.sts}`, `${f.container}=${f.target}`),
-				done: (c) => stsImage(c, f.target),
-			},
-			{
-				id: 'delete-stuck-pods',
-				title: tx(
-					'Delete the pods stuck on the old image (a StatefulSet does not replace a pod that never became Ready; PVCs and data stay)',
-					'Hapus pod yang tertahan pada image lama (StatefulSet tidak mengganti pod yang belum pernah ready; PVC dan datanya tetap ada)',
-				),
-				mode: 'change',
-				command: k.argv('delete', 'pod', ...f.stuck, '--ignore-not-found'),
-				// Pods already recreated on the new image are not deleted a second time.
-				done: async (c) => (await stuckPods(c, f.container)).every((p) => p.image !== f.image),
-			},
-			{
-				id: 'rollout',
-				title: tx(
-					'Wait for the rollout to finish (skipped in a dry run: nothing was rolled out)',
-					'Tunggu rollout selesai (dilewati saat dry run: tidak ada rollout yang dimulai)',
-				),
-				// A wait, not a change; `change` keeps a dry run from waiting on a rollout it never started.
-				mode: 'change',
-				command: k.argv(
-					'rollout',
-					'status',
-					`sts/${n.sts}`,
-					`--timeout=${Number(ctx.flags.timeout ?? 300)}s`,
-				),
-			},
-		];
-		return steps;
-	},
+		steps(ctx, /** @type {Facts} */ f) {
+			const k = ctx.kube;
+			const n = ctx.names;
+			/** @type {Step[]} */
+			const steps = [
+				{
+					id: 'list-pods',
+					title: tx('List the etcd pods', 'Lihat pod etcd'),
+					mode: 'read',
+					command: k.argv('get', 'pods', '-l', n.selector),
+				},
+				{
+					id: 'pull-events',
+					title: tx(
+						`Show why ${f.stuck[0] ?? n.pod(0)} cannot pull its image`,
+						`Tampilkan mengapa ${f.stuck[0] ?? n.pod(0)} tidak bisa menarik image-nya`,
+					),
+					mode: 'read',
+					command: k.argv(
+						'get',
+						'events',
+						'--field-selector',
+						`involvedObject.name=${f.stuck[0] ?? n.pod(0)}`,
+					),
+				},
+				{
+					id: 'set-image',
+					title: tx(
+						`Point the StatefulSet at ${f.target}`,
+						`Ganti image StatefulSet ke ${f.target}`,
+					),
+					mode: 'change',
+					command: k.argv('set', 'image', `sts/${n.sts}`, `${f.container}=${f.target}`),
+					done: (c) => stsImage(c, f.target),
+				},
+				{
+					id: 'delete-stuck-pods',
+					title: tx(
+						'Delete the pods stuck on the old image (a StatefulSet does not replace a pod that never became Ready; PVCs and data stay)',
+						'Hapus pod yang tertahan pada image lama (StatefulSet tidak mengganti pod yang belum pernah ready; PVC dan datanya tetap ada)',
+					),
+					mode: 'change',
+					command: k.argv('delete', 'pod', ...f.stuck, '--ignore-not-found'),
+					// Pods already recreated on the new image are not deleted a second time.
+					done: async (c) => (await stuckPods(c, f.container)).every((p) => p.image !== f.image),
+				},
+				{
+					id: 'rollout',
+					title: tx(
+						'Wait for the rollout to finish (skipped in a dry run: nothing was rolled out)',
+						'Tunggu rollout selesai (dilewati saat dry run: tidak ada rollout yang dimulai)',
+					),
+					// A wait, not a change; `change` keeps a dry run from waiting on a rollout it never started.
+					mode: 'change',
+					command: k.argv(
+						'rollout',
+						'status',
+						`sts/${n.sts}`,
+						`--timeout=${Number(ctx.flags.timeout ?? 300)}s`,
+					),
+				},
+			];
+			return steps;
+		},
 
-	async verify(ctx, /** @type {Facts} */ f) {
-		const prefix = `${ctx.names.sts}-`;
-		/** @type {string[]} */
-		const notReady = [];
-		/** @type {string[]} */
-		const pods = [];
-		await waitFor(ctx, ctx.t('rolledOut', { image: f.target }), async () => {
-			notReady.length = 0;
-			pods.length = 0;
-			for (const p of await ctx.kube.podsByLabel(ctx.names.selector)) {
-				const name = String(p?.metadata?.name ?? '');
-				if (!name.startsWith(prefix)) continue;
-				pods.push(name);
-				const image = p?.spec?.containers?.find(
-					(/** @type {any} */ s) => s?.name === f.container,
-				)?.image;
-				const cs = (p?.status?.containerStatuses ?? []).find(
-					(/** @type {any} */ s) => s?.name === f.container,
-				);
-				if (image !== f.target || cs?.ready !== true) notReady.push(name);
-			}
-			return pods.length > 0 && notReady.length === 0;
-		}).catch(() => null);
-		if (notReady.length > 0 || pods.length === 0)
-			return {
-				ok: false,
-				details: ctx.t('notReady', { pods: notReady.join(', ') || ctx.names.sts, image: f.target }),
-			};
-		for (const pod of pods.sort()) {
-			const r = await etcdctl(ctx, pod, ['endpoint', 'health']);
-			if (!r.ok)
+		async verify(ctx, /** @type {Facts} */ f) {
+			const prefix = `${ctx.names.sts}-`;
+			/** @type {string[]} */
+			const notReady = [];
+			/** @type {string[]} */
+			const pods = [];
+			await waitFor(ctx, ctx.t('rolledOut', { image: f.target }), async () => {
+				notReady.length = 0;
+				pods.length = 0;
+				for (const p of await ctx.kube.podsByLabel(ctx.names.selector)) {
+					const name = String(p?.metadata?.name ?? '');
+					if (!name.startsWith(prefix)) continue;
+					pods.push(name);
+					const image = p?.spec?.containers?.find(
+						(/** @type {any} */ s) => s?.name === f.container,
+					)?.image;
+					const cs = (p?.status?.containerStatuses ?? []).find(
+						(/** @type {any} */ s) => s?.name === f.container,
+					);
+					if (image !== f.target || cs?.ready !== true) notReady.push(name);
+				}
+				return pods.length > 0 && notReady.length === 0;
+			}).catch(() => null);
+			if (notReady.length > 0 || pods.length === 0)
 				return {
 					ok: false,
-					details: ctx.t('unhealthy', {
-						pod,
+					details: ctx.t('notReady', {
+						pods: notReady.join(', ') || ctx.names.sts,
 						image: f.target,
-						error: (r.stderr || r.stdout).trim().split('\n').pop() ?? '',
 					}),
 				};
-		}
-		const { repository, suffix } = splitImage(f.target);
-		ctx.out.info(
-			ctx.t('lasting', {
-				image: f.image,
-				release: ctx.names.release,
-				repository: repository.replace(/^docker\.io\//, ''),
-				tag: suffix.replace(/^:/, ''),
-			}),
-		);
-		return { ok: true, details: ctx.t('healthyDetails', { image: f.target }) };
+			for (const pod of pods.sort()) {
+				const r = await etcdctl(ctx, pod, ['endpoint', 'health']);
+				if (!r.ok)
+					return {
+						ok: false,
+						details: ctx.t('unhealthy', {
+							pod,
+							image: f.target,
+							error: (r.stderr || r.stdout).trim().split('\n').pop() ?? '',
+						}),
+					};
+			}
+			const { repository, suffix } = splitImage(f.target);
+			ctx.out.info(
+				ctx.t('lasting', {
+					image: f.image,
+					release: ctx.names.release,
+					repository: repository.replace(/^docker\.io\//, ''),
+					tag: suffix.replace(/^:/, ''),
+				}),
+			);
+			return { ok: true, details: ctx.t('healthyDetails', { image: f.target }) };
+		},
 	},
-}).main();
+	import.meta.url,
+);
