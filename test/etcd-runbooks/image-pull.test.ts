@@ -1,7 +1,8 @@
 // etcd-image-pull on the stand-in cluster: the node can no longer pull the chart's Bitnami etcd image (as after
 // Bitnami moved its images in August 2025), the etcd pods are recreated and stay in ErrImagePull /
-// ImagePullBackOff with the kubelet's events. The runbook moves the StatefulSet to the bitnamilegacy copy with
-// the same tag, the pods come back on their own PVCs and every key is still there.
+// ImagePullBackOff with the kubelet's events. A first fix names a replacement that cannot be pulled either and
+// fails with that reason; the next run moves the StatefulSet to the bitnamilegacy copy with the same tag, the
+// pods come back on their own PVCs and every key is still there.
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import {
@@ -15,15 +16,70 @@ import {
 	seedKeys,
 	untouchable,
 } from './helpers.ts';
+import { formatImageRef, isImageReference, parseImageRef } from '../../runbooks/lib/image-ref.mjs';
+import { helmImageValues, legacyImageOf } from '../../runbooks/etcd-image-pull.mjs';
 
 after(cleanup);
 
-const BITNAMI = 'docker.io/bitnami/etcd:3.5.0-debian-10-r24';
-const LEGACY = 'docker.io/bitnamilegacy/etcd:3.5.0-debian-10-r24';
+const BITNAMI = 'docker.io/bitnami/etcd:3.5.18-debian-12-r5';
+const LEGACY = 'docker.io/bitnamilegacy/etcd:3.5.18-debian-12-r5';
+const GONE_TOO = 'docker.io/bitnamilegacy/etcd:3.5.18-gone';
+const NOT_FOUND = (ref: string) =>
+	`rpc error: code = NotFound desc = failed to pull and unpack image "${ref}": failed to resolve reference "${ref}": ${ref}: not found`;
+
+describe('image references', () => {
+	it('read like containerd reads them', () => {
+		assert.deepEqual(parseImageRef('bitnami/etcd:3.5.18-debian-12-r5'), {
+			registry: 'docker.io',
+			repository: 'bitnami/etcd',
+			tag: '3.5.18-debian-12-r5',
+			digest: '',
+		});
+		assert.equal(formatImageRef(parseImageRef('etcd')), 'docker.io/library/etcd:latest');
+		assert.deepEqual(parseImageRef('harbor.example.com:8443/mirror/etcd:3.5.18'), {
+			registry: 'harbor.example.com:8443',
+			repository: 'mirror/etcd',
+			tag: '3.5.18',
+			digest: '',
+		});
+		assert.equal(
+			formatImageRef(parseImageRef('index.docker.io/bitnami/etcd:3.5.9')),
+			'docker.io/bitnami/etcd:3.5.9',
+		);
+		assert.ok(isImageReference('milvusdb/etcd:3.5.18-r1'));
+		assert.ok(!isImageReference('not an image'));
+		assert.ok(!isImageReference('Bitnami/etcd:3.5'));
+	});
+
+	it('offer bitnamilegacy only for a Bitnami etcd image, with the same tag or digest', () => {
+		assert.equal(
+			legacyImageOf('bitnami/etcd:3.5.18-debian-12-r5'),
+			'docker.io/bitnamilegacy/etcd:3.5.18-debian-12-r5',
+		);
+		const digest = `sha256:${'a'.repeat(64)}`;
+		assert.equal(
+			legacyImageOf(`docker.io/bitnami/etcd@${digest}`),
+			`docker.io/bitnamilegacy/etcd@${digest}`,
+		);
+		assert.equal(legacyImageOf('milvusdb/etcd:3.5.18-r1'), null);
+		assert.equal(legacyImageOf('harbor.example.com/bitnami/etcd:3.5.18'), null);
+		assert.equal(legacyImageOf('docker.io/bitnamilegacy/etcd:3.5.18'), null);
+	});
+
+	it('become the Helm values of the etcd subchart, registry apart', () => {
+		assert.deepEqual(helmImageValues('harbor.example.com/mirror/etcd:3.5.18'), [
+			['etcd.image.registry', 'harbor.example.com'],
+			['etcd.image.repository', 'mirror/etcd'],
+			['etcd.image.tag', '3.5.18'],
+		]);
+	});
+});
 
 describe('etcd-image-pull', () => {
 	it('moves etcd to bitnamilegacy with the same tag: pods back, keys and PVCs intact', async () => {
-		const c = await newCluster({ generation: 'bitnami-2022' });
+		// The fork's scripts: a deleted pod leaves the member list alone (the 2022 preStop would remove the member,
+		// which is another page's story), so the pods come back on their data once the image can be pulled.
+		const c = await newCluster({ generation: 'milvusdb-fork', etcdImage: BITNAMI });
 		try {
 			const before = await seedKeys(c, 300);
 			const healthy = await runRunbook('etcd-image-pull', ['--yes'], { env: c.env });
@@ -36,19 +92,32 @@ describe('etcd-image-pull', () => {
 
 			const snapshot = (await untouchable(c)) as { pvcs: string[] };
 			await c.setImagePullable(BITNAMI, false);
+			await c.setImagePullable(GONE_TOO, false);
 			await kubectl(c, 'delete', 'pod', '-l', 'app.kubernetes.io/name=etcd', '--wait=false');
-			const stuck = await waitForStuck(c);
-			assert.ok(stuck.length === 3, `stuck pods: ${stuck.join(', ')}`);
-			const events = await kubectl(
-				c,
-				'get',
-				'events',
-				'--field-selector',
-				`involvedObject.name=${c.sts}-0`,
-			);
+			const stuck = await waitForStuck(c, BITNAMI);
+			assert.equal(stuck.length, 3, `stuck pods: ${stuck.join(', ')}`);
+
+			// What an operator sees: the kubelet's events and the container's waiting state.
+			const described = await kubectl(c, 'describe', 'pod', `${c.sts}-0`);
+			assert.match(described, /Reason:\s+(?:ErrImagePull|ImagePullBackOff)/);
 			assert.ok(
-				events.includes(`Failed to pull image "${BITNAMI}": rpc error: code = NotFound`),
-				events,
+				described.includes(`Failed to pull image "${BITNAMI}": ${NOT_FOUND(BITNAMI)}`),
+				described,
+			);
+			assert.match(described, /Warning\s+Failed\s+.*kubelet\s+Error: ErrImagePull/);
+			assert.match(
+				described,
+				new RegExp(`Normal\\s+BackOff\\s+.*kubelet\\s+Back-off pulling image "${BITNAMI}"`),
+			);
+			const waiting = await retry(async () => {
+				const pod = JSON.parse(await kubectl(c, 'get', 'pod', `${c.sts}-0`, '-o', 'json'));
+				const w = pod.status.containerStatuses[0].state.waiting;
+				assert.equal(w.reason, 'ImagePullBackOff');
+				return w.message as string;
+			}, 20);
+			assert.equal(
+				waiting,
+				`Back-off pulling image "${BITNAMI}": ErrImagePull: ${NOT_FOUND(BITNAMI)}`,
 			);
 
 			const dry = await runRunbook('etcd-image-pull', ['--dry-run'], { env: c.env });
@@ -59,17 +128,39 @@ describe('etcd-image-pull', () => {
 					`would run: kubectl --context standin -n default set image sts/${c.sts} etcd=${LEGACY}`,
 				),
 			);
-			assert.match(dry.stdout, /Failed to pull image .*not found/);
+			assert.match(dry.stdout + dry.stderr, /Failed to pull image .*not found/);
+			assert.match(dry.stdout, /Back-off pulling image/, 'describe-pod shows the events');
 			const refused = await runRunbook('etcd-image-pull', [], { env: c.env });
 			assert.equal(refused.code, 3, refused.stdout + refused.stderr);
 			assert.equal(await stsImage(c), BITNAMI, 'nothing changed without confirmation');
 
+			// A replacement that is gone as well: the rollout cannot finish, and the run says why.
+			const gone = await runRunbook(
+				'etcd-image-pull',
+				['--yes', '--image', GONE_TOO, '--timeout', '6'],
+				{ env: c.env },
+			);
+			assert.equal(gone.code, 1, gone.stdout + gone.stderr);
+			assertOneLineError(
+				gone,
+				/the new image .*3\.5\.18-gone cannot be pulled either: .*not found/,
+			);
+			assert.equal(await stsImage(c), GONE_TOO);
+
+			// The next run leaves that plan, goes back to the release's own image and offers its legacy copy.
 			const run = await runRunbook('etcd-image-pull', ['--yes', '--lang', 'id'], { env: c.env });
 			assert.equal(run.code, 0, run.stdout + run.stderr);
 			assert.equal(await stsImage(c), LEGACY);
-			assert.match(run.stdout + run.stderr, /--set etcd\.image\.repository=bitnamilegacy\/etcd/);
-			assert.match(run.stdout + run.stderr, /--set etcd\.image\.tag=3\.5\.0-debian-10-r24/);
+			const said = run.stdout + run.stderr;
+			assert.match(
+				said,
+				/--set etcd\.image\.registry=docker\.io --set etcd\.image\.repository=bitnamilegacy\/etcd --set etcd\.image\.tag=3\.5\.18-debian-12-r5/,
+			);
+			assert.match(said, new RegExp(`helm upgrade berikutnya memasang ${BITNAMI}`));
 			assert.doesNotMatch(run.stdout, /delete pvc/);
+			// One node: the first new pod pulls the image, the others find it there.
+			const events = await kubectl(c, 'get', 'events');
+			assert.ok(events.includes(`Successfully pulled image "${LEGACY}"`), events);
 
 			// A second run finds nothing stuck any more.
 			const again = await runRunbook('etcd-image-pull', ['--yes'], { env: c.env });
@@ -88,7 +179,7 @@ async function stsImage(c: { sts: string }): Promise<string> {
 	return String(sts.spec.template.spec.containers[0].image);
 }
 
-async function waitForStuck(c: Parameters<typeof kubectl>[0]): Promise<string[]> {
+async function waitForStuck(c: Parameters<typeof kubectl>[0], image: string): Promise<string[]> {
 	for (let i = 0; i < 60; i++) {
 		const pods = JSON.parse(
 			await retry(() =>
@@ -96,13 +187,16 @@ async function waitForStuck(c: Parameters<typeof kubectl>[0]): Promise<string[]>
 			),
 		).items as {
 			metadata: { name: string };
+			spec: { containers: { image: string }[] };
 			status: { containerStatuses?: { state?: { waiting?: { reason?: string } } }[] };
 		}[];
 		const stuck = pods
-			.filter((p) =>
-				['ErrImagePull', 'ImagePullBackOff'].includes(
-					p.status.containerStatuses?.[0]?.state?.waiting?.reason ?? '',
-				),
+			.filter(
+				(p) =>
+					p.spec.containers[0]?.image === image &&
+					['ErrImagePull', 'ImagePullBackOff'].includes(
+						p.status.containerStatuses?.[0]?.state?.waiting?.reason ?? '',
+					),
 			)
 			.map((p) => p.metadata.name);
 		if (stuck.length === 3) return stuck;

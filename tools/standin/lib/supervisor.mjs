@@ -35,6 +35,7 @@ if (!dir) {
  * @property {'new' | 'existing'} initialClusterState
  * @property {'cluster' | 'standalone' | null} [milvus] Milvus Deployments as the Milvus chart names them
  * @property {string[]} [unpullableImages]
+ * @property {string} [etcdImage] the StatefulSet's image, instead of the generation's
  * @property {number} backoffMs
  * @property {boolean} [retroactiveDefaultClass] absent: true
  * @property {boolean} [ownDir] the Node API made the folder (and removes it)
@@ -45,10 +46,12 @@ const STS = `${spec.release}-etcd`;
 const NS = spec.namespace;
 const NODE = 'standin-node';
 const DOMAIN = `${STS}-headless.${NS}.svc.cluster.local`;
+// The etcd image the chart rendered; the node has it already (pulled when the cluster was installed).
 const IMAGE =
-	spec.generation === 'bitnami-2022'
+	spec.etcdImage ??
+	(spec.generation === 'bitnami-2022'
 		? 'docker.io/bitnami/etcd:3.5.0-debian-10-r24'
-		: 'docker.io/milvusdb/etcd:3.5.5-r2';
+		: 'docker.io/milvusdb/etcd:3.5.5-r2');
 
 /** @typedef {{ name: string, value?: string, valueFrom?: unknown }} EnvVar */
 /**
@@ -193,6 +196,8 @@ const S = {
 	deploys: new Map(),
 	/** @type {Set<string>} images the node cannot pull */
 	unpullable: new Set(spec.unpullableImages ?? []),
+	/** @type {Set<string>} images on the node: the chart's etcd image came with the install, unless it cannot be pulled */
+	pulled: new Set([IMAGE].filter((i) => !(spec.unpullableImages ?? []).includes(i))),
 	/** @type {Map<string, number>} pod name → when its last pod object went away */
 	goneAt: new Map(),
 	/** @type {Map<string, number>} namespace → creation time */
@@ -644,14 +649,27 @@ function startContainer(pod) {
 		);
 		return;
 	}
-	event(
-		'Pod',
-		pod.name,
-		'Normal',
-		'Pulled',
-		'kubelet',
-		`Container image "${IMAGE}" already present on machine`,
-	);
+	if (S.pulled.has(pod.image)) {
+		event(
+			'Pod',
+			pod.name,
+			'Normal',
+			'Pulled',
+			'kubelet',
+			`Container image "${pod.image}" already present on machine`,
+		);
+	} else {
+		event('Pod', pod.name, 'Normal', 'Pulling', 'kubelet', `Pulling image "${pod.image}"`);
+		event(
+			'Pod',
+			pod.name,
+			'Normal',
+			'Pulled',
+			'kubelet',
+			`Successfully pulled image "${pod.image}" in 1.204s (1.204s including waiting). Image size: 61834516 bytes.`,
+		);
+		S.pulled.add(pod.image);
+	}
 	event('Pod', pod.name, 'Normal', 'Created', 'kubelet', 'Created container etcd');
 	event('Pod', pod.name, 'Normal', 'Started', 'kubelet', 'Started container etcd');
 	const ctx = scriptCtx(pod, rt);
@@ -1300,7 +1318,8 @@ function podObject(pod, internal = false) {
 							message:
 								c.reason === 'ErrImagePull'
 									? pullNotFoundError(pod.image)
-									: `Back-off pulling image "${pod.image}"`,
+									: // The kubelet keeps the last pull error in the back-off message (the event has only the first part).
+										`Back-off pulling image "${pod.image}": ErrImagePull: ${pullNotFoundError(pod.image)}`,
 						}
 					: c.reason === 'CrashLoopBackOff'
 						? {
@@ -2326,7 +2345,12 @@ const ops = {
 	},
 	setImagePullable: (b) => {
 		if (b.pullable) S.unpullable.delete(b.image);
-		else S.unpullable.add(b.image);
+		else {
+			// A node that cannot pull an image and does not have it either: a new node, or one whose image
+			// cache was cleaned. Pods that start there wait on the pull.
+			S.unpullable.add(b.image);
+			S.pulled.delete(b.image);
+		}
 		kick();
 		return { ok: true };
 	},
