@@ -102,7 +102,7 @@ import { callApi, readApiInfo, sleep } from './common.mjs';
  * A pod as `kubectl get pods` would describe it.
  * @typedef {object} PodView
  * @property {string} name
- * @property {'Pending' | 'Running' | 'CrashLoopBackOff' | 'Error' | 'Terminating' | 'ContainerCreating' | 'Completed'} status
+ * @property {'Pending' | 'Running' | 'CrashLoopBackOff' | 'Error' | 'Terminating' | 'ContainerCreating' | 'Completed' | 'ErrImagePull' | 'ImagePullBackOff'} status
  *   the STATUS column
  * @property {boolean} ready
  * @property {number} restarts
