@@ -38,7 +38,7 @@ const PULL_FAILURES = ['ErrImagePull', 'ImagePullBackOff'];
 
 // The registry answered that the tag (or the repository) is not there: what Bitnami's move looks like from
 // containerd (`… not found`), CRI-O and dockerd (`manifest unknown`) and Docker Hub for a missing repository.
-const GONE_RE = /not found|manifest unknown|code = NotFound|repository does not exist/i;
+const GONE_RE = /\bnot found\b|manifest unknown|code = NotFound|repository does not exist/i;
 
 const MILVUSDB_EXAMPLE = 'milvusdb/etcd:3.5.18-r1';
 
