@@ -97,7 +97,12 @@ describe('etcd-image-pull', () => {
 			const stuck = await waitForStuck(c, BITNAMI);
 			assert.equal(stuck.length, 3, `stuck pods: ${stuck.join(', ')}`);
 
-			// What an operator sees: the kubelet's events and the container's waiting state.
+			// What an operator sees: the container's waiting state, once the kubelet backs off, and its events.
+			const waiting = await backOffMessage(c, `${c.sts}-0`);
+			assert.equal(
+				waiting,
+				`Back-off pulling image "${BITNAMI}": ErrImagePull: ${NOT_FOUND(BITNAMI)}`,
+			);
 			const described = await kubectl(c, 'describe', 'pod', `${c.sts}-0`);
 			assert.match(described, /Reason:\s+(?:ErrImagePull|ImagePullBackOff)/);
 			assert.ok(
@@ -108,16 +113,6 @@ describe('etcd-image-pull', () => {
 			assert.match(
 				described,
 				new RegExp(`Normal\\s+BackOff\\s+.*kubelet\\s+Back-off pulling image "${BITNAMI}"`),
-			);
-			const waiting = await retry(async () => {
-				const pod = JSON.parse(await kubectl(c, 'get', 'pod', `${c.sts}-0`, '-o', 'json'));
-				const w = pod.status.containerStatuses[0].state.waiting;
-				assert.equal(w.reason, 'ImagePullBackOff');
-				return w.message as string;
-			}, 20);
-			assert.equal(
-				waiting,
-				`Back-off pulling image "${BITNAMI}": ErrImagePull: ${NOT_FOUND(BITNAMI)}`,
 			);
 
 			const dry = await runRunbook('etcd-image-pull', ['--dry-run'], { env: c.env });
@@ -203,4 +198,15 @@ async function waitForStuck(c: Parameters<typeof kubectl>[0], image: string): Pr
 		await new Promise((r) => setTimeout(r, 500));
 	}
 	assert.fail('the etcd pods never reached ErrImagePull');
+}
+
+/** The waiting message of a pod once it is in ImagePullBackOff (the kubelet's first answer is ErrImagePull). */
+async function backOffMessage(c: Parameters<typeof kubectl>[0], pod: string): Promise<string> {
+	for (let i = 0; i < 60; i++) {
+		const p = JSON.parse(await retry(() => kubectl(c, 'get', 'pod', pod, '-o', 'json')));
+		const w = p.status.containerStatuses?.[0]?.state?.waiting;
+		if (w?.reason === 'ImagePullBackOff') return String(w.message);
+		await new Promise((r) => setTimeout(r, 250));
+	}
+	assert.fail(`${pod} never reached ImagePullBackOff`);
 }
