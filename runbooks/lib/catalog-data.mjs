@@ -9,7 +9,7 @@
 // reported for a line that no specific entry explains, so a MilvusException with a code is `api-errors`
 // unless a more specific signature claims the same line.
 
-/** @typedef {'boot'|'runtime-compat'|'api-errors'|'etcd-pending'|'etcd-bad-member-id'|'etcd-multi-crash'|'etcd-all-crash'|'etcd-nospace'|'etcd-slow-disk'|'channel-unavailable'|'upgrade-2-6'} SymptomId */
+/** @typedef {'boot'|'runtime-compat'|'api-errors'|'etcd-pending'|'etcd-bad-member-id'|'etcd-multi-crash'|'etcd-all-crash'|'etcd-nospace'|'etcd-slow-disk'|'etcd-image-pull'|'channel-unavailable'|'upgrade-2-6'} SymptomId */
 
 /**
  * @typedef {object} Signature
@@ -23,6 +23,12 @@
  * @property {{ en: string, id: string }} explain  one or two sentences: what it means, what to do
  * @property {string} source       where the text comes from (issue, source file, documentation)
  */
+
+// Image references as they appear in kubelet, containerd and dockerd messages (digests lose their hex to
+// normalizeLogText). Bitnami's own etcd on Docker Hub, and any image whose last path part is `etcd` except the
+// control plane's.
+const BITNAMI_ETCD = String.raw`(?:(?:docker\.io|index\.docker\.io|registry-1\.docker\.io)\/)?bitnami\/etcd(?::[\w.-]+)?(?:@sha256:\w*)?`;
+const ANY_ETCD = String.raw`(?!(?:registry\.k8s\.io|k8s\.gcr\.io|gcr\.io\/google[_-]containers)\/)(?:[\w.-]+(?::\d+)?\/)*etcd(?::[\w.-]+)?(?:@sha256:\w*)?`;
 
 /** @type {readonly Signature[]} */
 export const SIGNATURES = Object.freeze([
@@ -1066,6 +1072,61 @@ export const SIGNATURES = Object.freeze([
 		},
 		source:
 			'milvus internal/*/server.go ("disconnected from etcd and exited"), internal/querynode ("Query Node disconnected from etcd, process will exit"); https://github.com/milvus-io/milvus/issues/40560, https://github.com/milvus-io/milvus/issues/26846',
+	},
+
+	// ─────────────────────────── etcd-image-pull ───────────────────────────
+	// Only etcd images: a Milvus, MinIO or Pulsar image that cannot be pulled is not this page, and neither is
+	// the control plane's own etcd (registry.k8s.io/etcd, pulled by kubeadm).
+	{
+		id: 'bitnami-etcd-image-gone',
+		symptom: 'etcd-image-pull',
+		weight: 100,
+		component: 'kubernetes',
+		patterns: [
+			new RegExp(
+				`(?:Failed to pull image|Back-off pulling image|failed to pull and unpack image|failed to resolve reference) "${BITNAMI_ETCD}"`,
+				'i',
+			),
+			new RegExp(`manifest for ${BITNAMI_ETCD} not found`, 'i'),
+			/reading manifest \S+ in (?:docker\.io\/)?bitnami\/etcd: manifest unknown/i,
+		],
+		explain: {
+			en: 'The node cannot pull the Bitnami etcd image: since August 2025 Bitnami no longer publishes its versioned images under docker.io/bitnami. The same image, same tag, is docker.io/bitnamilegacy/etcd; point the etcd StatefulSet at it (or at milvusdb/etcd) and pin it in the Helm values.',
+			id: 'Node tidak bisa menarik image etcd Bitnami. Sejak Agustus 2025 Bitnami tidak lagi menerbitkan image berversi di docker.io/bitnami. Image yang sama, dengan tag yang sama, ada di docker.io/bitnamilegacy/etcd. Arahkan StatefulSet etcd ke sana (atau ke milvusdb/etcd), lalu kunci pilihan itu di value Helm.',
+		},
+		source:
+			'kubelet pkg/kubelet/images (Failed to pull image "…": …, Back-off pulling image "…"), containerd (failed to resolve reference "…": …: not found), dockerd (manifest for … not found: manifest unknown); https://github.com/zilliztech/milvus-operator/issues/399, https://github.com/zilliztech/milvus-helm/issues/253, https://github.com/ai-dynamo/dynamo/issues/4322',
+	},
+	{
+		id: 'etcd-image-pull-failed',
+		symptom: 'etcd-image-pull',
+		weight: 70,
+		component: 'kubernetes',
+		patterns: [
+			new RegExp(
+				`(?:Failed to pull image|Back-off pulling image|failed to pull and unpack image|failed to resolve reference) "${ANY_ETCD}"`,
+				'i',
+			),
+			new RegExp(`manifest for ${ANY_ETCD} not found`, 'i'),
+		],
+		explain: {
+			en: 'The node cannot pull the etcd image the StatefulSet names (a tag that no longer exists, a registry it cannot reach). Point the StatefulSet at an image the node can pull, the same etcd version, and pin it in the Helm values.',
+			id: 'Node tidak bisa menarik image etcd yang disebut StatefulSet (tag-nya sudah tidak ada, atau registry-nya tidak terjangkau). Arahkan StatefulSet ke image yang bisa ditarik node dengan versi etcd yang sama, lalu kunci pilihan itu di value Helm.',
+		},
+		source:
+			'kubelet pkg/kubelet/images (Failed to pull image "…": …); https://github.com/zilliztech/milvus-operator/issues/399',
+	},
+	{
+		id: 'etcd-pod-image-pull-status',
+		symptom: 'etcd-image-pull',
+		weight: 60,
+		component: 'kubernetes',
+		patterns: [/\betcd-\d+\s+0\/\d+\s+(?:ErrImagePull|ImagePullBackOff)\b/],
+		explain: {
+			en: "An etcd pod is waiting for its image: the kubelet cannot pull it. `kubectl describe pod` names the image and the registry's answer.",
+			id: 'Pod etcd sedang menunggu image-nya karena kubelet tidak bisa menariknya. `kubectl describe pod` menampilkan nama image dan jawaban registry.',
+		},
+		source: 'kubectl get pods (STATUS is the waiting reason ErrImagePull / ImagePullBackOff)',
 	},
 
 	// ───────────────────────── etcd-all-crash ─────────────────────────

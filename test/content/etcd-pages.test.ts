@@ -42,6 +42,7 @@ const SLUGS = [
 	'etcd-all-crash',
 	'etcd-nospace',
 	'etcd-slow-disk',
+	'etcd-image-pull',
 ] as const;
 type Slug = (typeof SLUGS)[number];
 
@@ -256,6 +257,29 @@ const PAGES: Record<Slug, PageSpec> = {
 		},
 		naive: null,
 	},
+	'etcd-image-pull': {
+		components: ['etcd', 'kubernetes', 'milvus'],
+		facts: [
+			'Failed to pull image "docker.io/bitnami/etcd:3.5.18-debian-12-r5"',
+			'Back-off pulling image',
+			'Error: ErrImagePull',
+			'docker.io/bitnamilegacy/etcd',
+			'milvusdb/etcd',
+			'etcd.image.repository',
+			'etcd.image.tag',
+			'--reuse-values',
+			'IfNotPresent',
+			'zilliztech/milvus-operator#399',
+			'zilliztech/milvus-helm#253',
+			'manifest unknown',
+			'spec.dependencies',
+		],
+		factsByLang: {
+			en: ['28 August 2025', 'same tag', 'air-gapped'],
+			id: ['28 Agustus 2025', 'tag yang sama', 'air-gapped'],
+		},
+		naive: null,
+	},
 };
 
 // ---------------------------------------------------------------------------------------------------------
@@ -370,7 +394,10 @@ for (const slug of SLUGS) {
 						? /my-release-etcd-\d\s+0\/1\s+Running\s+\d+/
 						: slug === 'etcd-slow-disk'
 							? /my-release-etcd-\d\s+1\/1\s+Running\s+[1-9]/
-							: /my-release-etcd-\d\s+0\/1\s+CrashLoopBackOff\s+\d+/;
+							: slug === 'etcd-image-pull'
+								? // No container was ever created: no restarts.
+									/my-release-etcd-\d\s+0\/1\s+(?:ErrImagePull|ImagePullBackOff)\s+0\s/
+								: /my-release-etcd-\d\s+0\/1\s+CrashLoopBackOff\s+\d+/;
 			assert.ok(
 				textBlocks.some((b) => wanted.test(b.value)),
 				`no kubectl get pods output matching ${wanted}`,

@@ -538,6 +538,38 @@ export const POSITIVE: Sample[] = [
 		text: `milvus-standalone  | ${ts} [ERROR] [querynode/query_node.go:168] ["Query Node disconnected from etcd, process will exit"] ["Server Id"=130]`,
 	},
 
+	// ── etcd-image-pull ──
+	{
+		signature: 'bitnami-etcd-image-gone',
+		symptom: 'etcd-image-pull',
+		text: '  Warning  Failed     70s (x4 over 2m48s)    kubelet            Failed to pull image "docker.io/bitnami/etcd:3.5.18-debian-12-r5": rpc error: code = NotFound desc = failed to pull and unpack image "docker.io/bitnami/etcd:3.5.18-debian-12-r5": failed to resolve reference "docker.io/bitnami/etcd:3.5.18-debian-12-r5": docker.io/bitnami/etcd:3.5.18-debian-12-r5: not found',
+	},
+	{
+		signature: 'bitnami-etcd-image-gone',
+		symptom: 'etcd-image-pull',
+		text: '8s          Normal    BackOff             pod/my-release-etcd-1   Back-off pulling image "docker.io/bitnami/etcd:3.5.18-debian-12-r5"',
+	},
+	{
+		signature: 'bitnami-etcd-image-gone',
+		symptom: 'etcd-image-pull',
+		text: 'Error response from daemon: manifest for bitnami/etcd:3.5 not found: manifest unknown: manifest unknown',
+	},
+	{
+		signature: 'bitnami-etcd-image-gone',
+		symptom: 'etcd-image-pull',
+		text: 'Failed to pull image "docker.io/bitnami/etcd:3.5.18-debian-12-r5": rpc error: code = Unknown desc = reading manifest 3.5.18-debian-12-r5 in docker.io/bitnami/etcd: manifest unknown',
+	},
+	{
+		signature: 'etcd-image-pull-failed',
+		symptom: 'etcd-image-pull',
+		text: '  Warning  Failed     31s   kubelet  Failed to pull image "harbor.example.com/mirror/etcd:3.5.18": rpc error: code = NotFound desc = failed to pull and unpack image "harbor.example.com/mirror/etcd:3.5.18": not found',
+	},
+	{
+		signature: 'etcd-pod-image-pull-status',
+		symptom: 'etcd-image-pull',
+		text: 'my-release-etcd-0   0/1     ImagePullBackOff   0          4m12s',
+	},
+
 	// ── etcd-all-crash ──
 	{
 		signature: 'recover-backend-from-snapshot',
@@ -639,6 +671,10 @@ export const NEGATIVE: { what: string; text: string }[] = [
 	{
 		what: 'image pull failure',
 		text: '  Warning  Failed  12s  kubelet  Failed to pull image "milvusdb/milvus:v2.9.99": rpc error: code = NotFound desc = failed to pull and unpack image "docker.io/milvusdb/milvus:v2.9.99": not found',
+	},
+	{
+		what: "the control plane's etcd image (kubeadm), not Milvus's",
+		text: '[ERROR ImagePull]: failed to pull image registry.k8s.io/etcd:3.5.15-0: output: Failed to pull image "registry.k8s.io/etcd:3.5.15-0": rpc error: code = NotFound',
 	},
 	{
 		what: 'expired TLS certificate',

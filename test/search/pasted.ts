@@ -248,6 +248,32 @@ etcd 22:12:34.34 DEBUG ==> Waiting for the headless svc domain to have an IP per
 etcd 22:13:34.44 ERROR ==> Headless service domain does not have an IP per initial member in the cluster`,
 	},
 
+	// ─────────────────────────── etcd-image-pull ───────────────────────────
+	{
+		expect: 'etcd-image-pull',
+		url: 'https://github.com/ai-dynamo/dynamo/issues/4322',
+		text: `  Normal   Pulling                 71s (x4 over 2m49s)    kubelet                  Pulling image "docker.io/bitnami/etcd:3.5.18-debian-12-r5"
+  Warning  Failed                  70s (x4 over 2m48s)    kubelet                  Failed to pull image "docker.io/bitnami/etcd:3.5.18-debian-12-r5": rpc error: code = NotFound desc = failed to pull and unpack image "docker.io/bitnami/etcd:3.5.18-debian-12-r5": failed to resolve reference "docker.io/bitnami/etcd:3.5.18-debian-12-r5": docker.io/bitnami/etcd:3.5.18-debian-12-r5: not found
+  Warning  Failed                  70s (x4 over 2m48s)    kubelet                  Error: ErrImagePull
+  Normal   BackOff                 8s (x10 over 2m48s)    kubelet                  Back-off pulling image "docker.io/bitnami/etcd:3.5.18-debian-12-r5"
+  Warning  Failed                  8s (x10 over 2m48s)    kubelet                  Error: ImagePullBackOff`,
+	},
+	{
+		expect: 'etcd-image-pull',
+		url: 'https://github.com/ai-dynamo/dynamo/issues/4322',
+		text: `  Warning  Failed                  70s (x4 over 2m48s)    kubelet                  Failed to pull image "docker.io/bitnami/etcd:3.5.18-debian-12-r5": rpc error: code = NotFound desc = failed to pull and unpack image "docker.io/bitnami/etcd:3.5.18-debian-12-r5": failed to resolve reference "docker.io/bitnami/etcd:3.5.18-debian-12-r5": docker.io/bitnami/etcd:3.5.18-debian-12-r5: not found`,
+	},
+	{
+		expect: 'etcd-image-pull',
+		url: 'https://github.com/vulhub/vulhub/issues/716',
+		text: ` ✘ etcd Error        failed to resolve reference "docker.io/bitnami/etcd:3.4.15": docker.io/bitnami/etcd:3.4.15: not found`,
+	},
+	{
+		expect: 'etcd-image-pull',
+		url: 'https://github.com/apache/apisix-dashboard/issues/3220',
+		text: `[2025-10-03T06:46:01.710Z] Error response from daemon: manifest for bitnami/etcd:3.5 not found: manifest unknown: manifest unknown`,
+	},
+
 	// ─────────────── real errors no page covers yet ───────────────
 	{
 		expect: 'etcd-nospace',

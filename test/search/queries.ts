@@ -521,6 +521,29 @@ go.etcd.io/bbolt.(*freelist).free(0xc0001b2000, 0x4f2c, 0x7f3a9c1b8000)`,
 		text: 'memberID:7785223140318738263 alarm:NOSPACE',
 	},
 
+	// ─────────────────────────── etcd-image-pull ───────────────────────────
+	{
+		expect: 'etcd-image-pull',
+		note: 'kubectl get events after Bitnami moved its images (zilliztech/milvus-operator#399)',
+		text: `LAST SEEN   TYPE      REASON    OBJECT                  MESSAGE
+2m          Warning   Failed    pod/my-release-etcd-2   Failed to pull image "docker.io/bitnami/etcd:3.5.18-debian-12-r5": rpc error: code = NotFound desc = failed to pull and unpack image "docker.io/bitnami/etcd:3.5.18-debian-12-r5": failed to resolve reference "docker.io/bitnami/etcd:3.5.18-debian-12-r5": docker.io/bitnami/etcd:3.5.18-debian-12-r5: not found
+2m          Warning   Failed    pod/my-release-etcd-2   Error: ErrImagePull`,
+	},
+	{
+		expect: 'etcd-image-pull',
+		note: 'kubectl get pods with the etcd pods waiting for their image',
+		text: `NAME                                READY   STATUS             RESTARTS   AGE
+my-release-etcd-0                   0/1     ImagePullBackOff   0          6m
+my-release-etcd-1                   0/1     ErrImagePull       0          6m
+my-release-milvus-proxy-6c8f9d7b5-x2kqp   0/1     Running            3          6m`,
+	},
+	{
+		expect: 'etcd-image-pull',
+		note: 'the container waiting message (kubectl get pod -o yaml), Kubernetes 1.30+',
+		text: `message: 'Back-off pulling image "docker.io/bitnami/etcd:3.5.5-debian-11-r23": ErrImagePull: rpc error: code = NotFound desc = failed to pull and unpack image "docker.io/bitnami/etcd:3.5.5-debian-11-r23": failed to resolve reference "docker.io/bitnami/etcd:3.5.5-debian-11-r23": docker.io/bitnami/etcd:3.5.5-debian-11-r23: not found'
+reason: ImagePullBackOff`,
+	},
+
 	// ─────────────── text that belongs to no symptom page ───────────────
 	{
 		expect: null,
@@ -549,6 +572,11 @@ go.etcd.io/bbolt.(*freelist).free(0xc0001b2000, 0x4f2c, 0x7f3a9c1b8000)`,
 		expect: null,
 		note: 'image pull',
 		text: `  Warning  Failed     12s   kubelet  Failed to pull image "milvusdb/milvus:v2.9.9": rpc error: code = NotFound desc = failed to pull and unpack image "docker.io/milvusdb/milvus:v2.9.9": not found`,
+	},
+	{
+		expect: null,
+		note: "the control plane's etcd (kubeadm), not Milvus's",
+		text: `[ERROR ImagePull]: failed to pull image registry.k8s.io/etcd:3.5.15-0: output: Failed to pull image "registry.k8s.io/etcd:3.5.15-0": rpc error: code = NotFound desc = failed to pull and unpack image "registry.k8s.io/etcd:3.5.15-0": not found`,
 	},
 	{
 		expect: null,

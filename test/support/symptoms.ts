@@ -12,6 +12,7 @@ export const SYMPTOM_IDS: readonly string[] = [
 	'etcd-all-crash',
 	'etcd-nospace',
 	'etcd-slow-disk',
+	'etcd-image-pull',
 	'channel-unavailable',
 	'upgrade-2-6',
 ];

@@ -90,6 +90,8 @@ async function clusterScenario(
 		hiddenArgs?: string[];
 		/** Milvus Deployments beside etcd, as the Helm chart installs them */
 		milvus?: 'cluster' | 'standalone';
+		/** the etcd StatefulSet's image, instead of the generation's */
+		etcdImage?: string;
 	} = {},
 ): Promise<Prepared> {
 	const work = tempDir('work');
@@ -98,6 +100,7 @@ async function clusterScenario(
 		// What a reader sees in every pinned command: a context named like a user's, not the tool's.
 		context: 'demo',
 		...(opts.milvus ? { milvus: opts.milvus } : {}),
+		...(opts.etcdImage ? { etcdImage: opts.etcdImage } : {}),
 		defaultStorageClass: opts.defaultStorageClass ?? true,
 		wait: opts.defaultStorageClass !== false,
 		// A crashed container is not restarted by itself while the runbook runs: otherwise whether a step
@@ -538,6 +541,33 @@ export const SCENARIOS: Record<string, Scenario> = {
 				teardown: async () => work.remove(),
 			};
 		},
+	},
+	'etcd-image-pull': {
+		runbook: 'etcd-image-pull',
+		about:
+			'the Bitnami etcd image gone from the registry and the node: all three pods in ErrImagePull',
+		heavy: true,
+		prepare: (lang) =>
+			clusterScenario(
+				lang,
+				// The fork's scripts leave the member list alone when a pod is deleted, as the chart's newer ones do.
+				'milvusdb-fork',
+				async (c) => {
+					const image = 'docker.io/bitnami/etcd:3.5.18-debian-12-r5';
+					// A node without the image (replaced, or its cache cleaned) and a tag Docker Hub no longer has.
+					await c.setImagePullable(image, false);
+					const del = await c.kubectl([
+						'delete',
+						'pod',
+						'-l',
+						'app.kubernetes.io/name=etcd',
+						'--wait=false',
+					]);
+					if (del.code !== 0) throw new Error(`kubectl delete pod: ${del.stderr}`);
+					for (let i = 0; i < 3; i++) await c.waitPod(i, 'ErrImagePull', { timeoutMs: 90_000 });
+				},
+				{ keys: 300, etcdImage: 'docker.io/bitnami/etcd:3.5.18-debian-12-r5' },
+			),
 	},
 	...MILVUS_SCENARIOS,
 };

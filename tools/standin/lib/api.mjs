@@ -59,6 +59,9 @@ import { callApi, readApiInfo, sleep } from './common.mjs';
  *   `app.kubernetes.io/instance=<release>`, `component=<c>`, one replica each; their pods run no process
  *   and are Ready once their image is pulled; `kubectl scale`/`set image` work on them
  * @property {string[]} [unpullableImages] images the node cannot pull (ErrImagePull, ImagePullBackOff)
+ * @property {string} [etcdImage] the etcd StatefulSet's image (already on the node), instead of the
+ *   generation's (`docker.io/bitnami/etcd:3.5.0-debian-10-r24`, `docker.io/milvusdb/etcd:3.5.5-r2`); the
+ *   start scripts stay the generation's
  */
 
 /**
@@ -99,7 +102,7 @@ import { callApi, readApiInfo, sleep } from './common.mjs';
  * A pod as `kubectl get pods` would describe it.
  * @typedef {object} PodView
  * @property {string} name
- * @property {'Pending' | 'Running' | 'CrashLoopBackOff' | 'Error' | 'Terminating' | 'ContainerCreating' | 'Completed'} status
+ * @property {'Pending' | 'Running' | 'CrashLoopBackOff' | 'Error' | 'Terminating' | 'ContainerCreating' | 'Completed' | 'ErrImagePull' | 'ImagePullBackOff'} status
  *   the STATUS column
  * @property {boolean} ready
  * @property {number} restarts
@@ -406,6 +409,7 @@ export async function createCluster(options = {}) {
 		retroactiveDefaultClass: options.retroactiveDefaultClass ?? true,
 		milvus: options.milvus ?? null,
 		unpullableImages: options.unpullableImages ?? [],
+		...(options.etcdImage ? { etcdImage: options.etcdImage } : {}),
 		ownDir,
 	};
 	const { child, pgid } = await startSupervisor(dir, spec);

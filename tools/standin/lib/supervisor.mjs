@@ -35,6 +35,7 @@ if (!dir) {
  * @property {'new' | 'existing'} initialClusterState
  * @property {'cluster' | 'standalone' | null} [milvus] Milvus Deployments as the Milvus chart names them
  * @property {string[]} [unpullableImages]
+ * @property {string} [etcdImage] the StatefulSet's image, instead of the generation's
  * @property {number} backoffMs
  * @property {boolean} [retroactiveDefaultClass] absent: true
  * @property {boolean} [ownDir] the Node API made the folder (and removes it)
@@ -45,10 +46,12 @@ const STS = `${spec.release}-etcd`;
 const NS = spec.namespace;
 const NODE = 'standin-node';
 const DOMAIN = `${STS}-headless.${NS}.svc.cluster.local`;
+// The etcd image the chart rendered; the node has it already (pulled when the cluster was installed).
 const IMAGE =
-	spec.generation === 'bitnami-2022'
+	spec.etcdImage ??
+	(spec.generation === 'bitnami-2022'
 		? 'docker.io/bitnami/etcd:3.5.0-debian-10-r24'
-		: 'docker.io/milvusdb/etcd:3.5.5-r2';
+		: 'docker.io/milvusdb/etcd:3.5.5-r2');
 
 /** @typedef {{ name: string, value?: string, valueFrom?: unknown }} EnvVar */
 /**
@@ -194,6 +197,8 @@ const S = {
 	deploys: new Map(),
 	/** @type {Set<string>} images the node cannot pull */
 	unpullable: new Set(spec.unpullableImages ?? []),
+	/** @type {Set<string>} images on the node: the chart's etcd image came with the install, unless it cannot be pulled */
+	pulled: new Set([IMAGE].filter((i) => !(spec.unpullableImages ?? []).includes(i))),
 	/** @type {Map<string, number>} pod name → when its last pod object went away */
 	goneAt: new Map(),
 	/** @type {Map<string, number>} namespace → creation time */
@@ -645,14 +650,27 @@ function startContainer(pod) {
 		);
 		return;
 	}
-	event(
-		'Pod',
-		pod.name,
-		'Normal',
-		'Pulled',
-		'kubelet',
-		`Container image "${IMAGE}" already present on machine`,
-	);
+	if (S.pulled.has(pod.image)) {
+		event(
+			'Pod',
+			pod.name,
+			'Normal',
+			'Pulled',
+			'kubelet',
+			`Container image "${pod.image}" already present on machine`,
+		);
+	} else {
+		event('Pod', pod.name, 'Normal', 'Pulling', 'kubelet', `Pulling image "${pod.image}"`);
+		event(
+			'Pod',
+			pod.name,
+			'Normal',
+			'Pulled',
+			'kubelet',
+			`Successfully pulled image "${pod.image}" in 1.204s (1.204s including waiting). Image size: 61834516 bytes.`,
+		);
+		S.pulled.add(pod.image);
+	}
 	event('Pod', pod.name, 'Normal', 'Created', 'kubelet', 'Created container etcd');
 	event('Pod', pod.name, 'Normal', 'Started', 'kubelet', 'Started container etcd');
 	const ctx = scriptCtx(pod, rt);
@@ -1001,8 +1019,9 @@ function kubelet() {
 	const now = Date.now();
 	for (const pod of S.pods.values()) {
 		if (!pod.nodeName || pod.deleting) continue;
+		// Deployment and etcd pods pull their image; helper pods run an image every node has.
 		if (
-			pod.owner &&
+			(pod.owner || pod.kind === 'etcd') &&
 			pod.c.state === 'waiting' &&
 			now >= pod.c.nextStartAt &&
 			S.unpullable.has(pod.image)
@@ -1013,6 +1032,23 @@ function kubelet() {
 		if (pod.c.state === 'waiting' && !pod.rt && now >= pod.c.nextStartAt) startContainer(pod);
 		if (pod.c.state === 'running') void probe(pod);
 	}
+}
+
+/**
+ * What containerd's CRI answers when a tag does not exist; the kubelet puts it verbatim in the `Failed` event and
+ * in the container's waiting message (pkg/kubelet/images: `imagePullResult.err.Error()`). containerd names the
+ * image by its normalized reference: `etcd:3.5` is `docker.io/library/etcd:3.5`, a host stays as written.
+ * @param {string} image
+ */
+function pullNotFoundError(image) {
+	const first = image.split('/')[0] ?? '';
+	const hasHost = image.includes('/') && (/[.:]/.test(first) || first === 'localhost');
+	const ref = hasHost
+		? image
+		: image.includes('/')
+			? `docker.io/${image}`
+			: `docker.io/library/${image}`;
+	return `rpc error: code = NotFound desc = failed to pull and unpack image "${ref}": failed to resolve reference "${ref}": ${ref}: not found`;
 }
 
 /**
@@ -1030,7 +1066,7 @@ function pullFailed(pod) {
 			'Warning',
 			'Failed',
 			'kubelet',
-			`Failed to pull image "${img}": rpc error: code = NotFound desc = failed to pull and unpack image "docker.io/${img}": failed to resolve reference "docker.io/${img}": docker.io/${img}: not found`,
+			`Failed to pull image "${img}": ${pullNotFoundError(img)}`,
 		);
 		event('Pod', pod.name, 'Warning', 'Failed', 'kubelet', 'Error: ErrImagePull');
 		pod.c.reason = 'ErrImagePull';
@@ -1295,8 +1331,9 @@ function podObject(pod, internal = false) {
 							reason: c.reason,
 							message:
 								c.reason === 'ErrImagePull'
-									? `failed to pull and unpack image "docker.io/${pod.image}": failed to resolve reference "docker.io/${pod.image}": docker.io/${pod.image}: not found`
-									: `Back-off pulling image "${pod.image}"`,
+									? pullNotFoundError(pod.image)
+									: // The kubelet keeps the last pull error in the back-off message (the event has only the first part).
+										`Back-off pulling image "${pod.image}": ErrImagePull: ${pullNotFoundError(pod.image)}`,
 						}
 					: c.reason === 'CrashLoopBackOff'
 						? {
@@ -2361,7 +2398,12 @@ const ops = {
 	},
 	setImagePullable: (b) => {
 		if (b.pullable) S.unpullable.delete(b.image);
-		else S.unpullable.add(b.image);
+		else {
+			// A node that cannot pull an image and does not have it either: a new node, or one whose image
+			// cache was cleaned. Pods that start there wait on the pull.
+			S.unpullable.add(b.image);
+			S.pulled.delete(b.image);
+		}
 		kick();
 		return { ok: true };
 	},
