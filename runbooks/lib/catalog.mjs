@@ -40,6 +40,10 @@ export const SYMPTOMS = Object.freeze(
 		{ id: 'etcd-multi-crash', category: 'etcd', runbook: 'etcd-multi-crash' },
 		{ id: 'etcd-all-crash', category: 'etcd', runbook: 'etcd-all-crash' },
 		{ id: 'etcd-nospace', category: 'etcd', runbook: 'etcd-nospace' },
+		// issue 16, milvus1: Milvus-side failures
+		{ id: 'object-storage', category: 'milvus', runbook: 'object-storage' },
+		{ id: 'querynode-oom', category: 'milvus', runbook: 'querynode-oom' },
+		{ id: 'write-denied', category: 'milvus', runbook: 'write-denied' },
 	]),
 );
 

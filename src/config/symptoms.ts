@@ -5,7 +5,7 @@
  */
 import { SYMPTOMS as CATALOG_SYMPTOMS } from '../../runbooks/lib/catalog.mjs';
 
-export const CATEGORIES = ['boot', 'runtime', 'api', 'etcd'] as const;
+export const CATEGORIES = ['boot', 'runtime', 'api', 'etcd', 'milvus'] as const;
 export type Category = (typeof CATEGORIES)[number];
 
 export type SymptomId = (typeof CATALOG_SYMPTOMS)[number]['id'];

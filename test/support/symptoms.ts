@@ -11,4 +11,7 @@ export const SYMPTOM_IDS: readonly string[] = [
 	'etcd-multi-crash',
 	'etcd-all-crash',
 	'etcd-nospace',
+	'object-storage',
+	'querynode-oom',
+	'write-denied',
 ];
