@@ -1112,9 +1112,8 @@ export const SIGNATURES = Object.freeze([
 		weight: 75,
 		component: 'milvus',
 		patterns: [
-			/server gave HTTP response to HTTPS client/i,
-			/http: server gave HTTP response/i,
-			/x509: certificate signed by unknown authority/i,
+			// Only with the bucket request around it: the same TLS errors come from any client.
+			/(?:failed to check blob bucket exist|\/\?location=).*(?:server gave HTTP response to HTTPS client|x509: certificate)/i,
 		],
 		explain: {
 			en: 'minio.useSSL does not match the endpoint: HTTPS against a plain-HTTP server, or a certificate Milvus does not trust (set minio.ssl.tlsCACert).',
