@@ -99,171 +99,175 @@ async function memberHealthy(ctx, f, i) {
 /** @type {Facts} */
 const exampleFacts = { replicas: 3, bad: [{ ordinal: 1, running: true }], witness: 0 };
 
-await defineRunbook({
-	name: 'etcd-bad-member-id',
-	summary: tx(
-		'Fix etcd pods crash-looping on "bad member ID arg" (empty member_id file)',
-		'Perbaiki pod etcd yang crash loop karena "bad member ID arg" (file member_id kosong)',
-	),
-	description: tx(
-		'Use it when an etcd pod of the Milvus chart keeps restarting and its logs (or the logs of its previous ' +
-			'container) end with: Error: bad member ID arg (strconv.ParseUint: parsing "": invalid syntax), ' +
-			'expecting ID in Hex. This comes from the 2022 Bitnami etcd image, which stored an empty ' +
-			'/bitnami/etcd/data/member_id. The runbook removes that one file (with kubectl exec when the container ' +
-			'is up, otherwise through a short-lived helper pod that mounts the PVC), deletes the pod so it starts ' +
-			'at once, and checks that the member is healthy and listed. It changes only that file and restarts ' +
-			'the pod; the etcd data stays as it is.',
-		'Pakai saat pod etcd dari chart Milvus terus dimulai ulang dan log-nya (atau log container sebelumnya) ' +
-			'berakhir dengan: Error: bad member ID arg (strconv.ParseUint: parsing "": invalid syntax), ' +
-			'expecting ID in Hex. Penyebabnya adalah image etcd Bitnami versi 2022 yang menyimpan ' +
-			'/bitnami/etcd/data/member_id kosong. Runbook ini menghapus file itu saja, dengan "kubectl exec" ' +
-			'kalau container-nya hidup, atau lewat pod bantuan sementara yang memasang PVC-nya. Lalu pod-nya ' +
-			'dihapus supaya langsung berjalan lagi, dan runbook memeriksa bahwa member-nya sehat dan terdaftar. ' +
-			'Yang diubah hanya file itu dan pod-nya. Data etcd tetap utuh.',
-	),
-	target: 'kubernetes',
-	flags: [timeoutFlag(messages), HELPER_IMAGE_FLAG],
-	messages,
-	exampleFacts,
+export default defineRunbook(
+	{
+		name: 'etcd-bad-member-id',
+		summary: tx(
+			'Fix etcd pods crash-looping on "bad member ID arg" (empty member_id file)',
+			'Perbaiki pod etcd yang crash loop karena "bad member ID arg" (file member_id kosong)',
+		),
+		description: tx(
+			'Use it when an etcd pod of the Milvus chart keeps restarting and its logs (or the logs of its previous ' +
+				'container) end with: Error: bad member ID arg (strconv.ParseUint: parsing "": invalid syntax), ' +
+				'expecting ID in Hex. This comes from the 2022 Bitnami etcd image, which stored an empty ' +
+				'/bitnami/etcd/data/member_id. The runbook removes that one file (with kubectl exec when the container ' +
+				'is up, otherwise through a short-lived helper pod that mounts the PVC), deletes the pod so it starts ' +
+				'at once, and checks that the member is healthy and listed. It changes only that file and restarts ' +
+				'the pod; the etcd data stays as it is.',
+			'Pakai saat pod etcd dari chart Milvus terus dimulai ulang dan log-nya (atau log container sebelumnya) ' +
+				'berakhir dengan: Error: bad member ID arg (strconv.ParseUint: parsing "": invalid syntax), ' +
+				'expecting ID in Hex. Penyebabnya adalah image etcd Bitnami versi 2022 yang menyimpan ' +
+				'/bitnami/etcd/data/member_id kosong. Runbook ini menghapus file itu saja, dengan "kubectl exec" ' +
+				'kalau container-nya hidup, atau lewat pod bantuan sementara yang memasang PVC-nya. Lalu pod-nya ' +
+				'dihapus supaya langsung berjalan lagi, dan runbook memeriksa bahwa member-nya sehat dan terdaftar. ' +
+				'Yang diubah hanya file itu dan pod-nya. Data etcd tetap utuh.',
+		),
+		target: 'kubernetes',
+		flags: [timeoutFlag(messages), HELPER_IMAGE_FLAG],
+		messages,
+		exampleFacts,
 
-	async preflight(ctx) {
-		checkTimeout(ctx);
-		const sts = await ctx.kube.json(['get', 'sts', ctx.names.sts]);
-		const replicas = Number(sts?.spec?.replicas ?? 0);
-		const pods = await podsByOrdinal(ctx);
-		const resumed = /** @type {Facts | null} */ (ctx.resume?.facts ?? null);
-		/** @type {Facts['bad']} */
-		const bad = [];
-		// A Ready pod that logged the error once has recovered; only the ones still failing need the fix.
-		const wasBad = (/** @type {number} */ i) => resumed?.bad?.some((b) => b.ordinal === i) ?? false;
-		const candidates = [...pods.values()]
-			.filter((p) => !p.ready || wasBad(p.ordinal))
-			.sort((a, b) => a.ordinal - b.ordinal);
-		const lines = await Promise.all(candidates.map((p) => signatureLine(ctx, p.name)));
-		candidates.forEach((p, j) => {
-			const line = lines[j];
-			if (!line && !wasBad(p.ordinal)) return;
-			bad.push({ ordinal: p.ordinal, running: p.running });
-			if (line) ctx.out.info(ctx.t('found', { pod: p.name, line }));
-		});
-		if (bad.length === 0)
-			throw new NotThisSymptomError(ctx.t('noSignature', { signature: SIGNATURE }));
-		const witness =
-			[...pods.values()].find((p) => p.ready && !bad.some((b) => b.ordinal === p.ordinal))
-				?.ordinal ?? 0;
-		return { replicas, bad, witness };
-	},
+		async preflight(ctx) {
+			checkTimeout(ctx);
+			const sts = await ctx.kube.json(['get', 'sts', ctx.names.sts]);
+			const replicas = Number(sts?.spec?.replicas ?? 0);
+			const pods = await podsByOrdinal(ctx);
+			const resumed = /** @type {Facts | null} */ (ctx.resume?.facts ?? null);
+			/** @type {Facts['bad']} */
+			const bad = [];
+			// A Ready pod that logged the error once has recovered; only the ones still failing need the fix.
+			const wasBad = (/** @type {number} */ i) =>
+				resumed?.bad?.some((b) => b.ordinal === i) ?? false;
+			const candidates = [...pods.values()]
+				.filter((p) => !p.ready || wasBad(p.ordinal))
+				.sort((a, b) => a.ordinal - b.ordinal);
+			const lines = await Promise.all(candidates.map((p) => signatureLine(ctx, p.name)));
+			candidates.forEach((p, j) => {
+				const line = lines[j];
+				if (!line && !wasBad(p.ordinal)) return;
+				bad.push({ ordinal: p.ordinal, running: p.running });
+				if (line) ctx.out.info(ctx.t('found', { pod: p.name, line }));
+			});
+			if (bad.length === 0)
+				throw new NotThisSymptomError(ctx.t('noSignature', { signature: SIGNATURE }));
+			const witness =
+				[...pods.values()].find((p) => p.ready && !bad.some((b) => b.ordinal === p.ordinal))
+					?.ordinal ?? 0;
+			return { replicas, bad, witness };
+		},
 
-	steps(ctx, /** @type {Facts} */ f) {
-		const k = ctx.kube;
-		const n = ctx.names;
-		/** @type {Step[]} */
-		const steps = [
-			{
-				id: 'list-pods',
-				title: tx('List the etcd pods', 'Lihat pod etcd'),
-				mode: 'read',
-				command: k.argv('get', 'pods', '-l', n.selector),
-			},
-		];
-		for (const b of f.bad) {
-			const pod = n.pod(b.ordinal);
-			steps.push({
-				id: 'read-logs',
-				title: tx(
-					`Read the log of the crashed container of ${pod}`,
-					`Baca log container ${pod} yang crash`,
-				),
-				mode: 'read',
-				command: k.argv('logs', pod, '--previous'),
-				run: async (c) => {
-					const r = await c.kube.run(['logs', pod, '--previous'], { check: false });
-					// The whole log is noise here; the lines around the error tell the story.
-					const lines = (r.ok ? r.stdout : r.stderr).split('\n');
-					const at = lines.findIndex((l) => l.includes(SIGNATURE));
-					return (at === -1 ? lines.slice(-8) : lines.slice(Math.max(0, at - 4), at + 1)).join(
-						'\n',
-					);
+		steps(ctx, /** @type {Facts} */ f) {
+			const k = ctx.kube;
+			const n = ctx.names;
+			/** @type {Step[]} */
+			const steps = [
+				{
+					id: 'list-pods',
+					title: tx('List the etcd pods', 'Lihat pod etcd'),
+					mode: 'read',
+					command: k.argv('get', 'pods', '-l', n.selector),
 				},
-			});
-		}
-		for (const b of f.bad) {
-			const i = b.ordinal;
-			const pod = n.pod(i);
-			const helper = `etcd-rescue-${pod}`.slice(0, 63);
-			steps.push({
-				id: 'remove-member-id',
-				title: tx(`Remove the empty member_id of ${pod}`, `Hapus member_id kosong milik ${pod}`),
-				mode: 'change',
-				command: k.execArgv(pod, ['rm', '-f', MEMBER_ID_FILE]),
-				done: (c) => memberHealthy(c, f, i),
-				run: async (c) => {
-					const r = await c.kube.exec(pod, ['rm', '-f', MEMBER_ID_FILE], { check: false });
-					if (r.ok) return c.t('viaExec', { file: MEMBER_ID_FILE, pod });
-					// CrashLoopBackOff leaves no container to exec into most of the time: mount the PVC instead.
-					c.out.info(c.t('viaHelper', { pod, helper }));
-					for (const argv of c.kube.helperPodArgvs(n.pvc(i), helper))
-						c.out.dim(`$ ${c.formatCommand(argv)}`);
-					return c.kube.withHelperPod(n.pvc(i), helper, async () => {
-						await c.kube.exec(helper, ['rm', '-f', MEMBER_ID_FILE]);
-						return c.t('removedHelper', { file: MEMBER_ID_FILE, pvc: n.pvc(i) });
-					});
-				},
-			});
-			steps.push({
-				id: 'restart-pod',
-				title: tx(
-					`Restart ${pod} now instead of waiting for the back-off`,
-					`Restart ${pod} sekarang, tanpa menunggu back-off`,
-				),
-				mode: 'change',
-				command: k.argv('delete', 'pod', pod),
-				done: (c) => memberHealthy(c, f, i),
-				run: async (c) => {
-					await c.kube.run(['delete', 'pod', pod, '--wait=false']);
-					await waitFor(c, c.t('waitReady', { pod }), () => memberHealthy(c, f, i));
-				},
-			});
-		}
-		const witness = n.pod(f.witness);
-		steps.push({
-			id: 'verify-members',
-			title: tx('Show the member list', 'Tampilkan daftar member'),
-			mode: 'read',
-			command: k.execArgv(witness, ['etcdctl', 'member', 'list', '-w', 'table']),
-		});
-		return steps;
-	},
-
-	async verify(ctx, /** @type {Facts} */ f) {
-		/** @type {string[]} */
-		const problems = [];
-		const pods = await podsByOrdinal(ctx);
-		for (const b of f.bad) {
-			const pod = ctx.names.pod(b.ordinal);
-			if (!(await memberHealthy(ctx, f, b.ordinal)))
-				problems.push(ctx.t(pods.get(b.ordinal)?.ready ? 'notListed' : 'notReady', { pod }));
-		}
-		/** @type {Set<string>} */
-		const ids = new Set();
-		for (let i = 0; i < f.replicas; i++) {
-			const pod = ctx.names.pod(i);
-			if (!pods.get(i)?.ready) {
-				problems.push(ctx.t('notReady', { pod }));
-				continue;
+			];
+			for (const b of f.bad) {
+				const pod = n.pod(b.ordinal);
+				steps.push({
+					id: 'read-logs',
+					title: tx(
+						`Read the log of the crashed container of ${pod}`,
+						`Baca log container ${pod} yang crash`,
+					),
+					mode: 'read',
+					command: k.argv('logs', pod, '--previous'),
+					check: false,
+					parse: (r) => {
+						// The whole log is noise here; the lines around the error tell the story.
+						const lines = (r.ok ? r.stdout : r.stderr).split('\n');
+						const at = lines.findIndex((l) => l.includes(SIGNATURE));
+						return (at === -1 ? lines.slice(-8) : lines.slice(Math.max(0, at - 4), at + 1)).join(
+							'\n',
+						);
+					},
+				});
 			}
-			const id = (await endpointStatus(ctx, pod))?.clusterId;
-			if (id) ids.add(id);
-		}
-		if (ids.size > 1) problems.push(ctx.t('clusterIds', { ids: [...ids].join(', ') }));
-		if (problems.length > 0) return { ok: false, details: [...new Set(problems)].join('; ') };
-		return {
-			ok: true,
-			details: ctx.t('healthyDetails', {
-				pods: f.bad.map((b) => ctx.names.pod(b.ordinal)).join(', '),
-				n: f.replicas,
-				id: [...ids][0] ?? '?',
-			}),
-		};
+			for (const b of f.bad) {
+				const i = b.ordinal;
+				const pod = n.pod(i);
+				const helper = `etcd-rescue-${pod}`.slice(0, 63);
+				steps.push({
+					id: 'remove-member-id',
+					title: tx(`Remove the empty member_id of ${pod}`, `Hapus member_id kosong milik ${pod}`),
+					mode: 'change',
+					command: k.execArgv(pod, ['rm', '-f', MEMBER_ID_FILE]),
+					check: false,
+					parse: (r) => r.ok,
+					done: (c) => memberHealthy(c, f, i),
+					after: async (c, removed) => {
+						if (removed) return c.t('viaExec', { file: MEMBER_ID_FILE, pod });
+						// CrashLoopBackOff leaves no container to exec into most of the time: mount the PVC instead.
+						c.out.info(c.t('viaHelper', { pod, helper }));
+						for (const argv of c.kube.helperPodArgvs(n.pvc(i), helper))
+							c.out.dim(`$ ${c.formatCommand(argv)}`);
+						return c.kube.withHelperPod(n.pvc(i), helper, async () => {
+							await c.kube.exec(helper, ['rm', '-f', MEMBER_ID_FILE]);
+							return c.t('removedHelper', { file: MEMBER_ID_FILE, pvc: n.pvc(i) });
+						});
+					},
+				});
+				steps.push({
+					id: 'restart-pod',
+					title: tx(
+						`Restart ${pod} now instead of waiting for the back-off`,
+						`Restart ${pod} sekarang, tanpa menunggu back-off`,
+					),
+					mode: 'change',
+					command: k.argv('delete', 'pod', pod),
+					done: (c) => memberHealthy(c, f, i),
+					after: async (c) => {
+						await waitFor(c, c.t('waitReady', { pod }), () => memberHealthy(c, f, i));
+					},
+				});
+			}
+			const witness = n.pod(f.witness);
+			steps.push({
+				id: 'verify-members',
+				title: tx('Show the member list', 'Tampilkan daftar member'),
+				mode: 'read',
+				command: k.execArgv(witness, ['etcdctl', 'member', 'list', '-w', 'table']),
+			});
+			return steps;
+		},
+
+		async verify(ctx, /** @type {Facts} */ f) {
+			/** @type {string[]} */
+			const problems = [];
+			const pods = await podsByOrdinal(ctx);
+			for (const b of f.bad) {
+				const pod = ctx.names.pod(b.ordinal);
+				if (!(await memberHealthy(ctx, f, b.ordinal)))
+					problems.push(ctx.t(pods.get(b.ordinal)?.ready ? 'notListed' : 'notReady', { pod }));
+			}
+			/** @type {Set<string>} */
+			const ids = new Set();
+			for (let i = 0; i < f.replicas; i++) {
+				const pod = ctx.names.pod(i);
+				if (!pods.get(i)?.ready) {
+					problems.push(ctx.t('notReady', { pod }));
+					continue;
+				}
+				const id = (await endpointStatus(ctx, pod))?.clusterId;
+				if (id) ids.add(id);
+			}
+			if (ids.size > 1) problems.push(ctx.t('clusterIds', { ids: [...ids].join(', ') }));
+			if (problems.length > 0) return { ok: false, details: [...new Set(problems)].join('; ') };
+			return {
+				ok: true,
+				details: ctx.t('healthyDetails', {
+					pods: f.bad.map((b) => ctx.names.pod(b.ordinal)).join(', '),
+					n: f.replicas,
+					id: [...ids][0] ?? '?',
+				}),
+			};
+		},
 	},
-}).main();
+	import.meta.url,
+);

@@ -7,7 +7,8 @@
 
 /**
  * - `bad-member-id`  Bitnami's start script read an empty `member_id`: data intact, etcd-bad-member-id fixes it
- * - `oom`            OOMKilled, or SIGKILL (137) with no probe to blame: data intact, raise the memory limit
+ * - `oom`            lastState.terminated.reason OOMKilled: data intact, raise the memory limit (a bare exit 137
+ *                    is only SIGKILL, from anyone: a probe, a drain, an operator; it proves nothing about memory)
  * - `liveness`       killed by its liveness probe while starting (a big db replays slowly): data intact
  * - `removed`        the member was removed from the cluster: its own data is intact but out of date
  * - `data`           etcd cannot read its WAL, snapshot or db: the case for rebuilding
@@ -80,9 +81,12 @@ export function crashCause({ pod, events = [], logs = '' }) {
 		const hit = line(re);
 		if (hit) return { cause: 'data', detail: hit };
 	}
-	// Killed with SIGKILL and no probe failing: the kernel's OOM killer when the runtime did not say so.
+	// A bare 137 (SIGKILL) without OOMKilled or a probe event names no cause: say what it is and prove nothing.
 	if (exitCode === 137)
-		return { cause: 'oom', detail: `lastState: ${reason || 'Error'} (exit 137)` };
+		return {
+			cause: 'unknown',
+			detail: `lastState: ${reason || 'Error'} (exit 137: killed with SIGKILL, not by the OOM killer)`,
+		};
 	return {
 		cause: 'unknown',
 		detail: last

@@ -14,6 +14,7 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
+import { readVarint } from './protobuf-varint.mjs';
 
 export const RECORD = { METADATA: 1, ENTRY: 2, STATE: 3, CRC: 4, SNAPSHOT: 5 };
 const SECTOR = 512;
@@ -87,31 +88,12 @@ export function crc32c(crc, b, start = 0, end = b.length) {
 /** Thrown by the protobuf reader; callers turn it into a WalError with a place. */
 export class ProtoError extends Error {}
 
-/**
- * @param {Buffer} b @param {number} pos
- * @returns {[bigint, number]}
- */
+/** @param {Buffer} b @param {number} pos @returns {[bigint, number]} a uint64 varint */
 function varint(b, pos) {
-	let n = 0;
-	let mul = 1;
-	for (let i = 0; i < 7; i++) {
-		if (pos + i >= b.length) throw new ProtoError('truncated varint');
-		const byte = /** @type {number} */ (b[pos + i]);
-		n += (byte & 0x7f) * mul;
-		if (byte < 0x80) return [BigInt(n), pos + i + 1];
-		mul *= 128;
-	}
-	let v = BigInt(n);
-	let shift = 49n;
-	for (let i = 7; i < 10; i++) {
-		if (pos + i >= b.length) throw new ProtoError('truncated varint');
-		const byte = /** @type {number} */ (b[pos + i]);
-		v |= BigInt(byte & 0x7f) << shift;
-		if (byte < 0x80) return [BigInt.asUintN(64, v), pos + i + 1];
-		shift += 7n;
-	}
-	throw new ProtoError('varint longer than 10 bytes');
+	return readVarint(b, pos, false, protoError);
 }
+/** @param {string} message */
+const protoError = (message) => new ProtoError(message);
 
 /**
  * A message schema: field number -> 'v' (varint), 'b' (bytes), or a nested schema (decoded strictly, as gogo's

@@ -5,6 +5,7 @@
 // Layouts: etcd's server/mvcc (revision keys, mvccpb.KeyValue) as of etcd 3.4/3.5.
 
 import { BboltError, openBbolt } from './bbolt.mjs';
+import { readVarint as readProtoVarint } from './protobuf-varint.mjs';
 
 /** Raised when a row of the `key` bucket is not what etcd writes. */
 export class MvccError extends Error {
@@ -67,33 +68,12 @@ export function encodeRevisionKey(main, sub, tombstone = false) {
 	return b;
 }
 
-/**
- * Reads a varint at `pos`. Returns [value, nextPos]. int64 fields are two's complement in 10 bytes when negative.
- * @param {Buffer} b @param {number} pos
- * @returns {[bigint, number]}
- */
+/** @param {Buffer} b @param {number} pos @returns {[bigint, number]} an int64 varint (fields of KeyValue) */
 function readVarint(b, pos) {
-	// Fast path in doubles for up to 7 bytes (49 bits), the common case for revisions and versions.
-	let n = 0;
-	let mul = 1;
-	for (let i = 0; i < 7; i++) {
-		if (pos + i >= b.length) throw new MvccError('truncated varint');
-		const byte = /** @type {number} */ (b[pos + i]);
-		n += (byte & 0x7f) * mul;
-		if (byte < 0x80) return [BigInt(n), pos + i + 1];
-		mul *= 128;
-	}
-	let v = BigInt(n);
-	let shift = 49n;
-	for (let i = 7; i < 10; i++) {
-		if (pos + i >= b.length) throw new MvccError('truncated varint');
-		const byte = /** @type {number} */ (b[pos + i]);
-		v |= BigInt(byte & 0x7f) << shift;
-		if (byte < 0x80) return [BigInt.asIntN(64, v), pos + i + 1];
-		shift += 7n;
-	}
-	throw new MvccError('varint longer than 10 bytes');
+	return readProtoVarint(b, pos, true, mvccError);
 }
+/** @param {string} message */
+const mvccError = (message) => new MvccError(message);
 
 /**
  * Skips or reads one field; returns [fieldNo, wireType, start, end, varint, next].

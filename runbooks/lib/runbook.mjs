@@ -87,6 +87,9 @@ import {
 	resolveTarget,
 } from './kube.mjs';
 import { createDocker } from './docker.mjs';
+import { realpathSync } from 'node:fs';
+import { resolve as resolvePath } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /** @typedef {import('./i18n.mjs').Lang} Lang */
 /** @typedef {import('./i18n.mjs').Text} Text */
@@ -108,8 +111,21 @@ import { createDocker } from './docker.mjs';
  * @property {string} id                 kebab-case; may repeat across generated steps
  * @property {Text} title
  * @property {StepMode} mode
- * @property {string[] | null} command   shown in the plan and --describe; run through zx `$` unless run() is given
- * @property {(ctx: Context) => Promise<unknown> | unknown} [run]  custom action; a returned string is printed
+ * @property {string[] | null} command   the argv, declared once: shown in the plan and --describe, and run by
+ *   the toolkit (kubectl pinned to the resolved context/namespace). null for in-process steps (`action`)
+ * @property {(result: RunResult, ctx: Context) => unknown} [parse]  turns the command's result into the
+ *   step's value, kept in ctx.results[id] for later steps and verify (default: the RunResult)
+ * @property {boolean} [check]  false: a non-zero exit of `command` is not a failure; parse() sees it
+ * @property {(ctx: Context, value: unknown) => Promise<unknown> | unknown} [after]  waits, retries and checks
+ *   after the command ran (e.g. wait for a rollout); a returned string is printed. Never a second argv
+ * @property {(ctx: Context) => Promise<unknown> | unknown} [action]  only for `command: null` steps: in-process
+ *   work; its return value is the step's value (a returned string is printed)
+ * @property {(ctx: Context) => Promise<unknown> | unknown} [run]  legacy hook (before steps as data): being
+ *   ported away; new code uses command + parse/after, or action for `command: null`
+ * @property {(ctx: Context) => Promise<boolean> | boolean} [when]  run-time choice: false → the step is not run
+ *   (reported as skipped). Describe still lists it
+ * @property {string} [alternativeTo]    id of the step this one replaces when `when` chooses it; --describe lists
+ *   both, side by side
  * @property {(ctx: Context) => Promise<boolean> | boolean} [done] true when the step's effect is already in place
  * @property {string} [confirmName]      for destroy: the name the user must type (default: last command arg)
  * @property {boolean} [optional]        read steps only: a failure is shown as a warning and the run goes on
@@ -147,6 +163,8 @@ import { createDocker } from './docker.mjs';
  * @property {Record<string, string | undefined>} env
  * @property {() => Promise<void>} connect   resolve context/namespace, check kubectl/docker and the release
  * @property {(argv: readonly string[], options?: RunOptions) => Promise<RunResult>} run  run argv (kubectl pinned)
+ * @property {Record<string, unknown>} results  values of the steps run so far, by step id (parse()/action()
+ *   result; a repeated id keeps the last one)
  * @property {(argv: readonly string[]) => string} formatCommand  display form (kubectl pinned at run time)
  * @property {(report: Record<string, unknown>) => void} setReport  the runbook's own --json report: printed
  *   as is (and only under --json) in place of the generic one; the last call wins
@@ -263,11 +281,19 @@ function checkExitCodes(exitCodes) {
  * @param {readonly string[]} argv process.argv
  */
 export function scriptArgs(argv) {
+	return argv.slice(scriptIndex(argv) + 1);
+}
+
+/**
+ * Where the script path sits in process.argv: 1 under node, after zx's own flags under zx.
+ * @param {readonly string[]} argv
+ */
+function scriptIndex(argv) {
 	const launcher = argv[1] ?? '';
 	const viaZx =
 		/(^|[\\/])zx([\\/]build[\\/]cli\.[cm]?js)?$/.test(launcher) ||
 		/[\\/]zx[\\/]build[\\/]cli\.[cm]?js$/.test(launcher);
-	if (!viaZx) return argv.slice(2);
+	if (!viaZx) return 1;
 	// zx stops parsing its own flags at the script path; these of its options take a separate value.
 	const withValue = new Set([
 		'--shell',
@@ -284,7 +310,26 @@ export function scriptArgs(argv) {
 	let i = 2;
 	while (i < argv.length && (argv[i] ?? '').startsWith('-'))
 		i += withValue.has(argv[i] ?? '') ? 2 : 1;
-	return argv.slice(i + 1);
+	return i;
+}
+
+/**
+ * True when the module at `url` is the script this process was started with (`node file.mjs`,
+ * `zx file.mjs`, `npx zx [zx flags] file.mjs`), false when it was imported (tests, the site build).
+ * @param {string} url import.meta.url of the runbook
+ * @param {readonly string[]} [argv]
+ */
+export function isScript(url, argv = process.argv) {
+	const given = argv[scriptIndex(argv)];
+	if (!given || !url.startsWith('file:')) return false;
+	const real = (/** @type {string} */ p) => {
+		try {
+			return realpathSync(p);
+		} catch {
+			return resolvePath(p);
+		}
+	};
+	return real(resolvePath(given)) === real(fileURLToPath(url));
 }
 
 /**
@@ -328,15 +373,33 @@ function checkStep(step) {
 	) {
 		return `step ${step.id}: command must be string[] or null`;
 	}
+	if (step.action && step.command !== null)
+		return `step ${step.id}: action() is for command: null steps; the toolkit runs command`;
+	if (step.action && step.run) return `step ${step.id}: give action() or run(), not both`;
+	if (step.alternativeTo !== undefined && typeof step.when !== 'function')
+		return `step ${step.id}: alternativeTo needs when(ctx)`;
 	return null;
 }
 
 /**
- * Define a runbook. See the example at the top of this file.
+ * Define a runbook. See the example at the top of this file. With `script` (the runbook's
+ * import.meta.url) it also runs main() when that file is the script, so the same file can be imported
+ * (tests, the site) without running: `export default defineRunbook({...}, import.meta.url);`
+ * @param {RunbookDef} def
+ * @param {string} [script]
+ * @returns {RunbookHandle}
+ */
+export function defineRunbook(def, script) {
+	const handle = buildRunbook(def);
+	if (script && isScript(script)) void handle.main();
+	return handle;
+}
+
+/**
  * @param {RunbookDef} def
  * @returns {RunbookHandle}
  */
-export function defineRunbook(def) {
+function buildRunbook(def) {
 	const problems = checkDef(def);
 
 	/**
@@ -376,6 +439,7 @@ export function defineRunbook(def) {
 				throw new Error('commands cannot run while describing');
 			},
 			formatCommand: (argv) => formatCommand(argv),
+			results: {},
 			setReport: () => {},
 			bindIdentity: async () => {},
 		};
@@ -408,6 +472,7 @@ export function defineRunbook(def) {
 				title: pick(s.title, lang),
 				mode: s.mode,
 				command: s.command ? formatCommand(s.command) : null,
+				...(s.alternativeTo ? { alternativeTo: s.alternativeTo } : {}),
 			})),
 		};
 	};
@@ -473,6 +538,60 @@ export function defineRunbook(def) {
 			return code;
 		},
 	};
+}
+
+/**
+ * Run one step the way it declares: its command (pinned, streamed), then parse() and after(); or its
+ * in-process action(). The step's value goes into ctx.results[id].
+ * @param {Context} ctx
+ * @param {Step} s
+ * @param {Output} o
+ * @param {Lang} lang
+ * @returns {Promise<string | undefined>} the output to keep in the report
+ */
+async function runStep(ctx, s, o, lang) {
+	/** @param {unknown} value */
+	const show = (value) => {
+		if (typeof value === 'string') {
+			o.block(value);
+			return value;
+		}
+		if (
+			value &&
+			typeof value === 'object' &&
+			'stdout' in value &&
+			typeof value.stdout === 'string'
+		) {
+			o.block(value.stdout);
+			return value.stdout;
+		}
+		return undefined;
+	};
+	const hook = s.action ?? s.run;
+	if (hook) {
+		const value = await hook(ctx);
+		ctx.results[s.id] = value;
+		return show(value);
+	}
+	if (!s.command) return undefined;
+	// Streamed, so a slow `rollout status` shows progress instead of looking hung. A step with parse()
+	// decides what is worth showing: its output is captured and a string value is printed instead.
+	const live = s.parse ? null : o.stream();
+	const r = await ctx.run(
+		s.command,
+		live ? { check: false, onStdout: live.write, onStderr: live.write } : { check: false },
+	);
+	live?.end();
+	if (!r.ok && s.check !== false)
+		throw new StepFailedError(
+			describeFailure(pinKubectl(s.command, ctx.context, ctx.namespace), r, lang),
+		);
+	const value = s.parse ? await s.parse(r, ctx) : r;
+	ctx.results[s.id] = value;
+	const parsed = s.parse ? show(typeof value === 'string' ? value : undefined) : r.stdout;
+	const extra = s.after ? show(await s.after(ctx, value)) : undefined;
+	const shown = [parsed, extra].filter((x) => x !== undefined);
+	return shown.length ? shown.join('\n') : undefined;
 }
 
 /**
@@ -728,6 +847,7 @@ async function execute(def, problems, io, views) {
 			run: (argv, options) =>
 				runArgv(pinKubectl(argv, ctx.context, ctx.namespace), { lang, ...options }),
 			formatCommand: (argv) => formatCommand(pinKubectl(argv, ctx.context, ctx.namespace)),
+			results: {},
 			setReport: (value) => {
 				if (!value || typeof value !== 'object' || Array.isArray(value))
 					throw new Error('setReport needs an object');
@@ -843,6 +963,13 @@ async function execute(def, problems, io, views) {
 			);
 			if (s.command) o.dim(`$ ${ctx.formatCommand(s.command)}`);
 
+			if (s.when && !(await s.when(ctx))) {
+				o.ok(
+					s.alternativeTo ? tr('stepNotChosen', { other: s.alternativeTo }) : tr('stepNotNeeded'),
+				);
+				rep.status = 'skipped';
+				continue;
+			}
 			const skip = s.done ? await s.done(ctx) : s.mode !== 'read' && st.isDone(key);
 			if (skip) {
 				o.ok(tr('stepSkipped'));
@@ -873,35 +1000,8 @@ async function execute(def, problems, io, views) {
 			}
 
 			try {
-				if (s.run) {
-					const result = await s.run(ctx);
-					if (typeof result === 'string') {
-						o.block(result);
-						rep.output = result;
-					} else if (
-						result &&
-						typeof result === 'object' &&
-						'stdout' in result &&
-						typeof result.stdout === 'string'
-					) {
-						o.block(result.stdout);
-						rep.output = result.stdout;
-					}
-				} else if (s.command) {
-					// Streamed, so a slow `rollout status` shows progress instead of looking hung.
-					const live = o.stream();
-					const r = await ctx.run(s.command, {
-						check: false,
-						onStdout: live.write,
-						onStderr: live.write,
-					});
-					live.end();
-					rep.output = r.stdout;
-					if (!r.ok)
-						throw new StepFailedError(
-							describeFailure(pinKubectl(s.command, ctx.context, ctx.namespace), r, lang),
-						);
-				}
+				const shown = await runStep(ctx, s, o, lang);
+				if (shown !== undefined) rep.output = shown;
 			} catch (e) {
 				rep.status = 'failed';
 				rep.error = oneLine(e);

@@ -84,6 +84,8 @@ async function clusterScenario(
 	const work = tempDir('work');
 	const c = await createCluster({
 		generation,
+		// What a reader sees in every pinned command: a context named like a user's, not the tool's.
+		context: 'demo',
 		defaultStorageClass: opts.defaultStorageClass ?? true,
 		wait: opts.defaultStorageClass !== false,
 		// A crashed container is not restarted by itself while the runbook runs: otherwise whether a step
@@ -103,7 +105,7 @@ async function clusterScenario(
 		work.remove();
 		throw e;
 	}
-	const replace: [string, string][] = [[c.dir, '/tmp/standin']];
+	const replace: [string, string][] = [[c.dir, '/tmp/demo-cluster']];
 	for (let i = 0; i < 3; i++) {
 		const pod = `my-release-etcd-${i}`;
 		const host = `${pod}.my-release-etcd-headless.default.svc.cluster.local`;

@@ -19,12 +19,15 @@ const pod = (terminated: Record<string, unknown> | null) => ({
 	},
 });
 
-test('OOMKilled and a bare SIGKILL are memory: data intact', () => {
+test('only OOMKilled is memory; a bare exit 137 is SIGKILL and proves nothing', () => {
 	const oom = crashCause({ pod: pod({ reason: 'OOMKilled', exitCode: 137 }) });
 	assert.equal(oom.cause, 'oom');
 	assert.match(oom.detail, /OOMKilled/);
-	assert.equal(crashCause({ pod: pod({ reason: 'Error', exitCode: 137 }) }).cause, 'oom');
 	assert.ok(DATA_INTACT.has('oom'));
+	const killed = crashCause({ pod: pod({ reason: 'Error', exitCode: 137 }) });
+	assert.equal(killed.cause, 'unknown');
+	assert.match(killed.detail, /exit 137: killed with SIGKILL, not by the OOM killer/);
+	assert.ok(!DATA_INTACT.has(killed.cause));
 });
 
 test('a liveness kill shows as Error/137 with the probe event', () => {

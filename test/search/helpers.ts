@@ -47,6 +47,18 @@ export async function searchPage(
 }
 
 /**
+ * Searches `text` again on the search page already open (from `searchPage`), as a reader who pastes a new
+ * line into its box and presses Enter does: the page, its scripts and Pagefind's index stay loaded.
+ */
+export async function searchAgain(page: Page, text: string): Promise<SearchView> {
+	const input = page.locator('main mr-search textarea[data-search-input]');
+	await input.fill(text);
+	// Enter searches at once (no typing pause); the element reads `searching` until the new results are in.
+	await input.press('Enter');
+	return readView(page, 'main');
+}
+
+/**
  * Types `text` into the header search dialog of the page already open (Ctrl+K opens it) and returns the
  * results. `fill` sets the whole text at once, as a paste does.
  */

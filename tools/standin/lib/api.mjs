@@ -29,7 +29,11 @@ import { callApi, readApiInfo, sleep } from './common.mjs';
  *   removed etcd exits and crash-loops with "the member has been permanently removed from the cluster".
  * - `kill`: SIGKILLs the etcd process once; the kubelet restarts it after the back-off.
  * - `all-down`: `corrupt-data` on every pod (the pods argument is ignored).
- * @typedef {'empty-member-id' | 'corrupt-data' | 'remove-member' | 'kill' | 'all-down'} Fault
+ * - `oom`, `liveness`: SIGKILLs etcd and keeps it down in CrashLoopBackOff with its data intact; `oom` leaves
+ *   `lastState.terminated` reason `OOMKilled` (exit 137), `liveness` a bare `Error` (exit 137) after the
+ *   kubelet's `Unhealthy` ("Liveness probe failed: …") and `Killing` ("Container etcd failed liveness probe,
+ *   will be restarted") events.
+ * @typedef {'empty-member-id' | 'corrupt-data' | 'remove-member' | 'kill' | 'all-down' | 'oom' | 'liveness'} Fault
  */
 
 /**
@@ -181,6 +185,8 @@ export const FAULTS = Object.freeze([
 	'empty-member-id',
 	'corrupt-data',
 	'remove-member',
+	'oom',
+	'liveness',
 	'kill',
 	'all-down',
 ]);

@@ -2346,6 +2346,36 @@ const ops = {
 				restartNow(pod);
 				continue;
 			}
+			if (b.fault === 'oom' || b.fault === 'liveness') {
+				// Killed from outside with its data intact, and killed again each time it starts: the pod stays in
+				// CrashLoopBackOff with the termination and events the kubelet reports (the OOM killer's reason
+				// OOMKilled; a probe kill is a bare SIGKILL after the prober's events).
+				if (b.fault === 'liveness') {
+					event(
+						'Pod',
+						pod.name,
+						'Warning',
+						'Unhealthy',
+						'kubelet',
+						'Liveness probe failed: command "/opt/bitnami/scripts/etcd/healthcheck.sh" timed out',
+					);
+					event(
+						'Pod',
+						pod.name,
+						'Normal',
+						'Killing',
+						'kubelet',
+						'Container etcd failed liveness probe, will be restarted',
+					);
+				}
+				await killAndWait(pod);
+				if (pod.c.last) {
+					pod.c.last.exitCode = 137;
+					pod.c.last.reason = b.fault === 'oom' ? 'OOMKilled' : 'Error';
+				}
+				pod.c.nextStartAt = Number.MAX_SAFE_INTEGER;
+				continue;
+			}
 			if (b.fault === 'corrupt-data') {
 				await killAndWait(pod);
 				corruptWal(path.join(data, 'member', 'wal'));
