@@ -13,4 +13,7 @@ export const SYMPTOM_IDS: readonly string[] = [
 	'etcd-nospace',
 	'channel-unavailable',
 	'upgrade-2-6',
+	'object-storage',
+	'querynode-oom',
+	'write-denied',
 ];
