@@ -1169,6 +1169,8 @@ export const SIGNATURES = Object.freeze([
 		},
 		source:
 			'https://github.com/milvus-io/milvus/issues/47806, https://github.com/zilliztech/milvus-operator/issues/446',
+	},
+
 	// ─────────────── object-storage ─────────────────────────
 	{
 		id: 'object-storage-region-mismatch',
