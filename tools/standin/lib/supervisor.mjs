@@ -1967,10 +1967,8 @@ async function applyObjectStorage() {
 	}
 	for (const pod of S.pods.values()) {
 		if (pod.owner !== MINIO || pod.deleting) continue;
-		if (os.server.running && pod.c.state !== 'running') {
-			pod.c.nextStartAt = 0;
-			pod.c.state = 'waiting';
-		} else if (!os.server.running && pod.c.state === 'running') {
+		if (os.server.running && pod.c.state !== 'running') crashLoop(pod, { running: true });
+		else if (!os.server.running && pod.c.state === 'running') {
 			crashLoop(pod, {
 				exitCode: 1,
 				reason: 'Error',
