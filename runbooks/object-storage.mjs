@@ -76,7 +76,7 @@ const messages = {
 		flagConfigmap: 'ConfigMap holding milvus.yaml settings (default: <release>-milvus)',
 		flagSecret: 'Secret holding the MinIO keys (default: <release>-minio)',
 		flagProbeImage:
-			'image of the probe pod (needs sleep and curl), e.g. a mirror of curlimages/curl in your registry',
+			'image of the helper pod (needs sleep and curl), e.g. a mirror of curlimages/curl in your registry',
 		noConfigMap:
 			'ConfigMap {name} not found in namespace {namespace}: name the one Milvus mounts with --configmap',
 		noMinioSection: 'ConfigMap {name} has no minio: settings in {files}',
@@ -90,9 +90,9 @@ const messages = {
 			"Milvus access key {ak} the Secret's {akName}; secret key {sk} the Secret's {skName}",
 		equals: 'equals',
 		differs: 'differs from',
-		dryRunProbe: 'dry run: no probe pod is started, so the endpoint and the bucket are not asked',
-		probePodStarted: 'probe pod {name} is Ready',
-		probePodDeleted: 'probe pod {name} deleted',
+		dryRunProbe: 'dry run: no helper pod is started, so the endpoint and the bucket are not asked',
+		probePodStarted: 'helper pod {name} is Ready',
+		probePodFailed: 'the helper pod {name} did not start',
 		logLines: '{n} Milvus log lines name the bucket or its endpoint:',
 		noLogLines: 'no Milvus log line names the bucket or its endpoint',
 		causeUnreachableHost:
@@ -108,6 +108,8 @@ const messages = {
 		causeCert:
 			'TLS: the certificate of {address}:{port} is not trusted by a plain client ({error}). Milvus needs minio.ssl.tlsCACert for a private CA',
 		causeMinioDown: 'MinIO is down: {pods}',
+		causeNoProbe:
+			'the endpoint was not asked: {reason}. Give --helper-image an image with sleep and curl that the cluster can pull',
 		causeAccessKeyDiffers:
 			"wrong keys: Milvus's accessKeyID differs from the {key} MinIO runs with (Secret {secret}). Put the same access key in both",
 		causeSecretKeyDiffers:
@@ -137,7 +139,7 @@ const messages = {
 		flagConfigmap: 'ConfigMap yang berisi setelan milvus.yaml (default: <release>-milvus)',
 		flagSecret: 'Secret yang berisi key MinIO (default: <release>-minio)',
 		flagProbeImage:
-			'image untuk pod probe (butuh sleep dan curl), misalnya mirror curlimages/curl di registry Anda',
+			'image untuk pod bantuan (butuh sleep dan curl), misalnya mirror curlimages/curl di registry Anda',
 		noConfigMap:
 			'ConfigMap {name} tidak ada di namespace {namespace}. Sebutkan ConfigMap yang dipasang Milvus dengan --configmap',
 		noMinioSection: 'ConfigMap {name} tidak punya setelan minio: di {files}',
@@ -151,9 +153,10 @@ const messages = {
 		keysCompare: 'access key Milvus {ak} {akName} di Secret; secret key {sk} {skName} di Secret',
 		equals: 'sama dengan',
 		differs: 'berbeda dengan',
-		dryRunProbe: 'dry run: pod probe tidak dijalankan, jadi endpoint dan bucket-nya tidak ditanya',
-		probePodStarted: 'pod probe {name} sudah Ready',
-		probePodDeleted: 'pod probe {name} sudah dihapus',
+		dryRunProbe:
+			'dry run: pod bantuan tidak dijalankan, jadi endpoint dan bucket-nya tidak ditanya',
+		probePodStarted: 'pod bantuan {name} sudah Ready',
+		probePodFailed: 'pod bantuan {name} tidak berhasil berjalan',
 		logLines: '{n} baris log Milvus menyebut bucket atau endpoint-nya:',
 		noLogLines: 'tidak ada baris log Milvus yang menyebut bucket atau endpoint-nya',
 		causeUnreachableHost:
@@ -169,6 +172,8 @@ const messages = {
 		causeCert:
 			'TLS: sertifikat {address}:{port} tidak dipercaya klien biasa ({error}). Milvus butuh minio.ssl.tlsCACert untuk CA privat',
 		causeMinioDown: 'MinIO mati: {pods}',
+		causeNoProbe:
+			'endpoint tidak ditanya: {reason}. Isi --helper-image dengan image berisi sleep dan curl yang bisa diambil cluster',
 		causeAccessKeyDiffers:
 			'key salah: accessKeyID Milvus berbeda dengan {key} yang dipakai MinIO (Secret {secret}). Samakan access key di keduanya',
 		causeSecretKeyDiffers:
@@ -283,6 +288,11 @@ function curlAnswer(r) {
 		region: /^x-amz-bucket-region:\s*(\S+)/im.exec(headers)?.[1] ?? '',
 		curlExit: curlCode ? Number(curlCode[1]) : r.ok ? 0 : r.exitCode,
 		curlError: (r.stderr.split('\n').find((l) => l.startsWith('curl:')) ?? '').trim(),
+		// kubectl itself failed (no pod, no curl in the image): curl never ran.
+		execError:
+			!head && !curlCode && !r.ok
+				? (r.stderr.split('\n').find((l) => l.trim()) ?? `exit ${r.exitCode}`).trim()
+				: '',
 	};
 }
 
@@ -296,6 +306,7 @@ function curlAnswer(r) {
  */
 function transportFinding(a, c) {
 	const at = { address: c.address, port: c.port };
+	if (a.execError) return { cause: 'causeNoProbe', details: { reason: a.execError } };
 	if (a.curlExit === 6) return { cause: 'causeUnreachableHost', details: at };
 	if (a.curlExit === 7) return { cause: 'causeRefused', details: at };
 	if (a.curlExit === 28) return { cause: 'causeTimeout', details: at };
@@ -429,13 +440,11 @@ export default defineRunbook(
 			{
 				name: 'configmap',
 				type: 'string',
-				default: '',
 				help: { en: messages.en.flagConfigmap, id: messages.id.flagConfigmap },
 			},
 			{
 				name: 'secret',
 				type: 'string',
-				default: '',
 				help: { en: messages.en.flagSecret, id: messages.id.flagSecret },
 			},
 			{
@@ -625,6 +634,8 @@ export default defineRunbook(
 					),
 					mode: 'read',
 					command: null,
+					// A pod that cannot start (image not pullable, quota) leaves the other facts worth reading.
+					optional: true,
 					when: (cx) => !cx.dryRun,
 					action: async (cx) => {
 						for (const argv of cx.kube.helperPodArgvs(null, f.probePod))
@@ -640,7 +651,7 @@ export default defineRunbook(
 						`Hubungi ${c.address}:${c.port} dari dalam cluster (${scheme(c)})`,
 					),
 					mode: 'read',
-					when: (cx) => !cx.dryRun,
+					when: (cx) => !cx.dryRun && cx.results['start-probe-pod'] !== undefined,
 					command: k.execArgv(f.probePod, [...curl, `${base}/minio/health/live`]),
 					check: false,
 					parse: (r) => curlAnswer(r),
@@ -656,7 +667,12 @@ export default defineRunbook(
 						`Tanyakan bucket ${c.bucketName} dengan key dan region Milvus (URL bertanda tangan lewat stdin)`,
 					),
 					mode: 'read',
-					when: (cx) => !cx.dryRun && !c.useIAM && c.accessKeySet && c.secretKeySet,
+					when: (cx) =>
+						!cx.dryRun &&
+						cx.results['start-probe-pod'] !== undefined &&
+						!c.useIAM &&
+						c.accessKeySet &&
+						c.secretKeySet,
 					command: [...k.argv('exec', '-i', f.probePod, '--'), ...curl, '-K', '-'],
 					input: () =>
 						`url = "${presignGet({
@@ -711,7 +727,12 @@ export default defineRunbook(
 					},
 				});
 			const endpoint = /** @type {Answer | undefined} */ (ctx.results['probe-endpoint']);
-			const transport = endpoint ? transportFinding(endpoint, c) : null;
+			const transport = endpoint
+				? transportFinding(endpoint, c)
+				: {
+						cause: 'causeNoProbe',
+						details: { reason: ctx.t('probePodFailed', { name: f.probePod }) },
+					};
 			if (transport && !(transport.cause === 'causeRefused' && findings.length > 0))
 				findings.push(transport);
 			const s = f.secret;

@@ -70,8 +70,8 @@ test('--dry-run reads the settings and starts no probe pod', async () => {
 	const r = await scenario({}, MILVUS, ['--dry-run']);
 	assert.equal(r.code, 0, r.out);
 	assert.match(r.out, /bucketName milvus-bucket.*accessKeyID set, secretAccessKey set/);
-	assert.match(r.out, /dry run: no probe pod is started/);
-	assert.doesNotMatch(r.out, /probe pod s3probe-my-release is Ready/);
+	assert.match(r.out, /dry run: no helper pod is started/);
+	assert.doesNotMatch(r.out, /helper pod s3probe-my-release is Ready/);
 	assert.equal(await probeEvents(), false, 'a probe pod was created under --dry-run');
 });
 
@@ -188,4 +188,11 @@ test('recorded Access Denied log with a bucket that answers now: exit 0, the old
 	assert.match(r.out, /\d+ Milvus log lines name the bucket or its endpoint:/);
 	assert.match(r.out, /\[minio-access-denied\] .*failed to check blob bucket exist/);
 	assert.match(r.out, /the object-storage errors in the Milvus logs are older/);
+});
+
+test('a ConfigMap that is not there: exit 2, one line naming --configmap', async () => {
+	const r = await runRunbook('object-storage', ['--configmap', 'no-such-config'], { env: c.env });
+	assert.equal(r.code, 2, r.stdout + r.stderr);
+	assert.match(r.stderr, /ConfigMap no-such-config not found in namespace default: .*--configmap/);
+	assert.doesNotMatch(r.stderr, /\n\s+at /, 'a stack trace');
 });
