@@ -38,8 +38,9 @@ const uriEncode = (s) =>
  */
 export function sigV4Signature(r) {
 	const canonicalQuery = r.query
-		.map(([k, v]) => [uriEncode(k), uriEncode(v)])
-		.sort((a, b) => (a[0] === b[0] ? (a[1] < b[1] ? -1 : 1) : a[0] < b[0] ? -1 : 1))
+		.map(([k, v]) => /** @type {[string, string]} */ ([uriEncode(k), uriEncode(v)]))
+		// By name, then by value, in byte order.
+		.sort(([ka, va], [kb, vb]) => (ka === kb ? (va < vb ? -1 : 1) : ka < kb ? -1 : 1))
 		.map(([k, v]) => `${k}=${v}`)
 		.join('&');
 	const canonicalHeaders = r.signedHeaders
