@@ -491,6 +491,53 @@ export const POSITIVE: Sample[] = [
 		text: '[2025/09/22 08:14:03.512 +00:00] [WARN] [kv/etcd_kv.go:652] ["Slow etcd operation save"] [error="etcdserver: mvcc: database space exceeded"]',
 	},
 
+	// ── etcd-slow-disk ──
+	{
+		signature: 'etcd-apply-too-long',
+		symptom: 'etcd-slow-disk',
+		text: '{"level":"warn","ts":"2024-06-03T06:20:05.118Z","caller":"etcdserver/util.go:166","msg":"apply request took too long","took":"152.7ms","expected-duration":"100ms","prefix":"read-only range ","request":"key:\\"by-dev/meta/session/\\" range_end:\\"by-dev/meta/session0\\" ","response":"range_response_count:4 size:1412"}',
+	},
+	{
+		signature: 'etcd-apply-too-long',
+		symptom: 'etcd-slow-disk',
+		text: 'my-release-etcd-1 etcd {"level":"warn","ts":"2026-03-04T09:12:41.108Z","caller":"etcdserver/util.go:166","msg":"apply request took too long","took":"1.284913377s","expected-duration":"100ms","prefix":"","request":"header:<ID:7587874564423915017 > txn:<compare:<> success:<request_put:<key:\\"by-dev/kv/gid/timestamp\\" value_size:8 >> failure:<>>","response":"size:20"}',
+	},
+	{
+		signature: 'etcd-slow-fdatasync',
+		symptom: 'etcd-slow-disk',
+		text: '{"level":"warn","ts":"2026-03-04T09:12:41.532Z","caller":"wal/wal.go:805","msg":"slow fdatasync","took":"1.427156311s","expected-duration":"1s"}',
+	},
+	{
+		signature: 'etcd-slow-fdatasync',
+		symptom: 'etcd-slow-disk',
+		text: '2019-03-12 08:41:07.212391 W | wal: sync duration of 1.938466437s, expected less than 1s',
+	},
+	{
+		signature: 'etcd-read-index-slow',
+		symptom: 'etcd-slow-disk',
+		text: '{"level":"warn","ts":"2026-03-04T09:12:42.017Z","caller":"etcdserver/v3_server.go:815","msg":"waiting for ReadIndex response took too long, retrying","sent-request-id":7587874564423915018,"retry-timeout":"500ms"}',
+	},
+	{
+		signature: 'etcd-heartbeat-overloaded',
+		symptom: 'etcd-slow-disk',
+		text: '{"level":"warn","ts":"2026-03-04T09:12:40.871Z","caller":"etcdserver/raft.go:369","msg":"leader failed to send out heartbeat on time; took too long, leader is overloaded likely from slow disk","to":"8e9e05c52164694d","heartbeat-interval":"500ms","expected-duration":"1s","exceeded-duration":"742.118ms"}',
+	},
+	{
+		signature: 'milvus-slow-etcd-operation',
+		symptom: 'etcd-slow-disk',
+		text: '[2024/03/05 20:02:09.405 +00:00] [WARN] [etcd/etcd_kv.go:656] ["Slow etcd operation save"] ["time spent"=7.000908158s] [key=by-dev/kv/gid/timestamp]',
+	},
+	{
+		signature: 'milvus-disconnected-from-etcd',
+		symptom: 'etcd-slow-disk',
+		text: '[2023/09/04 21:38:34.036 +08:00] [ERROR] [datacoord/server.go:233] ["disconnected from etcd and exited"] [serverID=29] [stack="github.com/milvus-io/milvus/internal/datacoord.(*Server).Register.func1\\n\\t/go/src/github.com/milvus-io/milvus/internal/datacoord/server.go:233"]',
+	},
+	{
+		signature: 'milvus-disconnected-from-etcd',
+		symptom: 'etcd-slow-disk',
+		text: `milvus-standalone  | ${ts} [ERROR] [querynode/query_node.go:168] ["Query Node disconnected from etcd, process will exit"] ["Server Id"=130]`,
+	},
+
 	// ── etcd-all-crash ──
 	{
 		signature: 'recover-backend-from-snapshot',
@@ -644,10 +691,6 @@ export const NEGATIVE: { what: string; text: string }[] = [
 	{
 		what: 'Helm template error',
 		text: 'Error: INSTALLATION FAILED: template: milvus/templates/configmap.yaml:12:3: executing "milvus/templates/configmap.yaml" at <.Values.extraConfigFiles.user>: nil pointer evaluating interface {}.user',
-	},
-	{
-		what: "etcd's apply request took too long warning",
-		text: '{"level":"warn","ts":"2024-06-03T06:20:05.118Z","caller":"etcdserver/util.go:166","msg":"apply request took too long","took":"152.7ms","expected-duration":"100ms","prefix":"read-only range ","request":"key:\\"by-dev/meta/session/\\" range_end:\\"by-dev/meta/session0\\" ","response":"range_response_count:4 size:1412"}',
 	},
 	{
 		what: 'image pull failure',

@@ -266,6 +266,30 @@ panic: etcdserver: mvcc: database space exceeded`,
 		text: `2021-06-01 02:39:31.309997 I | retry func error: etcdserver: mvcc: database space exceeded. attempts #1 after 1s.
 panic: etcdserver: mvcc: database space exceeded`,
 	},
+	// ─────────────────────────── etcd-slow-disk ───────────────────────────
+	{
+		expect: 'etcd-slow-disk',
+		url: 'https://github.com/milvus-io/milvus/issues/34821',
+		text: `milvus-etcd        | {"level":"warn","ts":"2024-07-23T23:57:54.261Z","caller":"etcdserver/util.go:166","msg":"apply request took too long","took":"5.176450313s","expected-duration":"100ms","prefix":"","request":"header:<ID:7587880247619074776 > put:<key:\\"by-dev/kv/gid/timestamp\\" value_size:8 >","response":"size:5"}`,
+	},
+	{
+		expect: 'etcd-slow-disk',
+		url: 'https://github.com/milvus-io/milvus/issues/16122',
+		text: `{"level":"warn","ts":"2022-03-21T14:49:51.577Z","caller":"etcdserver/util.go:166","msg":"apply request took too long","took":"431.977407ms","expected-duration":"100ms","prefix":"","request":"header:<ID:7587861327812430467 > put:<key:\\"by-dev/kv/index_gid/idTimestamp\\" value_size:8 >","response":"size:6"}`,
+	},
+	{
+		expect: 'etcd-slow-disk',
+		url: 'https://github.com/milvus-io/milvus/issues/31175',
+		text: `[2024/03/05 20:02:09.405 +00:00] [WARN] [etcd/etcd_kv.go:656] ["Slow etcd operation save"] ["time spent"=7.000908158s] [key=by-dev/kv/gid/timestamp]
+[2024/03/05 20:02:09.405 +00:00] [WARN] [rootcoord/root_coord.go:237] ["failed to update tso"] [error="etcdserver: request timed out"]`,
+	},
+	{
+		expect: 'etcd-slow-disk',
+		url: 'https://github.com/milvus-io/milvus/issues/26846',
+		text: `[2023/09/04 21:38:34.036 +08:00] [WARN] [sessionutil/session_util.go:719] ["connection lost detected, shuting down"]
+[2023/09/04 21:38:34.036 +08:00] [ERROR] [datacoord/server.go:233] ["disconnected from etcd and exited"] [serverID=29] [stack="github.com/milvus-io/milvus/internal/datacoord.(*Server).Register.func1\\n\\t/go/src/github.com/milvus-io/milvus/internal/datacoord/server.go:233"]`,
+	},
+
 	// ───────────────────────── channel-unavailable ─────────────────────────
 	{
 		expect: 'channel-unavailable',

@@ -529,6 +529,28 @@ go.etcd.io/bbolt.(*freelist).free(0xc0001b2000, 0x4f2c, 0x7f3a9c1b8000)`,
 		text: 'deny to write, reason: time tick long delay, please check the message queue',
 	},
 
+	// ────────────────────────── etcd-slow-disk ──────────────────────────
+	{
+		expect: 'etcd-slow-disk',
+		note: 'etcd 3.5 on a slow WAL disk',
+		text: `{"level":"warn","ts":"2026-03-04T09:12:41.532Z","caller":"wal/wal.go:805","msg":"slow fdatasync","took":"1.427156311s","expected-duration":"1s"}`,
+	},
+	{
+		expect: 'etcd-slow-disk',
+		note: 'a linearizable read waiting for an overloaded leader',
+		text: 'waiting for ReadIndex response took too long, retrying',
+	},
+	{
+		expect: 'etcd-slow-disk',
+		note: 'the bare etcd warning',
+		text: 'apply request took too long',
+	},
+	{
+		expect: 'etcd-slow-disk',
+		note: 'Milvus waiting for etcd',
+		text: `[2024/03/05 20:02:09.405 +00:00] [WARN] [etcd/etcd_kv.go:656] ["Slow etcd operation save"] ["time spent"=7.000908158s] [key=by-dev/kv/gid/timestamp]`,
+	},
+
 	// ─────────────────────────── etcd-nospace ───────────────────────────
 	{
 		expect: 'etcd-nospace',

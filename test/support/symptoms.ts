@@ -11,6 +11,7 @@ export const SYMPTOM_IDS: readonly string[] = [
 	'etcd-multi-crash',
 	'etcd-all-crash',
 	'etcd-nospace',
+	'etcd-slow-disk',
 	'channel-unavailable',
 	'upgrade-2-6',
 	'object-storage',

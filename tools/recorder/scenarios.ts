@@ -3,7 +3,15 @@
  * broken the way their page describes (same faults as their tests), the diagnostic runbooks against the
  * fixtures of test/diagnostics. A scenario sets up, names the arguments, and tears down.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+	copyFileSync,
+	existsSync,
+	mkdirSync,
+	mkdtempSync,
+	rmSync,
+	symlinkSync,
+	writeFileSync,
+} from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer as createTcpServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -528,6 +536,37 @@ export const SCENARIOS: Record<string, Scenario> = {
 				},
 				{ keys: 300 },
 			),
+	},
+	'etcd-slow-disk': {
+		runbook: 'etcd-slow-disk',
+		// The stand-in's etcd writes to a local disk that is never slow on purpose: the recording judges the
+		// recorded /metrics of a slow member and a fast one, saved as an operator saves them with curl.
+		about: 'saved /metrics of a member on a slow shared disk (p99 fsync ~80 ms) and of a fast one',
+		heavy: false,
+		prepare: async (lang) => {
+			const work = tempDir('work');
+			const fixtures = path.join(ROOT, 'test', 'etcd-runbooks', 'fixtures');
+			copyFileSync(
+				path.join(fixtures, 'metrics-slow-disk.txt'),
+				path.join(work.dir, 'my-release-etcd-0.txt'),
+			);
+			copyFileSync(
+				path.join(fixtures, 'metrics-fast-disk.txt'),
+				path.join(work.dir, 'my-release-etcd-1.txt'),
+			);
+			return {
+				cwd: work.dir,
+				env: {
+					...baseEnv(),
+					HOME: work.dir,
+					LANG: lang === 'id' ? 'id_ID.UTF-8' : 'en_US.UTF-8',
+				},
+				shownArgs: ['--metrics-file', 'my-release-etcd-0.txt,my-release-etcd-1.txt'],
+				hiddenArgs: [],
+				replace: [[work.dir, '~']],
+				teardown: async () => work.remove(),
+			};
+		},
 	},
 	...MILVUS_SCENARIOS,
 };

@@ -165,6 +165,7 @@ const LABELS = { 'app.kubernetes.io/name': 'etcd', 'app.kubernetes.io/instance':
  * @property {Record<string, string>} [selector]  default: the Milvus chart's labels with `component`
  * @property {string[]} [args]
  * @property {number} [port]
+ * @property {number} [podsMade] pods its ReplicaSets have made so far (names them)
  */
 
 const MILVUS_IMAGE = 'milvusdb/milvus:v2.4.4';
@@ -1073,6 +1074,19 @@ function pullFailed(pod) {
 	pod.c.nextStartAt = Date.now() + spec.backoffMs * 4;
 }
 
+/**
+ * The five characters the ReplicaSet controller appends to a pod name, from the alphabet Kubernetes uses
+ * (no vowels, no look-alike digits). Random there; here drawn from the Deployment's own count of pods made,
+ * so the same scenario names its pods the same way every run and a recording replays to the byte.
+ * @param {Deploy} d
+ */
+function podNameSuffix(d) {
+	const alphabet = 'bcdfghjklmnpqrstvwxz2456789';
+	d.podsMade = (d.podsMade ?? 0) + 1;
+	const digest = createHash('sha256').update(`${d.name}#${d.podsMade}`).digest();
+	return [...digest.subarray(0, 5)].map((b) => alphabet[b % alphabet.length]).join('');
+}
+
 /** The Deployment controller (one ReplicaSet per template, replaced at once when the template changes). */
 function reconcileDeploys() {
 	for (const d of S.deploys.values()) {
@@ -1081,7 +1095,7 @@ function reconcileDeploys() {
 		const current = mine.filter((p) => p.revision === hash);
 		for (let i = current.length; i < d.replicas; i++) {
 			let name;
-			do name = `${d.name}-${hash.slice(0, 9)}-${randomUUID().replace(/-/g, '').slice(0, 5)}`;
+			do name = `${d.name}-${hash.slice(0, 9)}-${podNameSuffix(d)}`;
 			while (S.pods.has(name));
 			const labels = { ...deploySelector(d), 'pod-template-hash': hash.slice(0, 9) };
 			const pod = createPod(
@@ -2316,6 +2330,7 @@ const backend = {
 		}
 		res.end();
 	},
+	proxy: proxyToPod,
 	upgrade: (req, socket, head, ns, name, sub, q) => {
 		const pod = S.pods.get(name);
 		/** @param {number} code @param {string} text */
@@ -2337,6 +2352,44 @@ const backend = {
 		handleExec(req, socket, head, (io) => runInContainer(target, io));
 	},
 };
+
+/**
+ * GET through the API server's pod proxy (`kubectl get --raw …/pods/<[scheme:]name[:port]>/proxy/<path>`):
+ * an etcd pod's 2379 is its member's client port. Errors read like kube-apiserver's: 404 for an unknown
+ * pod, 503 "error trying to reach service" when nothing listens.
+ * @param {string} ns @param {string} target @param {string} rest @param {string} search
+ * @param {import('node:http').ServerResponse} res
+ */
+async function proxyToPod(ns, target, rest, search, res) {
+	const bits = target.split(':');
+	const scheme = bits.length === 3 ? bits[0] : 'http';
+	const name = /** @type {string} */ (bits.length === 3 ? bits[1] : bits[0]);
+	const port = Number(bits.length === 3 ? bits[2] : (bits[1] ?? 80));
+	const pod = S.pods.get(name);
+	if (!pod || ns !== NS) throw notFound(/** @type {any} */ ({ name: 'pods', group: '' }), name);
+	const p = pod.kind === 'etcd' ? S.ports.get(pod.ordinal) : undefined;
+	const local = port === 2379 ? p?.client : port === 2380 ? p?.peer : undefined;
+	const unreachable = (/** @type {string} */ why) =>
+		new ApiError(503, 'ServiceUnavailable', `error trying to reach service: ${why}`);
+	if (!pod.nodeName || pod.c.state !== 'running' || pod.deleting || !local)
+		throw unreachable(`dial tcp 127.0.0.1:${port}: connect: connection refused`);
+	if (scheme !== 'http') throw unreachable('tls: first record does not look like a TLS handshake');
+	/** @type {Response} */
+	let answer;
+	try {
+		answer = await fetch(`http://127.0.0.1:${local}${rest}${search}`, {
+			signal: AbortSignal.timeout(30_000),
+		});
+	} catch {
+		throw unreachable(`dial tcp 127.0.0.1:${port}: connect: connection refused`);
+	}
+	const body = Buffer.from(await answer.arrayBuffer());
+	res.writeHead(answer.status, {
+		'Content-Type': answer.headers.get('content-type') ?? 'text/plain',
+		'Content-Length': body.length,
+	});
+	res.end(body);
+}
 
 /** @param {Pod} pod */
 function execTarget(pod) {
