@@ -9,7 +9,7 @@
 // reported for a line that no specific entry explains, so a MilvusException with a code is `api-errors`
 // unless a more specific signature claims the same line.
 
-/** @typedef {'boot'|'runtime-compat'|'api-errors'|'etcd-pending'|'etcd-bad-member-id'|'etcd-multi-crash'|'etcd-all-crash'|'etcd-nospace'|'etcd-slow-disk'|'etcd-image-pull'|'channel-unavailable'|'upgrade-2-6'} SymptomId */
+/** @typedef {'boot'|'runtime-compat'|'api-errors'|'etcd-pending'|'etcd-bad-member-id'|'etcd-multi-crash'|'etcd-all-crash'|'etcd-nospace'|'etcd-slow-disk'|'etcd-image-pull'|'channel-unavailable'|'upgrade-2-6'|'object-storage'} SymptomId */
 
 /**
  * @typedef {object} Signature
@@ -78,7 +78,7 @@ export const SIGNATURES = Object.freeze([
 	},
 	{
 		id: 'minio-access-denied',
-		symptom: 'boot',
+		symptom: 'object-storage',
 		weight: 80,
 		component: 'minio',
 		patterns: [/\bAccess Denied\b/],
@@ -91,7 +91,7 @@ export const SIGNATURES = Object.freeze([
 	},
 	{
 		id: 'minio-unknown-access-key',
-		symptom: 'boot',
+		symptom: 'object-storage',
 		weight: 85,
 		component: 'minio',
 		patterns: [/The Access Key Id you provided does not exist in our records/i],
@@ -103,7 +103,7 @@ export const SIGNATURES = Object.freeze([
 	},
 	{
 		id: 'minio-signature-mismatch',
-		symptom: 'boot',
+		symptom: 'object-storage',
 		weight: 85,
 		component: 'minio',
 		patterns: [/The request signature we calculated does not match the signature you provided/i],
@@ -133,7 +133,7 @@ export const SIGNATURES = Object.freeze([
 	},
 	{
 		id: 'minio-bucket-check-failed',
-		symptom: 'boot',
+		symptom: 'object-storage',
 		weight: 55,
 		component: 'minio',
 		patterns: [/failed to check blob bucket exist/i],
@@ -146,7 +146,7 @@ export const SIGNATURES = Object.freeze([
 	},
 	{
 		id: 'minio-bucket-missing',
-		symptom: 'boot',
+		symptom: 'object-storage',
 		weight: 70,
 		component: 'minio',
 		patterns: [/The specified bucket does not exist/i],
@@ -1312,5 +1312,145 @@ export const SIGNATURES = Object.freeze([
 		},
 		source:
 			'https://github.com/milvus-io/milvus/issues/47806, https://github.com/zilliztech/milvus-operator/issues/446',
+	},
+
+	// ─────────────── object-storage ─────────────────────────
+	{
+		id: 'object-storage-region-mismatch',
+		symptom: 'object-storage',
+		weight: 80,
+		component: 'minio',
+		patterns: [
+			/(?:the )?region '[^']*' is wrong; expecting '[^']*'/i,
+			/AuthorizationHeaderMalformed/,
+		],
+		explain: {
+			en: "minio.region does not match the bucket's region. Set minio.region to the region the error expects.",
+			id: 'minio.region tidak sama dengan region bucket. Isi minio.region dengan region yang disebut pesan error itu.',
+		},
+		source: 'S3 AuthorizationHeaderMalformed (region is wrong; expecting)',
+	},
+	{
+		id: 'object-storage-tls-mismatch',
+		symptom: 'object-storage',
+		weight: 75,
+		component: 'milvus',
+		patterns: [
+			// Only with the bucket request around it: the same TLS errors come from any client.
+			/(?:failed to check blob bucket exist|\/\?location=).*(?:server gave HTTP response to HTTPS client|x509: certificate)/i,
+		],
+		explain: {
+			en: 'minio.useSSL does not match the endpoint: HTTPS against a plain-HTTP server, or a certificate Milvus does not trust (set minio.ssl.tlsCACert).',
+			id: 'minio.useSSL tidak cocok dengan endpoint: HTTPS ke server HTTP biasa, atau sertifikat yang tidak dipercaya Milvus (isi minio.ssl.tlsCACert).',
+		},
+		source: 'Go net/http and crypto/x509 errors seen through minio-go',
+	},
+
+	// ─────────────── querynode-oom ─────────────────────────
+	{
+		id: 'load-segment-oom-threshold',
+		symptom: 'querynode-oom',
+		weight: 95,
+		component: 'milvus',
+		patterns: [/load segment failed, OOM if load/i, /\bthresholdFactor\b/i],
+		explain: {
+			en: 'The query node refused to load a segment because the memory it needs plus what is loaded would pass overloadedMemoryThresholdPercentage. Add query nodes or memory, or release collections.',
+			id: 'Query node menolak memuat segment karena memori yang dibutuhkan ditambah yang sudah dimuat akan melewati overloadedMemoryThresholdPercentage. Tambah query node atau memori, atau release collection.',
+		},
+		source:
+			'milvus internal/querynodev2/segments/segment_loader.go (checkSegmentSize); milvus-io/milvus#32621, #22204',
+	},
+	{
+		id: 'pod-oomkilled',
+		symptom: 'querynode-oom',
+		weight: 85,
+		component: 'kubernetes',
+		patterns: [/\bOOMKilled\b/],
+		explain: {
+			en: 'The kernel killed the container for passing its memory limit (reason OOMKilled, exit code 137). On a query node: loaded data outgrew the limit.',
+			id: 'Kernel mematikan container karena melewati batas memorinya (reason OOMKilled, kode keluar 137). Di query node: data yang dimuat melebihi batas itu.',
+		},
+		source: 'kubernetes ContainerStateTerminated.reason; milvus-io/milvus#30483',
+	},
+	{
+		id: 'memory-quota-too-small-to-load',
+		symptom: 'querynode-oom',
+		weight: 80,
+		component: 'milvus',
+		patterns: [/insufficient memory/i, /memory is not enough/i],
+		explain: {
+			en: "Milvus says the query nodes do not have the memory to load the collection. Compare the collection size with the query nodes' limits.",
+			id: 'Milvus menyatakan memori query node tidak cukup untuk memuat collection. Bandingkan ukuran collection dengan batas memori query node.',
+		},
+		source: 'milvus pkg/util/merr ErrServiceMemoryLimitExceeded / segment loader',
+	},
+
+	// ─────────────── write-denied ─────────────────────────
+	{
+		id: 'deny-write-memory-quota',
+		symptom: 'write-denied',
+		weight: 95,
+		component: 'milvus',
+		patterns: [
+			/deny to write.*memory quota exhausted/i,
+			/memory quota exceeded/i,
+			/memory quota exhausted/i,
+		],
+		explain: {
+			en: 'The memory guard of quotaAndLimits fired: a data node or query node passed memoryHighWaterLevel. Release collections or add memory; writes resume on their own below the water level.',
+			id: 'Pengaman memori quotaAndLimits bekerja: data node atau query node melewati memoryHighWaterLevel. Release collection atau tambah memori. Penulisan dibuka lagi sendiri di bawah batas itu.',
+		},
+		source:
+			'milvus internal/rootcoord/quota_center.go (memory protection); merr 53; milvus-io/milvus#26257',
+	},
+	{
+		id: 'deny-write-disk-quota',
+		symptom: 'write-denied',
+		weight: 95,
+		component: 'milvus',
+		patterns: [/disk quota exceeded/i, /disk quota exhausted/i],
+		explain: {
+			en: 'The binlog size passed quotaAndLimits.limitWriting.diskProtection.diskQuota. Delete data, compact, or raise diskQuota.',
+			id: 'Ukuran binlog melewati quotaAndLimits.limitWriting.diskProtection.diskQuota. Hapus data, jalankan compaction, atau naikkan diskQuota.',
+		},
+		source:
+			'milvus internal/rootcoord/quota_center.go (disk protection); legacy code 54; milvus-io/milvus#23592',
+	},
+	{
+		id: 'rate-limit-exceeded',
+		symptom: 'write-denied',
+		weight: 85,
+		component: 'milvus',
+		patterns: [/rate limit exceeded/i, /request is rejected by grpc RateLimiter/i],
+		explain: {
+			en: 'A rate limit of quotaAndLimits (dml insertRate, ddl, …) refused the call (code 8, retriable). Slow the client down or raise the limit.',
+			id: 'Batas laju quotaAndLimits (dml insertRate, ddl, dan lainnya) menolak panggilan ini (code 8, retriable). Perlambat klien atau naikkan batasnya.',
+		},
+		source: 'milvus pkg/util/merr ErrServiceRateLimit (8); milvus-io/milvus#32719',
+	},
+	{
+		id: 'quota-exceeded',
+		symptom: 'write-denied',
+		weight: 80,
+		component: 'milvus',
+		patterns: [/\bquota exceeded\b/i, /\bforce deny\b/i],
+		explain: {
+			en: 'A quota of quotaAndLimits denied the call (code 9). The reason after it names the guard: memory, disk, time tick delay, or a forced deny.',
+			id: 'Kuota quotaAndLimits menolak panggilan ini (code 9). Alasan sesudahnya menyebut pengamannya: memori, disk, keterlambatan time tick, atau force deny.',
+		},
+		source: 'milvus pkg/util/merr ErrServiceQuotaExceeded (9)',
+	},
+	{
+		id: 'time-tick-long-delay',
+		symptom: 'write-denied',
+		weight: 90,
+		component: 'milvus',
+		patterns: [/time ?tick long delay/i],
+		explain: {
+			en: 'Writes were slowed or denied because a flowgraph time tick lags behind maxTimeTickDelay: usually the message queue or a busy data node / query node. Find the lagging node.',
+			id: 'Penulisan diperlambat atau ditolak karena time tick flowgraph tertinggal dari maxTimeTickDelay: biasanya message queue, atau data node / query node yang sibuk. Cari node yang tertinggal.',
+		},
+		source:
+			'milvus internal/rootcoord/quota_center.go (ttProtection); legacy code 55; milvus-io/milvus#23920',
 	},
 ]);

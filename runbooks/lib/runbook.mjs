@@ -116,6 +116,8 @@ import { fileURLToPath } from 'node:url';
  * @property {(result: RunResult, ctx: Context) => unknown} [parse]  turns the command's result into the
  *   step's value, kept in ctx.results[id] for later steps and verify (default: the RunResult)
  * @property {boolean} [check]  false: a non-zero exit of `command` is not a failure; parse() sees it
+ * @property {(ctx: Context) => Promise<string> | string} [input]  text fed to the command's stdin, never shown
+ *   (a signed URL, anything that must stay out of argv, the plan and --describe)
  * @property {(ctx: Context, value: unknown) => Promise<unknown> | unknown} [after]  waits, retries and checks
  *   after the command ran (e.g. wait for a rollout); a returned string is printed. Never a second argv
  * @property {(ctx: Context) => Promise<unknown> | unknown} [action]  only for `command: null` steps: in-process
@@ -380,6 +382,8 @@ function checkStep(step) {
 	if (step.action && step.command !== null)
 		return `step ${step.id}: action() is for command: null steps; the toolkit runs command`;
 	if (step.action && step.run) return `step ${step.id}: give action() or run(), not both`;
+	if (step.input && step.command === null)
+		return `step ${step.id}: input() feeds the command's stdin; a command: null step has none`;
 	if (step.alternativeTo !== undefined && typeof step.when !== 'function')
 		return `step ${step.id}: alternativeTo needs when(ctx)`;
 	return null;
@@ -584,9 +588,12 @@ async function runStep(ctx, s, o, lang) {
 	// Streamed, so a slow `rollout status` shows progress instead of looking hung. A step with parse()
 	// decides what is worth showing: its output is captured and a string value is printed instead.
 	const live = s.parse ? null : o.stream();
+	const input = s.input ? await s.input(ctx) : undefined;
 	const r = await ctx.run(
 		s.command,
-		live ? { check: false, onStdout: live.write, onStderr: live.write } : { check: false },
+		live
+			? { check: false, input, onStdout: live.write, onStderr: live.write }
+			: { check: false, input },
 	);
 	live?.end();
 	if (!r.ok && s.check !== false)

@@ -50,17 +50,17 @@ export const POSITIVE: Sample[] = [
 	},
 	{
 		signature: 'minio-access-denied',
-		symptom: 'boot',
+		symptom: 'object-storage',
 		text: `${ts} [WARN] [storage/minio_chunk_manager.go:115] ['failed to check blob bucket exist'] [bucket=milvusdb] [error='Access Denied.']`,
 	},
 	{
 		signature: 'minio-unknown-access-key',
-		symptom: 'boot',
+		symptom: 'object-storage',
 		text: `${ts} [ERROR] [storage/minio_chunk_manager.go:131] ["failed to create bucket"] [bucket=a-bucket] [error="The Access Key Id you provided does not exist in our records."]`,
 	},
 	{
 		signature: 'minio-signature-mismatch',
-		symptom: 'boot',
+		symptom: 'object-storage',
 		text: `2024-06-03T08:14:05.118233456Z ${ts} [WARN] [storage/minio_chunk_manager.go:115] ["failed to check blob bucket exist"] [bucket=a-bucket] [error="The request signature we calculated does not match the signature you provided. Check your key and signing method."]`,
 	},
 	{
@@ -85,7 +85,7 @@ export const POSITIVE: Sample[] = [
 	},
 	{
 		signature: 'minio-bucket-missing',
-		symptom: 'boot',
+		symptom: 'object-storage',
 		text: `${ts} [ERROR] [storage/remote_chunk_manager.go:180] ["failed to read object"] [bucket=milvus-bucket] [error="The specified bucket does not exist."]`,
 	},
 	{
@@ -294,12 +294,12 @@ export const POSITIVE: Sample[] = [
 	},
 	{
 		signature: 'rate-or-quota-limit',
-		symptom: 'api-errors',
+		symptom: 'write-denied',
 		text: '<MilvusException: (code=9, message=quota exceeded[reason=memory quota exceeded, please allocate more resources])>',
 	},
 	{
 		signature: 'rate-or-quota-limit',
-		symptom: 'api-errors',
+		symptom: 'write-denied',
 		text: '<MilvusException: (code=8, message=rate limit exceeded[rate=0.1])>',
 	},
 	{
@@ -644,6 +644,66 @@ export const POSITIVE: Sample[] = [
 		signature: 'producer-rw-channel',
 		text: `${ts} [WARN] [producer/producer.go:88] ["create producer failed"] [error="producer can only be created for RW channel"]`,
 	},
+	{
+		signature: 'object-storage-region-mismatch',
+		symptom: 'object-storage',
+		text: `${ts} [WARN] [storage/minio_object_storage.go:101] ["failed to check blob bucket exist"] [bucket=milvus-prod] [error="The authorization header is malformed; the region 'us-east-1' is wrong; expecting 'ap-southeast-1'"]`,
+	},
+	{
+		signature: 'object-storage-tls-mismatch',
+		symptom: 'object-storage',
+		text: `${ts} [WARN] [storage/minio_object_storage.go:101] ["failed to check blob bucket exist"] [bucket=a-bucket] [error="Get \\"https://my-release-minio:9000/a-bucket/?location=\\": http: server gave HTTP response to HTTPS client"]`,
+	},
+	{
+		signature: 'load-segment-oom-threshold',
+		symptom: 'querynode-oom',
+		text: `${ts} [WARN] [segments/segment_loader.go:1075] ["load segment failed, OOM if load"] [collectionID=449296826784759412] [maxSegmentSize=512] [memUsage=7126] [predictMemUsage=7638] [totalMem=8192] [thresholdFactor=0.9]`,
+	},
+	{
+		signature: 'load-segment-oom-threshold',
+		symptom: 'querynode-oom',
+		text: `<MilvusException: (code=65535, message=show collection failed: load segment failed, OOM if load, maxSegmentSize = 512 MB, memUsage = 7126 MB, predictMemUsage = 7638 MB, totalMem = 8192 MB thresholdFactor = 0.900000)>`,
+	},
+	{
+		signature: 'pod-oomkilled',
+		symptom: 'querynode-oom',
+		text: 'my-release-milvus-querynode-5d9f7c8b6-x2kqp   0/1     OOMKilled   3 (40s ago)   2h',
+	},
+	{
+		signature: 'pod-oomkilled',
+		symptom: 'querynode-oom',
+		text: '      Reason:       OOMKilled',
+	},
+	{
+		signature: 'memory-quota-too-small-to-load',
+		symptom: 'querynode-oom',
+		text: `<MilvusException: (code=3, message=service memory limit exceeded[err=insufficient memory when loading segment])>`,
+	},
+	{
+		signature: 'deny-write-memory-quota',
+		symptom: 'write-denied',
+		text: '<MilvusException: (code=53, message=deny to write, reason: memory quota exhausted, please allocate more resources, req: /milvus.proto.milvus.MilvusService/Insert)>',
+	},
+	{
+		signature: 'deny-write-disk-quota',
+		symptom: 'write-denied',
+		text: '<MilvusException: (code=9, message=quota exceeded[reason=disk quota exceeded, please allocate more resources])>',
+	},
+	{
+		signature: 'rate-limit-exceeded',
+		symptom: 'write-denied',
+		text: `${ts} [WARN] [proxy/impl.go:2598] ["Failed to execute insert"] [error="rate limit exceeded[rate=4194304]"]`,
+	},
+	{
+		signature: 'quota-exceeded',
+		symptom: 'write-denied',
+		text: '<MilvusException: (code=9, message=quota exceeded[reason=force deny])>',
+	},
+	{
+		signature: 'time-tick-long-delay',
+		symptom: 'write-denied',
+		text: '<MilvusException: (code=55, message=deny to write, reason: time tick long delay, please check the message queue)>',
+	},
 ];
 
 /** Real errors that belong to none of our symptoms: the matcher must say "no known symptom". */
@@ -663,10 +723,6 @@ export const NEGATIVE: { what: string; text: string }[] = [
 	{
 		what: 'Helm template error',
 		text: 'Error: INSTALLATION FAILED: template: milvus/templates/configmap.yaml:12:3: executing "milvus/templates/configmap.yaml" at <.Values.extraConfigFiles.user>: nil pointer evaluating interface {}.user',
-	},
-	{
-		what: 'querynode OOMKilled',
-		text: 'my-release-milvus-querynode-5d9f7c8b6-x2kqp   0/1     OOMKilled   3 (40s ago)   2h',
 	},
 	{
 		what: 'image pull failure',

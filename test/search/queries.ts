@@ -477,6 +477,58 @@ go.etcd.io/bbolt.(*freelist).free(0xc0001b2000, 0x4f2c, 0x7f3a9c1b8000)`,
 		text: `{"level":"fatal","ts":"2024-05-20T03:22:40.551Z","caller":"etcdserver/storage.go:95","msg":"failed to read WAL, cannot be repaired","error":"walpb: crc mismatch"}`,
 	},
 
+	// ───────────── object-storage, querynode-oom, write-denied (issue 16) ─────────────
+	{
+		expect: 'object-storage',
+		note: 'bucket check refused (milvus-docs#2247)',
+		text: `[2025/04/14 09:12:03.511 +00:00] [WARN] [storage/minio_object_storage.go:101] ["failed to check blob bucket exist"] [bucket=milvus-bucket] [error="Access Denied."]`,
+	},
+	{
+		expect: 'object-storage',
+		note: 'missing bucket (milvus#41332)',
+		text: `[2025/04/14 09:12:03.511 +00:00] [WARN] [storage/minio_object_storage.go:101] ["failed to check blob bucket exist"] [bucket=milvus-prod] [error="The specified bucket does not exist."]`,
+	},
+	{
+		expect: 'object-storage',
+		note: 'useSSL against a plain-HTTP endpoint',
+		text: 'Get "https://my-release-minio:9000/milvus-bucket/?location=": http: server gave HTTP response to HTTPS client',
+	},
+	{
+		expect: 'object-storage',
+		note: 'wrong region',
+		text: "The authorization header is malformed; the region 'us-east-1' is wrong; expecting 'ap-southeast-1'",
+	},
+	{
+		expect: 'querynode-oom',
+		note: 'load refused by the memory threshold (milvus#32621)',
+		text: '<MilvusException: (code=65535, message=load segment failed, OOM if load, maxSegmentSize = 512 MB, memUsage = 7126 MB, predictMemUsage = 7638 MB, totalMem = 8192 MB thresholdFactor = 0.900000)>',
+	},
+	{
+		expect: 'querynode-oom',
+		note: 'kubectl get pods with an OOMKilled query node',
+		text: 'my-release-milvus-querynode-5d9f7c8b6-x2kqp   0/1     OOMKilled   3 (40s ago)   2h',
+	},
+	{
+		expect: 'write-denied',
+		note: 'memory guard (milvus#26257)',
+		text: '<MilvusException: (code=53, message=deny to write, reason: memory quota exhausted, please allocate more resources)>',
+	},
+	{
+		expect: 'write-denied',
+		note: 'disk guard (milvus#23592)',
+		text: '<MilvusException: (code=9, message=quota exceeded[reason=disk quota exceeded, please allocate more resources])>',
+	},
+	{
+		expect: 'write-denied',
+		note: 'rate limit (milvus#32719)',
+		text: '<MilvusException: (code=8, message=rate limit exceeded[rate=4194304])>',
+	},
+	{
+		expect: 'write-denied',
+		note: 'time tick guard (milvus#23920)',
+		text: 'deny to write, reason: time tick long delay, please check the message queue',
+	},
+
 	// ────────────────────────── etcd-slow-disk ──────────────────────────
 	{
 		expect: 'etcd-slow-disk',
@@ -562,8 +614,8 @@ reason: ImagePullBackOff`,
 		text: `2024/05/01 10:00:00 [error] 31#31: *1 upstream timed out (110: Connection timed out) while reading response header from upstream, client: 10.0.0.1, server: _, request: "GET / HTTP/1.1"`,
 	},
 	{
-		expect: null,
-		note: 'OOM kill of some pod',
+		expect: 'querynode-oom',
+		note: 'an OOM kill: the querynode-oom page explains OOMKilled and exit 137',
 		text: `Last State:     Terminated
       Reason:       OOMKilled
       Exit Code:    137`,

@@ -15,4 +15,7 @@ export const SYMPTOM_IDS: readonly string[] = [
 	'etcd-image-pull',
 	'channel-unavailable',
 	'upgrade-2-6',
+	'object-storage',
+	'querynode-oom',
+	'write-denied',
 ];

@@ -19,7 +19,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createCluster, createCompose } from '../standin/index.mjs';
 import { etcdHttp } from '../../runbooks/lib/etcd-http.mjs';
-import type { StandinCluster } from '../standin/index.mjs';
+import type { ClusterOptions, StandinCluster } from '../standin/index.mjs';
 import {
 	loadScenario,
 	scenarioFromSpec,
@@ -92,6 +92,8 @@ async function clusterScenario(
 		milvus?: 'cluster' | 'standalone';
 		/** the etcd StatefulSet's image, instead of the generation's */
 		etcdImage?: string;
+		/** the chart's MinIO and the ConfigMap Milvus reads */
+		objectStorage?: ClusterOptions['objectStorage'];
 	} = {},
 ): Promise<Prepared> {
 	const work = tempDir('work');
@@ -101,6 +103,7 @@ async function clusterScenario(
 		context: 'demo',
 		...(opts.milvus ? { milvus: opts.milvus } : {}),
 		...(opts.etcdImage ? { etcdImage: opts.etcdImage } : {}),
+		...(opts.objectStorage ? { objectStorage: opts.objectStorage } : {}),
 		defaultStorageClass: opts.defaultStorageClass ?? true,
 		wait: opts.defaultStorageClass !== false,
 		// A crashed container is not restarted by itself while the runbook runs: otherwise whether a step
@@ -309,6 +312,33 @@ async function setMilvusImage(c: StandinCluster, component: string, image: strin
 }
 
 const MILVUS_SCENARIOS: Record<string, Scenario> = {
+	'object-storage': {
+		runbook: 'object-storage',
+		about:
+			'bucketName misspelt in user.yaml: the data node crash-loops on "The specified bucket does not exist"',
+		heavy: true,
+		prepare: (lang) =>
+			clusterScenario(
+				lang,
+				'milvusdb-fork',
+				async (c) => {
+					const datanode = (await readyMilvusPods(c)).find((p) => p.component === 'datanode');
+					if (!datanode) throw new Error('the stand-in has no datanode pod');
+					await c.setContainerState(datanode.name, {
+						exitCode: 1,
+						restartCount: 4,
+						logs: [
+							'[2025/04/14 09:12:03.402 +00:00] [INFO] [datanode/service.go:287] ["DataNode server initializing"]',
+							'[2025/04/14 09:12:03.511 +00:00] [WARN] [storage/minio_chunk_manager.go:115] ["failed to check blob bucket exist"] [bucket=milvus-bukcet] [error="The specified bucket does not exist"]',
+							'[2025/04/14 09:12:03.511 +00:00] [WARN] [retry/retry.go:46] ["retry func failed"] [retried=0] [error="The specified bucket does not exist"]',
+							'panic: The specified bucket does not exist',
+							'',
+						].join('\n'),
+					});
+				},
+				{ milvus: 'cluster', objectStorage: { user: { bucketName: 'milvus-bukcet' } } },
+			),
+	},
 	'channel-unavailable': {
 		runbook: 'channel-unavailable',
 		about: 'the query node OOMKilled and crash-looping, every other Milvus component ready',

@@ -62,6 +62,20 @@ import { callApi, readApiInfo, sleep } from './common.mjs';
  * @property {string} [etcdImage] the etcd StatefulSet's image (already on the node), instead of the
  *   generation's (`docker.io/bitnami/etcd:3.5.0-debian-10-r24`, `docker.io/milvusdb/etcd:3.5.5-r2`); the
  *   start scripts stay the generation's
+ * @property {ObjectStorage} [objectStorage] the chart's bundled MinIO (Deployment, Service and Secret
+ *   `<release>-minio`, keys `accesskey`/`secretkey`; its pods labelled `app=minio,release=<release>`) and the
+ *   ConfigMap `<release>-milvus` (`default.yaml` with the chart's `minio:` section, `user.yaml`)
+ */
+
+/**
+ * The S3 side of a stand-in cluster: what MinIO runs with, and what Milvus is told in user.yaml.
+ * @typedef {object} ObjectStorage
+ * @property {{ accessKey?: string, secretKey?: string, buckets?: string[], region?: string, tls?: boolean, running?: boolean, denied?: string[] }} [server]
+ *   default: keys `minioadmin`, bucket `milvus-bucket`, region '' (any), plain HTTP, running. `denied`:
+ *   buckets the user's policy does not allow (AccessDenied). `running: false` closes the port behind the
+ *   Service and crash-loops the MinIO pod
+ * @property {Record<string, string | number | boolean>} [user] `minio:` keys of user.yaml, e.g.
+ *   `{ bucketName: 'other' }`, over default.yaml's chart values
  */
 
 /**
@@ -73,6 +87,7 @@ import { callApi, readApiInfo, sleep } from './common.mjs';
  * @property {boolean} [running] running again (Ready unless `ready: false`); otherwise waiting
  * @property {boolean} [ready]
  * @property {string} [waiting] the waiting reason, default `CrashLoopBackOff`
+ * @property {string} [logs] what the container printed: `kubectl logs` (running) or `--previous` (waiting)
  */
 
 /**
@@ -150,6 +165,8 @@ import { callApi, readApiInfo, sleep } from './common.mjs';
  * @property {(pod: string, state: ContainerState) => Promise<void>} setContainerState sets the container state of
  *   a Milvus or helper pod, e.g. `{ reason: 'OOMKilled', exitCode: 137, restartCount: 3 }` (then waiting in
  *   CrashLoopBackOff with lastState.terminated)
+ * @property {(change: ObjectStorage) => Promise<void>} objectStorage changes the MinIO server (merged
+ *   into its state) and replaces user.yaml's `minio:` keys, at once
  * @property {(image: string, pullable: boolean) => Promise<void>} setImagePullable whether the node can pull
  *   an image; pods waiting on it retry at their next back-off
  * @property {number} pid the supervisor's pid, which is also the process group of every etcd it runs
@@ -408,6 +425,21 @@ export async function createCluster(options = {}) {
 		backoffMs: options.backoffMs ?? 1000,
 		retroactiveDefaultClass: options.retroactiveDefaultClass ?? true,
 		milvus: options.milvus ?? null,
+		objectStorage: options.objectStorage
+			? {
+					server: {
+						accessKey: 'minioadmin',
+						secretKey: 'minioadmin',
+						buckets: ['milvus-bucket'],
+						region: '',
+						tls: false,
+						running: true,
+						denied: [],
+						...options.objectStorage.server,
+					},
+					user: { ...options.objectStorage.user },
+				}
+			: null,
 		unpullableImages: options.unpullableImages ?? [],
 		...(options.etcdImage ? { etcdImage: options.etcdImage } : {}),
 		ownDir,
@@ -682,6 +714,10 @@ export async function createCluster(options = {}) {
 		waitLog,
 		setContainerState: async (pod, state) => {
 			const r = await callApi(dir, { op: 'setContainerState', name: pod, ...state });
+			if (!r.ok) throw new Error(r.error);
+		},
+		objectStorage: async (change) => {
+			const r = await callApi(dir, { op: 'objectStorage', ...change });
 			if (!r.ok) throw new Error(r.error);
 		},
 		setImagePullable: async (image, pullable) => {

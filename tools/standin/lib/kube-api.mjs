@@ -126,6 +126,26 @@ export const RESOURCES = [
 		categories: ['all'],
 	},
 	{
+		group: '',
+		version: 'v1',
+		name: 'configmaps',
+		singular: 'configmap',
+		kind: 'ConfigMap',
+		namespaced: true,
+		shortNames: ['cm'],
+		verbs: RW,
+	},
+	{
+		group: '',
+		version: 'v1',
+		name: 'secrets',
+		singular: 'secret',
+		kind: 'Secret',
+		namespaced: true,
+		shortNames: [],
+		verbs: RW,
+	},
+	{
 		group: 'apps',
 		version: 'v1',
 		name: 'statefulsets',
@@ -559,6 +579,23 @@ const TABLES = {
 			Object.entries(o.spec?.selector ?? {})
 				.map(([k, v]) => `${k}=${v}`)
 				.join(','),
+		],
+	},
+	configmaps: {
+		columns: [col('Name'), col('Data', 'integer'), col('Age')],
+		cells: (o) => [
+			o.metadata.name,
+			Object.keys(o.data ?? {}).length + Object.keys(o.binaryData ?? {}).length,
+			since(o.metadata.creationTimestamp),
+		],
+	},
+	secrets: {
+		columns: [col('Name'), col('Type'), col('Data', 'integer'), col('Age')],
+		cells: (o) => [
+			o.metadata.name,
+			o.type ?? 'Opaque',
+			Object.keys(o.data ?? {}).length,
+			since(o.metadata.creationTimestamp),
 		],
 	},
 	controllerrevisions: {
