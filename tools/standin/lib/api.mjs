@@ -59,6 +59,8 @@ import { callApi, readApiInfo, sleep } from './common.mjs';
  *   `app.kubernetes.io/instance=<release>`, `component=<c>`, one replica each; their pods run no process
  *   and are Ready once their image is pulled; `kubectl scale`/`set image` work on them
  * @property {string[]} [unpullableImages] images the node cannot pull (ErrImagePull, ImagePullBackOff)
+ * @property {Record<string, Record<string, string>>} [configMaps] ConfigMaps of the namespace, name → data
+ *   (the Milvus chart's `<release>-milvus` holds `default.yaml` and the values' `extraConfigFiles`, e.g. `user.yaml`)
  */
 
 /**
@@ -402,6 +404,7 @@ export async function createCluster(options = {}) {
 		retroactiveDefaultClass: options.retroactiveDefaultClass ?? true,
 		milvus: options.milvus ?? null,
 		unpullableImages: options.unpullableImages ?? [],
+		configMaps: options.configMaps ?? {},
 		ownDir,
 	};
 	const { child, pgid } = await startSupervisor(dir, spec);

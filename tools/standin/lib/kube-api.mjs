@@ -117,6 +117,16 @@ export const RESOURCES = [
 	{
 		group: '',
 		version: 'v1',
+		name: 'configmaps',
+		singular: 'configmap',
+		kind: 'ConfigMap',
+		namespaced: true,
+		shortNames: ['cm'],
+		verbs: RW,
+	},
+	{
+		group: '',
+		version: 'v1',
 		name: 'services',
 		singular: 'service',
 		kind: 'Service',
@@ -506,6 +516,14 @@ const TABLES = {
 			since(o.firstTimestamp ?? o.eventTime),
 			String(o.count ?? 1),
 			o.metadata.name,
+		],
+	},
+	configmaps: {
+		columns: [col('Name'), col('Data', 'integer'), col('Age')],
+		cells: (o) => [
+			o.metadata.name,
+			Object.keys(o.data ?? {}).length + Object.keys(o.binaryData ?? {}).length,
+			since(o.metadata.creationTimestamp),
 		],
 	},
 	namespaces: {

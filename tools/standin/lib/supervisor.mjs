@@ -35,6 +35,7 @@ if (!dir) {
  * @property {'new' | 'existing'} initialClusterState
  * @property {'cluster' | 'standalone' | null} [milvus] Milvus Deployments as the Milvus chart names them
  * @property {string[]} [unpullableImages]
+ * @property {Record<string, Record<string, string>>} [configMaps] ConfigMaps of the namespace: name → data
  * @property {number} backoffMs
  * @property {boolean} [retroactiveDefaultClass] absent: true
  * @property {boolean} [ownDir] the Node API made the folder (and removes it)
@@ -154,6 +155,15 @@ const LABELS = { 'app.kubernetes.io/name': 'etcd', 'app.kubernetes.io/instance':
  * @property {string} image
  */
 
+/**
+ * @typedef {object} ConfigMap
+ * @property {string} name
+ * @property {string} uid
+ * @property {number} created
+ * @property {Record<string, string>} labels
+ * @property {Record<string, string>} data
+ */
+
 const MILVUS_IMAGE = 'milvusdb/milvus:v2.4.4';
 /** @param {string} image */
 const templateHash = (image) => createHash('sha1').update(image).digest('hex').slice(0, 10);
@@ -191,6 +201,13 @@ const S = {
 	},
 	/** @type {Map<string, Deploy>} */
 	deploys: new Map(),
+	/** @type {Map<string, ConfigMap>} */
+	configMaps: new Map(
+		Object.entries(spec.configMaps ?? {}).map(([name, data]) => [
+			name,
+			{ name, uid: randomUUID(), created: Date.now(), labels: {}, data: { ...data } },
+		]),
+	),
 	/** @type {Set<string>} images the node cannot pull */
 	unpullable: new Set(spec.unpullableImages ?? []),
 	/** @type {Map<string, number>} pod name → when its last pod object went away */
@@ -1803,6 +1820,22 @@ function nodeObject() {
 	};
 }
 
+/** @param {ConfigMap} cm */
+function configMapObject(cm) {
+	return {
+		apiVersion: 'v1',
+		kind: 'ConfigMap',
+		metadata: {
+			name: cm.name,
+			namespace: NS,
+			uid: cm.uid,
+			creationTimestamp: iso(cm.created),
+			...(Object.keys(cm.labels).length ? { labels: { ...cm.labels } } : {}),
+		},
+		data: { ...cm.data },
+	};
+}
+
 function serviceObjects() {
 	if (S.sts.deleted) return [];
 	const ports = [
@@ -1849,6 +1882,7 @@ function allObjects() {
 		out.push(...controllerRevisionObjects());
 	}
 	for (const d of S.deploys.values()) out.push(deployObject(d));
+	for (const cm of S.configMaps.values()) out.push(configMapObject(cm));
 	for (const sc of S.scs.values()) out.push(scObject(sc));
 	for (const e of S.events) out.push(eventObject(e));
 	out.push(...namespaceObjects(), nodeObject(), ...serviceObjects());
@@ -1963,6 +1997,21 @@ const backend = {
 					allowVolumeExpansion: body.allowVolumeExpansion,
 				});
 				break;
+			case 'configmaps':
+				requireNs(ns);
+				if (S.configMaps.has(name))
+					throw new ApiError(409, 'AlreadyExists', `configmaps "${name}" already exists`, {
+						name,
+						kind: 'configmaps',
+					});
+				S.configMaps.set(name, {
+					name,
+					uid: randomUUID(),
+					created: Date.now(),
+					labels: { ...(body.metadata.labels ?? {}) },
+					data: { ...(body.data ?? {}) },
+				});
+				break;
 			case 'namespaces':
 				S.namespaces.add(name);
 				S.nsCreated.set(name, Date.now());
@@ -1997,6 +2046,9 @@ const backend = {
 				break;
 			case 'storageclasses':
 				if (!S.scs.delete(name)) throw notFound(r, name);
+				break;
+			case 'configmaps':
+				if (!S.configMaps.delete(name)) throw notFound(r, name);
 				break;
 			case 'events': {
 				const i = S.events.findIndex((e) => eventObject(e).metadata.name === name);
@@ -2096,6 +2148,11 @@ const backend = {
 			const f = next.metadata?.finalizers;
 			pvc.protection = Array.isArray(f) && f.includes('kubernetes.io/pvc-protection');
 			pvc.labels = { ...(next.metadata?.labels ?? {}) };
+		} else if (r.name === 'configmaps') {
+			const cm = S.configMaps.get(name);
+			if (!cm) throw notFound(r, name);
+			cm.labels = { ...(next.metadata?.labels ?? {}) };
+			cm.data = { ...(next.data ?? {}) };
 		} else if (r.name === 'pods') {
 			const pod = S.pods.get(name);
 			if (!pod) throw notFound(r, name);
