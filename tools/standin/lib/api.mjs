@@ -59,6 +59,9 @@ import { callApi, readApiInfo, sleep } from './common.mjs';
  *   `app.kubernetes.io/instance=<release>`, `component=<c>`, one replica each; their pods run no process
  *   and are Ready once their image is pulled; `kubectl scale`/`set image` work on them
  * @property {string[]} [unpullableImages] images the node cannot pull (ErrImagePull, ImagePullBackOff)
+ * @property {Record<string, { requests?: Record<string, string>, limits?: Record<string, string> }>} [milvusResources]
+ *   the container `resources` of Milvus components, by component (`{ querynode: { limits: { memory: '8Gi' } } }`);
+ *   the chart's default is none (QoS BestEffort)
  * @property {Record<string, Record<string, string>>} [configMaps] ConfigMaps of the namespace, name → data
  *   (the Milvus chart's `<release>-milvus` holds `default.yaml` and the values' `extraConfigFiles`, e.g. `user.yaml`)
  */
@@ -72,6 +75,10 @@ import { callApi, readApiInfo, sleep } from './common.mjs';
  * @property {boolean} [running] running again (Ready unless `ready: false`); otherwise waiting
  * @property {boolean} [ready]
  * @property {string} [waiting] the waiting reason, default `CrashLoopBackOff`
+ * @property {string} [startedAt] when the running container started (ISO), default now
+ * @property {string} [finishedAt] when the last one ended (lastState.terminated.finishedAt, ISO), default now
+ * @property {string} [previousLog] what `kubectl logs --previous` prints (needs restartCount > 0)
+ * @property {string} [log] what `kubectl logs` prints for the current container
  */
 
 /**
@@ -404,6 +411,7 @@ export async function createCluster(options = {}) {
 		retroactiveDefaultClass: options.retroactiveDefaultClass ?? true,
 		milvus: options.milvus ?? null,
 		unpullableImages: options.unpullableImages ?? [],
+		milvusResources: options.milvusResources ?? {},
 		configMaps: options.configMaps ?? {},
 		ownDir,
 	};

@@ -35,6 +35,7 @@ if (!dir) {
  * @property {'new' | 'existing'} initialClusterState
  * @property {'cluster' | 'standalone' | null} [milvus] Milvus Deployments as the Milvus chart names them
  * @property {string[]} [unpullableImages]
+ * @property {Record<string, any>} [milvusResources] container `resources` of a Milvus component, by component
  * @property {Record<string, Record<string, string>>} [configMaps] ConfigMaps of the namespace: name → data
  * @property {number} backoffMs
  * @property {boolean} [retroactiveDefaultClass] absent: true
@@ -58,6 +59,7 @@ const IMAGE =
  * @property {string} reason
  * @property {string} startedAt
  * @property {string} finishedAt
+ * @property {string} [containerID]
  */
 /**
  * @typedef {object} Container
@@ -153,6 +155,7 @@ const LABELS = { 'app.kubernetes.io/name': 'etcd', 'app.kubernetes.io/instance':
  * @property {number} generation
  * @property {number} replicas
  * @property {string} image
+ * @property {any} resources  the container's `resources` (requests/limits), `{}` as the chart's default
  */
 
 /**
@@ -1090,6 +1093,7 @@ function reconcileDeploys() {
 								image: d.image,
 								args: ['milvus', 'run', d.component],
 								ports: [{ name: 'milvus', containerPort: 19530, protocol: 'TCP' }],
+								resources: structuredClone(d.resources),
 							},
 						],
 						restartPolicy: 'Always',
@@ -1162,6 +1166,7 @@ function deployObject(d) {
 							imagePullPolicy: 'IfNotPresent',
 							args: ['milvus', 'run', d.component],
 							ports: [{ name: 'milvus', containerPort: 19530, protocol: 'TCP' }],
+							resources: structuredClone(d.resources),
 						},
 					],
 					restartPolicy: 'Always',
@@ -1446,7 +1451,7 @@ function podObject(pod, internal = false) {
 							message: unsched,
 						},
 					],
-			qosClass: 'BestEffort',
+			qosClass: qosClass(podSpec),
 		},
 	};
 	if (scheduled) {
@@ -1470,6 +1475,24 @@ function podObject(pod, internal = false) {
 		}));
 	}
 	return obj;
+}
+
+/**
+ * The kubelet's QoS class: Guaranteed when every container's requests equal its limits for cpu and memory,
+ * BestEffort without any, Burstable otherwise.
+ * @param {any} podSpec
+ */
+function qosClass(podSpec) {
+	const res = (podSpec?.containers ?? []).map((/** @type {any} */ c) => c.resources ?? {});
+	const none = (/** @type {any} */ r) =>
+		!Object.keys(r.requests ?? {}).length && !Object.keys(r.limits ?? {}).length;
+	if (res.every(none)) return 'BestEffort';
+	const guaranteed = res.every((/** @type {any} */ r) =>
+		['cpu', 'memory'].every(
+			(k) => r.limits?.[k] !== undefined && (r.requests?.[k] ?? r.limits[k]) === r.limits[k],
+		),
+	);
+	return guaranteed ? 'Guaranteed' : 'Burstable';
 }
 
 /**
@@ -2336,13 +2359,20 @@ const ops = {
 				exitCode: b.exitCode,
 				reason: b.reason ?? (b.exitCode === 0 ? 'Completed' : 'Error'),
 				startedAt: pod.c.startedAt || iso(now - 1000),
-				finishedAt: iso(now),
+				finishedAt: typeof b.finishedAt === 'string' ? b.finishedAt : iso(now),
+				containerID: `containerd://${createHash('sha256').update(`${pod.uid}/${pod.c.restartCount}`).digest('hex')}`,
 			};
 		if (typeof b.restartCount === 'number') pod.c.restartCount = b.restartCount;
+		// What the kubelet keeps: the last container's log (logs --previous) and the current one's.
+		const logs = podDirs(pod).logs;
+		if (typeof b.previousLog === 'string' && pod.c.restartCount > 0)
+			fs.writeFileSync(path.join(logs, `${pod.c.restartCount - 1}.log`), b.previousLog);
+		if (typeof b.log === 'string')
+			fs.writeFileSync(path.join(logs, `${pod.c.restartCount}.log`), b.log);
 		if (b.running) {
 			pod.c.state = 'running';
 			pod.c.reason = '';
-			pod.c.startedAt = iso(now);
+			pod.c.startedAt = typeof b.startedAt === 'string' ? b.startedAt : iso(now);
 			pod.c.ready = b.ready ?? true;
 		} else {
 			pod.c.state = 'waiting';
@@ -2655,6 +2685,7 @@ async function main() {
 			generation: 1,
 			replicas: 1,
 			image: MILVUS_IMAGE,
+			resources: structuredClone(spec.milvusResources?.[component] ?? {}),
 		});
 	}
 	const port = await reservePort();
