@@ -340,7 +340,9 @@ export default defineRunbook(
 		async preflight(ctx) {
 			const minutes = Number(ctx.flags['stable-minutes']);
 			if (!Number.isFinite(minutes) || minutes < 0)
-				throw new UsageError(`--stable-minutes ${ctx.flags['stable-minutes']}: a number of minutes, 0 or more`);
+				throw new UsageError(
+					`--stable-minutes ${ctx.flags['stable-minutes']}: a number of minutes, 0 or more`,
+				);
 			const pods = await readPods(ctx);
 			if (pods.length === 0)
 				throw new NotThisSymptomError(ctx.t('noPods', { release: ctx.names.release }));

@@ -66,11 +66,7 @@ export const GUARDS = [
 	},
 	{
 		id: 'rate',
-		patterns: [
-			/rate limit exceeded/i,
-			/request is rejected by grpc RateLimiter/i,
-			/\bcode=8\b/,
-		],
+		patterns: [/rate limit exceeded/i, /request is rejected by grpc RateLimiter/i, /\bcode=8\b/],
 		settings: [
 			[`${Q}.dml.enabled`, 'false'],
 			[`${Q}.dml.insertRate.max`, '-1'],
@@ -128,8 +124,7 @@ export function logHits(pod, text) {
 	/** @type {LogHit[]} */
 	const hits = [];
 	for (const line of text.split('\n')) {
-		for (const guard of guardsIn(line))
-			hits.push({ guard, pod, line: line.trim().slice(0, 400) });
+		for (const guard of guardsIn(line)) hits.push({ guard, pod, line: line.trim().slice(0, 400) });
 	}
 	return GUARDS.flatMap((g) => hits.filter((h) => h.guard === g.id).slice(-3));
 }

@@ -35,7 +35,10 @@ before(async () => {
 	for (;;) {
 		const pods = JSON.parse(
 			await kubectl(c, 'get', 'pods', '-l', 'component=querynode', '-o', 'json'),
-		).items as { metadata: { name: string }; status: { containerStatuses?: { ready: boolean }[] } }[];
+		).items as {
+			metadata: { name: string };
+			status: { containerStatuses?: { ready: boolean }[] };
+		}[];
 		const ready = pods.find((p) => p.status.containerStatuses?.every((s) => s.ready));
 		if (ready) {
 			querynode = ready.metadata.name;
@@ -46,7 +49,8 @@ before(async () => {
 	}
 });
 
-const run = (args: string[] = []) => runRunbook('querynode-oom', ['--lang', 'en', ...args], { env: c.env });
+const run = (args: string[] = []) =>
+	runRunbook('querynode-oom', ['--lang', 'en', ...args], { env: c.env });
 
 test('the refusal line of a 2.4 query node and of 2.3 give the numbers', () => {
 	const line = REFUSED_LOG.split('\n').find((l) => l.includes('OOM if load')) ?? '';
@@ -133,7 +137,9 @@ test('OOMKilled and CrashLoopBackOff: the real termination fields, limits, setti
 	// The custom columns the page shows, as kubectl prints them.
 	assert.match(
 		out,
-		new RegExp(`${querynode}\\s+querynode\\s+CrashLoopBackOff\\s+4\\s+OOMKilled\\s+137\\s+\\S+\\s+4Gi\\s+8Gi`),
+		new RegExp(
+			`${querynode}\\s+querynode\\s+CrashLoopBackOff\\s+4\\s+OOMKilled\\s+137\\s+\\S+\\s+4Gi\\s+8Gi`,
+		),
 	);
 	assert.ok(
 		out.includes(
@@ -183,7 +189,10 @@ test('OOMKilled earlier but ready for longer than --stable-minutes, no refusal: 
 	});
 	const r = await run();
 	assert.equal(r.code, 0, r.stdout + r.stderr);
-	assert.match(r.stdout + r.stderr, /OOMKilled earlier but ready and running for at least 60 minutes/);
+	assert.match(
+		r.stdout + r.stderr,
+		/OOMKilled earlier but ready and running for at least 60 minutes/,
+	);
 	const strict = await run(['--stable-minutes', '600']);
 	assert.equal(strict.code, 1, strict.stderr);
 	const bad = await run(['--stable-minutes', '-3']);
