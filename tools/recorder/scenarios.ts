@@ -3,14 +3,22 @@
  * broken the way their page describes (same faults as their tests), the diagnostic runbooks against the
  * fixtures of test/diagnostics. A scenario sets up, names the arguments, and tears down.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+	existsSync,
+	mkdirSync,
+	mkdtempSync,
+	readFileSync,
+	rmSync,
+	symlinkSync,
+	writeFileSync,
+} from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer as createTcpServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createCluster } from '../standin/index.mjs';
-import type { StandinCluster } from '../standin/index.mjs';
+import type { ClusterOptions, StandinCluster } from '../standin/index.mjs';
 import {
 	loadScenario,
 	scenarioFromSpec,
@@ -81,6 +89,8 @@ async function clusterScenario(
 		hiddenArgs?: string[];
 		/** Milvus Deployments beside etcd, as the Helm chart installs them */
 		milvus?: 'cluster' | 'standalone';
+		/** the Milvus containers' resources and the namespace's ConfigMaps */
+		milvusSetup?: Pick<ClusterOptions, 'milvusResources' | 'configMaps'>;
 	} = {},
 ): Promise<Prepared> {
 	const work = tempDir('work');
@@ -89,6 +99,7 @@ async function clusterScenario(
 		// What a reader sees in every pinned command: a context named like a user's, not the tool's.
 		context: 'demo',
 		...(opts.milvus ? { milvus: opts.milvus } : {}),
+		...opts.milvusSetup,
 		defaultStorageClass: opts.defaultStorageClass ?? true,
 		wait: opts.defaultStorageClass !== false,
 		// A crashed container is not restarted by itself while the runbook runs: otherwise whether a step
@@ -296,7 +307,80 @@ async function setMilvusImage(c: StandinCluster, component: string, image: strin
 	if (r.code !== 0) throw new Error(`kubectl set image ${component}: ${r.stderr}`);
 }
 
+const MILVUS_FIXTURES = path.join(ROOT, 'test', 'milvus-runbooks', 'fixtures');
+const milvusFixture = (name: string): string =>
+	readFileSync(path.join(MILVUS_FIXTURES, name), 'utf8');
+
+/** The Milvus pod of one component, ready. */
+async function milvusPod(c: StandinCluster, component: string): Promise<string> {
+	const pod = (await readyMilvusPods(c)).find((p) => p.component === component);
+	if (!pod) throw new Error(`the stand-in has no ${component} pod`);
+	return pod.name;
+}
+
 const MILVUS_SCENARIOS: Record<string, Scenario> = {
+	'querynode-oom': {
+		runbook: 'querynode-oom',
+		about: 'the query node OOMKilled 4 times at an 8Gi limit with a 4Gi request, crash-looping',
+		heavy: true,
+		prepare: (lang) =>
+			clusterScenario(
+				lang,
+				'milvusdb-fork',
+				async (c) => {
+					await c.setContainerState(await milvusPod(c, 'querynode'), {
+						reason: 'OOMKilled',
+						exitCode: 137,
+						restartCount: 4,
+						previousLog: milvusFixture('querynode-oomkilled.previous.log'),
+					});
+				},
+				{
+					milvus: 'cluster',
+					milvusSetup: {
+						milvusResources: {
+							querynode: { requests: { memory: '4Gi' }, limits: { memory: '8Gi' } },
+						},
+						configMaps: {
+							'my-release-milvus': { 'default.yaml': milvusFixture('chart-default.yaml') },
+						},
+					},
+				},
+			),
+	},
+	'write-denied': {
+		runbook: 'write-denied',
+		about:
+			'inserts denied with code 53 while the quota center logs a query node above its water level',
+		heavy: true,
+		prepare: (lang) =>
+			clusterScenario(
+				lang,
+				'milvusdb-fork',
+				async (c) => {
+					await c.setContainerState(await milvusPod(c, 'rootcoord'), {
+						running: true,
+						log: milvusFixture('rootcoord-memory.log'),
+					});
+				},
+				{
+					milvus: 'cluster',
+					shownArgs: [
+						'--error',
+						'deny to write, reason: memory quota exhausted, please allocate more resources',
+					],
+					milvusSetup: {
+						configMaps: {
+							'my-release-milvus': {
+								'default.yaml': milvusFixture('chart-default.yaml'),
+								'user.yaml':
+									'quotaAndLimits:\n  limitWriting:\n    memProtection:\n      queryNodeMemoryHighWaterLevel: 0.9\n',
+							},
+						},
+					},
+				},
+			),
+	},
 	'channel-unavailable': {
 		runbook: 'channel-unavailable',
 		about: 'the query node OOMKilled and crash-looping, every other Milvus component ready',
