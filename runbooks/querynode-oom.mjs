@@ -5,7 +5,7 @@
 // node refuses a load first: `load segment failed, OOM if load, … totalMem = … thresholdFactor = 0.900000`.
 // A bare exit 137 is only SIGKILL (a liveness probe, a drain, an operator): it is reported, never called OOM.
 // Read-only: it reads the pods' termination fields and memory requests/limits, the previous container's log,
-// the memory settings in the chart's ConfigMap and, when metrics-server answers, `kubectl top`; then it says
+// the query coordinator's log (from 2.5 it logs the query node's refusal with the node id), the memory settings in the chart's ConfigMap and, when metrics-server answers, `kubectl top`; then it says
 // what to change (more query nodes or memory, release collections, mmap, a disk index) and how to verify.
 import { defineRunbook } from './lib/runbook.mjs';
 import { NotThisSymptomError, UsageError } from './lib/exit.mjs';
@@ -18,6 +18,8 @@ import { milvusConfigMapName, parseMilvusConfig, setting } from './lib/milvus-co
 
 /** The components that hold loaded segments in memory. */
 const MEMORY_COMPONENTS = ['querynode', 'standalone'];
+/** The coordinators that log a query node's refusal with the node id (task/executor.go "failed to load segment"). */
+const COORDINATORS = ['querycoord', 'mixcoord'];
 const REFUSAL = /load segment failed, OOM if load/;
 /** How many lines of each log the runbook reads. */
 const LOG_TAIL = 2000;
@@ -47,9 +49,18 @@ const LOG_TAIL = 2000;
  * @property {Refusal | null} refusal        the newest refused load in the current or previous log
  */
 
-/** Label selector of a release's query nodes and standalone. @param {string} release */
-const memorySelector = (release) =>
-	`app.kubernetes.io/instance=${release},app.kubernetes.io/name=milvus,component in (${MEMORY_COMPONENTS.join(',')})`;
+/** Label selector of some Milvus components of a release. @param {string} release @param {string[]} components */
+const componentSelector = (release, components) =>
+	`app.kubernetes.io/instance=${release},app.kubernetes.io/name=milvus,component in (${components.join(',')})`;
+/** @param {string} release */
+const memorySelector = (release) => componentSelector(release, MEMORY_COMPONENTS);
+
+/**
+ * @typedef {object} CoordinatorRefusal
+ * @property {string} pod         the coordinator whose log holds the line
+ * @property {string | null} node the refusing query node's id (`[node=65]`)
+ * @property {Refusal} refusal
+ */
 
 const COLUMNS = [
 	'NAME:.metadata.name',
@@ -157,6 +168,7 @@ const messages = {
 			'minutes a once OOMKilled pod must have run since, ready, to count as recovered (exit 0)',
 		noPods: 'no querynode or standalone pods of release {release} in this namespace',
 		noEvidence: 'no query node was OOMKilled or refused a load ({pods})',
+		noCoordinatorRefusal: 'no refused load in these logs',
 		sigkill:
 			'{pod}: {cause}. Exit 137 alone is SIGKILL from outside (a liveness probe, a drain, an operator), not memory: read "kubectl describe pod {pod}" and its events',
 		podLine:
@@ -197,6 +209,7 @@ const messages = {
 			'berapa menit pod yang pernah OOMKilled harus sudah berjalan dan Ready agar dianggap pulih (kode keluar 0)',
 		noPods: 'tidak ada pod querynode atau standalone dari release {release} di namespace ini',
 		noEvidence: 'tidak ada query node yang OOMKilled atau menolak load ({pods})',
+		noCoordinatorRefusal: 'tidak ada load yang ditolak di log ini',
 		sigkill:
 			'{pod}: {cause}. Exit 137 saja berarti SIGKILL dari luar (liveness probe, drain node, operator), bukan memori. Baca "kubectl describe pod {pod}" beserta event-nya',
 		podLine:
@@ -237,7 +250,13 @@ const messages = {
 /** @param {string} en @param {string} id */
 const tx = (en, id) => ({ en, id });
 
-/** @type {{ pods: PodMemory[] }} */
+/**
+ * @typedef {object} Facts
+ * @property {PodMemory[]} pods
+ * @property {CoordinatorRefusal[]} coordinators
+ */
+
+/** @type {Facts} */
 const exampleFacts = {
 	pods: [
 		{
@@ -261,7 +280,34 @@ const exampleFacts = {
 			refusal: null,
 		},
 	],
+	coordinators: [],
 };
+
+/**
+ * The newest refusal each coordinator logged (a 2.5 query coordinator logs the query node's answer).
+ * @param {Context} ctx
+ * @returns {Promise<CoordinatorRefusal[]>}
+ */
+async function readCoordinators(ctx) {
+	const pods = await ctx.kube.podsByLabel(componentSelector(ctx.names.release, COORDINATORS));
+	const found = await Promise.all(
+		pods.map(async (pod) => {
+			const name = String(pod?.metadata?.name ?? '');
+			const lines = (await ctx.kube.logs(name, { tail: LOG_TAIL }).catch(() => ''))
+				.split('\n')
+				.filter((l) => REFUSAL.test(l));
+			// The WARN line names the node; the INFO line after it repeats the error without it.
+			const line = lines.filter((l) => /\[node=\d+\]/.test(l)).pop() ?? lines.pop();
+			if (!line) return null;
+			return {
+				pod: name,
+				node: /\[node=(\d+)\]/.exec(line)?.[1] ?? null,
+				refusal: parseRefusal(line),
+			};
+		}),
+	);
+	return found.filter((x) => x !== null);
+}
 
 /** @param {Context} ctx @returns {Promise<PodMemory[]>} */
 async function readPods(ctx) {
@@ -283,6 +329,20 @@ async function readPods(ctx) {
 	);
 }
 
+/** One refusal as a line: the prediction against what the threshold allows. @param {Context} ctx @param {string} who @param {Refusal} r */
+function refusalText(ctx, who, r) {
+	if (r.predictMb === null || r.totalMb === null || r.factor === null)
+		return ctx.t('refusalRaw', { pod: who, line: r.line });
+	const mb = (/** @type {number} */ n) => String(Math.round(n));
+	return ctx.t('refusalLine', {
+		pod: who,
+		predict: mb(r.predictMb),
+		allowed: mb(r.totalMb * r.factor),
+		total: mb(r.totalMb),
+		factor: r.factor,
+	});
+}
+
 /** Minutes since an ISO time; 0 when unknown, so an unknown start never counts as stable. @param {string | null} iso */
 const minutesSince = (iso) => {
 	const t = iso ? Date.parse(iso) : NaN;
@@ -300,13 +360,15 @@ export default defineRunbook(
 			'Read-only. Use it when query nodes restart with reason OOMKilled (exit code 137) or a load fails with ' +
 				'"load segment failed, OOM if load". It reads the querynode and standalone pods: restarts, the last ' +
 				'termination (only reason OOMKilled counts as memory, a bare exit 137 is a SIGKILL from outside), ' +
-				'memory requests and limits, the previous container log, the memory settings in the ConfigMap ' +
+				'memory requests and limits, the previous container log, the refused loads in the query coordinator ' +
+				'log, the memory settings in the ConfigMap ' +
 				'<release>-milvus and, when metrics-server runs, "kubectl top". Then it says what to change and how ' +
 				'to verify. It changes nothing.',
 			'Hanya membaca. Pakai saat query node dimulai ulang dengan reason OOMKilled (kode keluar 137), atau ' +
 				'load gagal dengan "load segment failed, OOM if load". Runbook ini membaca pod querynode dan ' +
 				'standalone: jumlah restart, penyebab berhenti terakhir (hanya reason OOMKilled yang berarti memori, ' +
 				'exit 137 saja adalah SIGKILL dari luar), request dan limit memori, log container sebelumnya, ' +
+				'load yang ditolak di log query coordinator, ' +
 				'setelan memori di ConfigMap <release>-milvus, dan "kubectl top" kalau metrics-server berjalan. ' +
 				'Lalu runbook ini menyebut apa yang perlu diubah dan cara memeriksa hasilnya. Tidak ada yang diubah.',
 		),
@@ -343,21 +405,21 @@ export default defineRunbook(
 				throw new UsageError(
 					`--stable-minutes ${ctx.flags['stable-minutes']}: a number of minutes, 0 or more`,
 				);
-			const pods = await readPods(ctx);
+			const [pods, coordinators] = await Promise.all([readPods(ctx), readCoordinators(ctx)]);
 			if (pods.length === 0)
 				throw new NotThisSymptomError(ctx.t('noPods', { release: ctx.names.release }));
 			for (const p of pods.filter((x) => x.sigkill))
 				ctx.out.warn(ctx.t('sigkill', { pod: p.name, cause: p.cause }));
-			if (!pods.some((p) => p.oomKilled || p.refusal))
+			if (!pods.some((p) => p.oomKilled || p.refusal) && coordinators.length === 0)
 				throw new NotThisSymptomError(
 					ctx.t('noEvidence', {
 						pods: pods.map((p) => `${p.name}: ${p.cause}`).join('; '),
 					}),
 				);
-			return { pods };
+			return { pods, coordinators };
 		},
 
-		steps: (ctx, /** @type {{ pods: PodMemory[] }} */ facts) => [
+		steps: (ctx, /** @type {Facts} */ facts) => [
 			{
 				id: 'pod-memory',
 				title: tx(
@@ -394,6 +456,26 @@ export default defineRunbook(
 						return [...hits, ...tail].join('\n');
 					},
 				})),
+			{
+				id: 'coordinator-log',
+				title: tx(
+					'Find refused loads in the query coordinator log',
+					'Cari load yang ditolak di log query coordinator',
+				),
+				mode: 'read',
+				check: false,
+				command: ctx.kube.argv(
+					'logs',
+					'-l',
+					componentSelector(ctx.names.release, COORDINATORS),
+					`--tail=${LOG_TAIL}`,
+					'--prefix',
+				),
+				parse: (r, c) => {
+					const lines = r.stdout.split('\n').filter((l) => REFUSAL.test(l));
+					return lines.length ? lines.slice(-5).join('\n') : c.t('noCoordinatorRefusal');
+				},
+			},
 			{
 				id: 'memory-settings',
 				title: tx(
@@ -440,7 +522,7 @@ export default defineRunbook(
 			},
 		],
 
-		async verify(ctx, /** @type {{ pods: PodMemory[] }} */ facts) {
+		async verify(ctx, /** @type {Facts} */ facts) {
 			const minutes = Number(ctx.flags['stable-minutes']);
 			const settings = /** @type {{ settings?: ReturnType<typeof memorySettings> } | undefined} */ (
 				ctx.results['memory-settings']
@@ -470,17 +552,7 @@ export default defineRunbook(
 					if (!recovered) findings.push(line);
 				}
 				if (p.refusal) {
-					const r = p.refusal;
-					const line =
-						r.predictMb !== null && r.totalMb !== null && r.factor !== null
-							? ctx.t('refusalLine', {
-									pod: p.name,
-									predict: r.predictMb,
-									allowed: Math.round(r.totalMb * r.factor),
-									total: r.totalMb,
-									factor: r.factor,
-								})
-							: ctx.t('refusalRaw', { pod: p.name, line: r.line });
+					const line = refusalText(ctx, p.name, p.refusal);
 					ctx.out.warn(line);
 					findings.push(line);
 				}
@@ -492,11 +564,20 @@ export default defineRunbook(
 						);
 				}
 			}
+			for (const cr of facts.coordinators ?? []) {
+				const line = refusalText(ctx, `${cr.pod} (node ${cr.node ?? '?'})`, cr.refusal);
+				ctx.out.warn(line);
+				findings.push(line);
+			}
 			const threshold = settings?.threshold;
 			const factor = threshold ? asFactor(threshold.value) : null;
 			if (threshold && factor !== null && factor > 0.9)
 				ctx.out.warn(ctx.t('thresholdHigh', { key: threshold.key, value: threshold.value }));
-			const data = { pods: facts.pods, settings: settings ?? null };
+			const data = {
+				pods: facts.pods,
+				coordinators: facts.coordinators ?? [],
+				settings: settings ?? null,
+			};
 			if (findings.length === 0) {
 				const pods = facts.pods.filter((p) => p.oomKilled).map((p) => p.name);
 				return { ok: true, details: ctx.t('recovered', { pods: pods.join(', '), minutes }), data };

@@ -95,7 +95,9 @@ export const GUARDS = [
 	},
 	{
 		id: 'quota',
-		patterns: [/\bquota exceeded\b/i, /\bcode=9\b/],
+		// 2.2 says "force to deny /milvus.proto.milvus.MilvusService/Insert" for any forced deny (#20459: a
+		// time tick delay): it names no guard either.
+		patterns: [/\bquota exceeded\b/i, /\bforce to deny\b/i, /\bcode=9\b/],
 		settings: [[`${Q}.enabled`, 'true']],
 	},
 ];

@@ -13,9 +13,11 @@ const FIXTURES = path.join(ROOT, 'test', 'milvus-runbooks', 'fixtures');
 const fixture = (name: string): string => readFileSync(path.join(FIXTURES, name), 'utf8');
 const REFUSED_LOG = fixture('querynode-refused.log');
 const OOMKILLED_PREVIOUS = fixture('querynode-oomkilled.previous.log');
+const QUERYCOORD_LOG = fixture('querycoord-refused.log');
 
 let c: StandinCluster;
 let querynode: string;
+let querycoord: string;
 
 after(cleanup);
 
@@ -58,11 +60,17 @@ test('the refusal line of a 2.4 query node and of 2.3 give the numbers', () => {
 		{ ...parseRefusal(line), line: undefined },
 		{ line: undefined, predictMb: 7638, totalMb: 8192, factor: 0.9 },
 	);
+	// milvus-io/milvus#22204 (2.2.3), as the reporter pasted it.
 	const old = parseRefusal(
-		'load segment failed, OOM if load, maxSegmentSize = 512 MB, concurrency = 2, usedMemAfterLoad = 7700 MB, totalMem = 8192 MB, thresholdFactor = 0.900000',
+		'[error="InsufficientMemoryToLoad, err:insufficient memory when shard cluster load segments, err:InsufficientMemoryToLoad, reason:InsufficientMemoryToLoad, load segment failed, OOM if load, collectionID = 439466492573778558, maxSegmentSize = 686 MB, concurrency = 1, usedMemAfterLoad = 21796 MB, totalMem = 24108 MB, thresholdFactor = 0.900000"]',
 	);
-	assert.equal(old.predictMb, 7700);
+	assert.equal(old.predictMb, 21796);
+	assert.equal(old.totalMb, 24108);
 	assert.equal(old.factor, 0.9);
+	// #32621 (2.5): the query coordinator's line, with fractional megabytes.
+	const coord = parseRefusal(QUERYCOORD_LOG.split('\n')[1] ?? '');
+	assert.equal(coord.predictMb, 87308.43977832794);
+	assert.equal(coord.totalMb, 96521.80859375);
 });
 
 test('a pod object: only reason OOMKilled is memory, a bare 137 is SIGKILL', () => {
@@ -179,6 +187,30 @@ test('a refused load in the current log: the numbers against the threshold; exit
 	);
 	const report = JSON.parse(r.stdout) as { data: { pods: { name: string; refusal: unknown }[] } };
 	assert.ok(report.data.pods.find((p) => p.name === querynode)?.refusal);
+});
+
+test("the query coordinator logs a node's refusal (#32621): named with the node id; exit 1", async () => {
+	querycoord = JSON.parse(
+		await kubectl(c, 'get', 'pods', '-l', 'component=querycoord', '-o', 'json'),
+	).items[0].metadata.name as string;
+	await c.setContainerState(querynode, {
+		running: true,
+		startedAt: new Date(Date.now() - 3 * 3600_000).toISOString(),
+		log: 'query node start successfully\n',
+	});
+	await c.setContainerState(querycoord, { running: true, log: QUERYCOORD_LOG });
+	const r = await run();
+	const out = r.stdout + r.stderr;
+	assert.equal(r.code, 1, out);
+	assert.ok(
+		out.includes(
+			`${querycoord} (node 65) refused a load: it predicts 87308 MB against 86870 MB allowed (totalMem 96522 MB × thresholdFactor 0.9)`,
+		),
+		out,
+	);
+	// The step shows the coordinator's own line.
+	assert.match(out, /\[task\/executor\.go:232\] \["failed to load segment"\]/);
+	await c.setContainerState(querycoord, { running: true, log: '' });
 });
 
 test('OOMKilled earlier but ready for longer than --stable-minutes, no refusal: exit 0', async () => {

@@ -12,14 +12,16 @@ import { guardsIn, logHits } from '../../runbooks/write-denied.mjs';
 const FIXTURES = path.join(ROOT, 'test', 'milvus-runbooks', 'fixtures');
 const fixture = (name: string): string => readFileSync(path.join(FIXTURES, name), 'utf8');
 
-test('each client error names its guard', () => {
+test('each client error, as reporters pasted it, names its guard', () => {
 	const cases: [string, string[]][] = [
+		// milvus-io/milvus#26257 (2.3)
 		[
-			'MilvusException: (code=53, message=deny to write, reason: memory quota exhausted, please allocate more resources)',
+			'RPC error: [batch_insert], <MilvusException: (code=53, message=deny to write, reason: memory quota exhausted, please allocate more resources, req: /milvus.proto.milvus.MilvusService/Insert)>',
 			['memory'],
 		],
+		// #43504 (2.6)
 		[
-			'<MilvusException: (code=9, message=quota exceeded[reason=memory quota exceeded, please allocate more resources])>',
+			'[Collection.insert] <MilvusException: (code=9, message=quota exceeded[reason=memory quota exceeded, please allocate more resources])>',
 			['memory'],
 		],
 		[
@@ -27,11 +29,23 @@ test('each client error names its guard', () => {
 			['disk'],
 		],
 		['MilvusException: (code=8, message=rate limit exceeded[rate=4194304])', ['rate']],
+		// #23920 (2.1 server, pymilvus 2.2.5)
 		[
-			'MilvusException: (code=55, message=deny to write, reason: time tick long delay, please check the message queue)',
+			'<MilvusException: (code=55, message=deny to write, reason: time tick long delay, req: /milvus.proto.milvus.MilvusService/Insert)>',
 			['timetick'],
 		],
-		['<MilvusException: (code=9, message=quota exceeded[reason=rate type: DMLInsert])>', ['quota']],
+		// #38589 (2.5)
+		[
+			"RPC error: [delete], <MilvusException: (code=9, message=quota exceeded[reason=time tick long delay])>, <Time:{'RPC start': '2024-12-18 17:58:09.205091'",
+			['timetick'],
+		],
+		// #32719 (2.4): the reason names only the rate type
+		[
+			'RPC error: [batch_insert], <MilvusException: (code=9, message=quota exceeded[reason=rate type: DMLInsert])>',
+			['quota'],
+		],
+		// #20459 (2.2): "force to deny" names no guard
+		['InsertRequest failed:\nforce to deny /milvus.proto.milvus.MilvusService/Insert.', ['quota']],
 		['quota exceeded[reason=force deny]', ['force-deny']],
 		['<MilvusException: (code=101, message=collection not loaded[collection=449])>', []],
 	];
