@@ -564,6 +564,7 @@ export const POSITIVE: Sample[] = [
 		symptom: 'upgrade-2-6',
 		signature: 'producer-rw-channel',
 		text: `${ts} [WARN] [producer/producer.go:88] ["create producer failed"] [error="producer can only be created for RW channel"]`,
+	},
 	{
 		signature: 'object-storage-region-mismatch',
 		symptom: 'object-storage',
