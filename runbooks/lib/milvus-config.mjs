@@ -40,10 +40,10 @@ export function parseMilvusConfig(result, name) {
 	});
 	if (!result.ok)
 		return none(
-			(result.stderr || result.stdout)
-				.trim()
-				.split('\n')[0]
-				.replace(/^Error from server \(\w+\): /, ''),
+			((result.stderr || result.stdout).trim().split('\n')[0] ?? '').replace(
+				/^Error from server \(\w+\): /,
+				'',
+			),
 		);
 	/** @type {any} */
 	let cm;
@@ -62,7 +62,7 @@ export function parseMilvusConfig(result, name) {
 	let values = {};
 	for (const f of files) {
 		try {
-			const doc = YAML.parse(data[f]);
+			const doc = YAML.parse(data[f] ?? '');
 			if (doc && typeof doc === 'object') values = deepMerge(values, doc);
 		} catch {
 			// A file Milvus could not parse either: its own log says so; the others still count.
@@ -125,5 +125,5 @@ export function setting(config, keys, builtIn) {
 		if (v !== undefined && v !== null && typeof v !== 'object')
 			return { key, value: String(v), isDefault: false };
 	}
-	return { key: keys[0], value: builtIn, isDefault: true };
+	return { key: keys[0] ?? '', value: builtIn, isDefault: true };
 }
