@@ -333,6 +333,40 @@ panic: etcdserver: mvcc: database space exceeded`,
 		text: `RPC error: [search], <MilvusException: (code=106, message=collection on recovering[collection=441857127891234567])>`,
 	},
 
+	// ───────────────────────── querynode-oom ─────────────────────────
+	{
+		expect: 'querynode-oom',
+		url: 'https://github.com/milvus-io/milvus/issues/32621',
+		text: `[2025/07/17 08:30:43.795 +00:00] [WARN] [task/executor.go:232] ["failed to load segment"] [taskID=1752714514141] [collectionID=456114537559186409] [replicaID=456114538037382060] [segmentID=457288489744505222] [node=65] [source=segment_checker] [shardLeader=65] [error="load segment failed, OOM if load, maxSegmentSize = 836.1429033279419 MB,  memUsage = 86472.296875 MB, predictMemUsage = 87308.43977832794 MB, totalMem = 96521.80859375 MB thresholdFactor = 0.900000"]`,
+	},
+	{
+		expect: 'querynode-oom',
+		url: 'https://github.com/milvus-io/milvus/issues/22204',
+		text: `2023-02-16T09:58:24+08:00 [2023/02/16 01:58:24.670 +00:00] [WARN] [meta/failed_load_cache.go:90] ["FailedLoadCache put failed record"] [collectionID=439466492573778558] [errCode=InsufficientMemoryToLoad] [error="InsufficientMemoryToLoad, err:insufficient memory when shard cluster load segments, err:InsufficientMemoryToLoad, reason:InsufficientMemoryToLoad, load segment failed, OOM if load, collectionID = 439466492573778558, maxSegmentSize = 686 MB, concurrency = 1, usedMemAfterLoad = 21796 MB, totalMem = 24108 MB, thresholdFactor = 0.900000"]`,
+	},
+
+	// ───────────────────────── write-denied ─────────────────────────
+	{
+		expect: 'write-denied',
+		url: 'https://github.com/milvus-io/milvus/issues/26257',
+		text: `[2023-08-09 20:51:49,906 - ERROR - fouram]: RPC error: [batch_insert], <MilvusException: (code=53, message=deny to write, reason: memory quota exhausted, please allocate more resources, req: /milvus.proto.milvus.MilvusService/Insert)>, <Time:{'RPC start': '2023-08-09 20:51:49.803584', 'RPC error': '2023-08-09 20:51:49.906449'}> (decorators.py:108)`,
+	},
+	{
+		expect: 'write-denied',
+		url: 'https://github.com/milvus-io/milvus/issues/32719',
+		text: `RPC error: [batch_insert], <MilvusException: (code=9, message=quota exceeded[reason=rate type: DMLInsert])>`,
+	},
+	{
+		expect: 'write-denied',
+		url: 'https://github.com/milvus-io/milvus/issues/23920',
+		text: `ERROR:pymilvus.decorators:RPC error: [batch_insert], <MilvusException: (code=55, message=deny to write, reason: time tick long delay, req: /milvus.proto.milvus.MilvusService/Insert)>, <Time:{'RPC start': '2023-05-08 10:58:56.921444', 'RPC error': '2023-05-08 10:58:57.661675'}>`,
+	},
+	{
+		expect: 'write-denied',
+		url: 'https://github.com/milvus-io/milvus/issues/43504',
+		text: `[2025-07-22 10:10:08,418 - ERROR - fouram]: (api_response) : [Collection.insert] <MilvusException: (code=9, message=quota exceeded[reason=memory quota exceeded, please allocate more resources])>, [requestId: 0105d1289d854f2eb885d20ce6527637] (api_request.py:58)`,
+	},
+
 	// ───────────────────────── upgrade-2-6 ─────────────────────────
 	{
 		expect: 'upgrade-2-6',

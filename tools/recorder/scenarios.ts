@@ -8,6 +8,7 @@ import {
 	existsSync,
 	mkdirSync,
 	mkdtempSync,
+	readFileSync,
 	rmSync,
 	symlinkSync,
 	writeFileSync,
@@ -94,6 +95,8 @@ async function clusterScenario(
 		etcdImage?: string;
 		/** the chart's MinIO and the ConfigMap Milvus reads */
 		objectStorage?: ClusterOptions['objectStorage'];
+		/** the Milvus containers' resources and the namespace's ConfigMaps */
+		milvusSetup?: Pick<ClusterOptions, 'milvusResources' | 'configMaps'>;
 	} = {},
 ): Promise<Prepared> {
 	const work = tempDir('work');
@@ -104,6 +107,7 @@ async function clusterScenario(
 		...(opts.milvus ? { milvus: opts.milvus } : {}),
 		...(opts.etcdImage ? { etcdImage: opts.etcdImage } : {}),
 		...(opts.objectStorage ? { objectStorage: opts.objectStorage } : {}),
+		...opts.milvusSetup,
 		defaultStorageClass: opts.defaultStorageClass ?? true,
 		wait: opts.defaultStorageClass !== false,
 		// A crashed container is not restarted by itself while the runbook runs: otherwise whether a step
@@ -311,6 +315,17 @@ async function setMilvusImage(c: StandinCluster, component: string, image: strin
 	if (r.code !== 0) throw new Error(`kubectl set image ${component}: ${r.stderr}`);
 }
 
+const MILVUS_FIXTURES = path.join(ROOT, 'test', 'milvus-runbooks', 'fixtures');
+const milvusFixture = (name: string): string =>
+	readFileSync(path.join(MILVUS_FIXTURES, name), 'utf8');
+
+/** The Milvus pod of one component, ready. */
+async function milvusPod(c: StandinCluster, component: string): Promise<string> {
+	const pod = (await readyMilvusPods(c)).find((p) => p.component === component);
+	if (!pod) throw new Error(`the stand-in has no ${component} pod`);
+	return pod.name;
+}
+
 const MILVUS_SCENARIOS: Record<string, Scenario> = {
 	'object-storage': {
 		runbook: 'object-storage',
@@ -337,6 +352,68 @@ const MILVUS_SCENARIOS: Record<string, Scenario> = {
 					});
 				},
 				{ milvus: 'cluster', objectStorage: { user: { bucketName: 'milvus-bukcet' } } },
+			),
+	},
+	'querynode-oom': {
+		runbook: 'querynode-oom',
+		about: 'the query node OOMKilled 4 times at an 8Gi limit with a 4Gi request, crash-looping',
+		heavy: true,
+		prepare: (lang) =>
+			clusterScenario(
+				lang,
+				'milvusdb-fork',
+				async (c) => {
+					await c.setContainerState(await milvusPod(c, 'querynode'), {
+						reason: 'OOMKilled',
+						exitCode: 137,
+						restartCount: 4,
+						previousLog: milvusFixture('querynode-oomkilled.previous.log'),
+					});
+				},
+				{
+					milvus: 'cluster',
+					milvusSetup: {
+						milvusResources: {
+							querynode: { requests: { memory: '4Gi' }, limits: { memory: '8Gi' } },
+						},
+						configMaps: {
+							'my-release-milvus': { 'default.yaml': milvusFixture('chart-default.yaml') },
+						},
+					},
+				},
+			),
+	},
+	'write-denied': {
+		runbook: 'write-denied',
+		about:
+			'inserts denied with code 53 while the quota center logs a query node above its water level',
+		heavy: true,
+		prepare: (lang) =>
+			clusterScenario(
+				lang,
+				'milvusdb-fork',
+				async (c) => {
+					await c.setContainerState(await milvusPod(c, 'rootcoord'), {
+						running: true,
+						log: milvusFixture('rootcoord-memory.log'),
+					});
+				},
+				{
+					milvus: 'cluster',
+					shownArgs: [
+						'--error',
+						'deny to write, reason: memory quota exhausted, please allocate more resources',
+					],
+					milvusSetup: {
+						configMaps: {
+							'my-release-milvus': {
+								'default.yaml': milvusFixture('chart-default.yaml'),
+								'user.yaml':
+									'quotaAndLimits:\n  limitWriting:\n    memProtection:\n      queryNodeMemoryHighWaterLevel: 0.9\n',
+							},
+						},
+					},
+				},
 			),
 	},
 	'channel-unavailable': {

@@ -65,6 +65,11 @@ import { callApi, readApiInfo, sleep } from './common.mjs';
  * @property {ObjectStorage} [objectStorage] the chart's bundled MinIO (Deployment, Service and Secret
  *   `<release>-minio`, keys `accesskey`/`secretkey`; its pods labelled `app=minio,release=<release>`) and the
  *   ConfigMap `<release>-milvus` (`default.yaml` with the chart's `minio:` section, `user.yaml`)
+ * @property {Record<string, { requests?: Record<string, string>, limits?: Record<string, string> }>} [milvusResources]
+ *   the container `resources` of Milvus components, by component (`{ querynode: { limits: { memory: '8Gi' } } }`);
+ *   the chart's default is none (QoS BestEffort)
+ * @property {Record<string, Record<string, string>>} [configMaps] ConfigMaps of the namespace, name → data
+ *   (the Milvus chart's `<release>-milvus` holds `default.yaml` and the values' `extraConfigFiles`, e.g. `user.yaml`)
  */
 
 /**
@@ -88,6 +93,10 @@ import { callApi, readApiInfo, sleep } from './common.mjs';
  * @property {boolean} [ready]
  * @property {string} [waiting] the waiting reason, default `CrashLoopBackOff`
  * @property {string} [logs] what the container printed: `kubectl logs` (running) or `--previous` (waiting)
+ * @property {string} [startedAt] when the running container started (ISO), default now
+ * @property {string} [finishedAt] when the last one ended (lastState.terminated.finishedAt, ISO), default now
+ * @property {string} [previousLog] what `kubectl logs --previous` prints (needs restartCount > 0)
+ * @property {string} [log] what `kubectl logs` prints for the current container
  */
 
 /**
@@ -442,6 +451,8 @@ export async function createCluster(options = {}) {
 			: null,
 		unpullableImages: options.unpullableImages ?? [],
 		...(options.etcdImage ? { etcdImage: options.etcdImage } : {}),
+		milvusResources: options.milvusResources ?? {},
+		configMaps: options.configMaps ?? {},
 		ownDir,
 	};
 	const { child, pgid } = await startSupervisor(dir, spec);

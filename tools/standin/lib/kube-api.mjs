@@ -117,6 +117,16 @@ export const RESOURCES = [
 	{
 		group: '',
 		version: 'v1',
+		name: 'configmaps',
+		singular: 'configmap',
+		kind: 'ConfigMap',
+		namespaced: true,
+		shortNames: ['cm'],
+		verbs: RW,
+	},
+	{
+		group: '',
+		version: 'v1',
 		name: 'services',
 		singular: 'service',
 		kind: 'Service',
@@ -124,16 +134,6 @@ export const RESOURCES = [
 		shortNames: ['svc'],
 		verbs: RW,
 		categories: ['all'],
-	},
-	{
-		group: '',
-		version: 'v1',
-		name: 'configmaps',
-		singular: 'configmap',
-		kind: 'ConfigMap',
-		namespaced: true,
-		shortNames: ['cm'],
-		verbs: RW,
 	},
 	{
 		group: '',
@@ -528,6 +528,14 @@ const TABLES = {
 			o.metadata.name,
 		],
 	},
+	configmaps: {
+		columns: [col('Name'), col('Data', 'integer'), col('Age')],
+		cells: (o) => [
+			o.metadata.name,
+			Object.keys(o.data ?? {}).length + Object.keys(o.binaryData ?? {}).length,
+			since(o.metadata.creationTimestamp),
+		],
+	},
 	namespaces: {
 		columns: [col('Name'), col('Status'), col('Age')],
 		cells: (o) => [
@@ -579,14 +587,6 @@ const TABLES = {
 			Object.entries(o.spec?.selector ?? {})
 				.map(([k, v]) => `${k}=${v}`)
 				.join(','),
-		],
-	},
-	configmaps: {
-		columns: [col('Name'), col('Data', 'integer'), col('Age')],
-		cells: (o) => [
-			o.metadata.name,
-			Object.keys(o.data ?? {}).length + Object.keys(o.binaryData ?? {}).length,
-			since(o.metadata.creationTimestamp),
 		],
 	},
 	secrets: {

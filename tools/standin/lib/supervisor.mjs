@@ -38,6 +38,8 @@ if (!dir) {
  * @property {ObjectStorageSpec | null} [objectStorage] the chart's MinIO and Milvus's `minio:` settings
  * @property {string[]} [unpullableImages]
  * @property {string} [etcdImage] the StatefulSet's image, instead of the generation's
+ * @property {Record<string, any>} [milvusResources] container `resources` of a Milvus component, by component
+ * @property {Record<string, Record<string, string>>} [configMaps] ConfigMaps of the namespace: name → data
  * @property {number} backoffMs
  * @property {boolean} [retroactiveDefaultClass] absent: true
  * @property {boolean} [ownDir] the Node API made the folder (and removes it)
@@ -70,6 +72,7 @@ const IMAGE =
  * @property {string} reason
  * @property {string} startedAt
  * @property {string} finishedAt
+ * @property {string} [containerID]
  */
 /**
  * @typedef {object} Container
@@ -168,7 +171,17 @@ const LABELS = { 'app.kubernetes.io/name': 'etcd', 'app.kubernetes.io/instance':
  * @property {Record<string, string>} [selector]  default: the Milvus chart's labels with `component`
  * @property {string[]} [args]
  * @property {number} [port]
+ * @property {any} [resources]  the container's `resources` (requests/limits), `{}` as the chart's default
  * @property {number} [podsMade] pods its ReplicaSets have made so far (names them)
+ */
+
+/**
+ * @typedef {object} ConfigMap
+ * @property {string} name
+ * @property {string} uid
+ * @property {number} created
+ * @property {Record<string, string>} labels
+ * @property {Record<string, string>} data
  */
 
 const MILVUS_IMAGE = 'milvusdb/milvus:v2.4.4';
@@ -186,6 +199,7 @@ const deployContainer = (d) => ({
 	name: d.component,
 	image: d.image,
 	args: d.args ?? ['milvus', 'run', d.component],
+	resources: structuredClone(d.resources ?? {}),
 	ports: [
 		d.port
 			? { name: 'http', containerPort: d.port, protocol: 'TCP' }
@@ -226,6 +240,13 @@ const S = {
 	},
 	/** @type {Map<string, Deploy>} */
 	deploys: new Map(),
+	/** @type {Map<string, ConfigMap>} */
+	configMaps: new Map(
+		Object.entries(spec.configMaps ?? {}).map(([name, data]) => [
+			name,
+			{ name, uid: randomUUID(), created: Date.now(), labels: {}, data: { ...data } },
+		]),
+	),
 	/** @type {Set<string>} images the node cannot pull */
 	unpullable: new Set(spec.unpullableImages ?? []),
 	/** @type {Set<string>} images on the node: the chart's etcd image came with the install, unless it cannot be pulled */
@@ -1484,7 +1505,7 @@ function podObject(pod, internal = false) {
 							message: unsched,
 						},
 					],
-			qosClass: 'BestEffort',
+			qosClass: qosClass(podSpec),
 		},
 	};
 	if (scheduled) {
@@ -1508,6 +1529,24 @@ function podObject(pod, internal = false) {
 		}));
 	}
 	return obj;
+}
+
+/**
+ * The kubelet's QoS class: Guaranteed when every container's requests equal its limits for cpu and memory,
+ * BestEffort without any, Burstable otherwise.
+ * @param {any} podSpec
+ */
+function qosClass(podSpec) {
+	const res = (podSpec?.containers ?? []).map((/** @type {any} */ c) => c.resources ?? {});
+	const none = (/** @type {any} */ r) =>
+		!Object.keys(r.requests ?? {}).length && !Object.keys(r.limits ?? {}).length;
+	if (res.every(none)) return 'BestEffort';
+	const guaranteed = res.every((/** @type {any} */ r) =>
+		['cpu', 'memory'].every(
+			(k) => r.limits?.[k] !== undefined && (r.requests?.[k] ?? r.limits[k]) === r.limits[k],
+		),
+	);
+	return guaranteed ? 'Guaranteed' : 'Burstable';
 }
 
 /**
@@ -1858,6 +1897,22 @@ function nodeObject() {
 	};
 }
 
+/** @param {ConfigMap} cm */
+function configMapObject(cm) {
+	return {
+		apiVersion: 'v1',
+		kind: 'ConfigMap',
+		metadata: {
+			name: cm.name,
+			namespace: NS,
+			uid: cm.uid,
+			creationTimestamp: iso(cm.created),
+			...(Object.keys(cm.labels).length ? { labels: { ...cm.labels } } : {}),
+		},
+		data: { ...cm.data },
+	};
+}
+
 function serviceObjects() {
 	if (S.sts.deleted) return [];
 	const ports = [
@@ -1924,7 +1979,8 @@ function chartMinioYaml() {
 
 function configMapObjects() {
 	const os = spec.objectStorage;
-	if (!os) return [];
+	// A ConfigMap the test made itself (createCluster({ configMaps })) is the one the cluster has.
+	if (!os || S.configMaps.has(`${spec.release}-milvus`)) return [];
 	const user = Object.entries(os.user);
 	const userYaml = user.length
 		? [
@@ -2045,6 +2101,7 @@ function allObjects() {
 		out.push(...controllerRevisionObjects());
 	}
 	for (const d of S.deploys.values()) out.push(deployObject(d));
+	for (const cm of S.configMaps.values()) out.push(configMapObject(cm));
 	for (const sc of S.scs.values()) out.push(scObject(sc));
 	for (const e of S.events) out.push(eventObject(e));
 	out.push(...namespaceObjects(), nodeObject(), ...serviceObjects(), ...minioServiceObjects());
@@ -2160,6 +2217,21 @@ const backend = {
 					allowVolumeExpansion: body.allowVolumeExpansion,
 				});
 				break;
+			case 'configmaps':
+				requireNs(ns);
+				if (S.configMaps.has(name))
+					throw new ApiError(409, 'AlreadyExists', `configmaps "${name}" already exists`, {
+						name,
+						kind: 'configmaps',
+					});
+				S.configMaps.set(name, {
+					name,
+					uid: randomUUID(),
+					created: Date.now(),
+					labels: { ...(body.metadata.labels ?? {}) },
+					data: { ...(body.data ?? {}) },
+				});
+				break;
 			case 'namespaces':
 				S.namespaces.add(name);
 				S.nsCreated.set(name, Date.now());
@@ -2194,6 +2266,9 @@ const backend = {
 				break;
 			case 'storageclasses':
 				if (!S.scs.delete(name)) throw notFound(r, name);
+				break;
+			case 'configmaps':
+				if (!S.configMaps.delete(name)) throw notFound(r, name);
 				break;
 			case 'events': {
 				const i = S.events.findIndex((e) => eventObject(e).metadata.name === name);
@@ -2293,6 +2368,11 @@ const backend = {
 			const f = next.metadata?.finalizers;
 			pvc.protection = Array.isArray(f) && f.includes('kubernetes.io/pvc-protection');
 			pvc.labels = { ...(next.metadata?.labels ?? {}) };
+		} else if (r.name === 'configmaps') {
+			const cm = S.configMaps.get(name);
+			if (!cm) throw notFound(r, name);
+			cm.labels = { ...(next.metadata?.labels ?? {}) };
+			cm.data = { ...(next.data ?? {}) };
 		} else if (r.name === 'pods') {
 			const pod = S.pods.get(name);
 			if (!pod) throw notFound(r, name);
@@ -2480,7 +2560,7 @@ function connectPodPort(pod, port) {
  * of their own (Milvus, MinIO and helper pods); `logs` is what the container printed (`kubectl logs`, or
  * `--previous` once it is waiting).
  * @param {Pod} pod
- * @param {{ exitCode?: number, reason?: string, restartCount?: number, running?: boolean, ready?: boolean, waiting?: string, logs?: string }} b
+ * @param {{ exitCode?: number, reason?: string, restartCount?: number, running?: boolean, ready?: boolean, waiting?: string, logs?: string, log?: string, previousLog?: string, startedAt?: string, finishedAt?: string }} b
  */
 function crashLoop(pod, b) {
 	const now = Date.now();
@@ -2489,13 +2569,14 @@ function crashLoop(pod, b) {
 			exitCode: b.exitCode,
 			reason: b.reason ?? (b.exitCode === 0 ? 'Completed' : 'Error'),
 			startedAt: pod.c.startedAt || iso(now - 1000),
-			finishedAt: iso(now),
+			finishedAt: typeof b.finishedAt === 'string' ? b.finishedAt : iso(now),
+			containerID: `containerd://${createHash('sha256').update(`${pod.uid}/${pod.c.restartCount}`).digest('hex')}`,
 		};
 	if (typeof b.restartCount === 'number') pod.c.restartCount = b.restartCount;
 	if (b.running) {
 		pod.c.state = 'running';
 		pod.c.reason = '';
-		pod.c.startedAt = iso(now);
+		pod.c.startedAt = typeof b.startedAt === 'string' ? b.startedAt : iso(now);
 		pod.c.ready = b.ready ?? true;
 	} else {
 		pod.c.state = 'waiting';
@@ -2513,10 +2594,16 @@ function crashLoop(pod, b) {
 				`Back-off restarting failed container ${containerNameOf(pod)} in pod ${pod.name}_${NS}(${pod.uid})`,
 			);
 	}
+	// What the kubelet keeps: the last container's log (logs --previous) and the current one's.
+	const logs = podDirs(pod).logs;
+	if (typeof b.previousLog === 'string' && pod.c.restartCount > 0)
+		fs.writeFileSync(path.join(logs, `${pod.c.restartCount - 1}.log`), b.previousLog);
+	if (typeof b.log === 'string')
+		fs.writeFileSync(path.join(logs, `${pod.c.restartCount}.log`), b.log);
 	if (b.logs !== undefined) {
 		// The file `kubectl logs` serves: the running container's, else the one that last terminated.
 		const n = pod.c.state === 'running' ? pod.c.restartCount : Math.max(0, pod.c.restartCount - 1);
-		fs.writeFileSync(path.join(podDirs(pod).logs, `${n}.log`), b.logs);
+		fs.writeFileSync(path.join(logs, `${n}.log`), b.logs);
 	}
 }
 
@@ -2848,6 +2935,7 @@ async function main() {
 			generation: 1,
 			replicas: 1,
 			image: MILVUS_IMAGE,
+			resources: structuredClone(spec.milvusResources?.[component] ?? {}),
 		});
 	}
 	if (spec.objectStorage) {
