@@ -17,7 +17,7 @@ import { HELPER_IMAGE_FLAG } from './lib/kube.mjs';
 import { milvusSelector, podState } from './lib/milvus-pods.mjs';
 import { matchText } from './lib/catalog.mjs';
 import { presignGet } from './lib/s3-presign.mjs';
-import { YAML } from './lib/zx.mjs';
+import { configValue, mergeConfigFiles } from './lib/milvus-config.mjs';
 
 /** @typedef {import('./lib/runbook.mjs').Context} Context */
 /** @typedef {import('./lib/runbook.mjs').Step} Step */
@@ -210,24 +210,15 @@ const text = (v) => (v === null || v === undefined ? '' : String(v));
 const bool = (v) => v === true || String(v).toLowerCase() === 'true';
 
 /**
- * Milvus reads default.yaml, then the user's file over it (user.yaml from the chart's extraConfigFiles, or
- * milvus.yaml from a customConfigMap, mounted as user.yaml).
+ * The `minio:` section Milvus ends up with (default.yaml, then the user's file over it).
  * @param {Record<string, string>} data
  */
 function minioSection(data) {
-	/** @type {Record<string, unknown>} */
-	const merged = {};
-	const files = ['default.yaml', 'milvus.yaml', 'user.yaml'].filter((f) => f in data);
-	for (const f of files) {
-		let doc;
-		try {
-			doc = YAML.parse(data[f] ?? '');
-		} catch {
-			doc = null;
-		}
-		if (doc && typeof doc === 'object' && doc.minio && typeof doc.minio === 'object')
-			Object.assign(merged, doc.minio);
-	}
+	const { files, values } = mergeConfigFiles(data);
+	const minio = configValue(values, 'minio');
+	const merged = /** @type {Record<string, unknown>} */ (
+		minio && typeof minio === 'object' ? minio : {}
+	);
 	return { merged, files };
 }
 

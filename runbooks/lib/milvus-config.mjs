@@ -52,7 +52,17 @@ export function parseMilvusConfig(result, name) {
 	} catch {
 		return none('not JSON');
 	}
-	const data = /** @type {Record<string, string>} */ (cm?.data ?? {});
+	const { files, values } = mergeConfigFiles(cm?.data ?? {});
+	return { found: true, name, files, problem: null, values };
+}
+
+/**
+ * The YAML files of a Milvus ConfigMap's data merged in the order Milvus reads them: default.yaml, then
+ * milvus.yaml (a customConfigMap), then the values' extraConfigFiles such as user.yaml.
+ * @param {Record<string, string>} data
+ * @returns {{ files: string[], values: Record<string, unknown> }}
+ */
+export function mergeConfigFiles(data) {
 	const keys = Object.keys(data).filter((k) => /\.ya?ml$/.test(k));
 	const files = [
 		...FILE_ORDER.filter((k) => keys.includes(k)),
@@ -68,7 +78,7 @@ export function parseMilvusConfig(result, name) {
 			// A file Milvus could not parse either: its own log says so; the others still count.
 		}
 	}
-	return { found: true, name, files, problem: null, values };
+	return { files, values };
 }
 
 /** @param {Record<string, any>} a @param {Record<string, any>} b @returns {Record<string, any>} */
