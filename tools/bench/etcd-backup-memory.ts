@@ -113,27 +113,42 @@ async function one(
 	const genS = ((performance.now() - t0) / 1000).toFixed(0);
 	const env = { ...process.env, ETCDCTL_API: '3', LANG: 'C', NO_COLOR: '1' };
 	// Twice, keeping the second: the first warms etcd's and the kernel's caches the way the db copy is warm.
-	await measure(ETCDCTL_BIN, ['--endpoints', etcd.endpoint, 'get', '--prefix', ''], env);
-	const get = await measure(
-		ETCDCTL_BIN,
-		['--endpoints', etcd.endpoint, 'get', '--prefix', ''],
-		env,
-	);
+	// etcdctl's default 5 s command timeout is too short for a GiB of values.
+	const getArgs = [
+		'--endpoints',
+		etcd.endpoint,
+		'--command-timeout',
+		'600s',
+		'get',
+		'--prefix',
+		'',
+	];
+	await measure(ETCDCTL_BIN, getArgs, env);
+	const get = await measure(ETCDCTL_BIN, getArgs, env);
 	if (get.code !== 0) throw new Error(`etcdctl get failed: ${get.stderr.trim()}`);
 	await etcd.kill9();
 	const db = path.join(dir, 'db');
 	copyFileSync(etcd.dbFile, db);
 	rmSync(etcd.dataDir, { recursive: true, force: true });
 	const size = statSync(db).size;
-	const backupDir = path.join(dir, 'backup');
-	const backup = await measure(
-		process.execPath,
-		[path.join(ROOT, 'runbooks', 'etcd-all-crash.mjs'), '--db', db, '--backup', backupDir],
-		env,
-	);
-	if (backup.code !== 0)
-		throw new Error(`backup failed: ${backup.stderr.trim().split('\n').pop()}`);
-	const manifest = JSON.parse(readFileSync(path.join(backupDir, 'manifest.json'), 'utf8'));
+	const backupWith = async (root: string, name: string) => {
+		const backupDir = path.join(dir, `backup-${name}`);
+		const m = await measure(
+			process.execPath,
+			[path.join(root, 'runbooks', 'etcd-all-crash.mjs'), '--db', db, '--backup', backupDir],
+			env,
+		);
+		if (m.code !== 0) throw new Error(`backup failed: ${m.stderr.trim().split('\n').pop()}`);
+		const manifest = JSON.parse(readFileSync(path.join(backupDir, 'manifest.json'), 'utf8'));
+		rmSync(backupDir, { recursive: true, force: true });
+		return { ...m, manifest };
+	};
+	const backup = await backupWith(ROOT, 'this');
+	const baselineRoot = process.env.BENCH_BACKUP_BASELINE;
+	const baseline = baselineRoot ? await backupWith(baselineRoot, 'baseline') : null;
+	const { manifest } = backup;
+	if (baseline && baseline.manifest.records.sha256 !== manifest.records.sha256)
+		throw new Error('the baseline wrote different records');
 	rmSync(dir, { recursive: true, force: true });
 	console.log(
 		`db ${mib(size)} MiB (${manifest.records.count} keys written of ${keys} puts, largest value ${mib(largest)} MiB; generated in ${genS} s)`,
