@@ -49,7 +49,7 @@ import {
 import { PROOF_MESSAGES, restoreProof } from './lib/etcd-restore-proof.mjs';
 import { DEFAULT_MAX_REQUEST_BYTES, etcdHttp } from './lib/etcd-http.mjs';
 import { formatCommand } from './lib/shell.mjs';
-import { latestRevision } from './lib/mvcc.mjs';
+import { latestRevisionAsync } from './lib/mvcc.mjs';
 import { compareStreams, openBackup, remoteRecords, sha256File } from './lib/etcd-backup.mjs';
 import {
 	OFFLINE_FLAGS,
@@ -846,7 +846,7 @@ await defineRunbook({
 						return c.t('copied', {
 							file: local,
 							bytes: nodeFs.statSync(local).size,
-							revision: String(latestRevision(local)),
+							revision: String(await latestRevisionAsync(local)),
 						});
 					} catch (e) {
 						return c.t('copyUnreadable', {
@@ -905,12 +905,12 @@ await defineRunbook({
 			},
 			mode: 'read',
 			command: null,
-			run(c) {
+			async run(c) {
 				const members = Array.from({ length: n }, (_, i) => ({
 					db: nodePath.join(facts.workDir, `${c.names.pod(i)}.db`),
 					wal: nodePath.join(facts.workDir, `${c.names.pod(i)}.wal`),
 				}));
-				const best = pickNewest(c, members, n);
+				const best = await pickNewest(c, members, n);
 				if (!best) {
 					if (c.dryRun) return c.t('dryNoCopy');
 					throw new StepFailedError(c.t('noCopies'));

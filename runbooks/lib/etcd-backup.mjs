@@ -272,6 +272,62 @@ export function recordLine(kv) {
 }
 
 const B64 = /^[A-Za-z0-9+/]*={0,2}$/;
+const INT = /^-?\d{1,20}$/;
+
+/**
+ * The exact shape recordLine writes, or null (then the general parser decides). Base64 is checked by
+ * length: Node's decoder skips characters outside the alphabet, so a decoded length that does not match
+ * the text's means a character that is not base64.
+ * @param {string} line
+ * @returns {KeyValue | null}
+ */
+function parseRecordLine(line) {
+	let at = 0;
+	/** @param {string} label */
+	const expect = (label) => {
+		if (!line.startsWith(label, at)) return false;
+		at += label.length;
+		return true;
+	};
+	/** @param {string} end @returns {string | null} */
+	const until = (end) => {
+		const i = line.indexOf(end, at);
+		if (i === -1) return null;
+		const text = line.slice(at, i);
+		at = i + end.length;
+		return text;
+	};
+	if (!expect('{"key":"')) return null;
+	const key = until('","create_revision":');
+	const create = until(',"mod_revision":');
+	const mod = create === null ? null : until(',"version":');
+	const version = mod === null ? null : until(',"value":"');
+	const value = version === null ? null : until('","lease":');
+	if (key === null || value === null || create === null || mod === null || version === null)
+		return null;
+	if (!line.endsWith('}') || at >= line.length) return null;
+	const lease = line.slice(at, line.length - 1);
+	for (const n of [create, mod, version, lease]) if (!INT.test(n)) return null;
+	const k = strictBase64(key);
+	const v = strictBase64(value);
+	if (!k || k.length === 0 || !v) return null;
+	return {
+		key: k,
+		value: v,
+		createRevision: BigInt(create),
+		modRevision: BigInt(mod),
+		version: BigInt(version),
+		lease: BigInt(lease),
+	};
+}
+
+/** @param {string} text @returns {Buffer | null} */
+function strictBase64(text) {
+	if (text.length % 4 !== 0) return null;
+	const pad = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0;
+	const buf = Buffer.from(text, 'base64');
+	return buf.length === (text.length / 4) * 3 - pad ? buf : null;
+}
 
 /**
  * Parses one record. Accepts exact integers or strings (the gateway's form) for int64 fields.
@@ -279,6 +335,10 @@ const B64 = /^[A-Za-z0-9+/]*={0,2}$/;
  * @returns {KeyValue}
  */
 export function parseRecord(line) {
+	// Lines this module wrote have one exact shape: read them with indexOf, without a regular expression or
+	// JSON.parse walking a value of up to 2 MiB character by character.
+	const fast = parseRecordLine(line);
+	if (fast) return fast;
 	// Quote bare integers before JSON.parse so values above 2^53 are not rounded.
 	const safe = line.replace(/"(create_revision|mod_revision|version|lease)":(-?\d+)/g, '"$1":"$2"');
 	/** @type {any} */
@@ -401,7 +461,8 @@ export async function writeBackup(dir, state, opts = {}) {
 				let chunk = [];
 				let chunkLen = 0;
 				const flush = () => {
-					const buf = Buffer.from(chunk.join(''), 'utf8');
+					// Every character of a record line is ASCII (base64 and digits): latin1 is the same bytes, faster.
+					const buf = Buffer.from(chunk.join(''), 'latin1');
 					hash.update(buf);
 					bytes += buf.length;
 					let off = 0;

@@ -14,7 +14,7 @@ import * as nodePath from 'node:path';
 import { RefusedError, StepFailedError, UsageError } from './exit.mjs';
 import { t as tLookup } from './i18n.mjs';
 import { BboltError, openBbolt } from './bbolt.mjs';
-import { MvccError, latestRevision, openEtcdDb } from './mvcc.mjs';
+import { MvccError, latestRevisionAsync, openEtcdDb } from './mvcc.mjs';
 import { DEFAULT_MAX_REQUEST_BYTES, etcdHttp, EtcdHttpError } from './etcd-http.mjs';
 import { WalError, committedLog, readWal } from './etcd-wal.mjs';
 import { readDbExtras, replay } from './etcd-replay.mjs';
@@ -758,8 +758,8 @@ export async function applyWal(ctx, db, state, dirs) {
  * Where a db copy stands: its highest key revision, finishedCompactRev and consistent_index.
  * @param {string} file
  */
-function dbPosition(file) {
-	const revision = latestRevision(file);
+async function dbPosition(file) {
+	const revision = await latestRevisionAsync(file);
 	let index = 0n;
 	let compacted = 0n;
 	const db = openBbolt(file);
@@ -783,20 +783,20 @@ function dbPosition(file) {
  * @param {Context} ctx
  * @param {Array<{ db: string, wal: string }>} members  by ordinal
  * @param {number} clusterSize
- * @returns {{ db: string, walDirs: string[], text: string } | null}
+ * @returns {Promise<{ db: string, walDirs: string[], text: string } | null>}
  */
-export function pickNewest(ctx, members, clusterSize) {
+export async function pickNewest(ctx, members, clusterSize) {
 	/** @type {Array<{ db: string, ordinal: number, revision: bigint, index: bigint, top: bigint, reach: bigint }>} */
 	const usable = [];
-	members.forEach((m, ordinal) => {
-		if (!nodeFs.existsSync(m.db)) return;
+	for (const [ordinal, m] of members.entries()) {
+		if (!nodeFs.existsSync(m.db)) continue;
 		try {
-			usable.push({ db: m.db, ordinal, ...dbPosition(m.db), reach: 0n });
+			usable.push({ db: m.db, ordinal, ...(await dbPosition(m.db)), reach: 0n });
 		} catch (e) {
 			if (!(e instanceof BboltError || e instanceof MvccError)) throw e;
 			ctx.out.warn(ctx.t('pickTorn', { file: m.db, reason: e.message }));
 		}
-	});
+	}
 	if (usable.length === 0) return null;
 	const walDirs = members.map((m) => m.wal).filter((d) => nodeFs.existsSync(d));
 	const { logs } = readWals(ctx, walDirs);

@@ -628,23 +628,43 @@ export function readEtcdDb(fileOrBuffer) {
  * @returns {bigint}
  */
 export function latestRevision(file) {
+	return runSync(latestRevisionSteps(file));
+}
+
+/**
+ * latestRevision, pausing for signals between pages (a GiB db takes seconds).
+ * @param {string} file
+ * @returns {Promise<bigint>}
+ */
+export function latestRevisionAsync(file) {
+	return runAsync(latestRevisionSteps(file));
+}
+
+/** @param {string} file @returns {Generator<undefined, bigint>} */
+function* latestRevisionSteps(file) {
 	const db = openBbolt(file);
 	try {
 		/** @type {Buffer | null} */
 		let max = null;
-		const scan = () =>
-			db.forEach(['key'], (k) => {
-				parseRevisionKey(k);
-				const rev = k.subarray(0, REV_LEN);
-				if (!max || Buffer.compare(rev, max) > 0) max = Buffer.from(rev);
-			});
+		/** @type {import('./bbolt.mjs').RawVisitor} */
+		const visit = (buf, ks, ke) => {
+			parseRevisionKey(buf.subarray(ks, ke));
+			if (!max || buf.compare(max, 0, REV_LEN, ks, ks + REV_LEN) < 0)
+				max = Buffer.from(buf.subarray(ks, ks + REV_LEN));
+		};
+		const scan = function* () {
+			for (const leaf of db.leaves(['key'])) {
+				readLeafElements(leaf.buf, leaf.count, leaf.id, visit);
+				yield;
+			}
+		};
 		try {
-			scan();
+			yield* scan();
 		} catch (e) {
 			if (!(e instanceof BboltError || e instanceof MvccError) || !db.fallBackToOlderMeta())
 				throw e;
 			max = null;
-			scan();
+			yield* scan();
 		}
 		return max ? /** @type {Buffer} */ (max).readBigInt64BE(0) : 0n;
 	} finally {
