@@ -471,7 +471,9 @@ export async function writeBackup(dir, state, opts = {}) {
 					chunkLen = 0;
 				};
 				let since = performance.now();
-				for await (const kv of recordsOf(state)) {
+				for await (const raw of recordsOf(state)) {
+					// After a WAL replay `value` is a getter that reads the db file: read it once per record.
+					const kv = { ...raw };
 					live++;
 					if (kv.lease !== 0n) leased++;
 					if (!keep(kv)) continue;
