@@ -9,7 +9,7 @@
 // reported for a line that no specific entry explains, so a MilvusException with a code is `api-errors`
 // unless a more specific signature claims the same line.
 
-/** @typedef {'boot'|'runtime-compat'|'api-errors'|'etcd-pending'|'etcd-bad-member-id'|'etcd-multi-crash'|'etcd-all-crash'|'etcd-nospace'|'channel-unavailable'|'upgrade-2-6'} SymptomId */
+/** @typedef {'boot'|'runtime-compat'|'api-errors'|'etcd-pending'|'etcd-bad-member-id'|'etcd-multi-crash'|'etcd-all-crash'|'etcd-nospace'|'etcd-slow-disk'|'etcd-image-pull'|'channel-unavailable'|'upgrade-2-6'} SymptomId */
 
 /**
  * @typedef {object} Signature
@@ -23,6 +23,12 @@
  * @property {{ en: string, id: string }} explain  one or two sentences: what it means, what to do
  * @property {string} source       where the text comes from (issue, source file, documentation)
  */
+
+// Image references as they appear in kubelet, containerd and dockerd messages (digests lose their hex to
+// normalizeLogText). Bitnami's own etcd on Docker Hub, and any image whose last path part is `etcd` except the
+// control plane's.
+const BITNAMI_ETCD = String.raw`(?:(?:docker\.io|index\.docker\.io|registry-1\.docker\.io)\/)?bitnami\/etcd(?::[\w.-]+)?(?:@sha256:\w*)?`;
+const ANY_ETCD = String.raw`(?!(?:registry\.k8s\.io|k8s\.gcr\.io|gcr\.io\/google[_-]containers)\/)(?:[\w.-]+(?::\d+)?\/)*etcd(?::[\w.-]+)?(?:@sha256:\w*)?`;
 
 /** @type {readonly Signature[]} */
 export const SIGNATURES = Object.freeze([
@@ -984,6 +990,143 @@ export const SIGNATURES = Object.freeze([
 		},
 		source:
 			'etcd server/etcdserver/apply.go (applierV3Capped, "Active Alarm(s)"), etcdctl alarm list ("memberID:… alarm:NOSPACE"); https://github.com/milvus-io/milvus/issues/14195',
+	},
+
+	// ────────────────────────── etcd-slow-disk ──────────────────────────
+	{
+		id: 'etcd-slow-fdatasync',
+		symptom: 'etcd-slow-disk',
+		weight: 90,
+		component: 'etcd',
+		patterns: [/\bslow fdatasync\b/i, /\bwal: sync duration of \S+, expected less than\b/i],
+		explain: {
+			en: "One fsync of etcd's write-ahead log took more than a second: the disk under etcd is too slow. Measure the p99 of WAL fsync on every member (under 10 ms is etcd's guidance) and move etcd to an SSD volume of its own.",
+			id: 'Satu fsync pada write-ahead log etcd butuh lebih dari satu detik: disk di bawah etcd terlalu lambat. Ukur p99 fsync WAL di setiap member (panduan etcd: di bawah 10 ms), lalu pindahkan etcd ke volume SSD tersendiri.',
+		},
+		source:
+			'etcd server/storage/wal/wal.go ("slow fdatasync", 3.4+; "sync duration of …, expected less than 1s" before); https://etcd.io/docs/v3.5/tuning/',
+	},
+	{
+		id: 'etcd-heartbeat-overloaded',
+		symptom: 'etcd-slow-disk',
+		weight: 85,
+		component: 'etcd',
+		patterns: [/failed to send out heartbeat on time/i],
+		explain: {
+			en: 'The etcd leader could not send its heartbeats in time, usually because it was waiting for a slow disk. Followers may start an election and every write stalls; measure the disk latency of each member.',
+			id: 'Leader etcd tidak sempat mengirim heartbeat tepat waktu, biasanya karena menunggu disk yang lambat. Follower bisa memulai pemilihan leader dan semua write tertahan. Ukur latensi disk tiap member.',
+		},
+		source:
+			'etcd server/etcdserver/raft.go ("leader failed to send out heartbeat on time; took too long, leader is overloaded likely from slow disk")',
+	},
+	{
+		id: 'etcd-apply-too-long',
+		symptom: 'etcd-slow-disk',
+		weight: 75,
+		component: 'etcd',
+		patterns: [/\bapply request took too long\b/i, /\bapply entries took too long\b/i],
+		explain: {
+			en: 'etcd needed more than 100 ms to apply a request. Now and then this is harmless; many of them mean etcd waits for its disk (or lacks CPU). Measure the WAL fsync and backend commit latency of every member.',
+			id: 'etcd butuh lebih dari 100 ms untuk menerapkan sebuah request. Sesekali tidak apa-apa, tetapi kalau sering berarti etcd menunggu disk-nya (atau kekurangan CPU). Ukur latensi fsync WAL dan commit backend di setiap member.',
+		},
+		source:
+			'etcd server/etcdserver/util.go (warnOfExpensiveRequest, "apply request took too long"); https://github.com/milvus-io/milvus/issues/40560',
+	},
+	{
+		id: 'etcd-read-index-slow',
+		symptom: 'etcd-slow-disk',
+		weight: 70,
+		component: 'etcd',
+		patterns: [
+			/waiting for ReadIndex response took too long/i,
+			/timed out waiting for read index response/i,
+		],
+		explain: {
+			en: 'A linearizable read waited too long for the leader to confirm it is still leader: the leader is overloaded, usually by a slow disk, or an election is under way.',
+			id: 'Read yang linearizable terlalu lama menunggu leader memastikan bahwa dirinya masih leader. Leader kewalahan, biasanya karena disk yang lambat, atau sedang ada pemilihan leader.',
+		},
+		source: 'etcd server/etcdserver/v3_server.go (linearizableReadLoop, requestCurrentIndex)',
+	},
+	{
+		id: 'milvus-slow-etcd-operation',
+		symptom: 'etcd-slow-disk',
+		weight: 70,
+		component: 'milvus',
+		patterns: [/\bSlow etcd operation\b/i],
+		explain: {
+			en: 'Milvus waited seconds for an etcd call. When this repeats without another etcd error, etcd is slow, most often because of its disk; measure the fsync latency of the etcd members.',
+			id: 'Milvus menunggu beberapa detik untuk sebuah panggilan etcd. Kalau ini berulang tanpa error etcd lain, etcd sedang lambat, paling sering karena disk-nya. Ukur latensi fsync member etcd.',
+		},
+		source:
+			'milvus pkg/kv/etcd/etcd_kv.go ("Slow etcd operation save/load"); https://github.com/milvus-io/milvus/issues/31175',
+	},
+	{
+		id: 'milvus-disconnected-from-etcd',
+		symptom: 'etcd-slow-disk',
+		weight: 55,
+		component: 'milvus',
+		patterns: [/disconnected from etcd and exited/i, /disconnected from etcd, process will exit/i],
+		explain: {
+			en: 'A Milvus component could not renew its etcd session in time and exited (it is started again). If etcd itself runs, a slow etcd disk is the usual cause; if etcd pods crash, see the etcd crash pages.',
+			id: 'Sebuah komponen Milvus tidak sempat memperpanjang session etcd-nya lalu berhenti (komponen itu dijalankan lagi). Kalau etcd sendiri berjalan, penyebab yang biasa adalah disk etcd yang lambat. Kalau pod etcd crash, lihat halaman crash etcd.',
+		},
+		source:
+			'milvus internal/*/server.go ("disconnected from etcd and exited"), internal/querynode ("Query Node disconnected from etcd, process will exit"); https://github.com/milvus-io/milvus/issues/40560, https://github.com/milvus-io/milvus/issues/26846',
+	},
+
+	// ─────────────────────────── etcd-image-pull ───────────────────────────
+	// Only etcd images: a Milvus, MinIO or Pulsar image that cannot be pulled is not this page, and neither is
+	// the control plane's own etcd (registry.k8s.io/etcd, pulled by kubeadm).
+	{
+		id: 'bitnami-etcd-image-gone',
+		symptom: 'etcd-image-pull',
+		weight: 100,
+		component: 'kubernetes',
+		patterns: [
+			new RegExp(
+				`(?:Failed to pull image|Back-off pulling image|failed to pull and unpack image|failed to resolve reference) "${BITNAMI_ETCD}"`,
+				'i',
+			),
+			new RegExp(`manifest for ${BITNAMI_ETCD} not found`, 'i'),
+			/reading manifest \S+ in (?:docker\.io\/)?bitnami\/etcd: manifest unknown/i,
+		],
+		explain: {
+			en: 'The node cannot pull the Bitnami etcd image: since August 2025 Bitnami no longer publishes its versioned images under docker.io/bitnami. The same image, same tag, is docker.io/bitnamilegacy/etcd; point the etcd StatefulSet at it (or at milvusdb/etcd) and pin it in the Helm values.',
+			id: 'Node tidak bisa menarik image etcd Bitnami. Sejak Agustus 2025 Bitnami tidak lagi menerbitkan image berversi di docker.io/bitnami. Image yang sama, dengan tag yang sama, ada di docker.io/bitnamilegacy/etcd. Arahkan StatefulSet etcd ke sana (atau ke milvusdb/etcd), lalu kunci pilihan itu di value Helm.',
+		},
+		source:
+			'kubelet pkg/kubelet/images (Failed to pull image "…": …, Back-off pulling image "…"), containerd (failed to resolve reference "…": …: not found), dockerd (manifest for … not found: manifest unknown); https://github.com/zilliztech/milvus-operator/issues/399, https://github.com/zilliztech/milvus-helm/issues/253, https://github.com/ai-dynamo/dynamo/issues/4322',
+	},
+	{
+		id: 'etcd-image-pull-failed',
+		symptom: 'etcd-image-pull',
+		weight: 70,
+		component: 'kubernetes',
+		patterns: [
+			new RegExp(
+				`(?:Failed to pull image|Back-off pulling image|failed to pull and unpack image|failed to resolve reference) "${ANY_ETCD}"`,
+				'i',
+			),
+			new RegExp(`manifest for ${ANY_ETCD} not found`, 'i'),
+		],
+		explain: {
+			en: 'The node cannot pull the etcd image the StatefulSet names (a tag that no longer exists, a registry it cannot reach). Point the StatefulSet at an image the node can pull, the same etcd version, and pin it in the Helm values.',
+			id: 'Node tidak bisa menarik image etcd yang disebut StatefulSet (tag-nya sudah tidak ada, atau registry-nya tidak terjangkau). Arahkan StatefulSet ke image yang bisa ditarik node dengan versi etcd yang sama, lalu kunci pilihan itu di value Helm.',
+		},
+		source:
+			'kubelet pkg/kubelet/images (Failed to pull image "…": …); https://github.com/zilliztech/milvus-operator/issues/399',
+	},
+	{
+		id: 'etcd-pod-image-pull-status',
+		symptom: 'etcd-image-pull',
+		weight: 60,
+		component: 'kubernetes',
+		patterns: [/\betcd-\d+\s+0\/\d+\s+(?:ErrImagePull|ImagePullBackOff)\b/],
+		explain: {
+			en: "An etcd pod is waiting for its image: the kubelet cannot pull it. `kubectl describe pod` names the image and the registry's answer.",
+			id: 'Pod etcd sedang menunggu image-nya karena kubelet tidak bisa menariknya. `kubectl describe pod` menampilkan nama image dan jawaban registry.',
+		},
+		source: 'kubectl get pods (STATUS is the waiting reason ErrImagePull / ImagePullBackOff)',
 	},
 
 	// ───────────────────────── etcd-all-crash ─────────────────────────

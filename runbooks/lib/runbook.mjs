@@ -143,6 +143,8 @@ import { fileURLToPath } from 'node:url';
  * @typedef {object} Context
  * @property {string} name            runbook name
  * @property {Lang} lang
+ * @property {'kubernetes'|'docker'|'local'} target  where this run acts: def.target, unless main() chose another
+ *   before connecting (a runbook that also serves Docker Compose sets 'docker'; connect() then needs no kubectl)
  * @property {(key: string, vars?: Record<string, string | number>) => string} t  runbook messages, then toolkit's
  * @property {(text: Text | string | undefined) => string} pick   choose the {en,id} variant
  * @property {CommonOptions} opts
@@ -183,6 +185,8 @@ import { fileURLToPath } from 'node:url';
  * @property {FlagSpec[]} [flags]
  * @property {Messages} [messages]
  * @property {any} [exampleFacts]      facts used to render steps for --describe/--help
+ * @property {any[]} [variantFacts]    example facts of the other targets the runbook serves (etcd-all-crash under
+ *   Docker Compose): --describe and --help list their steps after those of exampleFacts
  * @property {boolean} [requireStatefulSet]  kubernetes target: check <release>-etcd exists (default true)
  * @property {(ctx: Context) => Promise<any> | any} [preflight]
  * @property {(ctx: Context, facts: any) => Promise<Step[]> | Step[]} [steps]
@@ -419,6 +423,7 @@ function buildRunbook(def) {
 		return {
 			name: def.name,
 			lang,
+			target: def.target,
 			t: tr,
 			pick: (text) => pick(text, lang),
 			opts: full,
@@ -450,7 +455,9 @@ function buildRunbook(def) {
 		if (!def.steps) return [];
 		if (def.exampleFacts === undefined)
 			throw new Error(translator(ctx.lang)('describeNeedsFacts', { name: def.name }));
-		return validSteps(await def.steps(ctx, def.exampleFacts));
+		const steps = await def.steps(ctx, def.exampleFacts);
+		for (const facts of def.variantFacts ?? []) steps.push(...(await def.steps(ctx, facts)));
+		return validSteps(steps);
 	};
 
 	/** @type {RunbookHandle['describe']} */
@@ -785,6 +792,7 @@ async function execute(def, problems, io, views) {
 		const ctx = {
 			name: def.name,
 			lang,
+			target: def.target,
 			t: tr,
 			pick: (text) => pick(text, lang),
 			opts: common,
@@ -805,7 +813,7 @@ async function execute(def, problems, io, views) {
 			env,
 			connect: async () => {
 				if (kube) return;
-				if (def.target === 'kubernetes') {
+				if (ctx.target === 'kubernetes') {
 					const target = await resolveTarget({
 						context: common.context,
 						namespace: common.namespace,
@@ -826,13 +834,13 @@ async function execute(def, problems, io, views) {
 					report.context = target.context;
 					report.namespace = target.namespace;
 				} else {
-					if (def.target === 'docker') requireTool('docker', lang);
+					if (ctx.target === 'docker') requireTool('docker', lang);
 					// Local/docker runbooks still get unpinned kubectl builders, so shared step helpers work.
 					kube = createKube({ context: null, namespace: ctx.namespace, lang });
 				}
 				// Shown before anything else happens, so the user sees which cluster is about to be touched.
 				o.heading(def.name);
-				if (def.target === 'kubernetes') {
+				if (ctx.target === 'kubernetes') {
 					o.info(
 						`${tr('labelContext')}: ${ctx.context}   ${tr('labelNamespace')}: ${ctx.namespace}`,
 					);
@@ -840,7 +848,7 @@ async function execute(def, problems, io, views) {
 						`${tr('labelRelease')}: ${names.release}   ${tr('labelStatefulSet')}: ${names.sts}`,
 					);
 				} else {
-					o.info(`${tr('labelTarget')}: ${def.target}`);
+					o.info(`${tr('labelTarget')}: ${ctx.target}`);
 				}
 				if (common.dryRun) o.warn(tr('dryRunBanner'));
 			},

@@ -491,6 +491,85 @@ export const POSITIVE: Sample[] = [
 		text: '[2025/09/22 08:14:03.512 +00:00] [WARN] [kv/etcd_kv.go:652] ["Slow etcd operation save"] [error="etcdserver: mvcc: database space exceeded"]',
 	},
 
+	// ── etcd-slow-disk ──
+	{
+		signature: 'etcd-apply-too-long',
+		symptom: 'etcd-slow-disk',
+		text: '{"level":"warn","ts":"2024-06-03T06:20:05.118Z","caller":"etcdserver/util.go:166","msg":"apply request took too long","took":"152.7ms","expected-duration":"100ms","prefix":"read-only range ","request":"key:\\"by-dev/meta/session/\\" range_end:\\"by-dev/meta/session0\\" ","response":"range_response_count:4 size:1412"}',
+	},
+	{
+		signature: 'etcd-apply-too-long',
+		symptom: 'etcd-slow-disk',
+		text: 'my-release-etcd-1 etcd {"level":"warn","ts":"2026-03-04T09:12:41.108Z","caller":"etcdserver/util.go:166","msg":"apply request took too long","took":"1.284913377s","expected-duration":"100ms","prefix":"","request":"header:<ID:7587874564423915017 > txn:<compare:<> success:<request_put:<key:\\"by-dev/kv/gid/timestamp\\" value_size:8 >> failure:<>>","response":"size:20"}',
+	},
+	{
+		signature: 'etcd-slow-fdatasync',
+		symptom: 'etcd-slow-disk',
+		text: '{"level":"warn","ts":"2026-03-04T09:12:41.532Z","caller":"wal/wal.go:805","msg":"slow fdatasync","took":"1.427156311s","expected-duration":"1s"}',
+	},
+	{
+		signature: 'etcd-slow-fdatasync',
+		symptom: 'etcd-slow-disk',
+		text: '2019-03-12 08:41:07.212391 W | wal: sync duration of 1.938466437s, expected less than 1s',
+	},
+	{
+		signature: 'etcd-read-index-slow',
+		symptom: 'etcd-slow-disk',
+		text: '{"level":"warn","ts":"2026-03-04T09:12:42.017Z","caller":"etcdserver/v3_server.go:815","msg":"waiting for ReadIndex response took too long, retrying","sent-request-id":7587874564423915018,"retry-timeout":"500ms"}',
+	},
+	{
+		signature: 'etcd-heartbeat-overloaded',
+		symptom: 'etcd-slow-disk',
+		text: '{"level":"warn","ts":"2026-03-04T09:12:40.871Z","caller":"etcdserver/raft.go:369","msg":"leader failed to send out heartbeat on time; took too long, leader is overloaded likely from slow disk","to":"8e9e05c52164694d","heartbeat-interval":"500ms","expected-duration":"1s","exceeded-duration":"742.118ms"}',
+	},
+	{
+		signature: 'milvus-slow-etcd-operation',
+		symptom: 'etcd-slow-disk',
+		text: '[2024/03/05 20:02:09.405 +00:00] [WARN] [etcd/etcd_kv.go:656] ["Slow etcd operation save"] ["time spent"=7.000908158s] [key=by-dev/kv/gid/timestamp]',
+	},
+	{
+		signature: 'milvus-disconnected-from-etcd',
+		symptom: 'etcd-slow-disk',
+		text: '[2023/09/04 21:38:34.036 +08:00] [ERROR] [datacoord/server.go:233] ["disconnected from etcd and exited"] [serverID=29] [stack="github.com/milvus-io/milvus/internal/datacoord.(*Server).Register.func1\\n\\t/go/src/github.com/milvus-io/milvus/internal/datacoord/server.go:233"]',
+	},
+	{
+		signature: 'milvus-disconnected-from-etcd',
+		symptom: 'etcd-slow-disk',
+		text: `milvus-standalone  | ${ts} [ERROR] [querynode/query_node.go:168] ["Query Node disconnected from etcd, process will exit"] ["Server Id"=130]`,
+	},
+
+	// ── etcd-image-pull ──
+	{
+		signature: 'bitnami-etcd-image-gone',
+		symptom: 'etcd-image-pull',
+		text: '  Warning  Failed     70s (x4 over 2m48s)    kubelet            Failed to pull image "docker.io/bitnami/etcd:3.5.18-debian-12-r5": rpc error: code = NotFound desc = failed to pull and unpack image "docker.io/bitnami/etcd:3.5.18-debian-12-r5": failed to resolve reference "docker.io/bitnami/etcd:3.5.18-debian-12-r5": docker.io/bitnami/etcd:3.5.18-debian-12-r5: not found',
+	},
+	{
+		signature: 'bitnami-etcd-image-gone',
+		symptom: 'etcd-image-pull',
+		text: '8s          Normal    BackOff             pod/my-release-etcd-1   Back-off pulling image "docker.io/bitnami/etcd:3.5.18-debian-12-r5"',
+	},
+	{
+		signature: 'bitnami-etcd-image-gone',
+		symptom: 'etcd-image-pull',
+		text: 'Error response from daemon: manifest for bitnami/etcd:3.5 not found: manifest unknown: manifest unknown',
+	},
+	{
+		signature: 'bitnami-etcd-image-gone',
+		symptom: 'etcd-image-pull',
+		text: 'Failed to pull image "docker.io/bitnami/etcd:3.5.18-debian-12-r5": rpc error: code = Unknown desc = reading manifest 3.5.18-debian-12-r5 in docker.io/bitnami/etcd: manifest unknown',
+	},
+	{
+		signature: 'etcd-image-pull-failed',
+		symptom: 'etcd-image-pull',
+		text: '  Warning  Failed     31s   kubelet  Failed to pull image "harbor.example.com/mirror/etcd:3.5.18": rpc error: code = NotFound desc = failed to pull and unpack image "harbor.example.com/mirror/etcd:3.5.18": not found',
+	},
+	{
+		signature: 'etcd-pod-image-pull-status',
+		symptom: 'etcd-image-pull',
+		text: 'my-release-etcd-0   0/1     ImagePullBackOff   0          4m12s',
+	},
+
 	// ── etcd-all-crash ──
 	{
 		signature: 'recover-backend-from-snapshot',
@@ -586,16 +665,16 @@ export const NEGATIVE: { what: string; text: string }[] = [
 		text: 'Error: INSTALLATION FAILED: template: milvus/templates/configmap.yaml:12:3: executing "milvus/templates/configmap.yaml" at <.Values.extraConfigFiles.user>: nil pointer evaluating interface {}.user',
 	},
 	{
-		what: "etcd's apply request took too long warning",
-		text: '{"level":"warn","ts":"2024-06-03T06:20:05.118Z","caller":"etcdserver/util.go:166","msg":"apply request took too long","took":"152.7ms","expected-duration":"100ms","prefix":"read-only range ","request":"key:\\"by-dev/meta/session/\\" range_end:\\"by-dev/meta/session0\\" ","response":"range_response_count:4 size:1412"}',
-	},
-	{
 		what: 'querynode OOMKilled',
 		text: 'my-release-milvus-querynode-5d9f7c8b6-x2kqp   0/1     OOMKilled   3 (40s ago)   2h',
 	},
 	{
 		what: 'image pull failure',
 		text: '  Warning  Failed  12s  kubelet  Failed to pull image "milvusdb/milvus:v2.9.99": rpc error: code = NotFound desc = failed to pull and unpack image "docker.io/milvusdb/milvus:v2.9.99": not found',
+	},
+	{
+		what: "the control plane's etcd image (kubeadm), not Milvus's",
+		text: '[ERROR ImagePull]: failed to pull image registry.k8s.io/etcd:3.5.15-0: output: Failed to pull image "registry.k8s.io/etcd:3.5.15-0": rpc error: code = NotFound',
 	},
 	{
 		what: 'expired TLS certificate',

@@ -87,7 +87,7 @@ test('--file - reads stdin; --text checks one pasted line', async (t) => {
 test('nothing known: "no known symptom", "matches": [] and exit 0', async (t) => {
 	const r = await runRunbook(t, 'diagnose', ['--json'], {
 		input:
-			'{"level":"warn","ts":"2024-06-03T06:20:05.118Z","caller":"etcdserver/util.go:166","msg":"apply request took too long","took":"152.7ms","expected-duration":"100ms"}\n',
+			'{"level":"info","ts":"2024-06-03T06:20:05.118Z","caller":"mvcc/index.go:214","msg":"compact tree index","revision":48213}\n',
 	});
 	assert.equal(r.code, 0, r.stderr);
 	assert.deepEqual((r.json() as unknown as Report).matches, []);

@@ -477,6 +477,28 @@ go.etcd.io/bbolt.(*freelist).free(0xc0001b2000, 0x4f2c, 0x7f3a9c1b8000)`,
 		text: `{"level":"fatal","ts":"2024-05-20T03:22:40.551Z","caller":"etcdserver/storage.go:95","msg":"failed to read WAL, cannot be repaired","error":"walpb: crc mismatch"}`,
 	},
 
+	// ────────────────────────── etcd-slow-disk ──────────────────────────
+	{
+		expect: 'etcd-slow-disk',
+		note: 'etcd 3.5 on a slow WAL disk',
+		text: `{"level":"warn","ts":"2026-03-04T09:12:41.532Z","caller":"wal/wal.go:805","msg":"slow fdatasync","took":"1.427156311s","expected-duration":"1s"}`,
+	},
+	{
+		expect: 'etcd-slow-disk',
+		note: 'a linearizable read waiting for an overloaded leader',
+		text: 'waiting for ReadIndex response took too long, retrying',
+	},
+	{
+		expect: 'etcd-slow-disk',
+		note: 'the bare etcd warning',
+		text: 'apply request took too long',
+	},
+	{
+		expect: 'etcd-slow-disk',
+		note: 'Milvus waiting for etcd',
+		text: `[2024/03/05 20:02:09.405 +00:00] [WARN] [etcd/etcd_kv.go:656] ["Slow etcd operation save"] ["time spent"=7.000908158s] [key=by-dev/kv/gid/timestamp]`,
+	},
+
 	// ─────────────────────────── etcd-nospace ───────────────────────────
 	{
 		expect: 'etcd-nospace',
@@ -497,6 +519,29 @@ go.etcd.io/bbolt.(*freelist).free(0xc0001b2000, 0x4f2c, 0x7f3a9c1b8000)`,
 		expect: 'etcd-nospace',
 		note: 'etcdctl alarm list',
 		text: 'memberID:7785223140318738263 alarm:NOSPACE',
+	},
+
+	// ─────────────────────────── etcd-image-pull ───────────────────────────
+	{
+		expect: 'etcd-image-pull',
+		note: 'kubectl get events after Bitnami moved its images (zilliztech/milvus-operator#399)',
+		text: `LAST SEEN   TYPE      REASON    OBJECT                  MESSAGE
+2m          Warning   Failed    pod/my-release-etcd-2   Failed to pull image "docker.io/bitnami/etcd:3.5.18-debian-12-r5": rpc error: code = NotFound desc = failed to pull and unpack image "docker.io/bitnami/etcd:3.5.18-debian-12-r5": failed to resolve reference "docker.io/bitnami/etcd:3.5.18-debian-12-r5": docker.io/bitnami/etcd:3.5.18-debian-12-r5: not found
+2m          Warning   Failed    pod/my-release-etcd-2   Error: ErrImagePull`,
+	},
+	{
+		expect: 'etcd-image-pull',
+		note: 'kubectl get pods with the etcd pods waiting for their image',
+		text: `NAME                                READY   STATUS             RESTARTS   AGE
+my-release-etcd-0                   0/1     ImagePullBackOff   0          6m
+my-release-etcd-1                   0/1     ErrImagePull       0          6m
+my-release-milvus-proxy-6c8f9d7b5-x2kqp   0/1     Running            3          6m`,
+	},
+	{
+		expect: 'etcd-image-pull',
+		note: 'the container waiting message (kubectl get pod -o yaml), Kubernetes 1.30+',
+		text: `message: 'Back-off pulling image "docker.io/bitnami/etcd:3.5.5-debian-11-r23": ErrImagePull: rpc error: code = NotFound desc = failed to pull and unpack image "docker.io/bitnami/etcd:3.5.5-debian-11-r23": failed to resolve reference "docker.io/bitnami/etcd:3.5.5-debian-11-r23": docker.io/bitnami/etcd:3.5.5-debian-11-r23: not found'
+reason: ImagePullBackOff`,
 	},
 
 	// ─────────────── text that belongs to no symptom page ───────────────
@@ -527,6 +572,11 @@ go.etcd.io/bbolt.(*freelist).free(0xc0001b2000, 0x4f2c, 0x7f3a9c1b8000)`,
 		expect: null,
 		note: 'image pull',
 		text: `  Warning  Failed     12s   kubelet  Failed to pull image "milvusdb/milvus:v2.9.9": rpc error: code = NotFound desc = failed to pull and unpack image "docker.io/milvusdb/milvus:v2.9.9": not found`,
+	},
+	{
+		expect: null,
+		note: "the control plane's etcd (kubeadm), not Milvus's",
+		text: `[ERROR ImagePull]: failed to pull image registry.k8s.io/etcd:3.5.15-0: output: Failed to pull image "registry.k8s.io/etcd:3.5.15-0": rpc error: code = NotFound desc = failed to pull and unpack image "registry.k8s.io/etcd:3.5.15-0": not found`,
 	},
 	{
 		expect: null,

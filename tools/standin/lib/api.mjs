@@ -59,6 +59,9 @@ import { callApi, readApiInfo, sleep } from './common.mjs';
  *   `app.kubernetes.io/instance=<release>`, `component=<c>`, one replica each; their pods run no process
  *   and are Ready once their image is pulled; `kubectl scale`/`set image` work on them
  * @property {string[]} [unpullableImages] images the node cannot pull (ErrImagePull, ImagePullBackOff)
+ * @property {string} [etcdImage] the etcd StatefulSet's image (already on the node), instead of the
+ *   generation's (`docker.io/bitnami/etcd:3.5.0-debian-10-r24`, `docker.io/milvusdb/etcd:3.5.5-r2`); the
+ *   start scripts stay the generation's
  */
 
 /**
@@ -99,7 +102,7 @@ import { callApi, readApiInfo, sleep } from './common.mjs';
  * A pod as `kubectl get pods` would describe it.
  * @typedef {object} PodView
  * @property {string} name
- * @property {'Pending' | 'Running' | 'CrashLoopBackOff' | 'Error' | 'Terminating' | 'ContainerCreating' | 'Completed'} status
+ * @property {'Pending' | 'Running' | 'CrashLoopBackOff' | 'Error' | 'Terminating' | 'ContainerCreating' | 'Completed' | 'ErrImagePull' | 'ImagePullBackOff'} status
  *   the STATUS column
  * @property {boolean} ready
  * @property {number} restarts
@@ -170,10 +173,14 @@ import { callApi, readApiInfo, sleep } from './common.mjs';
  * @property {(args: string[], opts?: { input?: string | Buffer, timeoutMs?: number }) => Promise<RunResult>} docker
  *   runs the real `docker` CLI (from `env.PATH`) with `env`; never throws on a non-zero exit
  * @property {string} etcdUrl client URL of milvus-etcd on 127.0.0.1
+ * @property {string} peerUrl its peer URL (in its log)
  * @property {number} pid the supervisor's pid and process group
  * @property {(name: 'milvus-minio' | 'milvus-standalone', state: { logs?: string, appendLogs?: string, exitCode?: number, running?: boolean }) => Promise<void>} setContainer
  *   gives a listed container the logs (`docker logs` prints them on stdout) and state a scenario needs:
  *   `exitCode` shows it `Exited (code)`, `running: true` brings it back `Up`
+ * @property {(fault: 'corrupt-wal' | 'oom') => Promise<number>} inject breaks milvus-etcd and resolves with
+ *   its exit code: `corrupt-wal` (its newest WAL segment overwritten; etcd exits on start, the db stays
+ *   readable), `oom` (killed as the OOM killer does: exit 137, `State.OOMKilled`)
  * @property {() => Promise<void>} stop
  */
 
@@ -402,6 +409,7 @@ export async function createCluster(options = {}) {
 		retroactiveDefaultClass: options.retroactiveDefaultClass ?? true,
 		milvus: options.milvus ?? null,
 		unpullableImages: options.unpullableImages ?? [],
+		...(options.etcdImage ? { etcdImage: options.etcdImage } : {}),
 		ownDir,
 	};
 	const { child, pgid } = await startSupervisor(dir, spec);
@@ -741,10 +749,16 @@ export async function createCompose(options = {}) {
 		dir,
 		env,
 		etcdUrl: info.etcdUrl,
+		peerUrl: info.peerUrl,
 		pid: pgid,
 		setContainer: async (name, state) => {
 			const r = await callApi(dir, { op: 'set', name, ...state });
 			if (!r.ok) throw new Error(r.error);
+		},
+		inject: async (fault) => {
+			const r = await callApi(dir, { op: 'fault', fault });
+			if (!r.ok) throw new Error(r.error);
+			return Number(r.exitCode);
 		},
 		// the real docker CLI, found on env.PATH
 		docker: (args, opts) => runTool('docker', args, env, opts),

@@ -634,6 +634,8 @@ function toTable(r, items, rv, full) {
  *   makes the model match `next` (the whole object, or the Scale for sub `scale`)
  * @property {(ns: string, name: string, q: URLSearchParams, res: import('node:http').ServerResponse) => Promise<void>} log
  * @property {(req: import('node:http').IncomingMessage, socket: import('node:stream').Duplex, head: Buffer, ns: string, name: string, sub: string, q: URLSearchParams) => void} upgrade
+ * @property {(ns: string, target: string, path: string, search: string, res: import('node:http').ServerResponse) => Promise<void>} [proxy]
+ *   GET `pods/<[scheme:]name[:port]>/proxy/<path>`: the pod's own HTTP answer, passed through
  */
 
 /**
@@ -993,6 +995,17 @@ export function createKubeApi(backend, info) {
 			rt = { ...rt, r: RESOURCES.find((x) => x.name === 'namespaces'), ns: null, name: parts[3] };
 		}
 		const { r, name, sub } = rt;
+		// pods/<[scheme:]name[:port]>/proxy/<path>: the API server's HTTP proxy to a pod (kubectl get --raw).
+		if (
+			backend.proxy &&
+			r?.name === 'pods' &&
+			rt.ns !== null &&
+			sub === 'proxy' &&
+			method === 'GET'
+		) {
+			const rest = /\/pods\/[^/]+\/proxy(\/.*)?$/.exec(url.pathname)?.[1] ?? '/';
+			return backend.proxy(rt.ns, name ?? '', rest, url.search, res);
+		}
 		if (!r || rt.extra)
 			throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
 		const ns = r.namespaced ? rt.ns : null;

@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
-import { reservePort, VOLUME_MOUNT } from './common.mjs';
+import { corruptWal, reservePort, VOLUME_MOUNT } from './common.mjs';
 import { runInContainer } from './exec.mjs';
 import { ApiError, badRequest, createKubeApi, notFound } from './kube-api.mjs';
 import { ExitError, preStop, startScript, stamp, storeMemberId } from './scripts.mjs';
@@ -35,6 +35,7 @@ if (!dir) {
  * @property {'new' | 'existing'} initialClusterState
  * @property {'cluster' | 'standalone' | null} [milvus] Milvus Deployments as the Milvus chart names them
  * @property {string[]} [unpullableImages]
+ * @property {string} [etcdImage] the StatefulSet's image, instead of the generation's
  * @property {number} backoffMs
  * @property {boolean} [retroactiveDefaultClass] absent: true
  * @property {boolean} [ownDir] the Node API made the folder (and removes it)
@@ -45,10 +46,12 @@ const STS = `${spec.release}-etcd`;
 const NS = spec.namespace;
 const NODE = 'standin-node';
 const DOMAIN = `${STS}-headless.${NS}.svc.cluster.local`;
+// The etcd image the chart rendered; the node has it already (pulled when the cluster was installed).
 const IMAGE =
-	spec.generation === 'bitnami-2022'
+	spec.etcdImage ??
+	(spec.generation === 'bitnami-2022'
 		? 'docker.io/bitnami/etcd:3.5.0-debian-10-r24'
-		: 'docker.io/milvusdb/etcd:3.5.5-r2';
+		: 'docker.io/milvusdb/etcd:3.5.5-r2');
 
 /** @typedef {{ name: string, value?: string, valueFrom?: unknown }} EnvVar */
 /**
@@ -194,6 +197,8 @@ const S = {
 	deploys: new Map(),
 	/** @type {Set<string>} images the node cannot pull */
 	unpullable: new Set(spec.unpullableImages ?? []),
+	/** @type {Set<string>} images on the node: the chart's etcd image came with the install, unless it cannot be pulled */
+	pulled: new Set([IMAGE].filter((i) => !(spec.unpullableImages ?? []).includes(i))),
 	/** @type {Map<string, number>} pod name → when its last pod object went away */
 	goneAt: new Map(),
 	/** @type {Map<string, number>} namespace → creation time */
@@ -645,14 +650,27 @@ function startContainer(pod) {
 		);
 		return;
 	}
-	event(
-		'Pod',
-		pod.name,
-		'Normal',
-		'Pulled',
-		'kubelet',
-		`Container image "${IMAGE}" already present on machine`,
-	);
+	if (S.pulled.has(pod.image)) {
+		event(
+			'Pod',
+			pod.name,
+			'Normal',
+			'Pulled',
+			'kubelet',
+			`Container image "${pod.image}" already present on machine`,
+		);
+	} else {
+		event('Pod', pod.name, 'Normal', 'Pulling', 'kubelet', `Pulling image "${pod.image}"`);
+		event(
+			'Pod',
+			pod.name,
+			'Normal',
+			'Pulled',
+			'kubelet',
+			`Successfully pulled image "${pod.image}" in 1.204s (1.204s including waiting). Image size: 61834516 bytes.`,
+		);
+		S.pulled.add(pod.image);
+	}
 	event('Pod', pod.name, 'Normal', 'Created', 'kubelet', 'Created container etcd');
 	event('Pod', pod.name, 'Normal', 'Started', 'kubelet', 'Started container etcd');
 	const ctx = scriptCtx(pod, rt);
@@ -1001,8 +1019,9 @@ function kubelet() {
 	const now = Date.now();
 	for (const pod of S.pods.values()) {
 		if (!pod.nodeName || pod.deleting) continue;
+		// Deployment and etcd pods pull their image; helper pods run an image every node has.
 		if (
-			pod.owner &&
+			(pod.owner || pod.kind === 'etcd') &&
 			pod.c.state === 'waiting' &&
 			now >= pod.c.nextStartAt &&
 			S.unpullable.has(pod.image)
@@ -1013,6 +1032,23 @@ function kubelet() {
 		if (pod.c.state === 'waiting' && !pod.rt && now >= pod.c.nextStartAt) startContainer(pod);
 		if (pod.c.state === 'running') void probe(pod);
 	}
+}
+
+/**
+ * What containerd's CRI answers when a tag does not exist; the kubelet puts it verbatim in the `Failed` event and
+ * in the container's waiting message (pkg/kubelet/images: `imagePullResult.err.Error()`). containerd names the
+ * image by its normalized reference: `etcd:3.5` is `docker.io/library/etcd:3.5`, a host stays as written.
+ * @param {string} image
+ */
+function pullNotFoundError(image) {
+	const first = image.split('/')[0] ?? '';
+	const hasHost = image.includes('/') && (/[.:]/.test(first) || first === 'localhost');
+	const ref = hasHost
+		? image
+		: image.includes('/')
+			? `docker.io/${image}`
+			: `docker.io/library/${image}`;
+	return `rpc error: code = NotFound desc = failed to pull and unpack image "${ref}": failed to resolve reference "${ref}": ${ref}: not found`;
 }
 
 /**
@@ -1030,7 +1066,7 @@ function pullFailed(pod) {
 			'Warning',
 			'Failed',
 			'kubelet',
-			`Failed to pull image "${img}": rpc error: code = NotFound desc = failed to pull and unpack image "docker.io/${img}": failed to resolve reference "docker.io/${img}": docker.io/${img}: not found`,
+			`Failed to pull image "${img}": ${pullNotFoundError(img)}`,
 		);
 		event('Pod', pod.name, 'Warning', 'Failed', 'kubelet', 'Error: ErrImagePull');
 		pod.c.reason = 'ErrImagePull';
@@ -1295,8 +1331,9 @@ function podObject(pod, internal = false) {
 							reason: c.reason,
 							message:
 								c.reason === 'ErrImagePull'
-									? `failed to pull and unpack image "docker.io/${pod.image}": failed to resolve reference "docker.io/${pod.image}": docker.io/${pod.image}: not found`
-									: `Back-off pulling image "${pod.image}"`,
+									? pullNotFoundError(pod.image)
+									: // The kubelet keeps the last pull error in the back-off message (the event has only the first part).
+										`Back-off pulling image "${pod.image}": ErrImagePull: ${pullNotFoundError(pod.image)}`,
 						}
 					: c.reason === 'CrashLoopBackOff'
 						? {
@@ -2184,6 +2221,7 @@ const backend = {
 		}
 		res.end();
 	},
+	proxy: proxyToPod,
 	upgrade: (req, socket, head, ns, name, sub, q) => {
 		const pod = S.pods.get(name);
 		/** @param {number} code @param {string} text */
@@ -2205,6 +2243,44 @@ const backend = {
 		handleExec(req, socket, head, (io) => runInContainer(target, io));
 	},
 };
+
+/**
+ * GET through the API server's pod proxy (`kubectl get --raw …/pods/<[scheme:]name[:port]>/proxy/<path>`):
+ * an etcd pod's 2379 is its member's client port. Errors read like kube-apiserver's: 404 for an unknown
+ * pod, 503 "error trying to reach service" when nothing listens.
+ * @param {string} ns @param {string} target @param {string} rest @param {string} search
+ * @param {import('node:http').ServerResponse} res
+ */
+async function proxyToPod(ns, target, rest, search, res) {
+	const bits = target.split(':');
+	const scheme = bits.length === 3 ? bits[0] : 'http';
+	const name = /** @type {string} */ (bits.length === 3 ? bits[1] : bits[0]);
+	const port = Number(bits.length === 3 ? bits[2] : (bits[1] ?? 80));
+	const pod = S.pods.get(name);
+	if (!pod || ns !== NS) throw notFound(/** @type {any} */ ({ name: 'pods', group: '' }), name);
+	const p = pod.kind === 'etcd' ? S.ports.get(pod.ordinal) : undefined;
+	const local = port === 2379 ? p?.client : port === 2380 ? p?.peer : undefined;
+	const unreachable = (/** @type {string} */ why) =>
+		new ApiError(503, 'ServiceUnavailable', `error trying to reach service: ${why}`);
+	if (!pod.nodeName || pod.c.state !== 'running' || pod.deleting || !local)
+		throw unreachable(`dial tcp 127.0.0.1:${port}: connect: connection refused`);
+	if (scheme !== 'http') throw unreachable('tls: first record does not look like a TLS handshake');
+	/** @type {Response} */
+	let answer;
+	try {
+		answer = await fetch(`http://127.0.0.1:${local}${rest}${search}`, {
+			signal: AbortSignal.timeout(30_000),
+		});
+	} catch {
+		throw unreachable(`dial tcp 127.0.0.1:${port}: connect: connection refused`);
+	}
+	const body = Buffer.from(await answer.arrayBuffer());
+	res.writeHead(answer.status, {
+		'Content-Type': answer.headers.get('content-type') ?? 'text/plain',
+		'Content-Length': body.length,
+	});
+	res.end(body);
+}
 
 /** @param {Pod} pod */
 function execTarget(pod) {
@@ -2322,7 +2398,12 @@ const ops = {
 	},
 	setImagePullable: (b) => {
 		if (b.pullable) S.unpullable.delete(b.image);
-		else S.unpullable.add(b.image);
+		else {
+			// A node that cannot pull an image and does not have it either: a new node, or one whose image
+			// cache was cleaned. Pods that start there wait on the pull.
+			S.unpullable.add(b.image);
+			S.pulled.delete(b.image);
+		}
 		kick();
 		return { ok: true };
 	},
@@ -2464,30 +2545,6 @@ async function memberIdOf(pod) {
 	} catch {
 		return '';
 	}
-}
-
-/**
- * Overwrites the records after the WAL header with garbage: etcd fails to replay it on every start, while
- * member/snap/db stays readable for offline recovery.
- * @param {string} walDir
- */
-function corruptWal(walDir) {
-	let files = [];
-	try {
-		files = fs
-			.readdirSync(walDir)
-			.filter((f) => f.endsWith('.wal'))
-			.sort();
-	} catch {
-		return;
-	}
-	const last = files[files.length - 1];
-	if (!last) return;
-	const f = path.join(walDir, last);
-	const fd = fs.openSync(f, 'r+');
-	const junk = Buffer.alloc(64 * 1024, 0xa5);
-	fs.writeSync(fd, junk, 0, junk.length, 256);
-	fs.closeSync(fd);
 }
 
 // ---------------------------------------------------------------- server & lifecycle
