@@ -931,6 +931,11 @@ const RESTORE_CHUNK_RECORDS = 4 * 128;
  * @returns {AsyncGenerator<{ key: Buffer, value: Buffer }>}
  */
 export async function* remoteRecords(client, o = {}) {
+	if (typeof client.range !== 'function') {
+		// A client without ranged reads (etcdctl through docker exec) reads everything at once.
+		yield* (await client.getAll()).kvs;
+		return;
+	}
 	const pageSize = o.pageSize ?? 500;
 	const end = Buffer.from([0]);
 	let key = Buffer.from([0]);
