@@ -49,11 +49,11 @@ import {
 	startMilvusArgv,
 	stopMilvusArgv,
 } from './lib/milvus-workloads.mjs';
-import { PROOF_MESSAGES, proveRestorable } from './lib/etcd-restore-proof.mjs';
+import { PROOF_MESSAGES, restoreProof } from './lib/etcd-restore-proof.mjs';
 import { DEFAULT_MAX_REQUEST_BYTES, etcdHttp } from './lib/etcd-http.mjs';
 import { formatCommand } from './lib/shell.mjs';
-import { latestRevision } from './lib/mvcc.mjs';
-import { compareKvs, readBackup, sha256File } from './lib/etcd-backup.mjs';
+import { latestRevisionAsync } from './lib/mvcc.mjs';
+import { compareStreams, openBackup, remoteRecords, sha256File } from './lib/etcd-backup.mjs';
 import {
 	OFFLINE_FLAGS,
 	OFFLINE_MESSAGES,
@@ -454,9 +454,11 @@ function freshWorkDir(ctx, size) {
  * @param {Context} ctx @param {string} dir
  */
 async function provenBackup(ctx, dir) {
-	const backup = await loadBackup(ctx, dir);
 	const limit = Number(ctx.flags['max-request-bytes'] ?? DEFAULT_MAX_REQUEST_BYTES);
-	const proof = proveRestorable(backup, { maxRequestBytes: limit });
+	// Proven while the backup is read and checked: one pass, one record in memory at a time.
+	const proving = restoreProof({ maxRequestBytes: limit });
+	const backup = await loadBackup(ctx, dir, { onRecord: (kv) => proving.add(kv) });
+	const proof = proving.result(backup.manifest);
 	if (!proof.ok) throw new RefusedError(proof.problems.map((p) => ctx.t(p.key, p.vars)).join('; '));
 	return {
 		...backup,
@@ -475,24 +477,31 @@ async function provenBackup(ctx, dir) {
  * @param {Context} ctx @param {Facts} facts @param {{ lenientValues?: boolean }} [o]
  */
 async function compareWithBackup(ctx, facts, o = {}) {
-	const { kvs } = await readBackup(facts.backupDir);
+	const backup = await openBackup(facts.backupDir);
 	const endpoint = await startPortForward(ctx);
 	try {
-		const { kvs: live } = await etcdHttp(endpoint).getAll();
-		const d = compareKvs(kvs, live);
-		const different = o.lenientValues ? [] : d.different;
-		if (d.missing.length || different.length)
+		const client = etcdHttp(endpoint);
+		const d = await compareStreams(
+			() => backup.records(),
+			() => remoteRecords(client),
+		);
+		const different = o.lenientValues ? 0 : d.different;
+		if (d.missing || different)
 			return {
 				ok: false,
-				count: kvs.length,
+				count: backup.count,
 				text: ctx.t('verifyCompare', {
 					dir: facts.backupDir,
-					missing: d.missing.length,
-					different: different.length,
-					first: d.missing[0] ?? different[0] ?? '-',
+					missing: d.missing,
+					different,
+					first: d.first ?? '-',
 				}),
 			};
-		return { ok: true, count: kvs.length, text: ctx.t('verifyCompared', { count: kvs.length }) };
+		return {
+			ok: true,
+			count: backup.count,
+			text: ctx.t('verifyCompared', { count: backup.count }),
+		};
 	} finally {
 		stopPortForward();
 	}
@@ -864,7 +873,7 @@ await defineRunbook({
 						return c.t('copied', {
 							file: local,
 							bytes: nodeFs.statSync(local).size,
-							revision: String(latestRevision(local)),
+							revision: String(await latestRevisionAsync(local)),
 						});
 					} catch (e) {
 						return c.t('copyUnreadable', {
@@ -923,12 +932,12 @@ await defineRunbook({
 			},
 			mode: 'read',
 			command: null,
-			run(c) {
+			async run(c) {
 				const members = Array.from({ length: n }, (_, i) => ({
 					db: nodePath.join(facts.workDir, `${c.names.pod(i)}.db`),
 					wal: nodePath.join(facts.workDir, `${c.names.pod(i)}.wal`),
 				}));
-				const best = pickNewest(c, members, n);
+				const best = await pickNewest(c, members, n);
 				if (!best) {
 					if (c.dryRun) return c.t('dryNoCopy');
 					throw new StepFailedError(c.t('noCopies'));
@@ -963,7 +972,7 @@ await defineRunbook({
 				if (!run.chosen || !nodeFs.existsSync(nodePath.join(facts.backupDir, 'manifest.json')))
 					return false;
 				try {
-					const { manifest } = await readBackup(facts.backupDir);
+					const { manifest } = await openBackup(facts.backupDir);
 					return manifest.source?.sha256 === (await sha256File(run.chosen));
 				} catch {
 					return false;
@@ -1049,7 +1058,7 @@ await defineRunbook({
 			async run(c) {
 				// Last gate before data goes away: the backup must be restorable, and no etcd, Milvus or helper pod
 				// may run (a helper still mounting a PVC would keep it, and Milvus would write into the empty etcd).
-				const { kvs } = await provenBackup(c, facts.backupDir);
+				const proven = await provenBackup(c, facts.backupDir);
 				const writers = await milvusPods(c.kube, c.names.release);
 				if (writers.length)
 					throw new RefusedError(
@@ -1069,7 +1078,7 @@ await defineRunbook({
 					throw new StepFailedError(
 						c.t('gatePodsLeft', { pods: left.map((p) => p.name).join(', ') }),
 					);
-				c.out.info(c.t('deleteGate', { dir: facts.backupDir, count: kvs.length }));
+				c.out.info(c.t('deleteGate', { dir: facts.backupDir, count: proven.count }));
 				const existing = [];
 				for (const pvc of pvcs) if (await pvcIdentity(c, pvc)) existing.push(pvc);
 				if (existing.length) await c.kube.run(['delete', 'pvc', ...existing, '--wait=false']);
@@ -1169,9 +1178,9 @@ await defineRunbook({
 			command: ['npx', 'zx', SCRIPT, '--restore', facts.backupDir, '--endpoints', endpoint],
 			async run(c) {
 				try {
-					const { kvs } = await loadBackup(c, facts.backupDir);
+					const backup = await loadBackup(c, facts.backupDir);
 					const client = await connectEtcd(c, run.portForward?.endpoint ?? endpoint);
-					return await restoreInto(c, client, kvs, {
+					return await restoreInto(c, client, backup, {
 						allowNonEmpty: false,
 						allowPartial: true,
 						clearCommand: formatCommand(
@@ -1185,10 +1194,13 @@ await defineRunbook({
 			async done() {
 				if (!run.portForward) return false;
 				try {
-					const { kvs } = await readBackup(facts.backupDir);
-					const { kvs: remote } = await etcdHttp(run.portForward.endpoint).getAll();
-					const d = compareKvs(kvs, remote);
-					const ok = d.missing.length === 0 && d.different.length === 0;
+					const backup = await openBackup(facts.backupDir);
+					const client = etcdHttp(run.portForward.endpoint);
+					const d = await compareStreams(
+						() => backup.records(),
+						() => remoteRecords(client),
+					);
+					const ok = d.missing === 0 && d.different === 0;
 					if (ok) stopPortForward();
 					return ok;
 				} catch {
@@ -1376,8 +1388,8 @@ async function verifyOnce(ctx, facts) {
 	let want = 0;
 	let walProblem = '';
 	try {
-		const b = await readBackup(facts.backupDir);
-		want = b.kvs.length;
+		const b = await openBackup(facts.backupDir);
+		want = b.count;
 		// "Healthy" promises every acknowledged write: a backup made without a readable WAL cannot.
 		const wal = /** @type {any} */ (b.manifest.source?.wal);
 		if (wal?.verdict !== 'none')

@@ -149,7 +149,8 @@ export function decodeMeta(buf, pageNo) {
 
 /**
  * A leaf element in place: key is buf[kStart, kEnd), value is buf[kEnd, vEnd); only valid during the call.
- * @typedef {(buf: Buffer, kStart: number, kEnd: number, vEnd: number, bucket: boolean) => void} RawVisitor
+ * `index` is the element's position in its page (with the page id from `leaves`, where to find it again).
+ * @typedef {(buf: Buffer, kStart: number, kEnd: number, vEnd: number, bucket: boolean, index: number) => void} RawVisitor
  */
 
 /**
@@ -261,11 +262,31 @@ export class BboltDb {
 	}
 
 	/**
-	 * Reads a branch or leaf page (with its overflow) and checks its header.
+	 * Reads a branch or leaf page (with its overflow) and checks its header; each page once per walk.
 	 * @param {bigint | number} id
 	 * @returns {{ buf: Buffer, flags: number, count: number }}
 	 */
 	readPage(id) {
+		return this.readChecked(id, true);
+	}
+
+	/**
+	 * Reads a page again by id, outside of a walk (no once-per-walk check): for going back to a record whose
+	 * place a walk noted. The buffer is only valid until the next read.
+	 * @param {number} id
+	 * @returns {{ buf: Buffer, flags: number, count: number }}
+	 */
+	readPageAt(id) {
+		return this.readChecked(id, false);
+	}
+
+	/**
+	 * @private
+	 * @param {bigint | number} id
+	 * @param {boolean} once
+	 * @returns {{ buf: Buffer, flags: number, count: number }}
+	 */
+	readChecked(id, once) {
 		const big = typeof id === 'bigint' ? id : BigInt(id);
 		if (big < 2n) throw new BboltError(`page id ${big} points at a meta page`, { page: big });
 		if (big >= BigInt(this.pageCount))
@@ -276,9 +297,11 @@ export class BboltDb {
 		const n = Number(big);
 		const bit = 1 << (n & 7);
 		const slot = n >> 3;
-		if (/** @type {number} */ (this.seen[slot]) & bit)
-			throw new BboltError('page reached twice (cycle or shared subtree)', { page: n });
-		this.seen[slot] = /** @type {number} */ (this.seen[slot]) | bit;
+		if (once) {
+			if (/** @type {number} */ (this.seen[slot]) & bit)
+				throw new BboltError('page reached twice (cycle or shared subtree)', { page: n });
+			this.seen[slot] = /** @type {number} */ (this.seen[slot]) | bit;
+		}
 		const ps = this.pageSize;
 		const head = this.src.read(n * ps, ps);
 		const hid = head.readBigUInt64LE(0);
@@ -294,17 +317,103 @@ export class BboltDb {
 			throw new BboltError(`overflow of ${overflow} pages runs past the end of the file`, {
 				page: n,
 			});
-		for (let i = 1; i <= overflow; i++) {
-			const s = (n + i) >> 3;
-			const b = 1 << ((n + i) & 7);
-			if (/** @type {number} */ (this.seen[s]) & b)
-				throw new BboltError(`overflow overlaps page ${n + i} already visited`, { page: n });
-			this.seen[s] = /** @type {number} */ (this.seen[s]) | b;
-		}
+		if (once)
+			for (let i = 1; i <= overflow; i++) {
+				const s = (n + i) >> 3;
+				const b = 1 << ((n + i) & 7);
+				if (/** @type {number} */ (this.seen[s]) & b)
+					throw new BboltError(`overflow overlaps page ${n + i} already visited`, { page: n });
+				this.seen[s] = /** @type {number} */ (this.seen[s]) | b;
+			}
 		this.pagesRead += 1 + overflow;
 		// The source may reuse its buffer, so read the whole span again rather than appending to `head`.
 		const buf = overflow === 0 ? head : this.src.read(n * ps, (overflow + 1) * ps);
 		return { buf, flags, count };
+	}
+
+	/**
+	 * Where the bucket at `path` starts: a root page id, or its inline page (a copy) when it has none.
+	 * @param {Array<string | Buffer>} path
+	 * @returns {{ root: bigint, inline: Buffer | null }}
+	 */
+	findBucket(path) {
+		let root = this.meta.root;
+		/** @type {Buffer | null} */
+		let inline = null;
+		for (const name of path) {
+			const want = typeof name === 'string' ? Buffer.from(name) : name;
+			/** @type {Buffer | null} */
+			let found = null;
+			for (const leaf of this.leafPages(root, inline))
+				readLeafElements(leaf.buf, leaf.count, leaf.id, (buf, ks, ke, ve, isBucket) => {
+					if (
+						isBucket &&
+						ke - ks === want.length &&
+						buf.compare(want, 0, want.length, ks, ke) === 0
+					)
+						found = Buffer.from(buf.subarray(ke, ve));
+				});
+			if (!found)
+				throw new BboltError(`bucket ${path.map(String).join('/')} not found`, {
+					code: 'ENOBUCKET',
+				});
+			const header = /** @type {Buffer} */ (found);
+			if (header.length < BUCKET_HEADER_SIZE)
+				throw new BboltError(
+					`bucket ${String(name)} has a ${header.length}-byte value (too short)`,
+				);
+			root = header.readBigUInt64LE(0);
+			inline = root === 0n ? header : null;
+		}
+		return { root, inline };
+	}
+
+	/**
+	 * The leaf pages of the bucket at `path` in key order, one at a time, so a caller can pause between pages
+	 * (and let a signal be handled) without holding more than one page. Each page is valid until the next one.
+	 * `id` is the page id, or -1 for an inline bucket (its page lives in the parent's value).
+	 * @param {Array<string | Buffer>} path
+	 * @returns {Generator<{ buf: Buffer, count: number, id: number }>}
+	 */
+	*leaves(path) {
+		const { root, inline } = this.findBucket(path);
+		yield* this.leafPages(root, inline);
+	}
+
+	/**
+	 * @private
+	 * @param {bigint} root @param {Buffer | null} inline
+	 * @returns {Generator<{ buf: Buffer, count: number, id: number }>}
+	 */
+	*leafPages(root, inline) {
+		if (inline) {
+			yield inlineLeaf(inline);
+			return;
+		}
+		// Each walk may visit a page once; sibling buckets share no pages.
+		this.resetWalk();
+		// Depth-first with an explicit stack (children pushed in reverse), so leaves come in key order.
+		/** @type {Array<{ id: bigint, depth: number }>} */
+		const stack = [{ id: root, depth: 0 }];
+		while (stack.length) {
+			const { id, depth } = /** @type {{ id: bigint, depth: number }} */ (stack.pop());
+			if (depth > MAX_DEPTH)
+				throw new BboltError(`tree deeper than ${MAX_DEPTH} levels`, { page: id });
+			const { buf, flags, count } = this.readPage(id);
+			if (flags === FLAG_LEAF) {
+				yield { buf, count, id: Number(id) };
+				continue;
+			}
+			const end = PAGE_HEADER_SIZE + count * BRANCH_ELEMENT_SIZE;
+			if (end > buf.length)
+				throw new BboltError(`${count} branch elements do not fit in the page`, { page: id });
+			if (count === 0) throw new BboltError('empty branch page', { page: id });
+			for (let i = count - 1; i >= 0; i--)
+				stack.push({
+					id: buf.readBigUInt64LE(PAGE_HEADER_SIZE + i * BRANCH_ELEMENT_SIZE + 8),
+					depth: depth + 1,
+				});
+		}
 	}
 
 	/**
@@ -326,37 +435,7 @@ export class BboltDb {
 	 * @param {RawVisitor} cb
 	 */
 	forEachRaw(path, cb) {
-		this.resetWalk();
-		let root = this.meta.root;
-		/** @type {Buffer | null} */
-		let inline = null;
-		for (const name of path) {
-			const want = typeof name === 'string' ? Buffer.from(name) : name;
-			/** @type {Buffer | null} */
-			let found = null;
-			/** @type {RawVisitor} */
-			const visit = (buf, ks, ke, ve, isBucket) => {
-				if (isBucket && ke - ks === want.length && buf.compare(want, 0, want.length, ks, ke) === 0)
-					found = Buffer.from(buf.subarray(ke, ve));
-			};
-			if (inline) this.walkInline(inline, visit);
-			else this.walkTree(root, 0, visit);
-			if (!found)
-				throw new BboltError(`bucket ${path.map(String).join('/')} not found`, {
-					code: 'ENOBUCKET',
-				});
-			const header = /** @type {Buffer} */ (found);
-			if (header.length < BUCKET_HEADER_SIZE)
-				throw new BboltError(
-					`bucket ${String(name)} has a ${header.length}-byte value (too short)`,
-				);
-			root = header.readBigUInt64LE(0);
-			inline = root === 0n ? header : null;
-			// Sibling buckets may share no pages, but the lookup above already marked the parent's pages as visited.
-			this.resetWalk();
-		}
-		if (inline) this.walkInline(inline, cb);
-		else this.walkTree(root, 0, cb);
+		for (const leaf of this.leaves(path)) readLeafElements(leaf.buf, leaf.count, leaf.id, cb);
 	}
 
 	/**
@@ -384,48 +463,44 @@ export class BboltDb {
 		);
 		return out;
 	}
+}
 
-	/**
-	 * @private
-	 * @param {bigint} id
-	 * @param {number} depth
-	 * @param {RawVisitor} cb
-	 */
-	walkTree(id, depth, cb) {
-		if (depth > MAX_DEPTH)
-			throw new BboltError(`tree deeper than ${MAX_DEPTH} levels`, { page: id });
-		const { buf, flags, count } = this.readPage(id);
-		if (flags === FLAG_LEAF) {
-			readLeafElements(buf, count, Number(id), cb);
-			return;
-		}
-		const end = PAGE_HEADER_SIZE + count * BRANCH_ELEMENT_SIZE;
-		if (end > buf.length)
-			throw new BboltError(`${count} branch elements do not fit in the page`, { page: id });
-		if (count === 0) throw new BboltError('empty branch page', { page: id });
-		/** @type {bigint[]} */
-		const children = [];
-		for (let i = 0; i < count; i++)
-			children.push(buf.readBigUInt64LE(PAGE_HEADER_SIZE + i * BRANCH_ELEMENT_SIZE + 8));
-		for (const child of children) this.walkTree(child, depth + 1, cb);
-	}
+/**
+ * An inline bucket: its page lives inside the parent's value, after the 16-byte bucket header.
+ * @param {Buffer} value
+ * @returns {{ buf: Buffer, count: number, id: number }}
+ */
+function inlineLeaf(value) {
+	const page = value.subarray(BUCKET_HEADER_SIZE);
+	if (page.length < PAGE_HEADER_SIZE)
+		throw new BboltError('inline bucket shorter than a page header');
+	const flags = page.readUInt16LE(8);
+	const count = page.readUInt16LE(10);
+	if (flags !== FLAG_LEAF)
+		throw new BboltError(`inline bucket page has flags 0x${flags.toString(16)}, want leaf`);
+	return { buf: page, count, id: -1 };
+}
 
-	/**
-	 * An inline bucket: its page lives inside the parent's value, after the 16-byte bucket header.
-	 * @private
-	 * @param {Buffer} value
-	 * @param {RawVisitor} cb
-	 */
-	walkInline(value, cb) {
-		const page = value.subarray(BUCKET_HEADER_SIZE);
-		if (page.length < PAGE_HEADER_SIZE)
-			throw new BboltError('inline bucket shorter than a page header');
-		const flags = page.readUInt16LE(8);
-		const count = page.readUInt16LE(10);
-		if (flags !== FLAG_LEAF)
-			throw new BboltError(`inline bucket page has flags 0x${flags.toString(16)}, want leaf`);
-		readLeafElements(page, count, 'inline', cb);
-	}
+/**
+ * One element of a leaf page, by its index, with the same checks as a walk.
+ * @param {Buffer} buf @param {number} count @param {number} index @param {number} pageId
+ * @returns {{ kStart: number, kEnd: number, vEnd: number, bucket: boolean }}
+ */
+export function leafElement(buf, count, index, pageId) {
+	const label = pageId >= 0 ? { page: pageId } : {};
+	if (index >= count) throw new BboltError(`no element ${index} (page has ${count})`, label);
+	const at = PAGE_HEADER_SIZE + index * LEAF_ELEMENT_SIZE;
+	if (at + LEAF_ELEMENT_SIZE > buf.length)
+		throw new BboltError(`element ${index} does not fit in the page`, label);
+	const flags = buf.readUInt32LE(at);
+	const kStart = at + buf.readUInt32LE(at + 4);
+	const kEnd = kStart + buf.readUInt32LE(at + 8);
+	const vEnd = kEnd + buf.readUInt32LE(at + 12);
+	if (vEnd > buf.length || kStart < PAGE_HEADER_SIZE + count * LEAF_ELEMENT_SIZE)
+		throw new BboltError(`element ${index} points outside the page`, label);
+	if ((flags & ~BUCKET_LEAF_FLAG) !== 0)
+		throw new BboltError(`element ${index} has unknown flags 0x${flags.toString(16)}`, label);
+	return { kStart, kEnd, vEnd, bucket: (flags & BUCKET_LEAF_FLAG) !== 0 };
 }
 
 /**
@@ -434,9 +509,10 @@ export class BboltDb {
  * @param {number | string} where
  * @param {RawVisitor} cb
  */
-function readLeafElements(buf, count, where, cb) {
-	const label = typeof where === 'number' ? { page: where } : {};
-	const prefix = typeof where === 'string' ? `${where} bucket: ` : '';
+export function readLeafElements(buf, count, where, cb) {
+	const inline = where === 'inline' || where === -1;
+	const label = inline ? {} : { page: /** @type {number} */ (where) };
+	const prefix = inline ? 'inline bucket: ' : '';
 	if (PAGE_HEADER_SIZE + count * LEAF_ELEMENT_SIZE > buf.length)
 		throw new BboltError(`${prefix}${count} leaf elements do not fit in the page`, label);
 	// bbolt lays element data out in element order right after the element table; requiring that (no overlap,
@@ -466,7 +542,7 @@ function readLeafElements(buf, count, where, cb) {
 				`${prefix}element ${i} has unknown flags 0x${flags.toString(16)}`,
 				label,
 			);
-		cb(buf, kstart, kstart + ksize, vend, (flags & BUCKET_LEAF_FLAG) !== 0);
+		cb(buf, kstart, kstart + ksize, vend, (flags & BUCKET_LEAF_FLAG) !== 0, i);
 	}
 }
 

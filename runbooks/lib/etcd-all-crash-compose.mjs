@@ -15,7 +15,7 @@ import * as nodePath from 'node:path';
 import { NotThisSymptomError, RefusedError, StepFailedError } from './exit.mjs';
 import { DATA_INTACT, crashCause } from './etcd-crash-cause.mjs';
 import { checkTimeout, parseJsonBig, waitFor } from './etcd-members.mjs';
-import { proveRestorable } from './etcd-restore-proof.mjs';
+import { restoreProof } from './etcd-restore-proof.mjs';
 import {
 	DEFAULT_MAX_REQUEST_BYTES,
 	MAX_TXN_BYTES,
@@ -286,9 +286,11 @@ function asPod(state) {
 
 /** @param {Context} ctx @param {string} dir */
 async function provenBackup(ctx, dir) {
-	const backup = await loadBackup(ctx, dir);
 	const limit = Number(ctx.flags['max-request-bytes'] ?? DEFAULT_MAX_REQUEST_BYTES);
-	const proof = proveRestorable(backup, { maxRequestBytes: limit });
+	// Proven while the backup is read and checked: one pass, one record in memory at a time.
+	const proving = restoreProof({ maxRequestBytes: limit });
+	const backup = await loadBackup(ctx, dir, { onRecord: (kv) => proving.add(kv) });
+	const proof = proving.result(backup.manifest);
 	if (!proof.ok) throw new RefusedError(proof.problems.map((p) => ctx.t(p.key, p.vars)).join('; '));
 	return {
 		...backup,
@@ -700,14 +702,14 @@ export function composeSteps(ctx, facts) {
 			mode: 'read',
 			command: null,
 			async action(c) {
-				const { kvs } = await provenBackup(c, facts.backupDir);
+				const { count } = await provenBackup(c, facts.backupDir);
 				// A dry run stopped nothing, so only the backup can be checked here.
-				if (c.dryRun) return c.t('composeGateDry', { dir: facts.backupDir, count: kvs.length });
+				if (c.dryRun) return c.t('composeGateDry', { dir: facts.backupDir, count });
 				if (facts.milvus && (await isRunning(c, milvus)))
 					throw new RefusedError(c.t('composeMilvusRunning', { name: milvus }));
 				if (await isRunning(c, name))
 					throw new StepFailedError(c.t('composeEtcdRunning', { name }));
-				return c.t('composeGate', { dir: facts.backupDir, count: kvs.length, name, milvus });
+				return c.t('composeGate', { dir: facts.backupDir, count, name, milvus });
 			},
 			done: () => movedAside(),
 		},
@@ -757,11 +759,11 @@ export function composeSteps(ctx, facts) {
 			mode: 'change',
 			command: null,
 			async action(c) {
-				const { kvs } = await loadBackup(c, facts.backupDir);
+				const backup = await loadBackup(c, facts.backupDir);
 				const client = await composeClient(c, facts);
 				if (typeof c.flags.endpoints !== 'string')
 					c.out.dim(c.t('composeRestoreVia', { name: facts.container }));
-				return restoreInto(c, client, kvs, {
+				return restoreInto(c, client, backup, {
 					allowNonEmpty: false,
 					allowPartial: true,
 					clearCommand: formatCommand(['docker', 'exec', name, 'etcdctl', 'del', '', '--from-key']),

@@ -10,6 +10,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { prefixEnd } from './etcd-http.mjs';
+import { YIELD_MS, pause } from './mvcc.mjs';
 
 export const FORMAT = 'milvus-rescue/etcd-backup';
 export const FORMAT_VERSION = 1;
@@ -89,11 +90,11 @@ export class BackupError extends Error {
  * - Kept on purpose: non-leased keys under the session prefix (`<root>/meta/session/id` is the ServerID
  *   counter; resetting it makes new nodes reuse ids still referenced in metadata) and `<root>/kv/...` (the
  *   timestamp oracle and the global id allocator; resetting them makes timestamps and ids go backwards).
- * @param {KeyValue[]} kvs
+ * Decided one record at a time (`keep(kv)` counts it under its rule), so a backup can stream.
  * @param {{ rootPath?: string, keepLeased?: boolean }} [opts]
- * @returns {{ kept: KeyValue[], rules: Rule[] }}
+ * @returns {{ keep: (kv: KeyValue) => boolean, rules: Rule[] }}
  */
-export function selectKeys(kvs, opts = {}) {
+export function keySelector(opts = {}) {
 	const root = (opts.rootPath ?? DEFAULT_ROOT_PATH).replace(/\/+$/, '');
 	const session = `${root}/meta/session/`;
 	/** @type {Rule[]} */
@@ -138,26 +139,39 @@ export function selectKeys(kvs, opts = {}) {
 		/** @type {[Rule, Rule, Rule, Rule]} */ (rules);
 	const sessionBuf = Buffer.from(session);
 	const kvBuf = Buffer.from(kvRule.prefix);
-	/** @type {KeyValue[]} */
-	const kept = [];
 	/** @param {Rule} r @param {KeyValue} kv */
 	const note = (r, kv) => {
 		r.count++;
 		if (r.examples.length < 3) r.examples.push(kv.key.toString('utf8'));
 	};
-	for (const kv of kvs) {
+	/** @param {KeyValue} kv */
+	const keep = (kv) => {
 		const inSession = startsWith(kv.key, sessionBuf);
 		if (kv.lease !== 0n) {
 			if (inSession) {
 				note(sessLeased, kv);
-				continue;
+				return false;
 			}
 			note(otherLeased, kv);
-			if (!opts.keepLeased) continue;
+			if (!opts.keepLeased) return false;
 		} else if (inSession) note(sessPersistent, kv);
 		if (startsWith(kv.key, kvBuf)) note(kvRule, kv);
-		kept.push(kv);
-	}
+		return true;
+	};
+	return { keep, rules };
+}
+
+/**
+ * The default selection over a list in memory (see keySelector).
+ * @param {Iterable<KeyValue>} kvs
+ * @param {{ rootPath?: string, keepLeased?: boolean }} [opts]
+ * @returns {{ kept: KeyValue[], rules: Rule[] }}
+ */
+export function selectKeys(kvs, opts = {}) {
+	const { keep, rules } = keySelector(opts);
+	/** @type {KeyValue[]} */
+	const kept = [];
+	for (const kv of kvs) if (keep(kv)) kept.push(kv);
 	return { kept, rules };
 }
 
@@ -166,30 +180,84 @@ function startsWith(b, prefix) {
 	return b.length >= prefix.length && b.compare(prefix, 0, prefix.length, 0, prefix.length) === 0;
 }
 
-/**
- * Prefix counts for `--inspect`: keys grouped by their first `depth` path segments.
- * @param {KeyValue[]} kvs
- * @param {number} [depth]
- * @returns {Array<{ prefix: string, keys: number, bytes: number, leased: number }>}
- */
-export function prefixSummary(kvs, depth = 3) {
-	/** @type {Map<string, { prefix: string, keys: number, bytes: number, leased: number }>} */
-	const groups = new Map();
-	for (const kv of kvs) {
+/** @typedef {{ prefix: string, keys: number, bytes: number, leased: number }} PrefixRow */
+
+/** Prefix counts for `--inspect`, one record at a time: keys grouped by their first `depth` path segments. */
+export class PrefixSummary {
+	/** @param {number} [depth] */
+	constructor(depth = 3) {
+		this.depth = depth;
+		/** @type {Map<string, PrefixRow>} */
+		this.groups = new Map();
+	}
+
+	/** @param {KeyValue} kv */
+	add(kv) {
 		const parts = kv.key.toString('utf8').split('/');
 		const prefix =
-			parts.length > depth
-				? `${parts.slice(0, depth).join('/')}/`
+			parts.length > this.depth
+				? `${parts.slice(0, this.depth).join('/')}/`
 				: parts.slice(0, -1).join('/') + (parts.length > 1 ? '/' : '');
-		const g = groups.get(prefix) ?? { prefix, keys: 0, bytes: 0, leased: 0 };
+		const g = this.groups.get(prefix) ?? { prefix, keys: 0, bytes: 0, leased: 0 };
 		g.keys++;
 		g.bytes += kv.key.length + kv.value.length;
 		if (kv.lease !== 0n) g.leased++;
-		groups.set(prefix, g);
+		this.groups.set(prefix, g);
 	}
-	return [...groups.values()].sort((a, b) =>
-		a.prefix < b.prefix ? -1 : a.prefix > b.prefix ? 1 : 0,
-	);
+
+	/** @returns {PrefixRow[]} */
+	rows() {
+		return [...this.groups.values()].sort((a, b) =>
+			a.prefix < b.prefix ? -1 : a.prefix > b.prefix ? 1 : 0,
+		);
+	}
+}
+
+/**
+ * Prefix counts of a list in memory (see PrefixSummary).
+ * @param {Iterable<KeyValue>} kvs
+ * @param {number} [depth]
+ * @returns {PrefixRow[]}
+ */
+export function prefixSummary(kvs, depth = 3) {
+	const p = new PrefixSummary(depth);
+	for (const kv of kvs) p.add(kv);
+	return p.rows();
+}
+
+/**
+ * The records of a key space as a stream that lets signals through: a DbScan streams from the file, an
+ * MvccState (in memory, or lazy after a WAL replay) from its list.
+ * @param {{ records?: () => AsyncIterable<KeyValue>, kvs?: KeyValue[] }} state
+ * @returns {AsyncGenerator<KeyValue>}
+ */
+export async function* recordsOf(state) {
+	if (typeof state.records === 'function') {
+		yield* state.records();
+		return;
+	}
+	let since = performance.now();
+	for (const kv of state.kvs ?? []) {
+		yield kv;
+		if (performance.now() - since > YIELD_MS) {
+			await pause();
+			since = performance.now();
+		}
+	}
+}
+
+/**
+ * What a record holds, for comparing a stream written with the same stream read back, without keeping either.
+ * @param {import('node:crypto').Hash} hash @param {KeyValue} kv
+ */
+function digestRecord(hash, kv) {
+	const head = Buffer.allocUnsafe(8);
+	head.writeUInt32BE(kv.key.length, 0);
+	head.writeUInt32BE(kv.value.length, 4);
+	hash.update(head);
+	hash.update(kv.key);
+	hash.update(kv.value);
+	hash.update(`${kv.createRevision},${kv.modRevision},${kv.version},${kv.lease};`);
 }
 
 /**
@@ -204,6 +272,62 @@ export function recordLine(kv) {
 }
 
 const B64 = /^[A-Za-z0-9+/]*={0,2}$/;
+const INT = /^-?\d{1,20}$/;
+
+/**
+ * The exact shape recordLine writes, or null (then the general parser decides). Base64 is checked by
+ * length: Node's decoder skips characters outside the alphabet, so a decoded length that does not match
+ * the text's means a character that is not base64.
+ * @param {string} line
+ * @returns {KeyValue | null}
+ */
+function parseRecordLine(line) {
+	let at = 0;
+	/** @param {string} label */
+	const expect = (label) => {
+		if (!line.startsWith(label, at)) return false;
+		at += label.length;
+		return true;
+	};
+	/** @param {string} end @returns {string | null} */
+	const until = (end) => {
+		const i = line.indexOf(end, at);
+		if (i === -1) return null;
+		const text = line.slice(at, i);
+		at = i + end.length;
+		return text;
+	};
+	if (!expect('{"key":"')) return null;
+	const key = until('","create_revision":');
+	const create = until(',"mod_revision":');
+	const mod = create === null ? null : until(',"version":');
+	const version = mod === null ? null : until(',"value":"');
+	const value = version === null ? null : until('","lease":');
+	if (key === null || value === null || create === null || mod === null || version === null)
+		return null;
+	if (!line.endsWith('}') || at >= line.length) return null;
+	const lease = line.slice(at, line.length - 1);
+	for (const n of [create, mod, version, lease]) if (!INT.test(n)) return null;
+	const k = strictBase64(key);
+	const v = strictBase64(value);
+	if (!k || k.length === 0 || !v) return null;
+	return {
+		key: k,
+		value: v,
+		createRevision: BigInt(create),
+		modRevision: BigInt(mod),
+		version: BigInt(version),
+		lease: BigInt(lease),
+	};
+}
+
+/** @param {string} text @returns {Buffer | null} */
+function strictBase64(text) {
+	if (text.length % 4 !== 0) return null;
+	const pad = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0;
+	const buf = Buffer.from(text, 'base64');
+	return buf.length === (text.length / 4) * 3 - pad ? buf : null;
+}
 
 /**
  * Parses one record. Accepts exact integers or strings (the gateway's form) for int64 fields.
@@ -211,6 +335,10 @@ const B64 = /^[A-Za-z0-9+/]*={0,2}$/;
  * @returns {KeyValue}
  */
 export function parseRecord(line) {
+	// Lines this module wrote have one exact shape: read them with indexOf, without a regular expression or
+	// JSON.parse walking a value of up to 2 MiB character by character.
+	const fast = parseRecordLine(line);
+	if (fast) return fast;
 	// Quote bare integers before JSON.parse so values above 2^53 are not rounded.
 	const safe = line.replace(/"(create_revision|mod_revision|version|lease)":(-?\d+)/g, '"$1":"$2"');
 	/** @type {any} */
@@ -268,9 +396,10 @@ export async function sha256File(file) {
 
 /**
  * Writes kvs.jsonl and manifest.json into `dir` (created; must be empty or absent), then reads them back and
- * checks them against `kvs`.
+ * checks them against what was written. Records stream from `state` to the file one at a time: memory
+ * follows the largest record, not the db.
  * @param {string} dir
- * @param {import('./mvcc.mjs').MvccState} state
+ * @param {import('./mvcc.mjs').MvccState | import('./mvcc.mjs').DbScan} state
  * @param {{ rootPath?: string, keepLeased?: boolean, source?: Record<string, unknown>, now?: Date }} [opts]
  * @returns {Promise<Manifest>}
  */
@@ -284,11 +413,16 @@ export async function writeBackup(dir, state, opts = {}) {
 			throw new BackupError('writeFailed', { file: dir, reason: /** @type {Error} */ (e).message });
 	}
 	if (existing.length > 0) throw new BackupError('backupExists', { dir });
-	const { kept, rules } = selectKeys(state.kvs, { rootPath, keepLeased: opts.keepLeased });
+	const { keep, rules } = keySelector({ rootPath, keepLeased: opts.keepLeased });
+	const keepAgain = keySelector({ rootPath, keepLeased: opts.keepLeased }).keep;
 	const recordsPath = path.join(dir, RECORDS);
 	const tmpRecords = path.join(dir, `.${RECORDS}.tmp`);
 	const hash = crypto.createHash('sha256');
+	const content = crypto.createHash('sha256');
 	let bytes = 0;
+	let written = 0;
+	let live = 0;
+	let leased = 0;
 	// What a restore must be able to send in one request (the restore-proof step reads it).
 	let largestValueBytes = 0;
 	// Partial output goes away on any failure and on a signal (the runbook exits from its signal handler, so
@@ -327,7 +461,8 @@ export async function writeBackup(dir, state, opts = {}) {
 				let chunk = [];
 				let chunkLen = 0;
 				const flush = () => {
-					const buf = Buffer.from(chunk.join(''), 'utf8');
+					// Every character of a record line is ASCII (base64 and digits): latin1 is the same bytes, faster.
+					const buf = Buffer.from(chunk.join(''), 'latin1');
 					hash.update(buf);
 					bytes += buf.length;
 					let off = 0;
@@ -335,15 +470,24 @@ export async function writeBackup(dir, state, opts = {}) {
 					chunk = [];
 					chunkLen = 0;
 				};
-				for (const kv of kept) {
+				let since = performance.now();
+				for await (const raw of recordsOf(state)) {
+					// After a WAL replay `value` is a getter that reads the db file: read it once per record.
+					const kv = { ...raw };
+					live++;
+					if (kv.lease !== 0n) leased++;
+					if (!keep(kv)) continue;
+					written++;
 					if (kv.value.length > largestValueBytes) largestValueBytes = kv.value.length;
+					digestRecord(content, kv);
 					const line = recordLine(kv);
 					chunk.push(line);
 					chunkLen += line.length;
-					if (chunkLen > 1 << 20) {
-						flush();
-						// Let a pending signal (Ctrl-C, SIGTERM) be handled between chunks.
-						await new Promise((r) => setImmediate(r));
+					if (chunkLen > 1 << 20) flush();
+					if (performance.now() - since > YIELD_MS) {
+						// Let a pending signal (Ctrl-C, SIGTERM) be handled.
+						await pause();
+						since = performance.now();
 					}
 				}
 				flush();
@@ -392,16 +536,16 @@ export async function writeBackup(dir, state, opts = {}) {
 				tombstoneRows: state.stats.tombstones,
 				distinctKeys: state.stats.keys,
 				deletedKeys: state.stats.deleted,
-				liveKeys: state.stats.live,
-				leasedLiveKeys: state.stats.leased,
+				liveKeys: live,
+				leasedLiveKeys: leased,
 				excluded: excludedCount,
-				written: kept.length,
+				written,
 			},
 			excluded: rules.filter((r) => r.action === 'exclude').map(ruleOut),
 			kept: rules.filter((r) => r.action === 'keep').map(ruleOut),
 			records: {
 				file: RECORDS,
-				count: kept.length,
+				count: written,
 				bytes,
 				sha256: hash.digest('hex'),
 				largestValueBytes,
@@ -416,15 +560,30 @@ export async function writeBackup(dir, state, opts = {}) {
 				reason: /** @type {Error} */ (e).message,
 			});
 		}
-		// Trust nothing just written: read it back through the same path a restore takes and compare.
-		const back = await readBackup(dir);
-		const diff = compareKvs(kept, back.kvs);
-		if (diff.missing.length || diff.different.length || diff.extra.length)
+		// Trust nothing just written: read it back through the same path a restore takes, as a stream, and
+		// compare what every record holds with what was written (one digest over all of them).
+		const expected = content.digest('hex');
+		/** @type {string | null} */
+		let back = null;
+		const check = crypto.createHash('sha256');
+		await openBackup(dir, { onRecord: (kv) => digestRecord(check, kv) });
+		back = check.digest('hex');
+		if (back !== expected) {
+			const d = await compareStreams(
+				async function* () {
+					for await (const kv of recordsOf(state)) if (keepAgain(kv)) yield kv;
+				},
+				async function* () {
+					for await (const { line } of recordLines(recordsPath, crypto.createHash('sha256')))
+						yield parseRecord(line);
+				},
+			);
 			throw new BackupError('verifyMismatch', {
-				missing: diff.missing.length,
-				different: diff.different.length,
-				first: diff.first ?? '-',
+				missing: d.missing,
+				different: d.different,
+				first: d.first ?? '-',
 			});
+		}
 		return manifest;
 	}
 }
@@ -451,12 +610,25 @@ function makeDirs(dir, created) {
 }
 
 /**
- * Reads and checks a backup: manifest format, sha256 and record count, every record well-formed.
- * Nothing is returned unless all of it holds, so a restore never starts from a damaged backup.
- * @param {string} dir
- * @returns {Promise<{ manifest: Manifest, kvs: KeyValue[] }>}
+ * @typedef {object} OpenedBackup
+ * @property {Manifest} manifest
+ * @property {string} recordsPath
+ * @property {number} count              records in kvs.jsonl (equal to the manifest's)
+ * @property {number} largestValueBytes
+ * @property {() => AsyncGenerator<KeyValue>} records   reads kvs.jsonl again, one record at a time; throws
+ *   checksumMismatch at the end if the file changed since it was checked
  */
-export async function readBackup(dir) {
+
+/**
+ * Opens and checks a backup as a stream: manifest format, then one pass over kvs.jsonl for its sha256, its
+ * record count and every record well-formed (`onRecord` sees each one, e.g. for the restore proof). Nothing
+ * is returned unless all of it holds, so a restore never starts from a damaged backup; memory follows the
+ * largest record, not the backup.
+ * @param {string} dir
+ * @param {{ onRecord?: (kv: KeyValue) => void }} [opts]
+ * @returns {Promise<OpenedBackup>}
+ */
+export async function openBackup(dir, opts = {}) {
 	const manifestPath = path.join(dir, MANIFEST);
 	/** @type {any} */
 	let manifest;
@@ -492,47 +664,190 @@ export async function readBackup(dir) {
 			reason: 'records {file, count, sha256} missing or invalid',
 		});
 	const recordsPath = path.join(dir, rec.file);
-	/** @type {Buffer} */
-	let data;
 	try {
-		data = fs.readFileSync(recordsPath);
+		if (!fs.statSync(recordsPath).isFile()) throw Object.assign(new Error(), { code: 'ENOTFILE' });
 	} catch (e) {
 		throw new BackupError('badManifest', {
 			file: manifestPath,
 			reason: `cannot read ${rec.file}: ${/** @type {NodeJS.ErrnoException} */ (e).code}`,
 		});
 	}
-	const actual = crypto.createHash('sha256').update(data).digest('hex');
-	if (actual !== rec.sha256)
-		throw new BackupError('checksumMismatch', { file: recordsPath, actual, expected: rec.sha256 });
-	/** @type {KeyValue[]} */
-	const kvs = [];
-	let lineNo = 0;
-	let start = 0;
-	while (start < data.length) {
-		let end = data.indexOf(0x0a, start);
-		if (end === -1) end = data.length;
-		lineNo++;
-		const line = data.toString('utf8', start, end);
-		start = end + 1;
-		if (line.trim() === '') continue;
+	const hash = crypto.createHash('sha256');
+	let count = 0;
+	let largestValueBytes = 0;
+	/** @type {BackupError | null} */
+	let firstBad = null;
+	for await (const { line, lineNo } of recordLines(recordsPath, hash)) {
+		/** @type {KeyValue} */
+		let kv;
 		try {
-			kvs.push(parseRecord(line));
+			kv = parseRecord(line);
 		} catch (e) {
-			throw new BackupError('badRecord', {
+			// Reported after the checksum: a damaged file is a checksum mismatch before it is a bad line.
+			firstBad ??= new BackupError('badRecord', {
 				file: recordsPath,
 				line: lineNo,
 				reason: /** @type {Error} */ (e).message,
 			});
+			continue;
 		}
+		count++;
+		if (kv.value.length > largestValueBytes) largestValueBytes = kv.value.length;
+		opts.onRecord?.(kv);
 	}
-	if (kvs.length !== rec.count)
+	const actual = hash.digest('hex');
+	if (actual !== rec.sha256)
+		throw new BackupError('checksumMismatch', { file: recordsPath, actual, expected: rec.sha256 });
+	if (firstBad) throw firstBad;
+	if (count !== rec.count)
 		throw new BackupError('countMismatch', {
 			file: recordsPath,
-			actual: kvs.length,
+			actual: count,
 			expected: rec.count,
 		});
-	return { manifest, kvs };
+	return {
+		manifest,
+		recordsPath,
+		count,
+		largestValueBytes,
+		async *records() {
+			const again = crypto.createHash('sha256');
+			for await (const { line } of recordLines(recordsPath, again)) yield parseRecord(line);
+			const now = again.digest('hex');
+			if (now !== rec.sha256)
+				throw new BackupError('checksumMismatch', {
+					file: recordsPath,
+					actual: now,
+					expected: rec.sha256,
+				});
+		},
+	};
+}
+
+/**
+ * The non-empty lines of a records file, read in chunks (lines of a 1.5 MiB value are ~2 MiB); every byte
+ * goes through `hash`.
+ * @param {string} file @param {import('node:crypto').Hash} hash
+ * @returns {AsyncGenerator<{ line: string, lineNo: number }>}
+ */
+async function* recordLines(file, hash) {
+	/** @type {Buffer | null} */
+	let rest = null;
+	let lineNo = 0;
+	for await (const chunk of fs.createReadStream(file, { highWaterMark: 1 << 20 })) {
+		const data = /** @type {Buffer} */ (chunk);
+		hash.update(data);
+		const buf = /** @type {Buffer} */ (rest ? Buffer.concat([rest, data]) : data);
+		let start = 0;
+		for (;;) {
+			const end = buf.indexOf(0x0a, start);
+			if (end === -1) break;
+			lineNo++;
+			const line = buf.toString('utf8', start, end);
+			start = end + 1;
+			if (line.trim() !== '') yield { line, lineNo };
+		}
+		rest = start < buf.length ? Buffer.from(buf.subarray(start)) : null;
+	}
+	if (rest) {
+		const line = rest.toString('utf8');
+		if (line.trim() !== '') yield { line, lineNo: lineNo + 1 };
+	}
+}
+
+/**
+ * Reads and checks a backup into memory (see openBackup, which streams).
+ * @param {string} dir
+ * @returns {Promise<{ manifest: Manifest, kvs: KeyValue[] }>}
+ */
+export async function readBackup(dir) {
+	const b = await openBackup(dir);
+	/** @type {KeyValue[]} */
+	const kvs = [];
+	for await (const kv of b.records()) kvs.push(kv);
+	return { manifest: b.manifest, kvs };
+}
+
+/**
+ * Compares two streams of records by key and value, keeping neither when both come sorted by key bytes (a
+ * backup's order and etcd's): `missing` are keys of `expected` not in `actual`, `different` have another
+ * value, `extra` are only in `actual`. A stream out of order (a hand-made backup) is compared again from the
+ * start, in memory. The arguments make fresh streams.
+ * @typedef {{ key: Buffer, value: Buffer }} Pair
+ * @param {() => AsyncIterable<Pair>} expected
+ * @param {() => AsyncIterable<Pair>} actual
+ * @returns {Promise<{ missing: number, different: number, extra: number, actual: number, first: string | undefined }>}
+ */
+export async function compareStreams(expected, actual) {
+	const merged = await mergeCompare(expected(), actual());
+	if (merged) return merged;
+	/** @type {Pair[]} */
+	const all = [];
+	for await (const kv of expected()) all.push(kv);
+	/** @type {Pair[]} */
+	const got = [];
+	for await (const kv of actual()) got.push(kv);
+	const d = compareKvs(all, got);
+	return {
+		missing: d.missing.length,
+		different: d.different.length,
+		extra: d.extra.length,
+		actual: got.length,
+		first: d.missing[0] ?? d.different[0],
+	};
+}
+
+/**
+ * @param {AsyncIterable<Pair>} expected @param {AsyncIterable<Pair>} actual
+ * @returns {Promise<{ missing: number, different: number, extra: number, actual: number, first: string | undefined } | null>}
+ *   null when a stream is out of order
+ */
+async function mergeCompare(expected, actual) {
+	const a = expected[Symbol.asyncIterator]();
+	const b = actual[Symbol.asyncIterator]();
+	let missing = 0;
+	let different = 0;
+	let extra = 0;
+	let seen = 0;
+	/** @type {string | undefined} */
+	let first;
+	let sorted = true;
+	/** @param {AsyncIterator<Pair>} it @param {{ last: Buffer | null }} st */
+	const next = async (it, st) => {
+		const r = await it.next();
+		if (r.done) return null;
+		if (st.last && Buffer.compare(st.last, r.value.key) >= 0) sorted = false;
+		st.last = r.value.key;
+		return r.value;
+	};
+	const sa = { last: /** @type {Buffer | null} */ (null) };
+	const sb = { last: /** @type {Buffer | null} */ (null) };
+	let x = await next(a, sa);
+	let y = await next(b, sb);
+	if (y) seen++;
+	while (x || y) {
+		if (!sorted) {
+			await a.return?.();
+			await b.return?.();
+			return null;
+		}
+		const c = !x ? 1 : !y ? -1 : Buffer.compare(x.key, y.key);
+		if (c <= 0 && x) {
+			if (c < 0) {
+				missing++;
+				first ??= x.key.toString('utf8');
+			} else if (y && !x.value.equals(y.value)) {
+				different++;
+				first ??= x.key.toString('utf8');
+			}
+			x = await next(a, sa);
+		} else extra++;
+		if (c >= 0 && y) {
+			y = await next(b, sb);
+			if (y) seen++;
+		}
+	}
+	return sorted ? { missing, different, extra, actual: seen, first } : null;
 }
 
 /**
@@ -565,9 +880,10 @@ export function compareKvs(expected, actual) {
 
 /**
  * Restores a verified backup into a reachable etcd in transactions, then reads everything back and compares.
- * Leases are not re-attached: the lease ids of the old cluster do not exist in the target.
+ * Leases are not re-attached: the lease ids of the old cluster do not exist in the target. `kvs` is a list in
+ * memory or an opened backup, which is streamed: a few MiB of records are in flight at a time.
  * @param {import('./etcd-http.mjs').EtcdHttp} client
- * @param {KeyValue[]} kvs
+ * @param {KeyValue[] | OpenedBackup} kvs
  * @param {{ allowNonEmpty?: boolean, onProgress?: (done: number, total: number) => void, maxRequestBytes?: number }} [opts]
  * @returns {Promise<{ written: number, batches: number, readBack: number, extra: number }>}
  */
@@ -575,32 +891,86 @@ export async function restoreKvs(client, kvs, opts = {}) {
 	const count = await client.count();
 	if (count > 0 && !opts.allowNonEmpty)
 		throw new BackupError('targetNotEmpty', { endpoint: client.endpoint, count });
-	const { batches } = await client.txnBatches(
-		kvs.map((kv) => ({ key: kv.key, value: kv.value })),
-		// Keys in a backup are unique, so several transactions may be in flight at once.
-		{ onBatch: opts.onProgress, concurrency: 4, maxRequestBytes: opts.maxRequestBytes },
-	);
+	const total = Array.isArray(kvs) ? kvs.length : kvs.count;
+	let written = 0;
+	let batches = 0;
+	/** @type {Array<{ key: Buffer, value: Buffer }>} */
+	let chunk = [];
+	let chunkBytes = 0;
+	const send = async () => {
+		if (!chunk.length) return;
+		const before = written;
+		const r = await client.txnBatches(chunk, {
+			// Keys in a backup are unique, so several transactions may be in flight at once.
+			concurrency: 4,
+			maxRequestBytes: opts.maxRequestBytes,
+			onBatch: opts.onProgress && ((done) => opts.onProgress?.(before + done, total)),
+		});
+		batches += r.batches;
+		written += chunk.length;
+		chunk = [];
+		chunkBytes = 0;
+	};
+	for await (const kv of Array.isArray(kvs) ? recordsOf({ kvs }) : kvs.records()) {
+		chunk.push({ key: kv.key, value: kv.value });
+		chunkBytes += kv.key.length + kv.value.length;
+		if (chunkBytes >= RESTORE_CHUNK_BYTES || chunk.length >= RESTORE_CHUNK_RECORDS) await send();
+	}
+	await send();
 	const result = await verifyTarget(client, kvs);
-	return { written: kvs.length, batches, readBack: result.readBack, extra: result.extra };
+	return { written, batches, readBack: result.readBack, extra: result.extra };
+}
+// Enough for four transactions of etcd's default 1.5 MiB in flight, little enough to stay a few MiB.
+const RESTORE_CHUNK_BYTES = 8 * 1024 * 1024;
+const RESTORE_CHUNK_RECORDS = 4 * 128;
+
+/**
+ * Every key of an etcd in key order, read in pages at one revision, as a stream.
+ * @param {import('./etcd-http.mjs').EtcdHttp} client
+ * @param {{ pageSize?: number }} [o]
+ * @returns {AsyncGenerator<{ key: Buffer, value: Buffer }>}
+ */
+export async function* remoteRecords(client, o = {}) {
+	if (typeof client.range !== 'function') {
+		// A client without ranged reads (etcdctl through docker exec) reads everything at once.
+		yield* (await client.getAll()).kvs;
+		return;
+	}
+	const pageSize = o.pageSize ?? 500;
+	const end = Buffer.from([0]);
+	let key = Buffer.from([0]);
+	/** @type {bigint | undefined} */
+	let revision;
+	for (;;) {
+		const r = await client.range({ key, rangeEnd: end, limit: pageSize, revision });
+		revision ??= r.revision;
+		yield* r.kvs;
+		if (!r.more || r.kvs.length === 0) return;
+		// Next page starts right after the last key: append a zero byte.
+		key = Buffer.concat([/** @type {{ key: Buffer }} */ (r.kvs[r.kvs.length - 1]).key, end]);
+	}
 }
 
 /**
  * Reads every key back from the target and compares with the backup; throws BackupError on any difference.
  * Keys in the target that are not in the backup are counted (`extra`), not an error: Milvus may already be
- * writing, or the user allowed a non-empty target.
+ * writing, or the user allowed a non-empty target. Both sides stream when they are sorted (they are when
+ * this module wrote the backup).
  * @param {import('./etcd-http.mjs').EtcdHttp} client
- * @param {KeyValue[]} kvs
+ * @param {KeyValue[] | OpenedBackup} kvs
  */
 export async function verifyTarget(client, kvs) {
-	const { kvs: remote } = await client.getAll();
-	const diff = compareKvs(kvs, remote);
-	if (diff.missing.length || diff.different.length)
+	const d = await compareStreams(
+		() => (Array.isArray(kvs) ? recordsOf({ kvs }) : kvs.records()),
+		() => remoteRecords(client),
+	);
+	if (d.missing || d.different)
 		throw new BackupError('verifyMismatch', {
-			missing: diff.missing.length,
-			different: diff.different.length,
-			first: diff.missing[0] ?? diff.different[0] ?? '-',
+			missing: d.missing,
+			different: d.different,
+			first: d.first ?? '-',
 		});
-	return { readBack: remote.length, extra: diff.extra.length };
+	return { readBack: d.actual, extra: d.extra };
 }
 
 export { prefixEnd };

@@ -14,7 +14,7 @@ import * as nodePath from 'node:path';
 import { RefusedError, StepFailedError, UsageError } from './exit.mjs';
 import { t as tLookup } from './i18n.mjs';
 import { BboltError, openBbolt } from './bbolt.mjs';
-import { MvccError, latestRevision, readEtcdDb } from './mvcc.mjs';
+import { MvccError, latestRevisionAsync, openEtcdDb } from './mvcc.mjs';
 import { DEFAULT_MAX_REQUEST_BYTES, etcdHttp, EtcdHttpError } from './etcd-http.mjs';
 import { WalError, committedLog, readWal } from './etcd-wal.mjs';
 import { readDbExtras, replay } from './etcd-replay.mjs';
@@ -22,11 +22,13 @@ import {
 	BACKUP_MESSAGES,
 	BackupError,
 	DEFAULT_ROOT_PATH,
-	compareKvs,
-	prefixSummary,
-	readBackup,
+	PrefixSummary,
+	compareStreams,
+	keySelector,
+	openBackup,
+	recordsOf,
+	remoteRecords,
 	restoreKvs,
-	selectKeys,
 	sha256File,
 	writeBackup,
 } from './etcd-backup.mjs';
@@ -258,11 +260,23 @@ export function toRunbookError(ctx, e) {
 	return e;
 }
 
-/** @param {Context} ctx @param {string} file */
-function readDbOrFail(ctx, file) {
-	if (!nodeFs.existsSync(file)) throw new UsageError(ctx.t('usageDbMissing', { file }));
+/**
+ * Pass 1 of the db (pass 2 streams its records later); the caller closes it. Only a regular file is read:
+ * opening a FIFO would block the process where no signal can reach it, and /proc files have no size.
+ * @param {Context} ctx @param {string} file
+ */
+async function openDbOrFail(ctx, file) {
+	/** @type {nodeFs.Stats} */
+	let st;
 	try {
-		return readEtcdDb(file);
+		st = nodeFs.statSync(file);
+	} catch {
+		throw new UsageError(ctx.t('usageDbMissing', { file }));
+	}
+	if (!st.isFile())
+		throw new StepFailedError(ctx.t('dbUnreadable', { file, reason: 'not a regular file' }));
+	try {
+		return await openEtcdDb(file);
 	} catch (e) {
 		if (e instanceof BboltError || e instanceof MvccError)
 			throw new StepFailedError(ctx.t('dbUnreadable', { file, reason: e.message }));
@@ -270,7 +284,17 @@ function readDbOrFail(ctx, file) {
 	}
 }
 
-/** @param {Context} ctx @param {string} file @param {import('./mvcc.mjs').MvccState} s */
+/**
+ * A pass-2 failure (the file changed under the read) as the same one line as a pass-1 failure.
+ * @param {Context} ctx @param {string} file @param {unknown} e
+ */
+function dbError(ctx, file, e) {
+	if (e instanceof BboltError || e instanceof MvccError)
+		return new StepFailedError(ctx.t('dbUnreadable', { file, reason: e.message }));
+	return e;
+}
+
+/** @param {Context} ctx @param {string} file @param {{ revision: bigint, stats: MvccState['stats'], bbolt: MvccState['bbolt'] }} s */
 function printDbSummary(ctx, file, s) {
 	ctx.out.info(
 		ctx.t('dbSummary', {
@@ -293,29 +317,58 @@ function printDbSummary(ctx, file, s) {
  * @param {Context} ctx @param {string} db @param {string} dir @param {string[]} [walDirs]
  */
 export async function backupFromDb(ctx, db, dir, walDirs = walFlag(ctx)) {
-	const dbState = readDbOrFail(ctx, db);
-	printDbSummary(ctx, db, dbState);
-	const { state, wal } = applyWal(ctx, db, dbState, walDirs);
-	const rootPath = String(ctx.flags['root-path']);
-	const root = Buffer.from(`${rootPath.replace(/\/+$/, '')}/`);
-	if (!state.kvs.some((kv) => kv.key.subarray(0, root.length).equals(root)))
-		ctx.out.warn(ctx.t('dbNoRootKeys', { root: rootPath }));
-	/** @type {import('./etcd-backup.mjs').Manifest} */
-	let manifest;
+	const scan = await openDbOrFail(ctx, db);
 	try {
-		manifest = await writeBackup(dir, state, {
-			rootPath,
-			keepLeased: ctx.flags['keep-leased'] === true,
-			source: {
-				file: nodePath.resolve(db),
-				bytes: nodeFs.statSync(db).size,
-				sha256: await sha256File(db),
-				...(wal ? { wal } : {}),
-			},
-		});
-	} catch (e) {
-		throw toRunbookError(ctx, e);
+		printDbSummary(ctx, db, scan);
+		const { state, wal } = await applyWal(ctx, db, scan, walDirs);
+		const rootPath = String(ctx.flags['root-path']);
+		const root = `${rootPath.replace(/\/+$/, '')}/`;
+		if (!hasPrefix(state, root)) ctx.out.warn(ctx.t('dbNoRootKeys', { root: rootPath }));
+		/** @type {import('./etcd-backup.mjs').Manifest} */
+		let manifest;
+		try {
+			manifest = await writeBackup(dir, state, {
+				rootPath,
+				keepLeased: ctx.flags['keep-leased'] === true,
+				source: {
+					file: nodePath.resolve(db),
+					bytes: nodeFs.statSync(db).size,
+					sha256: await sha256File(db),
+					...(wal ? { wal } : {}),
+				},
+			});
+		} catch (e) {
+			throw toRunbookError(ctx, dbError(ctx, db, e));
+		}
+		return backupDone(ctx, db, dir, manifest);
+	} finally {
+		scan.close();
 	}
+}
+
+/**
+ * Whether any live key starts with `prefix` (latin1, like the scan's key ids).
+ * @param {MvccState | import('./mvcc.mjs').DbScan} state @param {string} prefix
+ */
+function hasPrefix(state, prefix) {
+	if ('liveIds' in state) {
+		// liveIds are sorted: the first id at or after the prefix tells.
+		const ids = state.liveIds;
+		let lo = 0;
+		let hi = ids.length;
+		while (lo < hi) {
+			const mid = (lo + hi) >>> 1;
+			if (/** @type {string} */ (ids[mid]) < prefix) lo = mid + 1;
+			else hi = mid;
+		}
+		return ids[lo]?.startsWith(prefix) ?? false;
+	}
+	const p = Buffer.from(prefix, 'latin1');
+	return state.kvs.some((kv) => kv.key.subarray(0, p.length).equals(p));
+}
+
+/** @param {Context} ctx @param {string} db @param {string} dir @param {import('./etcd-backup.mjs').Manifest} manifest */
+function backupDone(ctx, db, dir, manifest) {
 	for (const r of manifest.excluded)
 		if (r.count)
 			ctx.out.info(
@@ -338,40 +391,56 @@ export async function backupFromDb(ctx, db, dir, walDirs = walFlag(ctx)) {
 }
 
 /** @param {Context} ctx @param {string} db */
-function inspectDb(ctx, db) {
-	const dbState = readDbOrFail(ctx, db);
-	printDbSummary(ctx, db, dbState);
-	const { state, wal } = applyWal(ctx, db, dbState, walFlag(ctx));
-	const rows = prefixSummary(state.kvs);
-	ctx.out.info(ctx.t('inspectHeader'));
-	for (const r of rows)
-		ctx.out.info(
-			`${r.prefix.padEnd(48)} ${String(r.keys).padStart(7)} ${String(r.bytes).padStart(10)} ${String(r.leased).padStart(7)}`,
-		);
-	const { rules } = selectKeys(state.kvs, {
-		rootPath: String(ctx.flags['root-path']),
-		keepLeased: ctx.flags['keep-leased'] === true,
-	});
-	for (const r of rules) {
-		if (!r.count) continue;
-		ctx.out.info(
-			ctx.t(r.action === 'exclude' ? 'backupExcluded' : 'backupKept', {
-				count: r.count,
-				rule: r.id,
-				reason: r.reason,
-			}),
-		);
+async function inspectDb(ctx, db) {
+	const scan = await openDbOrFail(ctx, db);
+	try {
+		printDbSummary(ctx, db, scan);
+		const { state, wal } = await applyWal(ctx, db, scan, walFlag(ctx));
+		const summary = new PrefixSummary();
+		const { keep, rules } = keySelector({
+			rootPath: String(ctx.flags['root-path']),
+			keepLeased: ctx.flags['keep-leased'] === true,
+		});
+		let live = 0;
+		try {
+			for await (const kv of recordsOf(state)) {
+				live++;
+				summary.add(kv);
+				keep(kv);
+			}
+		} catch (e) {
+			throw dbError(ctx, db, e);
+		}
+		const rows = summary.rows();
+		ctx.out.info(ctx.t('inspectHeader'));
+		for (const r of rows)
+			ctx.out.info(
+				`${r.prefix.padEnd(48)} ${String(r.keys).padStart(7)} ${String(r.bytes).padStart(10)} ${String(r.leased).padStart(7)}`,
+			);
+		for (const r of rules) {
+			if (!r.count) continue;
+			ctx.out.info(
+				ctx.t(r.action === 'exclude' ? 'backupExcluded' : 'backupKept', {
+					count: r.count,
+					rule: r.id,
+					reason: r.reason,
+				}),
+			);
+		}
+		const leased = rows.reduce((n, r) => n + r.leased, 0);
+		return {
+			ok: true,
+			details: ctx.t('inspectDone', { prefixes: rows.length, live }),
+			data: {
+				revision: String(state.revision),
+				stats: { ...state.stats, live, leased },
+				prefixes: rows,
+				...(wal ? { wal } : {}),
+			},
+		};
+	} finally {
+		scan.close();
 	}
-	return {
-		ok: true,
-		details: ctx.t('inspectDone', { prefixes: rows.length, live: state.stats.live }),
-		data: {
-			revision: String(state.revision),
-			stats: state.stats,
-			prefixes: rows,
-			...(wal ? { wal } : {}),
-		},
-	};
 }
 
 /**
@@ -402,38 +471,46 @@ export async function connectEtcd(ctx, list) {
  * Restore with the target check: empty, or (cluster flow resuming) holding only keys of this backup.
  * @param {Context} ctx
  * @param {import('./etcd-http.mjs').EtcdHttp} client
- * @param {import('./mvcc.mjs').KeyValue[]} kvs
+ * @param {import('./etcd-backup.mjs').OpenedBackup} backup  from loadBackup: streamed, never held whole
  * @param {{ allowNonEmpty: boolean, allowPartial: boolean, clearCommand?: string }} o
  */
-export async function restoreInto(ctx, client, kvs, o) {
+export async function restoreInto(ctx, client, backup, o) {
 	const count = await client.count();
 	ctx.out.info(ctx.t('restoreTarget', { endpoint: client.endpoint, count }));
 	let allow = o.allowNonEmpty;
 	if (count > 0 && !allow && o.allowPartial) {
-		const { kvs: present } = await client.getAll();
-		const foreign = compareKvs(present, kvs);
-		// Keys of this backup with its values are a restore that was cut short; anything else is someone else's data.
-		const notOurs = [...foreign.missing, ...foreign.different];
-		if (notOurs.length)
+		// Keys of this backup with its values are a restore that was cut short; anything else is someone else's
+		// data: what the target holds is "expected" here, so missing/different are the keys that are not ours.
+		/** @type {string[]} */
+		const first = [];
+		const foreign = await compareStreams(
+			() => remoteRecords(client),
+			() => backup.records(),
+		).catch((e) => {
+			throw toRunbookError(ctx, e);
+		});
+		const notOurs = foreign.missing + foreign.different;
+		if (foreign.first) first.push(foreign.first);
+		if (notOurs)
 			throw new RefusedError(
 				o.clearCommand
 					? ctx.t('targetForeignClear', {
-							foreign: notOurs.length,
-							first: notOurs[0] ?? '',
+							foreign: notOurs,
+							first: first[0] ?? '',
 							command: o.clearCommand,
 						})
 					: ctx.t('targetForeign', {
 							endpoint: client.endpoint,
 							count,
-							foreign: notOurs.length,
-							first: notOurs[0] ?? '',
+							foreign: notOurs,
+							first: first[0] ?? '',
 						}),
 			);
 		ctx.out.warn(ctx.t('targetPartial', { endpoint: client.endpoint, count }));
 		allow = true;
 	}
 	try {
-		const r = await restoreKvs(client, kvs, {
+		const r = await restoreKvs(client, backup, {
 			allowNonEmpty: allow,
 			maxRequestBytes: Number(ctx.flags['max-request-bytes'] ?? DEFAULT_MAX_REQUEST_BYTES),
 		});
@@ -448,10 +525,13 @@ export async function restoreInto(ctx, client, kvs, o) {
 	}
 }
 
-/** @param {Context} ctx @param {string} dir */
-export async function loadBackup(ctx, dir) {
+/**
+ * Opens and checks a backup (streamed: checksum, count, every record); `onRecord` sees each record.
+ * @param {Context} ctx @param {string} dir @param {{ onRecord?: (kv: import('./mvcc.mjs').KeyValue) => void }} [opts]
+ */
+export async function loadBackup(ctx, dir, opts) {
 	try {
-		return await readBackup(dir);
+		return await openBackup(dir, opts);
 	} catch (e) {
 		throw toRunbookError(ctx, e);
 	}
@@ -464,7 +544,9 @@ async function restoreMode(ctx) {
 	if (typeof endpoints !== 'string' || !endpoints)
 		throw new UsageError(ctx.t('usageRestoreNeedsEndpoints'));
 	// The checksum is verified before anything touches the target.
-	const { manifest, kvs } = await loadBackup(ctx, dir);
+	const backup = await loadBackup(ctx, dir);
+	const { manifest } = backup;
+	const kvs = { length: backup.count };
 	ctx.out.info(
 		ctx.t('restoreReading', {
 			dir,
@@ -494,7 +576,7 @@ async function restoreMode(ctx) {
 		))
 	)
 		throw new RefusedError(ctx.t('restoreRefused'));
-	const details = await restoreInto(ctx, client, kvs, {
+	const details = await restoreInto(ctx, client, backup, {
 		allowNonEmpty: ctx.flags['allow-non-empty'] === true,
 		allowPartial: false,
 	});
@@ -579,11 +661,14 @@ export function reachOf(dbIndex, cl) {
 }
 
 /**
- * Replays the committed WAL on top of the db and says how many writes may still be missing.
- * @param {Context} ctx @param {string} db @param {MvccState} state @param {string[]} dirs
- * @returns {{ state: MvccState, wal: WalSummary | null }}
+ * Replays the committed WAL on top of the db and says how many writes may still be missing. A db scan that
+ * needs no replay is returned as it is (its records still stream from the file); a replay works on its keys
+ * and revisions, with values read from the file only when a compare asks for one.
+ * @template {MvccState | import('./mvcc.mjs').DbScan} S
+ * @param {Context} ctx @param {string} db @param {S} state @param {string[]} dirs
+ * @returns {Promise<{ state: S | MvccState, wal: WalSummary | null }>}
  */
-export function applyWal(ctx, db, state, dirs) {
+export async function applyWal(ctx, db, state, dirs) {
 	if (dirs.length === 0) return { state, wal: null };
 	const { logs, unreadable } = readWals(ctx, dirs);
 	const extras = readDbExtras(db);
@@ -625,6 +710,7 @@ export function applyWal(ctx, db, state, dirs) {
 		verdict('unknown', ctx.t('reasonWalBroken'));
 		return { state, wal };
 	}
+	/** @type {S | MvccState} */
 	let out = state;
 	if (cl.commitIndex <= dbIndex)
 		ctx.out.info(ctx.t('walNothing', { dbIndex: String(dbIndex), commit: String(cl.commitIndex) }));
@@ -638,7 +724,8 @@ export function applyWal(ctx, db, state, dirs) {
 		return { state, wal };
 	} else {
 		try {
-			const r = replay(state, extras, cl.entries, cl.commitIndex);
+			const base = 'liveIds' in state ? await state.lazyState() : /** @type {MvccState} */ (state);
+			const r = replay(base, extras, cl.entries, cl.commitIndex);
 			out = r.state;
 			wal.replayedEntries = r.entries;
 			wal.replayedWrites = r.writes;
@@ -671,8 +758,8 @@ export function applyWal(ctx, db, state, dirs) {
  * Where a db copy stands: its highest key revision, finishedCompactRev and consistent_index.
  * @param {string} file
  */
-function dbPosition(file) {
-	const revision = latestRevision(file);
+async function dbPosition(file) {
+	const revision = await latestRevisionAsync(file);
 	let index = 0n;
 	let compacted = 0n;
 	const db = openBbolt(file);
@@ -696,20 +783,20 @@ function dbPosition(file) {
  * @param {Context} ctx
  * @param {Array<{ db: string, wal: string }>} members  by ordinal
  * @param {number} clusterSize
- * @returns {{ db: string, walDirs: string[], text: string } | null}
+ * @returns {Promise<{ db: string, walDirs: string[], text: string } | null>}
  */
-export function pickNewest(ctx, members, clusterSize) {
+export async function pickNewest(ctx, members, clusterSize) {
 	/** @type {Array<{ db: string, ordinal: number, revision: bigint, index: bigint, top: bigint, reach: bigint }>} */
 	const usable = [];
-	members.forEach((m, ordinal) => {
-		if (!nodeFs.existsSync(m.db)) return;
+	for (const [ordinal, m] of members.entries()) {
+		if (!nodeFs.existsSync(m.db)) continue;
 		try {
-			usable.push({ db: m.db, ordinal, ...dbPosition(m.db), reach: 0n });
+			usable.push({ db: m.db, ordinal, ...(await dbPosition(m.db)), reach: 0n });
 		} catch (e) {
 			if (!(e instanceof BboltError || e instanceof MvccError)) throw e;
 			ctx.out.warn(ctx.t('pickTorn', { file: m.db, reason: e.message }));
 		}
-	});
+	}
 	if (usable.length === 0) return null;
 	const walDirs = members.map((m) => m.wal).filter((d) => nodeFs.existsSync(d));
 	const { logs } = readWals(ctx, walDirs);

@@ -39,48 +39,66 @@ export const PROOF_MESSAGES = {
  */
 
 /**
- * @param {{ manifest: any, kvs: Array<{ key: Buffer, value: Buffer }> }} backup  what readBackup returned
+ * The proof, one record at a time (`add`), so it runs while a backup is read as a stream.
+ * @param {{ maxRequestBytes?: number }} [opts]
+ */
+export function restoreProof(opts = {}) {
+	const limit = opts.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES;
+	let count = 0;
+	let largest = 0;
+	/** @type {string | null} */
+	let largestKey = null;
+	let tooBig = 0;
+	/** @type {{ key: Buffer, bytes: number } | null} */
+	let firstTooBig = null;
+	return {
+		/** @param {{ key: Buffer, value: Buffer }} kv */
+		add(kv) {
+			count++;
+			if (kv.value.length > largest || largestKey === null) {
+				largest = kv.value.length;
+				largestKey = kv.key.toString('utf8');
+			}
+			if (!fitsOneRequest(kv.key.length, kv.value.length, limit)) {
+				tooBig++;
+				firstTooBig ??= {
+					key: Buffer.from(kv.key.subarray(0, 480)),
+					bytes: kv.key.length + kv.value.length,
+				};
+			}
+		},
+		/** @param {any} manifest @returns {Proof} */
+		result(manifest) {
+			/** @type {Proof['problems']} */
+			const problems = [];
+			if (count === 0) problems.push({ key: 'proofEmpty', vars: {} });
+			const first = /** @type {{ key: Buffer, bytes: number } | null} */ (firstTooBig);
+			if (first)
+				problems.push({
+					key: 'proofTooBig',
+					vars: {
+						count: tooBig,
+						key: first.key.toString('utf8').slice(0, 120),
+						bytes: first.bytes,
+						limit,
+					},
+				});
+			// Older backups have no largestValueBytes: the records above are the answer then.
+			const recorded = manifest?.largestValueBytes ?? manifest?.records?.largestValueBytes;
+			if (typeof recorded === 'number' && recorded !== largest)
+				problems.push({ key: 'proofLargest', vars: { manifest: recorded, actual: largest } });
+			return { ok: problems.length === 0, problems, count, largestValueBytes: largest, largestKey };
+		},
+	};
+}
+
+/**
+ * @param {{ manifest: any, kvs: Iterable<{ key: Buffer, value: Buffer }> }} backup  what readBackup returned
  * @param {{ maxRequestBytes?: number }} [opts]
  * @returns {Proof}
  */
 export function proveRestorable(backup, opts = {}) {
-	const limit = opts.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES;
-	/** @type {Proof['problems']} */
-	const problems = [];
-	let largest = 0;
-	/** @type {string | null} */
-	let largestKey = null;
-	/** @type {Array<{ key: Buffer, value: Buffer }>} */
-	const tooBig = [];
-	for (const kv of backup.kvs) {
-		if (kv.value.length > largest || largestKey === null) {
-			largest = kv.value.length;
-			largestKey = kv.key.toString('utf8');
-		}
-		if (!fitsOneRequest(kv.key.length, kv.value.length, limit)) tooBig.push(kv);
-	}
-	if (backup.kvs.length === 0) problems.push({ key: 'proofEmpty', vars: {} });
-	const first = tooBig[0];
-	if (first)
-		problems.push({
-			key: 'proofTooBig',
-			vars: {
-				count: tooBig.length,
-				key: first.key.toString('utf8').slice(0, 120),
-				bytes: first.key.length + first.value.length,
-				limit,
-			},
-		});
-	// Older backups have no largestValueBytes: the records above are the answer then.
-	const recorded =
-		backup.manifest?.largestValueBytes ?? backup.manifest?.records?.largestValueBytes;
-	if (typeof recorded === 'number' && recorded !== largest)
-		problems.push({ key: 'proofLargest', vars: { manifest: recorded, actual: largest } });
-	return {
-		ok: problems.length === 0,
-		problems,
-		count: backup.kvs.length,
-		largestValueBytes: largest,
-		largestKey,
-	};
+	const proof = restoreProof(opts);
+	for (const kv of backup.kvs) proof.add(kv);
+	return proof.result(backup.manifest);
 }

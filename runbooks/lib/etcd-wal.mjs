@@ -465,6 +465,8 @@ function checkSequence(files) {
 export function readWal(dir) {
 	return readSegments(dir, listSegments(dir), (file) => {
 		try {
+			// A FIFO named like a segment would block the read where no signal can reach the process.
+			if (!fs.statSync(file).isFile()) throw new Error('not a regular file');
 			return fs.readFileSync(file);
 		} catch (e) {
 			throw new WalError(`cannot read ${file}: ${/** @type {Error} */ (e).message}`);

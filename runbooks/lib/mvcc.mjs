@@ -4,7 +4,7 @@
 // client would see is the latest revision of every user key, dropped when that revision is a tombstone.
 // Layouts: etcd's server/mvcc (revision keys, mvccpb.KeyValue) as of etcd 3.4/3.5.
 
-import { BboltError, openBbolt } from './bbolt.mjs';
+import { BboltError, FLAG_LEAF, leafElement, openBbolt, readLeafElements } from './bbolt.mjs';
 import { readVarint as readProtoVarint } from './protobuf-varint.mjs';
 
 /** Raised when a row of the `key` bucket is not what etcd writes. */
@@ -202,32 +202,372 @@ export function encodeKeyValue(kv) {
  * @property {{ page: number, txid: bigint, pageSize: number, fellBack: boolean, problems: string[] }} bbolt
  */
 
+/** How long synchronous work may run before it lets the event loop handle signals and I/O. */
+export const YIELD_MS = 20;
+
+/** One turn of the event loop: a pending SIGINT/SIGTERM handler runs here. */
+export function pause() {
+	return new Promise((resolve) => setImmediate(resolve));
+}
+
 /**
- * Reads the whole `key` bucket and reduces it to the latest live value per key.
- * @param {import('./bbolt.mjs').BboltDb} db
- * @returns {MvccState}
+ * Drives a generator of work steps to its return value; the async form pauses every YIELD_MS.
+ * @template T @param {Generator<unknown, T>} steps @returns {T}
  */
-export function readMvcc(db) {
+function runSync(steps) {
+	for (;;) {
+		const r = steps.next();
+		if (r.done) return r.value;
+	}
+}
+/** @template T @param {Generator<unknown, T>} steps @returns {Promise<T>} */
+async function runAsync(steps) {
+	let since = performance.now();
+	for (;;) {
+		const r = steps.next();
+		if (r.done) return r.value;
+		if (performance.now() - since > YIELD_MS) {
+			await pause();
+			since = performance.now();
+		}
+	}
+}
+
+// Pages kept for the second pass, which reads records in key order (not page order): a page usually holds
+// several records, and their neighbours in key order are often neighbours on disk too.
+const PAGE_CACHE_BYTES = 8 * 1024 * 1024;
+const PAGE_CACHE_ENTRY_MAX = 256 * 1024;
+
+/**
+ * Where the latest row of every user key is in a db, without any value: pass 1 of a read whose memory does
+ * not grow with the values (a 4 GiB db reads in a few MiB plus the keys). `records()` is pass 2: every live
+ * key in key order, decoded from its page one at a time.
+ */
+export class DbScan {
+	/** @param {import('./bbolt.mjs').BboltDb} db */
+	constructor(db) {
+		this.db = db;
+		/** @type {Map<string, number>} user key (latin1) -> slot */
+		this.slots = new Map();
+		let cap = 1024;
+		this.cap = cap;
+		this.mh = new Uint32Array(cap);
+		this.ml = new Uint32Array(cap);
+		this.sh = new Uint32Array(cap);
+		this.sl = new Uint32Array(cap);
+		/** leaf page id of the latest row (-1: the inline page of a small bucket) */
+		this.page = new Float64Array(cap);
+		this.elem = new Uint16Array(cap);
+		this.tomb = new Uint8Array(cap);
+		/** @type {Buffer | null} the key bucket's inline page, when it has no pages of its own */
+		this.inline = null;
+		/** @type {string[]} live keys (latin1), sorted: latin1 strings order like their bytes */
+		this.liveIds = [];
+		/** @type {Map<number, Buffer>} */
+		this.cache = new Map();
+		this.cacheBytes = 0;
+		this.revision = 0n;
+		/** @type {bigint | null} */
+		this.compactRevision = null;
+		/** @type {bigint | null} */
+		this.consistentIndex = null;
+		/** `leased` is known once records() has run to the end (or after readMvcc) */
+		this.stats = { rows: 0, tombstones: 0, keys: 0, live: 0, deleted: 0, leased: 0 };
+		/** @type {MvccState['bbolt']} */
+		this.bbolt = {
+			page: db.meta.page,
+			txid: db.meta.txid,
+			pageSize: db.pageSize,
+			fellBack: false,
+			problems: [],
+		};
+	}
+
+	/** @private @param {number} want */
+	grow(want) {
+		if (want <= this.cap) return;
+		let cap = this.cap;
+		while (cap < want) cap *= 2;
+		/** @template {Uint32Array | Float64Array | Uint16Array | Uint8Array} A @param {A} a @returns {A} */
+		const more = (a) => {
+			const b = /** @type {A} */ (new /** @type {any} */ (a.constructor)(cap));
+			b.set(a);
+			return b;
+		};
+		this.mh = more(this.mh);
+		this.ml = more(this.ml);
+		this.sh = more(this.sh);
+		this.sl = more(this.sl);
+		this.page = more(this.page);
+		this.elem = more(this.elem);
+		this.tomb = more(this.tomb);
+		this.cap = cap;
+	}
+
+	/**
+	 * Pass 1, one leaf page per step.
+	 * @returns {Generator<undefined, DbScan>}
+	 */
+	*index() {
+		const db = this.db;
+		const buckets = new Set(db.buckets());
+		if (!buckets.has('key'))
+			throw new MvccError(
+				`no "key" bucket (buckets: ${[...buckets].join(', ') || 'none'}); not an etcd v3 db`,
+			);
+		let rows = 0;
+		let tombstones = 0;
+		let maxH = -1;
+		let maxL = -1;
+		const slots = this.slots;
+		let pageId = 0;
+		/** @type {import('./bbolt.mjs').RawVisitor} */
+		const visit = (buf, ks, ke, ve, isBucket, elemIndex) => {
+			const klen = ke - ks;
+			if (isBucket)
+				throw new MvccError(`key bucket holds a nested bucket ${buf.toString('hex', ks, ke)}`);
+			if (
+				(klen !== REV_LEN && klen !== REV_LEN + 1) ||
+				buf[ks + 8] !== SEP ||
+				(klen === REV_LEN + 1 && buf[ks + REV_LEN] !== TOMB)
+			)
+				parseRevisionKey(buf.subarray(ks, ke)); // throws the descriptive error
+			rows++;
+			const tomb = klen === REV_LEN + 1;
+			if (tomb) tombstones++;
+			// Revisions are compared as (main, sub) in uint32 halves: exact for all 64 bits, no allocation per row.
+			const mh = buf.readUInt32BE(ks);
+			const ml = buf.readUInt32BE(ks + 4);
+			const sh = buf.readUInt32BE(ks + 9);
+			const sl = buf.readUInt32BE(ks + 13);
+			if (mh > maxH || (mh === maxH && ml > maxL)) {
+				maxH = mh;
+				maxL = ml;
+			}
+			// The user key is field 1 of the KeyValue; Go writes it first.
+			let id;
+			if (ve - ke > 1 && buf[ke] === 0x0a) {
+				const [len, p] = readVarint(buf, ke + 1);
+				const end = p + Number(len);
+				if (len < 0n || end > ve)
+					throw new MvccError(`key field of length ${len} runs past the value`);
+				id = buf.toString('latin1', p, end);
+			} else id = decodeKeyValue(buf.subarray(ke, ve)).key.toString('latin1');
+			let slot = slots.get(id);
+			if (slot === undefined) {
+				slot = slots.size;
+				this.grow(slot + 1);
+				slots.set(id, slot);
+			} else {
+				const pmh = /** @type {number} */ (this.mh[slot]);
+				const pml = /** @type {number} */ (this.ml[slot]);
+				const psh = /** @type {number} */ (this.sh[slot]);
+				const psl = /** @type {number} */ (this.sl[slot]);
+				if (!(
+					mh > pmh ||
+					(mh === pmh && (ml > pml || (ml === pml && (sh > psh || (sh === psh && sl > psl)))))
+				))
+					return;
+			}
+			this.mh[slot] = mh;
+			this.ml[slot] = ml;
+			this.sh[slot] = sh;
+			this.sl[slot] = sl;
+			this.page[slot] = pageId;
+			this.elem[slot] = elemIndex;
+			this.tomb[slot] = tomb ? 1 : 0;
+		};
+		for (const leaf of db.leaves(['key'])) {
+			pageId = leaf.id;
+			if (leaf.id === -1) this.inline = Buffer.from(leaf.buf);
+			readLeafElements(leaf.buf, leaf.count, leaf.id, visit);
+			yield;
+		}
+		/** @type {string[]} */
+		const live = [];
+		for (const [id, slot] of slots) if (!this.tomb[slot]) live.push(id);
+		live.sort();
+		this.liveIds = live;
+		this.revision = maxH < 0 ? 0n : BigInt.asIntN(64, (BigInt(maxH) << 32n) | BigInt(maxL));
+		if (buckets.has('meta')) {
+			db.forEach(['meta'], (k, v) => {
+				const name = k.toString('latin1');
+				if (name === 'finishedCompactRev' && v.length >= 8)
+					this.compactRevision = v.readBigInt64BE(0);
+				if (name === 'consistent_index' && v.length === 8)
+					this.consistentIndex = v.readBigUInt64BE(0);
+			});
+		}
+		this.stats = {
+			rows,
+			tombstones,
+			keys: slots.size,
+			live: live.length,
+			deleted: slots.size - live.length,
+			leased: 0,
+		};
+		return this;
+	}
+
+	/** @private @param {number} id @returns {{ buf: Buffer, count: number }} */
+	leaf(id) {
+		if (id === -1) {
+			const inline = /** @type {Buffer} */ (this.inline);
+			return { buf: inline, count: inline.readUInt16LE(10) };
+		}
+		const hit = this.cache.get(id);
+		if (hit) {
+			this.cache.delete(id);
+			this.cache.set(id, hit);
+			return { buf: hit, count: hit.readUInt16LE(10) };
+		}
+		const { buf, flags, count } = this.db.readPageAt(id);
+		if (flags !== FLAG_LEAF_PAGE)
+			throw new MvccError(`page ${id} is no longer a leaf: the db file changed while it was read`);
+		if (buf.length > PAGE_CACHE_ENTRY_MAX) return { buf, count };
+		const copy = Buffer.from(buf);
+		this.cache.set(id, copy);
+		this.cacheBytes += copy.length;
+		for (const [old, b] of this.cache) {
+			if (this.cacheBytes <= PAGE_CACHE_BYTES) break;
+			this.cache.delete(old);
+			this.cacheBytes -= b.length;
+		}
+		return { buf: copy, count };
+	}
+
+	/**
+	 * The latest row of a user key, decoded; views into a page buffer, valid until the next read.
+	 * @private @param {string} id @returns {KeyValue}
+	 */
+	row(id) {
+		const slot = /** @type {number} */ (this.slots.get(id));
+		const pageId = /** @type {number} */ (this.page[slot]);
+		const { buf, count } = this.leaf(pageId);
+		const e = leafElement(buf, count, /** @type {number} */ (this.elem[slot]), pageId);
+		if (
+			e.kEnd - e.kStart !== REV_LEN ||
+			buf.readUInt32BE(e.kStart) !== this.mh[slot] ||
+			buf.readUInt32BE(e.kStart + 4) !== this.ml[slot] ||
+			buf.readUInt32BE(e.kStart + 9) !== this.sh[slot] ||
+			buf.readUInt32BE(e.kStart + 13) !== this.sl[slot]
+		)
+			throw new MvccError(
+				`page ${pageId} changed while the db was read (is etcd still writing it?)`,
+			);
+		const kv = decodeKeyValue(buf.subarray(e.kEnd, e.vEnd));
+		if (kv.key.length !== id.length || kv.key.toString('latin1') !== id)
+			throw new MvccError(
+				`page ${pageId} changed while the db was read (is etcd still writing it?)`,
+			);
+		return kv;
+	}
+
+	/**
+	 * Pass 2: every live key in key order, each with its own copies of key and value.
+	 * @returns {Generator<KeyValue>}
+	 */
+	*recordsSync() {
+		let leased = 0;
+		for (const id of this.liveIds) {
+			const kv = this.row(id);
+			if (kv.lease !== 0n) leased++;
+			yield { ...kv, key: Buffer.from(kv.key), value: Buffer.from(kv.value) };
+		}
+		this.stats.leased = leased;
+	}
+
+	/**
+	 * Pass 2 as an async stream that lets signals through every YIELD_MS.
+	 * @returns {AsyncGenerator<KeyValue>}
+	 */
+	async *records() {
+		let since = performance.now();
+		for (const kv of this.recordsSync()) {
+			yield kv;
+			if (performance.now() - since > YIELD_MS) {
+				await pause();
+				since = performance.now();
+			}
+		}
+	}
+
+	/**
+	 * The key space as an MvccState whose values are read from the file when asked for (`kv.value` is a
+	 * getter): what the WAL replay works on, with keys and revisions in memory and no value.
+	 * @returns {Promise<MvccState>}
+	 */
+	async lazyState() {
+		/** @type {KeyValue[]} */
+		const kvs = [];
+		let leased = 0;
+		let since = performance.now();
+		/** @param {string} id */
+		const valueOf = (id) => Buffer.from(this.row(id).value);
+		for (const id of this.liveIds) {
+			const row = this.row(id);
+			if (row.lease !== 0n) leased++;
+			kvs.push({
+				key: Buffer.from(row.key),
+				createRevision: row.createRevision,
+				modRevision: row.modRevision,
+				version: row.version,
+				lease: row.lease,
+				get value() {
+					return valueOf(id);
+				},
+			});
+			if (performance.now() - since > YIELD_MS) {
+				await pause();
+				since = performance.now();
+			}
+		}
+		this.stats.leased = leased;
+		return this.summary(kvs);
+	}
+
+	/** @param {KeyValue[]} kvs @returns {MvccState} */
+	summary(kvs) {
+		return {
+			kvs,
+			revision: this.revision,
+			compactRevision: this.compactRevision,
+			consistentIndex: this.consistentIndex,
+			stats: { ...this.stats },
+			bbolt: this.bbolt,
+		};
+	}
+
+	close() {
+		this.cache.clear();
+		this.db.close();
+	}
+}
+
+/**
+ * Pass 1 with bbolt's own fallback: when the newest transaction's tree is torn (a crash mid-commit), the
+ * previous meta still points at an intact tree, which bbolt would have used had the newest meta failed.
+ * @param {import('./bbolt.mjs').BboltDb} db
+ * @returns {Generator<undefined, DbScan>}
+ */
+function* scanSteps(db) {
 	/** @type {string[]} */
 	const problems = [];
 	for (const m of db.metas)
 		if (!m.valid) problems.push(`meta page ${m.page} rejected: ${m.problem}`);
-	let fellBack = false;
-	for (;;) {
+	for (let fellBack = false; ;) {
+		const scan = new DbScan(db);
 		try {
-			return {
-				...reduce(db),
-				bbolt: {
-					page: db.meta.page,
-					txid: db.meta.txid,
-					pageSize: db.pageSize,
-					fellBack,
-					problems,
-				},
+			yield* scan.index();
+			scan.bbolt = {
+				page: db.meta.page,
+				txid: db.meta.txid,
+				pageSize: db.pageSize,
+				fellBack,
+				problems,
 			};
+			return scan;
 		} catch (e) {
-			// The newest transaction's tree may be torn (a crash mid-commit); the previous meta then still points at
-			// an intact tree, which is what bbolt itself would have used had the newest meta failed its checksum.
 			if (!(e instanceof BboltError || e instanceof MvccError) || fellBack) throw e;
 			const failedPage = db.meta.page;
 			if (!db.fallBackToOlderMeta()) throw e;
@@ -240,110 +580,36 @@ export function readMvcc(db) {
 }
 
 /**
- * @param {import('./bbolt.mjs').BboltDb} db
+ * Opens an etcd db for a streaming read: pass 1 done (pausing for signals), records() is pass 2.
+ * The caller closes it. Errors are BboltError or MvccError.
+ * @param {string | Buffer} fileOrBuffer
+ * @returns {Promise<DbScan>}
  */
-function reduce(db) {
-	// Revisions are compared as (main, sub) in uint32 halves: exact for all 64 bits and, unlike BigInt or a
-	// Buffer copy per row, no allocation on the hot path (one call per row of the largest bucket).
-	/** @type {Map<string, { mh: number, ml: number, sh: number, sl: number, raw: Buffer }>} */
-	const latest = new Map();
-	let rows = 0;
-	let tombstones = 0;
-	let maxH = -1;
-	let maxL = -1;
-	const buckets = new Set(db.buckets());
-	if (!buckets.has('key'))
-		throw new MvccError(
-			`no "key" bucket (buckets: ${[...buckets].join(', ') || 'none'}); not an etcd v3 db`,
-		);
-	db.forEachRaw(['key'], (buf, ks, ke, ve, isBucket) => {
-		const klen = ke - ks;
-		if (isBucket)
-			throw new MvccError(`key bucket holds a nested bucket ${buf.toString('hex', ks, ke)}`);
-		if (
-			(klen !== REV_LEN && klen !== REV_LEN + 1) ||
-			buf[ks + 8] !== SEP ||
-			(klen === REV_LEN + 1 && buf[ks + REV_LEN] !== TOMB)
-		)
-			parseRevisionKey(buf.subarray(ks, ke)); // throws the descriptive error
-		rows++;
-		const tomb = klen === REV_LEN + 1;
-		if (tomb) tombstones++;
-		const mh = buf.readUInt32BE(ks);
-		const ml = buf.readUInt32BE(ks + 4);
-		const sh = buf.readUInt32BE(ks + 9);
-		const sl = buf.readUInt32BE(ks + 13);
-		if (mh > maxH || (mh === maxH && ml > maxL)) {
-			maxH = mh;
-			maxL = ml;
-		}
-		// The user key is field 1 of the KeyValue; Go writes it first.
-		let id;
-		if (ve - ke > 1 && buf[ke] === 0x0a) {
-			const [len, p] = readVarint(buf, ke + 1);
-			const end = p + Number(len);
-			if (len < 0n || end > ve)
-				throw new MvccError(`key field of length ${len} runs past the value`);
-			id = buf.toString('latin1', p, end);
-		} else id = decodeKeyValue(buf.subarray(ke, ve)).key.toString('latin1');
-		const prev = latest.get(id);
-		if (
-			prev &&
-			!(
-				mh > prev.mh ||
-				(mh === prev.mh &&
-					(ml > prev.ml || (ml === prev.ml && (sh > prev.sh || (sh === prev.sh && sl > prev.sl)))))
-			)
-		)
-			return;
-		// Copy: the reader reuses its page buffer.
-		let raw = TOMBSTONE;
-		if (!tomb) {
-			raw = Buffer.allocUnsafe(ve - ke);
-			buf.copy(raw, 0, ke, ve);
-		}
-		latest.set(id, { mh, ml, sh, sl, raw });
-	});
-	/** @type {KeyValue[]} */
-	const kvs = [];
-	let leased = 0;
-	// latin1 strings hold one byte per char, so their default (UTF-16 unit) order is the byte order etcd uses.
-	for (const id of [...latest.keys()].sort()) {
-		const { raw } = /** @type {{ raw: Buffer }} */ (latest.get(id));
-		if (raw === TOMBSTONE) continue;
-		const kv = decodeKeyValue(raw);
-		if (kv.lease !== 0n) leased++;
-		kvs.push(kv);
+export async function openEtcdDb(fileOrBuffer) {
+	const db = openBbolt(fileOrBuffer);
+	try {
+		return await runAsync(scanSteps(db));
+	} catch (e) {
+		db.close();
+		throw e;
 	}
-	const revision = maxH < 0 ? 0n : BigInt.asIntN(64, (BigInt(maxH) << 32n) | BigInt(maxL));
-	let compactRevision = null;
-	let consistentIndex = null;
-	if (buckets.has('meta')) {
-		db.forEach(['meta'], (k, v) => {
-			const name = k.toString('latin1');
-			if (name === 'finishedCompactRev' && v.length >= 8) compactRevision = v.readBigInt64BE(0);
-			if (name === 'consistent_index' && v.length === 8) consistentIndex = v.readBigUInt64BE(0);
-		});
-	}
-	return {
-		kvs,
-		revision,
-		compactRevision,
-		consistentIndex,
-		stats: {
-			rows,
-			tombstones,
-			keys: latest.size,
-			live: kvs.length,
-			deleted: latest.size - kvs.length,
-			leased,
-		},
-	};
 }
-const TOMBSTONE = Buffer.alloc(0);
 
 /**
- * Opens an etcd db file and returns its latest live state. Errors are BboltError or MvccError (clear messages).
+ * Reads the whole `key` bucket into memory: the latest live value per key. For small dbs and tests; the
+ * backup streams through openEtcdDb instead.
+ * @param {import('./bbolt.mjs').BboltDb} db
+ * @returns {MvccState}
+ */
+export function readMvcc(db) {
+	const scan = runSync(scanSteps(db));
+	const kvs = [...scan.recordsSync()];
+	return scan.summary(kvs);
+}
+const FLAG_LEAF_PAGE = FLAG_LEAF;
+
+/**
+ * Opens an etcd db file and returns its latest live state, in memory. Errors are BboltError or MvccError.
  * @param {string | Buffer} fileOrBuffer
  * @returns {MvccState}
  */
@@ -362,23 +628,43 @@ export function readEtcdDb(fileOrBuffer) {
  * @returns {bigint}
  */
 export function latestRevision(file) {
+	return runSync(latestRevisionSteps(file));
+}
+
+/**
+ * latestRevision, pausing for signals between pages (a GiB db takes seconds).
+ * @param {string} file
+ * @returns {Promise<bigint>}
+ */
+export function latestRevisionAsync(file) {
+	return runAsync(latestRevisionSteps(file));
+}
+
+/** @param {string} file @returns {Generator<undefined, bigint>} */
+function* latestRevisionSteps(file) {
 	const db = openBbolt(file);
 	try {
 		/** @type {Buffer | null} */
 		let max = null;
-		const scan = () =>
-			db.forEach(['key'], (k) => {
-				parseRevisionKey(k);
-				const rev = k.subarray(0, REV_LEN);
-				if (!max || Buffer.compare(rev, max) > 0) max = Buffer.from(rev);
-			});
+		/** @type {import('./bbolt.mjs').RawVisitor} */
+		const visit = (buf, ks, ke) => {
+			parseRevisionKey(buf.subarray(ks, ke));
+			if (!max || buf.compare(max, 0, REV_LEN, ks, ks + REV_LEN) < 0)
+				max = Buffer.from(buf.subarray(ks, ks + REV_LEN));
+		};
+		const scan = function* () {
+			for (const leaf of db.leaves(['key'])) {
+				readLeafElements(leaf.buf, leaf.count, leaf.id, visit);
+				yield;
+			}
+		};
 		try {
-			scan();
+			yield* scan();
 		} catch (e) {
 			if (!(e instanceof BboltError || e instanceof MvccError) || !db.fallBackToOlderMeta())
 				throw e;
 			max = null;
-			scan();
+			yield* scan();
 		}
 		return max ? /** @type {Buffer} */ (max).readBigInt64BE(0) : 0n;
 	} finally {

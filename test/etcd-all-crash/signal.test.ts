@@ -1,10 +1,11 @@
 // A backup must never hold up a signal or leave half a backup behind: SIGTERM while kvs.jsonl is being written
 // ends the run with the runbook's "interrupted" line and exit 3, and the folder it created is gone. A backup
-// folder that cannot be created (/proc/x made Node's recursive mkdir spin) is one error line.
+// folder that cannot be created (/proc/x made Node's recursive mkdir spin) is one error line, and a FIFO
+// where a file is expected is refused before it is opened.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { tmpDir } from '../support/tmp.ts';
 import { ROOT } from '../support/paths.ts';
@@ -69,4 +70,36 @@ test('a backup folder that cannot be created: one line, exit 1', async () => {
 	assert.equal(r.code, 1, r.stderr);
 	assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
 	assert.match(r.stderr, /cannot write \/proc\/x/);
+});
+
+test('a FIFO as --db or as a WAL segment never blocks the run: one line, a clean exit', async () => {
+	const dir = await tmpDir(hooks, 'signal-fifo-');
+	const etcd = await startEtcd(hooks, dir);
+	await etcd.client.put('by-dev/meta/a', 'b');
+	await etcd.kill9();
+	const fifo = path.join(dir, 'db.fifo');
+	execFileSync('mkfifo', [fifo]);
+	// Opening a FIFO for reading waits for a writer, in a system call no signal handler can interrupt.
+	const r = await runCli(
+		process.execPath,
+		[RUNBOOK, '--db', fifo, '--backup', path.join(dir, 'b1')],
+		{ cwd: ROOT, env: { ...process.env, LANG: 'C' }, timeoutMs: 60_000 },
+	);
+	assert.equal(r.code, 1, r.stderr);
+	assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+	assert.match(r.stderr, /not a regular file/);
+	assert.equal(existsSync(path.join(dir, 'b1')), false);
+
+	const wal = path.join(dir, 'wal');
+	mkdirSync(wal);
+	execFileSync('mkfifo', [path.join(wal, '0000000000000000-0000000000000000.wal')]);
+	const w = await runCli(
+		process.execPath,
+		[RUNBOOK, '--db', etcd.dbFile, '--wal', wal, '--backup', path.join(dir, 'b2')],
+		{ cwd: ROOT, env: { ...process.env, LANG: 'C' }, timeoutMs: 60_000 },
+	);
+	assert.equal(w.code, 0, w.stderr);
+	assert.match(w.stderr + w.stdout, /not a regular file/);
+	assert.match(w.stderr + w.stdout, /writes possibly missing: unknown/);
+	assert.ok(existsSync(path.join(dir, 'b2', 'manifest.json')));
 });
