@@ -125,8 +125,8 @@ test('a db streams record by record: same records as the in-memory read, page ca
 	const scan = await openEtcdDb(etcd.dbFile);
 	try {
 		assert.equal(scan.stats.live, whole.kvs.length);
-		// The db trails the WAL by etcd's backend batch interval, so the last deletes may not be in it.
-		assert.ok(scan.stats.live >= 580 && scan.stats.live < 600, String(scan.stats.live));
+		// The db trails the WAL by etcd's backend batch interval, so none, some or all of the deletes may be in it.
+		assert.ok(scan.stats.live >= 580 && scan.stats.live <= 600, String(scan.stats.live));
 		const streamed: KeyValue[] = [];
 		for await (const kv of scan.records()) streamed.push(kv);
 		const d = compareKvs(whole.kvs, streamed);
