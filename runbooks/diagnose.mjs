@@ -19,9 +19,7 @@ import {
 import { diagnoseText } from './lib/retrieve.mjs';
 import { EXIT } from './lib/exit.mjs';
 import {
-	DIAG_EXAMPLE,
 	collectLogs,
-	diagReadSteps,
 	emitReport,
 	findDeployment,
 	looksBinary,
@@ -171,11 +169,6 @@ export default defineRunbook(
 			},
 		],
 		messages,
-		// With --live, main() reads the deployment through findDeployment/collectLogs: the same DIAG_READS
-		// builders these steps come from. main() decides the exit code, so verify() is never reached.
-		exampleFacts: DIAG_EXAMPLE,
-		steps: (ctx, facts) => diagReadSteps(ctx.kube, facts),
-		verify: () => ({ ok: true }),
 		async main(ctx) {
 			const file = /** @type {string | undefined} */ (ctx.flags.file);
 			const text = /** @type {string | undefined} */ (ctx.flags.text);
