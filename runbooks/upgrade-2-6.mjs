@@ -90,7 +90,8 @@ export function upgradeStage(comps) {
 		};
 	if (versions.length > 1) return { key: 'mixed', v, list, ok: false, helm: null };
 	if (has26) return { key: 'done', v, list, ok: true, helm: null };
-	if (versions[0] === 'unknown' || compareVersions(versions[0], FIRST_STEP) < 0)
+	const oldest = versions[0] ?? 'unknown';
+	if (oldest === 'unknown' || compareVersions(oldest, FIRST_STEP) < 0)
 		return {
 			key: 'beforeFirst',
 			v,
@@ -182,7 +183,9 @@ export default defineRunbook(
 				),
 			);
 			const stage = upgradeStage(comps);
-			const mix = comps.some((c) => c.component === 'mixcoord') ? 'on' : 'off';
+			const mix = comps.some((/** @type {{ component: string }} */ c) => c.component === 'mixcoord')
+				? 'on'
+				: 'off';
 			ctx.out.info(ctx.t('versions', { list: stage.list, mix, mq }));
 			const details = ctx.t(stage.key, { v: stage.v, list: stage.list });
 			if (stage.helm)

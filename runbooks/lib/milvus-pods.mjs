@@ -48,6 +48,6 @@ export function imageVersion(image) {
 export function compareVersions(a, b) {
 	const pa = a.split('.').map(Number);
 	const pb = b.split('.').map(Number);
-	for (let i = 0; i < 3; i++) if (pa[i] !== pb[i]) return pa[i] - pb[i];
+	for (let i = 0; i < 3; i++) if (pa[i] !== pb[i]) return (pa[i] ?? 0) - (pb[i] ?? 0);
 	return 0;
 }

@@ -186,7 +186,7 @@ test('the symptom table the site uses matches ARCHITECTURE.md', async () => {
 	const doc = await readFile(path.join(ROOT, 'ARCHITECTURE.md'), 'utf8');
 	const section = doc.slice(doc.indexOf('## Symptom ids and categories'));
 	const rows = [
-		...section.matchAll(/^\| `([a-z-]+)` \| `([a-z]+)` \| `runbooks\/([a-z-]+)\.mjs` \|$/gm),
+		...section.matchAll(/^\| `([a-z0-9-]+)` \| `([a-z]+)` \| `runbooks\/([a-z0-9-]+)\.mjs` \|$/gm),
 	];
 	assert.ok(rows.length > 0, 'table found in ARCHITECTURE.md');
 	const documented = rows.map(([, id, category, runbook]) => ({ id, category, runbook }));

@@ -152,6 +152,7 @@ const LABELS = { 'app.kubernetes.io/name': 'etcd', 'app.kubernetes.io/instance':
  * @property {number} generation
  * @property {number} replicas
  * @property {string} image
+ * @property {number} [podsMade] pods its ReplicaSets have made so far (names them)
  */
 
 const MILVUS_IMAGE = 'milvusdb/milvus:v2.4.4';
@@ -1042,6 +1043,19 @@ function pullFailed(pod) {
 	pod.c.nextStartAt = Date.now() + spec.backoffMs * 4;
 }
 
+/**
+ * The five characters the ReplicaSet controller appends to a pod name, from the alphabet Kubernetes uses
+ * (no vowels, no look-alike digits). Random there; here drawn from the Deployment's own count of pods made,
+ * so the same scenario names its pods the same way every run and a recording replays to the byte.
+ * @param {Deploy} d
+ */
+function podNameSuffix(d) {
+	const alphabet = 'bcdfghjklmnpqrstvwxz2456789';
+	d.podsMade = (d.podsMade ?? 0) + 1;
+	const digest = createHash('sha256').update(`${d.name}#${d.podsMade}`).digest();
+	return [...digest.subarray(0, 5)].map((b) => alphabet[b % alphabet.length]).join('');
+}
+
 /** The Deployment controller (one ReplicaSet per template, replaced at once when the template changes). */
 function reconcileDeploys() {
 	for (const d of S.deploys.values()) {
@@ -1050,7 +1064,7 @@ function reconcileDeploys() {
 		const current = mine.filter((p) => p.revision === hash);
 		for (let i = current.length; i < d.replicas; i++) {
 			let name;
-			do name = `${d.name}-${hash.slice(0, 9)}-${randomUUID().replace(/-/g, '').slice(0, 5)}`;
+			do name = `${d.name}-${hash.slice(0, 9)}-${podNameSuffix(d)}`;
 			while (S.pods.has(name));
 			const labels = {
 				'app.kubernetes.io/name': 'milvus',
