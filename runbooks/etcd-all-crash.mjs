@@ -15,6 +15,9 @@
 //   the keys through a port-forward, read everything back, put the original env back with state `existing`
 //   and scale up one member at a time (each joins with `member add`, so no second cluster can form), compare
 //   every key with the backup and start Milvus with the replica counts it had.
+//   compose mode (lib/etcd-all-crash-compose.mjs): `--target compose`, or auto when kubectl has no context and
+//   docker has `milvus-etcd`: the same proof and backup from the container's volume, the old member folder
+//   renamed aside (never deleted), etcd started empty and the keys restored through `docker exec … etcdctl`.
 //   offline modes (lib/etcd-offline.mjs): `--db FILE [--wal DIRS] --inspect | --backup DIR`, `--restore DIR --endpoints URL`.
 //
 // Why keys and not `etcdctl snapshot restore --skip-hash-check`: the restored member must then be placed into
@@ -62,6 +65,16 @@ import {
 	pickNewest,
 	restoreInto,
 } from './lib/etcd-offline.mjs';
+import {
+	COMPOSE_FLAGS,
+	COMPOSE_MESSAGES,
+	chooseTarget,
+	composeIdentity,
+	composePreflight,
+	composeSteps,
+	composeVerify,
+	exampleComposeFacts,
+} from './lib/etcd-all-crash-compose.mjs';
 
 /** @typedef {import('./lib/runbook.mjs').Context} Context */
 /** @typedef {import('./lib/runbook.mjs').Step} Step */
@@ -89,6 +102,7 @@ const messages = {
 		...ETCD_MEMBER_MESSAGES.en,
 		...PROOF_MESSAGES.en,
 		...OFFLINE_MESSAGES.en,
+		...COMPOSE_MESSAGES.en,
 		flagWorkDir: 'folder on this machine for the db copies and the backup',
 		flagLocalPort: 'local port for kubectl port-forward to the fresh member',
 		flagTimeout: 'seconds to wait for each pod',
@@ -168,6 +182,7 @@ const messages = {
 		...ETCD_MEMBER_MESSAGES.id,
 		...PROOF_MESSAGES.id,
 		...OFFLINE_MESSAGES.id,
+		...COMPOSE_MESSAGES.id,
 		flagWorkDir: 'folder di mesin ini untuk salinan db dan backup',
 		flagLocalPort: 'port lokal untuk kubectl port-forward ke member baru',
 		flagTimeout: 'berapa detik menunggu tiap pod',
@@ -523,6 +538,7 @@ async function clusterIdentity(ctx) {
 
 const flags = /** @type {import('./lib/cli.mjs').FlagSpec[]} */ ([
 	...OFFLINE_FLAGS,
+	...COMPOSE_FLAGS,
 	{
 		name: 'work-dir',
 		type: 'string',
@@ -586,8 +602,8 @@ await defineRunbook({
 		id: 'Semua member etcd crash loop: backup key dari file db member, bangun ulang etcd, lalu restore',
 	},
 	description: {
-		en: 'Use when all etcd pods of the Milvus chart are in CrashLoopBackOff and no member has quorum. It first reads why each member crashes and stops when the data is intact (killed for memory, by a liveness probe, or an empty member_id). Then it scales etcd to 0, copies member/snap/db and member/wal out of every PVC through a helper pod, picks the copy that reaches furthest once the committed WAL is replayed on top of it, writes a backup (manifest.json + kvs.jsonl) on this machine and proves it can be restored (checksum, count, not empty, every value within --max-request-bytes). Only then it stops Milvus (its Deployments and StatefulSets go to 0, their counts are remembered), and after you type the StatefulSet name it deletes the PVCs, starts one fresh member, restores the keys through a port-forward, puts the original member list back with state existing, scales up one member at a time, compares every key with the backup and starts Milvus again. Offline: --db FILE [--wal DIR,...] --backup DIR | --inspect, and --restore DIR --endpoints URL for any reachable etcd (docker compose, port-forward).',
-		id: 'Dipakai kalau semua pod etcd dari chart Milvus CrashLoopBackOff dan tidak ada member yang punya kuorum. Runbook ini lebih dulu membaca mengapa tiap member crash, dan berhenti kalau datanya masih utuh (dimatikan karena memori, oleh liveness probe, atau member_id kosong). Setelah itu etcd dikecilkan ke 0, lalu member/snap/db dan member/wal disalin dari setiap PVC lewat pod bantuan. Salinan yang paling jauh setelah WAL yang sudah disepakati diputar ulang di atasnya dipilih. Backup (manifest.json + kvs.jsonl) ditulis di mesin ini dan dibuktikan bisa dipulihkan (checksum, jumlah, tidak kosong, semua value di bawah --max-request-bytes). Baru kemudian Milvus dihentikan (Deployment dan StatefulSet-nya ke 0, jumlah replikanya diingat). Setelah Anda mengetik nama StatefulSet, PVC dihapus, satu member baru dinyalakan, dan key dipulihkan lewat port-forward. Daftar member asli dipasang lagi dengan state existing, member ditambah satu per satu, semua key dibandingkan dengan backup, lalu Milvus dinyalakan lagi. Mode offline: --db FILE [--wal DIR,...] --backup DIR | --inspect, dan --restore DIR --endpoints URL untuk etcd mana pun yang bisa dijangkau (docker compose, port-forward).',
+		en: 'Use when all etcd pods of the Milvus chart are in CrashLoopBackOff and no member has quorum. It first reads why each member crashes and stops when the data is intact (killed for memory, by a liveness probe, or an empty member_id). Then it scales etcd to 0, copies member/snap/db and member/wal out of every PVC through a helper pod, picks the copy that reaches furthest once the committed WAL is replayed on top of it, writes a backup (manifest.json + kvs.jsonl) on this machine and proves it can be restored (checksum, count, not empty, every value within --max-request-bytes). Only then it stops Milvus (its Deployments and StatefulSets go to 0, their counts are remembered), and after you type the StatefulSet name it deletes the PVCs, starts one fresh member, restores the keys through a port-forward, puts the original member list back with state existing, scales up one member at a time, compares every key with the backup and starts Milvus again. Docker Compose (--target compose, or automatically when kubectl has no context and docker has milvus-etcd): the same checks, copy, backup and proof from the volume of the container; milvus-standalone is stopped, and after you type the container name the old member folder is renamed to member.broken-<time> inside the volume (nothing is deleted), etcd starts empty, the keys are restored through docker exec etcdctl (or --endpoints), compared with the backup, and Milvus is started again. Offline: --db FILE [--wal DIR,...] --backup DIR | --inspect, and --restore DIR --endpoints URL for any reachable etcd (docker compose, port-forward).',
+		id: 'Dipakai kalau semua pod etcd dari chart Milvus CrashLoopBackOff dan tidak ada member yang punya kuorum. Runbook ini lebih dulu membaca mengapa tiap member crash, dan berhenti kalau datanya masih utuh (dimatikan karena memori, oleh liveness probe, atau member_id kosong). Setelah itu etcd dikecilkan ke 0, lalu member/snap/db dan member/wal disalin dari setiap PVC lewat pod bantuan. Salinan yang paling jauh setelah WAL yang sudah disepakati diputar ulang di atasnya dipilih. Backup (manifest.json + kvs.jsonl) ditulis di mesin ini dan dibuktikan bisa dipulihkan (checksum, jumlah, tidak kosong, semua value di bawah --max-request-bytes). Baru kemudian Milvus dihentikan (Deployment dan StatefulSet-nya ke 0, jumlah replikanya diingat). Setelah Anda mengetik nama StatefulSet, PVC dihapus, satu member baru dinyalakan, dan key dipulihkan lewat port-forward. Daftar member asli dipasang lagi dengan state existing, member ditambah satu per satu, semua key dibandingkan dengan backup, lalu Milvus dinyalakan lagi. Docker Compose (--target compose, atau otomatis kalau kubectl tidak punya context dan docker punya milvus-etcd): pemeriksaan, salinan, backup, dan pembuktian yang sama dari volume container. milvus-standalone dihentikan. Setelah Anda mengetik nama container, folder member lama diganti namanya menjadi member.broken-<waktu> di dalam volume (tidak ada yang dihapus), etcd dinyalakan kosong, key dipulihkan lewat docker exec etcdctl (atau --endpoints), dibandingkan dengan backup, lalu Milvus dinyalakan lagi. Mode offline: --db FILE [--wal DIR,...] --backup DIR | --inspect, dan --restore DIR --endpoints URL untuk etcd mana pun yang bisa dijangkau (docker compose, port-forward).',
 	},
 	target: 'kubernetes',
 	exitCodes: {
@@ -596,21 +612,29 @@ await defineRunbook({
 			id: 'ditolak atau dibatalkan: perubahan tidak dikonfirmasi, tidak ada terminal, terputus, atau backup tidak bisa dipulihkan (tidak ada yang dihapus)',
 		},
 		4: {
-			en: 'not this symptom: a member is Ready, or the members crash with their data intact (out of memory, liveness probe, bad member ID); the message names the fix',
-			id: 'bukan gejala ini: ada member yang Ready, atau member crash dengan data masih utuh (kehabisan memori, liveness probe, bad member ID); pesannya menyebutkan perbaikannya',
+			en: 'not this symptom: a member is Ready (compose: milvus-etcd answers, or was stopped rather than crashed), or the members crash with their data intact (out of memory, liveness probe, bad member ID); the message names the fix',
+			id: 'bukan gejala ini: ada member yang Ready (compose: milvus-etcd menjawab, atau dihentikan dan bukan crash), atau member crash dengan data masih utuh (kehabisan memori, liveness probe, bad member ID); pesannya menyebutkan perbaikannya',
 		},
 	},
 	flags,
 	messages,
 	exampleFacts,
 
+	variantFacts: [exampleComposeFacts],
+
 	async main(ctx) {
+		const offline = typeof ctx.flags.db === 'string' || typeof ctx.flags.restore === 'string';
+		if (!offline && (await chooseTarget(ctx)) === 'compose') {
+			ctx.target = 'docker'; // connect() then needs docker, not a kubectl context
+			return undefined;
+		}
 		return offlineMain(ctx); // undefined without an offline flag: the cluster runbook (plan, steps, verify)
 	},
 
-	identity: clusterIdentity,
+	identity: (ctx) => (ctx.target === 'docker' ? composeIdentity(ctx) : clusterIdentity(ctx)),
 
 	async preflight(ctx) {
+		if (ctx.target === 'docker') return composePreflight(ctx);
 		checkTimeout(ctx);
 		/** @type {Facts} */
 		const base = {
@@ -727,7 +751,10 @@ await defineRunbook({
 		};
 	},
 
-	steps(ctx, /** @type {Facts} */ facts) {
+	steps(ctx, /** @type {any} */ anyFacts) {
+		if (anyFacts?.target === 'compose') return composeSteps(ctx, anyFacts);
+		/** @type {Facts} */
+		const facts = anyFacts;
 		const n = facts.replicas;
 		const pvcs = Array.from({ length: n }, (_, i) => ctx.names.pvc(i));
 		const endpoint = localEndpoint(ctx);
@@ -1311,7 +1338,8 @@ await defineRunbook({
 		return steps;
 	},
 
-	async verify(ctx, /** @type {Facts} */ facts) {
+	async verify(ctx, /** @type {any} */ facts) {
+		if (facts?.target === 'compose') return composeVerify(ctx, facts);
 		// Members that just joined can restart once while raft settles; judge the cluster after a short grace.
 		const deadline = Date.now() + Math.min(timeoutMs(ctx), 60_000);
 		for (;;) {

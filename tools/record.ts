@@ -1,12 +1,13 @@
 /**
  * `npm run record [runbook…] [--lang en|id] [--jobs n]`: re-records recordings/<runbook>.<lang>.cast by
- * running each runbook for real against its broken stand-in (see tools/recorder/scenarios.ts). The
+ * running each runbook for real against its broken stand-in (see tools/recorder/scenarios.ts), and the
+ * variants there (recordings/<variant>.<lang>.cast, e.g. etcd-all-crash-compose). The
  * recordings are only ever written by this script.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { serializeCast } from '../src/components/terminal/cast.ts';
 import { castPath, record, RECORDINGS } from './recorder/record.ts';
-import { RUNBOOK_NAMES, SCENARIOS, type Lang } from './recorder/scenarios.ts';
+import { RUNBOOK_NAMES, VARIANT_NAMES, scenarioOf, type Lang } from './recorder/scenarios.ts';
 import { stopAll } from './standin/index.mjs';
 
 function usage(message: string): never {
@@ -30,11 +31,12 @@ for (let i = 0; i < args.length; i++) {
 		jobs = Number(args[++i]);
 		if (!Number.isInteger(jobs) || jobs < 1) usage('--jobs takes a positive whole number');
 	} else if (a.startsWith('-')) usage(`unknown flag ${a}`);
-	else if (!SCENARIOS[a]) usage(`unknown runbook ${a} (one of: ${RUNBOOK_NAMES.join(', ')})`);
+	else if (!scenarioOf(a))
+		usage(`unknown runbook ${a} (one of: ${[...RUNBOOK_NAMES, ...VARIANT_NAMES].join(', ')})`);
 	else names.push(a);
 }
 
-const queue = (names.length ? names : RUNBOOK_NAMES).flatMap((runbook) =>
+const queue = (names.length ? names : [...RUNBOOK_NAMES, ...VARIANT_NAMES]).flatMap((runbook) =>
 	langs.map((lang) => ({ runbook, lang })),
 );
 mkdirSync(RECORDINGS, { recursive: true });

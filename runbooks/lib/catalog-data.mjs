@@ -9,7 +9,7 @@
 // reported for a line that no specific entry explains, so a MilvusException with a code is `api-errors`
 // unless a more specific signature claims the same line.
 
-/** @typedef {'boot'|'runtime-compat'|'api-errors'|'etcd-pending'|'etcd-bad-member-id'|'etcd-multi-crash'|'etcd-all-crash'|'etcd-nospace'|'channel-unavailable'|'upgrade-2-6'} SymptomId */
+/** @typedef {'boot'|'runtime-compat'|'api-errors'|'etcd-pending'|'etcd-bad-member-id'|'etcd-multi-crash'|'etcd-all-crash'|'etcd-nospace'|'etcd-slow-disk'|'etcd-image-pull'|'channel-unavailable'|'upgrade-2-6'|'object-storage'|'querynode-oom'|'write-denied'} SymptomId */
 
 /**
  * @typedef {object} Signature
@@ -23,6 +23,12 @@
  * @property {{ en: string, id: string }} explain  one or two sentences: what it means, what to do
  * @property {string} source       where the text comes from (issue, source file, documentation)
  */
+
+// Image references as they appear in kubelet, containerd and dockerd messages (digests lose their hex to
+// normalizeLogText). Bitnami's own etcd on Docker Hub, and any image whose last path part is `etcd` except the
+// control plane's.
+const BITNAMI_ETCD = String.raw`(?:(?:docker\.io|index\.docker\.io|registry-1\.docker\.io)\/)?bitnami\/etcd(?::[\w.-]+)?(?:@sha256:\w*)?`;
+const ANY_ETCD = String.raw`(?!(?:registry\.k8s\.io|k8s\.gcr\.io|gcr\.io\/google[_-]containers)\/)(?:[\w.-]+(?::\d+)?\/)*etcd(?::[\w.-]+)?(?:@sha256:\w*)?`;
 
 /** @type {readonly Signature[]} */
 export const SIGNATURES = Object.freeze([
@@ -72,7 +78,7 @@ export const SIGNATURES = Object.freeze([
 	},
 	{
 		id: 'minio-access-denied',
-		symptom: 'boot',
+		symptom: 'object-storage',
 		weight: 80,
 		component: 'minio',
 		patterns: [/\bAccess Denied\b/],
@@ -85,7 +91,7 @@ export const SIGNATURES = Object.freeze([
 	},
 	{
 		id: 'minio-unknown-access-key',
-		symptom: 'boot',
+		symptom: 'object-storage',
 		weight: 85,
 		component: 'minio',
 		patterns: [/The Access Key Id you provided does not exist in our records/i],
@@ -97,7 +103,7 @@ export const SIGNATURES = Object.freeze([
 	},
 	{
 		id: 'minio-signature-mismatch',
-		symptom: 'boot',
+		symptom: 'object-storage',
 		weight: 85,
 		component: 'minio',
 		patterns: [/The request signature we calculated does not match the signature you provided/i],
@@ -127,7 +133,7 @@ export const SIGNATURES = Object.freeze([
 	},
 	{
 		id: 'minio-bucket-check-failed',
-		symptom: 'boot',
+		symptom: 'object-storage',
 		weight: 55,
 		component: 'minio',
 		patterns: [/failed to check blob bucket exist/i],
@@ -140,7 +146,7 @@ export const SIGNATURES = Object.freeze([
 	},
 	{
 		id: 'minio-bucket-missing',
-		symptom: 'boot',
+		symptom: 'object-storage',
 		weight: 70,
 		component: 'minio',
 		patterns: [/The specified bucket does not exist/i],
@@ -986,6 +992,143 @@ export const SIGNATURES = Object.freeze([
 			'etcd server/etcdserver/apply.go (applierV3Capped, "Active Alarm(s)"), etcdctl alarm list ("memberID:… alarm:NOSPACE"); https://github.com/milvus-io/milvus/issues/14195',
 	},
 
+	// ────────────────────────── etcd-slow-disk ──────────────────────────
+	{
+		id: 'etcd-slow-fdatasync',
+		symptom: 'etcd-slow-disk',
+		weight: 90,
+		component: 'etcd',
+		patterns: [/\bslow fdatasync\b/i, /\bwal: sync duration of \S+, expected less than\b/i],
+		explain: {
+			en: "One fsync of etcd's write-ahead log took more than a second: the disk under etcd is too slow. Measure the p99 of WAL fsync on every member (under 10 ms is etcd's guidance) and move etcd to an SSD volume of its own.",
+			id: 'Satu fsync pada write-ahead log etcd butuh lebih dari satu detik: disk di bawah etcd terlalu lambat. Ukur p99 fsync WAL di setiap member (panduan etcd: di bawah 10 ms), lalu pindahkan etcd ke volume SSD tersendiri.',
+		},
+		source:
+			'etcd server/storage/wal/wal.go ("slow fdatasync", 3.4+; "sync duration of …, expected less than 1s" before); https://etcd.io/docs/v3.5/tuning/',
+	},
+	{
+		id: 'etcd-heartbeat-overloaded',
+		symptom: 'etcd-slow-disk',
+		weight: 85,
+		component: 'etcd',
+		patterns: [/failed to send out heartbeat on time/i],
+		explain: {
+			en: 'The etcd leader could not send its heartbeats in time, usually because it was waiting for a slow disk. Followers may start an election and every write stalls; measure the disk latency of each member.',
+			id: 'Leader etcd tidak sempat mengirim heartbeat tepat waktu, biasanya karena menunggu disk yang lambat. Follower bisa memulai pemilihan leader dan semua write tertahan. Ukur latensi disk tiap member.',
+		},
+		source:
+			'etcd server/etcdserver/raft.go ("leader failed to send out heartbeat on time; took too long, leader is overloaded likely from slow disk")',
+	},
+	{
+		id: 'etcd-apply-too-long',
+		symptom: 'etcd-slow-disk',
+		weight: 75,
+		component: 'etcd',
+		patterns: [/\bapply request took too long\b/i, /\bapply entries took too long\b/i],
+		explain: {
+			en: 'etcd needed more than 100 ms to apply a request. Now and then this is harmless; many of them mean etcd waits for its disk (or lacks CPU). Measure the WAL fsync and backend commit latency of every member.',
+			id: 'etcd butuh lebih dari 100 ms untuk menerapkan sebuah request. Sesekali tidak apa-apa, tetapi kalau sering berarti etcd menunggu disk-nya (atau kekurangan CPU). Ukur latensi fsync WAL dan commit backend di setiap member.',
+		},
+		source:
+			'etcd server/etcdserver/util.go (warnOfExpensiveRequest, "apply request took too long"); https://github.com/milvus-io/milvus/issues/40560',
+	},
+	{
+		id: 'etcd-read-index-slow',
+		symptom: 'etcd-slow-disk',
+		weight: 70,
+		component: 'etcd',
+		patterns: [
+			/waiting for ReadIndex response took too long/i,
+			/timed out waiting for read index response/i,
+		],
+		explain: {
+			en: 'A linearizable read waited too long for the leader to confirm it is still leader: the leader is overloaded, usually by a slow disk, or an election is under way.',
+			id: 'Read yang linearizable terlalu lama menunggu leader memastikan bahwa dirinya masih leader. Leader kewalahan, biasanya karena disk yang lambat, atau sedang ada pemilihan leader.',
+		},
+		source: 'etcd server/etcdserver/v3_server.go (linearizableReadLoop, requestCurrentIndex)',
+	},
+	{
+		id: 'milvus-slow-etcd-operation',
+		symptom: 'etcd-slow-disk',
+		weight: 70,
+		component: 'milvus',
+		patterns: [/\bSlow etcd operation\b/i],
+		explain: {
+			en: 'Milvus waited seconds for an etcd call. When this repeats without another etcd error, etcd is slow, most often because of its disk; measure the fsync latency of the etcd members.',
+			id: 'Milvus menunggu beberapa detik untuk sebuah panggilan etcd. Kalau ini berulang tanpa error etcd lain, etcd sedang lambat, paling sering karena disk-nya. Ukur latensi fsync member etcd.',
+		},
+		source:
+			'milvus pkg/kv/etcd/etcd_kv.go ("Slow etcd operation save/load"); https://github.com/milvus-io/milvus/issues/31175',
+	},
+	{
+		id: 'milvus-disconnected-from-etcd',
+		symptom: 'etcd-slow-disk',
+		weight: 55,
+		component: 'milvus',
+		patterns: [/disconnected from etcd and exited/i, /disconnected from etcd, process will exit/i],
+		explain: {
+			en: 'A Milvus component could not renew its etcd session in time and exited (it is started again). If etcd itself runs, a slow etcd disk is the usual cause; if etcd pods crash, see the etcd crash pages.',
+			id: 'Sebuah komponen Milvus tidak sempat memperpanjang session etcd-nya lalu berhenti (komponen itu dijalankan lagi). Kalau etcd sendiri berjalan, penyebab yang biasa adalah disk etcd yang lambat. Kalau pod etcd crash, lihat halaman crash etcd.',
+		},
+		source:
+			'milvus internal/*/server.go ("disconnected from etcd and exited"), internal/querynode ("Query Node disconnected from etcd, process will exit"); https://github.com/milvus-io/milvus/issues/40560, https://github.com/milvus-io/milvus/issues/26846',
+	},
+
+	// ─────────────────────────── etcd-image-pull ───────────────────────────
+	// Only etcd images: a Milvus, MinIO or Pulsar image that cannot be pulled is not this page, and neither is
+	// the control plane's own etcd (registry.k8s.io/etcd, pulled by kubeadm).
+	{
+		id: 'bitnami-etcd-image-gone',
+		symptom: 'etcd-image-pull',
+		weight: 100,
+		component: 'kubernetes',
+		patterns: [
+			new RegExp(
+				`(?:Failed to pull image|Back-off pulling image|failed to pull and unpack image|failed to resolve reference) "${BITNAMI_ETCD}"`,
+				'i',
+			),
+			new RegExp(`manifest for ${BITNAMI_ETCD} not found`, 'i'),
+			/reading manifest \S+ in (?:docker\.io\/)?bitnami\/etcd: manifest unknown/i,
+		],
+		explain: {
+			en: 'The node cannot pull the Bitnami etcd image: since August 2025 Bitnami no longer publishes its versioned images under docker.io/bitnami. The same image, same tag, is docker.io/bitnamilegacy/etcd; point the etcd StatefulSet at it (or at milvusdb/etcd) and pin it in the Helm values.',
+			id: 'Node tidak bisa menarik image etcd Bitnami. Sejak Agustus 2025 Bitnami tidak lagi menerbitkan image berversi di docker.io/bitnami. Image yang sama, dengan tag yang sama, ada di docker.io/bitnamilegacy/etcd. Arahkan StatefulSet etcd ke sana (atau ke milvusdb/etcd), lalu kunci pilihan itu di value Helm.',
+		},
+		source:
+			'kubelet pkg/kubelet/images (Failed to pull image "…": …, Back-off pulling image "…"), containerd (failed to resolve reference "…": …: not found), dockerd (manifest for … not found: manifest unknown); https://github.com/zilliztech/milvus-operator/issues/399, https://github.com/zilliztech/milvus-helm/issues/253, https://github.com/ai-dynamo/dynamo/issues/4322',
+	},
+	{
+		id: 'etcd-image-pull-failed',
+		symptom: 'etcd-image-pull',
+		weight: 70,
+		component: 'kubernetes',
+		patterns: [
+			new RegExp(
+				`(?:Failed to pull image|Back-off pulling image|failed to pull and unpack image|failed to resolve reference) "${ANY_ETCD}"`,
+				'i',
+			),
+			new RegExp(`manifest for ${ANY_ETCD} not found`, 'i'),
+		],
+		explain: {
+			en: 'The node cannot pull the etcd image the StatefulSet names (a tag that no longer exists, a registry it cannot reach). Point the StatefulSet at an image the node can pull, the same etcd version, and pin it in the Helm values.',
+			id: 'Node tidak bisa menarik image etcd yang disebut StatefulSet (tag-nya sudah tidak ada, atau registry-nya tidak terjangkau). Arahkan StatefulSet ke image yang bisa ditarik node dengan versi etcd yang sama, lalu kunci pilihan itu di value Helm.',
+		},
+		source:
+			'kubelet pkg/kubelet/images (Failed to pull image "…": …); https://github.com/zilliztech/milvus-operator/issues/399',
+	},
+	{
+		id: 'etcd-pod-image-pull-status',
+		symptom: 'etcd-image-pull',
+		weight: 60,
+		component: 'kubernetes',
+		patterns: [/\betcd-\d+\s+0\/\d+\s+(?:ErrImagePull|ImagePullBackOff)\b/],
+		explain: {
+			en: "An etcd pod is waiting for its image: the kubelet cannot pull it. `kubectl describe pod` names the image and the registry's answer.",
+			id: 'Pod etcd sedang menunggu image-nya karena kubelet tidak bisa menariknya. `kubectl describe pod` menampilkan nama image dan jawaban registry.',
+		},
+		source: 'kubectl get pods (STATUS is the waiting reason ErrImagePull / ImagePullBackOff)',
+	},
+
 	// ───────────────────────── etcd-all-crash ─────────────────────────
 	{
 		id: 'recover-backend-from-snapshot',
@@ -1169,5 +1312,145 @@ export const SIGNATURES = Object.freeze([
 		},
 		source:
 			'https://github.com/milvus-io/milvus/issues/47806, https://github.com/zilliztech/milvus-operator/issues/446',
+	},
+
+	// ─────────────── object-storage ─────────────────────────
+	{
+		id: 'object-storage-region-mismatch',
+		symptom: 'object-storage',
+		weight: 80,
+		component: 'minio',
+		patterns: [
+			/(?:the )?region '[^']*' is wrong; expecting '[^']*'/i,
+			/AuthorizationHeaderMalformed/,
+		],
+		explain: {
+			en: "minio.region does not match the bucket's region. Set minio.region to the region the error expects.",
+			id: 'minio.region tidak sama dengan region bucket. Isi minio.region dengan region yang disebut pesan error itu.',
+		},
+		source: 'S3 AuthorizationHeaderMalformed (region is wrong; expecting)',
+	},
+	{
+		id: 'object-storage-tls-mismatch',
+		symptom: 'object-storage',
+		weight: 75,
+		component: 'milvus',
+		patterns: [
+			// Only with the bucket request around it: the same TLS errors come from any client.
+			/(?:failed to check blob bucket exist|\/\?location=).*(?:server gave HTTP response to HTTPS client|x509: certificate)/i,
+		],
+		explain: {
+			en: 'minio.useSSL does not match the endpoint: HTTPS against a plain-HTTP server, or a certificate Milvus does not trust (set minio.ssl.tlsCACert).',
+			id: 'minio.useSSL tidak cocok dengan endpoint: HTTPS ke server HTTP biasa, atau sertifikat yang tidak dipercaya Milvus (isi minio.ssl.tlsCACert).',
+		},
+		source: 'Go net/http and crypto/x509 errors seen through minio-go',
+	},
+
+	// ─────────────── querynode-oom ─────────────────────────
+	{
+		id: 'load-segment-oom-threshold',
+		symptom: 'querynode-oom',
+		weight: 95,
+		component: 'milvus',
+		patterns: [/load segment failed, OOM if load/i, /\bthresholdFactor\b/i],
+		explain: {
+			en: 'The query node refused to load a segment because the memory it needs plus what is loaded would pass overloadedMemoryThresholdPercentage. Add query nodes or memory, or release collections.',
+			id: 'Query node menolak memuat segment karena memori yang dibutuhkan ditambah yang sudah dimuat akan melewati overloadedMemoryThresholdPercentage. Tambah query node atau memori, atau release collection.',
+		},
+		source:
+			'milvus internal/querynodev2/segments/segment_loader.go (checkSegmentSize); milvus-io/milvus#32621, #22204',
+	},
+	{
+		id: 'pod-oomkilled',
+		symptom: 'querynode-oom',
+		weight: 85,
+		component: 'kubernetes',
+		patterns: [/\bOOMKilled\b/],
+		explain: {
+			en: 'The kernel killed the container for passing its memory limit (reason OOMKilled, exit code 137). On a query node: loaded data outgrew the limit.',
+			id: 'Kernel mematikan container karena melewati batas memorinya (reason OOMKilled, kode keluar 137). Di query node: data yang dimuat melebihi batas itu.',
+		},
+		source: 'kubernetes ContainerStateTerminated.reason; milvus-io/milvus#30483',
+	},
+	{
+		id: 'memory-quota-too-small-to-load',
+		symptom: 'querynode-oom',
+		weight: 80,
+		component: 'milvus',
+		patterns: [/insufficient memory/i, /memory is not enough/i],
+		explain: {
+			en: "Milvus says the query nodes do not have the memory to load the collection. Compare the collection size with the query nodes' limits.",
+			id: 'Milvus menyatakan memori query node tidak cukup untuk memuat collection. Bandingkan ukuran collection dengan batas memori query node.',
+		},
+		source: 'milvus pkg/util/merr ErrServiceMemoryLimitExceeded / segment loader',
+	},
+
+	// ─────────────── write-denied ─────────────────────────
+	{
+		id: 'deny-write-memory-quota',
+		symptom: 'write-denied',
+		weight: 95,
+		component: 'milvus',
+		patterns: [
+			/deny to write.*memory quota exhausted/i,
+			/memory quota exceeded/i,
+			/memory quota exhausted/i,
+		],
+		explain: {
+			en: 'The memory guard of quotaAndLimits fired: a data node or query node passed memoryHighWaterLevel. Release collections or add memory; writes resume on their own below the water level.',
+			id: 'Pengaman memori quotaAndLimits bekerja: data node atau query node melewati memoryHighWaterLevel. Release collection atau tambah memori. Penulisan dibuka lagi sendiri di bawah batas itu.',
+		},
+		source:
+			'milvus internal/rootcoord/quota_center.go (memory protection); merr 53; milvus-io/milvus#26257',
+	},
+	{
+		id: 'deny-write-disk-quota',
+		symptom: 'write-denied',
+		weight: 95,
+		component: 'milvus',
+		patterns: [/disk quota exceeded/i, /disk quota exhausted/i],
+		explain: {
+			en: 'The binlog size passed quotaAndLimits.limitWriting.diskProtection.diskQuota. Delete data, compact, or raise diskQuota.',
+			id: 'Ukuran binlog melewati quotaAndLimits.limitWriting.diskProtection.diskQuota. Hapus data, jalankan compaction, atau naikkan diskQuota.',
+		},
+		source:
+			'milvus internal/rootcoord/quota_center.go (disk protection); legacy code 54; milvus-io/milvus#23592',
+	},
+	{
+		id: 'rate-limit-exceeded',
+		symptom: 'write-denied',
+		weight: 85,
+		component: 'milvus',
+		patterns: [/rate limit exceeded/i, /request is rejected by grpc RateLimiter/i],
+		explain: {
+			en: 'A rate limit of quotaAndLimits (dml insertRate, ddl, …) refused the call (code 8, retriable). Slow the client down or raise the limit.',
+			id: 'Batas laju quotaAndLimits (dml insertRate, ddl, dan lainnya) menolak panggilan ini (code 8, retriable). Perlambat klien atau naikkan batasnya.',
+		},
+		source: 'milvus pkg/util/merr ErrServiceRateLimit (8); milvus-io/milvus#32719',
+	},
+	{
+		id: 'quota-exceeded',
+		symptom: 'write-denied',
+		weight: 80,
+		component: 'milvus',
+		patterns: [/\bquota exceeded\b/i, /\bforce deny\b/i],
+		explain: {
+			en: 'A quota of quotaAndLimits denied the call (code 9). The reason after it names the guard: memory, disk, time tick delay, or a forced deny.',
+			id: 'Kuota quotaAndLimits menolak panggilan ini (code 9). Alasan sesudahnya menyebut pengamannya: memori, disk, keterlambatan time tick, atau force deny.',
+		},
+		source: 'milvus pkg/util/merr ErrServiceQuotaExceeded (9)',
+	},
+	{
+		id: 'time-tick-long-delay',
+		symptom: 'write-denied',
+		weight: 90,
+		component: 'milvus',
+		patterns: [/time ?tick long delay/i],
+		explain: {
+			en: 'Writes were slowed or denied because a flowgraph time tick lags behind maxTimeTickDelay: usually the message queue or a busy data node / query node. Find the lagging node.',
+			id: 'Penulisan diperlambat atau ditolak karena time tick flowgraph tertinggal dari maxTimeTickDelay: biasanya message queue, atau data node / query node yang sibuk. Cari node yang tertinggal.',
+		},
+		source:
+			'milvus internal/rootcoord/quota_center.go (ttProtection); legacy code 55; milvus-io/milvus#23920',
 	},
 ]);

@@ -40,8 +40,13 @@ export const SYMPTOMS = Object.freeze(
 		{ id: 'etcd-multi-crash', category: 'etcd', runbook: 'etcd-multi-crash' },
 		{ id: 'etcd-all-crash', category: 'etcd', runbook: 'etcd-all-crash' },
 		{ id: 'etcd-nospace', category: 'etcd', runbook: 'etcd-nospace' },
+		{ id: 'etcd-slow-disk', category: 'etcd', runbook: 'etcd-slow-disk' },
+		{ id: 'etcd-image-pull', category: 'etcd', runbook: 'etcd-image-pull' },
 		{ id: 'channel-unavailable', category: 'milvus', runbook: 'channel-unavailable' },
 		{ id: 'upgrade-2-6', category: 'milvus', runbook: 'upgrade-2-6' },
+		{ id: 'object-storage', category: 'milvus', runbook: 'object-storage' },
+		{ id: 'querynode-oom', category: 'milvus', runbook: 'querynode-oom' },
+		{ id: 'write-denied', category: 'milvus', runbook: 'write-denied' },
 	]),
 );
 

@@ -12,6 +12,16 @@
 
 /** @typedef {import('./catalog-data.mjs').SymptomId} SymptomId */
 
+import { SYMPTOMS } from './catalog.mjs';
+
+/** Topics whose page exists: their codes are explained there, no longer on the api-errors page. */
+const LIVE_PAGES = new Set(SYMPTOMS.map((s) => String(s.id)));
+
+/** The page a code belongs to: its explicit page, else its topic once that page exists. @param {Placement} o @returns {SymptomId} */
+const placePage = (o) =>
+	o.page ??
+	(o.topic && LIVE_PAGES.has(o.topic) ? /** @type {SymptomId} */ (o.topic) : 'api-errors');
+
 /**
  * Future symptom pages (issue 16) that will claim the codes now explained on the api-errors page.
  * @typedef {'write-denied'|'channel-unavailable'|'querynode-oom'|'object-storage'|'upgrade-2-6'} Topic
@@ -42,7 +52,7 @@ const c = (code, name, mEn, mId, nEn, nId, o = {}) => ({
 	meaning: { en: mEn, id: mId },
 	next: { en: nEn, id: nId },
 	retriable: o.retriable ?? null,
-	page: o.page ?? 'api-errors',
+	page: placePage(o),
 	topic: o.topic ?? null,
 });
 
@@ -56,7 +66,7 @@ const m = (code, name, retriable, meaning, next, o = {}) => ({
 	meaning,
 	next,
 	retriable,
-	page: o.page ?? 'api-errors',
+	page: placePage(o),
 	topic: o.topic ?? null,
 });
 

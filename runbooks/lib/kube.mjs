@@ -62,7 +62,7 @@ export const HELPER_IMAGE_FLAG = {
 /**
  * @typedef {object} HelperPod
  * @property {string} name
- * @property {string} pvc
+ * @property {string | null} pvc
  * @property {boolean} reused              true when a pod left by an interrupted run was taken over
  * @property {() => Promise<void>} delete   remove the pod (ignores an already-gone pod)
  */
@@ -93,20 +93,21 @@ export const HELPER_IMAGE_FLAG = {
  * @property {(pod: string, cmd: readonly string[]) => string[]} execArgv
  * @property {(pod: string, options?: { previous?: boolean, tail?: number, container?: string }) => Promise<string>} logs
  * @property {(selector: string) => Promise<any[]>} podsByLabel   pod objects (items of `get pods -l`)
- * @property {(pvc: string, name: string, placement?: HelperPlacement, image?: string) => string[][]} helperPodArgvs  the two commands helperPod runs
+ * @property {(pvc: string | null, name: string, placement?: HelperPlacement, image?: string) => string[][]} helperPodArgvs  the two commands helperPod runs
  * @property {(pvc: string, node?: string | null) => Promise<HelperPlacement>} helperPlacement
- * @property {(pvc: string, name: string, options?: HelperOptions) => Promise<HelperPod>} helperPod
+ * @property {(pvc: string | null, name: string, options?: HelperOptions) => Promise<HelperPod>} helperPod
  *   creates the pod, or takes over a Running one of that name mounting the same PVC (an interrupted run
- *   left it); any other pod of that name is deleted first
- * @property {<T>(pvc: string, name: string, fn: (pod: HelperPod) => Promise<T>, options?: HelperOptions) => Promise<T>} withHelperPod
+ *   left it); any other pod of that name is deleted first. pvc null: a pod that mounts nothing (a probe)
+ * @property {<T>(pvc: string | null, name: string, fn: (pod: HelperPod) => Promise<T>, options?: HelperOptions) => Promise<T>} withHelperPod
  * @property {() => Promise<void>} deleteHelpers  delete every helper pod this process still has (Ctrl-C)
  * @property {(argv: readonly string[]) => string[]} pin  add the pins to a plain `kubectl …` argv
  */
 
 /**
  * The JSON for `kubectl run --overrides`: the whole container (the overrides replace kubectl's own), the PVC
- * mounted where the chart mounts it, and a required node affinity when the volume is tied to a node.
- * @param {string} pvc
+ * mounted where the chart mounts it, and a required node affinity when the volume is tied to a node. Without
+ * a PVC (null) the pod only runs: a probe from inside the cluster.
+ * @param {string | null} pvc
  * @param {string} name
  * @param {{ image?: string, placement?: HelperPlacement }} [options]
  */
@@ -118,10 +119,10 @@ export function helperOverrides(pvc, name, options = {}) {
 				name,
 				image: options.image ?? HELPER_IMAGE,
 				command: ['sleep', '3600'],
-				volumeMounts: [{ name: 'data', mountPath: ETCD_MOUNT }],
+				...(pvc ? { volumeMounts: [{ name: 'data', mountPath: ETCD_MOUNT }] } : {}),
 			},
 		],
-		volumes: [{ name: 'data', persistentVolumeClaim: { claimName: pvc } }],
+		...(pvc ? { volumes: [{ name: 'data', persistentVolumeClaim: { claimName: pvc } }] } : {}),
 	};
 	// A ReadWriteOnce block volume attaches to one node at a time: a helper elsewhere hits Multi-Attach.
 	if (options.placement?.length)
@@ -134,14 +135,18 @@ export function helperOverrides(pvc, name, options = {}) {
 }
 
 /**
- * Is this pod object a usable helper for `pvc`: mounts it, runs, Ready, not being deleted.
+ * Is this pod object a usable helper for `pvc`: mounts it (null: mounts no PVC), runs, Ready, not being
+ * deleted.
  * @param {any} pod
- * @param {string} pvc
+ * @param {string | null} pvc
  */
 export function isRunningHelperFor(pod, pvc) {
-	const mounts = (pod?.spec?.volumes ?? []).some(
-		(/** @type {any} */ v) => v?.persistentVolumeClaim?.claimName === pvc,
+	const claims = (pod?.spec?.volumes ?? []).filter(
+		(/** @type {any} */ v) => v?.persistentVolumeClaim?.claimName,
 	);
+	const mounts = pvc
+		? claims.some((/** @type {any} */ v) => v.persistentVolumeClaim.claimName === pvc)
+		: claims.length === 0;
 	const ready = (pod?.status?.conditions ?? []).some(
 		(/** @type {any} */ c) => c?.type === 'Ready' && c?.status === 'True',
 	);
@@ -250,7 +255,7 @@ export function createKube(options) {
 		}
 		if (left) await run(['delete', 'pod', name, '--ignore-not-found']);
 		let node = opts.node;
-		if (node === undefined) {
+		if (node === undefined && pvc) {
 			const pods = await jsonOrNull(['get', 'pods']);
 			const user = (pods?.items ?? []).find(
 				(/** @type {any} */ p) =>
@@ -262,7 +267,7 @@ export function createKube(options) {
 			);
 			node = user ? String(user.spec.nodeName) : null;
 		}
-		const placement = await helperPlacement(pvc, node);
+		const placement = pvc ? await helperPlacement(pvc, node ?? null) : null;
 		const [create, wait] = /** @type {string[][]} */ (
 			helperPodArgvs(pvc, name, placement, opts.image ?? helperImage)
 		);
@@ -283,7 +288,9 @@ export function createKube(options) {
 					.split('\n')
 					.map((s) => s.trim())
 					.find(Boolean) ?? `exit ${ready.exitCode}`;
-			throw new StepFailedError(translator(lang)('helperNotReady', { name, pvc, reason }));
+			throw new StepFailedError(
+				translator(lang)('helperNotReady', { name, pvc: pvc ?? '-', reason }),
+			);
 		}
 		return { name, pvc, reused: false, delete: del };
 	};

@@ -116,6 +116,8 @@ import { fileURLToPath } from 'node:url';
  * @property {(result: RunResult, ctx: Context) => unknown} [parse]  turns the command's result into the
  *   step's value, kept in ctx.results[id] for later steps and verify (default: the RunResult)
  * @property {boolean} [check]  false: a non-zero exit of `command` is not a failure; parse() sees it
+ * @property {(ctx: Context) => Promise<string> | string} [input]  text fed to the command's stdin, never shown
+ *   (a signed URL, anything that must stay out of argv, the plan and --describe)
  * @property {(ctx: Context, value: unknown) => Promise<unknown> | unknown} [after]  waits, retries and checks
  *   after the command ran (e.g. wait for a rollout); a returned string is printed. Never a second argv
  * @property {(ctx: Context) => Promise<unknown> | unknown} [action]  only for `command: null` steps: in-process
@@ -143,6 +145,8 @@ import { fileURLToPath } from 'node:url';
  * @typedef {object} Context
  * @property {string} name            runbook name
  * @property {Lang} lang
+ * @property {'kubernetes'|'docker'|'local'} target  where this run acts: def.target, unless main() chose another
+ *   before connecting (a runbook that also serves Docker Compose sets 'docker'; connect() then needs no kubectl)
  * @property {(key: string, vars?: Record<string, string | number>) => string} t  runbook messages, then toolkit's
  * @property {(text: Text | string | undefined) => string} pick   choose the {en,id} variant
  * @property {CommonOptions} opts
@@ -183,6 +187,8 @@ import { fileURLToPath } from 'node:url';
  * @property {FlagSpec[]} [flags]
  * @property {Messages} [messages]
  * @property {any} [exampleFacts]      facts used to render steps for --describe/--help
+ * @property {any[]} [variantFacts]    example facts of the other targets the runbook serves (etcd-all-crash under
+ *   Docker Compose): --describe and --help list their steps after those of exampleFacts
  * @property {boolean} [requireStatefulSet]  kubernetes target: check <release>-etcd exists (default true)
  * @property {(ctx: Context) => Promise<any> | any} [preflight]
  * @property {(ctx: Context, facts: any) => Promise<Step[]> | Step[]} [steps]
@@ -376,6 +382,8 @@ function checkStep(step) {
 	if (step.action && step.command !== null)
 		return `step ${step.id}: action() is for command: null steps; the toolkit runs command`;
 	if (step.action && step.run) return `step ${step.id}: give action() or run(), not both`;
+	if (step.input && step.command === null)
+		return `step ${step.id}: input() feeds the command's stdin; a command: null step has none`;
 	if (step.alternativeTo !== undefined && typeof step.when !== 'function')
 		return `step ${step.id}: alternativeTo needs when(ctx)`;
 	return null;
@@ -419,6 +427,7 @@ function buildRunbook(def) {
 		return {
 			name: def.name,
 			lang,
+			target: def.target,
 			t: tr,
 			pick: (text) => pick(text, lang),
 			opts: full,
@@ -450,7 +459,9 @@ function buildRunbook(def) {
 		if (!def.steps) return [];
 		if (def.exampleFacts === undefined)
 			throw new Error(translator(ctx.lang)('describeNeedsFacts', { name: def.name }));
-		return validSteps(await def.steps(ctx, def.exampleFacts));
+		const steps = await def.steps(ctx, def.exampleFacts);
+		for (const facts of def.variantFacts ?? []) steps.push(...(await def.steps(ctx, facts)));
+		return validSteps(steps);
 	};
 
 	/** @type {RunbookHandle['describe']} */
@@ -577,9 +588,12 @@ async function runStep(ctx, s, o, lang) {
 	// Streamed, so a slow `rollout status` shows progress instead of looking hung. A step with parse()
 	// decides what is worth showing: its output is captured and a string value is printed instead.
 	const live = s.parse ? null : o.stream();
+	const input = s.input ? await s.input(ctx) : undefined;
 	const r = await ctx.run(
 		s.command,
-		live ? { check: false, onStdout: live.write, onStderr: live.write } : { check: false },
+		live
+			? { check: false, input, onStdout: live.write, onStderr: live.write }
+			: { check: false, input },
 	);
 	live?.end();
 	if (!r.ok && s.check !== false)
@@ -785,6 +799,7 @@ async function execute(def, problems, io, views) {
 		const ctx = {
 			name: def.name,
 			lang,
+			target: def.target,
 			t: tr,
 			pick: (text) => pick(text, lang),
 			opts: common,
@@ -805,7 +820,7 @@ async function execute(def, problems, io, views) {
 			env,
 			connect: async () => {
 				if (kube) return;
-				if (def.target === 'kubernetes') {
+				if (ctx.target === 'kubernetes') {
 					const target = await resolveTarget({
 						context: common.context,
 						namespace: common.namespace,
@@ -826,13 +841,13 @@ async function execute(def, problems, io, views) {
 					report.context = target.context;
 					report.namespace = target.namespace;
 				} else {
-					if (def.target === 'docker') requireTool('docker', lang);
+					if (ctx.target === 'docker') requireTool('docker', lang);
 					// Local/docker runbooks still get unpinned kubectl builders, so shared step helpers work.
 					kube = createKube({ context: null, namespace: ctx.namespace, lang });
 				}
 				// Shown before anything else happens, so the user sees which cluster is about to be touched.
 				o.heading(def.name);
-				if (def.target === 'kubernetes') {
+				if (ctx.target === 'kubernetes') {
 					o.info(
 						`${tr('labelContext')}: ${ctx.context}   ${tr('labelNamespace')}: ${ctx.namespace}`,
 					);
@@ -840,7 +855,7 @@ async function execute(def, problems, io, views) {
 						`${tr('labelRelease')}: ${names.release}   ${tr('labelStatefulSet')}: ${names.sts}`,
 					);
 				} else {
-					o.info(`${tr('labelTarget')}: ${def.target}`);
+					o.info(`${tr('labelTarget')}: ${ctx.target}`);
 				}
 				if (common.dryRun) o.warn(tr('dryRunBanner'));
 			},

@@ -41,6 +41,8 @@ const SLUGS = [
 	'etcd-multi-crash',
 	'etcd-all-crash',
 	'etcd-nospace',
+	'etcd-slow-disk',
+	'etcd-image-pull',
 ] as const;
 type Slug = (typeof SLUGS)[number];
 
@@ -234,6 +236,50 @@ const PAGES: Record<Slug, PageSpec> = {
 		},
 		naive: null,
 	},
+	'etcd-slow-disk': {
+		components: ['etcd', 'kubernetes', 'milvus', 'docker'],
+		facts: [
+			'slow fdatasync',
+			'etcd_disk_wal_fsync_duration_seconds',
+			'etcd_disk_backend_commit_duration_seconds',
+			'histogram_quantile',
+			'etcdctl check perf',
+			'etcd.persistence.storageClass',
+			'ETCD_HEARTBEAT_INTERVAL',
+			'ETCD_ELECTION_TIMEOUT',
+			'--metrics-file',
+			'milvus-etcd',
+			'./volumes/etcd',
+		],
+		factsByLang: {
+			en: ['10 ms', '25 ms', 'last resort'],
+			id: ['10 ms', '25 ms', 'jalan terakhir'],
+		},
+		naive: null,
+	},
+	'etcd-image-pull': {
+		components: ['etcd', 'kubernetes', 'milvus'],
+		facts: [
+			'Failed to pull image "docker.io/bitnami/etcd:3.5.18-debian-12-r5"',
+			'Back-off pulling image',
+			'Error: ErrImagePull',
+			'docker.io/bitnamilegacy/etcd',
+			'milvusdb/etcd',
+			'etcd.image.repository',
+			'etcd.image.tag',
+			'--reuse-values',
+			'IfNotPresent',
+			'zilliztech/milvus-operator#399',
+			'zilliztech/milvus-helm#253',
+			'manifest unknown',
+			'spec.dependencies',
+		],
+		factsByLang: {
+			en: ['28 August 2025', 'same tag', 'air-gapped'],
+			id: ['28 Agustus 2025', 'tag yang sama', 'air-gapped'],
+		},
+		naive: null,
+	},
 };
 
 // ---------------------------------------------------------------------------------------------------------
@@ -339,13 +385,19 @@ for (const slug of SLUGS) {
 			assertNamesChartDefaults(tree);
 			// Real kubectl output, not paraphrase: a pod table row in a text block.
 			const textBlocks = codeBlocks(tree).filter((b) => b.lang === 'text');
-			// NOSPACE leaves the pods running but failing their health check (the alarm counts as unhealthy).
+			// NOSPACE leaves the pods running but failing their health check (the alarm counts as unhealthy);
+			// a slow disk leaves them Ready, restarted now and then by the liveness probe.
 			const wanted =
 				slug === 'etcd-pending'
 					? /my-release-etcd-0\s+0\/1\s+Pending\s+0/
 					: slug === 'etcd-nospace'
 						? /my-release-etcd-\d\s+0\/1\s+Running\s+\d+/
-						: /my-release-etcd-\d\s+0\/1\s+CrashLoopBackOff\s+\d+/;
+						: slug === 'etcd-slow-disk'
+							? /my-release-etcd-\d\s+1\/1\s+Running\s+[1-9]/
+							: slug === 'etcd-image-pull'
+								? // No container was ever created: no restarts.
+									/my-release-etcd-\d\s+0\/1\s+(?:ErrImagePull|ImagePullBackOff)\s+0\s/
+								: /my-release-etcd-\d\s+0\/1\s+CrashLoopBackOff\s+\d+/;
 			assert.ok(
 				textBlocks.some((b) => wanted.test(b.value)),
 				`no kubectl get pods output matching ${wanted}`,

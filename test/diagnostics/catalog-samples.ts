@@ -50,17 +50,17 @@ export const POSITIVE: Sample[] = [
 	},
 	{
 		signature: 'minio-access-denied',
-		symptom: 'boot',
+		symptom: 'object-storage',
 		text: `${ts} [WARN] [storage/minio_chunk_manager.go:115] ['failed to check blob bucket exist'] [bucket=milvusdb] [error='Access Denied.']`,
 	},
 	{
 		signature: 'minio-unknown-access-key',
-		symptom: 'boot',
+		symptom: 'object-storage',
 		text: `${ts} [ERROR] [storage/minio_chunk_manager.go:131] ["failed to create bucket"] [bucket=a-bucket] [error="The Access Key Id you provided does not exist in our records."]`,
 	},
 	{
 		signature: 'minio-signature-mismatch',
-		symptom: 'boot',
+		symptom: 'object-storage',
 		text: `2024-06-03T08:14:05.118233456Z ${ts} [WARN] [storage/minio_chunk_manager.go:115] ["failed to check blob bucket exist"] [bucket=a-bucket] [error="The request signature we calculated does not match the signature you provided. Check your key and signing method."]`,
 	},
 	{
@@ -85,7 +85,7 @@ export const POSITIVE: Sample[] = [
 	},
 	{
 		signature: 'minio-bucket-missing',
-		symptom: 'boot',
+		symptom: 'object-storage',
 		text: `${ts} [ERROR] [storage/remote_chunk_manager.go:180] ["failed to read object"] [bucket=milvus-bucket] [error="The specified bucket does not exist."]`,
 	},
 	{
@@ -294,12 +294,12 @@ export const POSITIVE: Sample[] = [
 	},
 	{
 		signature: 'rate-or-quota-limit',
-		symptom: 'api-errors',
+		symptom: 'write-denied',
 		text: '<MilvusException: (code=9, message=quota exceeded[reason=memory quota exceeded, please allocate more resources])>',
 	},
 	{
 		signature: 'rate-or-quota-limit',
-		symptom: 'api-errors',
+		symptom: 'write-denied',
 		text: '<MilvusException: (code=8, message=rate limit exceeded[rate=0.1])>',
 	},
 	{
@@ -491,6 +491,85 @@ export const POSITIVE: Sample[] = [
 		text: '[2025/09/22 08:14:03.512 +00:00] [WARN] [kv/etcd_kv.go:652] ["Slow etcd operation save"] [error="etcdserver: mvcc: database space exceeded"]',
 	},
 
+	// ── etcd-slow-disk ──
+	{
+		signature: 'etcd-apply-too-long',
+		symptom: 'etcd-slow-disk',
+		text: '{"level":"warn","ts":"2024-06-03T06:20:05.118Z","caller":"etcdserver/util.go:166","msg":"apply request took too long","took":"152.7ms","expected-duration":"100ms","prefix":"read-only range ","request":"key:\\"by-dev/meta/session/\\" range_end:\\"by-dev/meta/session0\\" ","response":"range_response_count:4 size:1412"}',
+	},
+	{
+		signature: 'etcd-apply-too-long',
+		symptom: 'etcd-slow-disk',
+		text: 'my-release-etcd-1 etcd {"level":"warn","ts":"2026-03-04T09:12:41.108Z","caller":"etcdserver/util.go:166","msg":"apply request took too long","took":"1.284913377s","expected-duration":"100ms","prefix":"","request":"header:<ID:7587874564423915017 > txn:<compare:<> success:<request_put:<key:\\"by-dev/kv/gid/timestamp\\" value_size:8 >> failure:<>>","response":"size:20"}',
+	},
+	{
+		signature: 'etcd-slow-fdatasync',
+		symptom: 'etcd-slow-disk',
+		text: '{"level":"warn","ts":"2026-03-04T09:12:41.532Z","caller":"wal/wal.go:805","msg":"slow fdatasync","took":"1.427156311s","expected-duration":"1s"}',
+	},
+	{
+		signature: 'etcd-slow-fdatasync',
+		symptom: 'etcd-slow-disk',
+		text: '2019-03-12 08:41:07.212391 W | wal: sync duration of 1.938466437s, expected less than 1s',
+	},
+	{
+		signature: 'etcd-read-index-slow',
+		symptom: 'etcd-slow-disk',
+		text: '{"level":"warn","ts":"2026-03-04T09:12:42.017Z","caller":"etcdserver/v3_server.go:815","msg":"waiting for ReadIndex response took too long, retrying","sent-request-id":7587874564423915018,"retry-timeout":"500ms"}',
+	},
+	{
+		signature: 'etcd-heartbeat-overloaded',
+		symptom: 'etcd-slow-disk',
+		text: '{"level":"warn","ts":"2026-03-04T09:12:40.871Z","caller":"etcdserver/raft.go:369","msg":"leader failed to send out heartbeat on time; took too long, leader is overloaded likely from slow disk","to":"8e9e05c52164694d","heartbeat-interval":"500ms","expected-duration":"1s","exceeded-duration":"742.118ms"}',
+	},
+	{
+		signature: 'milvus-slow-etcd-operation',
+		symptom: 'etcd-slow-disk',
+		text: '[2024/03/05 20:02:09.405 +00:00] [WARN] [etcd/etcd_kv.go:656] ["Slow etcd operation save"] ["time spent"=7.000908158s] [key=by-dev/kv/gid/timestamp]',
+	},
+	{
+		signature: 'milvus-disconnected-from-etcd',
+		symptom: 'etcd-slow-disk',
+		text: '[2023/09/04 21:38:34.036 +08:00] [ERROR] [datacoord/server.go:233] ["disconnected from etcd and exited"] [serverID=29] [stack="github.com/milvus-io/milvus/internal/datacoord.(*Server).Register.func1\\n\\t/go/src/github.com/milvus-io/milvus/internal/datacoord/server.go:233"]',
+	},
+	{
+		signature: 'milvus-disconnected-from-etcd',
+		symptom: 'etcd-slow-disk',
+		text: `milvus-standalone  | ${ts} [ERROR] [querynode/query_node.go:168] ["Query Node disconnected from etcd, process will exit"] ["Server Id"=130]`,
+	},
+
+	// ── etcd-image-pull ──
+	{
+		signature: 'bitnami-etcd-image-gone',
+		symptom: 'etcd-image-pull',
+		text: '  Warning  Failed     70s (x4 over 2m48s)    kubelet            Failed to pull image "docker.io/bitnami/etcd:3.5.18-debian-12-r5": rpc error: code = NotFound desc = failed to pull and unpack image "docker.io/bitnami/etcd:3.5.18-debian-12-r5": failed to resolve reference "docker.io/bitnami/etcd:3.5.18-debian-12-r5": docker.io/bitnami/etcd:3.5.18-debian-12-r5: not found',
+	},
+	{
+		signature: 'bitnami-etcd-image-gone',
+		symptom: 'etcd-image-pull',
+		text: '8s          Normal    BackOff             pod/my-release-etcd-1   Back-off pulling image "docker.io/bitnami/etcd:3.5.18-debian-12-r5"',
+	},
+	{
+		signature: 'bitnami-etcd-image-gone',
+		symptom: 'etcd-image-pull',
+		text: 'Error response from daemon: manifest for bitnami/etcd:3.5 not found: manifest unknown: manifest unknown',
+	},
+	{
+		signature: 'bitnami-etcd-image-gone',
+		symptom: 'etcd-image-pull',
+		text: 'Failed to pull image "docker.io/bitnami/etcd:3.5.18-debian-12-r5": rpc error: code = Unknown desc = reading manifest 3.5.18-debian-12-r5 in docker.io/bitnami/etcd: manifest unknown',
+	},
+	{
+		signature: 'etcd-image-pull-failed',
+		symptom: 'etcd-image-pull',
+		text: '  Warning  Failed     31s   kubelet  Failed to pull image "harbor.example.com/mirror/etcd:3.5.18": rpc error: code = NotFound desc = failed to pull and unpack image "harbor.example.com/mirror/etcd:3.5.18": not found',
+	},
+	{
+		signature: 'etcd-pod-image-pull-status',
+		symptom: 'etcd-image-pull',
+		text: 'my-release-etcd-0   0/1     ImagePullBackOff   0          4m12s',
+	},
+
 	// ── etcd-all-crash ──
 	{
 		signature: 'recover-backend-from-snapshot',
@@ -565,6 +644,66 @@ export const POSITIVE: Sample[] = [
 		signature: 'producer-rw-channel',
 		text: `${ts} [WARN] [producer/producer.go:88] ["create producer failed"] [error="producer can only be created for RW channel"]`,
 	},
+	{
+		signature: 'object-storage-region-mismatch',
+		symptom: 'object-storage',
+		text: `${ts} [WARN] [storage/minio_object_storage.go:101] ["failed to check blob bucket exist"] [bucket=milvus-prod] [error="The authorization header is malformed; the region 'us-east-1' is wrong; expecting 'ap-southeast-1'"]`,
+	},
+	{
+		signature: 'object-storage-tls-mismatch',
+		symptom: 'object-storage',
+		text: `${ts} [WARN] [storage/minio_object_storage.go:101] ["failed to check blob bucket exist"] [bucket=a-bucket] [error="Get \\"https://my-release-minio:9000/a-bucket/?location=\\": http: server gave HTTP response to HTTPS client"]`,
+	},
+	{
+		signature: 'load-segment-oom-threshold',
+		symptom: 'querynode-oom',
+		text: `${ts} [WARN] [segments/segment_loader.go:1075] ["load segment failed, OOM if load"] [collectionID=449296826784759412] [maxSegmentSize=512] [memUsage=7126] [predictMemUsage=7638] [totalMem=8192] [thresholdFactor=0.9]`,
+	},
+	{
+		signature: 'load-segment-oom-threshold',
+		symptom: 'querynode-oom',
+		text: `<MilvusException: (code=65535, message=show collection failed: load segment failed, OOM if load, maxSegmentSize = 512 MB, memUsage = 7126 MB, predictMemUsage = 7638 MB, totalMem = 8192 MB thresholdFactor = 0.900000)>`,
+	},
+	{
+		signature: 'pod-oomkilled',
+		symptom: 'querynode-oom',
+		text: 'my-release-milvus-querynode-5d9f7c8b6-x2kqp   0/1     OOMKilled   3 (40s ago)   2h',
+	},
+	{
+		signature: 'pod-oomkilled',
+		symptom: 'querynode-oom',
+		text: '      Reason:       OOMKilled',
+	},
+	{
+		signature: 'memory-quota-too-small-to-load',
+		symptom: 'querynode-oom',
+		text: `<MilvusException: (code=3, message=service memory limit exceeded[err=insufficient memory when loading segment])>`,
+	},
+	{
+		signature: 'deny-write-memory-quota',
+		symptom: 'write-denied',
+		text: '<MilvusException: (code=53, message=deny to write, reason: memory quota exhausted, please allocate more resources, req: /milvus.proto.milvus.MilvusService/Insert)>',
+	},
+	{
+		signature: 'deny-write-disk-quota',
+		symptom: 'write-denied',
+		text: '<MilvusException: (code=9, message=quota exceeded[reason=disk quota exceeded, please allocate more resources])>',
+	},
+	{
+		signature: 'rate-limit-exceeded',
+		symptom: 'write-denied',
+		text: `${ts} [WARN] [proxy/impl.go:2598] ["Failed to execute insert"] [error="rate limit exceeded[rate=4194304]"]`,
+	},
+	{
+		signature: 'quota-exceeded',
+		symptom: 'write-denied',
+		text: '<MilvusException: (code=9, message=quota exceeded[reason=force deny])>',
+	},
+	{
+		signature: 'time-tick-long-delay',
+		symptom: 'write-denied',
+		text: '<MilvusException: (code=55, message=deny to write, reason: time tick long delay, please check the message queue)>',
+	},
 ];
 
 /** Real errors that belong to none of our symptoms: the matcher must say "no known symptom". */
@@ -586,16 +725,12 @@ export const NEGATIVE: { what: string; text: string }[] = [
 		text: 'Error: INSTALLATION FAILED: template: milvus/templates/configmap.yaml:12:3: executing "milvus/templates/configmap.yaml" at <.Values.extraConfigFiles.user>: nil pointer evaluating interface {}.user',
 	},
 	{
-		what: "etcd's apply request took too long warning",
-		text: '{"level":"warn","ts":"2024-06-03T06:20:05.118Z","caller":"etcdserver/util.go:166","msg":"apply request took too long","took":"152.7ms","expected-duration":"100ms","prefix":"read-only range ","request":"key:\\"by-dev/meta/session/\\" range_end:\\"by-dev/meta/session0\\" ","response":"range_response_count:4 size:1412"}',
-	},
-	{
-		what: 'querynode OOMKilled',
-		text: 'my-release-milvus-querynode-5d9f7c8b6-x2kqp   0/1     OOMKilled   3 (40s ago)   2h',
-	},
-	{
 		what: 'image pull failure',
 		text: '  Warning  Failed  12s  kubelet  Failed to pull image "milvusdb/milvus:v2.9.99": rpc error: code = NotFound desc = failed to pull and unpack image "docker.io/milvusdb/milvus:v2.9.99": not found',
+	},
+	{
+		what: "the control plane's etcd image (kubeadm), not Milvus's",
+		text: '[ERROR ImagePull]: failed to pull image registry.k8s.io/etcd:3.5.15-0: output: Failed to pull image "registry.k8s.io/etcd:3.5.15-0": rpc error: code = NotFound',
 	},
 	{
 		what: 'expired TLS certificate',

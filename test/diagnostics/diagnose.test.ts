@@ -87,7 +87,7 @@ test('--file - reads stdin; --text checks one pasted line', async (t) => {
 test('nothing known: "no known symptom", "matches": [] and exit 0', async (t) => {
 	const r = await runRunbook(t, 'diagnose', ['--json'], {
 		input:
-			'{"level":"warn","ts":"2024-06-03T06:20:05.118Z","caller":"etcdserver/util.go:166","msg":"apply request took too long","took":"152.7ms","expected-duration":"100ms"}\n',
+			'{"level":"info","ts":"2024-06-03T06:20:05.118Z","caller":"mvcc/index.go:214","msg":"compact tree index","revision":48213}\n',
 	});
 	assert.equal(r.code, 0, r.stderr);
 	assert.deepEqual((r.json() as unknown as Report).matches, []);
@@ -198,5 +198,44 @@ test('run bare with nothing piped in: it explains how to give it a log, no error
 		assert.match(r.stdout, /--live/);
 		assert.match(r.stdout, /\| npx zx runbooks\/diagnose\.mjs/);
 		assert.match(r.stdout, lang === 'en' ? /paste/ : /Ctrl-D/);
+	}
+});
+
+test('issue 16: each listed string and a real log line around it names its Milvus page', async (t) => {
+	const ts = '[2025/04/14 09:12:03.511 +00:00]';
+	const cases: [string, string][] = [
+		[
+			`${ts} [WARN] [storage/minio_object_storage.go:101] ["failed to check blob bucket exist"] [bucket=milvus-bucket] [error="Access Denied."]`,
+			'object-storage',
+		],
+		[
+			`${ts} [ERROR] [storage/remote_chunk_manager.go:180] ["failed to read object"] [bucket=milvus-prod] [error="The specified bucket does not exist."]`,
+			'object-storage',
+		],
+		[
+			'load segment failed, OOM if load, maxSegmentSize = 512 MB, memUsage = 7126 MB, predictMemUsage = 7638 MB, totalMem = 8192 MB thresholdFactor = 0.900000',
+			'querynode-oom',
+		],
+		['      Reason:       OOMKilled', 'querynode-oom'],
+		[
+			'<MilvusException: (code=53, message=deny to write, reason: memory quota exhausted, please allocate more resources)>',
+			'write-denied',
+		],
+		[
+			'<MilvusException: (code=9, message=quota exceeded[reason=disk quota exceeded, please allocate more resources])>',
+			'write-denied',
+		],
+		['<MilvusException: (code=8, message=rate limit exceeded[rate=4194304])>', 'write-denied'],
+		['deny to write, reason: time tick long delay, please check the message queue', 'write-denied'],
+	];
+	const dir = await tmpDir(t);
+	const file = path.join(dir, 'milvus.log');
+	for (const [text, symptom] of cases) {
+		writeFileSync(file, `${ts} [INFO] [proxy/impl.go:2590] ["Insert received"]\n${text}\n`);
+		const r = await runRunbook(t, 'diagnose', ['--file', file, '--json']);
+		assert.equal(r.code, 1, `${text}: ${r.stderr}`);
+		const top = (r.json() as unknown as Report).matches[0];
+		assert.equal(top?.symptom, symptom, text);
+		assert.equal(top?.page, `/en/${symptom}/`);
 	}
 });

@@ -182,3 +182,49 @@ test('backup and restore messages exist in both languages with the same placehol
 		assert.deepEqual(placeholderMismatches(m), []);
 	}
 });
+
+// The Docker Compose target (lib/etcd-all-crash-compose.mjs): its steps follow the Kubernetes ones, in the order
+// the run takes them, with the commands the pages show.
+const COMPOSE: Array<[string, string, string | null]> = [
+	['compose-list', 'read', 'docker ps -a --filter label=com.docker.compose.project=milvus'],
+	['compose-read-logs', 'read', 'docker logs --tail 20 milvus-etcd'],
+	['compose-stop-etcd', 'change', 'docker stop milvus-etcd'],
+	[
+		'compose-copy-db',
+		'read',
+		'docker cp milvus-etcd:/etcd/member/snap/db etcd-rescue/milvus-etcd.db',
+	],
+	[
+		'compose-copy-wal',
+		'read',
+		'docker cp milvus-etcd:/etcd/member/wal/. etcd-rescue/milvus-etcd.wal',
+	],
+	['compose-backup', 'read', null],
+	['compose-check-backup', 'read', null],
+	['compose-stop-milvus', 'change', 'docker stop milvus-standalone'],
+	['compose-gate', 'read', null],
+	[
+		'compose-move-aside',
+		'destroy',
+		'mv volumes/etcd/member volumes/etcd/member.broken-2025-01-01T00-00-00Z',
+	],
+	['compose-start-etcd', 'change', 'docker start milvus-etcd'],
+	['compose-restore', 'change', null],
+	['compose-verify', 'read', 'docker exec milvus-etcd etcdctl endpoint status -w table'],
+	['compose-start-milvus', 'change', 'docker start milvus-standalone'],
+];
+
+test('--describe lists the Docker Compose steps after the Kubernetes ones', async () => {
+	const en = JSON.parse((await cli(['--describe'])).stdout) as Described;
+	const compose = en.steps.filter((s) => s.id.startsWith('compose-'));
+	assert.deepEqual(
+		compose.map((s) => [s.id, s.mode, s.command]),
+		COMPOSE,
+	);
+	const first = en.steps.findIndex((s) => s.id.startsWith('compose-'));
+	assert.ok(en.steps.slice(0, first).every((s) => !s.id.startsWith('compose-')));
+	assert.equal(first + COMPOSE.length, en.steps.length);
+	const help = (await cli(['--help', '--lang', 'id'])).stdout;
+	assert.match(help, /--target <auto\|kubernetes\|compose>/);
+	assert.match(help, /\[MENGHAPUS DATA\] compose-move-aside/);
+});

@@ -154,6 +154,7 @@ describe('standalone Kubernetes runbooks against the stand-in cluster', () => {
 		'etcd-multi-crash',
 		'etcd-all-crash',
 		'etcd-nospace',
+		'etcd-image-pull',
 	];
 	for (const name of kubernetes) {
 		test(`${name}: --dry-run gives the repository runbook's output and exit code`, async (t) => {

@@ -248,6 +248,32 @@ etcd 22:12:34.34 DEBUG ==> Waiting for the headless svc domain to have an IP per
 etcd 22:13:34.44 ERROR ==> Headless service domain does not have an IP per initial member in the cluster`,
 	},
 
+	// ─────────────────────────── etcd-image-pull ───────────────────────────
+	{
+		expect: 'etcd-image-pull',
+		url: 'https://github.com/ai-dynamo/dynamo/issues/4322',
+		text: `  Normal   Pulling                 71s (x4 over 2m49s)    kubelet                  Pulling image "docker.io/bitnami/etcd:3.5.18-debian-12-r5"
+  Warning  Failed                  70s (x4 over 2m48s)    kubelet                  Failed to pull image "docker.io/bitnami/etcd:3.5.18-debian-12-r5": rpc error: code = NotFound desc = failed to pull and unpack image "docker.io/bitnami/etcd:3.5.18-debian-12-r5": failed to resolve reference "docker.io/bitnami/etcd:3.5.18-debian-12-r5": docker.io/bitnami/etcd:3.5.18-debian-12-r5: not found
+  Warning  Failed                  70s (x4 over 2m48s)    kubelet                  Error: ErrImagePull
+  Normal   BackOff                 8s (x10 over 2m48s)    kubelet                  Back-off pulling image "docker.io/bitnami/etcd:3.5.18-debian-12-r5"
+  Warning  Failed                  8s (x10 over 2m48s)    kubelet                  Error: ImagePullBackOff`,
+	},
+	{
+		expect: 'etcd-image-pull',
+		url: 'https://github.com/ai-dynamo/dynamo/issues/4322',
+		text: `  Warning  Failed                  70s (x4 over 2m48s)    kubelet                  Failed to pull image "docker.io/bitnami/etcd:3.5.18-debian-12-r5": rpc error: code = NotFound desc = failed to pull and unpack image "docker.io/bitnami/etcd:3.5.18-debian-12-r5": failed to resolve reference "docker.io/bitnami/etcd:3.5.18-debian-12-r5": docker.io/bitnami/etcd:3.5.18-debian-12-r5: not found`,
+	},
+	{
+		expect: 'etcd-image-pull',
+		url: 'https://github.com/vulhub/vulhub/issues/716',
+		text: ` ✘ etcd Error        failed to resolve reference "docker.io/bitnami/etcd:3.4.15": docker.io/bitnami/etcd:3.4.15: not found`,
+	},
+	{
+		expect: 'etcd-image-pull',
+		url: 'https://github.com/apache/apisix-dashboard/issues/3220',
+		text: `[2025-10-03T06:46:01.710Z] Error response from daemon: manifest for bitnami/etcd:3.5 not found: manifest unknown: manifest unknown`,
+	},
+
 	// ─────────────── real errors no page covers yet ───────────────
 	{
 		expect: 'etcd-nospace',
@@ -266,6 +292,30 @@ panic: etcdserver: mvcc: database space exceeded`,
 		text: `2021-06-01 02:39:31.309997 I | retry func error: etcdserver: mvcc: database space exceeded. attempts #1 after 1s.
 panic: etcdserver: mvcc: database space exceeded`,
 	},
+	// ─────────────────────────── etcd-slow-disk ───────────────────────────
+	{
+		expect: 'etcd-slow-disk',
+		url: 'https://github.com/milvus-io/milvus/issues/34821',
+		text: `milvus-etcd        | {"level":"warn","ts":"2024-07-23T23:57:54.261Z","caller":"etcdserver/util.go:166","msg":"apply request took too long","took":"5.176450313s","expected-duration":"100ms","prefix":"","request":"header:<ID:7587880247619074776 > put:<key:\\"by-dev/kv/gid/timestamp\\" value_size:8 >","response":"size:5"}`,
+	},
+	{
+		expect: 'etcd-slow-disk',
+		url: 'https://github.com/milvus-io/milvus/issues/16122',
+		text: `{"level":"warn","ts":"2022-03-21T14:49:51.577Z","caller":"etcdserver/util.go:166","msg":"apply request took too long","took":"431.977407ms","expected-duration":"100ms","prefix":"","request":"header:<ID:7587861327812430467 > put:<key:\\"by-dev/kv/index_gid/idTimestamp\\" value_size:8 >","response":"size:6"}`,
+	},
+	{
+		expect: 'etcd-slow-disk',
+		url: 'https://github.com/milvus-io/milvus/issues/31175',
+		text: `[2024/03/05 20:02:09.405 +00:00] [WARN] [etcd/etcd_kv.go:656] ["Slow etcd operation save"] ["time spent"=7.000908158s] [key=by-dev/kv/gid/timestamp]
+[2024/03/05 20:02:09.405 +00:00] [WARN] [rootcoord/root_coord.go:237] ["failed to update tso"] [error="etcdserver: request timed out"]`,
+	},
+	{
+		expect: 'etcd-slow-disk',
+		url: 'https://github.com/milvus-io/milvus/issues/26846',
+		text: `[2023/09/04 21:38:34.036 +08:00] [WARN] [sessionutil/session_util.go:719] ["connection lost detected, shuting down"]
+[2023/09/04 21:38:34.036 +08:00] [ERROR] [datacoord/server.go:233] ["disconnected from etcd and exited"] [serverID=29] [stack="github.com/milvus-io/milvus/internal/datacoord.(*Server).Register.func1\\n\\t/go/src/github.com/milvus-io/milvus/internal/datacoord/server.go:233"]`,
+	},
+
 	// ───────────────────────── channel-unavailable ─────────────────────────
 	{
 		expect: 'channel-unavailable',

@@ -477,6 +477,80 @@ go.etcd.io/bbolt.(*freelist).free(0xc0001b2000, 0x4f2c, 0x7f3a9c1b8000)`,
 		text: `{"level":"fatal","ts":"2024-05-20T03:22:40.551Z","caller":"etcdserver/storage.go:95","msg":"failed to read WAL, cannot be repaired","error":"walpb: crc mismatch"}`,
 	},
 
+	// ───────────── object-storage, querynode-oom, write-denied (issue 16) ─────────────
+	{
+		expect: 'object-storage',
+		note: 'bucket check refused (milvus-docs#2247)',
+		text: `[2025/04/14 09:12:03.511 +00:00] [WARN] [storage/minio_object_storage.go:101] ["failed to check blob bucket exist"] [bucket=milvus-bucket] [error="Access Denied."]`,
+	},
+	{
+		expect: 'object-storage',
+		note: 'missing bucket (milvus#41332)',
+		text: `[2025/04/14 09:12:03.511 +00:00] [WARN] [storage/minio_object_storage.go:101] ["failed to check blob bucket exist"] [bucket=milvus-prod] [error="The specified bucket does not exist."]`,
+	},
+	{
+		expect: 'object-storage',
+		note: 'useSSL against a plain-HTTP endpoint',
+		text: 'Get "https://my-release-minio:9000/milvus-bucket/?location=": http: server gave HTTP response to HTTPS client',
+	},
+	{
+		expect: 'object-storage',
+		note: 'wrong region',
+		text: "The authorization header is malformed; the region 'us-east-1' is wrong; expecting 'ap-southeast-1'",
+	},
+	{
+		expect: 'querynode-oom',
+		note: 'load refused by the memory threshold (milvus#32621)',
+		text: '<MilvusException: (code=65535, message=load segment failed, OOM if load, maxSegmentSize = 512 MB, memUsage = 7126 MB, predictMemUsage = 7638 MB, totalMem = 8192 MB thresholdFactor = 0.900000)>',
+	},
+	{
+		expect: 'querynode-oom',
+		note: 'kubectl get pods with an OOMKilled query node',
+		text: 'my-release-milvus-querynode-5d9f7c8b6-x2kqp   0/1     OOMKilled   3 (40s ago)   2h',
+	},
+	{
+		expect: 'write-denied',
+		note: 'memory guard (milvus#26257)',
+		text: '<MilvusException: (code=53, message=deny to write, reason: memory quota exhausted, please allocate more resources)>',
+	},
+	{
+		expect: 'write-denied',
+		note: 'disk guard (milvus#23592)',
+		text: '<MilvusException: (code=9, message=quota exceeded[reason=disk quota exceeded, please allocate more resources])>',
+	},
+	{
+		expect: 'write-denied',
+		note: 'rate limit (milvus#32719)',
+		text: '<MilvusException: (code=8, message=rate limit exceeded[rate=4194304])>',
+	},
+	{
+		expect: 'write-denied',
+		note: 'time tick guard (milvus#23920)',
+		text: 'deny to write, reason: time tick long delay, please check the message queue',
+	},
+
+	// ────────────────────────── etcd-slow-disk ──────────────────────────
+	{
+		expect: 'etcd-slow-disk',
+		note: 'etcd 3.5 on a slow WAL disk',
+		text: `{"level":"warn","ts":"2026-03-04T09:12:41.532Z","caller":"wal/wal.go:805","msg":"slow fdatasync","took":"1.427156311s","expected-duration":"1s"}`,
+	},
+	{
+		expect: 'etcd-slow-disk',
+		note: 'a linearizable read waiting for an overloaded leader',
+		text: 'waiting for ReadIndex response took too long, retrying',
+	},
+	{
+		expect: 'etcd-slow-disk',
+		note: 'the bare etcd warning',
+		text: 'apply request took too long',
+	},
+	{
+		expect: 'etcd-slow-disk',
+		note: 'Milvus waiting for etcd',
+		text: `[2024/03/05 20:02:09.405 +00:00] [WARN] [etcd/etcd_kv.go:656] ["Slow etcd operation save"] ["time spent"=7.000908158s] [key=by-dev/kv/gid/timestamp]`,
+	},
+
 	// ─────────────────────────── etcd-nospace ───────────────────────────
 	{
 		expect: 'etcd-nospace',
@@ -499,6 +573,29 @@ go.etcd.io/bbolt.(*freelist).free(0xc0001b2000, 0x4f2c, 0x7f3a9c1b8000)`,
 		text: 'memberID:7785223140318738263 alarm:NOSPACE',
 	},
 
+	// ─────────────────────────── etcd-image-pull ───────────────────────────
+	{
+		expect: 'etcd-image-pull',
+		note: 'kubectl get events after Bitnami moved its images (zilliztech/milvus-operator#399)',
+		text: `LAST SEEN   TYPE      REASON    OBJECT                  MESSAGE
+2m          Warning   Failed    pod/my-release-etcd-2   Failed to pull image "docker.io/bitnami/etcd:3.5.18-debian-12-r5": rpc error: code = NotFound desc = failed to pull and unpack image "docker.io/bitnami/etcd:3.5.18-debian-12-r5": failed to resolve reference "docker.io/bitnami/etcd:3.5.18-debian-12-r5": docker.io/bitnami/etcd:3.5.18-debian-12-r5: not found
+2m          Warning   Failed    pod/my-release-etcd-2   Error: ErrImagePull`,
+	},
+	{
+		expect: 'etcd-image-pull',
+		note: 'kubectl get pods with the etcd pods waiting for their image',
+		text: `NAME                                READY   STATUS             RESTARTS   AGE
+my-release-etcd-0                   0/1     ImagePullBackOff   0          6m
+my-release-etcd-1                   0/1     ErrImagePull       0          6m
+my-release-milvus-proxy-6c8f9d7b5-x2kqp   0/1     Running            3          6m`,
+	},
+	{
+		expect: 'etcd-image-pull',
+		note: 'the container waiting message (kubectl get pod -o yaml), Kubernetes 1.30+',
+		text: `message: 'Back-off pulling image "docker.io/bitnami/etcd:3.5.5-debian-11-r23": ErrImagePull: rpc error: code = NotFound desc = failed to pull and unpack image "docker.io/bitnami/etcd:3.5.5-debian-11-r23": failed to resolve reference "docker.io/bitnami/etcd:3.5.5-debian-11-r23": docker.io/bitnami/etcd:3.5.5-debian-11-r23: not found'
+reason: ImagePullBackOff`,
+	},
+
 	// ─────────────── text that belongs to no symptom page ───────────────
 	{
 		expect: null,
@@ -517,8 +614,8 @@ go.etcd.io/bbolt.(*freelist).free(0xc0001b2000, 0x4f2c, 0x7f3a9c1b8000)`,
 		text: `2024/05/01 10:00:00 [error] 31#31: *1 upstream timed out (110: Connection timed out) while reading response header from upstream, client: 10.0.0.1, server: _, request: "GET / HTTP/1.1"`,
 	},
 	{
-		expect: null,
-		note: 'OOM kill of some pod',
+		expect: 'querynode-oom',
+		note: 'an OOM kill: the querynode-oom page explains OOMKilled and exit 137',
 		text: `Last State:     Terminated
       Reason:       OOMKilled
       Exit Code:    137`,
@@ -527,6 +624,11 @@ go.etcd.io/bbolt.(*freelist).free(0xc0001b2000, 0x4f2c, 0x7f3a9c1b8000)`,
 		expect: null,
 		note: 'image pull',
 		text: `  Warning  Failed     12s   kubelet  Failed to pull image "milvusdb/milvus:v2.9.9": rpc error: code = NotFound desc = failed to pull and unpack image "docker.io/milvusdb/milvus:v2.9.9": not found`,
+	},
+	{
+		expect: null,
+		note: "the control plane's etcd (kubeadm), not Milvus's",
+		text: `[ERROR ImagePull]: failed to pull image registry.k8s.io/etcd:3.5.15-0: output: Failed to pull image "registry.k8s.io/etcd:3.5.15-0": rpc error: code = NotFound desc = failed to pull and unpack image "registry.k8s.io/etcd:3.5.15-0": not found`,
 	},
 	{
 		expect: null,

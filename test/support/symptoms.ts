@@ -11,6 +11,11 @@ export const SYMPTOM_IDS: readonly string[] = [
 	'etcd-multi-crash',
 	'etcd-all-crash',
 	'etcd-nospace',
+	'etcd-slow-disk',
+	'etcd-image-pull',
 	'channel-unavailable',
 	'upgrade-2-6',
+	'object-storage',
+	'querynode-oom',
+	'write-denied',
 ];

@@ -9,7 +9,7 @@ import type { Cast } from '../../src/components/terminal/cast.ts';
 import { castEvents, markSteps, normalizer, type StepInfo } from './build.ts';
 import { fileHashes, sourceClosure, sourceHash } from './hash.ts';
 import { runInPty } from './pty.ts';
-import { ROOT, SCENARIOS, type Lang } from './scenarios.ts';
+import { ROOT, scenarioOf, type Lang } from './scenarios.ts';
 
 export { ROOT };
 export const RECORDINGS = path.join(ROOT, 'recordings');
@@ -44,9 +44,11 @@ export function currentSources(runbook: string): { sources: Record<string, strin
 	return { sources: fileHashes(ROOT, files), hash: sourceHash(ROOT, files) };
 }
 
-export async function record(runbook: string, lang: Lang): Promise<Cast> {
-	const scenario = SCENARIOS[runbook];
-	if (!scenario) throw new Error(`no recording scenario for runbook ${runbook}`);
+/** Records scenario `name`: a runbook's own (named like it) or a variant (etcd-all-crash-compose). */
+export async function record(name: string, lang: Lang): Promise<Cast> {
+	const scenario = scenarioOf(name);
+	if (!scenario) throw new Error(`no recording scenario ${name}`);
+	const runbook = scenario.runbook;
 	// Fingerprint first: a runbook edited while we record must not look current afterwards.
 	const { sources, hash } = currentSources(runbook);
 	const steps = await describeSteps(runbook, lang);

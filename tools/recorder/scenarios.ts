@@ -3,14 +3,23 @@
  * broken the way their page describes (same faults as their tests), the diagnostic runbooks against the
  * fixtures of test/diagnostics. A scenario sets up, names the arguments, and tears down.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+	copyFileSync,
+	existsSync,
+	mkdirSync,
+	mkdtempSync,
+	rmSync,
+	symlinkSync,
+	writeFileSync,
+} from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer as createTcpServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createCluster } from '../standin/index.mjs';
-import type { StandinCluster } from '../standin/index.mjs';
+import { createCluster, createCompose } from '../standin/index.mjs';
+import { etcdHttp } from '../../runbooks/lib/etcd-http.mjs';
+import type { ClusterOptions, StandinCluster } from '../standin/index.mjs';
 import {
 	loadScenario,
 	scenarioFromSpec,
@@ -81,6 +90,10 @@ async function clusterScenario(
 		hiddenArgs?: string[];
 		/** Milvus Deployments beside etcd, as the Helm chart installs them */
 		milvus?: 'cluster' | 'standalone';
+		/** the etcd StatefulSet's image, instead of the generation's */
+		etcdImage?: string;
+		/** the chart's MinIO and the ConfigMap Milvus reads */
+		objectStorage?: ClusterOptions['objectStorage'];
 	} = {},
 ): Promise<Prepared> {
 	const work = tempDir('work');
@@ -89,6 +102,8 @@ async function clusterScenario(
 		// What a reader sees in every pinned command: a context named like a user's, not the tool's.
 		context: 'demo',
 		...(opts.milvus ? { milvus: opts.milvus } : {}),
+		...(opts.etcdImage ? { etcdImage: opts.etcdImage } : {}),
+		...(opts.objectStorage ? { objectStorage: opts.objectStorage } : {}),
 		defaultStorageClass: opts.defaultStorageClass ?? true,
 		wait: opts.defaultStorageClass !== false,
 		// A crashed container is not restarted by itself while the runbook runs: otherwise whether a step
@@ -297,6 +312,33 @@ async function setMilvusImage(c: StandinCluster, component: string, image: strin
 }
 
 const MILVUS_SCENARIOS: Record<string, Scenario> = {
+	'object-storage': {
+		runbook: 'object-storage',
+		about:
+			'bucketName misspelt in user.yaml: the data node crash-loops on "The specified bucket does not exist"',
+		heavy: true,
+		prepare: (lang) =>
+			clusterScenario(
+				lang,
+				'milvusdb-fork',
+				async (c) => {
+					const datanode = (await readyMilvusPods(c)).find((p) => p.component === 'datanode');
+					if (!datanode) throw new Error('the stand-in has no datanode pod');
+					await c.setContainerState(datanode.name, {
+						exitCode: 1,
+						restartCount: 4,
+						logs: [
+							'[2025/04/14 09:12:03.402 +00:00] [INFO] [datanode/service.go:287] ["DataNode server initializing"]',
+							'[2025/04/14 09:12:03.511 +00:00] [WARN] [storage/minio_chunk_manager.go:115] ["failed to check blob bucket exist"] [bucket=milvus-bukcet] [error="The specified bucket does not exist"]',
+							'[2025/04/14 09:12:03.511 +00:00] [WARN] [retry/retry.go:46] ["retry func failed"] [retried=0] [error="The specified bucket does not exist"]',
+							'panic: The specified bucket does not exist',
+							'',
+						].join('\n'),
+					});
+				},
+				{ milvus: 'cluster', objectStorage: { user: { bucketName: 'milvus-bukcet' } } },
+			),
+	},
 	'channel-unavailable': {
 		runbook: 'channel-unavailable',
 		about: 'the query node OOMKilled and crash-looping, every other Milvus component ready',
@@ -499,7 +541,126 @@ export const SCENARIOS: Record<string, Scenario> = {
 				{ keys: 300 },
 			),
 	},
+	'etcd-slow-disk': {
+		runbook: 'etcd-slow-disk',
+		// The stand-in's etcd writes to a local disk that is never slow on purpose: the recording judges the
+		// recorded /metrics of a slow member and a fast one, saved as an operator saves them with curl.
+		about: 'saved /metrics of a member on a slow shared disk (p99 fsync ~80 ms) and of a fast one',
+		heavy: false,
+		prepare: async (lang) => {
+			const work = tempDir('work');
+			const fixtures = path.join(ROOT, 'test', 'etcd-runbooks', 'fixtures');
+			copyFileSync(
+				path.join(fixtures, 'metrics-slow-disk.txt'),
+				path.join(work.dir, 'my-release-etcd-0.txt'),
+			);
+			copyFileSync(
+				path.join(fixtures, 'metrics-fast-disk.txt'),
+				path.join(work.dir, 'my-release-etcd-1.txt'),
+			);
+			return {
+				cwd: work.dir,
+				env: {
+					...baseEnv(),
+					HOME: work.dir,
+					LANG: lang === 'id' ? 'id_ID.UTF-8' : 'en_US.UTF-8',
+				},
+				shownArgs: ['--metrics-file', 'my-release-etcd-0.txt,my-release-etcd-1.txt'],
+				hiddenArgs: [],
+				replace: [[work.dir, '~']],
+				teardown: async () => work.remove(),
+			};
+		},
+	},
+	'etcd-image-pull': {
+		runbook: 'etcd-image-pull',
+		about:
+			'the Bitnami etcd image gone from the registry and the node: all three pods in ErrImagePull',
+		heavy: true,
+		prepare: (lang) =>
+			clusterScenario(
+				lang,
+				// The fork's scripts leave the member list alone when a pod is deleted, as the chart's newer ones do.
+				'milvusdb-fork',
+				async (c) => {
+					const image = 'docker.io/bitnami/etcd:3.5.18-debian-12-r5';
+					// A node without the image (replaced, or its cache cleaned) and a tag Docker Hub no longer has.
+					await c.setImagePullable(image, false);
+					const del = await c.kubectl([
+						'delete',
+						'pod',
+						'-l',
+						'app.kubernetes.io/name=etcd',
+						'--wait=false',
+					]);
+					if (del.code !== 0) throw new Error(`kubectl delete pod: ${del.stderr}`);
+					for (let i = 0; i < 3; i++) await c.waitPod(i, 'ErrImagePull', { timeoutMs: 90_000 });
+				},
+				{ keys: 300, etcdImage: 'docker.io/bitnami/etcd:3.5.18-debian-12-r5' },
+			),
+	},
 	...MILVUS_SCENARIOS,
 };
 
 export const RUNBOOK_NAMES = Object.keys(SCENARIOS);
+
+/**
+ * The Docker Compose install of Milvus: `milvus-etcd` (a real etcd, volume folder `volumes/etcd`) exits on a
+ * corrupt WAL beside a running `milvus-standalone`; the runbook runs in the compose folder, as its page says.
+ */
+async function composeScenario(lang: Lang): Promise<Prepared> {
+	const c = await createCompose();
+	try {
+		// Milvus-like keys, a few binary, all committed to the db file before the fault.
+		const client = etcdHttp(c.etcdUrl);
+		const items = Array.from({ length: 300 }, (_, i) => ({
+			key: Buffer.from(`by-dev/meta/root-coord/fields/${1000 + (i % 30)}/${i}`),
+			value:
+				i % 5 ? Buffer.from(`{"fieldID":${i},"name":"f${i}"}`) : Buffer.from([8, i & 0xff, 16, 1]),
+		}));
+		await client.txnBatches(items);
+		await new Promise((r) => setTimeout(r, 1000));
+		await c.inject('corrupt-wal');
+	} catch (e) {
+		await c.stop();
+		throw e;
+	}
+	return {
+		cwd: c.dir,
+		env: {
+			...baseEnv(),
+			...c.env,
+			HOME: c.dir,
+			LANG: lang === 'id' ? 'id_ID.UTF-8' : 'en_US.UTF-8',
+		},
+		shownArgs: [],
+		hiddenArgs: [],
+		replace: [
+			[c.dir, '/home/demo/milvus'],
+			[c.etcdUrl.replace(/^http:\/\//, ''), '127.0.0.1:2379'],
+			[c.peerUrl.replace(/^http:\/\//, ''), '127.0.0.1:2380'],
+		],
+		teardown: () => c.stop(),
+	};
+}
+
+/**
+ * Recordings of a runbook on another target, `recordings/<name>.<lang>.cast`: what the pages show beside the
+ * runbook's own recording.
+ */
+export const VARIANT_SCENARIOS: Record<string, Scenario> = {
+	'etcd-all-crash-compose': {
+		runbook: 'etcd-all-crash',
+		notReproducible:
+			'the WAL read error and the time in the member.broken-<time> folder name depend on the run',
+		about: 'docker compose: milvus-etcd exiting on a corrupt WAL, milvus-standalone running',
+		heavy: false,
+		prepare: composeScenario,
+	},
+};
+
+export const VARIANT_NAMES = Object.keys(VARIANT_SCENARIOS);
+
+/** The scenario a recording name stands for: a runbook's own, or a variant. */
+export const scenarioOf = (name: string): Scenario | undefined =>
+	SCENARIOS[name] ?? VARIANT_SCENARIOS[name];

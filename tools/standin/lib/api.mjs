@@ -59,6 +59,23 @@ import { callApi, readApiInfo, sleep } from './common.mjs';
  *   `app.kubernetes.io/instance=<release>`, `component=<c>`, one replica each; their pods run no process
  *   and are Ready once their image is pulled; `kubectl scale`/`set image` work on them
  * @property {string[]} [unpullableImages] images the node cannot pull (ErrImagePull, ImagePullBackOff)
+ * @property {string} [etcdImage] the etcd StatefulSet's image (already on the node), instead of the
+ *   generation's (`docker.io/bitnami/etcd:3.5.0-debian-10-r24`, `docker.io/milvusdb/etcd:3.5.5-r2`); the
+ *   start scripts stay the generation's
+ * @property {ObjectStorage} [objectStorage] the chart's bundled MinIO (Deployment, Service and Secret
+ *   `<release>-minio`, keys `accesskey`/`secretkey`; its pods labelled `app=minio,release=<release>`) and the
+ *   ConfigMap `<release>-milvus` (`default.yaml` with the chart's `minio:` section, `user.yaml`)
+ */
+
+/**
+ * The S3 side of a stand-in cluster: what MinIO runs with, and what Milvus is told in user.yaml.
+ * @typedef {object} ObjectStorage
+ * @property {{ accessKey?: string, secretKey?: string, buckets?: string[], region?: string, tls?: boolean, running?: boolean, denied?: string[] }} [server]
+ *   default: keys `minioadmin`, bucket `milvus-bucket`, region '' (any), plain HTTP, running. `denied`:
+ *   buckets the user's policy does not allow (AccessDenied). `running: false` closes the port behind the
+ *   Service and crash-loops the MinIO pod
+ * @property {Record<string, string | number | boolean>} [user] `minio:` keys of user.yaml, e.g.
+ *   `{ bucketName: 'other' }`, over default.yaml's chart values
  */
 
 /**
@@ -70,6 +87,7 @@ import { callApi, readApiInfo, sleep } from './common.mjs';
  * @property {boolean} [running] running again (Ready unless `ready: false`); otherwise waiting
  * @property {boolean} [ready]
  * @property {string} [waiting] the waiting reason, default `CrashLoopBackOff`
+ * @property {string} [logs] what the container printed: `kubectl logs` (running) or `--previous` (waiting)
  */
 
 /**
@@ -99,7 +117,7 @@ import { callApi, readApiInfo, sleep } from './common.mjs';
  * A pod as `kubectl get pods` would describe it.
  * @typedef {object} PodView
  * @property {string} name
- * @property {'Pending' | 'Running' | 'CrashLoopBackOff' | 'Error' | 'Terminating' | 'ContainerCreating' | 'Completed'} status
+ * @property {'Pending' | 'Running' | 'CrashLoopBackOff' | 'Error' | 'Terminating' | 'ContainerCreating' | 'Completed' | 'ErrImagePull' | 'ImagePullBackOff'} status
  *   the STATUS column
  * @property {boolean} ready
  * @property {number} restarts
@@ -147,6 +165,8 @@ import { callApi, readApiInfo, sleep } from './common.mjs';
  * @property {(pod: string, state: ContainerState) => Promise<void>} setContainerState sets the container state of
  *   a Milvus or helper pod, e.g. `{ reason: 'OOMKilled', exitCode: 137, restartCount: 3 }` (then waiting in
  *   CrashLoopBackOff with lastState.terminated)
+ * @property {(change: ObjectStorage) => Promise<void>} objectStorage changes the MinIO server (merged
+ *   into its state) and replaces user.yaml's `minio:` keys, at once
  * @property {(image: string, pullable: boolean) => Promise<void>} setImagePullable whether the node can pull
  *   an image; pods waiting on it retry at their next back-off
  * @property {number} pid the supervisor's pid, which is also the process group of every etcd it runs
@@ -170,10 +190,14 @@ import { callApi, readApiInfo, sleep } from './common.mjs';
  * @property {(args: string[], opts?: { input?: string | Buffer, timeoutMs?: number }) => Promise<RunResult>} docker
  *   runs the real `docker` CLI (from `env.PATH`) with `env`; never throws on a non-zero exit
  * @property {string} etcdUrl client URL of milvus-etcd on 127.0.0.1
+ * @property {string} peerUrl its peer URL (in its log)
  * @property {number} pid the supervisor's pid and process group
  * @property {(name: 'milvus-minio' | 'milvus-standalone', state: { logs?: string, appendLogs?: string, exitCode?: number, running?: boolean }) => Promise<void>} setContainer
  *   gives a listed container the logs (`docker logs` prints them on stdout) and state a scenario needs:
  *   `exitCode` shows it `Exited (code)`, `running: true` brings it back `Up`
+ * @property {(fault: 'corrupt-wal' | 'oom') => Promise<number>} inject breaks milvus-etcd and resolves with
+ *   its exit code: `corrupt-wal` (its newest WAL segment overwritten; etcd exits on start, the db stays
+ *   readable), `oom` (killed as the OOM killer does: exit 137, `State.OOMKilled`)
  * @property {() => Promise<void>} stop
  */
 
@@ -401,7 +425,23 @@ export async function createCluster(options = {}) {
 		backoffMs: options.backoffMs ?? 1000,
 		retroactiveDefaultClass: options.retroactiveDefaultClass ?? true,
 		milvus: options.milvus ?? null,
+		objectStorage: options.objectStorage
+			? {
+					server: {
+						accessKey: 'minioadmin',
+						secretKey: 'minioadmin',
+						buckets: ['milvus-bucket'],
+						region: '',
+						tls: false,
+						running: true,
+						denied: [],
+						...options.objectStorage.server,
+					},
+					user: { ...options.objectStorage.user },
+				}
+			: null,
 		unpullableImages: options.unpullableImages ?? [],
+		...(options.etcdImage ? { etcdImage: options.etcdImage } : {}),
 		ownDir,
 	};
 	const { child, pgid } = await startSupervisor(dir, spec);
@@ -676,6 +716,10 @@ export async function createCluster(options = {}) {
 			const r = await callApi(dir, { op: 'setContainerState', name: pod, ...state });
 			if (!r.ok) throw new Error(r.error);
 		},
+		objectStorage: async (change) => {
+			const r = await callApi(dir, { op: 'objectStorage', ...change });
+			if (!r.ok) throw new Error(r.error);
+		},
 		setImagePullable: async (image, pullable) => {
 			const r = await callApi(dir, { op: 'setImagePullable', image, pullable });
 			if (!r.ok) throw new Error(r.error);
@@ -741,10 +785,16 @@ export async function createCompose(options = {}) {
 		dir,
 		env,
 		etcdUrl: info.etcdUrl,
+		peerUrl: info.peerUrl,
 		pid: pgid,
 		setContainer: async (name, state) => {
 			const r = await callApi(dir, { op: 'set', name, ...state });
 			if (!r.ok) throw new Error(r.error);
+		},
+		inject: async (fault) => {
+			const r = await callApi(dir, { op: 'fault', fault });
+			if (!r.ok) throw new Error(r.error);
+			return Number(r.exitCode);
 		},
 		// the real docker CLI, found on env.PATH
 		docker: (args, opts) => runTool('docker', args, env, opts),

@@ -257,3 +257,27 @@ export function labelMatcher(sel) {
 			return v !== undefined;
 		});
 }
+
+/**
+ * Overwrites the records after the WAL header with garbage: etcd fails to replay it on every start, while
+ * member/snap/db stays readable for offline recovery.
+ * @param {string} walDir
+ */
+export function corruptWal(walDir) {
+	let files = [];
+	try {
+		files = fs
+			.readdirSync(walDir)
+			.filter((f) => f.endsWith('.wal'))
+			.sort();
+	} catch {
+		return;
+	}
+	const last = files[files.length - 1];
+	if (!last) return;
+	const f = path.join(walDir, last);
+	const fd = fs.openSync(f, 'r+');
+	const junk = Buffer.alloc(64 * 1024, 0xa5);
+	fs.writeSync(fd, junk, 0, junk.length, 256);
+	fs.closeSync(fd);
+}

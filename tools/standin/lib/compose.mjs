@@ -10,7 +10,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import { reservePort, replaceInBuffer } from './common.mjs';
+import { corruptWal, reservePort, replaceInBuffer } from './common.mjs';
 import { newId, parsePorts, serveDockerEngine } from './docker-engine.mjs';
 
 /**
@@ -175,6 +175,7 @@ export async function runCompose(dir, ownerPid, ownDir) {
 		if (b.state === 'running') return;
 		b.state = 'running';
 		b.startedAt = Date.now();
+		b.oomKilled = false;
 		b.health = b.name === 'milvus-etcd' ? 'starting' : null;
 		if (b.name !== 'milvus-etcd') {
 			appendLog(b, 'stdout', `${new Date().toISOString()} ${b.name} started\n`);
@@ -347,11 +348,44 @@ export async function runCompose(dir, ownerPid, ownDir) {
 
 	/** @type {Record<string, (b: any) => any>} */
 	const ops = {
-		info: () => ({ ok: true, kind: 'compose', etcdUrl, socket: engine.socketPath }),
+		info: () => ({
+			ok: true,
+			kind: 'compose',
+			etcdUrl,
+			peerUrl: `http://127.0.0.1:${peerPort}`,
+			socket: engine.socketPath,
+		}),
 		// The Node API's "stop everything".
 		stop: async () => {
 			setImmediate(() => void shutdown());
 			return { ok: true };
+		},
+		// Test hook: break milvus-etcd as users find it. corrupt-wal: stopped, its newest WAL segment overwritten
+		// and started again, so etcd exits on every start while member/snap/db stays readable (compose sets no
+		// restart policy: it stays Exited). oom: killed as the kernel's OOM killer does (exit 137, OOMKilled).
+		fault: async (q) => {
+			const b = /** @type {Box} */ (boxes.get('milvus-etcd'));
+			if (q.fault === 'corrupt-wal') {
+				await stop(b);
+				corruptWal(path.join(b.volume, 'member', 'wal'));
+				start(b);
+				const deadline = Date.now() + 30_000;
+				while (b.state === 'running' && Date.now() < deadline)
+					await new Promise((r) => setTimeout(r, 100));
+				return b.state === 'running'
+					? { ok: false, error: 'milvus-etcd still runs on the corrupted WAL' }
+					: { ok: true, exitCode: b.exitCode };
+			}
+			if (q.fault === 'oom') {
+				if (b.state !== 'running' || !b.proc)
+					return { ok: false, error: 'milvus-etcd is not running' };
+				b.proc.kill('SIGKILL');
+				await b.exited;
+				b.exitCode = 137;
+				b.oomKilled = true;
+				return { ok: true, exitCode: 137 };
+			}
+			return { ok: false, error: `unknown compose fault ${q.fault}` };
 		},
 		// Test hook: give a listed container the logs and exit state a scenario needs.
 		set: (q) => {

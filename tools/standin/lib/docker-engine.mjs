@@ -42,6 +42,7 @@ export const MIN_API_VERSION = '1.24';
  * @property {{ Source: string, Destination: string }[]} mounts bind mounts
  * @property {string[]} env
  * @property {number} pid 0 when nothing runs
+ * @property {boolean} [oomKilled] the kernel's OOM killer ended its last run (inspect State.OOMKilled)
  */
 
 /**
@@ -293,7 +294,7 @@ function inspectObject(c) {
 			Running: running,
 			Paused: c.state === 'paused',
 			Restarting: c.state === 'restarting',
-			OOMKilled: false,
+			OOMKilled: c.oomKilled === true,
 			Dead: c.state === 'dead',
 			Pid: c.pid,
 			ExitCode: c.exitCode,

@@ -18,6 +18,8 @@ import { replaceInBuffer } from './common.mjs';
  * @property {string | null} peerUrl
  * @property {string} sts StatefulSet whose pod DNS names are mapped
  * @property {Record<string, { client: number, peer: number }>} ports by ordinal
+ * @property {Record<string, string>} [services] `name:port` of a Service (every DNS form of it) → the
+ *   127.0.0.1 address behind it: what cluster DNS and kube-proxy do for a client in the pod
  */
 
 /**
@@ -185,6 +187,15 @@ export async function runInContainer(t, io) {
 	let cmd = mapArg(first, t);
 	const args = rest.map((a) => mapArg(a, t));
 	if (cmd === '/opt/bitnami/etcd/bin/etcdctl') cmd = 'etcdctl';
+	// curl in the pod reaches a Service by its DNS name; the URL may come on stdin (`-K -`), so the
+	// name is resolved the way curl itself offers (--connect-to), not by rewriting arguments.
+	if (path.posix.basename(first) === 'curl')
+		args.unshift(
+			...Object.entries(t.services ?? {}).flatMap(([from, to]) => [
+				'--connect-to',
+				`${from}:${to}`,
+			]),
+		);
 	/** @type {NodeJS.ProcessEnv} */
 	const env = { PATH: '/usr/local/bin:/usr/bin:/bin', HOME: t.tmpDir, ETCDCTL_API: '3' };
 	if (t.clientUrl) env.ETCDCTL_ENDPOINTS = t.clientUrl;

@@ -126,6 +126,26 @@ export const RESOURCES = [
 		categories: ['all'],
 	},
 	{
+		group: '',
+		version: 'v1',
+		name: 'configmaps',
+		singular: 'configmap',
+		kind: 'ConfigMap',
+		namespaced: true,
+		shortNames: ['cm'],
+		verbs: RW,
+	},
+	{
+		group: '',
+		version: 'v1',
+		name: 'secrets',
+		singular: 'secret',
+		kind: 'Secret',
+		namespaced: true,
+		shortNames: [],
+		verbs: RW,
+	},
+	{
 		group: 'apps',
 		version: 'v1',
 		name: 'statefulsets',
@@ -561,6 +581,23 @@ const TABLES = {
 				.join(','),
 		],
 	},
+	configmaps: {
+		columns: [col('Name'), col('Data', 'integer'), col('Age')],
+		cells: (o) => [
+			o.metadata.name,
+			Object.keys(o.data ?? {}).length + Object.keys(o.binaryData ?? {}).length,
+			since(o.metadata.creationTimestamp),
+		],
+	},
+	secrets: {
+		columns: [col('Name'), col('Type'), col('Data', 'integer'), col('Age')],
+		cells: (o) => [
+			o.metadata.name,
+			o.type ?? 'Opaque',
+			Object.keys(o.data ?? {}).length,
+			since(o.metadata.creationTimestamp),
+		],
+	},
 	controllerrevisions: {
 		columns: [col('Name'), col('Controller'), col('Revision', 'integer'), col('Age')],
 		cells: (o) => {
@@ -634,6 +671,8 @@ function toTable(r, items, rv, full) {
  *   makes the model match `next` (the whole object, or the Scale for sub `scale`)
  * @property {(ns: string, name: string, q: URLSearchParams, res: import('node:http').ServerResponse) => Promise<void>} log
  * @property {(req: import('node:http').IncomingMessage, socket: import('node:stream').Duplex, head: Buffer, ns: string, name: string, sub: string, q: URLSearchParams) => void} upgrade
+ * @property {(ns: string, target: string, path: string, search: string, res: import('node:http').ServerResponse) => Promise<void>} [proxy]
+ *   GET `pods/<[scheme:]name[:port]>/proxy/<path>`: the pod's own HTTP answer, passed through
  */
 
 /**
@@ -993,6 +1032,17 @@ export function createKubeApi(backend, info) {
 			rt = { ...rt, r: RESOURCES.find((x) => x.name === 'namespaces'), ns: null, name: parts[3] };
 		}
 		const { r, name, sub } = rt;
+		// pods/<[scheme:]name[:port]>/proxy/<path>: the API server's HTTP proxy to a pod (kubectl get --raw).
+		if (
+			backend.proxy &&
+			r?.name === 'pods' &&
+			rt.ns !== null &&
+			sub === 'proxy' &&
+			method === 'GET'
+		) {
+			const rest = /\/pods\/[^/]+\/proxy(\/.*)?$/.exec(url.pathname)?.[1] ?? '/';
+			return backend.proxy(rt.ns, name ?? '', rest, url.search, res);
+		}
 		if (!r || rt.extra)
 			throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
 		const ns = r.namespaced ? rt.ns : null;

@@ -10,8 +10,9 @@ import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
-import { reservePort, VOLUME_MOUNT } from './common.mjs';
+import { corruptWal, reservePort, VOLUME_MOUNT } from './common.mjs';
 import { runInContainer } from './exec.mjs';
+import { serveS3 } from './s3.mjs';
 import { ApiError, badRequest, createKubeApi, notFound } from './kube-api.mjs';
 import { ExitError, preStop, startScript, stamp, storeMemberId } from './scripts.mjs';
 import { handleExec, handlePortForward, rejectUpgrade } from './spdy.mjs';
@@ -34,10 +35,20 @@ if (!dir) {
  * @property {boolean} defaultStorageClass
  * @property {'new' | 'existing'} initialClusterState
  * @property {'cluster' | 'standalone' | null} [milvus] Milvus Deployments as the Milvus chart names them
+ * @property {ObjectStorageSpec | null} [objectStorage] the chart's MinIO and Milvus's `minio:` settings
  * @property {string[]} [unpullableImages]
+ * @property {string} [etcdImage] the StatefulSet's image, instead of the generation's
  * @property {number} backoffMs
  * @property {boolean} [retroactiveDefaultClass] absent: true
  * @property {boolean} [ownDir] the Node API made the folder (and removes it)
+ */
+/**
+ * The Milvus chart's bundled MinIO (Deployment, Service and Secret `<release>-minio`) serving the S3 API on
+ * 127.0.0.1, and the `minio:` settings Milvus reads from its ConfigMap `<release>-milvus`.
+ * @typedef {object} ObjectStorageSpec
+ * @property {import('./s3.mjs').S3State & { running: boolean }} server
+ * @property {Record<string, string | number | boolean>} user  `minio:` keys of user.yaml (the chart's
+ *   extraConfigFiles), over default.yaml's chart defaults
  */
 /** @type {Spec} */
 const spec = JSON.parse(fs.readFileSync(path.join(dir, 'cluster.json'), 'utf8'));
@@ -45,10 +56,12 @@ const STS = `${spec.release}-etcd`;
 const NS = spec.namespace;
 const NODE = 'standin-node';
 const DOMAIN = `${STS}-headless.${NS}.svc.cluster.local`;
+// The etcd image the chart rendered; the node has it already (pulled when the cluster was installed).
 const IMAGE =
-	spec.generation === 'bitnami-2022'
+	spec.etcdImage ??
+	(spec.generation === 'bitnami-2022'
 		? 'docker.io/bitnami/etcd:3.5.0-debian-10-r24'
-		: 'docker.io/milvusdb/etcd:3.5.5-r2';
+		: 'docker.io/milvusdb/etcd:3.5.5-r2');
 
 /** @typedef {{ name: string, value?: string, valueFrom?: unknown }} EnvVar */
 /**
@@ -152,12 +165,33 @@ const LABELS = { 'app.kubernetes.io/name': 'etcd', 'app.kubernetes.io/instance':
  * @property {number} generation
  * @property {number} replicas
  * @property {string} image
+ * @property {Record<string, string>} [selector]  default: the Milvus chart's labels with `component`
+ * @property {string[]} [args]
+ * @property {number} [port]
  * @property {number} [podsMade] pods its ReplicaSets have made so far (names them)
  */
 
 const MILVUS_IMAGE = 'milvusdb/milvus:v2.4.4';
 /** @param {string} image */
 const templateHash = (image) => createHash('sha1').update(image).digest('hex').slice(0, 10);
+/** @param {Deploy} d @returns {Record<string, string>} */
+const deploySelector = (d) =>
+	d.selector ?? {
+		'app.kubernetes.io/name': 'milvus',
+		'app.kubernetes.io/instance': spec.release,
+		component: d.component,
+	};
+/** @param {Deploy} d */
+const deployContainer = (d) => ({
+	name: d.component,
+	image: d.image,
+	args: d.args ?? ['milvus', 'run', d.component],
+	ports: [
+		d.port
+			? { name: 'http', containerPort: d.port, protocol: 'TCP' }
+			: { name: 'milvus', containerPort: 19530, protocol: 'TCP' },
+	],
+});
 
 const S = {
 	created: Date.now(),
@@ -194,6 +228,8 @@ const S = {
 	deploys: new Map(),
 	/** @type {Set<string>} images the node cannot pull */
 	unpullable: new Set(spec.unpullableImages ?? []),
+	/** @type {Set<string>} images on the node: the chart's etcd image came with the install, unless it cannot be pulled */
+	pulled: new Set([IMAGE].filter((i) => !(spec.unpullableImages ?? []).includes(i))),
 	/** @type {Map<string, number>} pod name → when its last pod object went away */
 	goneAt: new Map(),
 	/** @type {Map<string, number>} namespace → creation time */
@@ -645,14 +681,27 @@ function startContainer(pod) {
 		);
 		return;
 	}
-	event(
-		'Pod',
-		pod.name,
-		'Normal',
-		'Pulled',
-		'kubelet',
-		`Container image "${IMAGE}" already present on machine`,
-	);
+	if (S.pulled.has(pod.image)) {
+		event(
+			'Pod',
+			pod.name,
+			'Normal',
+			'Pulled',
+			'kubelet',
+			`Container image "${pod.image}" already present on machine`,
+		);
+	} else {
+		event('Pod', pod.name, 'Normal', 'Pulling', 'kubelet', `Pulling image "${pod.image}"`);
+		event(
+			'Pod',
+			pod.name,
+			'Normal',
+			'Pulled',
+			'kubelet',
+			`Successfully pulled image "${pod.image}" in 1.204s (1.204s including waiting). Image size: 61834516 bytes.`,
+		);
+		S.pulled.add(pod.image);
+	}
 	event('Pod', pod.name, 'Normal', 'Created', 'kubelet', 'Created container etcd');
 	event('Pod', pod.name, 'Normal', 'Started', 'kubelet', 'Started container etcd');
 	const ctx = scriptCtx(pod, rt);
@@ -1001,8 +1050,9 @@ function kubelet() {
 	const now = Date.now();
 	for (const pod of S.pods.values()) {
 		if (!pod.nodeName || pod.deleting) continue;
+		// Deployment and etcd pods pull their image; helper pods run an image every node has.
 		if (
-			pod.owner &&
+			(pod.owner || pod.kind === 'etcd') &&
 			pod.c.state === 'waiting' &&
 			now >= pod.c.nextStartAt &&
 			S.unpullable.has(pod.image)
@@ -1013,6 +1063,23 @@ function kubelet() {
 		if (pod.c.state === 'waiting' && !pod.rt && now >= pod.c.nextStartAt) startContainer(pod);
 		if (pod.c.state === 'running') void probe(pod);
 	}
+}
+
+/**
+ * What containerd's CRI answers when a tag does not exist; the kubelet puts it verbatim in the `Failed` event and
+ * in the container's waiting message (pkg/kubelet/images: `imagePullResult.err.Error()`). containerd names the
+ * image by its normalized reference: `etcd:3.5` is `docker.io/library/etcd:3.5`, a host stays as written.
+ * @param {string} image
+ */
+function pullNotFoundError(image) {
+	const first = image.split('/')[0] ?? '';
+	const hasHost = image.includes('/') && (/[.:]/.test(first) || first === 'localhost');
+	const ref = hasHost
+		? image
+		: image.includes('/')
+			? `docker.io/${image}`
+			: `docker.io/library/${image}`;
+	return `rpc error: code = NotFound desc = failed to pull and unpack image "${ref}": failed to resolve reference "${ref}": ${ref}: not found`;
 }
 
 /**
@@ -1030,7 +1097,7 @@ function pullFailed(pod) {
 			'Warning',
 			'Failed',
 			'kubelet',
-			`Failed to pull image "${img}": rpc error: code = NotFound desc = failed to pull and unpack image "docker.io/${img}": failed to resolve reference "docker.io/${img}": docker.io/${img}: not found`,
+			`Failed to pull image "${img}": ${pullNotFoundError(img)}`,
 		);
 		event('Pod', pod.name, 'Warning', 'Failed', 'kubelet', 'Error: ErrImagePull');
 		pod.c.reason = 'ErrImagePull';
@@ -1066,12 +1133,7 @@ function reconcileDeploys() {
 			let name;
 			do name = `${d.name}-${hash.slice(0, 9)}-${podNameSuffix(d)}`;
 			while (S.pods.has(name));
-			const labels = {
-				'app.kubernetes.io/name': 'milvus',
-				'app.kubernetes.io/instance': spec.release,
-				component: d.component,
-				'pod-template-hash': hash.slice(0, 9),
-			};
+			const labels = { ...deploySelector(d), 'pod-template-hash': hash.slice(0, 9) };
 			const pod = createPod(
 				name,
 				'helper',
@@ -1080,17 +1142,7 @@ function reconcileDeploys() {
 				{ image: d.image, command: [], containerName: d.component },
 				labels,
 				{
-					podSpec: {
-						containers: [
-							{
-								name: d.component,
-								image: d.image,
-								args: ['milvus', 'run', d.component],
-								ports: [{ name: 'milvus', containerPort: 19530, protocol: 'TCP' }],
-							},
-						],
-						restartPolicy: 'Always',
-					},
+					podSpec: { containers: [deployContainer(d)], restartPolicy: 'Always' },
 					mounts: [],
 				},
 			);
@@ -1116,11 +1168,7 @@ function deployObject(d) {
 	const pods = [...S.pods.values()].filter((p) => p.owner === d.name && !p.deleting);
 	const ready = pods.filter((p) => p.nodeName && p.c.state === 'running' && p.c.ready).length;
 	const updated = pods.filter((p) => p.revision === hash).length;
-	const selector = {
-		'app.kubernetes.io/name': 'milvus',
-		'app.kubernetes.io/instance': spec.release,
-		component: d.component,
-	};
+	const selector = deploySelector(d);
 	return {
 		apiVersion: 'apps/v1',
 		kind: 'Deployment',
@@ -1133,7 +1181,7 @@ function deployObject(d) {
 			labels: {
 				...selector,
 				'app.kubernetes.io/managed-by': 'Helm',
-				'helm.sh/chart': 'milvus-4.1.34',
+				'helm.sh/chart': d.selector ? 'minio-8.0.17' : 'milvus-4.1.34',
 			},
 			annotations: {
 				'deployment.kubernetes.io/revision': '1',
@@ -1152,15 +1200,7 @@ function deployObject(d) {
 			template: {
 				metadata: { labels: selector },
 				spec: {
-					containers: [
-						{
-							name: d.component,
-							image: d.image,
-							imagePullPolicy: 'IfNotPresent',
-							args: ['milvus', 'run', d.component],
-							ports: [{ name: 'milvus', containerPort: 19530, protocol: 'TCP' }],
-						},
-					],
+					containers: [{ ...deployContainer(d), imagePullPolicy: 'IfNotPresent' }],
 					restartPolicy: 'Always',
 				},
 			},
@@ -1295,8 +1335,9 @@ function podObject(pod, internal = false) {
 							reason: c.reason,
 							message:
 								c.reason === 'ErrImagePull'
-									? `failed to pull and unpack image "docker.io/${pod.image}": failed to resolve reference "docker.io/${pod.image}": docker.io/${pod.image}: not found`
-									: `Back-off pulling image "${pod.image}"`,
+									? pullNotFoundError(pod.image)
+									: // The kubelet keeps the last pull error in the back-off message (the event has only the first part).
+										`Back-off pulling image "${pod.image}": ErrImagePull: ${pullNotFoundError(pod.image)}`,
 						}
 					: c.reason === 'CrashLoopBackOff'
 						? {
@@ -1849,6 +1890,147 @@ function serviceObjects() {
 	];
 }
 
+// ---------------------------------------------------------------- object storage (the chart's MinIO)
+
+const MINIO = `${spec.release}-minio`;
+const MINIO_PORT = 9000;
+const MINIO_IMAGE = 'minio/minio:RELEASE.2023-03-20T20-16-18Z';
+/** The S3 server standing for the MinIO pods, and the 127.0.0.1 port their Service leads to. */
+const objectStorage = {
+	/** @type {number} */
+	port: 0,
+	/** @type {{ close: () => Promise<void> } | null} */
+	server: null,
+	created: Date.now(),
+};
+
+/** `default.yaml` as the chart's config.tpl renders its `minio:` section with the chart's values. */
+function chartMinioYaml() {
+	return [
+		'minio:',
+		`  address: ${MINIO}`,
+		`  port: ${MINIO_PORT}`,
+		'  accessKeyID: minioadmin',
+		'  secretAccessKey: minioadmin',
+		'  useSSL: false',
+		'  bucketName: milvus-bucket',
+		'  rootPath: file',
+		'  useIAM: false',
+		'  iamEndpoint: ',
+		'  region: ',
+		'  useVirtualHost: false',
+	].join('\n');
+}
+
+function configMapObjects() {
+	const os = spec.objectStorage;
+	if (!os) return [];
+	const user = Object.entries(os.user);
+	const userYaml = user.length
+		? [
+				'minio:',
+				...user.map(([k, v]) => `  ${k}: ${typeof v === 'string' && v === '' ? '""' : v}`),
+			].join('\n')
+		: '#    For example enable rest http for milvus proxy\n#    proxy:\n#      http:\n#        enabled: true';
+	return [
+		{
+			apiVersion: 'v1',
+			kind: 'ConfigMap',
+			metadata: {
+				name: `${spec.release}-milvus`,
+				namespace: NS,
+				uid: stableUid(`cm/${spec.release}-milvus`),
+				creationTimestamp: iso(objectStorage.created),
+				labels: { 'app.kubernetes.io/managed-by': 'Helm' },
+				annotations: {
+					'meta.helm.sh/release-name': spec.release,
+					'meta.helm.sh/release-namespace': NS,
+				},
+			},
+			data: {
+				'default.yaml': `etcd:\n  endpoints:\n    - ${STS}:2379\n\nmetastore:\n  type: etcd\n\n${chartMinioYaml()}\n`,
+				'user.yaml': userYaml,
+			},
+		},
+	];
+}
+
+function secretObjects() {
+	const os = spec.objectStorage;
+	if (!os) return [];
+	const b64 = (/** @type {string} */ v) => Buffer.from(v).toString('base64');
+	return [
+		{
+			apiVersion: 'v1',
+			kind: 'Secret',
+			type: 'Opaque',
+			metadata: {
+				name: MINIO,
+				namespace: NS,
+				uid: stableUid(`secret/${MINIO}`),
+				creationTimestamp: iso(objectStorage.created),
+				labels: { app: 'minio', chart: 'minio-8.0.17', release: spec.release, heritage: 'Helm' },
+			},
+			data: { accesskey: b64(os.server.accessKey), secretkey: b64(os.server.secretKey) },
+		},
+	];
+}
+
+function minioServiceObjects() {
+	if (!spec.objectStorage) return [];
+	return [
+		{
+			apiVersion: 'v1',
+			kind: 'Service',
+			metadata: {
+				name: MINIO,
+				namespace: NS,
+				uid: stableUid(`svc/${MINIO}`),
+				creationTimestamp: iso(objectStorage.created),
+				labels: { app: 'minio', chart: 'minio-8.0.17', release: spec.release, heritage: 'Helm' },
+			},
+			spec: {
+				type: 'ClusterIP',
+				clusterIP: '10.96.0.30',
+				clusterIPs: ['10.96.0.30'],
+				ports: [{ name: 'http', port: MINIO_PORT, protocol: 'TCP', targetPort: MINIO_PORT }],
+				selector: { app: 'minio', release: spec.release },
+				sessionAffinity: 'None',
+			},
+			status: { loadBalancer: {} },
+		},
+	];
+}
+
+/**
+ * MinIO up: the S3 server listens and the pods run. Down: nothing listens behind the Service (connection
+ * refused, as kube-proxy answers a Service without ready endpoints) and the pods crash-loop.
+ */
+async function applyObjectStorage() {
+	const os = spec.objectStorage;
+	if (!os) return;
+	if (!objectStorage.port) objectStorage.port = await reservePort();
+	if (os.server.running && !objectStorage.server)
+		objectStorage.server = await serveS3(objectStorage.port, () => os.server);
+	if (!os.server.running && objectStorage.server) {
+		await objectStorage.server.close();
+		objectStorage.server = null;
+	}
+	for (const pod of S.pods.values()) {
+		if (pod.owner !== MINIO || pod.deleting) continue;
+		if (os.server.running && pod.c.state !== 'running') crashLoop(pod, { running: true });
+		else if (!os.server.running && pod.c.state === 'running') {
+			crashLoop(pod, {
+				exitCode: 1,
+				reason: 'Error',
+				restartCount: pod.c.restartCount + 1,
+				logs: 'ERROR Unable to initialize backend: Unable to use the drive /export: drive not found\n',
+			});
+		}
+	}
+	kick();
+}
+
 /** Every object of the model, as the API serves it. */
 function allObjects() {
 	/** @type {any[]} */
@@ -1865,7 +2047,8 @@ function allObjects() {
 	for (const d of S.deploys.values()) out.push(deployObject(d));
 	for (const sc of S.scs.values()) out.push(scObject(sc));
 	for (const e of S.events) out.push(eventObject(e));
-	out.push(...namespaceObjects(), nodeObject(), ...serviceObjects());
+	out.push(...namespaceObjects(), nodeObject(), ...serviceObjects(), ...minioServiceObjects());
+	out.push(...configMapObjects(), ...secretObjects());
 	return out;
 }
 
@@ -2184,6 +2367,7 @@ const backend = {
 		}
 		res.end();
 	},
+	proxy: proxyToPod,
 	upgrade: (req, socket, head, ns, name, sub, q) => {
 		const pod = S.pods.get(name);
 		/** @param {number} code @param {string} text */
@@ -2206,6 +2390,44 @@ const backend = {
 	},
 };
 
+/**
+ * GET through the API server's pod proxy (`kubectl get --raw …/pods/<[scheme:]name[:port]>/proxy/<path>`):
+ * an etcd pod's 2379 is its member's client port. Errors read like kube-apiserver's: 404 for an unknown
+ * pod, 503 "error trying to reach service" when nothing listens.
+ * @param {string} ns @param {string} target @param {string} rest @param {string} search
+ * @param {import('node:http').ServerResponse} res
+ */
+async function proxyToPod(ns, target, rest, search, res) {
+	const bits = target.split(':');
+	const scheme = bits.length === 3 ? bits[0] : 'http';
+	const name = /** @type {string} */ (bits.length === 3 ? bits[1] : bits[0]);
+	const port = Number(bits.length === 3 ? bits[2] : (bits[1] ?? 80));
+	const pod = S.pods.get(name);
+	if (!pod || ns !== NS) throw notFound(/** @type {any} */ ({ name: 'pods', group: '' }), name);
+	const p = pod.kind === 'etcd' ? S.ports.get(pod.ordinal) : undefined;
+	const local = port === 2379 ? p?.client : port === 2380 ? p?.peer : undefined;
+	const unreachable = (/** @type {string} */ why) =>
+		new ApiError(503, 'ServiceUnavailable', `error trying to reach service: ${why}`);
+	if (!pod.nodeName || pod.c.state !== 'running' || pod.deleting || !local)
+		throw unreachable(`dial tcp 127.0.0.1:${port}: connect: connection refused`);
+	if (scheme !== 'http') throw unreachable('tls: first record does not look like a TLS handshake');
+	/** @type {Response} */
+	let answer;
+	try {
+		answer = await fetch(`http://127.0.0.1:${local}${rest}${search}`, {
+			signal: AbortSignal.timeout(30_000),
+		});
+	} catch {
+		throw unreachable(`dial tcp 127.0.0.1:${port}: connect: connection refused`);
+	}
+	const body = Buffer.from(await answer.arrayBuffer());
+	res.writeHead(answer.status, {
+		'Content-Type': answer.headers.get('content-type') ?? 'text/plain',
+		'Content-Length': body.length,
+	});
+	res.end(body);
+}
+
 /** @param {Pod} pod */
 function execTarget(pod) {
 	const p = pod.kind === 'etcd' ? portsOf(pod.ordinal) : null;
@@ -2219,6 +2441,13 @@ function execTarget(pod) {
 		peerUrl: p ? `http://127.0.0.1:${p.peer}` : null,
 		sts: STS,
 		ports: Object.fromEntries([...S.ports].map(([k, v]) => [String(k), v])),
+		services: objectStorage.port
+			? Object.fromEntries(
+					[MINIO, `${MINIO}.${NS}`, `${MINIO}.${NS}.svc`, `${MINIO}.${NS}.svc.cluster.local`].map(
+						(h) => [`${h}:${MINIO_PORT}`, `127.0.0.1:${objectStorage.port}`],
+					),
+				)
+			: {},
 	};
 }
 
@@ -2244,6 +2473,51 @@ function connectPodPort(pod, port) {
 		s.once('connect', () => resolve(s));
 		s.once('error', reject);
 	});
+}
+
+/**
+ * A container state as the kubelet reports it (OOMKilled, CrashLoopBackOff, …), for pods without a process
+ * of their own (Milvus, MinIO and helper pods); `logs` is what the container printed (`kubectl logs`, or
+ * `--previous` once it is waiting).
+ * @param {Pod} pod
+ * @param {{ exitCode?: number, reason?: string, restartCount?: number, running?: boolean, ready?: boolean, waiting?: string, logs?: string }} b
+ */
+function crashLoop(pod, b) {
+	const now = Date.now();
+	if (b.exitCode !== undefined)
+		pod.c.last = {
+			exitCode: b.exitCode,
+			reason: b.reason ?? (b.exitCode === 0 ? 'Completed' : 'Error'),
+			startedAt: pod.c.startedAt || iso(now - 1000),
+			finishedAt: iso(now),
+		};
+	if (typeof b.restartCount === 'number') pod.c.restartCount = b.restartCount;
+	if (b.running) {
+		pod.c.state = 'running';
+		pod.c.reason = '';
+		pod.c.startedAt = iso(now);
+		pod.c.ready = b.ready ?? true;
+	} else {
+		pod.c.state = 'waiting';
+		pod.c.reason = b.waiting ?? 'CrashLoopBackOff';
+		pod.c.ready = false;
+		// The kubelet never restarts it on its own: the test decides.
+		pod.c.nextStartAt = Number.MAX_SAFE_INTEGER;
+		if (pod.c.reason === 'CrashLoopBackOff')
+			event(
+				'Pod',
+				pod.name,
+				'Warning',
+				'BackOff',
+				'kubelet',
+				`Back-off restarting failed container ${containerNameOf(pod)} in pod ${pod.name}_${NS}(${pod.uid})`,
+			);
+	}
+	if (b.logs !== undefined) {
+		// The file `kubectl logs` serves: the running container's, else the one that last terminated.
+		const n = pod.c.state === 'running' ? pod.c.restartCount : Math.max(0, pod.c.restartCount - 1);
+		fs.writeFileSync(path.join(podDirs(pod).logs, `${n}.log`), b.logs);
+	}
 }
 
 // ---------------------------------------------------------------- operations (the Node API's own)
@@ -2287,42 +2561,28 @@ const ops = {
 	setContainerState: (b) => {
 		const pod = S.pods.get(b.name);
 		if (!pod || pod.kind === 'etcd') return err(`no Milvus or helper pod ${b.name}`);
-		const now = Date.now();
-		if (b.exitCode !== undefined)
-			pod.c.last = {
-				exitCode: b.exitCode,
-				reason: b.reason ?? (b.exitCode === 0 ? 'Completed' : 'Error'),
-				startedAt: pod.c.startedAt || iso(now - 1000),
-				finishedAt: iso(now),
-			};
-		if (typeof b.restartCount === 'number') pod.c.restartCount = b.restartCount;
-		if (b.running) {
-			pod.c.state = 'running';
-			pod.c.reason = '';
-			pod.c.startedAt = iso(now);
-			pod.c.ready = b.ready ?? true;
-		} else {
-			pod.c.state = 'waiting';
-			pod.c.reason = b.waiting ?? 'CrashLoopBackOff';
-			pod.c.ready = false;
-			// The kubelet never restarts it on its own: the test decides.
-			pod.c.nextStartAt = Number.MAX_SAFE_INTEGER;
-			if (pod.c.reason === 'CrashLoopBackOff')
-				event(
-					'Pod',
-					pod.name,
-					'Warning',
-					'BackOff',
-					'kubelet',
-					`Back-off restarting failed container ${containerNameOf(pod)} in pod ${pod.name}_${NS}(${pod.uid})`,
-				);
-		}
+		crashLoop(pod, b);
 		kick();
 		return { ok: true };
 	},
+	// The chart's MinIO and Milvus's `minio:` settings, changed as a scenario needs (server keys, buckets,
+	// region, TLS, up or down; user.yaml keys).
+	objectStorage: async (b) => {
+		const os = spec.objectStorage;
+		if (!os) return err('this cluster was created without objectStorage');
+		if (b.server) Object.assign(os.server, b.server);
+		if (b.user) os.user = { ...b.user };
+		await applyObjectStorage();
+		return { ok: true, port: objectStorage.port };
+	},
 	setImagePullable: (b) => {
 		if (b.pullable) S.unpullable.delete(b.image);
-		else S.unpullable.add(b.image);
+		else {
+			// A node that cannot pull an image and does not have it either: a new node, or one whose image
+			// cache was cleaned. Pods that start there wait on the pull.
+			S.unpullable.add(b.image);
+			S.pulled.delete(b.image);
+		}
 		kick();
 		return { ok: true };
 	},
@@ -2466,30 +2726,6 @@ async function memberIdOf(pod) {
 	}
 }
 
-/**
- * Overwrites the records after the WAL header with garbage: etcd fails to replay it on every start, while
- * member/snap/db stays readable for offline recovery.
- * @param {string} walDir
- */
-function corruptWal(walDir) {
-	let files = [];
-	try {
-		files = fs
-			.readdirSync(walDir)
-			.filter((f) => f.endsWith('.wal'))
-			.sort();
-	} catch {
-		return;
-	}
-	const last = files[files.length - 1];
-	if (!last) return;
-	const f = path.join(walDir, last);
-	const fd = fs.openSync(f, 'r+');
-	const junk = Buffer.alloc(64 * 1024, 0xa5);
-	fs.writeSync(fd, junk, 0, junk.length, 256);
-	fs.closeSync(fd);
-}
-
 // ---------------------------------------------------------------- server & lifecycle
 
 /**
@@ -2613,6 +2849,21 @@ async function main() {
 			replicas: 1,
 			image: MILVUS_IMAGE,
 		});
+	}
+	if (spec.objectStorage) {
+		S.deploys.set(MINIO, {
+			name: MINIO,
+			uid: randomUUID(),
+			component: 'minio',
+			created: Date.now(),
+			generation: 1,
+			replicas: 1,
+			image: MINIO_IMAGE,
+			selector: { app: 'minio', release: spec.release },
+			args: ['server', '/export'],
+			port: MINIO_PORT,
+		});
+		await applyObjectStorage();
 	}
 	const port = await reservePort();
 	const kube = createKubeApi(backend, { port: () => port });
