@@ -90,220 +90,226 @@ function port(flag, value, t) {
 	return n;
 }
 
-await defineRunbook({
-	name: 'api-errors',
-	summary: {
-		en: 'Explain an error returned by a Milvus API call and check that the proxy is reachable',
-		id: 'Jelaskan error yang dikembalikan API Milvus dan periksa apakah proxy bisa dijangkau',
-	},
-	description: {
-		en:
-			'Checks that the proxy accepts connections on the gRPC port (19530) and that /healthz on 9091 answers OK, then explains the error given ' +
-			'with --error: the numeric code of Milvus 2.3+ (100 collection not found, 101 collection not loaded, 1100 invalid parameter, 65535 …) or ' +
-			'the legacy error_code name, what it means, the next step, whether the server marks it retriable and the page that covers it. Errors that are really a version mismatch, a boot failure or an etcd problem ' +
-			'are sent to that page. Changes nothing.',
-		id:
-			'Memeriksa apakah proxy menerima koneksi di port gRPC (19530) dan apakah /healthz di 9091 menjawab OK. Lalu menjelaskan error ' +
-			'yang diberikan lewat --error: code numerik Milvus 2.3+ (100 "collection not found", 101 "collection not loaded", 1100 ' +
-			'"invalid parameter", 65535 …) atau nama error_code lama, beserta artinya, langkah berikutnya, apakah server ' +
-			'menandainya retriable, dan halaman yang membahasnya. Error yang sebenarnya soal ' +
-			'versi, kegagalan boot, atau masalah etcd diarahkan ke halamannya. Tidak mengubah apa pun.',
-	},
-	exitCodes: {
-		0: {
-			en: 'proxy healthy and the error explained',
-			id: 'proxy sehat dan error sudah dijelaskan',
+export default defineRunbook(
+	{
+		name: 'api-errors',
+		summary: {
+			en: 'Explain an error returned by a Milvus API call and check that the proxy is reachable',
+			id: 'Jelaskan error yang dikembalikan API Milvus dan periksa apakah proxy bisa dijangkau',
 		},
-		1: {
-			en: 'proxy unreachable or unhealthy, or the error not recognised',
-			id: 'proxy tidak terjangkau atau tidak sehat, atau error tidak dikenali',
+		description: {
+			en:
+				'Checks that the proxy accepts connections on the gRPC port (19530) and that /healthz on 9091 answers OK, then explains the error given ' +
+				'with --error: the numeric code of Milvus 2.3+ (100 collection not found, 101 collection not loaded, 1100 invalid parameter, 65535 …) or ' +
+				'the legacy error_code name, what it means, the next step, whether the server marks it retriable and the page that covers it. Errors that are really a version mismatch, a boot failure or an etcd problem ' +
+				'are sent to that page. Changes nothing.',
+			id:
+				'Memeriksa apakah proxy menerima koneksi di port gRPC (19530) dan apakah /healthz di 9091 menjawab OK. Lalu menjelaskan error ' +
+				'yang diberikan lewat --error: code numerik Milvus 2.3+ (100 "collection not found", 101 "collection not loaded", 1100 ' +
+				'"invalid parameter", 65535 …) atau nama error_code lama, beserta artinya, langkah berikutnya, apakah server ' +
+				'menandainya retriable, dan halaman yang membahasnya. Error yang sebenarnya soal ' +
+				'versi, kegagalan boot, atau masalah etcd diarahkan ke halamannya. Tidak mengubah apa pun.',
 		},
-		2: { en: 'bad flags', id: 'flag salah' },
-		4: {
-			en: 'the error belongs to another symptom (its page is named)',
-			id: 'error-nya termasuk gejala lain (halamannya disebutkan)',
-		},
-	},
-	target: 'local',
-	flags: [
-		{
-			name: 'error',
-			alias: 'e',
-			type: 'string',
-			help: { en: 'the error text (or just its code)', id: 'teks error-nya (atau code-nya saja)' },
-		},
-		{
-			name: 'host',
-			type: 'string',
-			default: '127.0.0.1',
-			help: { en: 'host of the Milvus proxy', id: 'host proxy Milvus' },
-		},
-		{
-			name: 'port',
-			type: 'number',
-			default: 19530,
-			help: { en: 'Milvus gRPC port', id: 'port gRPC Milvus' },
-		},
-		{
-			name: 'health-port',
-			type: 'number',
-			default: 9091,
-			help: { en: 'Milvus metrics/health port', id: 'port metrics/health Milvus' },
-		},
-		{
-			name: 'offline',
-			type: 'boolean',
-			default: false,
-			help: {
-				en: 'only explain the error, do not contact Milvus',
-				id: 'hanya jelaskan error, tidak menghubungi Milvus',
+		exitCodes: {
+			0: {
+				en: 'proxy healthy and the error explained',
+				id: 'proxy sehat dan error sudah dijelaskan',
+			},
+			1: {
+				en: 'proxy unreachable or unhealthy, or the error not recognised',
+				id: 'proxy tidak terjangkau atau tidak sehat, atau error tidak dikenali',
+			},
+			2: { en: 'bad flags', id: 'flag salah' },
+			4: {
+				en: 'the error belongs to another symptom (its page is named)',
+				id: 'error-nya termasuk gejala lain (halamannya disebutkan)',
 			},
 		},
-	],
-	messages,
-	exampleFacts: {},
-	steps: () => [],
-	verify: () => ({ ok: true }),
-	async main(ctx) {
-		const host = String(ctx.flags.host);
-		const grpcPort = port('--port', ctx.flags.port, ctx.t);
-		const healthPort = port('--health-port', ctx.flags['health-port'], ctx.t);
-		const errorText = /** @type {string | undefined} */ (ctx.flags.error);
-		const offline = ctx.flags.offline === true;
-		if (offline && errorText === undefined) throw new UsageError(ctx.t('offlineNeedsError'));
-
-		/** @type {Record<string, unknown>} */
-		const report = {};
-		let reachable = true;
-		if (!offline) {
-			ctx.out.heading(ctx.t('connHeading'));
-			const g = await probeTcp(host, grpcPort);
-			const h = await probeHealthz(host, healthPort);
-			if (g.ok) ctx.out.ok(ctx.t('grpcOk', { host, port: grpcPort }));
-			else ctx.out.info(`✗ ${ctx.t('grpcDown', { host, port: grpcPort, reason: g.error ?? '' })}`);
-			if (h.ok) ctx.out.ok(ctx.t('healthOk', { host, port: healthPort }));
-			else if (h.status !== null)
-				ctx.out.info(
-					`✗ ${ctx.t('healthBad', { host, port: healthPort, status: h.status, body: h.body })}`,
-				);
-			else
-				ctx.out.info(`✗ ${ctx.t('healthDown', { host, port: healthPort, reason: h.error ?? '' })}`);
-			reachable = g.ok && h.ok;
-			if (!reachable)
-				ctx.out.info(
-					ctx.t('bootHint', { runbook: runbookCommand('boot'), page: pageUrl('boot', ctx.lang) }),
-				);
-			report.connectivity = {
-				grpc: { host, port: grpcPort, accepts: g.ok, error: g.error },
-				healthz: {
-					host,
-					port: healthPort,
-					ok: h.ok,
-					status: h.status,
-					body: h.body,
-					error: h.error,
+		target: 'local',
+		flags: [
+			{
+				name: 'error',
+				alias: 'e',
+				type: 'string',
+				help: {
+					en: 'the error text (or just its code)',
+					id: 'teks error-nya (atau code-nya saja)',
 				},
-			};
-		}
+			},
+			{
+				name: 'host',
+				type: 'string',
+				default: '127.0.0.1',
+				help: { en: 'host of the Milvus proxy', id: 'host proxy Milvus' },
+			},
+			{
+				name: 'port',
+				type: 'number',
+				default: 19530,
+				help: { en: 'Milvus gRPC port', id: 'port gRPC Milvus' },
+			},
+			{
+				name: 'health-port',
+				type: 'number',
+				default: 9091,
+				help: { en: 'Milvus metrics/health port', id: 'port metrics/health Milvus' },
+			},
+			{
+				name: 'offline',
+				type: 'boolean',
+				default: false,
+				help: {
+					en: 'only explain the error, do not contact Milvus',
+					id: 'hanya jelaskan error, tidak menghubungi Milvus',
+				},
+			},
+		],
+		messages,
+		async main(ctx) {
+			const host = String(ctx.flags.host);
+			const grpcPort = port('--port', ctx.flags.port, ctx.t);
+			const healthPort = port('--health-port', ctx.flags['health-port'], ctx.t);
+			const errorText = /** @type {string | undefined} */ (ctx.flags.error);
+			const offline = ctx.flags.offline === true;
+			if (offline && errorText === undefined) throw new UsageError(ctx.t('offlineNeedsError'));
 
-		/** @type {'explained'|'other'|'unknown'|null} */
-		let outcome = null;
-		/** @type {string | null} */
-		let otherSymptom = null;
-		if (errorText !== undefined) {
-			ctx.out.heading(ctx.t('errorHeading'));
-			const matches = matchText(errorText);
-			const top = matches[0];
-			const reading = readCode(errorText);
-			if (top && top.symptom !== 'api-errors') {
-				otherSymptom = top.symptom;
-				outcome = 'other';
-				ctx.out.info(
-					ctx.t('signatureLine', { signature: top.signature, explain: top.explain[ctx.lang] }),
-				);
-				ctx.out.warn(
-					ctx.t('otherSymptom', {
-						symptom: top.symptom,
-						page: pageUrl(top.symptom, ctx.lang),
-						runbook: runbookCommand(top.symptom),
-					}),
-				);
-			} else {
-				if (reading.code !== null || reading.name !== null) {
-					if (reading.meanings.length === 0)
-						ctx.out.warn(ctx.t('codeUnknown', { code: String(reading.code) }));
-					for (const m of reading.meanings) {
-						ctx.out.info(
-							ctx.t('codeLine', {
-								code: m.code,
-								name: ` (${m.name})`,
-								meaning: m.meaning[ctx.lang],
-							}),
-						);
-						ctx.out.info(`    ${ctx.t('nextLine', { next: m.next[ctx.lang] })}`);
-						ctx.out.info(`    ${ctx.t(RETRIABLE_KEY[String(m.retriable)] ?? 'retriableNone')}`);
-						ctx.out.info(`    ${ctx.t('pageLine', { page: pagePath(m.page, ctx.lang) })}`);
-					}
-					if (reading.generation === 'either')
-						ctx.out.dim(ctx.t('codeEither', { code: String(reading.code) }));
-					else if (reading.generation === '2.3+' && (reading.code ?? 0) >= 100)
-						ctx.out.dim(ctx.t('codeGeneration'));
-				}
-				// The message names the problem more precisely than a catch-all code (1, 65535) does.
-				for (const m of matches.filter((x) => !x.signature.startsWith('milvus-exception'))) {
+			/** @type {Record<string, unknown>} */
+			const report = {};
+			let reachable = true;
+			if (!offline) {
+				ctx.out.heading(ctx.t('connHeading'));
+				const g = await probeTcp(host, grpcPort);
+				const h = await probeHealthz(host, healthPort);
+				if (g.ok) ctx.out.ok(ctx.t('grpcOk', { host, port: grpcPort }));
+				else
+					ctx.out.info(`✗ ${ctx.t('grpcDown', { host, port: grpcPort, reason: g.error ?? '' })}`);
+				if (h.ok) ctx.out.ok(ctx.t('healthOk', { host, port: healthPort }));
+				else if (h.status !== null)
 					ctx.out.info(
-						ctx.t('signatureLine', { signature: m.signature, explain: m.explain[ctx.lang] }),
+						`✗ ${ctx.t('healthBad', { host, port: healthPort, status: h.status, body: h.body })}`,
 					);
-				}
-				const known = reading.meanings.length > 0 || matches.length > 0;
-				outcome = known ? 'explained' : 'unknown';
-				if (!known) ctx.out.warn(ctx.t('notRecognised', { page: pageUrl('help', ctx.lang) }));
+				else
+					ctx.out.info(
+						`✗ ${ctx.t('healthDown', { host, port: healthPort, reason: h.error ?? '' })}`,
+					);
+				reachable = g.ok && h.ok;
+				if (!reachable)
+					ctx.out.info(
+						ctx.t('bootHint', { runbook: runbookCommand('boot'), page: pageUrl('boot', ctx.lang) }),
+					);
+				report.connectivity = {
+					grpc: { host, port: grpcPort, accepts: g.ok, error: g.error },
+					healthz: {
+						host,
+						port: healthPort,
+						ok: h.ok,
+						status: h.status,
+						body: h.body,
+						error: h.error,
+					},
+				};
 			}
-			report.error = {
-				text: errorText,
-				code: reading.code,
-				name: reading.name,
-				generation: reading.generation,
-				meanings: reading.meanings.map((m) => ({
-					code: m.code,
-					name: m.name,
-					meaning: m.meaning[ctx.lang],
-					next: m.next[ctx.lang],
-					retriable: m.retriable,
-					page: pagePath(m.page, ctx.lang),
-					symptom: m.page,
-					topic: m.topic,
-				})),
-				matches: matches.map((m) => ({
-					symptom: m.symptom,
-					signature: m.signature,
-					page: pagePath(m.symptom, ctx.lang),
-					explanation: m.explain[ctx.lang],
-				})),
-				symptom: otherSymptom ?? (outcome === 'explained' ? 'api-errors' : null),
-				page: otherSymptom
-					? pagePath(otherSymptom, ctx.lang)
-					: outcome === 'explained'
-						? pagePath('api-errors', ctx.lang)
-						: null,
-			};
-		}
 
-		/** @type {number} */
-		let code;
-		if (outcome === 'other') code = 4;
-		else if (!reachable || outcome === 'unknown') code = 1;
-		else {
-			code = 0;
-			ctx.out.ok(
-				errorText === undefined
-					? ctx.t('noError')
-					: offline
-						? ctx.t('explainedOffline')
-						: ctx.t('explained'),
-			);
-		}
-		emitReport(ctx, { ...report, outcome, exitCode: code });
-		return code;
+			/** @type {'explained'|'other'|'unknown'|null} */
+			let outcome = null;
+			/** @type {string | null} */
+			let otherSymptom = null;
+			if (errorText !== undefined) {
+				ctx.out.heading(ctx.t('errorHeading'));
+				const matches = matchText(errorText);
+				const top = matches[0];
+				const reading = readCode(errorText);
+				if (top && top.symptom !== 'api-errors') {
+					otherSymptom = top.symptom;
+					outcome = 'other';
+					ctx.out.info(
+						ctx.t('signatureLine', { signature: top.signature, explain: top.explain[ctx.lang] }),
+					);
+					ctx.out.warn(
+						ctx.t('otherSymptom', {
+							symptom: top.symptom,
+							page: pageUrl(top.symptom, ctx.lang),
+							runbook: runbookCommand(top.symptom),
+						}),
+					);
+				} else {
+					if (reading.code !== null || reading.name !== null) {
+						if (reading.meanings.length === 0)
+							ctx.out.warn(ctx.t('codeUnknown', { code: String(reading.code) }));
+						for (const m of reading.meanings) {
+							ctx.out.info(
+								ctx.t('codeLine', {
+									code: m.code,
+									name: ` (${m.name})`,
+									meaning: m.meaning[ctx.lang],
+								}),
+							);
+							ctx.out.info(`    ${ctx.t('nextLine', { next: m.next[ctx.lang] })}`);
+							ctx.out.info(`    ${ctx.t(RETRIABLE_KEY[String(m.retriable)] ?? 'retriableNone')}`);
+							ctx.out.info(`    ${ctx.t('pageLine', { page: pagePath(m.page, ctx.lang) })}`);
+						}
+						if (reading.generation === 'either')
+							ctx.out.dim(ctx.t('codeEither', { code: String(reading.code) }));
+						else if (reading.generation === '2.3+' && (reading.code ?? 0) >= 100)
+							ctx.out.dim(ctx.t('codeGeneration'));
+					}
+					// The message names the problem more precisely than a catch-all code (1, 65535) does.
+					for (const m of matches.filter((x) => !x.signature.startsWith('milvus-exception'))) {
+						ctx.out.info(
+							ctx.t('signatureLine', { signature: m.signature, explain: m.explain[ctx.lang] }),
+						);
+					}
+					const known = reading.meanings.length > 0 || matches.length > 0;
+					outcome = known ? 'explained' : 'unknown';
+					if (!known) ctx.out.warn(ctx.t('notRecognised', { page: pageUrl('help', ctx.lang) }));
+				}
+				report.error = {
+					text: errorText,
+					code: reading.code,
+					name: reading.name,
+					generation: reading.generation,
+					meanings: reading.meanings.map((m) => ({
+						code: m.code,
+						name: m.name,
+						meaning: m.meaning[ctx.lang],
+						next: m.next[ctx.lang],
+						retriable: m.retriable,
+						page: pagePath(m.page, ctx.lang),
+						symptom: m.page,
+						topic: m.topic,
+					})),
+					matches: matches.map((m) => ({
+						symptom: m.symptom,
+						signature: m.signature,
+						page: pagePath(m.symptom, ctx.lang),
+						explanation: m.explain[ctx.lang],
+					})),
+					symptom: otherSymptom ?? (outcome === 'explained' ? 'api-errors' : null),
+					page: otherSymptom
+						? pagePath(otherSymptom, ctx.lang)
+						: outcome === 'explained'
+							? pagePath('api-errors', ctx.lang)
+							: null,
+				};
+			}
+
+			/** @type {number} */
+			let code;
+			if (outcome === 'other') code = 4;
+			else if (!reachable || outcome === 'unknown') code = 1;
+			else {
+				code = 0;
+				ctx.out.ok(
+					errorText === undefined
+						? ctx.t('noError')
+						: offline
+							? ctx.t('explainedOffline')
+							: ctx.t('explained'),
+				);
+			}
+			emitReport(ctx, { ...report, outcome, exitCode: code });
+			return code;
+		},
 	},
-}).main();
+	import.meta.url,
+);

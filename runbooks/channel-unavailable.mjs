@@ -54,74 +54,84 @@ async function readPods(ctx) {
 		.filter((/** @type {PodState} */ p) => CHANNEL_COMPONENTS.includes(p.component));
 }
 
-await defineRunbook({
-	name: 'channel-unavailable',
-	summary: {
-		en: 'Find why a channel has no query node',
-		id: 'Cari mengapa channel tidak punya query node',
-	},
-	description: {
-		en: 'Read-only. Lists the Milvus pods that serve or assign channels (querynode, datanode, streamingnode, coordinators, proxy) with readiness, restarts and last termination, and their recent log lines naming channels and nodes. Changes nothing.',
-		id: 'Hanya membaca. Menampilkan pod Milvus yang melayani atau membagi channel (querynode, datanode, streamingnode, koordinator, proxy) beserta status siap, jumlah dimulai ulang, dan penyebab berhenti terakhir, juga baris log terbaru yang menyebut channel dan node. Tidak mengubah apa pun.',
-	},
-	target: 'kubernetes',
-	requireStatefulSet: false,
-	exitCodes: {
-		0: {
-			en: 'every channel-serving component is ready',
-			id: 'semua komponen yang melayani channel sudah siap',
+export default defineRunbook(
+	{
+		name: 'channel-unavailable',
+		summary: {
+			en: 'Find why a channel has no query node',
+			id: 'Cari mengapa channel tidak punya query node',
 		},
-		1: {
-			en: 'some component is not ready: the output names it',
-			id: 'ada komponen yang belum siap, namanya tertulis di output',
+		description: {
+			en: 'Read-only. Lists the Milvus pods that serve or assign channels (querynode, datanode, streamingnode, coordinators, proxy) with readiness, restarts and last termination, and their recent log lines naming channels and nodes. Changes nothing.',
+			id: 'Hanya membaca. Menampilkan pod Milvus yang melayani atau membagi channel (querynode, datanode, streamingnode, koordinator, proxy) beserta status siap, jumlah dimulai ulang, dan penyebab berhenti terakhir, juga baris log terbaru yang menyebut channel dan node. Tidak mengubah apa pun.',
 		},
-		4: { en: 'no Milvus pods of this release here', id: 'tidak ada pod Milvus dari release ini' },
-	},
-	messages,
-	exampleFacts: { pods: 3 },
-	async preflight(ctx) {
-		const pods = await readPods(ctx);
-		if (pods.length === 0)
-			throw new NotThisSymptomError(ctx.t('noPods', { release: ctx.names.release }));
-		return { pods: pods.length };
-	},
-	steps: (ctx) => [
-		{
-			id: 'list-pods',
-			title: { en: 'List the Milvus pods', id: 'Lihat pod Milvus' },
-			mode: 'read',
-			command: ctx.kube.argv('get', 'pods', '-l', milvusSelector(ctx.names.release), '-o', 'wide'),
+		target: 'kubernetes',
+		requireStatefulSet: false,
+		exitCodes: {
+			0: {
+				en: 'every channel-serving component is ready',
+				id: 'semua komponen yang melayani channel sudah siap',
+			},
+			1: {
+				en: 'some component is not ready: the output names it',
+				id: 'ada komponen yang belum siap, namanya tertulis di output',
+			},
+			4: { en: 'no Milvus pods of this release here', id: 'tidak ada pod Milvus dari release ini' },
 		},
-		{
-			id: 'querynode-logs',
-			title: { en: 'Recent querynode log lines', id: 'Baris log querynode terbaru' },
-			mode: 'read',
-			optional: true,
-			command: ctx.kube.argv(
-				'logs',
-				'-l',
-				`app.kubernetes.io/instance=${ctx.names.release},component=querynode`,
-				'--tail=100',
-				'--prefix',
-			),
+		messages,
+		exampleFacts: { pods: 3 },
+		async preflight(ctx) {
+			const pods = await readPods(ctx);
+			if (pods.length === 0)
+				throw new NotThisSymptomError(ctx.t('noPods', { release: ctx.names.release }));
+			return { pods: pods.length };
 		},
-	],
-	async verify(ctx) {
-		const pods = await readPods(ctx);
-		const notReady = pods.filter((p) => !p.ready);
-		const restarted = pods.filter((p) => p.ready && p.restarts > 0);
-		const data = { pods };
-		if (notReady.length > 0) {
-			const extra =
-				restarted.length > 0
-					? `; ${ctx.t('restarted', { list: restarted.map(describePod).join(', ') })}`
-					: '';
-			return {
-				ok: false,
-				details: ctx.t('notReady', { list: notReady.map(describePod).join(', ') }) + extra,
-				data,
-			};
-		}
-		return { ok: true, details: ctx.t('allReady', { n: pods.length }), data };
+		steps: (ctx) => [
+			{
+				id: 'list-pods',
+				title: { en: 'List the Milvus pods', id: 'Lihat pod Milvus' },
+				mode: 'read',
+				command: ctx.kube.argv(
+					'get',
+					'pods',
+					'-l',
+					milvusSelector(ctx.names.release),
+					'-o',
+					'wide',
+				),
+			},
+			{
+				id: 'querynode-logs',
+				title: { en: 'Recent querynode log lines', id: 'Baris log querynode terbaru' },
+				mode: 'read',
+				optional: true,
+				command: ctx.kube.argv(
+					'logs',
+					'-l',
+					`app.kubernetes.io/instance=${ctx.names.release},component=querynode`,
+					'--tail=100',
+					'--prefix',
+				),
+			},
+		],
+		async verify(ctx) {
+			const pods = await readPods(ctx);
+			const notReady = pods.filter((p) => !p.ready);
+			const restarted = pods.filter((p) => p.ready && p.restarts > 0);
+			const data = { pods };
+			if (notReady.length > 0) {
+				const extra =
+					restarted.length > 0
+						? `; ${ctx.t('restarted', { list: restarted.map(describePod).join(', ') })}`
+						: '';
+				return {
+					ok: false,
+					details: ctx.t('notReady', { list: notReady.map(describePod).join(', ') }) + extra,
+					data,
+				};
+			}
+			return { ok: true, details: ctx.t('allReady', { n: pods.length }), data };
+		},
 	},
-}).main();
+	import.meta.url,
+);

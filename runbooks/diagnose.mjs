@@ -90,210 +90,210 @@ const messages = withDiagMessages({
 	},
 });
 
-await defineRunbook({
-	name: 'diagnose',
-	summary: {
-		en: 'Recognise known Milvus failures in a log and point to the page and runbook that fix them',
-		id: 'Kenali kegagalan Milvus yang umum dari log, lalu tunjukkan halaman dan runbook untuk memperbaikinya',
-	},
-	description: {
-		en:
-			'Reads a log file, a pasted error, stdin, or the logs of a running deployment (docker compose or the pods of a Helm/operator release), ' +
-			'matches every line against the error-signature catalog and prints the symptoms it recognises, strongest first, with the line that matched ' +
-			'and the guide page to open. Text that matches nothing known is reported as "no known symptom", never as a guess. Changes nothing.',
-		id:
-			'Membaca file log, error yang ditempelkan, stdin, atau log deployment yang sedang berjalan (docker compose, atau pod dari release Helm ' +
-			'atau operator). Setiap baris dicocokkan dengan katalog signature error. Gejala yang dikenali ditampilkan dari yang paling kuat, ' +
-			'bersama baris yang cocok dan halaman panduan yang perlu dibuka. Teks yang tidak cocok dilaporkan sebagai "tidak ada gejala yang ' +
-			'dikenali", bukan ditebak. Tidak mengubah apa pun.',
-	},
-	exitCodes: {
-		0: {
-			en: 'no known error signature in the text (the closest pages may be listed, as a hint)',
-			id: 'tidak ada signature error yang dikenal di teks (halaman terdekat bisa ditampilkan, sebagai petunjuk)',
+export default defineRunbook(
+	{
+		name: 'diagnose',
+		summary: {
+			en: 'Recognise known Milvus failures in a log and point to the page and runbook that fix them',
+			id: 'Kenali kegagalan Milvus yang umum dari log, lalu tunjukkan halaman dan runbook untuk memperbaikinya',
 		},
-		1: {
-			en: 'known symptoms found (each with its page and runbook), or --live could not read the deployment',
-			id: 'ada gejala yang dikenali (masing-masing dengan halaman dan runbook-nya), atau --live gagal membaca deployment',
+		description: {
+			en:
+				'Reads a log file, a pasted error, stdin, or the logs of a running deployment (docker compose or the pods of a Helm/operator release), ' +
+				'matches every line against the error-signature catalog and prints the symptoms it recognises, strongest first, with the line that matched ' +
+				'and the guide page to open. Text that matches nothing known is reported as "no known symptom", never as a guess. Changes nothing.',
+			id:
+				'Membaca file log, error yang ditempelkan, stdin, atau log deployment yang sedang berjalan (docker compose, atau pod dari release Helm ' +
+				'atau operator). Setiap baris dicocokkan dengan katalog signature error. Gejala yang dikenali ditampilkan dari yang paling kuat, ' +
+				'bersama baris yang cocok dan halaman panduan yang perlu dibuka. Teks yang tidak cocok dilaporkan sebagai "tidak ada gejala yang ' +
+				'dikenali", bukan ditebak. Tidak mengubah apa pun.',
 		},
-		2: {
-			en: 'bad flags, or the input is missing, empty, binary or unreadable (it then says how to give it a log)',
-			id: 'flag salah, atau input tidak ada, kosong, biner, atau tidak bisa dibaca (lalu dijelaskan cara memberinya log)',
-		},
-		4: {
-			en: 'not used: diagnose looks for every known symptom, so no text is "not this symptom" (exit 0 says none was found)',
-			id: 'tidak dipakai: diagnose mencari semua gejala yang dikenal, jadi tidak ada teks yang "bukan gejala ini" (exit 0 berarti tidak ada yang ditemukan)',
-		},
-	},
-	target: 'local',
-	flags: [
-		{
-			name: 'file',
-			alias: 'f',
-			type: 'string',
-			help: { en: 'log file to read (- for stdin)', id: 'file log yang dibaca (- untuk stdin)' },
-		},
-		{
-			name: 'text',
-			type: 'string',
-			help: {
-				en: 'an error line to check, pasted as one argument',
-				id: 'satu baris error yang diperiksa, ditempelkan sebagai satu argumen',
+		exitCodes: {
+			0: {
+				en: 'no known error signature in the text (the closest pages may be listed, as a hint)',
+				id: 'tidak ada signature error yang dikenal di teks (halaman terdekat bisa ditampilkan, sebagai petunjuk)',
+			},
+			1: {
+				en: 'known symptoms found (each with its page and runbook), or --live could not read the deployment',
+				id: 'ada gejala yang dikenali (masing-masing dengan halaman dan runbook-nya), atau --live gagal membaca deployment',
+			},
+			2: {
+				en: 'bad flags, or the input is missing, empty, binary or unreadable (it then says how to give it a log)',
+				id: 'flag salah, atau input tidak ada, kosong, biner, atau tidak bisa dibaca (lalu dijelaskan cara memberinya log)',
+			},
+			4: {
+				en: 'not used: diagnose looks for every known symptom, so no text is "not this symptom" (exit 0 says none was found)',
+				id: 'tidak dipakai: diagnose mencari semua gejala yang dikenal, jadi tidak ada teks yang "bukan gejala ini" (exit 0 berarti tidak ada yang ditemukan)',
 			},
 		},
-		{
-			name: 'live',
-			type: 'boolean',
-			default: false,
-			help: {
-				en: 'read the logs of the running deployment (docker or kubectl)',
-				id: 'baca log deployment yang sedang berjalan (docker atau kubectl)',
+		target: 'local',
+		flags: [
+			{
+				name: 'file',
+				alias: 'f',
+				type: 'string',
+				help: { en: 'log file to read (- for stdin)', id: 'file log yang dibaca (- untuk stdin)' },
 			},
-		},
-		{
-			name: 'source',
-			type: 'string',
-			default: 'auto',
-			choices: ['auto', 'docker', 'kubernetes'],
-			help: { en: 'with --live: where Milvus runs', id: 'dengan --live: tempat Milvus berjalan' },
-		},
-		{
-			name: 'tail',
-			type: 'number',
-			default: 500,
-			help: {
-				en: 'with --live: log lines per container',
-				id: 'dengan --live: jumlah baris log per container',
+			{
+				name: 'text',
+				type: 'string',
+				help: {
+					en: 'an error line to check, pasted as one argument',
+					id: 'satu baris error yang diperiksa, ditempelkan sebagai satu argumen',
+				},
 			},
-		},
-	],
-	messages,
-	exampleFacts: {},
-	steps: () => [],
-	verify: () => ({ ok: true }),
-	async main(ctx) {
-		const file = /** @type {string | undefined} */ (ctx.flags.file);
-		const text = /** @type {string | undefined} */ (ctx.flags.text);
-		const live = ctx.flags.live === true;
-		if ([file !== undefined, text !== undefined, live].filter(Boolean).length > 1)
-			throw new UsageError(ctx.t('tooMany'));
-		const tail = Number(ctx.flags.tail);
-		if (!Number.isInteger(tail) || tail <= 0)
-			throw new UsageError(ctx.t('badNumber', { flag: '--tail', value: String(ctx.flags.tail) }));
+			{
+				name: 'live',
+				type: 'boolean',
+				default: false,
+				help: {
+					en: 'read the logs of the running deployment (docker or kubectl)',
+					id: 'baca log deployment yang sedang berjalan (docker atau kubectl)',
+				},
+			},
+			{
+				name: 'source',
+				type: 'string',
+				default: 'auto',
+				choices: ['auto', 'docker', 'kubernetes'],
+				help: { en: 'with --live: where Milvus runs', id: 'dengan --live: tempat Milvus berjalan' },
+			},
+			{
+				name: 'tail',
+				type: 'number',
+				default: 500,
+				help: {
+					en: 'with --live: log lines per container',
+					id: 'dengan --live: jumlah baris log per container',
+				},
+			},
+		],
+		messages,
+		async main(ctx) {
+			const file = /** @type {string | undefined} */ (ctx.flags.file);
+			const text = /** @type {string | undefined} */ (ctx.flags.text);
+			const live = ctx.flags.live === true;
+			if ([file !== undefined, text !== undefined, live].filter(Boolean).length > 1)
+				throw new UsageError(ctx.t('tooMany'));
+			const tail = Number(ctx.flags.tail);
+			if (!Number.isInteger(tail) || tail <= 0)
+				throw new UsageError(ctx.t('badNumber', { flag: '--tail', value: String(ctx.flags.tail) }));
 
-		/** @type {{ name: string, text: string }[]} */
-		const inputs = [];
-		if (text !== undefined) {
-			inputs.push({ name: '--text', text });
-		} else if (live) {
-			const dep = await findDeployment(
-				ctx,
-				/** @type {'auto'|'docker'|'kubernetes'} */ (ctx.flags.source),
+			/** @type {{ name: string, text: string }[]} */
+			const inputs = [];
+			if (text !== undefined) {
+				inputs.push({ name: '--text', text });
+			} else if (live) {
+				const dep = await findDeployment(
+					ctx,
+					/** @type {'auto'|'docker'|'kubernetes'} */ (ctx.flags.source),
+				);
+				// The pod table itself is evidence too: "my-release-etcd-0   0/1   Pending" is etcd-pending.
+				inputs.push({ name: dep.listCommand.join(' '), text: dep.listing });
+				for (const s of await collectLogs(ctx, dep, { tail }))
+					inputs.push({ name: s.name, text: s.text });
+			} else {
+				// Bare run in a terminal: take a paste. Piped or `--file -`: read stdin. Nothing at all: explain.
+				const pasting = file === undefined && process.stdin.isTTY === true;
+				const useStdin = file === '-' || file === undefined;
+				const name = useStdin ? ctx.t('stdinName') : /** @type {string} */ (file);
+				if (pasting) {
+					ctx.out.info(ctx.t('howTo'));
+					process.stderr.write(`\n${ctx.t('pastePrompt')}\n`);
+				}
+				/** @type {Buffer} */
+				let buf;
+				try {
+					buf = useStdin
+						? await readAll(process.stdin)
+						: nodeFs.readFileSync(/** @type {string} */ (file));
+				} catch (e) {
+					const reason = e && typeof e === 'object' && 'code' in e ? String(e.code) : String(e);
+					throw new UsageError(ctx.t('dReadFailed', { file: name, reason }));
+				}
+				if (looksBinary(buf)) throw new UsageError(ctx.t('dBinaryInput', { what: name }));
+				const s = buf.toString('utf8');
+				if (s.trim() === '') {
+					if (file !== undefined) throw new UsageError(ctx.t('emptyInput', { what: name }));
+					// Run bare with nothing piped in (or an empty paste): say how to give it a log, not "error".
+					if (!pasting) ctx.out.info(ctx.t('howTo'));
+					return EXIT.USAGE;
+				}
+				inputs.push({ name, text: s });
+			}
+
+			/** @type {(Match & { from: string })[]} */
+			const all = [];
+			for (const input of inputs)
+				for (const m of matchText(input.text)) all.push({ ...m, from: input.name });
+			all.sort((a, b) => b.weight - a.weight);
+			// A generic signature (an API status whose code the catalog does not explain) is no diagnosis: its
+			// page only leads the closest pages.
+			const best = /** @type {(Match & { from: string })[]} */ (strongestPerSymptom(all)).filter(
+				(m) => !m.fallback,
 			);
-			// The pod table itself is evidence too: "my-release-etcd-0   0/1   Pending" is etcd-pending.
-			inputs.push({ name: dep.listCommand.join(' '), text: dep.listing });
-			for (const s of await collectLogs(ctx, dep, { tail }))
-				inputs.push({ name: s.name, text: s.text });
-		} else {
-			// Bare run in a terminal: take a paste. Piped or `--file -`: read stdin. Nothing at all: explain.
-			const pasting = file === undefined && process.stdin.isTTY === true;
-			const useStdin = file === '-' || file === undefined;
-			const name = useStdin ? ctx.t('stdinName') : /** @type {string} */ (file);
-			if (pasting) {
-				ctx.out.info(ctx.t('howTo'));
-				process.stderr.write(`\n${ctx.t('pastePrompt')}\n`);
-			}
-			/** @type {Buffer} */
-			let buf;
-			try {
-				buf = useStdin
-					? await readAll(process.stdin)
-					: nodeFs.readFileSync(/** @type {string} */ (file));
-			} catch (e) {
-				const reason = e && typeof e === 'object' && 'code' in e ? String(e.code) : String(e);
-				throw new UsageError(ctx.t('dReadFailed', { file: name, reason }));
-			}
-			if (looksBinary(buf)) throw new UsageError(ctx.t('dBinaryInput', { what: name }));
-			const s = buf.toString('utf8');
-			if (s.trim() === '') {
-				if (file !== undefined) throw new UsageError(ctx.t('emptyInput', { what: name }));
-				// Run bare with nothing piped in (or an empty paste): say how to give it a log, not "error".
-				if (!pasting) ctx.out.info(ctx.t('howTo'));
-				return EXIT.USAGE;
-			}
-			inputs.push({ name, text: s });
-		}
+			// The same matcher as the site (lib/retrieve.mjs) decides the closest pages, over all inputs at once.
+			const closest =
+				best.length > 0 ? [] : diagnoseText(inputs.map((i) => i.text).join('\n')).closest;
 
-		/** @type {(Match & { from: string })[]} */
-		const all = [];
-		for (const input of inputs)
-			for (const m of matchText(input.text)) all.push({ ...m, from: input.name });
-		all.sort((a, b) => b.weight - a.weight);
-		// A generic signature (an API status whose code the catalog does not explain) is no diagnosis: its
-		// page only leads the closest pages.
-		const best = /** @type {(Match & { from: string })[]} */ (strongestPerSymptom(all)).filter(
-			(m) => !m.fallback,
-		);
-		// The same matcher as the site (lib/retrieve.mjs) decides the closest pages, over all inputs at once.
-		const closest =
-			best.length > 0 ? [] : diagnoseText(inputs.map((i) => i.text).join('\n')).closest;
+			if (best.length > 0) {
+				ctx.out.heading(ctx.t('heading'));
+				best.forEach((m, i) => {
+					ctx.out.info(`${String(i + 1).padStart(2)}. ${m.symptom}  [${m.signature}]`);
+					const where = inputs.length > 1 ? `${ctx.t('fromLabel', { name: m.from })}, ` : '';
+					ctx.out.info(`    ${where}${ctx.t('lineLabel', { n: m.lineNumber })}: ${m.line}`);
+					if (m.count > 1) ctx.out.dim(`    ${ctx.t('more', { count: m.count - 1 })}`);
+					ctx.out.info(`    ${ctx.t('whyLabel')}: ${m.explain[ctx.lang]}`);
+					ctx.out.info(`    ${ctx.t('openLabel')}: ${pageUrl(m.symptom, ctx.lang)}`);
+					ctx.out.info(`    ${ctx.t('runLabel')}: ${runbookCommand(m.symptom)}`);
+				});
+			} else if (closest.length > 0) {
+				ctx.out.heading(ctx.t('closestHeading'));
+				closest.forEach((c, i) => {
+					const shares =
+						c.terms.length > 0 ? `  (${ctx.t('sharesLabel')}: ${c.terms.join(', ')})` : '';
+					ctx.out.info(`${String(i + 1).padStart(2)}. ${c.symptom}${shares}`);
+					ctx.out.info(`    ${ctx.t('openLabel')}: ${pageUrl(c.symptom, ctx.lang)}`);
+				});
+				ctx.out.info(ctx.t('noneHint', { page: pageUrl('help', ctx.lang) }));
+			} else {
+				ctx.out.heading(NO_KNOWN_SYMPTOM[ctx.lang]);
+				ctx.out.info(ctx.t('none'));
+				ctx.out.info(ctx.t('noneHint', { page: pageUrl('help', ctx.lang) }));
+			}
 
-		if (best.length > 0) {
-			ctx.out.heading(ctx.t('heading'));
-			best.forEach((m, i) => {
-				ctx.out.info(`${String(i + 1).padStart(2)}. ${m.symptom}  [${m.signature}]`);
-				const where = inputs.length > 1 ? `${ctx.t('fromLabel', { name: m.from })}, ` : '';
-				ctx.out.info(`    ${where}${ctx.t('lineLabel', { n: m.lineNumber })}: ${m.line}`);
-				if (m.count > 1) ctx.out.dim(`    ${ctx.t('more', { count: m.count - 1 })}`);
-				ctx.out.info(`    ${ctx.t('whyLabel')}: ${m.explain[ctx.lang]}`);
-				ctx.out.info(`    ${ctx.t('openLabel')}: ${pageUrl(m.symptom, ctx.lang)}`);
-				ctx.out.info(`    ${ctx.t('runLabel')}: ${runbookCommand(m.symptom)}`);
+			const code = best.length > 0 ? 1 : 0;
+			emitReport(ctx, {
+				confidence: best.length > 0 ? 'signature' : closest.length > 0 ? 'closest' : 'none',
+				matches: best.map((m) => ({
+					symptom: m.symptom,
+					line: m.line,
+					page: pagePath(m.symptom, ctx.lang),
+					url: pageUrl(m.symptom, ctx.lang),
+					signature: m.signature,
+					lineNumber: m.lineNumber,
+					source: m.from,
+					explanation: m.explain[ctx.lang],
+					runbook: runbookCommand(m.symptom),
+				})),
+				closest: closest.map((c) => ({
+					symptom: c.symptom,
+					page: pagePath(c.symptom, ctx.lang),
+					url: pageUrl(c.symptom, ctx.lang),
+					score: Math.round(c.score * 10) / 10,
+					terms: c.terms,
+				})),
+				signatures: all.map((m) => ({
+					signature: m.signature,
+					symptom: m.symptom,
+					weight: m.weight,
+					line: m.line,
+					source: m.from,
+				})),
+				exitCode: code,
 			});
-		} else if (closest.length > 0) {
-			ctx.out.heading(ctx.t('closestHeading'));
-			closest.forEach((c, i) => {
-				const shares =
-					c.terms.length > 0 ? `  (${ctx.t('sharesLabel')}: ${c.terms.join(', ')})` : '';
-				ctx.out.info(`${String(i + 1).padStart(2)}. ${c.symptom}${shares}`);
-				ctx.out.info(`    ${ctx.t('openLabel')}: ${pageUrl(c.symptom, ctx.lang)}`);
-			});
-			ctx.out.info(ctx.t('noneHint', { page: pageUrl('help', ctx.lang) }));
-		} else {
-			ctx.out.heading(NO_KNOWN_SYMPTOM[ctx.lang]);
-			ctx.out.info(ctx.t('none'));
-			ctx.out.info(ctx.t('noneHint', { page: pageUrl('help', ctx.lang) }));
-		}
-
-		const code = best.length > 0 ? 1 : 0;
-		emitReport(ctx, {
-			confidence: best.length > 0 ? 'signature' : closest.length > 0 ? 'closest' : 'none',
-			matches: best.map((m) => ({
-				symptom: m.symptom,
-				line: m.line,
-				page: pagePath(m.symptom, ctx.lang),
-				url: pageUrl(m.symptom, ctx.lang),
-				signature: m.signature,
-				lineNumber: m.lineNumber,
-				source: m.from,
-				explanation: m.explain[ctx.lang],
-				runbook: runbookCommand(m.symptom),
-			})),
-			closest: closest.map((c) => ({
-				symptom: c.symptom,
-				page: pagePath(c.symptom, ctx.lang),
-				url: pageUrl(c.symptom, ctx.lang),
-				score: Math.round(c.score * 10) / 10,
-				terms: c.terms,
-			})),
-			signatures: all.map((m) => ({
-				signature: m.signature,
-				symptom: m.symptom,
-				weight: m.weight,
-				line: m.line,
-				source: m.from,
-			})),
-			exitCode: code,
-		});
-		return code;
+			return code;
+		},
 	},
-}).main();
+	import.meta.url,
+);

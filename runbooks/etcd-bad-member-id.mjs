@@ -15,10 +15,10 @@ import { ETCD_MOUNT, HELPER_IMAGE_FLAG } from './lib/kube.mjs';
 import {
 	ETCD_MEMBER_MESSAGES,
 	checkTimeout,
-	endpointStatus,
 	healthy,
 	memberList,
 	podsByOrdinal,
+	readyOneCluster,
 	waitFor,
 	timeoutFlag,
 } from './lib/etcd-members.mjs';
@@ -46,9 +46,7 @@ const messages = {
 		viaExec: 'removed {file} in {pod}',
 		removedHelper: 'removed {file} on PVC {pvc}',
 		waitReady: '{pod} to become Ready',
-		notReady: '{pod} is not Ready',
 		notListed: '{pod} is not a started member in the member list',
-		clusterIds: 'members report different cluster ids: {ids}',
 		still: '{pod} still logs "{signature}"',
 		healthyDetails: '{pods} healthy and listed; {n} members, cluster id {id}',
 	},
@@ -62,9 +60,7 @@ const messages = {
 		viaExec: '{file} di {pod} sudah dihapus',
 		removedHelper: '{file} di PVC {pvc} sudah dihapus',
 		waitReady: '{pod} menjadi Ready',
-		notReady: '{pod} belum Ready',
 		notListed: '{pod} tidak tercantum sebagai member started di member list',
-		clusterIds: 'member melaporkan cluster id yang berbeda: {ids}',
 		still: '{pod} masih mencatat "{signature}" di log',
 		healthyDetails: '{pods} sehat dan terdaftar; {n} member, cluster id {id}',
 	},
@@ -246,25 +242,16 @@ export default defineRunbook(
 				if (!(await memberHealthy(ctx, f, b.ordinal)))
 					problems.push(ctx.t(pods.get(b.ordinal)?.ready ? 'notListed' : 'notReady', { pod }));
 			}
-			/** @type {Set<string>} */
-			const ids = new Set();
-			for (let i = 0; i < f.replicas; i++) {
-				const pod = ctx.names.pod(i);
-				if (!pods.get(i)?.ready) {
-					problems.push(ctx.t('notReady', { pod }));
-					continue;
-				}
-				const id = (await endpointStatus(ctx, pod))?.clusterId;
-				if (id) ids.add(id);
-			}
-			if (ids.size > 1) problems.push(ctx.t('clusterIds', { ids: [...ids].join(', ') }));
+			const members = await readyOneCluster(ctx, f.replicas);
+			problems.push(...members.problems);
+			const ids = members.ids;
 			if (problems.length > 0) return { ok: false, details: [...new Set(problems)].join('; ') };
 			return {
 				ok: true,
 				details: ctx.t('healthyDetails', {
 					pods: f.bad.map((b) => ctx.names.pod(b.ordinal)).join(', '),
 					n: f.replicas,
-					id: [...ids][0] ?? '?',
+					id: ids[0] ?? '?',
 				}),
 			};
 		},

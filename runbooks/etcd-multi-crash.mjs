@@ -330,85 +330,88 @@ const exampleFacts = {
 	},
 };
 
-await defineRunbook({
-	name: 'etcd-multi-crash',
-	summary: tx(
-		'Recover etcd when some members crash-loop while one still runs, without a split brain or lost writes',
-		'Pulihkan etcd saat sebagian member crash loop sementara satu masih berjalan, tanpa split brain dan tanpa kehilangan data yang sudah ditulis',
-	),
-	description: tx(
-		'Use it when at least one etcd member of the release still runs and others stay in CrashLoopBackOff, ' +
-			'including a member removed from a cluster that kept quorum. It picks the survivor (a member with ' +
-			'quorum, else the running member with the highest revision, whatever its ordinal) and backs it up to ' +
-			'this machine first (snapshot, key count, revision). Without quorum it reads the database on every ' +
-			"dead member's PVC through a helper pod and refuses to go on if one is newer. It gives the survivor " +
-			'quorum on its own (member remove while it still has quorum, otherwise one restart with ' +
-			'ETCD_FORCE_NEW_CLUSTER=true that keeps the data), sets ETCD_INITIAL_CLUSTER_STATE=existing on the ' +
-			'StatefulSet so new pods join this cluster instead of forming an empty one, deletes the PVCs of the ' +
-			'dead members only (you type each name), adds the members back one at a time, and checks that every ' +
-			'member is healthy, that all report one cluster id and that the key count equals the backup. ' +
-			"Changes: StatefulSet replicas and env, the dead members' PVCs and etcd membership. Milvus loses etcd " +
-			'while it runs.',
-		'Pakai saat setidaknya satu member etcd dari release ini masih berjalan sementara yang lain terus ' +
-			'CrashLoopBackOff, termasuk member yang dikeluarkan dari cluster yang kuorumnya masih ada. Runbook ini ' +
-			'memilih member yang dipertahankan: member yang punya kuorum, atau kalau tidak ada, member berjalan ' +
-			'dengan revision tertinggi, apa pun ordinalnya. Runbook lebih dulu membuat backup member itu di mesin ' +
-			'ini (snapshot, jumlah key, revision). Tanpa kuorum, runbook membaca database di PVC setiap member yang ' +
-			'mati lewat pod bantuan dan menolak lanjut kalau ada yang lebih baru. Lalu member itu dibuat punya ' +
-			'kuorum sendiri: dengan member remove selama kuorum masih ada, kalau tidak, dengan sekali mulai ulang ' +
-			'memakai ETCD_FORCE_NEW_CLUSTER=true, yang tetap menyimpan data. ETCD_INITIAL_CLUSTER_STATE=existing ' +
-			'diisi di StatefulSet supaya pod baru bergabung ke cluster ini dan tidak membentuk cluster kosong. ' +
-			'Hanya PVC member yang mati yang dihapus (Anda mengetik tiap namanya). Member ditambahkan kembali satu ' +
-			'per satu, lalu runbook memeriksa bahwa semua member sehat, cluster id-nya sama, dan jumlah key sama ' +
-			'dengan backup. Yang diubah: replika dan env StatefulSet, PVC member yang mati, dan keanggotaan etcd. ' +
-			'Selama runbook berjalan, Milvus kehilangan etcd.',
-	),
-	target: 'kubernetes',
-	exitCodes: {
-		3: tx(
-			'refused or aborted, also when a dead member holds newer data than every running one, or the running members belong to two clusters; nothing was changed then',
-			'ditolak atau dibatalkan, juga kalau ada member mati yang datanya lebih baru daripada semua member yang berjalan, atau member yang berjalan berasal dari dua cluster; dalam hal itu belum ada yang diubah',
+export default defineRunbook(
+	{
+		name: 'etcd-multi-crash',
+		summary: tx(
+			'Recover etcd when some members crash-loop while one still runs, without a split brain or lost writes',
+			'Pulihkan etcd saat sebagian member crash loop sementara satu masih berjalan, tanpa split brain dan tanpa kehilangan data yang sudah ditulis',
 		),
-		4: tx(
-			'not this symptom: no member is crash-looping, or no member runs and answers (then use etcd-all-crash)',
-			'bukan gejala ini: tidak ada member yang crash loop, atau tidak ada member yang berjalan dan menjawab (pakai etcd-all-crash)',
+		description: tx(
+			'Use it when at least one etcd member of the release still runs and others stay in CrashLoopBackOff, ' +
+				'including a member removed from a cluster that kept quorum. It picks the survivor (a member with ' +
+				'quorum, else the running member with the highest revision, whatever its ordinal) and backs it up to ' +
+				'this machine first (snapshot, key count, revision). Without quorum it reads the database on every ' +
+				"dead member's PVC through a helper pod and refuses to go on if one is newer. It gives the survivor " +
+				'quorum on its own (member remove while it still has quorum, otherwise one restart with ' +
+				'ETCD_FORCE_NEW_CLUSTER=true that keeps the data), sets ETCD_INITIAL_CLUSTER_STATE=existing on the ' +
+				'StatefulSet so new pods join this cluster instead of forming an empty one, deletes the PVCs of the ' +
+				'dead members only (you type each name), adds the members back one at a time, and checks that every ' +
+				'member is healthy, that all report one cluster id and that the key count equals the backup. ' +
+				"Changes: StatefulSet replicas and env, the dead members' PVCs and etcd membership. Milvus loses etcd " +
+				'while it runs.',
+			'Pakai saat setidaknya satu member etcd dari release ini masih berjalan sementara yang lain terus ' +
+				'CrashLoopBackOff, termasuk member yang dikeluarkan dari cluster yang kuorumnya masih ada. Runbook ini ' +
+				'memilih member yang dipertahankan: member yang punya kuorum, atau kalau tidak ada, member berjalan ' +
+				'dengan revision tertinggi, apa pun ordinalnya. Runbook lebih dulu membuat backup member itu di mesin ' +
+				'ini (snapshot, jumlah key, revision). Tanpa kuorum, runbook membaca database di PVC setiap member yang ' +
+				'mati lewat pod bantuan dan menolak lanjut kalau ada yang lebih baru. Lalu member itu dibuat punya ' +
+				'kuorum sendiri: dengan member remove selama kuorum masih ada, kalau tidak, dengan sekali mulai ulang ' +
+				'memakai ETCD_FORCE_NEW_CLUSTER=true, yang tetap menyimpan data. ETCD_INITIAL_CLUSTER_STATE=existing ' +
+				'diisi di StatefulSet supaya pod baru bergabung ke cluster ini dan tidak membentuk cluster kosong. ' +
+				'Hanya PVC member yang mati yang dihapus (Anda mengetik tiap namanya). Member ditambahkan kembali satu ' +
+				'per satu, lalu runbook memeriksa bahwa semua member sehat, cluster id-nya sama, dan jumlah key sama ' +
+				'dengan backup. Yang diubah: replika dan env StatefulSet, PVC member yang mati, dan keanggotaan etcd. ' +
+				'Selama runbook berjalan, Milvus kehilangan etcd.',
 		),
-	},
-	flags: [
-		{
-			name: 'backup-dir',
-			type: 'string',
-			default: 'etcd-rescue',
-			help: tx(messages.en.flagBackupDir, messages.id.flagBackupDir),
+		target: 'kubernetes',
+		exitCodes: {
+			3: tx(
+				'refused or aborted, also when a dead member holds newer data than every running one, or the running members belong to two clusters; nothing was changed then',
+				'ditolak atau dibatalkan, juga kalau ada member mati yang datanya lebih baru daripada semua member yang berjalan, atau member yang berjalan berasal dari dua cluster; dalam hal itu belum ada yang diubah',
+			),
+			4: tx(
+				'not this symptom: no member is crash-looping, or no member runs and answers (then use etcd-all-crash)',
+				'bukan gejala ini: tidak ada member yang crash loop, atau tidak ada member yang berjalan dan menjawab (pakai etcd-all-crash)',
+			),
 		},
-		timeoutFlag(messages),
-	],
-	messages,
-	exampleFacts,
+		flags: [
+			{
+				name: 'backup-dir',
+				type: 'string',
+				default: 'etcd-rescue',
+				help: tx(messages.en.flagBackupDir, messages.id.flagBackupDir),
+			},
+			timeoutFlag(messages),
+		],
+		messages,
+		exampleFacts,
 
-	async preflight(ctx) {
-		checkTimeout(ctx);
-		const fromState = /** @type {Facts | null} */ (ctx.resume?.facts ?? null);
-		if (isFacts(fromState)) return resumeWith(ctx, fromState);
-		try {
-			return await detect(ctx);
-		} catch (e) {
-			// Killed before the toolkit saved any progress, e.g. in the middle of scale-down: the cluster no
-			// longer shows the symptom, but the journal written after the backup knows the plan.
-			const journal = readJournal(journalFile(ctx));
-			if (e instanceof NotThisSymptomError && isFacts(journal)) return resumeWith(ctx, journal);
-			throw e;
-		}
-	},
+		async preflight(ctx) {
+			checkTimeout(ctx);
+			const fromState = /** @type {Facts | null} */ (ctx.resume?.facts ?? null);
+			if (isFacts(fromState)) return resumeWith(ctx, fromState);
+			try {
+				return await detect(ctx);
+			} catch (e) {
+				// Killed before the toolkit saved any progress, e.g. in the middle of scale-down: the cluster no
+				// longer shows the symptom, but the journal written after the backup knows the plan.
+				const journal = readJournal(journalFile(ctx));
+				if (e instanceof NotThisSymptomError && isFacts(journal)) return resumeWith(ctx, journal);
+				throw e;
+			}
+		},
 
-	steps(ctx, /** @type {Facts} */ f) {
-		return planSteps(ctx, f);
-	},
+		steps(ctx, /** @type {Facts} */ f) {
+			return planSteps(ctx, f);
+		},
 
-	async verify(ctx, /** @type {Facts} */ f) {
-		return verifyCluster(ctx, f);
+		async verify(ctx, /** @type {Facts} */ f) {
+			return verifyCluster(ctx, f);
+		},
 	},
-}).main();
+	import.meta.url,
+);
 
 /** @param {unknown} f @returns {f is Facts} */
 function isFacts(f) {
@@ -637,12 +640,9 @@ function planSteps(ctx, f) {
 		title: tx(`Ask ${podS} whether it has a leader`, `Tanya ${podS} apakah ada leader`),
 		mode: 'read',
 		command: k.execArgv(podS, ['etcdctl', 'endpoint', 'status', '-w', 'table']),
-		run: async (c) => {
-			const r = await c.kube.exec(podS, ['etcdctl', 'endpoint', 'status', '-w', 'table'], {
-				check: false,
-			});
-			return `${r.stdout}${r.ok ? '' : r.stderr}`;
-		},
+		// Without quorum the command fails, and what it says is the answer.
+		check: false,
+		parse: (r) => `${r.stdout}${r.ok ? '' : r.stderr}`,
 	});
 	steps.push({
 		id: 'backup',
@@ -695,11 +695,10 @@ function planSteps(ctx, f) {
 					`Buat ulang ${n.pod(i)} dengan volume kosong; pod bergabung lewat member add`,
 				),
 				mode: 'change',
-				command: k.argv('delete', 'pod', n.pod(i)),
+				// The set env rollout may be recreating this very pod: already gone is as good as deleted.
+				command: k.argv('delete', 'pod', n.pod(i), '--wait=false', '--ignore-not-found'),
 				done: (c) => memberBack(c, f, i),
-				run: async (c) => {
-					// The set env rollout may be recreating this very pod: already gone is as good as deleted.
-					await c.kube.run(['delete', 'pod', n.pod(i), '--wait=false', '--ignore-not-found']);
+				after: async (c) => {
 					await waitJoined(c, f, i);
 					return c.t('membersNow', { members: await membersText(c, f) });
 				},
@@ -721,20 +720,21 @@ function planSteps(ctx, f) {
 				run: async (c) => compareDead(c, f, i, helper, local),
 			});
 		}
-		if (ctx.describing) {
-			// The plan shown on the site lists the quorum branch's first step too, so the page's
-			// "the survivor still has quorum" alternative is a step of this runbook like every other block.
-			const id = f.removeIds[0] ?? '';
-			steps.push({
-				id: 'member-remove',
-				title: tx(
-					`Only when ${podS} still has quorum: remove dead member ${id} (replaces the next steps up to delete-pvc)`,
-					`Hanya kalau ${podS} masih punya kuorum: hapus member mati ${id} (menggantikan langkah berikutnya sampai delete-pvc)`,
-				),
-				mode: 'change',
-				command: k.execArgv(podS, ['etcdctl', 'member', 'remove', id]),
-			});
-		}
+		// The quorum branch's first step, as the alternative to the forced restart: the plan (and the page)
+		// show what a survivor that still has quorum would get instead. Chosen only with quorum, which this
+		// branch did not find, so a run reports it as not needed here.
+		const id = f.removeIds[0] ?? '';
+		steps.push({
+			id: 'member-remove',
+			title: tx(
+				`Only when ${podS} still has quorum: remove dead member ${id} (replaces the next steps up to delete-pvc)`,
+				`Hanya kalau ${podS} masih punya kuorum: hapus member mati ${id} (menggantikan langkah berikutnya sampai delete-pvc)`,
+			),
+			mode: 'change',
+			command: k.execArgv(podS, ['etcdctl', 'member', 'remove', id]),
+			when: () => f.quorum,
+			alternativeTo: 'force-new-cluster',
+		});
 		if (s + 1 < f.replicas) {
 			steps.push({
 				id: 'scale-down',
@@ -742,8 +742,7 @@ function planSteps(ctx, f) {
 				mode: 'change',
 				command: k.argv('scale', 'sts', sts, `--replicas=${s + 1}`),
 				done: async (c) => (await scaledDown(c, f)) || (await membersDropped(c, f)),
-				run: async (c) => {
-					await c.kube.run(['scale', 'sts', sts, `--replicas=${s + 1}`]);
+				after: async (c) => {
 					const others = above.map((i) => n.pod(i));
 					await waitFor(c, c.t('waitPodsGone', { pods: others.join(', ') }), () =>
 						scaledDown(c, f),

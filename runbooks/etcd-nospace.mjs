@@ -168,225 +168,250 @@ const exampleFacts = {
 	alarm: true,
 };
 
-await defineRunbook({
-	name: 'etcd-nospace',
-	summary: tx(
-		'Free etcd from "database space exceeded" (NOSPACE alarm) without deleting any data',
-		'Bebaskan etcd dari "database space exceeded" (alarm NOSPACE) tanpa menghapus data',
-	),
-	description: tx(
-		'Use it when Milvus or etcdctl fails with "etcdserver: mvcc: database space exceeded" or ' +
-			'"Active Alarm(s): NOSPACE": the etcd database file reached its quota and etcd refuses every write. ' +
-			"The runbook shows each member's database size against the quota and the active alarms, compacts " +
-			'the history up to the current revision, defragments the members one at a time (each waits until the ' +
-			'previous member answers again), disarms the alarm and proves that a write works again. It deletes no ' +
-			'key, no pod and no PVC. When etcd has lost quorum it stops and points to the crash runbooks.',
-		'Pakai saat Milvus atau etcdctl gagal dengan "etcdserver: mvcc: database space exceeded" atau ' +
-			'"Active Alarm(s): NOSPACE": file database etcd sudah mencapai kuotanya, jadi etcd menolak semua write. ' +
-			'Runbook ini menampilkan ukuran database tiap member dibanding kuotanya beserta alarm yang aktif, ' +
-			'menjalankan compaction pada riwayat sampai revisi saat ini, menjalankan defrag di member satu per satu (member berikutnya baru ' +
-			'dikerjakan setelah member sebelumnya menjawab lagi), mematikan alarm, lalu membuktikan bahwa write ' +
-			'sudah bisa lagi. Tidak ada key, pod, atau PVC yang dihapus. Kalau etcd kehilangan kuorum, runbook ' +
-			'berhenti dan mengarahkan Anda ke runbook untuk pod etcd yang crash.',
-	),
-	target: 'kubernetes',
-	exitCodes: {
-		0: tx('no alarm left and writes work again', 'tidak ada alarm tersisa dan write berjalan lagi'),
-		1: tx(
-			'a step failed, or writes still fail (live data above the quota: raise it)',
-			'ada langkah yang gagal, atau write masih gagal (data yang dipakai melebihi kuota: naikkan kuotanya)',
+export default defineRunbook(
+	{
+		name: 'etcd-nospace',
+		summary: tx(
+			'Free etcd from "database space exceeded" (NOSPACE alarm) without deleting any data',
+			'Bebaskan etcd dari "database space exceeded" (alarm NOSPACE) tanpa menghapus data',
 		),
-		3: tx(
-			'refused or aborted, also when etcd has no quorum (use the crash runbooks first)',
-			'ditolak atau dibatalkan, juga saat etcd tidak punya kuorum (pakai runbook crash lebih dulu)',
+		description: tx(
+			'Use it when Milvus or etcdctl fails with "etcdserver: mvcc: database space exceeded" or ' +
+				'"Active Alarm(s): NOSPACE": the etcd database file reached its quota and etcd refuses every write. ' +
+				"The runbook shows each member's database size against the quota and the active alarms, compacts " +
+				'the history up to the current revision, defragments the members one at a time (each waits until the ' +
+				'previous member answers again), disarms the alarm and proves that a write works again. It deletes no ' +
+				'key, no pod and no PVC. When etcd has lost quorum it stops and points to the crash runbooks.',
+			'Pakai saat Milvus atau etcdctl gagal dengan "etcdserver: mvcc: database space exceeded" atau ' +
+				'"Active Alarm(s): NOSPACE": file database etcd sudah mencapai kuotanya, jadi etcd menolak semua write. ' +
+				'Runbook ini menampilkan ukuran database tiap member dibanding kuotanya beserta alarm yang aktif, ' +
+				'menjalankan compaction pada riwayat sampai revisi saat ini, menjalankan defrag di member satu per satu (member berikutnya baru ' +
+				'dikerjakan setelah member sebelumnya menjawab lagi), mematikan alarm, lalu membuktikan bahwa write ' +
+				'sudah bisa lagi. Tidak ada key, pod, atau PVC yang dihapus. Kalau etcd kehilangan kuorum, runbook ' +
+				'berhenti dan mengarahkan Anda ke runbook untuk pod etcd yang crash.',
 		),
-		4: tx(
-			'no NOSPACE alarm and the databases are well under the quota',
-			'tidak ada alarm NOSPACE dan database masih jauh di bawah kuota',
-		),
-	},
-	flags: [timeoutFlag(messages)],
-	messages,
-	exampleFacts,
+		target: 'kubernetes',
+		exitCodes: {
+			0: tx(
+				'no alarm left and writes work again',
+				'tidak ada alarm tersisa dan write berjalan lagi',
+			),
+			1: tx(
+				'a step failed, or writes still fail (live data above the quota: raise it)',
+				'ada langkah yang gagal, atau write masih gagal (data yang dipakai melebihi kuota: naikkan kuotanya)',
+			),
+			3: tx(
+				'refused or aborted, also when etcd has no quorum (use the crash runbooks first)',
+				'ditolak atau dibatalkan, juga saat etcd tidak punya kuorum (pakai runbook crash lebih dulu)',
+			),
+			4: tx(
+				'no NOSPACE alarm and the databases are well under the quota',
+				'tidak ada alarm NOSPACE dan database masih jauh di bawah kuota',
+			),
+		},
+		flags: [timeoutFlag(messages)],
+		messages,
+		exampleFacts,
 
-	async preflight(ctx) {
-		checkTimeout(ctx);
-		if (ctx.resume?.facts) return ctx.resume.facts;
-		const sts = await ctx.kube.json(['get', 'sts', ctx.names.sts]);
-		const quota = quotaOf(stsEnv(sts));
-		const running = [...(await podsByOrdinal(ctx)).values()]
-			.filter((p) => p.running)
-			.sort((a, b) => a.ordinal - b.ordinal);
-		if (running.length === 0) throw new RefusedError(ctx.t('noPods'));
-		const first = running[0];
-		if (!first) throw new RefusedError(ctx.t('noPods'));
-		const witnessPod = first.name;
-		if (!(await hasQuorum(ctx, witnessPod)))
-			throw new RefusedError(ctx.t('noQuorum', { pod: witnessPod }));
-		let dbSize = 0;
-		let revision = 0;
-		for (const p of running) {
-			const st = await ownStatus(ctx, p.name);
-			if (!('dbSize' in st) || st.dbSize === undefined) {
-				ctx.out.warn(ctx.t('noStatus', { pod: p.name, error: st.error ?? '' }));
-				continue;
+		async preflight(ctx) {
+			checkTimeout(ctx);
+			if (ctx.resume?.facts) return ctx.resume.facts;
+			const sts = await ctx.kube.json(['get', 'sts', ctx.names.sts]);
+			const quota = quotaOf(stsEnv(sts));
+			const running = [...(await podsByOrdinal(ctx)).values()]
+				.filter((p) => p.running)
+				.sort((a, b) => a.ordinal - b.ordinal);
+			if (running.length === 0) throw new RefusedError(ctx.t('noPods'));
+			const first = running[0];
+			if (!first) throw new RefusedError(ctx.t('noPods'));
+			const witnessPod = first.name;
+			if (!(await hasQuorum(ctx, witnessPod)))
+				throw new RefusedError(ctx.t('noQuorum', { pod: witnessPod }));
+			let dbSize = 0;
+			let revision = 0;
+			for (const p of running) {
+				const st = await ownStatus(ctx, p.name);
+				if (!('dbSize' in st) || st.dbSize === undefined) {
+					ctx.out.warn(ctx.t('noStatus', { pod: p.name, error: st.error ?? '' }));
+					continue;
+				}
+				dbSize = Math.max(dbSize, st.dbSize);
+				revision = Math.max(revision, st.revision ?? 0);
+				ctx.out.info(
+					ctx.t('sizes', {
+						pod: p.name,
+						size: human(st.dbSize),
+						quota: human(quota),
+						percent: Math.round((100 * st.dbSize) / quota),
+					}),
+				);
 			}
-			dbSize = Math.max(dbSize, st.dbSize);
-			revision = Math.max(revision, st.revision ?? 0);
-			ctx.out.info(
-				ctx.t('sizes', {
-					pod: p.name,
-					size: human(st.dbSize),
-					quota: human(quota),
-					percent: Math.round((100 * st.dbSize) / quota),
-				}),
-			);
-		}
-		const active = (await alarms(ctx, witnessPod)) ?? [];
-		for (const a of active) ctx.out.info(ctx.t('alarmSeen', { alarm: a }));
-		const alarm = active.some((a) => /alarm:NOSPACE\b/.test(a));
-		if (!alarm && dbSize < NEAR_QUOTA * quota)
-			throw new NotThisSymptomError(
-				ctx.t('notNospace', {
-					size: human(dbSize),
-					quota: human(quota),
-					percent: Math.round((100 * dbSize) / quota),
-				}),
-			);
-		return {
-			witness: first.ordinal,
-			members: running.map((p) => p.ordinal),
-			revision,
-			quota,
-			dbSize,
-			alarm,
-		};
-	},
+			const active = (await alarms(ctx, witnessPod)) ?? [];
+			for (const a of active) ctx.out.info(ctx.t('alarmSeen', { alarm: a }));
+			const alarm = active.some((a) => /alarm:NOSPACE\b/.test(a));
+			if (!alarm && dbSize < NEAR_QUOTA * quota)
+				throw new NotThisSymptomError(
+					ctx.t('notNospace', {
+						size: human(dbSize),
+						quota: human(quota),
+						percent: Math.round((100 * dbSize) / quota),
+					}),
+				);
+			return {
+				witness: first.ordinal,
+				members: running.map((p) => p.ordinal),
+				revision,
+				quota,
+				dbSize,
+				alarm,
+			};
+		},
 
-	steps(ctx, /** @type {Facts} */ f) {
-		const k = ctx.kube;
-		const n = ctx.names;
-		const witness = n.pod(f.witness);
-		/** @type {Step[]} */
-		const steps = [
-			{
-				id: 'list-pods',
-				title: tx('List the etcd pods', 'Lihat pod etcd'),
-				mode: 'read',
-				command: k.argv('get', 'pods', '-l', n.selector),
-			},
-			{
-				id: 'endpoint-status',
-				title: tx(
-					"Show each member's DB SIZE (compare it with the quota)",
-					'Tampilkan DB SIZE tiap member (bandingkan dengan kuotanya)',
-				),
-				mode: 'read',
-				command: k.execArgv(witness, ['etcdctl', 'endpoint', 'status', '--cluster', '-w', 'table']),
-			},
-			{
-				id: 'alarm-list',
-				title: tx('List the active alarms', 'Tampilkan alarm yang aktif'),
-				mode: 'read',
-				command: k.execArgv(witness, ['etcdctl', 'alarm', 'list']),
-			},
-			{
-				id: 'compact',
-				title: tx(
-					`Compact the history before revision ${f.revision} (the current one; every key keeps its value)`,
-					`Buang riwayat sebelum revisi ${f.revision} (revisi saat ini; semua key tetap dengan nilainya)`,
-				),
-				mode: 'change',
-				command: k.execArgv(witness, ['etcdctl', 'compact', String(f.revision)]),
-				run: async (c) => {
-					const r = await etcdctl(c, witness, ['compact', String(f.revision)]);
-					if (r.ok) return c.t('compacted', { revision: f.revision });
-					// A second run, or etcd's own auto-compaction, got there first: the history is gone already.
-					if (/required revision has been compacted/.test(r.stderr))
-						return c.t('alreadyCompacted', { revision: f.revision });
-					throw new Error((r.stderr || r.stdout).trim());
+		steps(ctx, /** @type {Facts} */ f) {
+			const k = ctx.kube;
+			const n = ctx.names;
+			const witness = n.pod(f.witness);
+			/** @type {Step[]} */
+			const steps = [
+				{
+					id: 'list-pods',
+					title: tx('List the etcd pods', 'Lihat pod etcd'),
+					mode: 'read',
+					command: k.argv('get', 'pods', '-l', n.selector),
 				},
-			},
-		];
-		for (const i of f.members) {
-			const pod = n.pod(i);
-			steps.push({
-				id: 'defrag',
-				title: tx(
-					`Defragment ${pod} alone (it pauses while the file is rewritten)`,
-					`Defrag ${pod} saja (member ini berhenti sebentar selama file-nya ditulis ulang)`,
-				),
-				mode: 'change',
-				command: k.execArgv(pod, ['etcdctl', 'defrag', DEFRAG_TIMEOUT]),
-				// Inside the pod, etcdctl's default endpoint is the pod's own member: only that one is defragmented.
-				run: async (c) => {
-					const r = await etcdctl(c, pod, ['defrag', DEFRAG_TIMEOUT]);
-					if (!r.ok) throw new Error((r.stderr || r.stdout).trim());
+				{
+					id: 'endpoint-status',
+					title: tx(
+						"Show each member's DB SIZE (compare it with the quota)",
+						'Tampilkan DB SIZE tiap member (bandingkan dengan kuotanya)',
+					),
+					mode: 'read',
+					command: k.execArgv(witness, [
+						'etcdctl',
+						'endpoint',
+						'status',
+						'--cluster',
+						'-w',
+						'table',
+					]),
+				},
+				{
+					id: 'alarm-list',
+					title: tx('List the active alarms', 'Tampilkan alarm yang aktif'),
+					mode: 'read',
+					command: k.execArgv(witness, ['etcdctl', 'alarm', 'list']),
+				},
+				{
+					id: 'compact',
+					title: tx(
+						`Compact the history before revision ${f.revision} (the current one; every key keeps its value)`,
+						`Buang riwayat sebelum revisi ${f.revision} (revisi saat ini; semua key tetap dengan nilainya)`,
+					),
+					mode: 'change',
+					command: k.execArgv(witness, ['etcdctl', 'compact', String(f.revision)]),
+					check: false,
+					parse: (r, c) => {
+						if (r.ok) return c.t('compacted', { revision: f.revision });
+						// A second run, or etcd's own auto-compaction, got there first: the history is gone already.
+						if (/required revision has been compacted/.test(r.stderr))
+							return c.t('alreadyCompacted', { revision: f.revision });
+						throw new Error((r.stderr || r.stdout).trim());
+					},
+				},
+			];
+			for (const i of f.members) {
+				const pod = n.pod(i);
+				steps.push({
+					id: 'defrag',
+					title: tx(
+						`Defragment ${pod} alone (it pauses while the file is rewritten)`,
+						`Defrag ${pod} saja (member ini berhenti sebentar selama file-nya ditulis ulang)`,
+					),
+					mode: 'change',
+					// Inside the pod, etcdctl's default endpoint is the pod's own member: only that one is defragmented.
+					command: k.execArgv(pod, ['etcdctl', 'defrag', DEFRAG_TIMEOUT]),
+					check: false,
+					parse: (r) => {
+						if (!r.ok) throw new Error((r.stderr || r.stdout).trim());
+						return r.stdout.trim();
+					},
 					// The next member waits until this one serves again, so at most one is ever paused.
-					await waitFor(c, c.t('answers', { pod }), async () => {
-						const st = await ownStatus(c, pod);
-						return 'dbSize' in st ? st : null;
-					});
-					return r.stdout.trim();
-				},
-			});
-		}
-		steps.push(
-			{
-				id: 'disarm',
-				title: tx(
-					'Disarm the NOSPACE alarm (etcd never clears it by itself)',
-					'Matikan alarm NOSPACE (etcd tidak pernah mematikannya sendiri)',
-				),
-				mode: 'change',
-				command: k.execArgv(witness, ['etcdctl', 'alarm', 'disarm']),
-				done: async (c) => (await alarms(c, witness))?.length === 0,
-			},
-			{
-				id: 'verify',
-				title: tx('Show the sizes after the defrag', 'Tampilkan ukuran database setelah defrag'),
-				mode: 'read',
-				command: k.execArgv(witness, ['etcdctl', 'endpoint', 'status', '--cluster', '-w', 'table']),
-			},
-		);
-		return steps;
-	},
-
-	async verify(ctx, /** @type {Facts} */ f) {
-		const witness = ctx.names.pod(f.witness);
-		const active = await alarms(ctx, witness);
-		if (active === null || active.length > 0)
-			return { ok: false, details: ctx.t('stillAlarm', { alarms: (active ?? ['?']).join(', ') }) };
-		/** @type {number[]} */
-		const sizes = [];
-		let inUse = 0;
-		for (const i of f.members) {
-			const st = await ownStatus(ctx, ctx.names.pod(i));
-			if ('dbSize' in st && st.dbSize !== undefined) {
-				sizes.push(st.dbSize);
-				inUse = Math.max(inUse, st.dbSizeInUse ?? 0);
+					after: async (c) => {
+						await waitFor(c, c.t('answers', { pod }), async () => {
+							const st = await ownStatus(c, pod);
+							return 'dbSize' in st ? st : null;
+						});
+					},
+				});
 			}
-		}
-		const value = `ok ${new Date().toISOString()}`;
-		const put = await etcdctl(ctx, witness, ['put', PROBE_KEY, value]);
-		if (!put.ok) {
-			const error = (put.stderr || put.stdout).trim().split('\n').pop() ?? '';
-			if (/database space exceeded/.test(error) || inUse >= f.quota)
+			steps.push(
+				{
+					id: 'disarm',
+					title: tx(
+						'Disarm the NOSPACE alarm (etcd never clears it by itself)',
+						'Matikan alarm NOSPACE (etcd tidak pernah mematikannya sendiri)',
+					),
+					mode: 'change',
+					command: k.execArgv(witness, ['etcdctl', 'alarm', 'disarm']),
+					done: async (c) => (await alarms(c, witness))?.length === 0,
+				},
+				{
+					id: 'verify',
+					title: tx('Show the sizes after the defrag', 'Tampilkan ukuran database setelah defrag'),
+					mode: 'read',
+					command: k.execArgv(witness, [
+						'etcdctl',
+						'endpoint',
+						'status',
+						'--cluster',
+						'-w',
+						'table',
+					]),
+				},
+			);
+			return steps;
+		},
+
+		async verify(ctx, /** @type {Facts} */ f) {
+			const witness = ctx.names.pod(f.witness);
+			const active = await alarms(ctx, witness);
+			if (active === null || active.length > 0)
 				return {
 					ok: false,
-					details: ctx.t('overQuota', { size: human(inUse), quota: human(f.quota) }),
+					details: ctx.t('stillAlarm', { alarms: (active ?? ['?']).join(', ') }),
 				};
-			return { ok: false, details: ctx.t('writeFailed', { error }) };
-		}
-		const got = await etcdctl(ctx, witness, ['get', PROBE_KEY, '--print-value-only']);
-		await etcdctl(ctx, witness, ['del', PROBE_KEY]);
-		if (!got.ok || got.stdout.trim() !== value) return { ok: false, details: ctx.t('readBack') };
-		return {
-			ok: true,
-			details: ctx.t('healthyDetails', {
-				sizes: sizes.map(human).join(', '),
-				quota: human(f.quota),
-			}),
-		};
+			/** @type {number[]} */
+			const sizes = [];
+			let inUse = 0;
+			for (const i of f.members) {
+				const st = await ownStatus(ctx, ctx.names.pod(i));
+				if ('dbSize' in st && st.dbSize !== undefined) {
+					sizes.push(st.dbSize);
+					inUse = Math.max(inUse, st.dbSizeInUse ?? 0);
+				}
+			}
+			const value = `ok ${new Date().toISOString()}`;
+			const put = await etcdctl(ctx, witness, ['put', PROBE_KEY, value]);
+			if (!put.ok) {
+				const error = (put.stderr || put.stdout).trim().split('\n').pop() ?? '';
+				if (/database space exceeded/.test(error) || inUse >= f.quota)
+					return {
+						ok: false,
+						details: ctx.t('overQuota', { size: human(inUse), quota: human(f.quota) }),
+					};
+				return { ok: false, details: ctx.t('writeFailed', { error }) };
+			}
+			const got = await etcdctl(ctx, witness, ['get', PROBE_KEY, '--print-value-only']);
+			await etcdctl(ctx, witness, ['del', PROBE_KEY]);
+			if (!got.ok || got.stdout.trim() !== value) return { ok: false, details: ctx.t('readBack') };
+			return {
+				ok: true,
+				details: ctx.t('healthyDetails', {
+					sizes: sizes.map(human).join(', '),
+					quota: human(f.quota),
+				}),
+			};
+		},
 	},
-}).main();
+	import.meta.url,
+);

@@ -15,10 +15,10 @@ import { NotThisSymptomError, StepFailedError, UsageError } from './lib/exit.mjs
 import {
 	ETCD_MEMBER_MESSAGES,
 	checkTimeout,
-	endpointStatus,
 	healthy,
 	memberList,
 	podsByOrdinal,
+	readyOneCluster,
 	stsEnv,
 	waitFor,
 	timeoutFlag,
@@ -55,7 +55,6 @@ const BINDING_REASONS = new Set(['FailedBinding', 'FailedScheduling', 'Provision
 const messages = {
 	en: {
 		...ETCD_MEMBER_MESSAGES.en,
-		dryWait: 'dry run: nothing changed, nothing to wait for',
 		flagStorageClass: 'StorageClass to make the default (asked for when several exist)',
 		flagHelm: 'print the Helm values that fix it instead of changing the cluster',
 		flagTimeout: 'seconds to wait for the pods to become Ready',
@@ -87,17 +86,13 @@ const messages = {
 		helmImmutable:
 			'volumeClaimTemplates cannot change in place; apply it like this (the PVCs that are already Bound stay):',
 		helmNothing: 'Helm values printed; nothing was changed',
-		stillBound: 'PVC {pvc} is Bound now; not deleting it',
 		waitReady: 'every etcd pod to be Ready',
-		notReady: '{pod} is not Ready',
 		pvcNotBound: 'PVC {pvc} is not Bound',
-		clusterIds: 'members report different cluster ids: {ids}',
 		memberCount: 'expected {want} started members, found {got}',
 		healthyDetails: '{n} pods Ready on StorageClass {sc}, cluster id {id}',
 	},
 	id: {
 		...ETCD_MEMBER_MESSAGES.id,
-		dryWait: 'dry run: tidak ada yang diubah, jadi tidak ada yang ditunggu',
 		flagStorageClass: 'StorageClass yang dijadikan default (ditanyakan kalau ada beberapa)',
 		flagHelm: 'cetak values Helm yang memperbaikinya, tanpa mengubah cluster',
 		flagTimeout: 'berapa detik menunggu pod sampai Ready',
@@ -129,11 +124,8 @@ const messages = {
 		helmImmutable:
 			'volumeClaimTemplates tidak bisa diubah di tempat; terapkan seperti ini (PVC yang sudah Bound tetap ada):',
 		helmNothing: 'values Helm sudah dicetak; tidak ada yang diubah',
-		stillBound: 'PVC {pvc} sekarang sudah Bound; tidak dihapus',
 		waitReady: 'semua pod etcd Ready',
-		notReady: '{pod} belum Ready',
 		pvcNotBound: 'PVC {pvc} belum Bound',
-		clusterIds: 'member melaporkan cluster id yang berbeda: {ids}',
 		memberCount: 'seharusnya ada {want} member started, yang ada {got}',
 		healthyDetails: '{n} pod Ready dengan StorageClass {sc}, cluster id {id}',
 	},
@@ -151,6 +143,9 @@ async function getPvc(ctx, name) {
 	}
 	return JSON.parse(r.stdout);
 }
+
+/** A read whose failure is worth showing as it is. @param {import('./lib/shell.mjs').RunResult} r */
+const stdoutOrError = (r) => (r.ok ? r.stdout : r.stderr);
 
 /** @param {any} sc */
 const isDefault = (sc) => {
@@ -212,387 +207,366 @@ const exampleFacts = {
 	helm: false,
 };
 
-await defineRunbook({
-	name: 'etcd-pending',
-	summary: tx(
-		'Fix etcd pods stuck in Pending because their PVCs have no StorageClass',
-		'Perbaiki pod etcd yang tertahan Pending karena PVC-nya tidak punya StorageClass',
-	),
-	description: tx(
-		'Use it when etcd pods of the Milvus chart stay Pending and their PVCs (data-<release>-etcd-N) are ' +
-			'Pending with "no storage class is set": the chart leaves storageClassName empty and the cluster has ' +
-			'no default StorageClass. It shows the pods, PVC events and StorageClasses, marks the class you pick ' +
-			'(or --storage-class) as the default, deletes the unbound PVCs (they hold no data) and their pods so ' +
-			'the StatefulSet recreates both, then waits until every pod is Ready and etcd agrees on one cluster. ' +
-			'A member that lost its volume rejoins as a new member (its old entry is removed first). Changes: the ' +
-			"StorageClass's default annotation, unbound PVCs, pods, and then etcd membership. With --helm it only " +
-			'prints the Helm values to set instead.',
-		'Pakai saat pod etcd dari chart Milvus tetap Pending dan PVC-nya (data-<release>-etcd-N) Pending dengan ' +
-			'pesan "no storage class is set". Artinya chart tidak mengisi storageClassName dan cluster tidak punya ' +
-			'StorageClass default. Runbook ini menampilkan pod, event PVC, dan StorageClass, lalu menandai class ' +
-			'yang Anda pilih (atau --storage-class) sebagai default. PVC yang belum Bound (belum berisi data) ' +
-			'dihapus beserta pod-nya, supaya StatefulSet membuat ulang keduanya. Lalu runbook menunggu sampai ' +
-			'semua pod Ready dan etcd sepakat pada satu cluster. Member yang kehilangan volume bergabung lagi ' +
-			'sebagai member baru (entri lamanya dihapus dulu). Yang diubah: anotasi default StorageClass, PVC ' +
-			'yang belum Bound, pod, lalu keanggotaan etcd. Dengan --helm, runbook hanya mencetak values Helm ' +
-			'yang perlu diisi.',
-	),
-	target: 'kubernetes',
-	flags: [
-		{
-			name: 'storage-class',
-			type: 'string',
-			format: 'k8s-name',
-			help: tx(messages.en.flagStorageClass, messages.id.flagStorageClass),
-		},
-		{
-			name: 'helm',
-			type: 'boolean',
-			default: false,
-			help: tx(messages.en.flagHelm, messages.id.flagHelm),
-		},
-		timeoutFlag(messages),
-	],
-	messages,
-	exampleFacts,
-
-	async preflight(ctx) {
-		checkTimeout(ctx);
-		const resumed = /** @type {Facts | null} */ (ctx.resume?.facts ?? null);
-		// Half-way through, the pods may already have left Pending: the earlier run's plan still holds.
-		if (resumed && Array.isArray(resumed.pending) && resumed.pending.length > 0) return resumed;
-
-		const n = ctx.names;
-		const sts = await ctx.kube.json(['get', 'sts', n.sts]);
-		const replicas = Number(sts?.spec?.replicas ?? 0);
-		const env = stsEnv(sts);
-		const pods = await podsByOrdinal(ctx);
-		const pendingPods = [...pods.values()]
-			.filter((p) => p.phase === 'Pending')
-			.sort((a, b) => a.ordinal - b.ordinal);
-		if (pendingPods.length === 0)
-			throw new NotThisSymptomError(ctx.t('noPending', { release: n.release }));
-		const classes = await storageClasses(ctx);
-		const classNames = classes.map((c) => String(c.metadata?.name));
-		const eventList = await ctx.kube.json(['get', 'events']).catch(() => ({ items: [] }));
-		/** @param {string} name */
-		const lastEvent = (name) =>
-			/** @type {any[]} */ (eventList?.items ?? [])
-				.filter((e) => e?.involvedObject?.name === name && BINDING_REASONS.has(e?.reason))
-				.map((e) => String(e.message ?? ''))
-				.pop();
-
-		/** @type {PendingPod[]} */
-		const pending = [];
-		/** @type {string[]} */
-		const other = [];
-		for (const p of pendingPods) {
-			const pvc = await getPvc(ctx, n.pvc(p.ordinal));
-			if (pvc && pvc.status?.phase === 'Bound') {
-				other.push(ctx.t('otherReason', { pod: p.name, reason: lastEvent(p.name) ?? 'Pending' }));
-				continue;
-			}
-			const named = pvc?.spec?.storageClassName;
-			if (named) {
-				const state = ctx.t(classNames.includes(named) ? 'classExistsState' : 'classMissingState');
-				if (!ctx.flags.helm)
-					throw new NotThisSymptomError(
-						ctx.t('classNamed', { pvc: n.pvc(p.ordinal), sc: named, state }),
-					);
-			}
-			pending.push({ ordinal: p.ordinal, pvcUid: pvc ? String(pvc.metadata?.uid ?? '') : null });
-			for (const obj of [n.pvc(p.ordinal), p.name]) {
-				const ev = lastEvent(obj);
-				if (ev) ctx.out.info(ctx.t('eventLine', { object: obj, message: ev }));
-			}
-		}
-		if (pending.length === 0) throw new NotThisSymptomError(other.join('; '));
-		ctx.out.info(ctx.t('pendingList', { pods: pending.map((p) => n.pod(p.ordinal)).join(', ') }));
-
-		const storageClass = await chooseClass(ctx, classes);
-		const hadDefault = classes.some((c) => c.metadata?.name === storageClass && isDefault(c));
-		const def = classes.find(isDefault)?.metadata?.name ?? ctx.t('noneDefault');
-		ctx.out.info(ctx.t('classes', { list: classNames.join(', '), def, sc: storageClass }));
-
-		// Members that still run hold the data; a pending pod that used to be one must rejoin as a new one.
-		const witness = [...pods.values()].find((p) => p.ready)?.ordinal ?? null;
-		/** @type {Facts['stale']} */
-		const stale = [];
-		let quorum = false;
-		if (witness !== null) {
-			const wpod = n.pod(witness);
-			quorum = await healthy(ctx, wpod);
-			const list = (await memberList(ctx, wpod)) ?? [];
-			const initial = String(env.ETCD_INITIAL_CLUSTER ?? '').split(',');
-			for (const p of pending) {
-				const name = n.pod(p.ordinal);
-				const peer = initial.find((e) => e.startsWith(`${name}=`))?.slice(name.length + 1);
-				const hit = list.find(
-					(m) => m.name === name || (peer !== undefined && m.peerURLs.includes(peer)),
-				);
-				if (hit) stale.push({ ordinal: p.ordinal, id: hit.id });
-			}
-			if (stale.length > 0) {
-				const names = stale.map((s) => n.pod(s.ordinal)).join(', ');
-				ctx.out.warn(ctx.t(quorum ? 'staleMembers' : 'noQuorum', { pods: names }));
-			}
-		}
-		return {
-			replicas,
-			pending,
-			storageClass,
-			hadDefault,
-			classes: classNames,
-			witness,
-			stale,
-			quorum,
-			join: witness !== null,
-			helm: ctx.flags.helm === true,
-		};
-	},
-
-	steps(ctx, /** @type {Facts} */ f) {
-		const k = ctx.kube;
-		const n = ctx.names;
-		/** @type {Step[]} */
-		const steps = [
+export default defineRunbook(
+	{
+		name: 'etcd-pending',
+		summary: tx(
+			'Fix etcd pods stuck in Pending because their PVCs have no StorageClass',
+			'Perbaiki pod etcd yang tertahan Pending karena PVC-nya tidak punya StorageClass',
+		),
+		description: tx(
+			'Use it when etcd pods of the Milvus chart stay Pending and their PVCs (data-<release>-etcd-N) are ' +
+				'Pending with "no storage class is set": the chart leaves storageClassName empty and the cluster has ' +
+				'no default StorageClass. It shows the pods, PVC events and StorageClasses, marks the class you pick ' +
+				'(or --storage-class) as the default, deletes the unbound PVCs (they hold no data) and their pods so ' +
+				'the StatefulSet recreates both, then waits until every pod is Ready and etcd agrees on one cluster. ' +
+				'A member that lost its volume rejoins as a new member (its old entry is removed first). Changes: the ' +
+				"StorageClass's default annotation, unbound PVCs, pods, and then etcd membership. With --helm it only " +
+				'prints the Helm values to set instead.',
+			'Pakai saat pod etcd dari chart Milvus tetap Pending dan PVC-nya (data-<release>-etcd-N) Pending dengan ' +
+				'pesan "no storage class is set". Artinya chart tidak mengisi storageClassName dan cluster tidak punya ' +
+				'StorageClass default. Runbook ini menampilkan pod, event PVC, dan StorageClass, lalu menandai class ' +
+				'yang Anda pilih (atau --storage-class) sebagai default. PVC yang belum Bound (belum berisi data) ' +
+				'dihapus beserta pod-nya, supaya StatefulSet membuat ulang keduanya. Lalu runbook menunggu sampai ' +
+				'semua pod Ready dan etcd sepakat pada satu cluster. Member yang kehilangan volume bergabung lagi ' +
+				'sebagai member baru (entri lamanya dihapus dulu). Yang diubah: anotasi default StorageClass, PVC ' +
+				'yang belum Bound, pod, lalu keanggotaan etcd. Dengan --helm, runbook hanya mencetak values Helm ' +
+				'yang perlu diisi.',
+		),
+		target: 'kubernetes',
+		flags: [
 			{
-				id: 'list-pods',
-				title: tx('List the etcd pods', 'Lihat pod etcd'),
-				mode: 'read',
-				command: k.argv('get', 'pods', '-l', n.selector),
+				name: 'storage-class',
+				type: 'string',
+				format: 'k8s-name',
+				help: tx(messages.en.flagStorageClass, messages.id.flagStorageClass),
 			},
-		];
-		for (const p of f.pending) {
-			steps.push({
-				id: 'describe-pvc',
-				title: tx(
-					`Show the PVC of ${n.pod(p.ordinal)} and its events`,
-					`Tampilkan PVC milik ${n.pod(p.ordinal)} beserta event-nya`,
-				),
-				mode: 'read',
-				command: k.argv('describe', 'pvc', n.pvc(p.ordinal)),
-				run: async (c) => {
-					const r = await c.kube.run(['describe', 'pvc', n.pvc(p.ordinal)], { check: false });
-					return r.ok ? r.stdout : r.stderr;
-				},
-			});
-		}
-		steps.push({
-			id: 'list-storageclasses',
-			title: tx(
-				'List the StorageClasses; (default) marks the default',
-				'Lihat StorageClass; (default) menandai yang default',
-			),
-			mode: 'read',
-			command: k.argv('get', 'storageclass'),
-			run: async (c) => {
-				const r = await c.kube.run(['get', 'storageclass'], { check: false });
-				return r.ok ? r.stdout : r.stderr;
+			{
+				name: 'helm',
+				type: 'boolean',
+				default: false,
+				help: tx(messages.en.flagHelm, messages.id.flagHelm),
 			},
-		});
+			timeoutFlag(messages),
+		],
+		messages,
+		exampleFacts,
 
-		if (f.helm) {
-			steps.push({
-				id: 'helm-values',
-				title: tx('Print the Helm values that fix it', 'Cetak values Helm yang memperbaikinya'),
-				mode: 'read',
-				command: null,
-				run: (c) => helmText(c, f),
-			});
-			return steps;
-		}
+		async preflight(ctx) {
+			checkTimeout(ctx);
+			const resumed = /** @type {Facts | null} */ (ctx.resume?.facts ?? null);
+			// Half-way through, the pods may already have left Pending: the earlier run's plan still holds.
+			if (resumed && Array.isArray(resumed.pending) && resumed.pending.length > 0) return resumed;
 
-		const wpod = f.witness === null ? n.pod(0) : n.pod(f.witness);
-		const rejoin = f.stale.length > 0 && f.quorum;
-		for (const s of rejoin ? f.stale : []) {
-			steps.push({
-				id: 'member-remove',
-				title: tx(
-					`Remove the old member entry of ${n.pod(s.ordinal)}; it rejoins as a new member`,
-					`Hapus entri member lama ${n.pod(s.ordinal)}; pod ini bergabung lagi sebagai member baru`,
-				),
-				mode: 'change',
-				command: k.execArgv(wpod, ['etcdctl', 'member', 'remove', s.id]),
-				done: async (c) => {
-					const list = await memberList(c, wpod);
-					return Boolean(list && !list.some((m) => m.id === s.id));
-				},
-			});
-		}
-		if (f.join) {
-			steps.push({
-				id: 'set-existing',
-				title: tx(
-					'Make the new pods join the running cluster (member add) instead of bootstrapping a new one',
-					'Buat pod baru bergabung ke cluster yang berjalan (member add), bukan membentuk cluster baru',
-				),
-				mode: 'change',
-				command: k.argv('set', 'env', `sts/${n.sts}`, 'ETCD_INITIAL_CLUSTER_STATE=existing'),
-				// The rolling update waits on the Pending pod; wait-ready sees it through once the claim binds.
-				done: async (c) =>
-					stsEnv(await c.kube.json(['get', 'sts', n.sts])).ETCD_INITIAL_CLUSTER_STATE ===
-					'existing',
-			});
-		}
-		steps.push({
-			id: 'set-default-storageclass',
-			title: tx(
-				`Mark StorageClass ${f.storageClass} as the default`,
-				`Tandai StorageClass ${f.storageClass} sebagai default`,
-			),
-			mode: 'change',
-			command: k.argv(
-				'patch',
-				'storageclass',
-				f.storageClass,
-				'-p',
-				JSON.stringify({ metadata: { annotations: { [DEFAULT_ANNOTATION]: 'true' } } }),
-			),
-			done: async (c) =>
-				(await storageClasses(c)).some(
-					(sc) => sc.metadata?.name === f.storageClass && isDefault(sc),
-				),
-		});
-		for (const p of f.pending) {
-			const pvcName = n.pvc(p.ordinal);
-			if (p.pvcUid !== null) {
-				steps.push({
-					id: 'recreate-pvc',
-					title: tx(
-						`Delete the unbound PVC ${pvcName}; the StatefulSet recreates it`,
-						`Hapus PVC ${pvcName} yang belum Bound; StatefulSet membuatnya lagi`,
-					),
-					mode: 'destroy',
-					command: k.argv('delete', 'pvc', pvcName),
-					confirmName: pvcName,
-					// Done when the claim bound after all (Kubernetes >= 1.28 binds Pending claims to a new default) or
-					// was already replaced.
-					done: async (c) => {
-						const pvc = await getPvc(c, pvcName);
-						if (!pvc) return false;
-						return (
-							pvc.status?.phase === 'Bound' ||
-							Boolean(pvc.spec?.storageClassName) ||
-							pvc.metadata?.uid !== p.pvcUid
+			const n = ctx.names;
+			const sts = await ctx.kube.json(['get', 'sts', n.sts]);
+			const replicas = Number(sts?.spec?.replicas ?? 0);
+			const env = stsEnv(sts);
+			const pods = await podsByOrdinal(ctx);
+			const pendingPods = [...pods.values()]
+				.filter((p) => p.phase === 'Pending')
+				.sort((a, b) => a.ordinal - b.ordinal);
+			if (pendingPods.length === 0)
+				throw new NotThisSymptomError(ctx.t('noPending', { release: n.release }));
+			const classes = await storageClasses(ctx);
+			const classNames = classes.map((c) => String(c.metadata?.name));
+			const eventList = await ctx.kube.json(['get', 'events']).catch(() => ({ items: [] }));
+			/** @param {string} name */
+			const lastEvent = (name) =>
+				/** @type {any[]} */ (eventList?.items ?? [])
+					.filter((e) => e?.involvedObject?.name === name && BINDING_REASONS.has(e?.reason))
+					.map((e) => String(e.message ?? ''))
+					.pop();
+
+			/** @type {PendingPod[]} */
+			const pending = [];
+			/** @type {string[]} */
+			const other = [];
+			for (const p of pendingPods) {
+				const pvc = await getPvc(ctx, n.pvc(p.ordinal));
+				if (pvc && pvc.status?.phase === 'Bound') {
+					other.push(ctx.t('otherReason', { pod: p.name, reason: lastEvent(p.name) ?? 'Pending' }));
+					continue;
+				}
+				const named = pvc?.spec?.storageClassName;
+				if (named) {
+					const state = ctx.t(
+						classNames.includes(named) ? 'classExistsState' : 'classMissingState',
+					);
+					if (!ctx.flags.helm)
+						throw new NotThisSymptomError(
+							ctx.t('classNamed', { pvc: n.pvc(p.ordinal), sc: named, state }),
 						);
-					},
-					run: async (c) => {
-						const pvc = await getPvc(c, pvcName);
-						// Only an unbound claim is data-free; anything else is not ours to delete.
-						if (pvc && (pvc.status?.phase === 'Bound' || pvc.spec?.volumeName))
-							return c.t('stillBound', { pvc: pvcName });
-						const r = await c.kube.run(['delete', 'pvc', pvcName, '--ignore-not-found']);
-						return r.stdout;
-					},
-				});
-				// A pod recreated while its old claim is still terminating stays Pending for good on
-				// "persistentvolumeclaim not found" (kubernetes/kubernetes#74374): the pod goes only once the
-				// claim is gone.
-				const waitArgs = [
-					'wait',
-					'--for=delete',
-					`pvc/${pvcName}`,
-					`--timeout=${Number(ctx.flags.timeout ?? 300)}s`,
-				];
+				}
+				pending.push({ ordinal: p.ordinal, pvcUid: pvc ? String(pvc.metadata?.uid ?? '') : null });
+				for (const obj of [n.pvc(p.ordinal), p.name]) {
+					const ev = lastEvent(obj);
+					if (ev) ctx.out.info(ctx.t('eventLine', { object: obj, message: ev }));
+				}
+			}
+			if (pending.length === 0) throw new NotThisSymptomError(other.join('; '));
+			ctx.out.info(ctx.t('pendingList', { pods: pending.map((p) => n.pod(p.ordinal)).join(', ') }));
+
+			const storageClass = await chooseClass(ctx, classes);
+			const hadDefault = classes.some((c) => c.metadata?.name === storageClass && isDefault(c));
+			const def = classes.find(isDefault)?.metadata?.name ?? ctx.t('noneDefault');
+			ctx.out.info(ctx.t('classes', { list: classNames.join(', '), def, sc: storageClass }));
+
+			// Members that still run hold the data; a pending pod that used to be one must rejoin as a new one.
+			const witness = [...pods.values()].find((p) => p.ready)?.ordinal ?? null;
+			/** @type {Facts['stale']} */
+			const stale = [];
+			let quorum = false;
+			if (witness !== null) {
+				const wpod = n.pod(witness);
+				quorum = await healthy(ctx, wpod);
+				const list = (await memberList(ctx, wpod)) ?? [];
+				const initial = String(env.ETCD_INITIAL_CLUSTER ?? '').split(',');
+				for (const p of pending) {
+					const name = n.pod(p.ordinal);
+					const peer = initial.find((e) => e.startsWith(`${name}=`))?.slice(name.length + 1);
+					const hit = list.find(
+						(m) => m.name === name || (peer !== undefined && m.peerURLs.includes(peer)),
+					);
+					if (hit) stale.push({ ordinal: p.ordinal, id: hit.id });
+				}
+				if (stale.length > 0) {
+					const names = stale.map((s) => n.pod(s.ordinal)).join(', ');
+					ctx.out.warn(ctx.t(quorum ? 'staleMembers' : 'noQuorum', { pods: names }));
+				}
+			}
+			return {
+				replicas,
+				pending,
+				storageClass,
+				hadDefault,
+				classes: classNames,
+				witness,
+				stale,
+				quorum,
+				join: witness !== null,
+				helm: ctx.flags.helm === true,
+			};
+		},
+
+		steps(ctx, /** @type {Facts} */ f) {
+			const k = ctx.kube;
+			const n = ctx.names;
+			/** @type {Step[]} */
+			const steps = [
+				{
+					id: 'list-pods',
+					title: tx('List the etcd pods', 'Lihat pod etcd'),
+					mode: 'read',
+					command: k.argv('get', 'pods', '-l', n.selector),
+				},
+			];
+			for (const p of f.pending) {
 				steps.push({
-					id: 'wait-pvc-gone',
+					id: 'describe-pvc',
 					title: tx(
-						`Wait until the old PVC ${pvcName} is gone`,
-						`Tunggu sampai PVC lama ${pvcName} benar-benar terhapus`,
+						`Show the PVC of ${n.pod(p.ordinal)} and its events`,
+						`Tampilkan PVC milik ${n.pod(p.ordinal)} beserta event-nya`,
 					),
 					mode: 'read',
-					command: k.argv(...waitArgs),
-					run: async (c) => {
-						if (c.dryRun) return c.t('dryWait');
-						const pvc = await getPvc(c, pvcName);
+					command: k.argv('describe', 'pvc', n.pvc(p.ordinal)),
+					check: false,
+					parse: stdoutOrError,
+				});
+			}
+			steps.push({
+				id: 'list-storageclasses',
+				title: tx(
+					'List the StorageClasses; (default) marks the default',
+					'Lihat StorageClass; (default) menandai yang default',
+				),
+				mode: 'read',
+				command: k.argv('get', 'storageclass'),
+				check: false,
+				parse: stdoutOrError,
+			});
+
+			if (f.helm) {
+				steps.push({
+					id: 'helm-values',
+					title: tx('Print the Helm values that fix it', 'Cetak values Helm yang memperbaikinya'),
+					mode: 'read',
+					command: null,
+					action: (c) => helmText(c, f),
+				});
+				return steps;
+			}
+
+			const wpod = f.witness === null ? n.pod(0) : n.pod(f.witness);
+			const rejoin = f.stale.length > 0 && f.quorum;
+			for (const s of rejoin ? f.stale : []) {
+				steps.push({
+					id: 'member-remove',
+					title: tx(
+						`Remove the old member entry of ${n.pod(s.ordinal)}; it rejoins as a new member`,
+						`Hapus entri member lama ${n.pod(s.ordinal)}; pod ini bergabung lagi sebagai member baru`,
+					),
+					mode: 'change',
+					command: k.execArgv(wpod, ['etcdctl', 'member', 'remove', s.id]),
+					done: async (c) => {
+						const list = await memberList(c, wpod);
+						return Boolean(list && !list.some((m) => m.id === s.id));
+					},
+				});
+			}
+			if (f.join) {
+				steps.push({
+					id: 'set-existing',
+					title: tx(
+						'Make the new pods join the running cluster (member add) instead of bootstrapping a new one',
+						'Buat pod baru bergabung ke cluster yang berjalan (member add), bukan membentuk cluster baru',
+					),
+					mode: 'change',
+					command: k.argv('set', 'env', `sts/${n.sts}`, 'ETCD_INITIAL_CLUSTER_STATE=existing'),
+					// The rolling update waits on the Pending pod; wait-ready sees it through once the claim binds.
+					done: async (c) =>
+						stsEnv(await c.kube.json(['get', 'sts', n.sts])).ETCD_INITIAL_CLUSTER_STATE ===
+						'existing',
+				});
+			}
+			steps.push({
+				id: 'set-default-storageclass',
+				title: tx(
+					`Mark StorageClass ${f.storageClass} as the default`,
+					`Tandai StorageClass ${f.storageClass} sebagai default`,
+				),
+				mode: 'change',
+				command: k.argv(
+					'patch',
+					'storageclass',
+					f.storageClass,
+					'-p',
+					JSON.stringify({ metadata: { annotations: { [DEFAULT_ANNOTATION]: 'true' } } }),
+				),
+				done: async (c) =>
+					(await storageClasses(c)).some(
+						(sc) => sc.metadata?.name === f.storageClass && isDefault(sc),
+					),
+			});
+			for (const p of f.pending) {
+				const pvcName = n.pvc(p.ordinal);
+				if (p.pvcUid !== null) {
+					steps.push({
+						id: 'recreate-pvc',
+						title: tx(
+							`Delete the unbound PVC ${pvcName}; the StatefulSet recreates it`,
+							`Hapus PVC ${pvcName} yang belum Bound; StatefulSet membuatnya lagi`,
+						),
+						mode: 'destroy',
+						command: k.argv('delete', 'pvc', pvcName),
+						confirmName: pvcName,
+						// Done when the old claim is gone, was already replaced, or bound after all (Kubernetes >= 1.28
+						// binds Pending claims to a new default). Only an unbound claim is data-free: one that has a
+						// volume is not ours to delete.
+						done: async (c) => {
+							const pvc = await getPvc(c, pvcName);
+							return (
+								!pvc ||
+								pvc.status?.phase === 'Bound' ||
+								Boolean(pvc.spec?.volumeName) ||
+								Boolean(pvc.spec?.storageClassName) ||
+								pvc.metadata?.uid !== p.pvcUid
+							);
+						},
+					});
+					// A pod recreated while its old claim is still terminating stays Pending for good on
+					// "persistentvolumeclaim not found" (kubernetes/kubernetes#74374): the pod goes only once the
+					// claim is gone.
+					const waitArgs = [
+						'wait',
+						'--for=delete',
+						`pvc/${pvcName}`,
+						`--timeout=${Number(ctx.flags.timeout ?? 300)}s`,
+					];
+					steps.push({
+						id: 'wait-pvc-gone',
+						title: tx(
+							`Wait until the old PVC ${pvcName} is gone`,
+							`Tunggu sampai PVC lama ${pvcName} benar-benar terhapus`,
+						),
+						mode: 'read',
+						command: k.argv(...waitArgs),
+						// A dry run deleted nothing, so there is nothing to wait for.
+						when: (c) => !c.dryRun,
 						// Bound after all, or already replaced by the StatefulSet: nothing was deleted.
-						if (pvc && !pvc.metadata?.deletionTimestamp && pvc.metadata?.uid !== p.pvcUid)
-							return '';
-						if (pvc?.status?.phase === 'Bound' && !pvc.metadata?.deletionTimestamp) return '';
-						const r = await c.kube.run(waitArgs);
-						return r.stdout;
+						done: async (c) => {
+							const pvc = await getPvc(c, pvcName);
+							if (!pvc || pvc.metadata?.deletionTimestamp) return false;
+							return pvc.metadata?.uid !== p.pvcUid || pvc.status?.phase === 'Bound';
+						},
+					});
+				}
+				steps.push({
+					id: 'restart-pod',
+					title: tx(
+						`Delete ${n.pod(p.ordinal)} so it is recreated with the new PVC`,
+						`Hapus ${n.pod(p.ordinal)} supaya dibuat ulang dengan PVC baru`,
+					),
+					mode: 'change',
+					// Not waiting for the pod to go: the StatefulSet recreates it, and wait-ready waits for that.
+					command: k.argv('delete', 'pod', n.pod(p.ordinal), '--wait=false', '--ignore-not-found'),
+					done: async (c) => {
+						const pod = (await podsByOrdinal(c)).get(p.ordinal);
+						return Boolean(pod && pod.phase !== 'Pending');
 					},
 				});
 			}
 			steps.push({
-				id: 'restart-pod',
-				title: tx(
-					`Delete ${n.pod(p.ordinal)} so it is recreated with the new PVC`,
-					`Hapus ${n.pod(p.ordinal)} supaya dibuat ulang dengan PVC baru`,
+				id: 'wait-ready',
+				title: tx('Wait until every etcd pod is Ready', 'Tunggu sampai semua pod etcd Ready'),
+				mode: 'read',
+				command: k.argv(
+					'rollout',
+					'status',
+					`sts/${n.sts}`,
+					`--timeout=${Number(ctx.flags.timeout ?? 300)}s`,
 				),
-				mode: 'change',
-				command: k.argv('delete', 'pod', n.pod(p.ordinal)),
-				done: async (c) => {
-					const pod = (await podsByOrdinal(c)).get(p.ordinal);
-					return Boolean(pod && pod.phase !== 'Pending');
-				},
-				run: async (c) =>
-					(
-						await c.kube.run([
-							'delete',
-							'pod',
-							n.pod(p.ordinal),
-							'--wait=false',
-							'--ignore-not-found',
-						])
-					).stdout,
-			});
-		}
-		steps.push({
-			id: 'wait-ready',
-			title: tx('Wait until every etcd pod is Ready', 'Tunggu sampai semua pod etcd Ready'),
-			mode: 'read',
-			command: k.argv('rollout', 'status', `sts/${n.sts}`),
-			run: async (c) => {
 				// Nothing was changed in a dry run, so there is nothing to wait for.
-				if (c.dryRun) return c.t('dryWait');
-				await waitFor(c, c.t('waitReady'), () => allReady(c, f));
-				const r = await c.kube.run(
-					['rollout', 'status', `sts/${n.sts}`, `--timeout=${Number(c.flags.timeout)}s`],
-					{ check: false },
-				);
-				return r.ok ? r.stdout : r.stderr;
-			},
-		});
-		return steps;
-	},
+				when: (c) => !c.dryRun,
+				// rollout status tells how far it got; every pod Ready on the new revision is what counts.
+				check: false,
+				parse: stdoutOrError,
+				after: async (c) => {
+					await waitFor(c, c.t('waitReady'), () => allReady(c, f));
+				},
+			});
+			return steps;
+		},
 
-	async verify(ctx, /** @type {Facts} */ f) {
-		if (f.helm) return { ok: true, details: ctx.t('helmNothing') };
-		const n = ctx.names;
-		/** @type {string[]} */
-		const problems = [];
-		const pods = await podsByOrdinal(ctx);
-		/** @type {Set<string>} */
-		const ids = new Set();
-		for (let i = 0; i < f.replicas; i++) {
-			const pvc = await getPvc(ctx, n.pvc(i));
-			if (pvc?.status?.phase !== 'Bound') problems.push(ctx.t('pvcNotBound', { pvc: n.pvc(i) }));
-			if (!pods.get(i)?.ready || !(await healthy(ctx, n.pod(i)))) {
-				problems.push(ctx.t('notReady', { pod: n.pod(i) }));
-				continue;
+		async verify(ctx, /** @type {Facts} */ f) {
+			if (f.helm) return { ok: true, details: ctx.t('helmNothing') };
+			const n = ctx.names;
+			/** @type {string[]} */
+			const problems = [];
+			for (let i = 0; i < f.replicas; i++) {
+				const pvc = await getPvc(ctx, n.pvc(i));
+				if (pvc?.status?.phase !== 'Bound') problems.push(ctx.t('pvcNotBound', { pvc: n.pvc(i) }));
 			}
-			// A member that cannot report is already counted as not Ready above when it matters.
-			const id = (await endpointStatus(ctx, n.pod(i)))?.clusterId;
-			if (id) ids.add(id);
-		}
-		if (ids.size > 1) problems.push(ctx.t('clusterIds', { ids: [...ids].join(', ') }));
-		const list = (await memberList(ctx, n.pod(0))) ?? [];
-		const started = list.filter((m) => m.started).length;
-		if (started !== f.replicas || list.length !== f.replicas)
-			problems.push(ctx.t('memberCount', { want: f.replicas, got: started }));
-		if (problems.length > 0) return { ok: false, details: [...new Set(problems)].join('; ') };
-		return {
-			ok: true,
-			details: ctx.t('healthyDetails', {
-				n: f.replicas,
-				sc: f.storageClass,
-				id: [...ids][0] ?? '?',
-			}),
-		};
+			const members = await readyOneCluster(ctx, f.replicas, { health: true });
+			problems.push(...members.problems);
+			const ids = members.ids;
+			const list = (await memberList(ctx, n.pod(0))) ?? [];
+			const started = list.filter((m) => m.started).length;
+			if (started !== f.replicas || list.length !== f.replicas)
+				problems.push(ctx.t('memberCount', { want: f.replicas, got: started }));
+			if (problems.length > 0) return { ok: false, details: [...new Set(problems)].join('; ') };
+			return {
+				ok: true,
+				details: ctx.t('healthyDetails', {
+					n: f.replicas,
+					sc: f.storageClass,
+					id: ids[0] ?? '?',
+				}),
+			};
+		},
 	},
-}).main();
+	import.meta.url,
+);
 
 /** Every replica Ready and the sts rollout finished. @param {Context} ctx @param {Facts} f */
 async function allReady(ctx, f) {

@@ -26,9 +26,10 @@ import {
 	parseHostPort,
 	probeHttp,
 	probeTcp,
+	runRead,
 	withDiagMessages,
 } from './lib/diag.mjs';
-import { findOnPath, formatCommand, run as runArgv } from './lib/shell.mjs';
+import { findOnPath, formatCommand } from './lib/shell.mjs';
 import { createKube, resolveTarget } from './lib/kube.mjs';
 
 /** @typedef {import('./lib/compat-table.mjs').SdkLang} SdkLang */
@@ -174,15 +175,12 @@ function stepsFor(kube, facts) {
 }
 
 /**
- * Run one read step quietly, echoing the command.
+ * Run one read step quietly, echoing the command. The argv comes from stepsFor, what --describe lists.
  * @param {Context} ctx
  * @param {string[]} argv
  * @param {string} [cwd]
  */
-async function read(ctx, argv, cwd) {
-	ctx.out.dim(`$ ${formatCommand(argv)}`);
-	return runArgv(argv, { check: false, lang: ctx.lang, ...(cwd ? { cwd } : {}) });
-}
+const read = (ctx, argv, cwd) => runRead(ctx, argv, { quietOutput: true, ...(cwd ? { cwd } : {}) });
 
 /**
  * @param {Context} ctx
@@ -356,256 +354,266 @@ async function findClients(ctx, dir) {
 	return found;
 }
 
-await defineRunbook({
-	name: 'runtime-compat',
-	summary: {
-		en: 'Check that the Milvus server and your SDK versions are compatible, and that the client uses the right port',
-		id: 'Periksa apakah versi server Milvus dan SDK Anda kompatibel, dan apakah klien memakai port yang benar',
-	},
-	description: {
-		en:
-			'Finds the server version (docker image tag, Kubernetes image tag, the "Welcome to use Milvus!" banner, or --server-version) and the SDK ' +
-			'versions in the current project (pip show pymilvus, npm ls, go list -m, mvn dependency:tree), compares them with the release-note ' +
-			'compatibility table for Milvus 2.2 to 2.6 and names the exact versions to move to. With --uri it checks the address the client uses, ' +
-			'because "sdk is incompatible" is often a client pointed at 9091 instead of 19530. Changes nothing.',
-		id:
-			'Mencari versi server (tag image docker, tag image Kubernetes, banner "Welcome to use Milvus!", atau --server-version) dan versi ' +
-			'SDK di proyek saat ini ("pip show pymilvus", "npm ls", "go list -m", "mvn dependency:tree"). Keduanya dibandingkan dengan tabel ' +
-			'kompatibilitas dari release notes Milvus 2.2 sampai 2.6, lalu runbook ini menyebut versi persis yang harus dipakai. Dengan --uri, ' +
-			'alamat yang dipakai klien ikut diperiksa: "sdk is incompatible" sering berarti klien diarahkan ke 9091, bukan 19530. ' +
-			'Tidak mengubah apa pun.',
-	},
-	exitCodes: {
-		0: {
-			en: 'the server and SDK versions are compatible (and the client uses the right port)',
-			id: 'versi server dan SDK kompatibel (dan klien memakai port yang benar)',
+export default defineRunbook(
+	{
+		name: 'runtime-compat',
+		summary: {
+			en: 'Check that the Milvus server and your SDK versions are compatible, and that the client uses the right port',
+			id: 'Periksa apakah versi server Milvus dan SDK Anda kompatibel, dan apakah klien memakai port yang benar',
 		},
-		1: {
-			en: 'incompatible versions, a wrong port, or the versions could not be found',
-			id: 'versi tidak kompatibel, port salah, atau versinya tidak ditemukan',
+		description: {
+			en:
+				'Finds the server version (docker image tag, Kubernetes image tag, the "Welcome to use Milvus!" banner, or --server-version) and the SDK ' +
+				'versions in the current project (pip show pymilvus, npm ls, go list -m, mvn dependency:tree), compares them with the release-note ' +
+				'compatibility table for Milvus 2.2 to 2.6 and names the exact versions to move to. With --uri it checks the address the client uses, ' +
+				'because "sdk is incompatible" is often a client pointed at 9091 instead of 19530. Changes nothing.',
+			id:
+				'Mencari versi server (tag image docker, tag image Kubernetes, banner "Welcome to use Milvus!", atau --server-version) dan versi ' +
+				'SDK di proyek saat ini ("pip show pymilvus", "npm ls", "go list -m", "mvn dependency:tree"). Keduanya dibandingkan dengan tabel ' +
+				'kompatibilitas dari release notes Milvus 2.2 sampai 2.6, lalu runbook ini menyebut versi persis yang harus dipakai. Dengan --uri, ' +
+				'alamat yang dipakai klien ikut diperiksa: "sdk is incompatible" sering berarti klien diarahkan ke 9091, bukan 19530. ' +
+				'Tidak mengubah apa pun.',
 		},
-		2: {
-			en: 'bad flags, a bad version or --uri, or the --project folder does not exist',
-			id: 'flag salah, versi atau --uri tidak valid, atau folder --project tidak ada',
-		},
-		4: {
-			en: 'the --error text belongs to another symptom (its page is named)',
-			id: 'teks --error termasuk gejala lain (halamannya disebutkan)',
-		},
-	},
-	target: 'local',
-	flags: [
-		{
-			name: 'server-version',
-			type: 'string',
-			help: {
-				en: 'the server version, when it cannot be read (e.g. 2.4.5)',
-				id: 'versi server, kalau tidak bisa dibaca otomatis (mis. 2.4.5)',
+		exitCodes: {
+			0: {
+				en: 'the server and SDK versions are compatible (and the client uses the right port)',
+				id: 'versi server dan SDK kompatibel (dan klien memakai port yang benar)',
+			},
+			1: {
+				en: 'incompatible versions, a wrong port, or the versions could not be found',
+				id: 'versi tidak kompatibel, port salah, atau versinya tidak ditemukan',
+			},
+			2: {
+				en: 'bad flags, a bad version or --uri, or the --project folder does not exist',
+				id: 'flag salah, versi atau --uri tidak valid, atau folder --project tidak ada',
+			},
+			4: {
+				en: 'the --error text belongs to another symptom (its page is named)',
+				id: 'teks --error termasuk gejala lain (halamannya disebutkan)',
 			},
 		},
-		{
-			name: 'source',
-			type: 'string',
-			default: 'auto',
-			choices: ['auto', 'docker', 'kubernetes', 'none'],
-			help: { en: 'where to read the server version from', id: 'dari mana versi server dibaca' },
-		},
-		{
-			name: 'container',
-			type: 'string',
-			default: 'milvus-standalone',
-			help: { en: 'docker container of Milvus', id: 'container docker Milvus' },
-		},
-		{
-			name: 'project',
-			type: 'string',
-			default: '.',
-			help: { en: 'folder of the client project', id: 'folder proyek klien' },
-		},
-		{
-			name: 'uri',
-			type: 'string',
-			help: {
-				en: 'address the client connects to, e.g. http://localhost:19530',
-				id: 'alamat yang dipakai klien, mis. http://localhost:19530',
+		target: 'local',
+		flags: [
+			{
+				name: 'server-version',
+				type: 'string',
+				help: {
+					en: 'the server version, when it cannot be read (e.g. 2.4.5)',
+					id: 'versi server, kalau tidak bisa dibaca otomatis (mis. 2.4.5)',
+				},
 			},
-		},
-		{
-			name: 'error',
-			type: 'string',
-			help: { en: 'the error the client printed', id: 'error yang ditampilkan klien' },
-		},
-		{
-			name: 'pymilvus',
-			type: 'string',
-			help: {
-				en: 'pymilvus version instead of pip show',
-				id: 'versi pymilvus, menggantikan pip show',
+			{
+				name: 'source',
+				type: 'string',
+				default: 'auto',
+				choices: ['auto', 'docker', 'kubernetes', 'none'],
+				help: { en: 'where to read the server version from', id: 'dari mana versi server dibaca' },
 			},
-		},
-		{
-			name: 'node-sdk',
-			type: 'string',
-			help: { en: 'Node SDK version instead of npm ls', id: 'versi Node SDK, menggantikan npm ls' },
-		},
-		{
-			name: 'go-sdk',
-			type: 'string',
-			help: { en: 'Go SDK version instead of go list', id: 'versi Go SDK, menggantikan go list' },
-		},
-		{
-			name: 'java-sdk',
-			type: 'string',
-			help: { en: 'Java SDK version instead of mvn', id: 'versi Java SDK, menggantikan mvn' },
-		},
-	],
-	messages,
-	exampleFacts: { container: 'milvus-standalone', release: 'my-release' },
-	steps: (ctx, facts) => stepsFor(ctx.kube, facts),
-	verify: () => ({ ok: true }),
-	async main(ctx) {
-		const dir = nodePath.resolve(String(ctx.flags.project));
-		if (!nodeFs.existsSync(dir) || !nodeFs.statSync(dir).isDirectory())
-			throw new UsageError(ctx.t('projectMissing', { dir }));
-		const uri = /** @type {string | undefined} */ (ctx.flags.uri);
-		const address = uri !== undefined ? parseHostPort(uri) : null;
-		if (uri !== undefined && !address) throw new UsageError(ctx.t('badUri', { value: uri }));
-		const errorText = /** @type {string | undefined} */ (ctx.flags.error);
-		const source = String(ctx.flags.source);
-		const container = String(ctx.flags.container);
+			{
+				name: 'container',
+				type: 'string',
+				default: 'milvus-standalone',
+				help: { en: 'docker container of Milvus', id: 'container docker Milvus' },
+			},
+			{
+				name: 'project',
+				type: 'string',
+				default: '.',
+				help: { en: 'folder of the client project', id: 'folder proyek klien' },
+			},
+			{
+				name: 'uri',
+				type: 'string',
+				help: {
+					en: 'address the client connects to, e.g. http://localhost:19530',
+					id: 'alamat yang dipakai klien, mis. http://localhost:19530',
+				},
+			},
+			{
+				name: 'error',
+				type: 'string',
+				help: { en: 'the error the client printed', id: 'error yang ditampilkan klien' },
+			},
+			{
+				name: 'pymilvus',
+				type: 'string',
+				help: {
+					en: 'pymilvus version instead of pip show',
+					id: 'versi pymilvus, menggantikan pip show',
+				},
+			},
+			{
+				name: 'node-sdk',
+				type: 'string',
+				help: {
+					en: 'Node SDK version instead of npm ls',
+					id: 'versi Node SDK, menggantikan npm ls',
+				},
+			},
+			{
+				name: 'go-sdk',
+				type: 'string',
+				help: { en: 'Go SDK version instead of go list', id: 'versi Go SDK, menggantikan go list' },
+			},
+			{
+				name: 'java-sdk',
+				type: 'string',
+				help: { en: 'Java SDK version instead of mvn', id: 'versi Java SDK, menggantikan mvn' },
+			},
+		],
+		messages,
+		exampleFacts: { container: 'milvus-standalone', release: 'my-release' },
+		steps: (ctx, facts) => stepsFor(ctx.kube, facts),
+		verify: () => ({ ok: true }),
+		async main(ctx) {
+			const dir = nodePath.resolve(String(ctx.flags.project));
+			if (!nodeFs.existsSync(dir) || !nodeFs.statSync(dir).isDirectory())
+				throw new UsageError(ctx.t('projectMissing', { dir }));
+			const uri = /** @type {string | undefined} */ (ctx.flags.uri);
+			const address = uri !== undefined ? parseHostPort(uri) : null;
+			if (uri !== undefined && !address) throw new UsageError(ctx.t('badUri', { value: uri }));
+			const errorText = /** @type {string | undefined} */ (ctx.flags.error);
+			const source = String(ctx.flags.source);
+			const container = String(ctx.flags.container);
 
-		/** @type {string[]} */
-		const findings = [];
-		/** @type {Record<string, unknown>} */
-		const report = {};
+			/** @type {string[]} */
+			const findings = [];
+			/** @type {Record<string, unknown>} */
+			const report = {};
 
-		ctx.out.heading(ctx.t('serverHeading'));
-		const server =
-			source === 'none' && ctx.flags['server-version'] === undefined
-				? null
-				: await findServer(ctx, source, container);
-		if (server) ctx.out.ok(ctx.t('serverFound', server));
-		report.server = server;
+			ctx.out.heading(ctx.t('serverHeading'));
+			const server =
+				source === 'none' && ctx.flags['server-version'] === undefined
+					? null
+					: await findServer(ctx, source, container);
+			if (server) ctx.out.ok(ctx.t('serverFound', server));
+			report.server = server;
 
-		ctx.out.heading(ctx.t('clientsHeading', { dir }));
-		const clients = await findClients(ctx, dir);
-		for (const c of clients)
-			ctx.out.ok(ctx.t('clientFound', { sdk: c.sdk, version: c.version, from: c.from }));
-
-		/** @type {(Verdict & { from: string })[]} */
-		const verdicts = [];
-		if (server) {
+			ctx.out.heading(ctx.t('clientsHeading', { dir }));
+			const clients = await findClients(ctx, dir);
 			for (const c of clients)
-				verdicts.push({
-					...compareSdk(
-						c.sdk,
-						c.version,
-						server.version,
-						c.goModule ? { goModule: c.goModule } : {},
-					),
-					from: c.from,
-				});
-		}
-		report.clients =
-			verdicts.length > 0 ? verdicts.map((v) => ({ ...v, advice: v.advice[ctx.lang] })) : clients;
+				ctx.out.ok(ctx.t('clientFound', { sdk: c.sdk, version: c.version, from: c.from }));
 
-		// The address: the most common cause of "sdk is incompatible" that is not about versions at all.
-		if (address) {
-			ctx.out.heading(ctx.t('portHeading'));
-			const port = address.port ?? 19530;
-			const vars = { uri: /** @type {string} */ (uri), host: address.host, port };
-			const known = NOT_GRPC_PORTS[/** @type {keyof typeof NOT_GRPC_PORTS} */ (port)];
-			const tcp = await probeTcp(address.host, port);
+			/** @type {(Verdict & { from: string })[]} */
+			const verdicts = [];
+			if (server) {
+				for (const c of clients)
+					verdicts.push({
+						...compareSdk(
+							c.sdk,
+							c.version,
+							server.version,
+							c.goModule ? { goModule: c.goModule } : {},
+						),
+						from: c.from,
+					});
+			}
+			report.clients =
+				verdicts.length > 0 ? verdicts.map((v) => ({ ...v, advice: v.advice[ctx.lang] })) : clients;
+
+			// The address: the most common cause of "sdk is incompatible" that is not about versions at all.
+			if (address) {
+				ctx.out.heading(ctx.t('portHeading'));
+				const port = address.port ?? 19530;
+				const vars = { uri: /** @type {string} */ (uri), host: address.host, port };
+				const known = NOT_GRPC_PORTS[/** @type {keyof typeof NOT_GRPC_PORTS} */ (port)];
+				const tcp = await probeTcp(address.host, port);
+				/** @type {string | null} */
+				let finding = null;
+				if (known) finding = ctx.t('portWrong', { ...vars, what: known[ctx.lang] });
+				else if (!tcp.ok)
+					finding = ctx.t('portClosed', { ...vars, page: pageUrl('boot', ctx.lang) });
+				else if (port !== 19530) {
+					// 19530 also serves Milvus's REST API since 2.3; only another port answering /healthz is the
+					// metrics port in disguise (a custom mapping of 9091).
+					const h = await probeHttp(
+						`http://${address.host.includes(':') ? `[${address.host}]` : address.host}:${port}/healthz`,
+					);
+					if (h.ok && /^OK\b/.test(h.body)) finding = ctx.t('portHealth', vars);
+				}
+				if (finding) {
+					ctx.out.info(`✗ ${finding}`);
+					findings.push(finding);
+				} else ctx.out.ok(ctx.t('portOk', vars));
+				report.address = { uri, host: address.host, port, accepts: tcp.ok, problem: finding };
+			}
+
+			let other = null;
+			if (errorText !== undefined) {
+				const matches = matchText(errorText);
+				const top = matches[0];
+				report.error = {
+					text: errorText,
+					matches: matches.map((m) => ({ signature: m.signature, symptom: m.symptom })),
+				};
+				if (top && top.symptom !== 'runtime-compat') other = top;
+				else if (
+					top &&
+					verdicts.length > 0 &&
+					verdicts.every((v) => v.level !== 'incompatible') &&
+					findings.length === 0
+				) {
+					findings.push(ctx.t('falseAlarm', { signature: top.signature }));
+				}
+			}
+
+			ctx.out.heading(ctx.t('verdictHeading'));
+			for (const v of verdicts) {
+				const text = `${v.sdk}: ${v.advice[ctx.lang]}`;
+				if (v.level === 'ok') ctx.out.ok(text);
+				else if (v.level === 'warn') ctx.out.warn(text);
+				else {
+					ctx.out.info(`✗ ${text}`);
+					findings.push(text);
+				}
+			}
+			for (const f of findings.filter(
+				(f) => !verdicts.some((v) => f.endsWith(v.advice[ctx.lang])),
+			)) {
+				if (!report.address || !(/** @type {any} */ (report.address).problem === f))
+					ctx.out.warn(f);
+			}
+			ctx.out.dim(ctx.t('sources', { sources: SOURCES.join('; ') }));
+
+			/** @type {number} */
+			let code;
 			/** @type {string | null} */
-			let finding = null;
-			if (known) finding = ctx.t('portWrong', { ...vars, what: known[ctx.lang] });
-			else if (!tcp.ok) finding = ctx.t('portClosed', { ...vars, page: pageUrl('boot', ctx.lang) });
-			else if (port !== 19530) {
-				// 19530 also serves Milvus's REST API since 2.3; only another port answering /healthz is the
-				// metrics port in disguise (a custom mapping of 9091).
-				const h = await probeHttp(
-					`http://${address.host.includes(':') ? `[${address.host}]` : address.host}:${port}/healthz`,
+			let failure = null;
+			if (findings.length > 0) code = 1;
+			else if (other) {
+				ctx.out.warn(
+					ctx.t('otherSymptom', {
+						symptom: other.symptom,
+						page: pageUrl(other.symptom, ctx.lang),
+						runbook: runbookCommand(other.symptom),
+					}),
 				);
-				if (h.ok && /^OK\b/.test(h.body)) finding = ctx.t('portHealth', vars);
-			}
-			if (finding) {
-				ctx.out.info(`✗ ${finding}`);
-				findings.push(finding);
-			} else ctx.out.ok(ctx.t('portOk', vars));
-			report.address = { uri, host: address.host, port, accepts: tcp.ok, problem: finding };
-		}
+				code = 4;
+			} else if (!server && ctx.flags['server-version'] === undefined) {
+				failure = ctx.t('serverNotFound');
+				code = 1;
+			} else if (clients.length === 0 && !address) {
+				failure = ctx.t('clientNone');
+				code = 1;
+			} else code = 0;
+			if (failure) ctx.out.error(failure);
+			else if (code === 0) ctx.out.ok(ctx.t('allOk'));
+			else if (code === 1) ctx.out.info(ctx.t('problems', { count: findings.length }));
 
-		let other = null;
-		if (errorText !== undefined) {
-			const matches = matchText(errorText);
-			const top = matches[0];
-			report.error = {
-				text: errorText,
-				matches: matches.map((m) => ({ signature: m.signature, symptom: m.symptom })),
-			};
-			if (top && top.symptom !== 'runtime-compat') other = top;
-			else if (
-				top &&
-				verdicts.length > 0 &&
-				verdicts.every((v) => v.level !== 'incompatible') &&
-				findings.length === 0
-			) {
-				findings.push(ctx.t('falseAlarm', { signature: top.signature }));
-			}
-		}
-
-		ctx.out.heading(ctx.t('verdictHeading'));
-		for (const v of verdicts) {
-			const text = `${v.sdk}: ${v.advice[ctx.lang]}`;
-			if (v.level === 'ok') ctx.out.ok(text);
-			else if (v.level === 'warn') ctx.out.warn(text);
-			else {
-				ctx.out.info(`✗ ${text}`);
-				findings.push(text);
-			}
-		}
-		for (const f of findings.filter((f) => !verdicts.some((v) => f.endsWith(v.advice[ctx.lang])))) {
-			if (!report.address || !(/** @type {any} */ (report.address).problem === f)) ctx.out.warn(f);
-		}
-		ctx.out.dim(ctx.t('sources', { sources: SOURCES.join('; ') }));
-
-		/** @type {number} */
-		let code;
-		/** @type {string | null} */
-		let failure = null;
-		if (findings.length > 0) code = 1;
-		else if (other) {
-			ctx.out.warn(
-				ctx.t('otherSymptom', {
-					symptom: other.symptom,
-					page: pageUrl(other.symptom, ctx.lang),
-					runbook: runbookCommand(other.symptom),
-				}),
-			);
-			code = 4;
-		} else if (!server && ctx.flags['server-version'] === undefined) {
-			failure = ctx.t('serverNotFound');
-			code = 1;
-		} else if (clients.length === 0 && !address) {
-			failure = ctx.t('clientNone');
-			code = 1;
-		} else code = 0;
-		if (failure) ctx.out.error(failure);
-		else if (code === 0) ctx.out.ok(ctx.t('allOk'));
-		else if (code === 1) ctx.out.info(ctx.t('problems', { count: findings.length }));
-
-		emitReport(ctx, {
-			...report,
-			compatible: code === 0,
-			problems: failure ? [failure] : findings,
-			otherSymptom: other
-				? { symptom: other.symptom, page: pagePath(other.symptom, ctx.lang) }
-				: null,
-			table: Object.fromEntries(
-				Object.entries(LINES).map(([k, l]) => [k, { latest: l.latest, sdk: l.sdk }]),
-			),
-			exitCode: code,
-		});
-		return code;
+			emitReport(ctx, {
+				...report,
+				compatible: code === 0,
+				problems: failure ? [failure] : findings,
+				otherSymptom: other
+					? { symptom: other.symptom, page: pagePath(other.symptom, ctx.lang) }
+					: null,
+				table: Object.fromEntries(
+					Object.entries(LINES).map(([k, l]) => [k, { latest: l.latest, sdk: l.sdk }]),
+				),
+				exitCode: code,
+			});
+			return code;
+		},
 	},
-}).main();
+	import.meta.url,
+);

@@ -111,92 +111,95 @@ export function messageQueue(names) {
 	return 'unknown';
 }
 
-await defineRunbook({
-	name: 'upgrade-2-6',
-	summary: { en: 'Check the 2.5 → 2.6 upgrade order', id: 'Periksa urutan upgrade 2.5 → 2.6' },
-	description: {
-		en: 'Read-only. Reads the image of every Milvus Deployment, whether a mixcoord runs and which message queue is deployed, tells whether the 2.5 → 2.6 order was followed and prints the next step as a helm command for you to run. Changes nothing.',
-		id: 'Hanya membaca. Membaca image setiap Deployment Milvus, apakah mixcoord berjalan, dan message queue yang dipakai, lalu memberi tahu apakah urutan upgrade 2.5 → 2.6 sudah diikuti dan mencetak langkah berikutnya sebagai perintah helm untuk Anda jalankan sendiri. Tidak mengubah apa pun.',
-	},
-	target: 'kubernetes',
-	requireStatefulSet: false,
-	exitCodes: {
-		0: {
-			en: 'the order was followed: the output prints the next step',
-			id: 'urutan sudah benar, output mencetak langkah berikutnya',
+export default defineRunbook(
+	{
+		name: 'upgrade-2-6',
+		summary: { en: 'Check the 2.5 → 2.6 upgrade order', id: 'Periksa urutan upgrade 2.5 → 2.6' },
+		description: {
+			en: 'Read-only. Reads the image of every Milvus Deployment, whether a mixcoord runs and which message queue is deployed, tells whether the 2.5 → 2.6 order was followed and prints the next step as a helm command for you to run. Changes nothing.',
+			id: 'Hanya membaca. Membaca image setiap Deployment Milvus, apakah mixcoord berjalan, dan message queue yang dipakai, lalu memberi tahu apakah urutan upgrade 2.5 → 2.6 sudah diikuti dan mencetak langkah berikutnya sebagai perintah helm untuk Anda jalankan sendiri. Tidak mengubah apa pun.',
 		},
-		1: {
-			en: 'the order was broken: the output says where',
-			id: 'urutan dilanggar, output menyebut di mana',
+		target: 'kubernetes',
+		requireStatefulSet: false,
+		exitCodes: {
+			0: {
+				en: 'the order was followed: the output prints the next step',
+				id: 'urutan sudah benar, output mencetak langkah berikutnya',
+			},
+			1: {
+				en: 'the order was broken: the output says where',
+				id: 'urutan dilanggar, output menyebut di mana',
+			},
+			4: {
+				en: 'no Milvus Deployments of this release here',
+				id: 'tidak ada Deployment Milvus dari release ini',
+			},
 		},
-		4: {
-			en: 'no Milvus Deployments of this release here',
-			id: 'tidak ada Deployment Milvus dari release ini',
-		},
-	},
-	messages,
-	exampleFacts: { deployments: 4 },
-	async preflight(ctx) {
-		const list = await ctx.kube.json([
-			'get',
-			'deployments',
-			'-l',
-			`app.kubernetes.io/instance=${ctx.names.release}`,
-		]);
-		if ((list.items ?? []).length === 0)
-			throw new NotThisSymptomError(ctx.t('noDeployments', { release: ctx.names.release }));
-		return { deployments: list.items.length };
-	},
-	steps: (ctx) => [
-		{
-			id: 'list-images',
-			title: { en: 'Milvus Deployments and their images', id: 'Deployment Milvus dan image-nya' },
-			mode: 'read',
-			command: ctx.kube.argv(
+		messages,
+		exampleFacts: { deployments: 4 },
+		async preflight(ctx) {
+			const list = await ctx.kube.json([
 				'get',
 				'deployments',
 				'-l',
 				`app.kubernetes.io/instance=${ctx.names.release}`,
-				'-o',
-				'wide',
-			),
+			]);
+			if ((list.items ?? []).length === 0)
+				throw new NotThisSymptomError(ctx.t('noDeployments', { release: ctx.names.release }));
+			return { deployments: list.items.length };
 		},
-	],
-	async verify(ctx) {
-		const deps = await ctx.kube.json([
-			'get',
-			'deployments',
-			'-l',
-			`app.kubernetes.io/instance=${ctx.names.release}`,
-		]);
-		const comps = (deps.items ?? []).map(component);
-		const sts = await ctx.kube.json([
-			'get',
-			'statefulsets',
-			'-l',
-			`app.kubernetes.io/instance=${ctx.names.release}`,
-		]);
-		const mq = messageQueue(
-			[...(sts.items ?? []), ...(deps.items ?? [])].map(
-				(/** @type {any} */ i) => i?.metadata?.name ?? '',
-			),
-		);
-		const stage = upgradeStage(comps);
-		const mix = comps.some((/** @type {{ component: string }} */ c) => c.component === 'mixcoord')
-			? 'on'
-			: 'off';
-		ctx.out.info(ctx.t('versions', { list: stage.list, mix, mq }));
-		const details = ctx.t(stage.key, { v: stage.v, list: stage.list });
-		if (stage.helm)
-			ctx.out.info(
-				ctx.t('next', {
-					cmd: `helm upgrade ${ctx.names.release} milvus/milvus -n ${ctx.namespace} --reuse-values ${stage.helm}`,
-				}),
+		steps: (ctx) => [
+			{
+				id: 'list-images',
+				title: { en: 'Milvus Deployments and their images', id: 'Deployment Milvus dan image-nya' },
+				mode: 'read',
+				command: ctx.kube.argv(
+					'get',
+					'deployments',
+					'-l',
+					`app.kubernetes.io/instance=${ctx.names.release}`,
+					'-o',
+					'wide',
+				),
+			},
+		],
+		async verify(ctx) {
+			const deps = await ctx.kube.json([
+				'get',
+				'deployments',
+				'-l',
+				`app.kubernetes.io/instance=${ctx.names.release}`,
+			]);
+			const comps = (deps.items ?? []).map(component);
+			const sts = await ctx.kube.json([
+				'get',
+				'statefulsets',
+				'-l',
+				`app.kubernetes.io/instance=${ctx.names.release}`,
+			]);
+			const mq = messageQueue(
+				[...(sts.items ?? []), ...(deps.items ?? [])].map(
+					(/** @type {any} */ i) => i?.metadata?.name ?? '',
+				),
 			);
-		return {
-			ok: stage.ok,
-			details,
-			data: { components: comps, messageQueue: mq, stage: stage.key },
-		};
+			const stage = upgradeStage(comps);
+			const mix = comps.some((/** @type {{ component: string }} */ c) => c.component === 'mixcoord')
+				? 'on'
+				: 'off';
+			ctx.out.info(ctx.t('versions', { list: stage.list, mix, mq }));
+			const details = ctx.t(stage.key, { v: stage.v, list: stage.list });
+			if (stage.helm)
+				ctx.out.info(
+					ctx.t('next', {
+						cmd: `helm upgrade ${ctx.names.release} milvus/milvus -n ${ctx.namespace} --reuse-values ${stage.helm}`,
+					}),
+				);
+			return {
+				ok: stage.ok,
+				details,
+				data: { components: comps, messageQueue: mq, stage: stage.key },
+			};
+		},
 	},
-}).main();
+	import.meta.url,
+);

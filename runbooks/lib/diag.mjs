@@ -334,16 +334,110 @@ export function fatalLines(text, max = 15) {
 /** @param {string} release */
 export const instanceSelector = (release) => `app.kubernetes.io/instance=${release}`;
 
+/** @typedef {{ argv: (...args: string[]) => string[] }} KubeArgv  builds kubectl argv (Kube, pinned or not) */
+/** @typedef {import('./runbook.mjs').Step & { mode: 'read', command: string[] }} ReadStep */
+
+/**
+ * The reads that find Milvus and its logs, one builder each. --describe lists them (boot, diagnose --live)
+ * and findDeployment/collectLogs run exactly the argv of the step they build: one home per command.
+ */
+export const DIAG_READS = {
+	/** @returns {ReadStep} */
+	dockerPs: () => ({
+		id: 'docker-ps',
+		title: { en: 'List the Milvus containers', id: 'Lihat container Milvus' },
+		mode: 'read',
+		command: ['docker', 'ps', '-a', '--filter', 'name=milvus'],
+	}),
+	/** @param {string} container @param {number} tail @returns {ReadStep} */
+	dockerLogs: (container, tail) => ({
+		id: 'docker-logs',
+		title: { en: 'Read the container log', id: 'Baca log container' },
+		mode: 'read',
+		command: ['docker', 'logs', '--tail', String(tail), container],
+	}),
+	/** @param {KubeArgv} kube @param {string} release @returns {ReadStep} */
+	kubectlPods: (kube, release) => ({
+		id: 'kubectl-pods',
+		title: { en: 'List the pods of the release', id: 'Lihat pod dari release' },
+		mode: 'read',
+		command: kube.argv('get', 'pods', '-l', instanceSelector(release)),
+	}),
+	/** @param {KubeArgv} kube @param {string} pod @returns {ReadStep} */
+	kubectlLogsPrevious: (kube, pod) => ({
+		id: 'kubectl-logs-previous',
+		title: { en: 'Read the log of the crashed container', id: 'Baca log container yang crash' },
+		mode: 'read',
+		command: kube.argv('logs', pod, '--previous'),
+	}),
+	/** @param {KubeArgv} kube @param {string} pod @param {number} tail @returns {ReadStep} */
+	kubectlLogs: (kube, pod, tail) => ({
+		id: 'kubectl-logs',
+		title: {
+			en: 'Read the log of a failing pod that has not restarted',
+			id: 'Baca log pod gagal yang belum restart',
+		},
+		mode: 'read',
+		command: kube.argv('logs', pod, `--tail=${tail}`),
+	}),
+	/** @param {KubeArgv} kube @param {string} pod @returns {ReadStep} */
+	kubectlDescribePod: (kube, pod) => ({
+		id: 'kubectl-describe-pod',
+		title: { en: 'Read the events of a Pending pod', id: 'Baca event pod yang Pending' },
+		mode: 'read',
+		command: kube.argv('describe', 'pod', pod),
+	}),
+};
+
+/**
+ * @typedef {object} DiagFacts  example values --describe renders the reads with
+ * @property {string} release
+ * @property {string} container   the Milvus container (docker)
+ * @property {string} pod         a crashed or failing pod
+ * @property {string} pendingPod
+ * @property {number} tail
+ */
+
+/** @type {DiagFacts} */
+export const DIAG_EXAMPLE = {
+	release: 'my-release',
+	container: 'milvus-standalone',
+	pod: 'my-release-milvus-standalone-7c4b9d5f8-2xk9p',
+	pendingPod: 'my-release-etcd-0',
+	tail: 500,
+};
+
+/**
+ * Every read findDeployment and collectLogs may make, in the order they make them.
+ * @param {KubeArgv} kube
+ * @param {DiagFacts} facts
+ * @returns {ReadStep[]}
+ */
+export function diagReadSteps(kube, facts) {
+	return [
+		DIAG_READS.dockerPs(),
+		DIAG_READS.dockerLogs(facts.container, facts.tail),
+		DIAG_READS.kubectlPods(kube, facts.release),
+		DIAG_READS.kubectlLogsPrevious(kube, facts.pod),
+		DIAG_READS.kubectlLogs(kube, facts.pod, facts.tail),
+		DIAG_READS.kubectlDescribePod(kube, facts.pendingPod),
+	];
+}
+
 /**
  * Run a read-only command, echoing it (`$ …`) and its output to the user.
  * @param {Context} ctx
  * @param {string[]} argv
- * @param {{ quietOutput?: boolean }} [options]
+ * @param {{ quietOutput?: boolean, cwd?: string }} [options]
  * @returns {Promise<RunResult>}
  */
 export async function runRead(ctx, argv, options = {}) {
 	ctx.out.dim(`$ ${formatCommand(argv)}`);
-	const r = await runArgv(argv, { check: false, lang: ctx.lang });
+	const r = await runArgv(argv, {
+		check: false,
+		lang: ctx.lang,
+		...(options.cwd ? { cwd: options.cwd } : {}),
+	});
 	if (!options.quietOutput) ctx.out.block(r.stdout);
 	return r;
 }
@@ -367,7 +461,7 @@ export async function findDeployment(ctx, source) {
 	/** @type {string | null} */
 	let dockerProblem = null;
 	if (hasDocker && source !== 'kubernetes') {
-		const argv = ['docker', 'ps', '-a', '--filter', 'name=milvus'];
+		const argv = DIAG_READS.dockerPs().command;
 		const r = await runRead(ctx, argv);
 		if (!r.ok) {
 			dockerProblem = ctx.t('dDockerFailed', {
@@ -404,7 +498,7 @@ export async function findDeployment(ctx, source) {
 		lang: ctx.lang,
 	});
 	const kube = createKube({ context: target.context, namespace: target.namespace, lang: ctx.lang });
-	const argv = kube.argv('get', 'pods', '-l', instanceSelector(ctx.opts.release));
+	const argv = DIAG_READS.kubectlPods(kube, ctx.opts.release).command;
 	const r = await runRead(ctx, argv);
 	if (!r.ok)
 		throw new StepFailedError(
@@ -449,8 +543,9 @@ export async function findDeployment(ctx, source) {
 export async function collectLogs(ctx, dep, options) {
 	/** @type {LogSource[]} */
 	const sources = [];
-	/** @param {string} name @param {string[]} argv @param {boolean} both */
-	const read = async (name, argv, both) => {
+	/** @param {string} name @param {ReadStep} step @param {boolean} both */
+	const read = async (name, step, both) => {
+		const argv = step.command;
 		ctx.out.heading(ctx.t('dReadingLogs', { name }));
 		const r = await runRead(ctx, argv, { quietOutput: true });
 		if (!r.ok && !r.stdout) {
@@ -466,18 +561,18 @@ export async function collectLogs(ctx, dep, options) {
 		const wanted = dep.containers.filter((c) => c.failing || c.name === main);
 		for (const c of wanted) {
 			// docker replays the container's stderr on stderr: signatures live on both streams.
-			await read(c.name, ['docker', 'logs', '--tail', String(options.tail), c.name], true);
+			await read(c.name, DIAG_READS.dockerLogs(c.name, options.tail), true);
 		}
 		return sources;
 	}
 	const kube = /** @type {Kube} */ (dep.kube);
 	for (const p of dep.pods.filter((x) => x.failing)) {
 		if (p.status === 'Pending' || p.status === 'ContainerCreating') {
-			await read(p.name, kube.argv('describe', 'pod', p.name), false);
+			await read(p.name, DIAG_READS.kubectlDescribePod(kube, p.name), false);
 		} else if (p.restarts > 0) {
-			await read(p.name, kube.argv('logs', p.name, '--previous'), false);
+			await read(p.name, DIAG_READS.kubectlLogsPrevious(kube, p.name), false);
 		} else {
-			await read(p.name, kube.argv('logs', p.name, `--tail=${options.tail}`), false);
+			await read(p.name, DIAG_READS.kubectlLogs(kube, p.name, options.tail), false);
 		}
 	}
 	return sources;

@@ -15,10 +15,14 @@ export const ETCD_MEMBER_MESSAGES = {
 	en: {
 		waitTimeout: 'timed out after {seconds}s waiting for {what}',
 		badTimeout: '--timeout must be a positive number of seconds, got {value}',
+		notReady: '{pod} is not Ready',
+		clusterIds: 'members report different cluster ids: {ids}',
 	},
 	id: {
 		waitTimeout: 'waktu habis setelah {seconds} detik menunggu {what}',
 		badTimeout: '--timeout harus berupa jumlah detik yang positif, bukan {value}',
+		notReady: '{pod} belum Ready',
+		clusterIds: 'member melaporkan cluster id yang berbeda: {ids}',
 	},
 };
 
@@ -258,6 +262,35 @@ export function pickSurvivor(live) {
 	const withQuorum = live.filter((m) => m.healthy);
 	const pool = withQuorum.length > 0 ? withQuorum : live;
 	return [...pool].sort(newerFirst)[0] ?? null;
+}
+
+/**
+ * The check the etcd runbooks verify with: every replica Ready (with `health`, also answering
+ * `endpoint health`) and all of them in one cluster. Problems are translated lines (`notReady`,
+ * `clusterIds`, see ETCD_MEMBER_MESSAGES); ids are the cluster ids reported.
+ * @param {Context} ctx
+ * @param {number} replicas
+ * @param {{ health?: boolean }} [options]
+ * @returns {Promise<{ problems: string[], ids: string[] }>}
+ */
+export async function readyOneCluster(ctx, replicas, { health = false } = {}) {
+	const pods = await podsByOrdinal(ctx);
+	/** @type {string[]} */
+	const problems = [];
+	/** @type {Set<string>} */
+	const ids = new Set();
+	for (let i = 0; i < replicas; i++) {
+		const pod = ctx.names.pod(i);
+		if (!pods.get(i)?.ready || (health && !(await healthy(ctx, pod)))) {
+			problems.push(ctx.t('notReady', { pod }));
+			continue;
+		}
+		// A member that cannot report is already counted as not Ready above when it matters.
+		const id = (await endpointStatus(ctx, pod))?.clusterId;
+		if (id) ids.add(id);
+	}
+	if (ids.size > 1) problems.push(ctx.t('clusterIds', { ids: [...ids].join(', ') }));
+	return { problems, ids: [...ids] };
 }
 
 /**

@@ -82,16 +82,3 @@ export function oneLine(err) {
 			.find((s) => s.length > 0) ?? '';
 	return first || (err instanceof Error ? err.name : 'error');
 }
-
-/**
- * Print one line for `err` on `stream` and return the exit code to use. Unexpected errors get the same
- * one-line treatment: a stack trace helps nobody at 3 a.m. on a broken cluster.
- * @param {unknown} err
- * @param {{ write(s: string): unknown }} [stream]
- * @param {string} [prefix] e.g. "error" / "galat"
- * @returns {ExitCode}
- */
-export function fail(err, stream = process.stderr, prefix = 'error') {
-	stream.write(`${prefix}: ${oneLine(err)}\n`);
-	return exitCodeOf(err);
-}

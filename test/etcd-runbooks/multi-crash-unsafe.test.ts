@@ -86,19 +86,19 @@ describe('etcd-multi-crash: unsafe paths', { concurrency: 2 }, () => {
 			await c.waitPod(2, 'CrashLoopBackOff');
 			const args = ['--yes', '--backup-dir', path.join(c.dir, 'rescue'), '--timeout', '150'];
 
-			// SIGKILL as soon as step 8 starts: etcd-0 runs alone with ETCD_FORCE_NEW_CLUSTER still set.
+			// SIGKILL as soon as step 9 (clear-force-new-cluster) starts: etcd-0 runs alone with ETCD_FORCE_NEW_CLUSTER still set.
 			const first = await runRunbook('etcd-multi-crash', args, {
 				env: c.env,
-				killOn: /Step 8\/13/,
+				killOn: /Step 9\/14/,
 			});
 			assert.equal(first.killed, true, first.stdout + first.stderr);
-			assert.doesNotMatch(first.stdout, /Step 9\/13/);
+			assert.doesNotMatch(first.stdout, /Step 10\/14/);
 
 			const second = await runRunbook('etcd-multi-crash', args, { env: c.env });
 			assert.equal(second.code, 0, second.stdout + second.stderr);
 			assert.match(second.stdout, /Continuing an earlier run/);
 			// The finished steps were checked and skipped, not done twice.
-			assert.match(second.stdout, /Step 6\/13[^\n]*\n[^\n]*\n✔ already done \(checked\), skipping/);
+			assert.match(second.stdout, /Step 7\/14[^\n]*\n[^\n]*\n✔ already done \(checked\), skipping/);
 			await assertHealthyWithKeys(c, before);
 		} finally {
 			await c.stop();

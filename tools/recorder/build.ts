@@ -210,8 +210,12 @@ export function markSteps(events: readonly CastEvent[], steps: readonly StepInfo
 		if (!exactTitle.has(s.title)) exactTitle.set(s.title, s.id);
 		if (!looseTitle.has(general(s.title))) looseTitle.set(general(s.title), s.id);
 	}
-	// Last resort: a figure of the run (a revision to compact at, say) differs from the example's.
-	const figures = (text: string) => general(text).replace(/\d+/g, '#');
+	// Last resort: a figure of the run (a revision to compact at, an etcd member id in hex) differs from the
+	// example's.
+	const figures = (text: string) =>
+		general(text)
+			.replace(/\b[0-9a-f]{8,16}\b/g, '#')
+			.replace(/\d+/g, '#');
 	const figureCommand = new Map<string, string>();
 	const figureTitle = new Map<string, string>();
 	for (const s of steps) {

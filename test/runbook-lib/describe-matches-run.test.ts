@@ -1,0 +1,115 @@
+// Issue 14, "the command shown is the command run": every runbook ported to steps as data is run under
+// `--dry-run --json` on one stand-in cluster, and each step of its report is compared with the same runbook's
+// --describe rendered with the facts that run found. Same ids in the same order, same argv once the
+// context/namespace pins are taken off: what the site shows is what runs. One cluster for every case, each
+// case adding its symptom to what the ones before left (a dry run changes nothing).
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { pathToFileURL } from 'node:url';
+import { defineRunbook, type RunbookHandle } from '../../runbooks/lib/runbook.mjs';
+import type { StandinCluster } from '../../tools/standin/index.mjs';
+import {
+	cleanup,
+	kubectl,
+	loseVolumeWithoutDefault,
+	newCluster,
+	retry,
+	runbookPath,
+	runRunbook,
+} from '../etcd-runbooks/helpers.ts';
+
+after(cleanup);
+
+interface ReportStep {
+	id: string;
+	mode: string;
+	command: string | null;
+	status: string;
+}
+
+/** The pins the toolkit adds at run time; --describe renders kubectl without them. */
+const unpin = (c: StandinCluster, command: string | null) =>
+	command === null
+		? null
+		: command.replace(`kubectl --context ${c.context} -n ${c.namespace} `, 'kubectl ');
+
+/**
+ * Dry-run `name` on the cluster and compare its steps with --describe for the facts it found.
+ * @returns the report's steps, for the case's own assertions
+ */
+async function assertDescribeMatchesRun(c: StandinCluster, name: string): Promise<ReportStep[]> {
+	const dry = await runRunbook(name, ['--dry-run', '--json'], { env: c.env });
+	assert.equal(dry.code, 0, dry.stdout + dry.stderr);
+	const report = JSON.parse(dry.stdout) as { facts: unknown; steps: ReportStep[] };
+	assert.ok(report.steps.length > 0, `${name}: no steps in the dry run`);
+
+	const mod = (await import(pathToFileURL(runbookPath(name)).href)) as {
+		default: RunbookHandle;
+	};
+	// --describe with the run's facts in place of the example ones: the same rendering, the same inputs.
+	const view = (await defineRunbook({ ...mod.default.def, exampleFacts: report.facts }).describe(
+		'en',
+	)) as { steps: { id: string; command: string | null }[] };
+
+	assert.deepEqual(
+		report.steps.map((s) => s.id),
+		view.steps.map((s) => s.id),
+		`${name}: the steps run are the steps described`,
+	);
+	report.steps.forEach((s, i) => {
+		assert.equal(
+			unpin(c, s.command),
+			view.steps[i]?.command,
+			`${name} step ${i + 1} (${s.id}): the command run is the command described`,
+		);
+		// Pinned at run time: every kubectl names the cluster it was checked against.
+		if (s.command?.startsWith('kubectl '))
+			assert.ok(
+				s.command.startsWith(`kubectl --context ${c.context} -n ${c.namespace} `),
+				s.command,
+			);
+	});
+	// Read steps ran for real; a dry run changed nothing.
+	for (const s of report.steps) {
+		if (s.mode === 'read') assert.ok(['ran', 'skipped'].includes(s.status), `${s.id}: ${s.status}`);
+		else assert.ok(['dry-run', 'skipped'].includes(s.status), `${s.id}: ${s.status}`);
+	}
+	return report.steps;
+}
+
+describe('--describe shows what --dry-run runs', { concurrency: 1 }, () => {
+	let c: StandinCluster;
+	before(async () => {
+		c = await newCluster({ generation: 'bitnami-2022', milvus: 'cluster' });
+	});
+
+	it('channel-unavailable', async () => {
+		await assertDescribeMatchesRun(c, 'channel-unavailable');
+	});
+
+	it('upgrade-2-6', async () => {
+		await assertDescribeMatchesRun(c, 'upgrade-2-6');
+	});
+
+	it('etcd-nospace (a quota smaller than the database)', async () => {
+		// Smaller than any etcd database: the runbook sees a member at its quota without filling one up.
+		await kubectl(c, 'set', 'env', `sts/${c.sts}`, 'ETCD_QUOTA_BACKEND_BYTES=4096');
+		await kubectl(c, 'rollout', 'status', `sts/${c.sts}`, '--timeout=180s');
+		await retry(() => c.waitHealthy({ timeoutMs: 90_000 }));
+		const steps = await assertDescribeMatchesRun(c, 'etcd-nospace');
+		assert.ok(steps.filter((s) => s.id === 'defrag').length === 3, 'one defrag per member');
+	});
+
+	it('etcd-bad-member-id (etcd-1 crash-loops on an empty member_id)', async () => {
+		await c.inject('empty-member-id', [1]);
+		await c.waitPod(1, 'CrashLoopBackOff');
+		const steps = await assertDescribeMatchesRun(c, 'etcd-bad-member-id');
+		assert.ok(steps.some((s) => s.command?.includes('exec my-release-etcd-1 -- rm -f')));
+	});
+
+	it('etcd-pending (etcd-2 lost its volume and no StorageClass is default)', async () => {
+		await retry(() => loseVolumeWithoutDefault(c, 2));
+		const steps = await assertDescribeMatchesRun(c, 'etcd-pending');
+		assert.ok(steps.some((s) => s.id === 'wait-ready' && s.status === 'skipped'));
+	});
+});
