@@ -51,7 +51,8 @@
  *   must check ctx.dryRun itself. `optional: true` on a read step turns its failure into a warning.
  * - Confirmation: change → [y/N] (default No); destroy → type `confirmName` (default: the command's last
  *   argument). --yes answers both; without a TTY (or MILVUS_RESCUE_ASSUME_TTY=1) and without --yes the
- *   run stops with exit 3 before the step. Refusing keeps the saved progress.
+ *   run stops with exit 3 before the step. Refusing keeps the saved progress. A destroy step's done() runs
+ *   again after the name is typed, so its guards hold at the moment of the delete, not only when planned.
  * - main(ctx) may return { ok, details, data }: `data` goes into the generic --json report.
  * - A runbook with a report of its own (diagnose: `{ matches: [...] }`) calls `ctx.setReport(obj)`:
  *   under --json stdout then holds exactly that object instead of the generic report, unless the run
@@ -1007,6 +1008,13 @@ async function execute(def, problems, io, views) {
 					if (!yes) {
 						rep.status = 'refused';
 						throw new RefusedError(tr('typedMismatch', { name: expected, id: s.id }));
+					}
+					// The operator may have read the plan for minutes: what done() checked (and the guards it
+					// holds, such as "this claim has no volume") is checked again right before the delete.
+					if (s.done && (await s.done(ctx))) {
+						o.ok(tr('stepSkipped'));
+						rep.status = 'skipped';
+						continue;
 					}
 				} else if (!(await p.confirm(tr('confirmChange'), s.id))) {
 					rep.status = 'refused';

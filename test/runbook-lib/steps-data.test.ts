@@ -182,3 +182,52 @@ test('a runbook file runs only when it is the script', async () => {
 	const d = (await mod.default.describe('en')) as { name: string };
 	assert.equal(d.name, 'etcd-bad-member-id');
 });
+
+test('a destroy step asks done() again once the name is typed: a guard that trips meanwhile still stops the delete', async () => {
+	const marker = mkdtempSync(path.join(tmpdir(), 'steps-data-destroy-'));
+	const deleted = path.join(marker, 'deleted');
+	const destroyRunbook = (done: () => boolean): RunbookDef => ({
+		name: 'steps-data-destroy',
+		summary: { en: 'Destroy', id: 'Hapus' },
+		description: { en: 'Deletes a thing.', id: 'Menghapus sesuatu.' },
+		target: 'local',
+		exampleFacts: {},
+		preflight: () => ({}),
+		steps: (): Step[] => [
+			{
+				id: 'delete-thing',
+				title: { en: 'Delete the thing', id: 'Hapus barangnya' },
+				mode: 'destroy',
+				confirmName: 'thing',
+				command: node(`require('fs').writeFileSync(${JSON.stringify(deleted)}, 'x')`),
+				done,
+			},
+		],
+		verify: () => ({ ok: true, details: 'checked' }),
+	});
+	try {
+		// Not done when planned, done by the time the name is typed: skipped, nothing deleted.
+		let calls = 0;
+		const skipped = await runIt(
+			destroyRunbook(() => ++calls > 1),
+			['--yes'],
+		);
+		assert.equal(skipped.code, 0, skipped.stderr);
+		assert.equal(calls, 2);
+		assert.throws(() => rmSync(deleted), /ENOENT/);
+		// A guard inside done() that trips after the confirmation refuses the step.
+		let checks = 0;
+		const guarded = await runIt(
+			destroyRunbook(() => {
+				if (++checks > 1) throw new Error('the claim has a volume now');
+				return false;
+			}),
+			['--yes'],
+		);
+		assert.notEqual(guarded.code, 0);
+		assert.match(guarded.stdout + guarded.stderr, /the claim has a volume now/);
+		assert.throws(() => rmSync(deleted), /ENOENT/);
+	} finally {
+		rmSync(marker, { recursive: true, force: true });
+	}
+});
