@@ -62,6 +62,8 @@ const messages = {
 		targetOther: 'replacement image: {target}',
 		newImageFails: 'the new image {image} cannot be pulled either: {reason}',
 		rolloutFailed: 'the rollout did not finish: {error}',
+		stuckPodGone:
+			'{pod}: the pod on the old image is gone (deleted here or by the rolling update); the StatefulSet recreates it on the new image',
 		notReady: '{pods} not ready on {image}',
 		unhealthy: '{pod} runs {image} but etcd does not answer: {error}',
 		healthyDetails: 'every etcd pod runs {image} and answers',
@@ -90,6 +92,8 @@ const messages = {
 		targetOther: 'image pengganti: {target}',
 		newImageFails: 'image baru {image} juga tidak bisa ditarik: {reason}',
 		rolloutFailed: 'rollout tidak selesai: {error}',
+		stuckPodGone:
+			'{pod}: pod dengan image lama sudah tidak ada (dihapus di sini atau oleh rolling update); StatefulSet membuatnya ulang dengan image baru',
 		notReady: '{pods} belum ready dengan {image}',
 		unhealthy: '{pod} memakai {image} tetapi etcd tidak menjawab: {error}',
 		healthyDetails: 'semua pod etcd memakai {image} dan menjawab',
@@ -354,6 +358,10 @@ export default defineRunbook(
 					),
 					mode: 'change',
 					command: k.argv('delete', 'pod', ...f.stuck, '--ignore-not-found'),
+					// The rolling update may delete some of these pods first, so which ones kubectl still found
+					// is a race; what matters, and is shown, is that none is left on the old image.
+					parse: (_r, c) =>
+						f.stuck.map((/** @type {string} */ pod) => c.t('stuckPodGone', { pod })).join('\n'),
 					// Pods already recreated on the new image are not deleted a second time.
 					done: async (c) => (await stuckPods(c, f.container)).every((p) => p.image !== f.image),
 				},
@@ -372,9 +380,11 @@ export default defineRunbook(
 						`--timeout=${Number(ctx.flags.timeout ?? 300)}s`,
 					),
 					check: false,
+					// How many "Waiting for N pods" lines kubectl prints depends on timing: the last line says it all.
+					parse: (r) => (r.ok ? (r.stdout.trim().split('\n').pop() ?? '') : r),
 					after: async (c, value) => {
+						if (typeof value === 'string') return undefined;
 						const r = /** @type {RunResult} */ (value);
-						if (r.ok) return undefined;
 						// The commonest reason a rollout to a new image stalls: that image cannot be pulled either.
 						const failing = (await stuckPods(c, f.container)).find((p) => p.image === f.target);
 						if (failing)

@@ -354,7 +354,7 @@ export default defineRunbook(
 		name: 'querynode-oom',
 		summary: tx(
 			'Find why query nodes run out of memory (OOMKilled, "OOM if load")',
-			'Cari mengapa query node kehabisan memori (OOMKilled, "OOM if load")',
+			'Cari tahu mengapa query node kehabisan memori dan apa yang perlu diubah (OOMKilled, "OOM if load")',
 		),
 		description: tx(
 			'Read-only. Use it when query nodes restart with reason OOMKilled (exit code 137) or a load fails with ' +

@@ -8,7 +8,7 @@
 // it ends with 2500 KMS key revoked and 3001 old session exists). Where an older release used a code for
 // something else (2.5 put the segcore folly errors on 2200/2201), the meaning says so. A merr entry's name
 // is its errors.go identifier without the Err prefix (the unexported catch-all is UnexpectedError); its
-// `topic` names the future page (issue 16) that will take it over from the api-errors page.
+// `topic` names the symptom page that explains it instead of the api-errors page.
 
 /** @typedef {import('./catalog-data.mjs').SymptomId} SymptomId */
 
@@ -23,7 +23,7 @@ const placePage = (o) =>
 	(o.topic && LIVE_PAGES.has(o.topic) ? /** @type {SymptomId} */ (o.topic) : 'api-errors');
 
 /**
- * Future symptom pages (issue 16) that will claim the codes now explained on the api-errors page.
+ * The Milvus-side symptom pages that explain codes in place of the api-errors page.
  * @typedef {'write-denied'|'channel-unavailable'|'querynode-oom'|'object-storage'|'upgrade-2-6'} Topic
  */
 
@@ -35,7 +35,7 @@ const placePage = (o) =>
  * @property {{ en: string, id: string }} next
  * @property {boolean | null} retriable  the server's own flag (merr); null where it sets none (legacy, 10000, 10001)
  * @property {SymptomId} page           the symptom page that explains it
- * @property {Topic | null} topic        the future page that will take it over, if any
+ * @property {Topic | null} topic        the symptom page that explains it instead of api-errors, if any
  */
 
 /**

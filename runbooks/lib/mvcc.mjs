@@ -649,7 +649,7 @@ function* latestRevisionSteps(file) {
 		/** @type {import('./bbolt.mjs').RawVisitor} */
 		const visit = (buf, ks, ke) => {
 			parseRevisionKey(buf.subarray(ks, ke));
-			if (!max || buf.compare(max, 0, REV_LEN, ks, ks + REV_LEN) < 0)
+			if (!max || buf.compare(max, 0, REV_LEN, ks, ks + REV_LEN) > 0)
 				max = Buffer.from(buf.subarray(ks, ks + REV_LEN));
 		};
 		const scan = function* () {

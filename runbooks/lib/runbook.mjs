@@ -89,7 +89,7 @@ import {
 } from './kube.mjs';
 import { createDocker } from './docker.mjs';
 import { realpathSync } from 'node:fs';
-import { resolve as resolvePath } from 'node:path';
+import { basename, dirname, resolve as resolvePath } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** @typedef {import('./i18n.mjs').Lang} Lang */
@@ -336,7 +336,17 @@ export function isScript(url, argv = process.argv) {
 			return resolvePath(p);
 		}
 	};
-	return real(resolvePath(given)) === real(fileURLToPath(url));
+	const file = fileURLToPath(url);
+	// `npx zx https://…/runbooks/x.mjs`: zx saves the download as x.mjs (or x-<id>.mjs) in the working folder
+	// and imports that file, while argv still holds the URL.
+	if (/^https?:/i.test(given)) {
+		const stem = basename(new URL(given).pathname).replace(/\.[^.]+$/, '');
+		const name = basename(file);
+		const saved =
+			name.startsWith(stem) && /^(-[A-Za-z0-9]+)?\.[cm]?js$/.test(name.slice(stem.length));
+		return saved && real(dirname(file)) === real(process.cwd());
+	}
+	return real(resolvePath(given)) === real(file);
 }
 
 /**

@@ -7,7 +7,13 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { tmpDir } from '../support/tmp.ts';
 import { startEtcd, prng } from './etcd.ts';
-import { openEtcdDb, readEtcdDb, type KeyValue } from '../../runbooks/lib/mvcc.mjs';
+import {
+	latestRevision,
+	latestRevisionAsync,
+	openEtcdDb,
+	readEtcdDb,
+	type KeyValue,
+} from '../../runbooks/lib/mvcc.mjs';
 import {
 	compareKvs,
 	compareStreams,
@@ -122,6 +128,9 @@ test('a db streams record by record: same records as the in-memory read, page ca
 	await etcd.kill9();
 
 	const whole = readEtcdDb(etcd.dbFile);
+	// The newest revision read without the values (pick-newest, the survivor check) is the full read's.
+	assert.equal(latestRevision(etcd.dbFile), whole.revision);
+	assert.equal(await latestRevisionAsync(etcd.dbFile), whole.revision);
 	const scan = await openEtcdDb(etcd.dbFile);
 	try {
 		assert.equal(scan.stats.live, whole.kvs.length);
