@@ -401,18 +401,11 @@ export default defineRunbook(
 				{
 					id: 'verify',
 					title: tx(
-						"Show each member's status: the version and the leader (skipped in a dry run: the pods are still stuck)",
-						'Tampilkan status setiap member: versi dan leader (dilewati saat dry run: pod masih tertahan)',
+						'List the members: all of them started, with their ids unchanged (skipped in a dry run: the pods are still stuck)',
+						'Tampilkan daftar member: semuanya started, dengan ID yang tidak berubah (dilewati saat dry run: pod masih tertahan)',
 					),
 					mode: 'read',
-					command: k.execArgv(n.pod(0), [
-						'etcdctl',
-						'endpoint',
-						'status',
-						'--cluster',
-						'-w',
-						'table',
-					]),
+					command: k.execArgv(n.pod(0), ['etcdctl', 'member', 'list', '-w', 'table']),
 					when: (c) => !c.dryRun,
 				},
 			];
