@@ -114,7 +114,10 @@ export function messageQueue(names) {
 export default defineRunbook(
 	{
 		name: 'upgrade-2-6',
-		summary: { en: 'Check the 2.5 → 2.6 upgrade order', id: 'Periksa apakah urutan upgrade dari 2.5 ke 2.6 sudah diikuti' },
+		summary: {
+			en: 'Check the 2.5 → 2.6 upgrade order',
+			id: 'Periksa apakah urutan upgrade dari 2.5 ke 2.6 sudah diikuti',
+		},
 		description: {
 			en: 'Read-only. Reads the image of every Milvus Deployment, whether a mixcoord runs and which message queue is deployed, tells whether the 2.5 → 2.6 order was followed and prints the next step as a helm command for you to run. Changes nothing.',
 			id: 'Hanya membaca. Membaca image setiap Deployment Milvus, apakah mixcoord berjalan, dan message queue yang dipakai, lalu memberi tahu apakah urutan upgrade 2.5 → 2.6 sudah diikuti dan mencetak langkah berikutnya sebagai perintah helm untuk Anda jalankan sendiri. Tidak mengubah apa pun.',
