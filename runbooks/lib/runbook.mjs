@@ -119,6 +119,9 @@ import { fileURLToPath } from 'node:url';
  * @property {boolean} [check]  false: a non-zero exit of `command` is not a failure; parse() sees it
  * @property {(ctx: Context) => Promise<string> | string} [input]  text fed to the command's stdin, never shown
  *   (a signed URL, anything that must stay out of argv, the plan and --describe)
+ * @property {(ctx: Context) => Promise<void> | void} [before]  guards checked after confirmation and just before
+ *   the command runs (throw StepFailedError to refuse: a pod that must be gone first, a flag still set);
+ *   never runs the step's own argv
  * @property {(ctx: Context, value: unknown) => Promise<unknown> | unknown} [after]  waits, retries and checks
  *   after the command ran (e.g. wait for a rollout); a returned string is printed. Never a second argv
  * @property {(ctx: Context) => Promise<unknown> | unknown} [action]  only for `command: null` steps: in-process
@@ -393,6 +396,8 @@ function checkStep(step) {
 	if (step.action && step.command !== null)
 		return `step ${step.id}: action() is for command: null steps; the toolkit runs command`;
 	if (step.action && step.run) return `step ${step.id}: give action() or run(), not both`;
+	if (step.before && step.command === null)
+		return `step ${step.id}: before() guards the command; a command: null step does its work in action()`;
 	if (step.input && step.command === null)
 		return `step ${step.id}: input() feeds the command's stdin; a command: null step has none`;
 	if (step.alternativeTo !== undefined && typeof step.when !== 'function')
@@ -596,6 +601,7 @@ async function runStep(ctx, s, o, lang) {
 		return show(value);
 	}
 	if (!s.command) return undefined;
+	if (s.before) await s.before(ctx);
 	// Streamed, so a slow `rollout status` shows progress instead of looking hung. A step with parse()
 	// decides what is worth showing: its output is captured and a string value is printed instead.
 	const live = s.parse ? null : o.stream();

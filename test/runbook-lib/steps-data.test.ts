@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
@@ -227,6 +227,42 @@ test('a destroy step asks done() again once the name is typed: a guard that trip
 		assert.notEqual(guarded.code, 0);
 		assert.match(guarded.stdout + guarded.stderr, /the claim has a volume now/);
 		assert.throws(() => rmSync(deleted), /ENOENT/);
+	} finally {
+		rmSync(marker, { recursive: true, force: true });
+	}
+});
+
+test('before() guards the command: a guard that throws stops the step and its argv never runs', async () => {
+	const marker = mkdtempSync(path.join(tmpdir(), 'steps-data-before-'));
+	const ran = path.join(marker, 'ran');
+	const guarded = (allow: boolean): RunbookDef => ({
+		name: 'steps-data-before',
+		summary: { en: 'Guarded', id: 'Dijaga' },
+		description: { en: 'Writes a marker.', id: 'Menulis penanda.' },
+		target: 'local',
+		exampleFacts: {},
+		preflight: () => ({}),
+		steps: (): Step[] => [
+			{
+				id: 'write-marker',
+				title: { en: 'Write the marker', id: 'Tulis penanda' },
+				mode: 'change',
+				command: node(`require('fs').writeFileSync(${JSON.stringify(ran)}, 'x')`),
+				before: () => {
+					if (!allow) throw new Error('the pod is still there');
+				},
+			},
+		],
+		verify: () => ({ ok: true, details: 'ok' }),
+	});
+	try {
+		const refused = await runIt(guarded(false), ['--yes']);
+		assert.equal(refused.code, 1);
+		assert.match(refused.stdout + refused.stderr, /the pod is still there/);
+		assert.equal(existsSync(ran), false, 'the guard ran before the command');
+		const allowed = await runIt(guarded(true), ['--yes']);
+		assert.equal(allowed.code, 0, allowed.stderr);
+		assert.equal(existsSync(ran), true);
 	} finally {
 		rmSync(marker, { recursive: true, force: true });
 	}
