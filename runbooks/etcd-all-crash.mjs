@@ -14,8 +14,10 @@
 //   ETCD_INITIAL_CLUSTER cannot bootstrap a lone pod, so the StatefulSet env is narrowed to etcd-0), restore
 //   the keys through a port-forward, read everything back, put the original env back with state `existing`
 //   and scale up one member at a time (each joins with `member add`, so no second cluster can form), compare
-//   every key with the backup and start Milvus with the replica counts it had.
-//   compose mode (lib/etcd-all-crash-compose.mjs): `--target compose`, or auto when kubectl has no context and
+//   every key with the backup and start Milvus with the replica counts it had. The steps below read as that
+//   checklist; the parts with logic of their own are lib/etcd-all-crash-preflight.mjs (crash cause, facts),
+//   -copy (helper-pod copies, newest copy), -backup (backup, proof, compare), -milvus and -rebuild.
+//   compose mode (lib/etcd-all-crash-compose.mjs, -compose-steps.mjs): `--target compose`, or auto when kubectl has no context and
 //   docker has `milvus-etcd`: the same proof and backup from the container's volume, the old member folder
 //   renamed aside (never deleted), etcd started empty and the keys restored through `docker exec … etcdctl`.
 //   offline modes (lib/etcd-offline.mjs): `--db FILE [--wal DIRS] --inspect | --backup DIR`, `--restore DIR --endpoints URL`.

@@ -153,7 +153,7 @@ export function deletePvcsStep(ctx, facts, deleteHelpers) {
 			const lines = r.stderr.split('\n').filter((l) => l.trim());
 			if (!r.ok && !lines.every((l) => /NotFound|not found/.test(l)))
 				throw new StepFailedError(describeFailure(command, r, c.lang));
-			return r.ok;
+			return r.stdout.trimEnd() || undefined;
 		},
 		after: async (c) => {
 			await waitFor(c, c.t('waitPvcsGone'), () => allGone(c));
