@@ -81,6 +81,8 @@ function copyStep(ctx, facts, i, o) {
 			(!c.resume || (await pvcIdentity(c, pvc)) === facts.pvcUids[pvc]),
 		async before(c) {
 			nodeFs.mkdirSync(facts.workDir, { recursive: true });
+			// Runbooks before steps as data copied into a `.part` folder of the same name: replaced by the marker.
+			nodeFs.rmSync(marker, { recursive: true, force: true });
 			nodeFs.writeFileSync(marker, '');
 			remove();
 			helper = await c.kube.helperPod(pvc, pod, { node: facts.nodes?.[pvc] ?? null });
