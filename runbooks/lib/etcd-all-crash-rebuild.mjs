@@ -3,7 +3,7 @@
 // fresh member through a port-forward, the check that every key is back, and the final verdict. The
 // port-forward is a handle (kube.portForward) that this run's steps pass along; nothing outlives the process.
 import { StepFailedError } from './exit.mjs';
-import { parseJsonBig, waitFor } from './etcd-members.mjs';
+import { CLUSTER_STATUS_TABLE, parseJsonBig, waitFor } from './etcd-members.mjs';
 import { etcdHttp } from './etcd-http.mjs';
 import { connectEtcd, loadBackup, restoreInto } from './etcd-offline.mjs';
 import { describeFailure, formatCommand } from './shell.mjs';
@@ -54,7 +54,6 @@ export const ALL_CRASH_REBUILD_MESSAGES = {
 };
 
 /** Every member's status, as a table: what the page shows as the check after the rebuild. */
-const STATUS_TABLE = ['etcdctl', 'endpoint', 'status', '--cluster', '-w', 'table'];
 
 /** @param {Context} ctx @param {string} pod @param {string[]} args */
 async function etcdctlJson(ctx, pod, args) {
@@ -244,7 +243,7 @@ export function restoreSteps(ctx, facts) {
  * @returns {Step}
  */
 export function verifyStep(ctx, facts) {
-	const command = ctx.kube.execArgv(ctx.names.pod(0), STATUS_TABLE);
+	const command = ctx.kube.execArgv(ctx.names.pod(0), CLUSTER_STATUS_TABLE);
 	return {
 		id: 'verify',
 		title: {
