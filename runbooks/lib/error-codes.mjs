@@ -10,12 +10,12 @@
 // is its errors.go identifier without the Err prefix (the unexported catch-all is UnexpectedError); its
 // `topic` names the symptom page that explains it instead of the api-errors page.
 
-/** @typedef {import('./catalog-data.mjs').SymptomId} SymptomId */
+/** @typedef {import('./symptoms.mjs').SymptomId} SymptomId */
 
-import { SYMPTOMS } from './catalog.mjs';
+import { SYMPTOM_IDS } from './symptoms.mjs';
 
 /** Topics whose page exists: their codes are explained there, no longer on the api-errors page. */
-const LIVE_PAGES = new Set(SYMPTOMS.map((s) => String(s.id)));
+const LIVE_PAGES = new Set(/** @type {readonly string[]} */ (SYMPTOM_IDS));
 
 /** The page a code belongs to: its explicit page, else its topic once that page exists. @param {Placement} o @returns {SymptomId} */
 const placePage = (o) =>
