@@ -32,12 +32,10 @@ import { ETCD_MOUNT, HELPER_IMAGE_FLAG } from './lib/kube.mjs';
 import { $ } from './lib/zx.mjs';
 import {
 	ETCD_MEMBER_MESSAGES,
-	checkTimeout,
 	parseJsonBig,
 	podsByOrdinal,
 	stsEnv,
 	waitFor,
-	timeoutFlag,
 	endpointStatus,
 } from './lib/etcd-members.mjs';
 import { DATA_INTACT, crashCause } from './lib/etcd-crash-cause.mjs';
@@ -75,6 +73,7 @@ import {
 	composeVerify,
 	exampleComposeFacts,
 } from './lib/etcd-all-crash-compose.mjs';
+import { messageText } from './lib/i18n.mjs';
 
 /** @typedef {import('./lib/runbook.mjs').Context} Context */
 /** @typedef {import('./lib/runbook.mjs').Step} Step */
@@ -105,7 +104,6 @@ const messages = {
 		...COMPOSE_MESSAGES.en,
 		flagWorkDir: 'folder on this machine for the db copies and the backup',
 		flagLocalPort: 'local port for kubectl port-forward to the fresh member',
-		flagTimeout: 'seconds to wait for each pod',
 		notKubernetesCrash:
 			'pod {pod} is Ready: not every member is down. Use etcd-multi-crash (or etcd-bad-member-id)',
 		pendingPods: 'pods {pods} are Pending, not crashing; run etcd-pending first',
@@ -185,7 +183,6 @@ const messages = {
 		...COMPOSE_MESSAGES.id,
 		flagWorkDir: 'folder di mesin ini untuk salinan db dan backup',
 		flagLocalPort: 'port lokal untuk kubectl port-forward ke member baru',
-		flagTimeout: 'berapa detik menunggu tiap pod',
 		notKubernetesCrash:
 			'pod {pod} Ready: tidak semua member mati. Pakai etcd-multi-crash (atau etcd-bad-member-id)',
 		pendingPods: 'pod {pods} berstatus Pending, bukan crash; jalankan etcd-pending dulu',
@@ -552,31 +549,30 @@ const flags = /** @type {import('./lib/cli.mjs').FlagSpec[]} */ ([
 		name: 'work-dir',
 		type: 'string',
 		default: 'etcd-rescue',
-		help: { en: messages.en.flagWorkDir, id: messages.id.flagWorkDir },
+		help: messageText(messages, 'flagWorkDir'),
 	},
 	{
 		name: 'local-port',
 		type: 'number',
 		default: 2379,
-		help: { en: messages.en.flagLocalPort, id: messages.id.flagLocalPort },
+		help: messageText(messages, 'flagLocalPort'),
 	},
 	{
 		name: 'max-request-bytes',
 		type: 'number',
 		default: DEFAULT_MAX_REQUEST_BYTES,
-		help: { en: messages.en.flagMaxRequestBytes, id: messages.id.flagMaxRequestBytes },
+		help: messageText(messages, 'flagMaxRequestBytes'),
 	},
 	{
 		...HELPER_IMAGE_FLAG,
-		help: { en: messages.en.flagHelperImage, id: messages.id.flagHelperImage },
+		help: messageText(messages, 'flagHelperImage'),
 	},
 	{
 		name: 'ignore-crash-cause',
 		type: 'boolean',
 		default: false,
-		help: { en: messages.en.flagIgnoreCrashCause, id: messages.id.flagIgnoreCrashCause },
+		help: messageText(messages, 'flagIgnoreCrashCause'),
 	},
-	timeoutFlag(messages),
 ]);
 
 const exampleInitialCluster = [0, 1, 2]
@@ -615,6 +611,7 @@ await defineRunbook({
 		id: 'Dipakai kalau semua pod etcd dari chart Milvus CrashLoopBackOff dan tidak ada member yang punya kuorum. Runbook ini lebih dulu membaca mengapa tiap member crash, dan berhenti kalau datanya masih utuh (dimatikan karena memori, oleh liveness probe, atau member_id kosong). Setelah itu etcd dikecilkan ke 0, lalu member/snap/db dan member/wal disalin dari setiap PVC lewat pod bantuan. Salinan yang paling jauh setelah WAL yang sudah disepakati diputar ulang di atasnya dipilih. Backup (manifest.json + kvs.jsonl) ditulis di mesin ini dan dibuktikan bisa dipulihkan (checksum, jumlah, tidak kosong, semua value di bawah --max-request-bytes). Baru kemudian Milvus dihentikan (Deployment dan StatefulSet-nya ke 0, jumlah replikanya diingat). Setelah Anda mengetik nama StatefulSet, PVC dihapus, satu member baru dinyalakan, dan key dipulihkan lewat port-forward. Daftar member asli dipasang lagi dengan state existing, member ditambah satu per satu, semua key dibandingkan dengan backup, lalu Milvus dinyalakan lagi. Docker Compose (--target compose, atau otomatis kalau kubectl tidak punya context dan docker punya milvus-etcd): pemeriksaan, salinan, backup, dan pembuktian yang sama dari volume container. milvus-standalone dihentikan. Setelah Anda mengetik nama container, folder member lama diganti namanya menjadi member.broken-<waktu> di dalam volume (tidak ada yang dihapus), etcd dinyalakan kosong, key dipulihkan lewat docker exec etcdctl (atau --endpoints), dibandingkan dengan backup, lalu Milvus dinyalakan lagi. Mode offline: --db FILE [--wal DIR,...] --backup DIR | --inspect, dan --restore DIR --endpoints URL untuk etcd mana pun yang bisa dijangkau (docker compose, port-forward).',
 	},
 	target: 'kubernetes',
+	flagGroups: ['kube', 'timeout'],
 	exitCodes: {
 		3: {
 			en: 'refused or aborted: a change was not confirmed, no terminal, interrupted, or the backup cannot be restored (nothing deleted)',
@@ -644,7 +641,6 @@ await defineRunbook({
 
 	async preflight(ctx) {
 		if (ctx.target === 'docker') return composePreflight(ctx);
-		checkTimeout(ctx);
 		/** @type {Facts} */
 		const base = {
 			replicas: 0,

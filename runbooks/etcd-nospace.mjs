@@ -12,14 +12,13 @@ import { defineRunbook } from './lib/runbook.mjs';
 import { NotThisSymptomError, RefusedError } from './lib/exit.mjs';
 import {
 	ETCD_MEMBER_MESSAGES,
-	checkTimeout,
 	etcdctl,
 	parseJsonBig,
 	podsByOrdinal,
 	stsEnv,
-	timeoutFlag,
 	waitFor,
 } from './lib/etcd-members.mjs';
+import { tx } from './lib/i18n.mjs';
 
 /** @typedef {import('./lib/runbook.mjs').Context} Context */
 /** @typedef {import('./lib/runbook.mjs').Step} Step */
@@ -46,7 +45,6 @@ const PROBE_KEY = 'milvus-rescue/probe/etcd-nospace';
 const messages = {
 	en: {
 		...ETCD_MEMBER_MESSAGES.en,
-		flagTimeout: 'seconds to wait for each member to answer again after its defrag',
 		noPods:
 			'no etcd pod is running; see the pages for crashing etcd pods (etcd-multi-crash, etcd-all-crash)',
 		noQuorum:
@@ -70,7 +68,6 @@ const messages = {
 	},
 	id: {
 		...ETCD_MEMBER_MESSAGES.id,
-		flagTimeout: 'berapa detik menunggu tiap member menjawab lagi setelah defrag',
 		noPods:
 			'tidak ada pod etcd yang berjalan; lihat halaman untuk pod etcd yang crash (etcd-multi-crash, etcd-all-crash)',
 		noQuorum:
@@ -93,9 +90,6 @@ const messages = {
 			'tidak ada alarm, write berjalan lagi; database sekarang {sizes} dari kuota {quota}, tidak ada key yang dihapus',
 	},
 };
-
-/** @param {string} en @param {string} id */
-const tx = (en, id) => ({ en, id });
 
 /** @param {number} bytes */
 function human(bytes) {
@@ -191,6 +185,7 @@ export default defineRunbook(
 				'berhenti dan mengarahkan Anda ke runbook untuk pod etcd yang crash.',
 		),
 		target: 'kubernetes',
+		flagGroups: ['kube', 'timeout'],
 		exitCodes: {
 			0: tx(
 				'no alarm left and writes work again',
@@ -209,12 +204,10 @@ export default defineRunbook(
 				'tidak ada alarm NOSPACE dan database masih jauh di bawah kuota',
 			),
 		},
-		flags: [timeoutFlag(messages)],
 		messages,
 		exampleFacts,
 
 		async preflight(ctx) {
-			checkTimeout(ctx);
 			if (ctx.resume?.facts) return ctx.resume.facts;
 			const sts = await ctx.kube.json(['get', 'sts', ctx.names.sts]);
 			const quota = quotaOf(stsEnv(sts));

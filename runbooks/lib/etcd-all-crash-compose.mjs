@@ -14,7 +14,7 @@ import * as nodeFs from 'node:fs';
 import * as nodePath from 'node:path';
 import { NotThisSymptomError, RefusedError, StepFailedError } from './exit.mjs';
 import { DATA_INTACT, crashCause } from './etcd-crash-cause.mjs';
-import { checkTimeout, parseJsonBig, waitFor } from './etcd-members.mjs';
+import { parseJsonBig, waitFor } from './etcd-members.mjs';
 import { restoreProof } from './etcd-restore-proof.mjs';
 import {
 	DEFAULT_MAX_REQUEST_BYTES,
@@ -333,7 +333,6 @@ export async function composeIdentity(ctx) {
  * @returns {Promise<ComposeFacts>}
  */
 export async function composePreflight(ctx) {
-	checkTimeout(ctx);
 	if (ctx.resume?.facts?.target === 'compose') {
 		ctx.out.warn(ctx.t('resuming'));
 		return ctx.resume.facts;
