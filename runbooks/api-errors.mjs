@@ -13,7 +13,6 @@ import { emitReport, probeHealthz, probeTcp, withDiagMessages } from './lib/diag
 
 const messages = withDiagMessages({
 	en: {
-		badPort: '{flag} must be a port between 1 and 65535, got {value}',
 		offlineNeedsError: '--offline only explains an error: pass --error "<text>"',
 		connHeading: 'Proxy connectivity',
 		grpcOk: 'gRPC port {host}:{port} accepts connections',
@@ -43,7 +42,6 @@ const messages = withDiagMessages({
 		noError: 'Proxy is reachable. Pass --error "<text>" to have an error explained.',
 	},
 	id: {
-		badPort: '{flag} harus port antara 1 dan 65535, bukan {value}',
 		offlineNeedsError: '--offline hanya untuk menjelaskan error: berikan --error "<teks>"',
 		connHeading: 'Konektivitas proxy',
 		grpcOk: 'port gRPC {host}:{port} menerima koneksi',
@@ -77,18 +75,6 @@ const messages = withDiagMessages({
 
 /** The server's retriable flag (true, false, or none: null) to its message. @type {Record<string, string>} */
 const RETRIABLE_KEY = { true: 'retriableYes', false: 'retriableNo' };
-
-/**
- * @param {string} flag
- * @param {unknown} value
- * @param {(k: string, v?: Record<string, string | number>) => string} t
- */
-function port(flag, value, t) {
-	const n = Number(value);
-	if (!Number.isInteger(n) || n < 1 || n > 65535)
-		throw new UsageError(t('badPort', { flag, value: String(value) }));
-	return n;
-}
 
 export default defineRunbook(
 	{
@@ -126,6 +112,7 @@ export default defineRunbook(
 			},
 		},
 		target: 'local',
+		flagGroups: ['milvus'],
 		flags: [
 			{
 				name: 'error',
@@ -135,24 +122,6 @@ export default defineRunbook(
 					en: 'the error text (or just its code)',
 					id: 'teks error-nya (atau code-nya saja)',
 				},
-			},
-			{
-				name: 'host',
-				type: 'string',
-				default: '127.0.0.1',
-				help: { en: 'host of the Milvus proxy', id: 'host proxy Milvus' },
-			},
-			{
-				name: 'port',
-				type: 'number',
-				default: 19530,
-				help: { en: 'Milvus gRPC port', id: 'port gRPC Milvus' },
-			},
-			{
-				name: 'health-port',
-				type: 'number',
-				default: 9091,
-				help: { en: 'Milvus metrics/health port', id: 'port metrics/health Milvus' },
 			},
 			{
 				name: 'offline',
@@ -166,9 +135,9 @@ export default defineRunbook(
 		],
 		messages,
 		async main(ctx) {
-			const host = String(ctx.flags.host);
-			const grpcPort = port('--port', ctx.flags.port, ctx.t);
-			const healthPort = port('--health-port', ctx.flags['health-port'], ctx.t);
+			const host = /** @type {string | undefined} */ (ctx.flags.host) ?? '127.0.0.1';
+			const grpcPort = Number(ctx.flags['grpc-port']);
+			const healthPort = Number(ctx.flags['health-port']);
 			const errorText = /** @type {string | undefined} */ (ctx.flags.error);
 			const offline = ctx.flags.offline === true;
 			if (offline && errorText === undefined) throw new UsageError(ctx.t('offlineNeedsError'));

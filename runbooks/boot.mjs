@@ -33,7 +33,6 @@ import {
 
 const messages = withDiagMessages({
 	en: {
-		badPort: '{flag} must be a port between 1 and 65535, got {value}',
 		badEndpoint: '{flag} must be host:port, got {value}',
 		fatalHeading: 'Fatal lines in {name}',
 		noFatal: 'no fatal line in {name}',
@@ -62,7 +61,6 @@ const messages = withDiagMessages({
 		problems: '{count} problem(s) found.',
 	},
 	id: {
-		badPort: '{flag} harus port antara 1 dan 65535, bukan {value}',
 		badEndpoint: '{flag} harus host:port, bukan {value}',
 		fatalHeading: 'Baris fatal di {name}',
 		noFatal: 'tidak ada baris fatal di {name}',
@@ -92,18 +90,6 @@ const messages = withDiagMessages({
 		problems: 'Ditemukan {count} masalah.',
 	},
 });
-
-/**
- * @param {string} flag
- * @param {unknown} value
- * @param {(k: string, v?: Record<string, string | number>) => string} t
- */
-function port(flag, value, t) {
-	const n = Number(value);
-	if (!Number.isInteger(n) || n < 1 || n > 65535)
-		throw new UsageError(t('badPort', { flag, value: String(value) }));
-	return n;
-}
 
 /** @param {string} name @param {'etcd'|'minio'} what */
 const isDep = (name, what) => new RegExp(`(^|[-_])${what}($|[-_])`).test(name);
@@ -146,6 +132,7 @@ export default defineRunbook(
 			},
 		},
 		target: 'local',
+		flagGroups: ['kube', 'milvus'],
 		flags: [
 			{
 				name: 'source',
@@ -162,26 +149,6 @@ export default defineRunbook(
 				type: 'string',
 				default: 'milvus-standalone',
 				help: { en: 'docker container of Milvus', id: 'container docker Milvus' },
-			},
-			{
-				name: 'host',
-				type: 'string',
-				help: {
-					en: 'host where ports 19530/9091 are published (default 127.0.0.1 for docker; for Kubernetes only when given, e.g. after kubectl port-forward)',
-					id: 'host tempat port 19530/9091 dibuka (default 127.0.0.1 untuk docker; untuk Kubernetes hanya kalau diisi, mis. setelah kubectl port-forward)',
-				},
-			},
-			{
-				name: 'grpc-port',
-				type: 'number',
-				default: 19530,
-				help: { en: 'Milvus gRPC port', id: 'port gRPC Milvus' },
-			},
-			{
-				name: 'health-port',
-				type: 'number',
-				default: 9091,
-				help: { en: 'Milvus metrics/health port', id: 'port metrics/health Milvus' },
 			},
 			{
 				name: 'etcd-endpoint',
@@ -212,8 +179,8 @@ export default defineRunbook(
 		steps: (ctx, facts) => diagReadSteps(ctx.kube, facts),
 		verify: () => ({ ok: true }),
 		async main(ctx) {
-			const grpcPort = port('--grpc-port', ctx.flags['grpc-port'], ctx.t);
-			const healthPort = port('--health-port', ctx.flags['health-port'], ctx.t);
+			const grpcPort = Number(ctx.flags['grpc-port']);
+			const healthPort = Number(ctx.flags['health-port']);
 			const tail = Number(ctx.flags.tail);
 			if (!Number.isInteger(tail) || tail <= 0)
 				throw new UsageError(ctx.t('badNumber', { flag: '--tail', value: String(ctx.flags.tail) }));

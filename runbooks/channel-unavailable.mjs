@@ -66,6 +66,7 @@ export default defineRunbook(
 			id: 'Hanya membaca. Menampilkan pod Milvus yang melayani atau membagi channel (querynode, datanode, streamingnode, koordinator, proxy) beserta status siap, jumlah dimulai ulang, dan penyebab berhenti terakhir, juga baris log terbaru yang menyebut channel dan node. Tidak mengubah apa pun.',
 		},
 		target: 'kubernetes',
+		flagGroups: ['kube'],
 		requireStatefulSet: false,
 		exitCodes: {
 			0: {

@@ -127,6 +127,7 @@ export default defineRunbook(
 			},
 		},
 		target: 'local',
+		flagGroups: ['kube'],
 		flags: [
 			{
 				name: 'file',

@@ -28,7 +28,8 @@
 // alternative.
 import { defineRunbook } from './lib/runbook.mjs';
 import { HELPER_IMAGE_FLAG } from './lib/kube.mjs';
-import { ETCD_MEMBER_MESSAGES, stsEnv, timeoutFlag, waitFor } from './lib/etcd-members.mjs';
+import { ETCD_MEMBER_MESSAGES, stsEnv, waitFor } from './lib/etcd-members.mjs';
+import { messageText } from './lib/i18n.mjs';
 import { PROOF_MESSAGES } from './lib/etcd-restore-proof.mjs';
 import { DEFAULT_MAX_REQUEST_BYTES } from './lib/etcd-http.mjs';
 import { OFFLINE_FLAGS, OFFLINE_MESSAGES, offlineMain } from './lib/etcd-offline.mjs';
@@ -90,7 +91,6 @@ const messages = {
 		...ALL_CRASH_REBUILD_MESSAGES.en,
 		flagWorkDir: 'folder on this machine for the db copies and the backup',
 		flagLocalPort: 'local port for kubectl port-forward to the fresh member',
-		flagTimeout: 'seconds to wait for each pod',
 		flagMaxRequestBytes:
 			"etcd's --max-request-bytes: a value bigger than this cannot be restored, so the run refuses before deleting anything",
 		flagIgnoreCrashCause:
@@ -114,7 +114,6 @@ const messages = {
 		...ALL_CRASH_REBUILD_MESSAGES.id,
 		flagWorkDir: 'folder di mesin ini untuk salinan db dan backup',
 		flagLocalPort: 'port lokal untuk kubectl port-forward ke member baru',
-		flagTimeout: 'berapa detik menunggu tiap pod',
 		flagMaxRequestBytes:
 			'--max-request-bytes milik etcd: value yang lebih besar dari ini tidak bisa dipulihkan, jadi run ditolak sebelum ada yang dihapus',
 		flagIgnoreCrashCause:
@@ -129,7 +128,7 @@ const messages = {
 };
 
 /** @param {keyof typeof messages.en} key */
-const help = (key) => ({ en: messages.en[key], id: messages.id[key] });
+const help = (key) => messageText(messages, key);
 
 const flags = /** @type {import('./lib/cli.mjs').FlagSpec[]} */ ([
 	...OFFLINE_FLAGS,
@@ -149,7 +148,6 @@ const flags = /** @type {import('./lib/cli.mjs').FlagSpec[]} */ ([
 		default: false,
 		help: help('flagIgnoreCrashCause'),
 	},
-	timeoutFlag(messages),
 ]);
 
 const exampleInitialCluster = [0, 1, 2]
@@ -385,6 +383,7 @@ export default defineRunbook(
 			id: 'Dipakai kalau semua pod etcd dari chart Milvus CrashLoopBackOff dan tidak ada member yang punya kuorum. Runbook ini lebih dulu membaca mengapa tiap member crash, dan berhenti kalau datanya masih utuh (dimatikan karena memori, oleh liveness probe, atau member_id kosong). Setelah itu etcd dikecilkan ke 0, lalu member/snap/db dan member/wal disalin dari setiap PVC lewat pod bantuan. Salinan yang paling jauh setelah WAL yang sudah disepakati diputar ulang di atasnya dipilih. Backup (manifest.json + kvs.jsonl) ditulis di mesin ini dan dibuktikan bisa dipulihkan (checksum, jumlah, tidak kosong, semua value di bawah --max-request-bytes). Baru kemudian Milvus dihentikan (Deployment dan StatefulSet-nya ke 0, jumlah replikanya diingat). Setelah Anda mengetik nama StatefulSet, PVC dihapus, satu member baru dinyalakan, dan key dipulihkan lewat port-forward. Daftar member asli dipasang lagi dengan state existing, member ditambah satu per satu, semua key dibandingkan dengan backup, lalu Milvus dinyalakan lagi. Docker Compose (--target compose, atau otomatis kalau kubectl tidak punya context dan docker punya milvus-etcd): pemeriksaan, salinan, backup, dan pembuktian yang sama dari volume container. milvus-standalone dihentikan. Setelah Anda mengetik nama container, folder member lama diganti namanya menjadi member.broken-<waktu> di dalam volume (tidak ada yang dihapus), etcd dinyalakan kosong, key dipulihkan lewat docker exec etcdctl (atau --endpoints), dibandingkan dengan backup, lalu Milvus dinyalakan lagi. Mode offline: --db FILE [--wal DIR,...] --backup DIR | --inspect, dan --restore DIR --endpoints URL untuk etcd mana pun yang bisa dijangkau (docker compose, port-forward).',
 		},
 		target: 'kubernetes',
+		flagGroups: ['kube', 'timeout'],
 		exitCodes: {
 			3: {
 				en: 'refused or aborted: a change was not confirmed, no terminal, interrupted, or the backup cannot be restored (nothing deleted)',

@@ -14,14 +14,13 @@ import { NotThisSymptomError } from './lib/exit.mjs';
 import { ETCD_MOUNT, HELPER_IMAGE_FLAG } from './lib/kube.mjs';
 import {
 	ETCD_MEMBER_MESSAGES,
-	checkTimeout,
 	healthy,
 	memberList,
 	podsByOrdinal,
 	readyOneCluster,
 	waitFor,
-	timeoutFlag,
 } from './lib/etcd-members.mjs';
+import { tx } from './lib/i18n.mjs';
 
 /** @typedef {import('./lib/runbook.mjs').Context} Context */
 /** @typedef {import('./lib/runbook.mjs').Step} Step */
@@ -39,7 +38,6 @@ const MEMBER_ID_FILE = `${ETCD_MOUNT}/data/member_id`;
 const messages = {
 	en: {
 		...ETCD_MEMBER_MESSAGES.en,
-		flagTimeout: 'seconds to wait for each pod to become Ready',
 		noSignature: 'no etcd pod shows "{signature}" in its current or previous logs',
 		found: '{pod}: {line}',
 		viaHelper: 'container of {pod} is not running; removing the file through helper pod {helper}',
@@ -52,7 +50,6 @@ const messages = {
 	},
 	id: {
 		...ETCD_MEMBER_MESSAGES.id,
-		flagTimeout: 'berapa detik menunggu tiap pod sampai Ready',
 		noSignature:
 			'tidak ada pod etcd yang menampilkan "{signature}" di log sekarang maupun log sebelumnya',
 		found: '{pod}: {line}',
@@ -65,9 +62,6 @@ const messages = {
 		healthyDetails: '{pods} sehat dan terdaftar; {n} member, cluster id {id}',
 	},
 };
-
-/** @param {string} en @param {string} id */
-const tx = (en, id) => ({ en, id });
 
 /**
  * The error line from the pod's current and previous logs, or null.
@@ -119,12 +113,12 @@ export default defineRunbook(
 				'Yang diubah hanya file itu dan pod-nya. Data etcd tetap utuh.',
 		),
 		target: 'kubernetes',
-		flags: [timeoutFlag(messages), HELPER_IMAGE_FLAG],
+		flagGroups: ['kube', 'timeout'],
+		flags: [HELPER_IMAGE_FLAG],
 		messages,
 		exampleFacts,
 
 		async preflight(ctx) {
-			checkTimeout(ctx);
 			const sts = await ctx.kube.json(['get', 'sts', ctx.names.sts]);
 			const replicas = Number(sts?.spec?.replicas ?? 0);
 			const pods = await podsByOrdinal(ctx);

@@ -11,14 +11,9 @@
 // old image back on the next upgrade, so the run ends by printing the values that make the change last.
 import { defineRunbook } from './lib/runbook.mjs';
 import { NotThisSymptomError, RefusedError, StepFailedError, UsageError } from './lib/exit.mjs';
-import {
-	ETCD_MEMBER_MESSAGES,
-	checkTimeout,
-	etcdctl,
-	timeoutFlag,
-	waitFor,
-} from './lib/etcd-members.mjs';
+import { ETCD_MEMBER_MESSAGES, etcdctl, waitFor } from './lib/etcd-members.mjs';
 import { formatImageRef, isImageReference, parseImageRef } from './lib/image-ref.mjs';
+import { messageText, tx } from './lib/i18n.mjs';
 
 /** @typedef {import('./lib/runbook.mjs').Context} Context */
 /** @typedef {import('./lib/runbook.mjs').Step} Step */
@@ -46,7 +41,6 @@ const messages = {
 	en: {
 		...ETCD_MEMBER_MESSAGES.en,
 		flagImage: `image to use instead (default: the same tag from docker.io/bitnamilegacy/etcd); e.g. ${MILVUSDB_EXAMPLE} or a copy in your own registry`,
-		flagTimeout: 'seconds to wait for the rollout',
 		badImage:
 			'--image {image} is not an image reference (repository:tag or repository@sha256:digest)',
 		noContainer: 'the StatefulSet {sts} has no container',
@@ -76,7 +70,6 @@ const messages = {
 	id: {
 		...ETCD_MEMBER_MESSAGES.id,
 		flagImage: `image pengganti (default: tag yang sama dari docker.io/bitnamilegacy/etcd); misalnya ${MILVUSDB_EXAMPLE} atau salinan di registry Anda sendiri`,
-		flagTimeout: 'berapa detik menunggu rollout selesai',
 		badImage:
 			'--image {image} bukan referensi image (repository:tag atau repository@sha256:digest)',
 		noContainer: 'StatefulSet {sts} tidak punya container',
@@ -104,9 +97,6 @@ const messages = {
 			'Chart etcd Bitnami yang menolak image-nya ("Original containers have been substituted") juga perlu --set global.security.allowInsecureImages=true.',
 	},
 };
-
-/** @param {string} en @param {string} id */
-const tx = (en, id) => ({ en, id });
 
 /**
  * The bitnamilegacy copy of a Bitnami etcd image, same tag (or digest: the images were copied as they are);
@@ -234,6 +224,7 @@ export default defineRunbook(
 				'berikutnya.',
 		),
 		target: 'kubernetes',
+		flagGroups: ['kube', 'timeout'],
 		exitCodes: {
 			0: tx(
 				'every etcd pod runs the new image and answers',
@@ -256,15 +247,13 @@ export default defineRunbook(
 			{
 				name: 'image',
 				type: 'string',
-				help: { en: messages.en.flagImage, id: messages.id.flagImage },
+				help: messageText(messages, 'flagImage'),
 			},
-			timeoutFlag(messages),
 		],
 		messages,
 		exampleFacts,
 
 		async preflight(ctx) {
-			checkTimeout(ctx);
 			const wanted = typeof ctx.flags.image === 'string' ? ctx.flags.image.trim() : '';
 			if (wanted && !isImageReference(wanted))
 				throw new UsageError(ctx.t('badImage', { image: wanted }));

@@ -24,7 +24,6 @@ import { latestRevision } from './lib/mvcc.mjs';
 import { ETCD_MOUNT } from './lib/kube.mjs';
 import {
 	ETCD_MEMBER_MESSAGES,
-	checkTimeout,
 	endpointStatus,
 	etcdctl,
 	healthy,
@@ -36,8 +35,8 @@ import {
 	podsByOrdinal,
 	stsEnv,
 	waitFor,
-	timeoutFlag,
 } from './lib/etcd-members.mjs';
+import { messageText, tx } from './lib/i18n.mjs';
 
 /** @typedef {import('./lib/runbook.mjs').Context} Context */
 /** @typedef {import('./lib/runbook.mjs').Step} Step */
@@ -75,7 +74,6 @@ const messages = {
 		dryVerify: 'dry run: the members are checked after a real run',
 		waitRolled: 'every member to run the new StatefulSet settings',
 		flagBackupDir: 'folder on this machine for the backup of the survivor (snapshot + manifest)',
-		flagTimeout: 'seconds to wait for each pod or rollout',
 		notEnoughReplicas:
 			'StatefulSet {sts} has {n} replica(s); this runbook is for a multi-member etcd',
 		noCrash: 'no etcd member is crash-looping',
@@ -137,7 +135,6 @@ const messages = {
 		waitRolled: 'semua member berjalan dengan setelan StatefulSet yang baru',
 		flagBackupDir:
 			'folder di mesin ini untuk backup member yang dipertahankan (snapshot + manifest)',
-		flagTimeout: 'berapa detik menunggu tiap pod atau rollout',
 		notEnoughReplicas:
 			'StatefulSet {sts} punya {n} replika; runbook ini untuk etcd dengan beberapa member',
 		noCrash: 'tidak ada member etcd yang crash loop',
@@ -196,9 +193,6 @@ const messages = {
 		healthyDetails: '{n} member sehat, cluster id {id}, {keys} key (sama dengan backup)',
 	},
 };
-
-/** @param {string} en @param {string} id */
-const tx = (en, id) => ({ en, id });
 
 // ---------------------------------------------------------------------------------------------------------
 // Cluster reading helpers
@@ -365,6 +359,7 @@ export default defineRunbook(
 				'Selama runbook berjalan, Milvus kehilangan etcd.',
 		),
 		target: 'kubernetes',
+		flagGroups: ['kube', 'timeout'],
 		exitCodes: {
 			3: tx(
 				'refused or aborted, also when a dead member holds newer data than every running one, or the running members belong to two clusters; nothing was changed then',
@@ -380,15 +375,13 @@ export default defineRunbook(
 				name: 'backup-dir',
 				type: 'string',
 				default: 'etcd-rescue',
-				help: tx(messages.en.flagBackupDir, messages.id.flagBackupDir),
+				help: messageText(messages, 'flagBackupDir'),
 			},
-			timeoutFlag(messages),
 		],
 		messages,
 		exampleFacts,
 
 		async preflight(ctx) {
-			checkTimeout(ctx);
 			const fromState = /** @type {Facts | null} */ (ctx.resume?.facts ?? null);
 			if (isFacts(fromState)) return resumeWith(ctx, fromState);
 			try {

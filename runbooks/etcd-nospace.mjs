@@ -13,15 +13,14 @@ import { NotThisSymptomError, RefusedError } from './lib/exit.mjs';
 import {
 	CLUSTER_STATUS_TABLE,
 	ETCD_MEMBER_MESSAGES,
-	checkTimeout,
 	etcdctl,
 	parseJsonBig,
 	podsByOrdinal,
 	stsEnv,
-	timeoutFlag,
 	waitFor,
 } from './lib/etcd-members.mjs';
 import { humanBytes } from './lib/etcd-disk.mjs';
+import { tx } from './lib/i18n.mjs';
 
 /** @typedef {import('./lib/runbook.mjs').Context} Context */
 /** @typedef {import('./lib/runbook.mjs').Step} Step */
@@ -48,7 +47,6 @@ const PROBE_KEY = 'milvus-rescue/probe/etcd-nospace';
 const messages = {
 	en: {
 		...ETCD_MEMBER_MESSAGES.en,
-		flagTimeout: 'seconds to wait for each member to answer again after its defrag',
 		noPods:
 			'no etcd pod is running; see the pages for crashing etcd pods (etcd-multi-crash, etcd-all-crash)',
 		noQuorum:
@@ -72,7 +70,6 @@ const messages = {
 	},
 	id: {
 		...ETCD_MEMBER_MESSAGES.id,
-		flagTimeout: 'berapa detik menunggu tiap member menjawab lagi setelah defrag',
 		noPods:
 			'tidak ada pod etcd yang berjalan; lihat halaman untuk pod etcd yang crash (etcd-multi-crash, etcd-all-crash)',
 		noQuorum:
@@ -95,9 +92,6 @@ const messages = {
 			'tidak ada alarm, write berjalan lagi; database sekarang {sizes} dari kuota {quota}, tidak ada key yang dihapus',
 	},
 };
-
-/** @param {string} en @param {string} id */
-const tx = (en, id) => ({ en, id });
 
 /**
  * The member's own `endpoint status`: revision and database sizes; null when it does not answer.
@@ -181,6 +175,7 @@ export default defineRunbook(
 				'berhenti dan mengarahkan Anda ke runbook untuk pod etcd yang crash.',
 		),
 		target: 'kubernetes',
+		flagGroups: ['kube', 'timeout'],
 		exitCodes: {
 			0: tx(
 				'no alarm left and writes work again',
@@ -199,12 +194,10 @@ export default defineRunbook(
 				'tidak ada alarm NOSPACE dan database masih jauh di bawah kuota',
 			),
 		},
-		flags: [timeoutFlag(messages)],
 		messages,
 		exampleFacts,
 
 		async preflight(ctx) {
-			checkTimeout(ctx);
 			if (ctx.resume?.facts) return ctx.resume.facts;
 			const sts = await ctx.kube.json(['get', 'sts', ctx.names.sts]);
 			const quota = quotaOf(stsEnv(sts));

@@ -14,15 +14,14 @@ import { defineRunbook } from './lib/runbook.mjs';
 import { NotThisSymptomError, StepFailedError, UsageError } from './lib/exit.mjs';
 import {
 	ETCD_MEMBER_MESSAGES,
-	checkTimeout,
 	healthy,
 	memberList,
 	podsByOrdinal,
 	readyOneCluster,
 	stsEnv,
 	waitFor,
-	timeoutFlag,
 } from './lib/etcd-members.mjs';
+import { messageText, tx } from './lib/i18n.mjs';
 
 /** @typedef {import('./lib/runbook.mjs').Context} Context */
 /** @typedef {import('./lib/runbook.mjs').Step} Step */
@@ -57,7 +56,6 @@ const messages = {
 		...ETCD_MEMBER_MESSAGES.en,
 		flagStorageClass: 'StorageClass to make the default (asked for when several exist)',
 		flagHelm: 'print the Helm values that fix it instead of changing the cluster',
-		flagTimeout: 'seconds to wait for the pods to become Ready',
 		noPending: 'no etcd pod of release {release} is Pending',
 		otherReason: '{pod} is Pending for another reason: {reason}',
 		classNamed:
@@ -96,7 +94,6 @@ const messages = {
 		...ETCD_MEMBER_MESSAGES.id,
 		flagStorageClass: 'StorageClass yang dijadikan default (ditanyakan kalau ada beberapa)',
 		flagHelm: 'cetak values Helm yang memperbaikinya, tanpa mengubah cluster',
-		flagTimeout: 'berapa detik menunggu pod sampai Ready',
 		noPending: 'tidak ada pod etcd dari release {release} yang Pending',
 		otherReason: '{pod} Pending karena hal lain: {reason}',
 		classNamed:
@@ -132,9 +129,6 @@ const messages = {
 		healthyDetails: '{n} pod Ready dengan StorageClass {sc}, cluster id {id}',
 	},
 };
-
-/** @param {string} en @param {string} id */
-const tx = (en, id) => ({ en, id });
 
 /** @param {Context} ctx @param {string} name */
 async function getPvc(ctx, name) {
@@ -236,26 +230,25 @@ export default defineRunbook(
 				'yang perlu diisi.',
 		),
 		target: 'kubernetes',
+		flagGroups: ['kube', 'timeout'],
 		flags: [
 			{
 				name: 'storage-class',
 				type: 'string',
 				format: 'k8s-name',
-				help: tx(messages.en.flagStorageClass, messages.id.flagStorageClass),
+				help: messageText(messages, 'flagStorageClass'),
 			},
 			{
 				name: 'helm',
 				type: 'boolean',
 				default: false,
-				help: tx(messages.en.flagHelm, messages.id.flagHelm),
+				help: messageText(messages, 'flagHelm'),
 			},
-			timeoutFlag(messages),
 		],
 		messages,
 		exampleFacts,
 
 		async preflight(ctx) {
-			checkTimeout(ctx);
 			const resumed = /** @type {Facts | null} */ (ctx.resume?.facts ?? null);
 			// Half-way through, the pods may already have left Pending: the earlier run's plan still holds.
 			if (resumed && Array.isArray(resumed.pending) && resumed.pending.length > 0) return resumed;

@@ -21,6 +21,7 @@ import {
 	ms,
 	overallVerdict,
 } from './lib/etcd-disk.mjs';
+import { messageText, tx } from './lib/i18n.mjs';
 
 /** @typedef {import('./lib/runbook.mjs').Context} Context */
 /** @typedef {import('./lib/runbook.mjs').Step} Step */
@@ -128,9 +129,6 @@ const messages = {
 			'log berisi {n} peringatan request lambat walaupun disk sekarang cepat: peringatan itu mungkin dari periode lambat sebelumnya, atau penyebabnya ada di tempat lain (batas CPU, jaringan)',
 	},
 };
-
-/** @param {string} en @param {string} id */
-const tx = (en, id) => ({ en, id });
 
 /** @param {unknown} v */
 const count = (v) => (v === null || v === undefined ? '-' : String(v));
@@ -328,6 +326,7 @@ export default defineRunbook(
 				'FILE menilai output "curl /metrics" yang sudah disimpan.',
 		),
 		target: 'kubernetes',
+		flagGroups: ['kube'],
 		exitCodes: {
 			0: tx(
 				'a slow disk was measured (the members and what to change are printed)',
@@ -346,12 +345,12 @@ export default defineRunbook(
 			{
 				name: 'endpoints',
 				type: 'string',
-				help: { en: messages.en.flagEndpoints, id: messages.id.flagEndpoints },
+				help: messageText(messages, 'flagEndpoints'),
 			},
 			{
 				name: 'metrics-file',
 				type: 'string',
-				help: { en: messages.en.flagMetricsFile, id: messages.id.flagMetricsFile },
+				help: messageText(messages, 'flagMetricsFile'),
 			},
 		],
 		messages,

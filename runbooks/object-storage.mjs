@@ -18,6 +18,7 @@ import { milvusSelector, podState } from './lib/milvus-pods.mjs';
 import { matchText } from './lib/catalog.mjs';
 import { presignGet } from './lib/s3-presign.mjs';
 import { configValue, mergeConfigFiles } from './lib/milvus-config.mjs';
+import { messageText, tx } from './lib/i18n.mjs';
 
 /** @typedef {import('./lib/runbook.mjs').Context} Context */
 /** @typedef {import('./lib/runbook.mjs').Step} Step */
@@ -200,9 +201,6 @@ const messages = {
 			'bucket {bucket} di {address}:{port} menerima key dan region Milvus, dan tidak ada log Milvus yang menampilkan error object storage',
 	},
 };
-
-/** @param {string} en @param {string} id */
-const tx = (en, id) => ({ en, id });
 
 /** A YAML scalar as text ('' for null). @param {unknown} v */
 const text = (v) => (v === null || v === undefined ? '' : String(v));
@@ -412,6 +410,7 @@ export default defineRunbook(
 				'policy, bucket tidak ada, atau region. Pod bantuan itu dihapus di akhir, juga saat Ctrl-C.',
 		),
 		target: 'kubernetes',
+		flagGroups: ['kube'],
 		requireStatefulSet: false,
 		exitCodes: {
 			0: tx(
@@ -431,17 +430,17 @@ export default defineRunbook(
 			{
 				name: 'configmap',
 				type: 'string',
-				help: { en: messages.en.flagConfigmap, id: messages.id.flagConfigmap },
+				help: messageText(messages, 'flagConfigmap'),
 			},
 			{
 				name: 'secret',
 				type: 'string',
-				help: { en: messages.en.flagSecret, id: messages.id.flagSecret },
+				help: messageText(messages, 'flagSecret'),
 			},
 			{
 				...HELPER_IMAGE_FLAG,
 				default: PROBE_IMAGE,
-				help: { en: messages.en.flagProbeImage, id: messages.id.flagProbeImage },
+				help: messageText(messages, 'flagProbeImage'),
 			},
 		],
 		messages,

@@ -12,6 +12,7 @@ import { NotThisSymptomError, UsageError } from './lib/exit.mjs';
 import { crashCause } from './lib/etcd-crash-cause.mjs';
 import { podState } from './lib/milvus-pods.mjs';
 import { milvusConfigStep, setting } from './lib/milvus-config.mjs';
+import { messageText, tx } from './lib/i18n.mjs';
 
 /** @typedef {import('./lib/runbook.mjs').Context} Context */
 /** @typedef {import('./lib/milvus-config.mjs').MilvusConfig} MilvusConfig */
@@ -247,9 +248,6 @@ const messages = {
 	},
 };
 
-/** @param {string} en @param {string} id */
-const tx = (en, id) => ({ en, id });
-
 /**
  * @typedef {object} Facts
  * @property {PodMemory[]} pods
@@ -373,13 +371,14 @@ export default defineRunbook(
 				'Lalu runbook ini menyebut apa yang perlu diubah dan cara memeriksa hasilnya. Tidak ada yang diubah.',
 		),
 		target: 'kubernetes',
+		flagGroups: ['kube'],
 		requireStatefulSet: false,
 		flags: [
 			{
 				name: 'stable-minutes',
 				type: 'number',
 				default: 60,
-				help: { en: messages.en.flagStable, id: messages.id.flagStable },
+				help: messageText(messages, 'flagStable'),
 			},
 		],
 		exitCodes: {

@@ -393,6 +393,7 @@ export default defineRunbook(
 			},
 		},
 		target: 'local',
+		flagGroups: ['kube'],
 		flags: [
 			{
 				name: 'server-version',

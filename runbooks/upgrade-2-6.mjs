@@ -123,6 +123,7 @@ export default defineRunbook(
 			id: 'Hanya membaca. Membaca image setiap Deployment Milvus, apakah mixcoord berjalan, dan message queue yang dipakai, lalu memberi tahu apakah urutan upgrade 2.5 → 2.6 sudah diikuti dan mencetak langkah berikutnya sebagai perintah helm untuk Anda jalankan sendiri. Tidak mengubah apa pun.',
 		},
 		target: 'kubernetes',
+		flagGroups: ['kube'],
 		requireStatefulSet: false,
 		exitCodes: {
 			0: {

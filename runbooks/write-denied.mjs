@@ -11,6 +11,7 @@ import { defineRunbook } from './lib/runbook.mjs';
 import { NotThisSymptomError } from './lib/exit.mjs';
 import { milvusSelector } from './lib/milvus-pods.mjs';
 import { milvusConfigStep, setting } from './lib/milvus-config.mjs';
+import { messageText, tx } from './lib/i18n.mjs';
 
 /** @typedef {import('./lib/runbook.mjs').Context} Context */
 /** @typedef {import('./lib/milvus-config.mjs').MilvusConfig} MilvusConfig */
@@ -230,9 +231,6 @@ const messages = {
 	},
 };
 
-/** @param {string} en @param {string} id */
-const tx = (en, id) => ({ en, id });
-
 /**
  * @typedef {object} Facts
  * @property {GuardId[]} fromText
@@ -277,13 +275,14 @@ export default defineRunbook(
 				'penyebab yang umum dan perbaikannya. Tidak ada yang diubah.',
 		),
 		target: 'kubernetes',
+		flagGroups: ['kube'],
 		requireStatefulSet: false,
 		flags: [
 			{
 				name: 'error',
 				alias: 'e',
 				type: 'string',
-				help: { en: messages.en.flagError, id: messages.id.flagError },
+				help: messageText(messages, 'flagError'),
 			},
 		],
 		exitCodes: {

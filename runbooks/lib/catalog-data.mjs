@@ -9,7 +9,7 @@
 // reported for a line that no specific entry explains, so a MilvusException with a code is `api-errors`
 // unless a more specific signature claims the same line.
 
-/** @typedef {'boot'|'runtime-compat'|'api-errors'|'etcd-pending'|'etcd-bad-member-id'|'etcd-multi-crash'|'etcd-all-crash'|'etcd-nospace'|'etcd-slow-disk'|'etcd-image-pull'|'channel-unavailable'|'upgrade-2-6'|'object-storage'|'querynode-oom'|'write-denied'} SymptomId */
+/** @typedef {import('./symptoms.mjs').SymptomId} SymptomId */
 
 /**
  * @typedef {object} Signature

@@ -10,7 +10,7 @@ import { SIGNATURES } from './catalog-data.mjs';
 
 export { SIGNATURES };
 
-/** @typedef {import('./catalog-data.mjs').SymptomId} SymptomId */
+/** @typedef {import('./symptoms.mjs').SymptomId} SymptomId */
 /** @typedef {import('./catalog-data.mjs').Signature} Signature */
 
 /**
@@ -28,27 +28,6 @@ export { SIGNATURES };
  * @property {{ en: string, id: string }} explain
  * @property {string} source
  */
-
-/** Symptom ids with their category and runbook, as in ARCHITECTURE.md. */
-export const SYMPTOMS = Object.freeze(
-	/** @type {const} */ ([
-		{ id: 'boot', category: 'boot', runbook: 'boot' },
-		{ id: 'runtime-compat', category: 'runtime', runbook: 'runtime-compat' },
-		{ id: 'api-errors', category: 'api', runbook: 'api-errors' },
-		{ id: 'etcd-pending', category: 'etcd', runbook: 'etcd-pending' },
-		{ id: 'etcd-bad-member-id', category: 'etcd', runbook: 'etcd-bad-member-id' },
-		{ id: 'etcd-multi-crash', category: 'etcd', runbook: 'etcd-multi-crash' },
-		{ id: 'etcd-all-crash', category: 'etcd', runbook: 'etcd-all-crash' },
-		{ id: 'etcd-nospace', category: 'etcd', runbook: 'etcd-nospace' },
-		{ id: 'etcd-slow-disk', category: 'etcd', runbook: 'etcd-slow-disk' },
-		{ id: 'etcd-image-pull', category: 'etcd', runbook: 'etcd-image-pull' },
-		{ id: 'channel-unavailable', category: 'milvus', runbook: 'channel-unavailable' },
-		{ id: 'upgrade-2-6', category: 'milvus', runbook: 'upgrade-2-6' },
-		{ id: 'object-storage', category: 'milvus', runbook: 'object-storage' },
-		{ id: 'querynode-oom', category: 'milvus', runbook: 'querynode-oom' },
-		{ id: 'write-denied', category: 'milvus', runbook: 'write-denied' },
-	]),
-);
 
 /** What to say when nothing is recognised; never replaced by a best guess. */
 export const NO_KNOWN_SYMPTOM = Object.freeze({

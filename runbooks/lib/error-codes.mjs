@@ -10,12 +10,13 @@
 // is its errors.go identifier without the Err prefix (the unexported catch-all is UnexpectedError); its
 // `topic` names the symptom page that explains it instead of the api-errors page.
 
-/** @typedef {import('./catalog-data.mjs').SymptomId} SymptomId */
+/** @typedef {import('./symptoms.mjs').SymptomId} SymptomId */
 
-import { SYMPTOMS } from './catalog.mjs';
+import { SYMPTOM_IDS } from './symptoms.mjs';
+import { tx } from './i18n.mjs';
 
 /** Topics whose page exists: their codes are explained there, no longer on the api-errors page. */
-const LIVE_PAGES = new Set(SYMPTOMS.map((s) => String(s.id)));
+const LIVE_PAGES = new Set(/** @type {readonly string[]} */ (SYMPTOM_IDS));
 
 /** The page a code belongs to: its explicit page, else its topic once that page exists. @param {Placement} o @returns {SymptomId} */
 const placePage = (o) =>
@@ -55,9 +56,6 @@ const c = (code, name, mEn, mId, nEn, nId, o = {}) => ({
 	page: placePage(o),
 	topic: o.topic ?? null,
 });
-
-/** A shared bilingual text. @param {string} en @param {string} id */
-const tx = (en, id) => ({ en, id });
 
 /** A merr code: the retriable flag comes first because errors.go always sets it. @param {number} code @param {string} name @param {boolean} retriable @param {{ en: string, id: string }} meaning @param {{ en: string, id: string }} next @param {Omit<Placement, 'retriable'>} [o] @returns {CodeInfo} */
 const m = (code, name, retriable, meaning, next, o = {}) => ({

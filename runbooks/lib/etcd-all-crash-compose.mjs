@@ -14,7 +14,6 @@ import * as nodeFs from 'node:fs';
 import * as nodePath from 'node:path';
 import { NotThisSymptomError, StepFailedError } from './exit.mjs';
 import { DATA_INTACT, crashCause } from './etcd-crash-cause.mjs';
-import { checkTimeout } from './etcd-members.mjs';
 import { connectEtcd } from './etcd-offline.mjs';
 import { findOnPath, run as runArgv } from './shell.mjs';
 import { dockerEtcd } from './docker-etcd.mjs';
@@ -297,7 +296,6 @@ export async function composeIdentity(ctx) {
  * @returns {Promise<ComposeFacts>}
  */
 export async function composePreflight(ctx) {
-	checkTimeout(ctx);
 	if (ctx.resume?.facts?.target === 'compose') {
 		ctx.out.warn(ctx.t('resuming'));
 		return ctx.resume.facts;

@@ -4,7 +4,7 @@
 // memory, by its liveness probe, or stopped at an empty member_id: each has a fix that keeps every key, and the
 // run exits 4 naming it). It also records what tells this cluster apart from another behind the same names.
 import { NotThisSymptomError } from './exit.mjs';
-import { checkTimeout, endpointStatus, podsByOrdinal, stsEnv } from './etcd-members.mjs';
+import { endpointStatus, podsByOrdinal, stsEnv } from './etcd-members.mjs';
 import { DATA_INTACT, crashCause } from './etcd-crash-cause.mjs';
 import { freshWorkDir } from './etcd-all-crash-backup.mjs';
 import { milvusFacts } from './etcd-all-crash-milvus.mjs';
@@ -172,7 +172,6 @@ function pvcNodes(ctx, raw) {
  * @returns {Promise<Facts>}
  */
 export async function clusterPreflight(ctx) {
-	checkTimeout(ctx);
 	if (ctx.resume?.facts) {
 		ctx.out.warn(ctx.t('resuming'));
 		return ctx.resume.facts;

@@ -53,8 +53,6 @@ export const ALL_CRASH_REBUILD_MESSAGES = {
 	},
 };
 
-/** Every member's status, as a table: what the page shows as the check after the rebuild. */
-
 /** @param {Context} ctx @param {string} pod @param {string[]} args */
 async function etcdctlJson(ctx, pod, args) {
 	const r = await ctx.kube.exec(pod, ['etcdctl', ...args, '-w', 'json'], { check: false });

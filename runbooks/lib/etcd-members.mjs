@@ -3,7 +3,7 @@
 // the StatefulSet's env, etcdctl inside a pod (which must not throw: half the point is probing broken
 // members), member lists and endpoint status with their 64-bit ids intact, and polling with one clear
 // line on timeout. No zx here: everything goes through ctx.kube.
-import { StepFailedError, UsageError } from './exit.mjs';
+import { StepFailedError } from './exit.mjs';
 
 /** @typedef {import('./runbook.mjs').Context} Context */
 
@@ -14,40 +14,15 @@ import { StepFailedError, UsageError } from './exit.mjs';
 export const ETCD_MEMBER_MESSAGES = {
 	en: {
 		waitTimeout: 'timed out after {seconds}s waiting for {what}',
-		badTimeout: '--timeout must be a positive number of seconds, got {value}',
 		notReady: '{pod} is not Ready',
 		clusterIds: 'members report different cluster ids: {ids}',
 	},
 	id: {
 		waitTimeout: 'waktu habis setelah {seconds} detik menunggu {what}',
-		badTimeout: '--timeout harus berupa jumlah detik yang positif, bukan {value}',
 		notReady: '{pod} belum Ready',
 		clusterIds: 'member melaporkan cluster id yang berbeda: {ids}',
 	},
 };
-
-/**
- * `--timeout` bounds every wait (waitFor); zero or less would make each wait fail at once.
- * @param {Context} ctx
- */
-export function checkTimeout(ctx) {
-	if (!(Number(ctx.flags.timeout) > 0))
-		throw new UsageError(ctx.t('badTimeout', { value: String(ctx.flags.timeout) }));
-}
-
-/**
- * `--timeout`, shared by the etcd runbooks (`checkTimeout` checks its value); each says what it waits for.
- * @param {{ en: { flagTimeout: string }, id: { flagTimeout: string } }} messages the runbook's messages
- * @returns {import('./cli.mjs').FlagSpec}
- */
-export function timeoutFlag(messages) {
-	return {
-		name: 'timeout',
-		type: 'number',
-		default: 300,
-		help: { en: messages.en.flagTimeout, id: messages.id.flagTimeout },
-	};
-}
 
 /** Every member's DB size, leader, raft index and errors as a table: what the etcd pages show after a change. */
 export const CLUSTER_STATUS_TABLE = ['etcdctl', 'endpoint', 'status', '--cluster', '-w', 'table'];

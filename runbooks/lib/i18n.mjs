@@ -47,6 +47,26 @@ export function fill(template, vars) {
 }
 
 /**
+ * A bilingual text from its two sides: `tx('Scale etcd down', 'Kecilkan etcd')`.
+ * @param {string} en
+ * @param {string} id
+ * @returns {Text}
+ */
+export const tx = (en, id) => ({ en, id });
+
+/**
+ * One message of a `{ en, id }` dictionary as a bilingual text, e.g. a flag's help from the runbook's messages:
+ * `help: messageText(messages, 'flagImage')`. A key missing in a language falls back to English, then to the key.
+ * @param {Messages} dict
+ * @param {string} key
+ * @returns {Text}
+ */
+export function messageText(dict, key) {
+	const en = dict.en?.[key] ?? key;
+	return { en, id: dict.id?.[key] ?? en };
+}
+
+/**
  * Pick the right language out of a `{en, id}` pair.
  * @param {Text | string | undefined} text
  * @param {Lang} lang
@@ -104,6 +124,8 @@ export const LIB_MESSAGES = {
 		badBoolean: '{flag} takes no value (or =true/=false), got {value}',
 		badChoice: '{flag} must be one of {choices}, got {value}',
 		badName: '{flag} must be a Kubernetes name (lowercase letters, digits and -), got {value}',
+		badPort: '{flag} must be a port between 1 and 65535, got {value}',
+		badPositive: '{flag} must be a number above 0, got {value}',
 
 		helpUsage: 'Usage',
 		helpWhat: 'What it does',
@@ -118,6 +140,11 @@ export const LIB_MESSAGES = {
 		flagNamespace: 'Kubernetes namespace (default: the namespace of the context, else default)',
 		flagRelease: 'Helm release name; etcd is StatefulSet <release>-etcd',
 		flagSts: 'etcd StatefulSet name, when it is not <release>-etcd',
+		flagHost:
+			"host where Milvus's ports 19530/9091 are published (default 127.0.0.1; for a Kubernetes release only when given, e.g. after kubectl port-forward)",
+		flagGrpcPort: 'Milvus gRPC port',
+		flagHealthPort: 'Milvus metrics/health port (/healthz)',
+		flagTimeout: 'seconds to wait for each pod, rollout or member to be Ready',
 		flagDryRun: 'change nothing: print what would run (read-only steps still run)',
 		flagYes: 'answer yes to every question, typed names included (for scripts)',
 		flagLang: 'language of the output: en or id (default from LANG)',
@@ -201,6 +228,8 @@ export const LIB_MESSAGES = {
 		badBoolean: '{flag} tidak menerima nilai (atau =true/=false), bukan {value}',
 		badChoice: '{flag} harus salah satu dari {choices}, bukan {value}',
 		badName: '{flag} harus nama Kubernetes yang valid (huruf kecil, angka, dan -), bukan {value}',
+		badPort: '{flag} harus port antara 1 dan 65535, bukan {value}',
+		badPositive: '{flag} harus angka di atas 0, bukan {value}',
 
 		helpUsage: 'Cara pakai',
 		helpWhat: 'Apa yang dilakukan',
@@ -216,6 +245,11 @@ export const LIB_MESSAGES = {
 			'namespace Kubernetes (default: namespace dari context, kalau tidak ada default)',
 		flagRelease: 'nama release Helm; etcd adalah StatefulSet <release>-etcd',
 		flagSts: 'nama StatefulSet etcd, kalau bukan <release>-etcd',
+		flagHost:
+			'host tempat port 19530/9091 Milvus dibuka (default 127.0.0.1; untuk release Kubernetes hanya kalau diisi, mis. setelah kubectl port-forward)',
+		flagGrpcPort: 'port gRPC Milvus',
+		flagHealthPort: 'port metrics/health Milvus (/healthz)',
+		flagTimeout: 'berapa detik menunggu tiap pod, rollout, atau member sampai Ready',
 		flagDryRun:
 			'tidak mengubah apa pun: hanya menampilkan yang akan dijalankan (langkah yang hanya membaca tetap dijalankan)',
 		flagYes: 'jawab ya untuk semua pertanyaan, termasuk mengetik nama (untuk skrip)',

@@ -166,38 +166,3 @@ export function createPrompter(options = {}) {
 		},
 	};
 }
-
-/** @type {Prompter | null} */
-let current = null;
-
-/**
- * Set the prompter used by the module-level `confirm`/`confirmTyped` (the runner does this per run).
- * @param {PromptOptions} options
- * @returns {Prompter}
- */
-export function configurePrompts(options) {
-	current?.close();
-	current = createPrompter(options);
-	return current;
-}
-
-/**
- * Ask yes/no (default No) with the configured prompter (see createPrompter).
- * @param {string} text
- * @param {string} [id] step id, used in the refusal message
- */
-export function confirm(text, id) {
-	current ??= createPrompter();
-	return current.confirm(text, id);
-}
-
-/**
- * Ask the user to type `expected` (see createPrompter).
- * @param {string} expected
- * @param {string} [text]
- * @param {string} [id]
- */
-export function confirmTyped(expected, text, id) {
-	current ??= createPrompter();
-	return current.confirmTyped(expected, text, id);
-}

@@ -16,6 +16,7 @@
  *     summary: { en: 'Scale etcd down', id: 'Kecilkan etcd' },
  *     description: { en: 'What, when, what it changes.', id: 'Apa, kapan, apa yang diubah.' },
  *     target: 'kubernetes',
+ *     flagGroups: ['kube'],   // shared flags besides the common ones: kube, milvus, timeout (lib/cli.mjs)
  *     exitCodes: { 4: { en: 'etcd has one replica already', id: 'etcd sudah tinggal satu replika' } },
  *     flags: [{ name: 'replicas', type: 'number', default: 1, help: { en: 'target replicas', id: 'jumlah replika tujuan' } }],
  *     messages: { en: { tooFew: 'only {n} pods' }, id: { tooFew: 'hanya {n} pod' } },
@@ -74,7 +75,7 @@ import {
 	oneLine,
 } from './exit.mjs';
 import { missingTranslations, pick, pickLang, translator } from './i18n.mjs';
-import { COMMON_FLAGS, checkFlagSpecs, parseArgs, peekLang } from './cli.mjs';
+import { checkFlagSpecs, groupFlags, parseArgs, peekLang } from './cli.mjs';
 import { createPrompter } from './prompts.mjs';
 import { createOutput, safeJson } from './output.mjs';
 import { describeFailure, formatCommand, requireTool, run as runArgv } from './shell.mjs';
@@ -96,6 +97,7 @@ import { fileURLToPath } from 'node:url';
 /** @typedef {import('./i18n.mjs').Text} Text */
 /** @typedef {import('./i18n.mjs').Messages} Messages */
 /** @typedef {import('./cli.mjs').FlagSpec} FlagSpec */
+/** @typedef {import('./cli.mjs').FlagGroup} FlagGroup */
 /** @typedef {import('./cli.mjs').FlagValue} FlagValue */
 /** @typedef {import('./cli.mjs').CommonOptions} CommonOptions */
 /** @typedef {import('./output.mjs').Output} Output */
@@ -188,7 +190,10 @@ import { fileURLToPath } from 'node:url';
  * @property {'kubernetes'|'docker'|'local'} target
  * @property {Record<number, Text>} [exitCodes]  what exit codes mean for this runbook, merged over the
  *   generic ones (0 healthy, 1 failed, 2 usage, 3 refused or aborted, 4 not this symptom); codes 0-125
- * @property {FlagSpec[]} [flags]
+ * @property {FlagGroup[]} [flagGroups]  the shared flags it takes besides the common ones (cli.mjs FLAG_GROUPS):
+ *   'kube' (--context, -n, --release, --sts; required for target kubernetes), 'milvus' (--host, --grpc-port,
+ *   --health-port), 'timeout' (--timeout). Their values: ctx.opts (kube), ctx.flags (milvus, timeout)
+ * @property {FlagSpec[]} [flags]       its own flags, which may not reuse a group's name or letter
  * @property {Messages} [messages]
  * @property {any} [exampleFacts]      facts used to render steps for --describe/--help
  * @property {any[]} [variantFacts]    example facts of the other targets the runbook serves (etcd-all-crash under
@@ -367,7 +372,9 @@ function checkDef(def) {
 	if (!['kubernetes', 'docker', 'local'].includes(def.target))
 		problems.push('target must be kubernetes, docker or local');
 	problems.push(...checkExitCodes(def.exitCodes));
-	problems.push(...checkFlagSpecs(def.flags ?? []));
+	problems.push(...checkFlagSpecs(def.flags ?? [], def.flagGroups ?? []));
+	if (def.target === 'kubernetes' && !(def.flagGroups ?? []).includes('kube'))
+		problems.push("target kubernetes needs the 'kube' flag group");
 	if (def.messages)
 		problems.push(...missingTranslations(def.messages).map((m) => `message missing in ${m}`));
 	if (!def.steps && !def.main) problems.push('needs steps() or main()');
@@ -434,7 +441,7 @@ function buildRunbook(def) {
 	 * @returns {Context}
 	 */
 	const describeContext = (lang, opts = {}, flags) => {
-		const parsed = parseArgs([], def.flags ?? [], lang);
+		const parsed = parseArgs([], def.flags ?? [], lang, def.flagGroups);
 		const full = { ...parsed.opts, ...opts };
 		const namespace = full.namespace ?? 'default';
 		const kube = createKube({ context: null, namespace, lang });
@@ -491,7 +498,7 @@ function buildRunbook(def) {
 			target: def.target,
 			flags: [
 				...(def.flags ?? []).map((f) => flagJson(f, lang, false)),
-				...COMMON_FLAGS.map((f) => flagJson(f, lang, true)),
+				...groupFlags(def.flagGroups).map((f) => flagJson(f, lang, true)),
 			],
 			exitCodes: exitCodeMeanings(def.exitCodes, lang),
 			steps: steps.map((s) => ({
@@ -533,7 +540,7 @@ function buildRunbook(def) {
 		if ((def.flags ?? []).length > 0) {
 			lines.push(`${tr('helpFlags')}:`, ...flagLines(def.flags ?? [], lang), '');
 		}
-		lines.push(`${tr('helpCommonFlags')}:`, ...flagLines(COMMON_FLAGS, lang), '');
+		lines.push(`${tr('helpCommonFlags')}:`, ...flagLines(groupFlags(def.flagGroups), lang), '');
 		const codes = exitCodeMeanings(def.exitCodes, lang);
 		const width = Math.max(...codes.map((c) => String(c.code).length));
 		lines.push(
@@ -748,7 +755,7 @@ async function execute(def, problems, io, views) {
 
 	try {
 		if (problems.length > 0) throw new Error(`runbook definition: ${problems.join('; ')}`);
-		const parsed = parseArgs(args, def.flags ?? [], lang);
+		const parsed = parseArgs(args, def.flags ?? [], lang, def.flagGroups);
 		opts = parsed.opts;
 		lang = pickLang(opts.lang, env);
 		report.lang = lang;

@@ -1,25 +1,22 @@
 /**
- * The symptom table from ARCHITECTURE.md (page slug, category, runbook), taken from the error catalog that
- * the runbooks use, so the site and the runbooks cannot disagree. The frontmatter schema, the sidebar and
- * the overview all read it.
+ * The symptom registry (runbooks/lib/symptoms.mjs) in the shapes the site wants: the frontmatter schema, the
+ * sidebar and the overview read it from here, the runbooks and the error catalog from the registry itself, so
+ * the site and the runbooks cannot disagree.
  */
-import { SYMPTOMS as CATALOG_SYMPTOMS } from '../../runbooks/lib/catalog.mjs';
+import {
+	CATEGORIES,
+	GENERAL_PAGES,
+	SYMPTOMS as REGISTRY,
+	isSymptomId,
+	type Category,
+	type SymptomId,
+} from '../../runbooks/lib/symptoms.mjs';
 
-export const CATEGORIES = ['boot', 'runtime', 'api', 'etcd', 'milvus'] as const;
-export type Category = (typeof CATEGORIES)[number];
+export { CATEGORIES, GENERAL_PAGES, isSymptomId, type Category, type SymptomId };
 
-export type SymptomId = (typeof CATALOG_SYMPTOMS)[number]['id'];
-
-/** In the catalog's order, which is the order pages appear in the sidebar and overview. */
-export const SYMPTOM_IDS = CATALOG_SYMPTOMS.map((s) => s.id) as [SymptomId, ...SymptomId[]];
+/** In the registry's order, which is the order pages appear in the sidebar and overview. */
+export const SYMPTOM_IDS = REGISTRY.map((s) => s.id) as [SymptomId, ...SymptomId[]];
 
 export const SYMPTOMS = Object.fromEntries(
-	CATALOG_SYMPTOMS.map((s) => [s.id, { category: s.category, runbook: s.runbook }]),
+	REGISTRY.map((s) => [s.id, { category: s.category, runbook: s.runbook }]),
 ) as Record<SymptomId, { category: Category; runbook: string }>;
-
-/** Pages that are not symptoms but exist in both languages too. */
-export const GENERAL_PAGES = ['index', 'help'] as const;
-
-export function isSymptomId(value: unknown): value is SymptomId {
-	return typeof value === 'string' && (SYMPTOM_IDS as readonly string[]).includes(value);
-}

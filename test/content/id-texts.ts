@@ -93,11 +93,38 @@ function textBuilders(sf: ts.SourceFile): Map<string, number[]> {
 	return builders;
 }
 
+/** @param file a path from the repository's root */
+function parseSource(file: string): ts.SourceFile {
+	const source = readFileSync(path.join(ROOT, file), 'utf8');
+	return ts.createSourceFile(file, source, ts.ScriptTarget.Latest, true, ts.ScriptKind.JS);
+}
+
+/** The toolkit's shared text builders (`tx`), which runbooks import instead of defining their own. */
+const SHARED_BUILDERS_FILE = 'runbooks/lib/i18n.mjs';
+let sharedBuilders: Map<string, number[]> | undefined;
+
+/** Builders a file imports by name from the toolkit's i18n module. */
+function importedBuilders(sf: ts.SourceFile): Map<string, number[]> {
+	sharedBuilders ??= textBuilders(parseSource(SHARED_BUILDERS_FILE));
+	const found = new Map<string, number[]>();
+	for (const statement of sf.statements) {
+		if (!ts.isImportDeclaration(statement) || !ts.isStringLiteral(statement.moduleSpecifier))
+			continue;
+		if (!statement.moduleSpecifier.text.endsWith('i18n.mjs')) continue;
+		const bindings = statement.importClause?.namedBindings;
+		if (!bindings || !ts.isNamedImports(bindings)) continue;
+		for (const spec of bindings.elements) {
+			const positions = sharedBuilders.get((spec.propertyName ?? spec.name).text);
+			if (positions) found.set(spec.name.text, positions);
+		}
+	}
+	return found;
+}
+
 /** Every `id` text of one source file. */
 export function idTextsOfSource(file: string): IdText[] {
-	const source = readFileSync(path.join(ROOT, file), 'utf8');
-	const sf = ts.createSourceFile(file, source, ts.ScriptTarget.Latest, true, ts.ScriptKind.JS);
-	const builders = textBuilders(sf);
+	const sf = parseSource(file);
+	const builders = new Map([...importedBuilders(sf), ...textBuilders(sf)]);
 	const out: IdText[] = [];
 	const at = (node: ts.Node) =>
 		`${file}:${sf.getLineAndCharacterOfPosition(node.getStart()).line + 1}`;

@@ -18,13 +18,13 @@ import { toString } from 'mdast-util-to-string';
 import type { Root, Code, InlineCode, Heading, Link, RootContent } from 'mdast';
 import { pageSchema } from '../../src/config/schema.ts';
 import { ROOT } from '../support/paths.ts';
-import { SYMPTOM_IDS } from '../support/symptoms.ts';
+import { GENERAL_PAGES, SYMPTOM_IDS } from '../../runbooks/lib/symptoms.mjs';
 
 export const LANGS = ['en', 'id'] as const;
 export type Lang = (typeof LANGS)[number];
 
 /** Slugs every language folder has (ARCHITECTURE.md "Tree"); pages may link only to these. */
-export const KNOWN_SLUGS = new Set<string>(['index', 'help', ...SYMPTOM_IDS]);
+export const KNOWN_SLUGS = new Set<string>([...GENERAL_PAGES, ...SYMPTOM_IDS]);
 
 /** The Starlight asides a page may use. */
 export const ASIDE_NAMES = ['note', 'tip', 'caution', 'danger'];

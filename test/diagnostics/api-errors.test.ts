@@ -5,7 +5,7 @@ import path from 'node:path';
 import { closedPort, healthz, httpServer, runRunbook, tcpServer } from './helpers.ts';
 import { MERR_CATALOGUE, MERR_CONSTANTS } from './fixtures/merr-catalogue.ts';
 import { LEGACY, MERR } from '../../runbooks/lib/error-codes.mjs';
-import { SYMPTOMS } from '../../runbooks/lib/catalog.mjs';
+import { SYMPTOM_IDS } from '../../runbooks/lib/symptoms.mjs';
 import { ROOT } from '../support/paths.ts';
 
 interface ApiReport {
@@ -45,7 +45,7 @@ test('proxy reachable and a 2.3+ code explained with the next step: exit 0', asy
 	const p = await proxy(t);
 	const r = await runRunbook(t, 'api-errors', [
 		'--json',
-		'--port',
+		'--grpc-port',
 		String(p.grpc),
 		'--health-port',
 		String(p.health),
@@ -66,7 +66,7 @@ test('proxy reachable and a 2.3+ code explained with the next step: exit 0', asy
 
 test('the page example `--error "collection not loaded"` and a bare code, in Indonesian', async (t) => {
 	const p = await proxy(t);
-	const args = ['--port', String(p.grpc), '--health-port', String(p.health), '--lang', 'id'];
+	const args = ['--grpc-port', String(p.grpc), '--health-port', String(p.health), '--lang', 'id'];
 	const text = await runRunbook(t, 'api-errors', [...args, '--error', 'collection not loaded']);
 	assert.equal(text.code, 0, text.stderr);
 	assert.match(text.stdout, /collection-not-loaded/);
@@ -108,7 +108,7 @@ test('proxy down or unhealthy: exit 1 and the boot runbook named', async (t) => 
 	const sick = await httpServer(t, healthz(500, 'Not all components are healthy, 2/3'));
 	const r = await runRunbook(t, 'api-errors', [
 		'--json',
-		'--port',
+		'--grpc-port',
 		String(closed),
 		'--health-port',
 		String(sick),
@@ -119,7 +119,7 @@ test('proxy down or unhealthy: exit 1 and the boot runbook named', async (t) => 
 	assert.equal(rep.connectivity?.healthz.status, 500);
 	assert.match(r.stderr, /npx zx runbooks\/boot\.mjs/);
 	const human = await runRunbook(t, 'api-errors', [
-		'--port',
+		'--grpc-port',
 		String(closed),
 		'--health-port',
 		String(await closedPort()),
@@ -130,7 +130,7 @@ test('proxy down or unhealthy: exit 1 and the boot runbook named', async (t) => 
 
 test('an error that is another symptom goes to its page with exit 4; unknown text exits 1', async (t) => {
 	const p = await proxy(t);
-	const args = ['--json', '--port', String(p.grpc), '--health-port', String(p.health)];
+	const args = ['--json', '--grpc-port', String(p.grpc), '--health-port', String(p.health)];
 	const compat = await runRunbook(t, 'api-errors', [
 		...args,
 		'--error',
@@ -150,8 +150,12 @@ test('an error that is another symptom goes to its page with exit 4; unknown tex
 
 test('bad input: one line, exit 2', async (t) => {
 	const cases: { args: string[]; line: RegExp }[] = [
-		{ args: ['--port', 'abc'], line: /--port expects a number/ },
-		{ args: ['--port', '0'], line: /--port must be a port/ },
+		{ args: ['--grpc-port', 'abc'], line: /--grpc-port expects a number/ },
+		{ args: ['--grpc-port', '0'], line: /--grpc-port must be a port/ },
+		{ args: ['--health-port=70000'], line: /--health-port must be a port/ },
+		// It never talks to a cluster, so it has no cluster flags.
+		{ args: ['--context', 'prod'], line: /unknown flag --context/ },
+		{ args: ['-n', 'milvus'], line: /unknown flag -n/ },
 		{ args: ['--offline'], line: /--offline only explains an error/ },
 		{ args: ['--error'], line: /--error needs a value/ },
 		{ args: ['--whatever'], line: /unknown flag --whatever/ },
@@ -196,7 +200,7 @@ test('every code of the merr catalogue is in the table with its name, retriable 
 		assert.equal(MERR.get(code)?.retriable, null, `${constName} carries no flag`);
 	}
 	const known = new Set([...codes, ...MERR_CONSTANTS.map(([code]) => code)]);
-	const pages = new Set<string>(SYMPTOMS.map((s) => s.id));
+	const pages = new Set<string>(SYMPTOM_IDS);
 	for (const info of MERR.values()) {
 		assert.ok(known.has(info.code), `code ${info.code} is not in errors.go: the table invents it`);
 		assert.ok(pages.has(info.page), `code ${info.code}: page ${info.page} is not a symptom`);

@@ -5,7 +5,6 @@ import path from 'node:path';
 import { build } from 'esbuild';
 import {
 	SIGNATURES,
-	SYMPTOMS,
 	NO_KNOWN_SYMPTOM,
 	matchText,
 	normalizeLogText,
@@ -18,10 +17,6 @@ import { NEGATIVE, POSITIVE } from './catalog-samples.ts';
 
 test('the catalog holds at least 40 signatures spread over every symptom', () => {
 	assert.ok(SIGNATURES.length >= 40, `only ${SIGNATURES.length} signatures`);
-	assert.deepEqual(
-		SYMPTOMS.map((s) => s.id),
-		SYMPTOM_IDS,
-	);
 	for (const id of SYMPTOM_IDS) {
 		assert.ok(
 			SIGNATURES.some((s) => s.symptom === id),

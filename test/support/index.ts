@@ -1,5 +1,5 @@
 export { ROOT, DIST, TEST_TMP } from './paths.ts';
-export { SYMPTOM_IDS } from './symptoms.ts';
+export { SYMPTOM_IDS } from '../../runbooks/lib/symptoms.mjs';
 export { tmpDir, type Cleanup } from './tmp.ts';
 export { freePort } from './port.ts';
 export { spawnGroup, killGroup, runCollected, type CollectedRun } from './process.ts';

@@ -491,7 +491,7 @@ export const SCENARIOS: Record<string, Scenario> = {
 		heavy: false,
 		prepare: (lang) =>
 			proxyScenario(lang, null, 'up', ['--error', 'collection not loaded'], (g, h) => [
-				'--port',
+				'--grpc-port',
 				String(g),
 				'--health-port',
 				String(h),
