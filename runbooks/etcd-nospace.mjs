@@ -11,6 +11,7 @@
 import { defineRunbook } from './lib/runbook.mjs';
 import { NotThisSymptomError, RefusedError } from './lib/exit.mjs';
 import {
+	CLUSTER_STATUS_TABLE,
 	ETCD_MEMBER_MESSAGES,
 	checkTimeout,
 	etcdctl,
@@ -20,6 +21,7 @@ import {
 	timeoutFlag,
 	waitFor,
 } from './lib/etcd-members.mjs';
+import { humanBytes } from './lib/etcd-disk.mjs';
 
 /** @typedef {import('./lib/runbook.mjs').Context} Context */
 /** @typedef {import('./lib/runbook.mjs').Step} Step */
@@ -96,18 +98,6 @@ const messages = {
 
 /** @param {string} en @param {string} id */
 const tx = (en, id) => ({ en, id });
-
-/** @param {number} bytes */
-function human(bytes) {
-	const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-	let v = bytes;
-	let u = 0;
-	while (v >= 1024 && u < units.length - 1) {
-		v /= 1024;
-		u++;
-	}
-	return `${u === 0 ? v : v.toFixed(1)} ${units[u]}`;
-}
 
 /**
  * The member's own `endpoint status`: revision and database sizes; null when it does not answer.
@@ -240,8 +230,8 @@ export default defineRunbook(
 				ctx.out.info(
 					ctx.t('sizes', {
 						pod: p.name,
-						size: human(st.dbSize),
-						quota: human(quota),
+						size: humanBytes(st.dbSize),
+						quota: humanBytes(quota),
 						percent: Math.round((100 * st.dbSize) / quota),
 					}),
 				);
@@ -252,8 +242,8 @@ export default defineRunbook(
 			if (!alarm && dbSize < NEAR_QUOTA * quota)
 				throw new NotThisSymptomError(
 					ctx.t('notNospace', {
-						size: human(dbSize),
-						quota: human(quota),
+						size: humanBytes(dbSize),
+						quota: humanBytes(quota),
 						percent: Math.round((100 * dbSize) / quota),
 					}),
 				);
@@ -286,14 +276,7 @@ export default defineRunbook(
 						'Tampilkan DB SIZE tiap member (bandingkan dengan kuotanya)',
 					),
 					mode: 'read',
-					command: k.execArgv(witness, [
-						'etcdctl',
-						'endpoint',
-						'status',
-						'--cluster',
-						'-w',
-						'table',
-					]),
+					command: k.execArgv(witness, CLUSTER_STATUS_TABLE),
 				},
 				{
 					id: 'alarm-list',
@@ -359,14 +342,7 @@ export default defineRunbook(
 					id: 'verify',
 					title: tx('Show the sizes after the defrag', 'Tampilkan ukuran database setelah defrag'),
 					mode: 'read',
-					command: k.execArgv(witness, [
-						'etcdctl',
-						'endpoint',
-						'status',
-						'--cluster',
-						'-w',
-						'table',
-					]),
+					command: k.execArgv(witness, CLUSTER_STATUS_TABLE),
 				},
 			);
 			return steps;
@@ -397,7 +373,7 @@ export default defineRunbook(
 				if (/database space exceeded/.test(error) || inUse >= f.quota)
 					return {
 						ok: false,
-						details: ctx.t('overQuota', { size: human(inUse), quota: human(f.quota) }),
+						details: ctx.t('overQuota', { size: humanBytes(inUse), quota: humanBytes(f.quota) }),
 					};
 				return { ok: false, details: ctx.t('writeFailed', { error }) };
 			}
@@ -407,8 +383,8 @@ export default defineRunbook(
 			return {
 				ok: true,
 				details: ctx.t('healthyDetails', {
-					sizes: sizes.map(human).join(', '),
-					quota: human(f.quota),
+					sizes: sizes.map((b) => humanBytes(b)).join(', '),
+					quota: humanBytes(f.quota),
 				}),
 			};
 		},

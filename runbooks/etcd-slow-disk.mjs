@@ -12,7 +12,7 @@
 import { readFile } from 'node:fs/promises';
 import { defineRunbook } from './lib/runbook.mjs';
 import { NotThisSymptomError, StepFailedError, UsageError } from './lib/exit.mjs';
-import { podsByOrdinal, stsEnv } from './lib/etcd-members.mjs';
+import { CLUSTER_STATUS_TABLE, podsByOrdinal, stsEnv } from './lib/etcd-members.mjs';
 import {
 	MIN_SAMPLES,
 	NotEtcdMetricsError,
@@ -414,14 +414,7 @@ export default defineRunbook(
 						'Tampilkan leader, raft term, dan DB SIZE tiap member',
 					),
 					mode: 'read',
-					command: k.execArgv(n.pod(f.members[0] ?? 0), [
-						'etcdctl',
-						'endpoint',
-						'status',
-						'--cluster',
-						'-w',
-						'table',
-					]),
+					command: k.execArgv(n.pod(f.members[0] ?? 0), CLUSTER_STATUS_TABLE),
 					// A member too slow to answer within etcdctl's timeout is a finding, not a reason to stop.
 					optional: true,
 				},

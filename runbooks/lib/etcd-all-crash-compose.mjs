@@ -12,20 +12,15 @@
 // etcd lives inside milvus-standalone at /var/lib/milvus/etcd, and this module says so instead of acting.
 import * as nodeFs from 'node:fs';
 import * as nodePath from 'node:path';
-import { NotThisSymptomError, RefusedError, StepFailedError } from './exit.mjs';
+import { NotThisSymptomError, StepFailedError } from './exit.mjs';
 import { DATA_INTACT, crashCause } from './etcd-crash-cause.mjs';
-import { checkTimeout, parseJsonBig, waitFor } from './etcd-members.mjs';
-import { restoreProof } from './etcd-restore-proof.mjs';
-import {
-	DEFAULT_MAX_REQUEST_BYTES,
-	MAX_TXN_BYTES,
-	MAX_TXN_OPS,
-	txnOpBytes,
-	txnRequestBytes,
-} from './etcd-http.mjs';
-import { compareKvs, readBackup, sha256File } from './etcd-backup.mjs';
-import { backupFromDb, backupText, connectEtcd, loadBackup, restoreInto } from './etcd-offline.mjs';
-import { findOnPath, formatCommand, run as runArgv } from './shell.mjs';
+import { checkTimeout } from './etcd-members.mjs';
+import { connectEtcd } from './etcd-offline.mjs';
+import { findOnPath, run as runArgv } from './shell.mjs';
+import { dockerEtcd } from './docker-etcd.mjs';
+import { backupPromise, compareWithBackup, freshWorkDir } from './etcd-all-crash-backup.mjs';
+
+export { goQuote } from './docker-etcd.mjs';
 
 /** @typedef {import('./runbook.mjs').Context} Context */
 /** @typedef {import('./runbook.mjs').Step} Step */
@@ -209,7 +204,7 @@ export const exampleComposeFacts = {
 /** @param {Context} ctx */
 const etcdName = (ctx) => String(ctx.flags['etcd-container'] ?? COMPOSE_ETCD);
 /** @param {Context} ctx */
-const milvusName = (ctx) => String(ctx.flags['milvus-container'] ?? COMPOSE_MILVUS);
+export const milvusName = (ctx) => String(ctx.flags['milvus-container'] ?? COMPOSE_MILVUS);
 
 /**
  * Which target this run is for. An operator of a compose install usually has no kubectl context at all, and one
@@ -235,18 +230,18 @@ export async function chooseTarget(ctx) {
 }
 
 /** @param {Context} ctx @param {string} name */
-async function inspect(ctx, name) {
+export async function inspect(ctx, name) {
 	return ctx.docker.inspect(name);
 }
 
 /** @param {Context} ctx @param {string} name */
-async function isRunning(ctx, name) {
+export async function isRunning(ctx, name) {
 	const c = await inspect(ctx, name);
 	return Boolean(c?.State?.Running);
 }
 
 /** @param {Context} ctx @param {string} name */
-async function answersHealth(ctx, name) {
+export async function answersHealth(ctx, name) {
 	const r = await ctx.docker.run(['exec', name, 'etcdctl', 'endpoint', 'health'], { check: false });
 	return r.ok;
 }
@@ -282,37 +277,6 @@ function asPod(state) {
 		exitCode: Number(state?.ExitCode ?? 0),
 	};
 	return { status: { containerStatuses: [{ state: { terminated } }] } };
-}
-
-/** @param {Context} ctx @param {string} dir */
-async function provenBackup(ctx, dir) {
-	const limit = Number(ctx.flags['max-request-bytes'] ?? DEFAULT_MAX_REQUEST_BYTES);
-	// Proven while the backup is read and checked: one pass, one record in memory at a time.
-	const proving = restoreProof({ maxRequestBytes: limit });
-	const backup = await loadBackup(ctx, dir, { onRecord: (kv) => proving.add(kv) });
-	const proof = proving.result(backup.manifest);
-	if (!proof.ok) throw new RefusedError(proof.problems.map((p) => ctx.t(p.key, p.vars)).join('; '));
-	return {
-		...backup,
-		text: ctx.t('proofOk', { count: proof.count, largest: proof.largestValueBytes, limit }),
-	};
-}
-
-/**
- * Copies and backups of an earlier run may be the only copy of that incident's data: a fresh run writes into a
- * sub-folder of its own when the work folder holds them.
- * @param {Context} ctx @param {string} container
- */
-function freshWorkDir(ctx, container) {
-	const workDir = String(ctx.flags['work-dir']);
-	if (typeof ctx.flags.backup === 'string') return { workDir, backupDir: ctx.flags.backup };
-	const used = ['backup', `${container}.db`, `${container}.wal`].some((f) =>
-		nodeFs.existsSync(nodePath.join(workDir, f)),
-	);
-	if (!used) return { workDir, backupDir: nodePath.join(workDir, 'backup') };
-	const fresh = nodePath.join(workDir, new Date().toISOString().replace(/[:.]/g, '-'));
-	ctx.out.warn(ctx.t('workDirFresh', { dir: workDir, fresh }));
-	return { workDir: fresh, backupDir: nodePath.join(fresh, 'backup') };
 }
 
 /**
@@ -414,7 +378,7 @@ export async function composePreflight(ctx) {
 		);
 	} else ctx.out.info(ctx.t('composeNoMilvus', { name: milvusContainer }));
 
-	const dirs = freshWorkDir(ctx, name);
+	const dirs = freshWorkDir(ctx, [`${name}.db`, `${name}.wal`]);
 	nodeFs.mkdirSync(dirs.workDir, { recursive: true });
 	return {
 		target: 'compose',
@@ -430,395 +394,14 @@ export async function composePreflight(ctx) {
 }
 
 /**
- * etcd inside the container, reached with `docker exec` and etcdctl (compose publishes no etcd port): what
- * restoreInto needs from a client. Values go on stdin as Go-quoted strings, so any bytes survive; a value
- * too big to share a transaction goes alone, up to --max-request-bytes.
- * @param {Context} ctx @param {string} container
- */
-export function dockerEtcd(ctx, container) {
-	/** @param {string[]} args @param {string} [input] */
-	const etcdctl = async (args, input) => {
-		const r = await ctx.docker.run(
-			['exec', ...(input === undefined ? [] : ['-i']), container, 'etcdctl', ...args],
-			input === undefined ? { check: false } : { check: false, input },
-		);
-		if (!r.ok)
-			throw new StepFailedError(
-				ctx.t('composeExecFailed', {
-					name: container,
-					reason: (r.stderr || r.stdout).trim().split('\n')[0] ?? '',
-				}),
-			);
-		return r.stdout;
-	};
-	/** @param {string[]} args */
-	const json = async (args) => {
-		const out = await etcdctl([...args, '-w', 'json']);
-		try {
-			return parseJsonBig(out);
-		} catch {
-			throw new StepFailedError(
-				ctx.t('composeExecFailed', { name: container, reason: 'no JSON from etcdctl' }),
-			);
-		}
-	};
-	return {
-		endpoint: `docker exec ${container}`,
-		async count() {
-			// count is the size of the whole range whatever the limit (etcdctl 3.4 has no --count-only).
-			return Number((await json(['get', '', '--from-key', '--limit=1', '--keys-only'])).count ?? 0);
-		},
-		async getAll() {
-			const r = await json(['get', '', '--from-key']);
-			return {
-				revision: BigInt(String(r.header?.revision ?? 0)),
-				kvs: /** @type {any[]} */ (r.kvs ?? []).map((kv) => ({
-					key: Buffer.from(String(kv.key ?? ''), 'base64'),
-					value: Buffer.from(String(kv.value ?? ''), 'base64'),
-				})),
-			};
-		},
-		/**
-		 * @param {Array<{ key: Buffer, value: Buffer }>} items
-		 * @param {{ maxRequestBytes?: number, onBatch?: (done: number, total: number) => void }} [o]
-		 */
-		async txnBatches(items, o = {}) {
-			const limit = Math.min(MAX_TXN_BYTES, o.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES);
-			/** @type {Array<Array<{ key: Buffer, value: Buffer }>>} */
-			const batches = [];
-			/** @type {Array<{ key: Buffer, value: Buffer }>} */
-			let batch = [];
-			let bytes = 0;
-			for (const kv of items) {
-				const cost = txnOpBytes(kv.key.length, kv.value.length);
-				if (
-					batch.length &&
-					(batch.length >= MAX_TXN_OPS || txnRequestBytes(bytes + cost) > limit)
-				) {
-					batches.push(batch);
-					batch = [];
-					bytes = 0;
-				}
-				batch.push(kv);
-				bytes += cost;
-			}
-			if (batch.length) batches.push(batch);
-			let done = 0;
-			for (const b of batches) {
-				// etcdctl txn reads compares, then success ops, then failure ops, each list ended by an empty line.
-				const ops = b.map((kv) => `put -- ${goQuote(kv.key)} ${goQuote(kv.value)}`);
-				await etcdctl(['txn'], `\n${ops.join('\n')}\n\n\n`);
-				done += b.length;
-				o.onBatch?.(done, items.length);
-			}
-			return { batches: batches.length };
-		},
-	};
-}
-
-/**
- * A Go double-quoted string (what etcdctl txn unquotes): printable ASCII as is, every other byte as \xNN.
- * @param {Buffer} b
- */
-export function goQuote(b) {
-	let s = '"';
-	for (const x of b)
-		s +=
-			x >= 0x20 && x < 0x7f && x !== 0x22 && x !== 0x5c
-				? String.fromCharCode(x)
-				: `\\x${x.toString(16).padStart(2, '0')}`;
-	return `${s}"`;
-}
-
-/**
  * The client restore and verify use: the user's --endpoints when given (a published port, a tunnel), else
  * etcdctl through docker exec.
  * @param {Context} ctx @param {ComposeFacts} facts
  */
-async function composeClient(ctx, facts) {
+export async function composeClient(ctx, facts) {
 	const endpoints = ctx.flags.endpoints;
 	if (typeof endpoints === 'string' && endpoints) return connectEtcd(ctx, endpoints);
 	return /** @type {any} */ (dockerEtcd(ctx, facts.container));
-}
-
-/**
- * Every key of the backup in etcd with its value (`lenientValues`: Milvus runs again and moves its timestamp
- * keys on, only missing keys count).
- * @param {Context} ctx @param {ComposeFacts} facts @param {{ lenientValues?: boolean }} [o]
- */
-async function compareWithBackup(ctx, facts, o = {}) {
-	const { kvs } = await readBackup(facts.backupDir);
-	const client = await composeClient(ctx, facts);
-	const { kvs: live } = await client.getAll();
-	const d = compareKvs(kvs, live);
-	const different = o.lenientValues ? [] : d.different;
-	if (d.missing.length || different.length)
-		return {
-			ok: false,
-			count: kvs.length,
-			live: live.length,
-			text: ctx.t('verifyCompare', {
-				dir: facts.backupDir,
-				missing: d.missing.length,
-				different: different.length,
-				first: d.missing[0] ?? different[0] ?? '-',
-			}),
-		};
-	return {
-		ok: true,
-		count: kvs.length,
-		live: live.length,
-		text: ctx.t('verifyCompared', { count: kvs.length }),
-	};
-}
-
-/**
- * The compose steps. Ids start with `compose-`, so the pages link them apart from the Kubernetes ones.
- * @param {Context} ctx @param {ComposeFacts} facts
- * @returns {Step[]}
- */
-export function composeSteps(ctx, facts) {
-	const name = facts.container;
-	const localDb = nodePath.join(facts.workDir, `${name}.db`);
-	const localWal = nodePath.join(facts.workDir, `${name}.wal`);
-	const member = nodePath.join(facts.volume, 'member');
-	const aside = nodePath.join(facts.volume, facts.aside);
-	const milvus = facts.milvus?.name ?? milvusName(ctx);
-	// The old member folder has been renamed: the volume now holds the fresh member, never to be copied again.
-	const movedAside = () => nodeFs.existsSync(aside);
-	const label = 'Docker Compose';
-
-	return [
-		{
-			id: 'compose-list',
-			title: {
-				en: `${label}: list the containers of the compose project`,
-				id: `${label}: lihat container dari proyek compose`,
-			},
-			mode: 'read',
-			command: [
-				'docker',
-				'ps',
-				'-a',
-				'--filter',
-				`label=com.docker.compose.project=${facts.project}`,
-			],
-		},
-		{
-			id: 'compose-read-logs',
-			title: {
-				en: `${label}: why ${name} exits, the end of its log`,
-				id: `${label}: mengapa ${name} berhenti, akhir log-nya`,
-			},
-			mode: 'read',
-			command: ['docker', 'logs', '--tail', '20', name],
-			check: false,
-		},
-		{
-			id: 'compose-stop-etcd',
-			title: {
-				en: `${label}: stop ${name}, so its files do not change while they are copied`,
-				id: `${label}: hentikan ${name} supaya file-nya tidak berubah selama disalin`,
-			},
-			mode: 'change',
-			command: ['docker', 'stop', name],
-			done: async (c) => !(await isRunning(c, name)),
-		},
-		{
-			id: 'compose-copy-db',
-			title: {
-				en: `${label}: copy member/snap/db out of the volume`,
-				id: `${label}: salin member/snap/db dari volume`,
-			},
-			mode: 'read',
-			command: ['docker', 'cp', `${name}:${facts.dataDir}/member/snap/db`, localDb],
-			// After the rename the volume holds the fresh member: the copy made before it is the one to keep.
-			done: () => movedAside() && nodeFs.existsSync(localDb),
-		},
-		{
-			id: 'compose-copy-wal',
-			title: {
-				en: `${label}: copy member/wal out of the volume: the writes the db may not have yet`,
-				id: `${label}: salin member/wal dari volume: penulisan yang mungkin belum ada di db`,
-			},
-			mode: 'read',
-			// `wal/.` copies the folder's contents, so a re-run overwrites a copy cut short instead of nesting it.
-			command: ['docker', 'cp', `${name}:${facts.dataDir}/member/wal/.`, localWal],
-			done: () => movedAside() && nodeFs.existsSync(localWal),
-		},
-		{
-			id: 'compose-backup',
-			title: {
-				en: `${label}: write and verify the backup on this machine (the WAL replayed on the db)`,
-				id: `${label}: tulis dan verifikasi backup di mesin ini (WAL diputar ulang di atas db)`,
-			},
-			mode: 'read',
-			command: null,
-			async action(c) {
-				if (!nodeFs.existsSync(localDb))
-					throw new StepFailedError(c.t('composeCopyMissing', { file: localDb }));
-				const wal = nodeFs.existsSync(localWal) ? [localWal] : [];
-				return (await backupFromDb(c, localDb, facts.backupDir, wal)).details;
-			},
-			async done() {
-				// A backup made earlier counts only if it was made from exactly this copy.
-				if (!nodeFs.existsSync(nodePath.join(facts.backupDir, 'manifest.json'))) return false;
-				if (!nodeFs.existsSync(localDb)) return false;
-				try {
-					const { manifest } = await readBackup(facts.backupDir);
-					return manifest.source?.sha256 === (await sha256File(localDb));
-				} catch {
-					return false;
-				}
-			},
-		},
-		{
-			id: 'compose-check-backup',
-			title: {
-				en: `${label}: prove the backup can be restored (checksum, count, not empty, every value within --max-request-bytes)`,
-				id: `${label}: buktikan backup bisa dipulihkan (checksum, jumlah, tidak kosong, semua value di bawah --max-request-bytes)`,
-			},
-			mode: 'read',
-			command: null,
-			action: async (c) => (await provenBackup(c, facts.backupDir)).text,
-		},
-		{
-			id: 'compose-stop-milvus',
-			title: {
-				en: `${label}: stop ${milvus}, so nothing writes into etcd before the restore`,
-				id: `${label}: hentikan ${milvus} supaya tidak ada yang menulis ke etcd sebelum restore`,
-			},
-			mode: 'change',
-			command: ['docker', 'stop', milvus],
-			when: () => facts.milvus !== null,
-			done: async (c) => !(await isRunning(c, milvus)),
-		},
-		{
-			id: 'compose-gate',
-			title: {
-				en: `${label}: check once more before the data folder moves: backup restorable, ${name} and ${milvus} stopped`,
-				id: `${label}: periksa sekali lagi sebelum direktori data dipindah: backup bisa dipulihkan, ${name} dan ${milvus} berhenti`,
-			},
-			mode: 'read',
-			command: null,
-			async action(c) {
-				const { count } = await provenBackup(c, facts.backupDir);
-				// A dry run stopped nothing, so only the backup can be checked here.
-				if (c.dryRun) return c.t('composeGateDry', { dir: facts.backupDir, count });
-				if (facts.milvus && (await isRunning(c, milvus)))
-					throw new RefusedError(c.t('composeMilvusRunning', { name: milvus }));
-				if (await isRunning(c, name))
-					throw new StepFailedError(c.t('composeEtcdRunning', { name }));
-				return c.t('composeGate', { dir: facts.backupDir, count, name, milvus });
-			},
-			done: () => movedAside(),
-		},
-		{
-			id: 'compose-move-aside',
-			title: {
-				en: `${label}: rename the old member folder inside the volume (kept, not deleted)`,
-				id: `${label}: ganti nama folder member lama di dalam volume (disimpan, tidak dihapus)`,
-			},
-			mode: 'destroy',
-			command: ['mv', member, aside],
-			confirmName: name,
-			done: () => movedAside(),
-		},
-		{
-			id: 'compose-start-etcd',
-			title: {
-				en: `${label}: start ${name} on an empty data folder`,
-				id: `${label}: nyalakan ${name} dengan direktori data kosong`,
-			},
-			mode: 'change',
-			command: ['docker', 'start', name],
-			async after(c) {
-				/** @type {string | null} */
-				let exited = null;
-				await waitFor(c, c.t('composeWaitHealthy', { name }), async () => {
-					const box = await inspect(c, name);
-					if (box && !box.State?.Running) {
-						const logs = await c.docker.logs(name, { tail: 5 }).catch(() => '');
-						const line = logs.trim().split('\n').pop() ?? '';
-						exited = c.t('composeExited', { name, code: Number(box.State?.ExitCode ?? 0), line });
-						return true;
-					}
-					return answersHealth(c, name);
-				});
-				if (exited) throw new StepFailedError(exited);
-				return c.t('composeAside', { path: aside });
-			},
-			done: async (c) => movedAside() && (await isRunning(c, name)) && answersHealth(c, name),
-		},
-		{
-			id: 'compose-restore',
-			title: {
-				en: `${label}: restore the keys in transactions through docker exec (or --endpoints) and compare every one with the backup`,
-				id: `${label}: restore key dalam transaksi lewat docker exec (atau --endpoints) dan bandingkan satu per satu dengan backup`,
-			},
-			mode: 'change',
-			command: null,
-			async action(c) {
-				const backup = await loadBackup(c, facts.backupDir);
-				const client = await composeClient(c, facts);
-				if (typeof c.flags.endpoints !== 'string')
-					c.out.dim(c.t('composeRestoreVia', { name: facts.container }));
-				return restoreInto(c, client, backup, {
-					allowNonEmpty: false,
-					allowPartial: true,
-					clearCommand: formatCommand(['docker', 'exec', name, 'etcdctl', 'del', '', '--from-key']),
-				});
-			},
-			async done(c) {
-				if (!movedAside() || !(await isRunning(c, name))) return false;
-				try {
-					return (await compareWithBackup(c, facts)).ok;
-				} catch {
-					return false;
-				}
-			},
-		},
-		{
-			id: 'compose-verify',
-			title: {
-				en: `${label}: check ${name} and compare every key with the backup`,
-				id: `${label}: periksa ${name} dan bandingkan semua key dengan backup`,
-			},
-			mode: 'read',
-			command: ['docker', 'exec', name, 'etcdctl', 'endpoint', 'status', '-w', 'table'],
-			// In a dry run nothing was rebuilt, so the stopped etcd cannot answer yet.
-			check: false,
-			parse(r, c) {
-				if (c.dryRun) return c.t('composeVerifyDry', { name });
-				if (!r.ok)
-					throw new StepFailedError(
-						c.t('composeExecFailed', {
-							name,
-							reason: (r.stderr || r.stdout).trim().split('\n')[0] ?? '',
-						}),
-					);
-				return r.stdout.trimEnd();
-			},
-			async after(c) {
-				if (c.dryRun) return undefined;
-				// Before Milvus starts again nothing else writes: every key must be there with its value.
-				const cmp = await compareWithBackup(c, facts);
-				if (!cmp.ok) throw new StepFailedError(cmp.text);
-				return cmp.text;
-			},
-		},
-		{
-			id: 'compose-start-milvus',
-			title: {
-				en: `${label}: start ${milvus} again`,
-				id: `${label}: nyalakan lagi ${milvus}`,
-			},
-			mode: 'change',
-			command: ['docker', 'start', milvus],
-			when: () => facts.milvus?.startAtEnd === true,
-			done: async (c) => isRunning(c, milvus),
-		},
-	];
 }
 
 /**
@@ -831,22 +414,17 @@ export async function composeVerify(ctx, facts) {
 	const problems = [];
 	if (!(await answersHealth(ctx, facts.container)))
 		problems.push(ctx.t('composeExecFailed', { name: facts.container, reason: 'endpoint health' }));
-	let want = 0;
-	let walProblem = '';
-	try {
-		const b = await readBackup(facts.backupDir);
-		want = b.kvs.length;
-		const wal = /** @type {any} */ (b.manifest.source?.wal);
-		if (wal?.verdict !== 'none')
-			walProblem = ctx.t('verifyWal', { verdict: wal?.verdictText ?? ctx.t('reasonNoWal') });
-	} catch (e) {
-		problems.push(backupText(ctx, e));
-	}
+	const { want, walProblem, problem } = await backupPromise(ctx, facts.backupDir);
+	if (problem) problems.push(problem);
 	let keys = 0;
 	if (!problems.length) {
-		const cmp = await compareWithBackup(ctx, facts, {
-			lenientValues: facts.milvus?.startAtEnd === true,
-		}).catch((e) => ({ ok: false, live: 0, text: e instanceof Error ? e.message : String(e) }));
+		const cmp = await composeClient(ctx, facts)
+			.then((client) =>
+				compareWithBackup(ctx, facts.backupDir, client, {
+					lenientValues: facts.milvus?.startAtEnd === true,
+				}),
+			)
+			.catch((e) => ({ ok: false, live: 0, text: e instanceof Error ? e.message : String(e) }));
 		keys = cmp.live;
 		if (!cmp.ok) problems.push(cmp.text);
 		else if (keys < want) problems.push(ctx.t('composeVerifyKeys', { got: keys, want }));

@@ -49,6 +49,9 @@ export function timeoutFlag(messages) {
 	};
 }
 
+/** Every member's DB size, leader, raft index and errors as a table: what the etcd pages show after a change. */
+export const CLUSTER_STATUS_TABLE = ['etcdctl', 'endpoint', 'status', '--cluster', '-w', 'table'];
+
 export const MEMBER_ID_RE = /^[0-9a-f]{1,16}$/;
 
 /**

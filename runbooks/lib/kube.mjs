@@ -7,6 +7,7 @@
 import { StepFailedError, UsageError } from './exit.mjs';
 import { toolkitText } from './i18n.mjs';
 import { run as runArgv, formatCommand, requireTool, describeFailure } from './shell.mjs';
+import { $ } from './zx.mjs';
 
 /** @typedef {import('./i18n.mjs').Lang} Lang */
 /** @typedef {import('./shell.mjs').RunResult} RunResult */
@@ -101,6 +102,17 @@ export const HELPER_IMAGE_FLAG = {
  * @property {<T>(pvc: string | null, name: string, fn: (pod: HelperPod) => Promise<T>, options?: HelperOptions) => Promise<T>} withHelperPod
  * @property {() => Promise<void>} deleteHelpers  delete every helper pod this process still has (Ctrl-C)
  * @property {(argv: readonly string[]) => string[]} pin  add the pins to a plain `kubectl …` argv
+ * @property {(target: string, localPort: number, remotePort: number) => Promise<PortForward>} portForward
+ *   `kubectl port-forward <target> <local>:<remote>` in the background, once it says "Forwarding from"
+ */
+
+/**
+ * A running `kubectl port-forward`. It never keeps Node alive and ends with this process whatever way it
+ * ends; stop() ends it sooner (again a no-op).
+ * @typedef {object} PortForward
+ * @property {string} endpoint   http://127.0.0.1:<local port>
+ * @property {string[]} argv     the command it runs (pinned)
+ * @property {() => void} stop
  */
 
 /**
@@ -197,6 +209,42 @@ export function createKube(options) {
 	/** @param {string} pod @param {readonly string[]} cmd */
 	const execArgv = (pod, cmd) => argv('exec', pod, '--', ...cmd);
 	const helperImage = options.helperImage || HELPER_IMAGE;
+	const helpers = createHelpers({ argv, run, lang, helperImage });
+	return {
+		context,
+		namespace,
+		pinned,
+		helperImage,
+		argv,
+		pin,
+		run,
+		json,
+		execArgv,
+		exec: (pod, cmd, options) => run(['exec', pod, '--', ...cmd], options),
+		logs: async (pod, options = {}) => {
+			const args = ['logs', pod];
+			if (options.container) args.push('-c', options.container);
+			if (options.previous) args.push('--previous');
+			if (options.tail !== undefined) args.push(`--tail=${options.tail}`);
+			return (await run(args)).stdout;
+		},
+		podsByLabel: async (selector) => {
+			const list = await json(['get', 'pods', '-l', selector]);
+			return Array.isArray(list?.items) ? list.items : [];
+		},
+		...helpers,
+		portForward: (target, localPort, remotePort) =>
+			portForward(argv('port-forward', target, `${localPort}:${remotePort}`), localPort),
+	};
+}
+
+/**
+ * The helper-pod half of a Kube: pods that mount a PVC (or nothing) for a copy or a probe, tracked so that
+ * Ctrl-C can delete every one this process still has.
+ * @param {{ argv: Kube['argv'], run: Kube['run'], lang: Lang, helperImage: string }} k
+ * @returns {Pick<Kube, 'helperPodArgvs' | 'helperPlacement' | 'helperPod' | 'withHelperPod' | 'deleteHelpers'>}
+ */
+function createHelpers({ argv, run, lang, helperImage }) {
 	/** Helper pods this process created or took over and has not deleted yet. @type {Set<string>} */
 	const liveHelpers = new Set();
 	/** `kubectl run` calls still under way: Ctrl-C cleanup waits for them, or their pod would outlive it. */
@@ -295,27 +343,6 @@ export function createKube(options) {
 		return { name, pvc, reused: false, delete: del };
 	};
 	return {
-		context,
-		namespace,
-		pinned,
-		helperImage,
-		argv,
-		pin,
-		run,
-		json,
-		execArgv,
-		exec: (pod, cmd, options) => run(['exec', pod, '--', ...cmd], options),
-		logs: async (pod, options = {}) => {
-			const args = ['logs', pod];
-			if (options.container) args.push('-c', options.container);
-			if (options.previous) args.push('--previous');
-			if (options.tail !== undefined) args.push(`--tail=${options.tail}`);
-			return (await run(args)).stdout;
-		},
-		podsByLabel: async (selector) => {
-			const list = await json(['get', 'pods', '-l', selector]);
-			return Array.isArray(list?.items) ? list.items : [];
-		},
 		helperPodArgvs,
 		helperPlacement,
 		helperPod,
@@ -332,6 +359,57 @@ export function createKube(options) {
 			await Promise.all([...liveHelpers].map((name) => deleteHelper(name)));
 		},
 	};
+}
+
+/**
+ * Starts `argv` (a kubectl port-forward) in its own process group and waits for its "Forwarding from" line.
+ * The handle is all the state there is: the child is unreferenced (a run that stops before using it still
+ * exits) and killed on process exit, so no forward outlives the runbook.
+ * @param {string[]} argv @param {number} localPort
+ * @returns {Promise<PortForward>}
+ */
+async function portForward(argv, localPort) {
+	if (argv[1] !== '--context') throw new Error('kube.portForward called in describe mode');
+	const p = $({ quiet: true, nothrow: true, detached: true })`${argv}`;
+	const stop = () => {
+		process.off('exit', stop);
+		const pid = p.child?.pid;
+		try {
+			if (pid) process.kill(-pid, 'SIGTERM');
+		} catch {
+			// already gone
+		}
+	};
+	process.once('exit', stop);
+	let output = '';
+	const ready = new Promise((resolve, reject) => {
+		p.stdout.on('data', (/** @type {Buffer} */ d) => {
+			output += d.toString();
+			if (/Forwarding from/.test(output)) resolve(true);
+		});
+		p.stderr.on('data', (/** @type {Buffer} */ d) => {
+			output += d.toString();
+		});
+		p.then((r) =>
+			reject(new Error((r.stderr || r.stdout || `exit ${r.exitCode}`).trim().split('\n')[0])),
+		);
+	});
+	/** @type {NodeJS.Timeout | undefined} */
+	let timer;
+	const late = new Promise((_, reject) => {
+		timer = setTimeout(() => reject(new Error('no "Forwarding from" line in 30 s')), 30_000);
+	});
+	try {
+		await Promise.race([ready, late]);
+	} catch (e) {
+		stop();
+		throw e;
+	} finally {
+		clearTimeout(timer);
+	}
+	const child = /** @type {any} */ (p.child);
+	for (const handle of [child, child?.stdout, child?.stderr, child?.stdin]) handle?.unref?.();
+	return { endpoint: `http://127.0.0.1:${localPort}`, argv, stop };
 }
 
 /**

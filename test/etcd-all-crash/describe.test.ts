@@ -16,7 +16,9 @@ const cli = (args: string[]) =>
 
 const headless = (i: number) =>
 	`my-release-etcd-${i}=http://my-release-etcd-${i}.my-release-etcd-headless.default.svc.cluster.local:2380`;
-const CANONICAL: Array<[string, string, string]> = [
+// The backup, the port-forward and the restore run in this process (command null): what the page shows for
+// them by hand is the offline mode (`--backup`, `--restore`) and a port-forward in prose, not a step.
+const CANONICAL: Array<[string, string, string | null]> = [
 	[
 		'list-pods',
 		'read',
@@ -39,12 +41,7 @@ const CANONICAL: Array<[string, string, string]> = [
 		'read',
 		'kubectl cp etcd-rescue-my-release-etcd-0:/bitnami/etcd/data/member/wal etcd-rescue/my-release-etcd-0.wal',
 	],
-	[
-		'backup',
-		'read',
-		'npx zx runbooks/etcd-all-crash.mjs --db etcd-rescue/my-release-etcd-0.db --wal ' +
-			'etcd-rescue/my-release-etcd-0.wal,etcd-rescue/my-release-etcd-1.wal,etcd-rescue/my-release-etcd-2.wal --backup etcd-rescue/backup',
-	],
+	['backup', 'read', null],
 	[
 		'stop-milvus',
 		'change',
@@ -66,12 +63,8 @@ const CANONICAL: Array<[string, string, string]> = [
 		`kubectl set env sts/my-release-etcd ETCD_INITIAL_CLUSTER=${headless(0)} ETCD_INITIAL_CLUSTER_STATE=new`,
 	],
 	['scale-to-one', 'change', 'kubectl scale sts my-release-etcd --replicas=1'],
-	['port-forward', 'read', 'kubectl port-forward pod/my-release-etcd-0 2379:2379'],
-	[
-		'restore',
-		'change',
-		'npx zx runbooks/etcd-all-crash.mjs --restore etcd-rescue/backup --endpoints http://127.0.0.1:2379',
-	],
+	['port-forward', 'read', null],
+	['restore', 'change', null],
 	[
 		'set-existing',
 		'change',
