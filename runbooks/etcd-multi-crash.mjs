@@ -19,6 +19,7 @@ import { defineRunbook } from './lib/runbook.mjs';
 import { NotThisSymptomError } from './lib/exit.mjs';
 import { HELPER_IMAGE_FLAG } from './lib/kube.mjs';
 import {
+	CLUSTER_STATUS_TABLE,
 	ETCD_MEMBER_MESSAGES,
 	checkTimeout,
 	memberList,
@@ -380,7 +381,6 @@ function rejoinSteps(ctx, f) {
 
 /** @param {Context} ctx @param {Facts} f @returns {Step} */
 function verifyStep(ctx, f) {
-	const everyMemberStatus = ['etcdctl', 'endpoint', 'status', '--cluster', '-w', 'table'];
 	return {
 		id: 'verify',
 		title: tx(
@@ -388,7 +388,7 @@ function verifyStep(ctx, f) {
 			'Tampilkan semua member beserta cluster id-nya',
 		),
 		mode: 'read',
-		command: ctx.kube.execArgv(ctx.names.pod(survivorOf(f)), everyMemberStatus),
+		command: ctx.kube.execArgv(ctx.names.pod(survivorOf(f)), CLUSTER_STATUS_TABLE),
 		check: false,
 		// In a dry run the dead members are still listed and each one only times out.
 		when: (c) => {
