@@ -2,7 +2,7 @@
 // docker wrapper for the Docker-based runbooks (Milvus standalone): the same argv-only discipline as
 // kube.mjs. Nothing to pin: docker talks to one daemon.
 import { StepFailedError } from './exit.mjs';
-import { translator } from './i18n.mjs';
+import { toolkitText } from './i18n.mjs';
 import { run as runArgv, formatCommand, requireTool } from './shell.mjs';
 
 /** @typedef {import('./i18n.mjs').Lang} Lang */
@@ -38,7 +38,7 @@ export function createDocker({ lang = 'en', check = false } = {}) {
 				return JSON.parse(r.stdout);
 			} catch {
 				throw new StepFailedError(
-					translator(lang)('badJson', { command: formatCommand(argv(...args)) }),
+					toolkitText(lang)('badJson', { command: formatCommand(argv(...args)) }),
 				);
 			}
 		},

@@ -245,30 +245,33 @@ export function pickSurvivor(live) {
 /**
  * The check the etcd runbooks verify with: every replica Ready (with `health`, also answering
  * `endpoint health`) and all of them in one cluster. Problems are translated lines (`notReady`,
- * `clusterIds`, see ETCD_MEMBER_MESSAGES); ids are the cluster ids reported.
+ * `clusterIds`, see ETCD_MEMBER_MESSAGES); ids are the cluster ids reported; ready the ordinals that passed.
+ * The members are asked together, each on its own.
  * @param {Context} ctx
  * @param {number} replicas
  * @param {{ health?: boolean }} [options]
- * @returns {Promise<{ problems: string[], ids: string[] }>}
+ * @returns {Promise<{ problems: string[], ids: string[], ready: number[] }>}
  */
 export async function readyOneCluster(ctx, replicas, { health = false } = {}) {
 	const pods = await podsByOrdinal(ctx);
-	/** @type {string[]} */
-	const problems = [];
-	/** @type {Set<string>} */
-	const ids = new Set();
-	for (let i = 0; i < replicas; i++) {
-		const pod = ctx.names.pod(i);
-		if (!pods.get(i)?.ready || (health && !(await healthy(ctx, pod)))) {
-			problems.push(ctx.t('notReady', { pod }));
-			continue;
-		}
-		// A member that cannot report is already counted as not Ready above when it matters.
-		const id = (await endpointStatus(ctx, pod))?.clusterId;
-		if (id) ids.add(id);
-	}
-	if (ids.size > 1) problems.push(ctx.t('clusterIds', { ids: [...ids].join(', ') }));
-	return { problems, ids: [...ids] };
+	const ordinals = Array.from({ length: replicas }, (_, i) => i);
+	const views = await Promise.all(
+		ordinals.map(async (i) => {
+			const pod = ctx.names.pod(i);
+			if (!pods.get(i)?.ready || (health && !(await healthy(ctx, pod))))
+				return { i, pod, id: null };
+			// A member that cannot report is already counted as not Ready above when it matters.
+			return { i, pod, id: (await endpointStatus(ctx, pod))?.clusterId ?? '' };
+		}),
+	);
+	const problems = views.filter((v) => v.id === null).map((v) => ctx.t('notReady', { pod: v.pod }));
+	const ids = [...new Set(views.map((v) => v.id).filter((id) => Boolean(id)))];
+	if (ids.length > 1) problems.push(ctx.t('clusterIds', { ids: ids.join(', ') }));
+	return {
+		problems,
+		ids: /** @type {string[]} */ (ids),
+		ready: views.filter((v) => v.id !== null).map((v) => v.i),
+	};
 }
 
 /**

@@ -346,3 +346,15 @@ export function translator(lang, own) {
 		return t(LIB_MESSAGES, lang, key, vars);
 	};
 }
+
+/** @type {Partial<Record<Lang, (key: string, vars?: Record<string, string | number>) => string>>} */
+const LIB_TEXT = {};
+
+/**
+ * The toolkit's own messages in `lang`, built once per language: what every module of runbooks/lib prints
+ * (a runbook's ctx.t adds its own messages over these).
+ * @param {Lang} lang
+ */
+export function toolkitText(lang) {
+	return (LIB_TEXT[lang] ??= translator(lang));
+}

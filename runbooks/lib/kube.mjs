@@ -5,7 +5,7 @@
 // which is the form the site shows.
 //
 import { StepFailedError, UsageError } from './exit.mjs';
-import { translator } from './i18n.mjs';
+import { toolkitText } from './i18n.mjs';
 import { run as runArgv, formatCommand, requireTool, describeFailure } from './shell.mjs';
 import { $ } from './zx.mjs';
 
@@ -202,7 +202,7 @@ export function createKube(options) {
 			return JSON.parse(result.stdout);
 		} catch {
 			throw new StepFailedError(
-				translator(lang)('badJson', { command: formatCommand(argv(...full)) }),
+				toolkitText(lang)('badJson', { command: formatCommand(argv(...full)) }),
 			);
 		}
 	};
@@ -337,7 +337,7 @@ function createHelpers({ argv, run, lang, helperImage }) {
 					.map((s) => s.trim())
 					.find(Boolean) ?? `exit ${ready.exitCode}`;
 			throw new StepFailedError(
-				translator(lang)('helperNotReady', { name, pvc: pvc ?? '-', reason }),
+				toolkitText(lang)('helperNotReady', { name, pvc: pvc ?? '-', reason }),
 			);
 		}
 		return { name, pvc, reused: false, delete: del };
@@ -420,7 +420,7 @@ async function portForward(argv, localPort) {
  */
 export async function resolveTarget({ context, namespace, lang = 'en' }) {
 	requireTool('kubectl', lang);
-	const tr = translator(lang);
+	const tr = toolkitText(lang);
 	let ctx = context;
 	if (!ctx) {
 		const r = await runArgv(['kubectl', 'config', 'current-context'], { check: false, lang });
@@ -448,7 +448,7 @@ export async function resolveTarget({ context, namespace, lang = 'en' }) {
  * @param {Lang} [lang]
  */
 export async function requireNamespace(kube, lang = 'en') {
-	const tr = translator(lang);
+	const tr = toolkitText(lang);
 	// Namespaces are cluster-scoped: no -n pin here.
 	const argv = [
 		'kubectl',
@@ -484,7 +484,7 @@ export async function requireStatefulSet(kube, sts, lang = 'en') {
 	if (set.ok) return;
 	if (/not ?found/i.test(set.stderr)) {
 		throw new UsageError(
-			translator(lang)('stsMissing', {
+			toolkitText(lang)('stsMissing', {
 				namespace: kube.namespace,
 				context: kube.context ?? '',
 				sts,

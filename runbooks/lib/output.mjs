@@ -4,7 +4,7 @@
 // terminal and never with NO_COLOR.
 import * as nodeFs from 'node:fs';
 import { UsageError } from './exit.mjs';
-import { translator } from './i18n.mjs';
+import { toolkitText } from './i18n.mjs';
 
 /** @typedef {import('./i18n.mjs').Lang} Lang */
 /** @typedef {'read'|'change'|'destroy'} StepMode */
@@ -100,7 +100,7 @@ export function createOutput(options = {}) {
 	const env = options.env ?? process.env;
 	const human = options.json ? stderr : stdout;
 	const color = options.color ?? colorEnabled(human, env);
-	const tr = translator(options.lang ?? 'en');
+	const tr = toolkitText(options.lang ?? 'en');
 
 	/** @type {number | null} */
 	let logFd = null;

@@ -3,7 +3,7 @@
 // place. A change defaults to No; deleting data needs the object's name typed; without a terminal we
 // refuse instead of guessing; --yes answers for scripts; --dry-run never asks.
 import { RefusedError } from './exit.mjs';
-import { translator } from './i18n.mjs';
+import { toolkitText } from './i18n.mjs';
 
 /** @typedef {import('./i18n.mjs').Lang} Lang */
 
@@ -124,7 +124,7 @@ export function createPrompter(options = {}) {
 	const input = options.input ?? process.stdin;
 	const output = options.output ?? process.stderr;
 	const env = options.env ?? process.env;
-	const tr = translator(options.lang ?? 'en');
+	const tr = toolkitText(options.lang ?? 'en');
 	const interactive = options.interactive ?? isInteractive(input, env);
 	/** @type {ReturnType<typeof lineReader> | null} */
 	let reader = null;

@@ -11,7 +11,7 @@
  *   import { defineRunbook } from './lib/runbook.mjs';
  *   import { NotThisSymptomError } from './lib/exit.mjs';
  *
- *   await defineRunbook({
+ *   export default defineRunbook({
  *     name: 'example',
  *     summary: { en: 'Scale etcd down', id: 'Kecilkan etcd' },
  *     description: { en: 'What, when, what it changes.', id: 'Apa, kapan, apa yang diubah.' },
@@ -34,9 +34,14 @@
  *         done: async (c) => (await c.kube.json(['get', 'sts', c.names.sts])).spec.replicas === c.flags.replicas },
  *     ],
  *     async verify(ctx, facts) { return { ok: true, details: 'etcd has 1 replica' }; },
- *   }).main();
+ *   }, import.meta.url);
  *
  * Rules that matter:
+ * - Steps are data: `command` is declared once; the toolkit prints it in the plan, pins it, runs it, and
+ *   --describe renders the same value. Hooks around it: before() guards (throw to refuse), parse() turns
+ *   the result into the step's value (ctx.results[id]), after() waits and checks; `command: null` steps
+ *   do in-process work in action(); when() chooses at run time (alternativeTo: the step it replaces).
+ *   See the Step typedef. The legacy run() hook is for runbooks not yet ported.
  * - Build kubectl commands with ctx.kube.argv(...) (or plain ['kubectl', ...]): in --describe they render
  *   without pins (the site's form); at run time they are pinned to the context/namespace resolved once.
  * - `ctx.kube` is ready inside preflight/steps/verify. A custom `main(ctx)` runs BEFORE any cluster
@@ -48,8 +53,9 @@
  *   `if (ctx.resume) return ctx.resume.facts;` so the same steps are generated and the run continues.
  * - A step's `done(ctx)` decides skipping: true → skipped (also on resume), false → run. Without done(),
  *   a change/destroy step recorded in the resume state is skipped; read steps always run.
- * - Read steps run in --dry-run too: a read step whose run() creates anything (helper pods, port-forwards)
- *   must check ctx.dryRun itself. `optional: true` on a read step turns its failure into a warning.
+ * - Read steps run in --dry-run too: a read step that creates anything (helper pods, port-forwards) says
+ *   `when: (ctx) => !ctx.dryRun` (a dry run then reports it as skipped). `optional: true` on a read step
+ *   turns its failure into a warning.
  * - Confirmation: change → [y/N] (default No); destroy → type `confirmName` (default: the command's last
  *   argument). --yes answers both; without a TTY (or MILVUS_RESCUE_ASSUME_TTY=1) and without --yes the
  *   run stops with exit 3 before the step. Refusing keeps the saved progress. A destroy step's done() runs
@@ -74,7 +80,7 @@ import {
 	exitCodeOf,
 	oneLine,
 } from './exit.mjs';
-import { missingTranslations, pick, pickLang, translator } from './i18n.mjs';
+import { missingTranslations, pick, pickLang, toolkitText, translator } from './i18n.mjs';
 import { checkFlagSpecs, groupFlags, parseArgs, peekLang } from './cli.mjs';
 import { createPrompter } from './prompts.mjs';
 import { createOutput, safeJson } from './output.mjs';
@@ -252,7 +258,7 @@ const MODES = ['read', 'change', 'destroy'];
  * @returns {{ code: number, meaning: string }[]}
  */
 export function exitCodeMeanings(own, lang) {
-	const tr = translator(lang);
+	const tr = toolkitText(lang);
 	/** @type {Map<number, string>} */
 	const table = new Map(EXIT_CODES.map((code) => [code, tr(`exit${code}`)]));
 	for (const [key, text] of Object.entries(own ?? {})) table.set(Number(key), pick(text, lang));
@@ -427,131 +433,180 @@ export function defineRunbook(def, script) {
 }
 
 /**
+ * The Context every hook sees: for a run, or (run null) for --describe/--help, with example facts, no
+ * cluster and unpinned kubectl builders. One constructor, so both have the same shape.
+ * @param {RunbookDef} def
+ * @param {{ lang: Lang, opts: CommonOptions, flags: Record<string, FlagValue>, env: Record<string, string | undefined>, out: Output, prompts: Prompter }} base
+ * @param {Run | null} run  the run this context belongs to; null while describing
+ * @returns {Context}
+ */
+function createContext(def, base, run) {
+	const { lang, opts } = base;
+	const namespace = opts.namespace ?? 'default';
+	const describeKube = run ? null : createKube({ context: null, namespace, lang });
+	/** @type {Context} */
+	const ctx = {
+		name: def.name,
+		lang,
+		target: def.target,
+		t: translator(lang, def.messages),
+		pick: (text) => pick(text, lang),
+		opts,
+		flags: base.flags,
+		names: etcdNames(opts.release, opts.sts),
+		dryRun: run ? opts.dryRun : true,
+		describing: !run,
+		context: null,
+		resume: null,
+		namespace,
+		get kube() {
+			if (describeKube) return describeKube;
+			if (!run?.kube) throw new Error(toolkitText(lang)('notConnected'));
+			return run.kube;
+		},
+		docker: createDocker({ lang }),
+		out: base.out,
+		prompts: base.prompts,
+		env: base.env,
+		connect: run ? () => connect(run, ctx) : async () => {},
+		run: run
+			? (argv, options) =>
+					runArgv(pinKubectl(argv, ctx.context, ctx.namespace), { lang, ...options })
+			: async () => {
+					throw new Error('commands cannot run while describing');
+				},
+		// Unpinned until connect() resolved the context: the site's form while describing.
+		formatCommand: (argv) => formatCommand(pinKubectl(argv, ctx.context, ctx.namespace)),
+		results: {},
+		setReport: (value) => {
+			if (!value || typeof value !== 'object' || Array.isArray(value))
+				throw new Error('setReport needs an object');
+			if (run) run.ownReport = value;
+		},
+		bindIdentity: () => (run ? run.bindIdentity() : Promise.resolve()),
+	};
+	return ctx;
+}
+
+/**
+ * Context for --describe/--help: the flags' defaults (with `opts` over them), output that goes nowhere.
+ * @param {RunbookDef} def
+ * @param {Lang} lang
+ * @param {Partial<CommonOptions>} [opts]
+ */
+function describeContext(def, lang, opts = {}) {
+	const parsed = parseArgs([], def.flags ?? [], lang, def.flagGroups);
+	const out = createOutput({ lang, color: false, stdout: nullStream(), stderr: nullStream() });
+	const prompts = createPrompter({ dryRun: true, lang, interactive: false });
+	const base = {
+		lang,
+		opts: { ...parsed.opts, ...opts },
+		flags: parsed.flags,
+		env: {},
+		out,
+		prompts,
+	};
+	return createContext(def, base, null);
+}
+
+/**
+ * The steps --describe and --help show: those of exampleFacts, then those of each variantFacts.
+ * @param {RunbookDef} def
+ * @param {Context} ctx
+ */
+async function exampleSteps(def, ctx) {
+	if (!def.steps) return [];
+	if (def.exampleFacts === undefined)
+		throw new Error(toolkitText(ctx.lang)('describeNeedsFacts', { name: def.name }));
+	const steps = await def.steps(ctx, def.exampleFacts);
+	for (const facts of def.variantFacts ?? []) steps.push(...(await def.steps(ctx, facts)));
+	return validSteps(steps);
+}
+
+/**
+ * What --describe prints: the runbook, its flags and exit codes, and each step with the command it runs.
+ * @param {RunbookDef} def
+ * @param {Lang} lang
+ * @param {Partial<CommonOptions>} [opts]
+ */
+async function describeRunbook(def, lang, opts = {}) {
+	const steps = await exampleSteps(def, describeContext(def, lang, opts));
+	return {
+		name: def.name,
+		summary: pick(def.summary, lang),
+		description: pick(def.description, lang),
+		target: def.target,
+		flags: [
+			...(def.flags ?? []).map((f) => flagJson(f, lang, false)),
+			...groupFlags(def.flagGroups).map((f) => flagJson(f, lang, true)),
+		],
+		exitCodes: exitCodeMeanings(def.exitCodes, lang),
+		steps: steps.map((s) => ({
+			id: s.id,
+			title: pick(s.title, lang),
+			mode: s.mode,
+			command: s.command ? formatCommand(s.command) : null,
+			...(s.alternativeTo ? { alternativeTo: s.alternativeTo } : {}),
+		})),
+	};
+}
+
+/**
+ * What --help prints: usage, what it does, what it changes (each changing step and its command), the flags
+ * and the exit codes.
+ * @param {RunbookDef} def
+ * @param {Lang} lang
+ */
+async function helpText(def, lang) {
+	const tr = toolkitText(lang);
+	const lines = [`${def.name}: ${pick(def.summary, lang)}`, ''];
+	lines.push(`${tr('helpUsage')}: npx zx runbooks/${def.name}.mjs [flags]`, '');
+	lines.push(
+		`${tr('helpWhat')}:`,
+		...wrap(pick(def.description, lang), 76).map((l) => `  ${l}`),
+		'',
+	);
+	/** @type {Step[]} */
+	let steps = [];
+	try {
+		steps = await exampleSteps(def, describeContext(def, lang));
+	} catch {
+		// Help must still print for a runbook whose steps cannot render; the rest is what matters.
+	}
+	const changing = steps.filter((s) => s.mode !== 'read');
+	lines.push(`${tr('helpChanges')}:`);
+	if (changing.length === 0) lines.push(`  ${tr('helpNoChanges')}`);
+	for (const s of changing) {
+		const label = s.mode === 'destroy' ? tr('modeDestroy') : tr('modeChange');
+		lines.push(`  [${label}] ${s.id}: ${pick(s.title, lang)}`);
+		if (s.command) lines.push(`      ${formatCommand(s.command)}`);
+	}
+	lines.push('');
+	if ((def.flags ?? []).length > 0) {
+		lines.push(`${tr('helpFlags')}:`, ...flagLines(def.flags ?? [], lang), '');
+	}
+	lines.push(`${tr('helpCommonFlags')}:`, ...flagLines(groupFlags(def.flagGroups), lang), '');
+	const codes = exitCodeMeanings(def.exitCodes, lang);
+	const width = Math.max(...codes.map((c) => String(c.code).length));
+	lines.push(
+		`${tr('helpExitCodes')}:`,
+		...codes.map((c) => `  ${String(c.code).padEnd(width)}  ${c.meaning}`),
+	);
+	return `${lines.join('\n')}\n`;
+}
+
+/**
  * @param {RunbookDef} def
  * @returns {RunbookHandle}
  */
 function buildRunbook(def) {
 	const problems = checkDef(def);
-
-	/**
-	 * Context for --describe/--help: example facts, no cluster, unpinned kubectl builders.
-	 * @param {Lang} lang
-	 * @param {Partial<CommonOptions>} [opts]
-	 * @param {Record<string, FlagValue>} [flags]
-	 * @returns {Context}
-	 */
-	const describeContext = (lang, opts = {}, flags) => {
-		const parsed = parseArgs([], def.flags ?? [], lang, def.flagGroups);
-		const full = { ...parsed.opts, ...opts };
-		const namespace = full.namespace ?? 'default';
-		const kube = createKube({ context: null, namespace, lang });
-		const tr = translator(lang, def.messages);
-		const out = createOutput({ lang, color: false, stdout: nullStream(), stderr: nullStream() });
-		return {
-			name: def.name,
-			lang,
-			target: def.target,
-			t: tr,
-			pick: (text) => pick(text, lang),
-			opts: full,
-			flags: flags ?? parsed.flags,
-			names: etcdNames(full.release, full.sts),
-			dryRun: true,
-			describing: true,
-			context: null,
-			resume: null,
-			namespace,
-			kube,
-			docker: createDocker({ lang }),
-			out,
-			prompts: createPrompter({ dryRun: true, lang, interactive: false }),
-			env: {},
-			connect: async () => {},
-			run: async () => {
-				throw new Error('commands cannot run while describing');
-			},
-			formatCommand: (argv) => formatCommand(argv),
-			results: {},
-			setReport: () => {},
-			bindIdentity: async () => {},
-		};
-	};
-
-	/** @param {Context} ctx */
-	const exampleSteps = async (ctx) => {
-		if (!def.steps) return [];
-		if (def.exampleFacts === undefined)
-			throw new Error(translator(ctx.lang)('describeNeedsFacts', { name: def.name }));
-		const steps = await def.steps(ctx, def.exampleFacts);
-		for (const facts of def.variantFacts ?? []) steps.push(...(await def.steps(ctx, facts)));
-		return validSteps(steps);
-	};
-
 	/** @type {RunbookHandle['describe']} */
-	const describe = async (lang, opts = {}) => {
-		const ctx = describeContext(lang, opts);
-		const steps = await exampleSteps(ctx);
-		return {
-			name: def.name,
-			summary: pick(def.summary, lang),
-			description: pick(def.description, lang),
-			target: def.target,
-			flags: [
-				...(def.flags ?? []).map((f) => flagJson(f, lang, false)),
-				...groupFlags(def.flagGroups).map((f) => flagJson(f, lang, true)),
-			],
-			exitCodes: exitCodeMeanings(def.exitCodes, lang),
-			steps: steps.map((s) => ({
-				id: s.id,
-				title: pick(s.title, lang),
-				mode: s.mode,
-				command: s.command ? formatCommand(s.command) : null,
-				...(s.alternativeTo ? { alternativeTo: s.alternativeTo } : {}),
-			})),
-		};
-	};
-
+	const describe = (lang, opts = {}) => describeRunbook(def, lang, opts);
 	/** @type {RunbookHandle['help']} */
-	const help = async (lang) => {
-		const tr = translator(lang);
-		const lines = [`${def.name}: ${pick(def.summary, lang)}`, ''];
-		lines.push(`${tr('helpUsage')}: npx zx runbooks/${def.name}.mjs [flags]`, '');
-		lines.push(
-			`${tr('helpWhat')}:`,
-			...wrap(pick(def.description, lang), 76).map((l) => `  ${l}`),
-			'',
-		);
-		/** @type {Step[]} */
-		let steps = [];
-		try {
-			steps = await exampleSteps(describeContext(lang));
-		} catch {
-			// Help must still print for a runbook whose steps cannot render; the rest is what matters.
-		}
-		const changing = steps.filter((s) => s.mode !== 'read');
-		lines.push(`${tr('helpChanges')}:`);
-		if (changing.length === 0) lines.push(`  ${tr('helpNoChanges')}`);
-		for (const s of changing) {
-			const label = s.mode === 'destroy' ? tr('modeDestroy') : tr('modeChange');
-			lines.push(`  [${label}] ${s.id}: ${pick(s.title, lang)}`);
-			if (s.command) lines.push(`      ${formatCommand(s.command)}`);
-		}
-		lines.push('');
-		if ((def.flags ?? []).length > 0) {
-			lines.push(`${tr('helpFlags')}:`, ...flagLines(def.flags ?? [], lang), '');
-		}
-		lines.push(`${tr('helpCommonFlags')}:`, ...flagLines(groupFlags(def.flagGroups), lang), '');
-		const codes = exitCodeMeanings(def.exitCodes, lang);
-		const width = Math.max(...codes.map((c) => String(c.code).length));
-		lines.push(
-			`${tr('helpExitCodes')}:`,
-			...codes.map((c) => `  ${String(c.code).padEnd(width)}  ${c.meaning}`),
-		);
-		return `${lines.join('\n')}\n`;
-	};
-
+	const help = (lang) => helpText(def, lang);
 	/** @param {RunIO} [io] */
-	const run = (io = {}) => execute(def, problems, io, { describe, help, exampleSteps });
+	const run = (io = {}) => execute(def, problems, io, { describe, help });
 
 	return {
 		def,
@@ -667,7 +722,7 @@ function flagJson(f, lang, common) {
  * @param {Lang} lang
  */
 function flagLines(flags, lang) {
-	const tr = translator(lang);
+	const tr = toolkitText(lang);
 	const heads = flags.map((f) => {
 		const value =
 			f.type === 'boolean'
@@ -715,414 +770,502 @@ function nullStream() {
 }
 
 /**
+ * One invocation's state, shared by the parts of execute() and read by its end (the report, the lock).
+ * @typedef {object} Run
+ * @property {RunbookDef} def
+ * @property {Lang} lang
+ * @property {Record<string, string | undefined>} env
+ * @property {NodeJS.WritableStream} stderr
+ * @property {Output | null} out
+ * @property {CommonOptions | null} opts
+ * @property {Prompter | null} prompts
+ * @property {import('./state.mjs').RunState | null} state
+ * @property {Kube | null} kube              set by connect()
+ * @property {boolean} interrupted           a signal came; the step loop stops before the next step
+ * @property {() => Promise<void>} bindIdentity  record the target's identity in the state (def.identity)
+ * @property {Record<string, unknown>} report    the generic --json report
+ * @property {StepReport[]} stepReports
+ * @property {Record<string, unknown> | null} ownReport  the runbook's own report (ctx.setReport)
+ * @property {(() => void) | null} removeSignal
+ * @property {number} code
+ */
+
+/**
+ * Parse the arguments, answer --help/--describe, else run: the context, then drive() (main, plan, steps,
+ * verification); an error becomes its exit code and one line; the end closes what the run opened.
  * @param {RunbookDef} def
  * @param {string[]} problems
  * @param {RunIO} io
- * @param {{ describe: RunbookHandle['describe'], help: RunbookHandle['help'], exampleSteps: (ctx: Context) => Promise<Step[]> }} views
+ * @param {{ describe: RunbookHandle['describe'], help: RunbookHandle['help'] }} views
  * @returns {Promise<number>}
  */
 async function execute(def, problems, io, views) {
 	const args = io.args ?? scriptArgs(process.argv);
 	const env = io.env ?? process.env;
 	const stdout = io.stdout ?? process.stdout;
-	const stderr = io.stderr ?? process.stderr;
-	let lang = pickLang(peekLang(args), env);
-	/** @type {Output | null} */
-	let out = null;
-	/** @type {import('./state.mjs').RunState | null} */
-	let state = null;
-	/** @type {Prompter | null} */
-	let prompts = null;
-	/** @type {CommonOptions | null} */
-	let opts = null;
-	/** @type {StepReport[]} */
-	const stepReports = [];
-	/** @type {Record<string, unknown>} */
-	const report = {
-		runbook: def?.name ?? null,
+	const lang = pickLang(peekLang(args), env);
+	/** @type {Run} */
+	const run = {
+		def,
 		lang,
-		dryRun: false,
-		context: null,
-		namespace: null,
-		release: null,
+		env,
+		stderr: io.stderr ?? process.stderr,
+		out: null,
+		opts: null,
+		prompts: null,
+		state: null,
+		kube: null,
+		interrupted: false,
+		bindIdentity: async () => {},
+		report: {
+			runbook: def?.name ?? null,
+			lang,
+			dryRun: false,
+			context: null,
+			namespace: null,
+			release: null,
+		},
+		stepReports: [],
+		ownReport: null,
+		removeSignal: null,
+		code: EXIT.OK,
 	};
-	/** @type {Record<string, unknown> | null} the runbook's own report (ctx.setReport) */
-	let ownReport = null;
-	/** @type {(() => void) | null} */
-	let removeSignal = null;
-	/** @type {number} */
-	let code = EXIT.OK;
-
 	try {
 		if (problems.length > 0) throw new Error(`runbook definition: ${problems.join('; ')}`);
 		const parsed = parseArgs(args, def.flags ?? [], lang, def.flagGroups);
-		opts = parsed.opts;
-		lang = pickLang(opts.lang, env);
-		report.lang = lang;
-		if (opts.help) {
-			stdout.write(await views.help(lang));
+		run.opts = parsed.opts;
+		run.lang = pickLang(parsed.opts.lang, env);
+		run.report.lang = run.lang;
+		if (parsed.opts.help) {
+			stdout.write(await views.help(run.lang));
 			return EXIT.OK;
 		}
-		if (opts.describe) {
-			stdout.write(`${safeJson(await views.describe(lang, opts))}\n`);
+		if (parsed.opts.describe) {
+			stdout.write(`${safeJson(await views.describe(run.lang, parsed.opts))}\n`);
 			return EXIT.OK;
 		}
-
-		const o = createOutput({ lang, json: opts.json, log: opts.log, stdout, stderr, env });
-		out = o;
-		const tr = translator(lang, def.messages);
-		const p = createPrompter({
-			input: io.stdin ?? process.stdin,
-			output: o.human,
-			yes: opts.yes,
-			dryRun: opts.dryRun,
-			lang,
-			env,
-			echo: (line) => o.logOnly(line),
-		});
-		prompts = p;
-		const names = etcdNames(opts.release, opts.sts);
-		report.dryRun = opts.dryRun;
-		report.release = opts.release;
-
-		/** @type {Kube | null} */
-		let kube = null;
-		let interrupted = false;
-		/** @type {() => Promise<void>} */
-		let bindIdentity = async () => {};
-		if (io.handleSignals) {
-			// Ctrl-C, kill, or a dropped SSH session: completed steps are already on disk; delete the helper pods
-			// this run still has (they hold PVCs), free the lock and exit 3 so the next run continues. Writing
-			// may fail when the terminal is gone. A second signal exits at once.
-			const onSignal = () => {
-				if (interrupted) process.exit(EXIT.REFUSED);
-				interrupted = true;
-				try {
-					o.line();
-					o.error(translator(lang)('interrupted'));
-				} catch {
-					// nowhere left to print
-				}
-				const cleanup = Promise.allSettled([kube?.deleteHelpers(), bindIdentity()]);
-				const cap = new Promise((r) => setTimeout(r, 15_000).unref());
-				void Promise.race([cleanup, cap]).finally(() => {
-					state?.release();
-					o.close();
-					process.exit(EXIT.REFUSED);
-				});
-			};
-			const signals = /** @type {const} */ (['SIGINT', 'SIGTERM', 'SIGHUP']);
-			for (const sig of signals) process.on(sig, onSignal);
-			removeSignal = () => {
-				for (const sig of signals) process.off(sig, onSignal);
-			};
-		}
-
-		const common = /** @type {CommonOptions} */ (opts);
-		/** @type {Context} */
-		const ctx = {
-			name: def.name,
-			lang,
-			target: def.target,
-			t: tr,
-			pick: (text) => pick(text, lang),
-			opts: common,
-			flags: parsed.flags,
-			names,
-			dryRun: common.dryRun,
-			describing: false,
-			context: null,
-			resume: null,
-			namespace: common.namespace ?? 'default',
-			get kube() {
-				if (!kube) throw new Error(translator(lang)('notConnected'));
-				return kube;
-			},
-			docker: createDocker({ lang }),
-			out: o,
-			prompts: p,
-			env,
-			connect: async () => {
-				if (kube) return;
-				if (ctx.target === 'kubernetes') {
-					const target = await resolveTarget({
-						context: common.context,
-						namespace: common.namespace,
-						lang,
-					});
-					const helperImage = parsed.flags['helper-image'];
-					const k = createKube({
-						context: target.context,
-						namespace: target.namespace,
-						lang,
-						helperImage: typeof helperImage === 'string' ? helperImage : undefined,
-					});
-					if (def.requireStatefulSet !== false) await requireStatefulSet(k, names.sts, lang);
-					else await requireNamespace(k, lang);
-					kube = k;
-					ctx.context = target.context;
-					ctx.namespace = target.namespace;
-					report.context = target.context;
-					report.namespace = target.namespace;
-				} else {
-					if (ctx.target === 'docker') requireTool('docker', lang);
-					// Local/docker runbooks still get unpinned kubectl builders, so shared step helpers work.
-					kube = createKube({ context: null, namespace: ctx.namespace, lang });
-				}
-				// Shown before anything else happens, so the user sees which cluster is about to be touched.
-				o.heading(def.name);
-				if (ctx.target === 'kubernetes') {
-					o.info(
-						`${tr('labelContext')}: ${ctx.context}   ${tr('labelNamespace')}: ${ctx.namespace}`,
-					);
-					o.info(
-						`${tr('labelRelease')}: ${names.release}   ${tr('labelStatefulSet')}: ${names.sts}`,
-					);
-				} else {
-					o.info(`${tr('labelTarget')}: ${ctx.target}`);
-				}
-				if (common.dryRun) o.warn(tr('dryRunBanner'));
-			},
-			run: (argv, options) =>
-				runArgv(pinKubectl(argv, ctx.context, ctx.namespace), { lang, ...options }),
-			formatCommand: (argv) => formatCommand(pinKubectl(argv, ctx.context, ctx.namespace)),
-			results: {},
-			setReport: (value) => {
-				if (!value || typeof value !== 'object' || Array.isArray(value))
-					throw new Error('setReport needs an object');
-				ownReport = value;
-			},
-			bindIdentity: () => bindIdentity(),
-		};
-
-		if (def.main) {
-			const result = await def.main(ctx);
-			if (typeof result === 'number') {
-				// A code missing from the table would leave --help and the site wrong about what happened.
-				if (!exitCodeMeanings(def.exitCodes, lang).some((c) => c.code === result))
-					throw new Error(
-						`runbook ${def.name} returned exit code ${result}, not listed in its exitCodes`,
-					);
-				return (code = result);
-			}
-			if (result && typeof result === 'object') {
-				report.verify = { ok: result.ok, details: result.details ?? null };
-				if (result.data !== undefined) report.data = result.data;
-				if (result.ok) {
-					if (result.details) o.ok(result.details);
-					return (code = EXIT.OK);
-				}
-				o.error(tr('verifyFailed', { details: result.details ?? '' }));
-				return (code = EXIT.FAILED);
-			}
-			if (!def.steps) return (code = EXIT.OK);
-		}
-
-		await ctx.connect();
-
-		const st = openState(
-			{
-				runbook: def.name,
-				context: ctx.context ?? '',
-				namespace: ctx.namespace,
-				release: names.release,
-			},
-			{ env, lang, lock: !common.dryRun },
-		);
-		state = st;
-		if (def.identity) {
-			const identify = def.identity;
-			bindIdentity = async () => {
-				if (common.dryRun) return;
-				try {
-					st.bind(await identify(ctx));
-				} catch {
-					// Identity is evidence, not a step: a failed read leaves what was saved.
-				}
-			};
-			const now = await identify(ctx);
-			if (st.resumed && !st.belongsTo(now))
-				o.warn(tr('resumeOtherTarget', { file: st.restart(!common.dryRun) }));
-			if (!st.resumed) {
-				const back = st.adopt(now, !common.dryRun);
-				if (back) o.warn(tr('resumeAdopted', { file: back }));
-			}
-			// A dry run leaves the saved progress as it found it.
-			if (!common.dryRun) st.bind(now);
-		}
-		if (st.resumed) {
-			ctx.resume = {
-				facts: st.data.facts ?? null,
-				completed: Object.values(st.data.completed).map((c) => c.id),
-			};
-		}
-
-		o.heading(tr('preflightHeading'));
-		const facts = def.preflight ? await def.preflight(ctx) : {};
-		report.facts = facts ?? null;
-		const steps = validSteps(def.steps ? await def.steps(ctx, facts) : []);
-		for (const s of steps) {
-			stepReports.push({
-				id: s.id,
-				title: pick(s.title, lang),
-				mode: s.mode,
-				command: s.command ? ctx.formatCommand(s.command) : null,
-				status: 'pending',
-			});
-		}
-
-		o.heading(tr('planHeading'));
-		if (st.resumed) o.warn(tr('resumeFound', { file: st.file }));
-		if (steps.length === 0) o.info(tr('planNoSteps'));
-		steps.forEach((s, i) => {
-			const mark =
-				s.mode !== 'read' && st.isDone(stepKey(s, i)) ? `  (${tr('planAlreadyDone')})` : '';
-			o.info(
-				`  ${String(i + 1).padStart(2)}. [${o.modeLabel(s.mode)}] ${pick(s.title, lang)}${mark}`,
-			);
-			if (s.command) o.dim(`      ${ctx.formatCommand(s.command)}`);
-		});
-
-		for (let i = 0; i < steps.length; i++) {
-			if (interrupted) throw new RefusedError(tr('interrupted'));
-			const s = /** @type {Step} */ (steps[i]);
-			const rep = /** @type {StepReport} */ (stepReports[i]);
-			const key = stepKey(s, i);
-			// Plain mode text: the heading is bold already and nested colour resets would cut it short.
-			const modeText = tr(
-				s.mode === 'read' ? 'modeRead' : s.mode === 'change' ? 'modeChange' : 'modeDestroy',
-			);
-			o.heading(
-				tr('stepStart', {
-					n: i + 1,
-					total: steps.length,
-					mode: modeText,
-					title: pick(s.title, lang),
-				}),
-			);
-			if (s.command) o.dim(`$ ${ctx.formatCommand(s.command)}`);
-
-			if (s.when && !(await s.when(ctx))) {
-				o.ok(
-					s.alternativeTo ? tr('stepNotChosen', { other: s.alternativeTo }) : tr('stepNotNeeded'),
-				);
-				rep.status = 'skipped';
-				continue;
-			}
-			const skip = s.done ? await s.done(ctx) : s.mode !== 'read' && st.isDone(key);
-			if (skip) {
-				o.ok(tr('stepSkipped'));
-				rep.status = 'skipped';
-				continue;
-			}
-			if (s.mode !== 'read') {
-				if (common.dryRun) {
-					o.info(
-						s.command
-							? tr('dryRunWould', { command: ctx.formatCommand(s.command) })
-							: tr('dryRunWouldCustom', { title: pick(s.title, lang) }),
-					);
-					rep.status = 'dry-run';
-					continue;
-				}
-				if (s.mode === 'destroy') {
-					const expected = s.confirmName ?? s.command?.[s.command.length - 1] ?? s.id;
-					const yes = await p.confirmTyped(expected, undefined, s.id);
-					if (!yes) {
-						rep.status = 'refused';
-						throw new RefusedError(tr('typedMismatch', { name: expected, id: s.id }));
-					}
-					// The operator may have read the plan for minutes: what done() checked (and the guards it
-					// holds, such as "this claim has no volume") is checked again right before the delete.
-					if (s.done && (await s.done(ctx))) {
-						o.ok(tr('stepSkipped'));
-						rep.status = 'skipped';
-						continue;
-					}
-				} else if (!(await p.confirm(tr('confirmChange'), s.id))) {
-					rep.status = 'refused';
-					throw new RefusedError(tr('refusedAnswer', { id: s.id }));
-				}
-			}
-
-			try {
-				const shown = await runStep(ctx, s, o, lang);
-				if (shown !== undefined) rep.output = shown;
-			} catch (e) {
-				rep.status = 'failed';
-				rep.error = oneLine(e);
-				if (e instanceof RefusedError || e instanceof NotThisSymptomError) throw e;
-				if (s.optional && s.mode === 'read') {
-					o.warn(tr('stepFailed', { id: s.id, reason: oneLine(e) }));
-					continue;
-				}
-				throw new StepFailedError(tr('stepFailed', { id: s.id, reason: oneLine(e) }));
-			}
-			rep.status = 'ran';
-			if (!common.dryRun && s.mode !== 'read')
-				st.markDone(
-					key,
-					{ id: s.id, command: s.command ? formatCommand(s.command) : null },
-					facts ?? null,
-				);
-			if (!common.dryRun && s.mode !== 'read') await bindIdentity();
-			o.ok(tr('stepOk'));
-		}
-
-		if (common.dryRun) {
-			o.heading(tr('dryRunDone'));
-			return (code = EXIT.OK);
-		}
-		o.heading(tr('verifyHeading'));
-		/** @type {VerifyResult} */
-		const verdict = def.verify ? await def.verify(ctx, facts) : { ok: true };
-		report.verify = { ok: verdict.ok, details: verdict.details ?? null };
-		if (verdict.data !== undefined) report.data = verdict.data;
-		if (verdict.ok) {
-			o.ok(tr('verifyOk', { details: verdict.details ?? '' }));
-			st.clear();
-			o.dim(tr('stateCleared'));
-			return (code = EXIT.OK);
-		}
-		o.error(tr('verifyFailed', { details: verdict.details ?? '' }));
-		return (code = EXIT.FAILED);
+		const ctx = startRun(run, parsed, io, stdout);
+		return (run.code = await drive(run, ctx));
 	} catch (e) {
-		// A report the runbook set earlier describes a run that did not end the way it says.
-		ownReport = null;
-		code = exitCodeOf(e);
-		const tr = translator(lang);
-		const message =
-			e instanceof NotThisSymptomError ? tr('notThisSymptom', { reason: oneLine(e) }) : oneLine(e);
-		report.error = message;
-		if (out) {
-			out.error(message);
-			if (!(e instanceof RunbookError) && e instanceof Error && e.stack) out.logOnly(e.stack);
-		} else {
-			stderr.write(`${tr('errorPrefix')}: ${message}\n`);
-		}
-		if (env.MILVUS_RESCUE_DEBUG === '1' && e instanceof Error && e.stack)
-			stderr.write(`${e.stack}\n`);
-		return code;
+		return (run.code = reportError(run, e));
 	} finally {
-		removeSignal?.();
-		prompts?.close();
-		if (state) {
-			const st = state;
-			if (code !== EXIT.OK && Object.keys(st.data.completed).length > 0 && out) {
-				out.dim(translator(lang)('stateKept', { file: st.file }));
-			}
-			st.release();
-		}
-		if (out && opts?.json) {
-			if (ownReport) out.report(ownReport);
-			else {
-				report.exitCode = code;
-				report.steps = stepReports;
-				out.report(report);
-			}
-		}
-		out?.close();
+		endRun(run);
 	}
+}
+
+/**
+ * The run's output, prompter, signal handling and context.
+ * @param {Run} run
+ * @param {{ opts: CommonOptions, flags: Record<string, FlagValue> }} parsed
+ * @param {RunIO} io
+ * @param {NodeJS.WritableStream} stdout
+ */
+function startRun(run, parsed, io, stdout) {
+	const { lang, env, stderr } = run;
+	const opts = parsed.opts;
+	const out = createOutput({ lang, json: opts.json, log: opts.log, stdout, stderr, env });
+	run.out = out;
+	const prompts = createPrompter({
+		input: io.stdin ?? process.stdin,
+		output: out.human,
+		yes: opts.yes,
+		dryRun: opts.dryRun,
+		lang,
+		env,
+		echo: (line) => out.logOnly(line),
+	});
+	run.prompts = prompts;
+	run.report.dryRun = opts.dryRun;
+	run.report.release = opts.release;
+	if (io.handleSignals) run.removeSignal = handleSignals(run);
+	return createContext(run.def, { lang, opts, flags: parsed.flags, env, out, prompts }, run);
+}
+
+/**
+ * Ctrl-C, kill, or a dropped SSH session: completed steps are already on disk; delete the helper pods this
+ * run still has (they hold PVCs), free the lock and exit 3 so the next run continues. Writing may fail when
+ * the terminal is gone. A second signal exits at once.
+ * @param {Run} run
+ * @returns {() => void} removes the handlers
+ */
+function handleSignals(run) {
+	const onSignal = () => {
+		if (run.interrupted) process.exit(EXIT.REFUSED);
+		run.interrupted = true;
+		try {
+			run.out?.line();
+			run.out?.error(toolkitText(run.lang)('interrupted'));
+		} catch {
+			// nowhere left to print
+		}
+		const cleanup = Promise.allSettled([run.kube?.deleteHelpers(), run.bindIdentity()]);
+		const cap = new Promise((r) => setTimeout(r, 15_000).unref());
+		void Promise.race([cleanup, cap]).finally(() => {
+			run.state?.release();
+			run.out?.close();
+			process.exit(EXIT.REFUSED);
+		});
+	};
+	const signals = /** @type {const} */ (['SIGINT', 'SIGTERM', 'SIGHUP']);
+	for (const sig of signals) process.on(sig, onSignal);
+	return () => {
+		for (const sig of signals) process.off(sig, onSignal);
+	};
+}
+
+/**
+ * ctx.connect(): resolve the context and namespace once, check the tools and the release, and say which
+ * cluster is about to be touched before anything else happens.
+ * @param {Run} run
+ * @param {Context} ctx
+ */
+async function connect(run, ctx) {
+	if (run.kube) return;
+	const { def, lang } = run;
+	const opts = ctx.opts;
+	if (ctx.target === 'kubernetes') {
+		const target = await resolveTarget({ context: opts.context, namespace: opts.namespace, lang });
+		const helperImage = ctx.flags['helper-image'];
+		const k = createKube({
+			context: target.context,
+			namespace: target.namespace,
+			lang,
+			helperImage: typeof helperImage === 'string' ? helperImage : undefined,
+		});
+		if (def.requireStatefulSet !== false) await requireStatefulSet(k, ctx.names.sts, lang);
+		else await requireNamespace(k, lang);
+		run.kube = k;
+		ctx.context = target.context;
+		ctx.namespace = target.namespace;
+		run.report.context = target.context;
+		run.report.namespace = target.namespace;
+	} else {
+		if (ctx.target === 'docker') requireTool('docker', lang);
+		// Local/docker runbooks still get unpinned kubectl builders, so shared step helpers work.
+		run.kube = createKube({ context: null, namespace: ctx.namespace, lang });
+	}
+	const o = ctx.out;
+	o.heading(def.name);
+	if (ctx.target === 'kubernetes') {
+		o.info(
+			`${ctx.t('labelContext')}: ${ctx.context}   ${ctx.t('labelNamespace')}: ${ctx.namespace}`,
+		);
+		o.info(
+			`${ctx.t('labelRelease')}: ${ctx.names.release}   ${ctx.t('labelStatefulSet')}: ${ctx.names.sts}`,
+		);
+	} else {
+		o.info(`${ctx.t('labelTarget')}: ${ctx.target}`);
+	}
+	if (opts.dryRun) o.warn(ctx.t('dryRunBanner'));
+}
+
+/**
+ * main(), when the runbook has one, then the cluster: saved progress, preflight, the plan, each step,
+ * and the verification (skipped in a dry run).
+ * @param {Run} run
+ * @param {Context} ctx
+ * @returns {Promise<number>}
+ */
+async function drive(run, ctx) {
+	const def = run.def;
+	if (def.main) {
+		const ended = await runMain(run, ctx);
+		if (ended !== undefined) return ended;
+	}
+	await ctx.connect();
+	const st = await openProgress(run, ctx);
+	ctx.out.heading(ctx.t('preflightHeading'));
+	const facts = def.preflight ? await def.preflight(ctx) : {};
+	run.report.facts = facts ?? null;
+	const steps = validSteps(def.steps ? await def.steps(ctx, facts) : []);
+	showPlan(run, ctx, st, steps);
+	for (let i = 0; i < steps.length; i++) {
+		if (run.interrupted) throw new RefusedError(ctx.t('interrupted'));
+		await stepAt(run, ctx, { st, steps, i, facts });
+	}
+	if (ctx.dryRun) {
+		ctx.out.heading(ctx.t('dryRunDone'));
+		return EXIT.OK;
+	}
+	ctx.out.heading(ctx.t('verifyHeading'));
+	/** @type {VerifyResult} */
+	const verdict = def.verify ? await def.verify(ctx, facts) : { ok: true };
+	const code = reportVerdict(run, ctx, verdict, 'verifyOk');
+	if (code === EXIT.OK) {
+		st.clear();
+		ctx.out.dim(ctx.t('stateCleared'));
+	}
+	return code;
+}
+
+/**
+ * The runbook's own main(): a number ends the run with that (listed) exit code, a verdict ends it with
+ * 0 or 1, undefined goes on with the plan (or ends with 0 when there are no steps).
+ * @param {Run} run
+ * @param {Context} ctx
+ * @returns {Promise<number | undefined>}
+ */
+async function runMain(run, ctx) {
+	const def = run.def;
+	const result = await def.main?.(ctx);
+	if (typeof result === 'number') {
+		// A code missing from the table would leave --help and the site wrong about what happened.
+		if (!exitCodeMeanings(def.exitCodes, run.lang).some((c) => c.code === result))
+			throw new Error(
+				`runbook ${def.name} returned exit code ${result}, not listed in its exitCodes`,
+			);
+		return result;
+	}
+	if (result && typeof result === 'object') return reportVerdict(run, ctx, result, null);
+	return def.steps ? undefined : EXIT.OK;
+}
+
+/**
+ * Put a verdict into the report and say it: 0 when ok, else 1. `okKey` frames the ok details (null: as is).
+ * @param {Run} run
+ * @param {Context} ctx
+ * @param {VerifyResult} verdict
+ * @param {string | null} okKey
+ */
+function reportVerdict(run, ctx, verdict, okKey) {
+	run.report.verify = { ok: verdict.ok, details: verdict.details ?? null };
+	if (verdict.data !== undefined) run.report.data = verdict.data;
+	if (verdict.ok) {
+		if (okKey) ctx.out.ok(ctx.t(okKey, { details: verdict.details ?? '' }));
+		else if (verdict.details) ctx.out.ok(verdict.details);
+		return EXIT.OK;
+	}
+	ctx.out.error(ctx.t('verifyFailed', { details: verdict.details ?? '' }));
+	return EXIT.FAILED;
+}
+
+/**
+ * Open the saved progress of this runbook on this target (locked unless a dry run), set aside progress of
+ * another target (def.identity), and hand an earlier run's facts to preflight (ctx.resume).
+ * @param {Run} run
+ * @param {Context} ctx
+ */
+async function openProgress(run, ctx) {
+	const { def, lang, env } = run;
+	const dryRun = ctx.dryRun;
+	const st = openState(
+		{
+			runbook: def.name,
+			context: ctx.context ?? '',
+			namespace: ctx.namespace,
+			release: ctx.names.release,
+		},
+		{ env, lang, lock: !dryRun },
+	);
+	run.state = st;
+	if (def.identity) {
+		const identify = def.identity;
+		run.bindIdentity = async () => {
+			if (dryRun) return;
+			try {
+				st.bind(await identify(ctx));
+			} catch {
+				// Identity is evidence, not a step: a failed read leaves what was saved.
+			}
+		};
+		const now = await identify(ctx);
+		if (st.resumed && !st.belongsTo(now))
+			ctx.out.warn(ctx.t('resumeOtherTarget', { file: st.restart(!dryRun) }));
+		if (!st.resumed) {
+			const back = st.adopt(now, !dryRun);
+			if (back) ctx.out.warn(ctx.t('resumeAdopted', { file: back }));
+		}
+		// A dry run leaves the saved progress as it found it.
+		if (!dryRun) st.bind(now);
+	}
+	if (st.resumed) {
+		ctx.resume = {
+			facts: st.data.facts ?? null,
+			completed: Object.values(st.data.completed).map((c) => c.id),
+		};
+	}
+	return st;
+}
+
+/**
+ * The plan, printed before any change: each step with its mode and command, those done already marked.
+ * @param {Run} run
+ * @param {Context} ctx
+ * @param {import('./state.mjs').RunState} st
+ * @param {Step[]} steps
+ */
+function showPlan(run, ctx, st, steps) {
+	const o = ctx.out;
+	for (const s of steps) {
+		run.stepReports.push({
+			id: s.id,
+			title: ctx.pick(s.title),
+			mode: s.mode,
+			command: s.command ? ctx.formatCommand(s.command) : null,
+			status: 'pending',
+		});
+	}
+	o.heading(ctx.t('planHeading'));
+	if (st.resumed) o.warn(ctx.t('resumeFound', { file: st.file }));
+	if (steps.length === 0) o.info(ctx.t('planNoSteps'));
+	steps.forEach((s, i) => {
+		const mark =
+			s.mode !== 'read' && st.isDone(stepKey(s, i)) ? `  (${ctx.t('planAlreadyDone')})` : '';
+		o.info(`  ${String(i + 1).padStart(2)}. [${o.modeLabel(s.mode)}] ${ctx.pick(s.title)}${mark}`);
+		if (s.command) o.dim(`      ${ctx.formatCommand(s.command)}`);
+	});
+}
+
+/**
+ * Step i of the plan: shown, then skipped (not chosen, done already, dry run), confirmed, run and recorded.
+ * @param {Run} run
+ * @param {Context} ctx
+ * @param {{ st: import('./state.mjs').RunState, steps: Step[], i: number, facts: unknown }} at
+ */
+async function stepAt(run, ctx, { st, steps, i, facts }) {
+	const o = ctx.out;
+	const s = /** @type {Step} */ (steps[i]);
+	const rep = /** @type {StepReport} */ (run.stepReports[i]);
+	const key = stepKey(s, i);
+	// Plain mode text: the heading is bold already and nested colour resets would cut it short.
+	const modeText = ctx.t(
+		s.mode === 'read' ? 'modeRead' : s.mode === 'change' ? 'modeChange' : 'modeDestroy',
+	);
+	o.heading(
+		ctx.t('stepStart', { n: i + 1, total: steps.length, mode: modeText, title: ctx.pick(s.title) }),
+	);
+	if (s.command) o.dim(`$ ${ctx.formatCommand(s.command)}`);
+	const skipped = await skipReason(ctx, st, s, key);
+	if (skipped) {
+		if (skipped.status === 'dry-run') o.info(skipped.text);
+		else o.ok(skipped.text);
+		rep.status = skipped.status;
+		return;
+	}
+	if (!(await confirmStep(ctx, s, rep))) return;
+	try {
+		const shown = await runStep(ctx, s, o, run.lang);
+		if (shown !== undefined) rep.output = shown;
+	} catch (e) {
+		rep.status = 'failed';
+		rep.error = oneLine(e);
+		if (e instanceof RefusedError || e instanceof NotThisSymptomError) throw e;
+		if (s.optional && s.mode === 'read') {
+			o.warn(ctx.t('stepFailed', { id: s.id, reason: oneLine(e) }));
+			return;
+		}
+		throw new StepFailedError(ctx.t('stepFailed', { id: s.id, reason: oneLine(e) }));
+	}
+	rep.status = 'ran';
+	if (!ctx.dryRun && s.mode !== 'read') {
+		st.markDone(
+			key,
+			{ id: s.id, command: s.command ? formatCommand(s.command) : null },
+			facts ?? null,
+		);
+		await run.bindIdentity();
+	}
+	o.ok(ctx.t('stepOk'));
+}
+
+/**
+ * Why step s does not run now, or null: not chosen (when), done already (done(), else the saved progress of a
+ * change), or a change in a dry run.
+ * @param {Context} ctx
+ * @param {import('./state.mjs').RunState} st
+ * @param {Step} s
+ * @param {string} key
+ * @returns {Promise<{ status: 'skipped' | 'dry-run', text: string } | null>}
+ */
+async function skipReason(ctx, st, s, key) {
+	if (s.when && !(await s.when(ctx))) {
+		const text = s.alternativeTo
+			? ctx.t('stepNotChosen', { other: s.alternativeTo })
+			: ctx.t('stepNotNeeded');
+		return { status: 'skipped', text };
+	}
+	const done = s.done ? await s.done(ctx) : s.mode !== 'read' && st.isDone(key);
+	if (done) return { status: 'skipped', text: ctx.t('stepSkipped') };
+	if (s.mode === 'read' || !ctx.dryRun) return null;
+	const text = s.command
+		? ctx.t('dryRunWould', { command: ctx.formatCommand(s.command) })
+		: ctx.t('dryRunWouldCustom', { title: ctx.pick(s.title) });
+	return { status: 'dry-run', text };
+}
+
+/**
+ * Ask before a change ([y/N]) or a delete (type the name); a refusal stops the run (exit 3) and keeps the
+ * saved progress. False: the destroy step turned out done by the time the name was typed.
+ * @param {Context} ctx
+ * @param {Step} s
+ * @param {StepReport} rep
+ */
+async function confirmStep(ctx, s, rep) {
+	if (s.mode === 'read') return true;
+	if (s.mode === 'change') {
+		if (await ctx.prompts.confirm(ctx.t('confirmChange'), s.id)) return true;
+		rep.status = 'refused';
+		throw new RefusedError(ctx.t('refusedAnswer', { id: s.id }));
+	}
+	const expected = s.confirmName ?? s.command?.[s.command.length - 1] ?? s.id;
+	if (!(await ctx.prompts.confirmTyped(expected, undefined, s.id))) {
+		rep.status = 'refused';
+		throw new RefusedError(ctx.t('typedMismatch', { name: expected, id: s.id }));
+	}
+	// The operator may have read the plan for minutes: what done() checked (and the guards it holds, such as
+	// "this claim has no volume") is checked again right before the delete.
+	if (s.done && (await s.done(ctx))) {
+		ctx.out.ok(ctx.t('stepSkipped'));
+		rep.status = 'skipped';
+		return false;
+	}
+	return true;
+}
+
+/**
+ * An error ends the run with its exit code and one line; the stack goes to the log only (and to stderr with
+ * MILVUS_RESCUE_DEBUG=1).
+ * @param {Run} run
+ * @param {unknown} e
+ * @returns {number}
+ */
+function reportError(run, e) {
+	// A report the runbook set earlier describes a run that did not end the way it says.
+	run.ownReport = null;
+	const tr = toolkitText(run.lang);
+	const message =
+		e instanceof NotThisSymptomError ? tr('notThisSymptom', { reason: oneLine(e) }) : oneLine(e);
+	run.report.error = message;
+	if (run.out) {
+		run.out.error(message);
+		if (!(e instanceof RunbookError) && e instanceof Error && e.stack) run.out.logOnly(e.stack);
+	} else {
+		run.stderr.write(`${tr('errorPrefix')}: ${message}\n`);
+	}
+	if (run.env.MILVUS_RESCUE_DEBUG === '1' && e instanceof Error && e.stack)
+		run.stderr.write(`${e.stack}\n`);
+	return exitCodeOf(e);
+}
+
+/**
+ * Close what the run opened (signal handlers, prompter, the state's lock) and print the --json report: the
+ * runbook's own when it set one, else the generic one with the steps.
+ * @param {Run} run
+ */
+function endRun(run) {
+	run.removeSignal?.();
+	run.prompts?.close();
+	const st = run.state;
+	if (st) {
+		if (run.code !== EXIT.OK && Object.keys(st.data.completed).length > 0 && run.out)
+			run.out.dim(toolkitText(run.lang)('stateKept', { file: st.file }));
+		st.release();
+	}
+	if (run.out && run.opts?.json) {
+		if (run.ownReport) run.out.report(run.ownReport);
+		else run.out.report({ ...run.report, exitCode: run.code, steps: run.stepReports });
+	}
+	run.out?.close();
 }
 
 // Re-exported so a runbook can get the usual pieces from one import.

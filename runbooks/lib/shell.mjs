@@ -5,7 +5,7 @@ import * as nodeFs from 'node:fs';
 import * as nodePath from 'node:path';
 import { $ } from './zx.mjs';
 import { StepFailedError } from './exit.mjs';
-import { translator } from './i18n.mjs';
+import { toolkitText } from './i18n.mjs';
 
 /** @typedef {import('./i18n.mjs').Lang} Lang */
 
@@ -91,7 +91,7 @@ export async function run(argv, options = {}) {
  * @param {Lang} [lang]
  */
 export function describeFailure(argv, result, lang = 'en') {
-	const tr = translator(lang);
+	const tr = toolkitText(lang);
 	const stderr = result.stderr
 		.split(/\r?\n/)
 		.map((s) => s.trim())
@@ -129,6 +129,6 @@ export function findOnPath(tool, env = process.env) {
  */
 export function requireTool(tool, lang = 'en', env = process.env) {
 	const found = findOnPath(tool, env);
-	if (!found) throw new StepFailedError(translator(lang)('toolMissing', { tool }));
+	if (!found) throw new StepFailedError(toolkitText(lang)('toolMissing', { tool }));
 	return found;
 }

@@ -7,7 +7,7 @@ import * as nodeOs from 'node:os';
 import * as nodePath from 'node:path';
 import { createHash } from 'node:crypto';
 import { RefusedError, StepFailedError } from './exit.mjs';
-import { translator } from './i18n.mjs';
+import { toolkitText } from './i18n.mjs';
 import { safeJson } from './output.mjs';
 
 /** @typedef {import('./i18n.mjs').Lang} Lang */
@@ -164,7 +164,7 @@ function alive(pid) {
  */
 export function openState(target, options = {}) {
 	const env = options.env ?? process.env;
-	const tr = translator(options.lang ?? 'en');
+	const tr = toolkitText(options.lang ?? 'en');
 	const file = stateFile(target, env);
 	const lockFile = `${file}.lock`;
 	nodeFs.mkdirSync(nodePath.dirname(file), { recursive: true });

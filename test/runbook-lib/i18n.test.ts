@@ -25,7 +25,7 @@ function keysUsed(file: string): string[] {
 		.replace(/\/\*[\s\S]*?\*\//g, '')
 		.replace(/^\s*\/\/.*$/gm, '');
 	const re =
-		/(?:\btr|\bctx\.t|\berr|\blibText|\btranslator\((?:[^()]|\([^()]*\))*\))\(\s*'([A-Za-z][A-Za-z0-9]*)'/g;
+		/(?:\btr|\bctx\.t|\berr|\blibText|\b(?:translator|toolkitText)\((?:[^()]|\([^()]*\))*\))\(\s*'([A-Za-z][A-Za-z0-9]*)'/g;
 	return [...new Set([...code.matchAll(re)].map((m) => m[1] ?? ''))].sort();
 }
 
