@@ -593,6 +593,9 @@ function sha256Stream() {
 	try {
 		const shared = Array.from({ length: HASH_SLABS }, () => new SharedArrayBuffer(HASH_SLAB_BYTES));
 		worker = new Worker(HASH_WORKER, { eval: true, workerData: { slabs: shared } });
+		// Only a pending request keeps the process alive: a stream abandoned half-read (a reader that
+		// stopped early) must not hold it open.
+		worker.unref();
 		slabs = shared.map((b) => Buffer.from(b));
 	} catch {
 		slabs = Array.from({ length: HASH_SLABS }, () => Buffer.allocUnsafe(HASH_SLAB_BYTES));
@@ -618,6 +621,7 @@ function sha256Stream() {
 	worker?.on('message', (/** @type {{ id: number, hex?: string, error?: string }} */ m) => {
 		const w = waiting.get(m.id);
 		waiting.delete(m.id);
+		if (waiting.size === 0) worker?.unref();
 		if (m.error !== undefined) w?.reject(new Error(m.error));
 		else w?.resolve(m.hex ?? '');
 	});
@@ -628,6 +632,7 @@ function sha256Stream() {
 		if (failed) return Promise.reject(failed);
 		const id = nextId++;
 		return new Promise((resolve, reject) => {
+			if (waiting.size === 0) worker?.ref();
 			waiting.set(id, { resolve, reject });
 			/** @type {Worker} */ (worker).postMessage({ ...msg, id });
 		});
