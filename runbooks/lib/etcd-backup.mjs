@@ -566,7 +566,14 @@ parentPort.on('message', async (m) => {
 			hash.update(slabs[m.slab].subarray(0, m.length));
 			parentPort.postMessage({ id: m.id });
 		} else if (m.op === 'file') {
-			for await (const c of fs.createReadStream(m.file, { highWaterMark: 4 << 20 })) hash.update(c);
+			// One buffer for the whole file: a GiB read in fresh chunks would only be garbage.
+			const fd = fs.openSync(m.file, 'r');
+			try {
+				const buf = Buffer.allocUnsafe(4 << 20);
+				for (let n; (n = fs.readSync(fd, buf, 0, buf.length, null)) > 0; ) hash.update(buf.subarray(0, n));
+			} finally {
+				fs.closeSync(fd);
+			}
 			parentPort.postMessage({ id: m.id, hex: hash.digest('hex') });
 		} else parentPort.postMessage({ id: m.id, hex: hash.digest('hex') });
 	} catch (e) {
@@ -735,7 +742,8 @@ function hashFile(file) {
 /**
  * Writes kvs.jsonl and manifest.json into `dir` (created; must be empty or absent), then reads them back and
  * checks them against what was written. Records stream from `state` to the file one at a time: memory
- * follows the largest record, not the db.
+ * follows the largest record, not the db. The sha256s (the db's, kvs.jsonl's as written and as read back) are
+ * computed in hashing threads beside the reading and writing (see sha256Stream).
  * @param {string} dir
  * @param {import('./mvcc.mjs').MvccState | import('./mvcc.mjs').DbScan} state
  * @param {{ rootPath?: string, keepLeased?: boolean, source?: Record<string, unknown>, sourceFile?: string, now?: Date }} [opts]
