@@ -11,7 +11,7 @@ import { defineRunbook } from './lib/runbook.mjs';
 import { NotThisSymptomError, UsageError } from './lib/exit.mjs';
 import { crashCause } from './lib/etcd-crash-cause.mjs';
 import { podState } from './lib/milvus-pods.mjs';
-import { milvusConfigMapName, parseMilvusConfig, setting } from './lib/milvus-config.mjs';
+import { milvusConfigStep, setting } from './lib/milvus-config.mjs';
 
 /** @typedef {import('./lib/runbook.mjs').Context} Context */
 /** @typedef {import('./lib/milvus-config.mjs').MilvusConfig} MilvusConfig */
@@ -476,23 +476,13 @@ export default defineRunbook(
 					return lines.length ? lines.slice(-5).join('\n') : c.t('noCoordinatorRefusal');
 				},
 			},
-			{
+			milvusConfigStep(ctx, {
 				id: 'memory-settings',
 				title: tx(
 					'Read the memory settings in the Milvus ConfigMap',
 					'Baca setelan memori di ConfigMap Milvus',
 				),
-				mode: 'read',
-				check: false,
-				command: ctx.kube.argv(
-					'get',
-					'configmap',
-					milvusConfigMapName(ctx.names.release),
-					'-o',
-					'json',
-				),
-				parse: (r, c) => {
-					const config = parseMilvusConfig(r, milvusConfigMapName(c.names.release));
+				read: (config, c) => {
 					const s = memorySettings(config);
 					const lines = [
 						config.found
@@ -509,7 +499,7 @@ export default defineRunbook(
 					return { config, settings: s, text: lines.join('\n') };
 				},
 				after: (_c, value) => /** @type {{ text: string }} */ (value).text,
-			},
+			}),
 			{
 				id: 'memory-usage',
 				title: tx(

@@ -10,7 +10,7 @@
 import { defineRunbook } from './lib/runbook.mjs';
 import { NotThisSymptomError } from './lib/exit.mjs';
 import { milvusSelector } from './lib/milvus-pods.mjs';
-import { milvusConfigMapName, parseMilvusConfig, setting } from './lib/milvus-config.mjs';
+import { milvusConfigStep, setting } from './lib/milvus-config.mjs';
 
 /** @typedef {import('./lib/runbook.mjs').Context} Context */
 /** @typedef {import('./lib/milvus-config.mjs').MilvusConfig} MilvusConfig */
@@ -351,23 +351,13 @@ export default defineRunbook(
 					return lines.length ? lines.join('\n') : c.t('noLogLines');
 				},
 			},
-			{
+			milvusConfigStep(ctx, {
 				id: 'quota-settings',
 				title: tx(
 					'Read the quotaAndLimits settings in the Milvus ConfigMap',
 					'Baca setelan quotaAndLimits di ConfigMap Milvus',
 				),
-				mode: 'read',
-				check: false,
-				command: ctx.kube.argv(
-					'get',
-					'configmap',
-					milvusConfigMapName(ctx.names.release),
-					'-o',
-					'json',
-				),
-				parse: (r, c) => parseMilvusConfig(r, milvusConfigMapName(c.names.release)),
-			},
+			}),
 		],
 
 		async verify(ctx, /** @type {Facts} */ facts) {

@@ -8,6 +8,9 @@
 import { YAML } from './zx.mjs';
 
 /** @typedef {import('./shell.mjs').RunResult} RunResult */
+/** @typedef {import('./runbook.mjs').Context} Context */
+/** @typedef {import('./runbook.mjs').Step} Step */
+/** @typedef {import('./i18n.mjs').Text} Text */
 
 /**
  * @typedef {object} MilvusConfig
@@ -54,6 +57,30 @@ export function parseMilvusConfig(result, name) {
 	}
 	const { files, values } = mergeConfigFiles(cm?.data ?? {});
 	return { found: true, name, files, problem: null, values };
+}
+
+/**
+ * The read step that fetches the release's ConfigMap and merges its files: its value is what `read` makes
+ * of the MilvusConfig (the config itself by default). A missing ConfigMap is a fact, not a failed step.
+ * @param {Context} ctx
+ * @param {{ id: string, title: Text, read?: (config: MilvusConfig, ctx: Context) => unknown,
+ *   after?: Step['after'] }} spec
+ * @returns {Step}
+ */
+export function milvusConfigStep(ctx, { id, title, read, after }) {
+	const name = milvusConfigMapName(ctx.names.release);
+	return {
+		id,
+		title,
+		mode: 'read',
+		check: false,
+		command: ctx.kube.argv('get', 'configmap', name, '-o', 'json'),
+		parse: (r, c) => {
+			const config = parseMilvusConfig(r, name);
+			return read ? read(config, c) : config;
+		},
+		...(after ? { after } : {}),
+	};
 }
 
 /**
