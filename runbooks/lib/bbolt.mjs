@@ -156,7 +156,8 @@ export function decodeMeta(buf, pageNo) {
 /**
  * Where the bytes come from: a file (positional reads) or a Buffer (tests, fuzzing). `read` may return a view
  * into a buffer that the next `read` overwrites.
- * @typedef {{ size: number, read(pos: number, len: number): Buffer, close(): void }} Source
+ * `readFresh` returns a buffer of its own, leaving the one `read` returned intact.
+ * @typedef {{ size: number, read(pos: number, len: number): Buffer, readFresh(pos: number, len: number): Buffer, close(): void }} Source
  */
 
 /** @param {string} file @returns {Source} */
@@ -173,18 +174,24 @@ function fileSource(file) {
 	// One reusable buffer: a walk visits ~size/pageSize pages and callers copy what they keep, so allocating a
 	// fresh buffer per page would only feed the garbage collector.
 	let scratch = Buffer.allocUnsafe(64 * 1024);
+	/** @param {Buffer} out @param {number} pos */
+	const fill = (out, pos) => {
+		let done = 0;
+		while (done < out.length) {
+			const n = fs.readSync(handle, out, done, out.length - done, pos + done);
+			if (n === 0) throw new BboltError(`unexpected end of file at offset ${pos + done}`);
+			done += n;
+		}
+		return out;
+	};
 	return {
 		size,
 		read(pos, len) {
 			if (scratch.length < len) scratch = Buffer.allocUnsafe(Math.max(len, scratch.length * 2));
-			const out = scratch.subarray(0, len);
-			let done = 0;
-			while (done < len) {
-				const n = fs.readSync(handle, out, done, len - done, pos + done);
-				if (n === 0) throw new BboltError(`unexpected end of file at offset ${pos + done}`);
-				done += n;
-			}
-			return out;
+			return fill(scratch.subarray(0, len), pos);
+		},
+		readFresh(pos, len) {
+			return fill(Buffer.allocUnsafe(len), pos);
 		},
 		close() {
 			fs.closeSync(handle);
@@ -200,6 +207,9 @@ function bufferSource(buf) {
 			if (pos + len > buf.length)
 				throw new BboltError(`unexpected end of data at offset ${buf.length}`);
 			return buf.subarray(pos, pos + len);
+		},
+		readFresh(pos, len) {
+			return Buffer.from(this.read(pos, len));
 		},
 		close() {},
 	};
@@ -263,30 +273,43 @@ export class BboltDb {
 
 	/**
 	 * Reads a branch or leaf page (with its overflow) and checks its header; each page once per walk.
-	 * @param {bigint | number} id
-	 * @returns {{ buf: Buffer, flags: number, count: number }}
+	 * @param {bigint | number} id @param {number} [partial] see readChecked
+	 * @returns {{ buf: Buffer, flags: number, count: number, size: number }}
 	 */
-	readPage(id) {
-		return this.readChecked(id, true);
+	readPage(id, partial = 0) {
+		return this.readChecked(id, true, 1, partial);
 	}
 
 	/**
 	 * Reads a page again by id, outside of a walk (no once-per-walk check): for going back to a record whose
-	 * place a walk noted. The buffer is only valid until the next read.
-	 * @param {number} id
+	 * place a walk noted. The buffer is only valid until the next read. `pages`, the page's length in pages
+	 * when a walk saw it, reads it in one go (a page that changed since is read again at its new length).
+	 * @param {number} id @param {number} [pages]
 	 * @returns {{ buf: Buffer, flags: number, count: number }}
 	 */
-	readPageAt(id) {
-		return this.readChecked(id, false);
+	readPageAt(id, pages = 1) {
+		return this.readChecked(id, false, pages);
+	}
+
+	/**
+	 * Bytes [start, end) of the page span that starts at page `id`, in a buffer of their own: for a walk that
+	 * read a leaf only in part (see leaves) and needs a little more of one element.
+	 * @param {number} id @param {number} start @param {number} end
+	 */
+	readPageBytes(id, start, end) {
+		return this.src.readFresh(id * this.pageSize + start, end - start);
 	}
 
 	/**
 	 * @private
 	 * @param {bigint | number} id
 	 * @param {boolean} once
-	 * @returns {{ buf: Buffer, flags: number, count: number }}
+	 * @param {number} [pages] pages to read at once, when known
+	 * @param {number} [partial] for a leaf with overflow: read only the element table and this many bytes
+	 *   of each element's value (`size` is then the whole span's length)
+	 * @returns {{ buf: Buffer, flags: number, count: number, size: number }}
 	 */
-	readChecked(id, once) {
+	readChecked(id, once, pages = 1, partial = 0) {
 		const big = typeof id === 'bigint' ? id : BigInt(id);
 		if (big < 2n) throw new BboltError(`page id ${big} points at a meta page`, { page: big });
 		if (big >= BigInt(this.pageCount))
@@ -303,7 +326,8 @@ export class BboltDb {
 			this.seen[slot] = /** @type {number} */ (this.seen[slot]) | bit;
 		}
 		const ps = this.pageSize;
-		const head = this.src.read(n * ps, ps);
+		const want = Math.max(1, Math.min(pages, this.pageCount - n));
+		const head = this.src.read(n * ps, want * ps);
 		const hid = head.readBigUInt64LE(0);
 		if (hid !== big) throw new BboltError(`header says page ${hid}`, { page: n });
 		const flags = head.readUInt16LE(8);
@@ -325,10 +349,32 @@ export class BboltDb {
 					throw new BboltError(`overflow overlaps page ${n + i} already visited`, { page: n });
 				this.seen[s] = /** @type {number} */ (this.seen[s]) | b;
 			}
-		this.pagesRead += 1 + overflow;
-		// The source may reuse its buffer, so read the whole span again rather than appending to `head`.
-		const buf = overflow === 0 ? head : this.src.read(n * ps, (overflow + 1) * ps);
-		return { buf, flags, count };
+		const size = (overflow + 1) * ps;
+		if (head.length === size) {
+			this.pagesRead += want;
+			return { buf: head, flags, count, size };
+		}
+		let len = size;
+		if (partial > 0 && flags === FLAG_LEAF && overflow > 0) {
+			// Only what a walk for keys needs: the element table, each key and the start of each value.
+			const table = PAGE_HEADER_SIZE + count * LEAF_ELEMENT_SIZE;
+			if (table <= head.length) {
+				// Elements in a row from the start; one that starts after a large value is left to the caller.
+				len = table;
+				for (let i = 0; i < count; i++) {
+					const at = PAGE_HEADER_SIZE + i * LEAF_ELEMENT_SIZE;
+					const kStart = at + head.readUInt32LE(at + 4);
+					if (kStart > len + partial) break;
+					const kEnd = kStart + head.readUInt32LE(at + 8);
+					len = Math.max(len, kEnd + Math.min(head.readUInt32LE(at + 12), partial));
+				}
+				len = Math.min(size, Math.ceil(len / ps) * ps);
+			}
+		}
+		this.pagesRead += len / ps;
+		// The source may reuse its buffer, so read the span again rather than appending to `head`.
+		const buf = len === head.length ? head : this.src.read(n * ps, len);
+		return { buf, flags, count, size };
 	}
 
 	/**
@@ -371,21 +417,24 @@ export class BboltDb {
 	/**
 	 * The leaf pages of the bucket at `path` in key order, one at a time, so a caller can pause between pages
 	 * (and let a signal be handled) without holding more than one page. Each page is valid until the next one.
-	 * `id` is the page id, or -1 for an inline bucket (its page lives in the parent's value).
-	 * @param {Array<string | Buffer>} path
-	 * @returns {Generator<{ buf: Buffer, count: number, id: number }>}
+	 * `id` is the page id, or -1 for an inline bucket (its page lives in the parent's value). `size` is the
+	 * page's length with its overflow. With `partial`, a leaf with overflow is read only as far as its element
+	 * table, keys and the first `partial` bytes of each value go (`buf` may then be shorter than `size`; see
+	 * readPageBytes for more): a walk that wants keys need not read every large value.
+	 * @param {Array<string | Buffer>} path @param {{ partial?: number }} [opts]
+	 * @returns {Generator<{ buf: Buffer, count: number, id: number, size: number }>}
 	 */
-	*leaves(path) {
+	*leaves(path, opts = {}) {
 		const { root, inline } = this.findBucket(path);
-		yield* this.leafPages(root, inline);
+		yield* this.leafPages(root, inline, opts.partial ?? 0);
 	}
 
 	/**
 	 * @private
-	 * @param {bigint} root @param {Buffer | null} inline
-	 * @returns {Generator<{ buf: Buffer, count: number, id: number }>}
+	 * @param {bigint} root @param {Buffer | null} inline @param {number} [partial]
+	 * @returns {Generator<{ buf: Buffer, count: number, id: number, size: number }>}
 	 */
-	*leafPages(root, inline) {
+	*leafPages(root, inline, partial = 0) {
 		if (inline) {
 			yield inlineLeaf(inline);
 			return;
@@ -399,9 +448,9 @@ export class BboltDb {
 			const { id, depth } = /** @type {{ id: bigint, depth: number }} */ (stack.pop());
 			if (depth > MAX_DEPTH)
 				throw new BboltError(`tree deeper than ${MAX_DEPTH} levels`, { page: id });
-			const { buf, flags, count } = this.readPage(id);
+			const { buf, flags, count, size } = this.readPage(id, partial);
 			if (flags === FLAG_LEAF) {
-				yield { buf, count, id: Number(id) };
+				yield { buf, count, id: Number(id), size };
 				continue;
 			}
 			const end = PAGE_HEADER_SIZE + count * BRANCH_ELEMENT_SIZE;
@@ -468,7 +517,7 @@ export class BboltDb {
 /**
  * An inline bucket: its page lives inside the parent's value, after the 16-byte bucket header.
  * @param {Buffer} value
- * @returns {{ buf: Buffer, count: number, id: number }}
+ * @returns {{ buf: Buffer, count: number, id: number, size: number }}
  */
 function inlineLeaf(value) {
 	const page = value.subarray(BUCKET_HEADER_SIZE);
@@ -478,7 +527,7 @@ function inlineLeaf(value) {
 	const count = page.readUInt16LE(10);
 	if (flags !== FLAG_LEAF)
 		throw new BboltError(`inline bucket page has flags 0x${flags.toString(16)}, want leaf`);
-	return { buf: page, count, id: -1 };
+	return { buf: page, count, id: -1, size: page.length };
 }
 
 /**
@@ -508,12 +557,14 @@ export function leafElement(buf, count, index, pageId) {
  * @param {number} count
  * @param {number | string} where
  * @param {RawVisitor} cb
+ * @param {number} [size] the page's whole length when `buf` holds only its start (a partial read); elements
+ *   are checked against it, and the visitor must not read past `buf.length`
  */
-export function readLeafElements(buf, count, where, cb) {
+export function readLeafElements(buf, count, where, cb, size = buf.length) {
 	const inline = where === 'inline' || where === -1;
 	const label = inline ? {} : { page: /** @type {number} */ (where) };
 	const prefix = inline ? 'inline bucket: ' : '';
-	if (PAGE_HEADER_SIZE + count * LEAF_ELEMENT_SIZE > buf.length)
+	if (PAGE_HEADER_SIZE + count * LEAF_ELEMENT_SIZE > Math.min(buf.length, size))
 		throw new BboltError(`${prefix}${count} leaf elements do not fit in the page`, label);
 	// bbolt lays element data out in element order right after the element table; requiring that (no overlap,
 	// no going backwards) keeps the work per page bounded by its size even when a corrupt table repeats offsets.
@@ -526,9 +577,9 @@ export function readLeafElements(buf, count, where, cb) {
 		const vsize = buf.readUInt32LE(at + 12);
 		const kstart = at + pos;
 		const vend = kstart + ksize + vsize;
-		if (vend > buf.length)
+		if (vend > size)
 			throw new BboltError(
-				`${prefix}element ${i} points past the end of the page (offset ${vend} > ${buf.length})`,
+				`${prefix}element ${i} points past the end of the page (offset ${vend} > ${size})`,
 				label,
 			);
 		if (kstart < dataFloor)

@@ -29,7 +29,6 @@ import {
 	recordsOf,
 	remoteRecords,
 	restoreKvs,
-	sha256File,
 	writeBackup,
 } from './etcd-backup.mjs';
 
@@ -333,9 +332,10 @@ export async function backupFromDb(ctx, db, dir, walDirs = walFlag(ctx)) {
 				source: {
 					file: nodePath.resolve(db),
 					bytes: nodeFs.statSync(db).size,
-					sha256: await sha256File(db),
 					...(wal ? { wal } : {}),
 				},
+				// Its sha256 is computed while the records are written.
+				sourceFile: db,
 			});
 		} catch (e) {
 			throw toRunbookError(ctx, dbError(ctx, db, e));

@@ -233,6 +233,10 @@ async function runAsync(steps) {
 	}
 }
 
+// Pass 1 reads of each value only what holds its key (field 1 of the KeyValue, written first): a tag, a
+// varint and the key; etcd keys are short, and a longer one is read on demand.
+const KEY_PREFIX_BYTES = 1024;
+
 // Pages kept for the second pass, which reads records in key order (not page order): a page usually holds
 // several records, and their neighbours in key order are often neighbours on disk too.
 const PAGE_CACHE_BYTES = 8 * 1024 * 1024;
@@ -258,6 +262,8 @@ export class DbScan {
 		/** leaf page id of the latest row (-1: the inline page of a small bucket) */
 		this.page = new Float64Array(cap);
 		this.elem = new Uint16Array(cap);
+		/** the latest row's page length in pages, with its overflow (read in one go in pass 2) */
+		this.pages = new Uint32Array(cap);
 		this.tomb = new Uint8Array(cap);
 		/** @type {Buffer | null} the key bucket's inline page, when it has no pages of its own */
 		this.inline = null;
@@ -300,6 +306,7 @@ export class DbScan {
 		this.sl = more(this.sl);
 		this.page = more(this.page);
 		this.elem = more(this.elem);
+		this.pages = more(this.pages);
 		this.tomb = more(this.tomb);
 		this.cap = cap;
 	}
@@ -321,8 +328,26 @@ export class DbScan {
 		let maxL = -1;
 		const slots = this.slots;
 		let pageId = 0;
+		let pages = 1;
 		/** @type {import('./bbolt.mjs').RawVisitor} */
-		const visit = (buf, ks, ke, ve, isBucket, elemIndex) => {
+		const visit = (page, pks, pke, pve, isBucket, elemIndex) => {
+			// A leaf with overflow is read only in part (see leaves): an element past that part is read on its
+			// own, as far as its key goes. Offsets below are into `buf`, which starts at page offset `base`.
+			let buf = page;
+			let base = 0;
+			const want = Math.min(pve, pke + KEY_PREFIX_BYTES);
+			if (want > page.length) {
+				base = pks;
+				buf = db.readPageBytes(pageId, base, want);
+			}
+			const ks = pks - base;
+			const ke = pke - base;
+			const ve = pve - base;
+			/** @param {number} end more of the element, up to `end` */
+			const upTo = (end) => {
+				if (end > buf.length) buf = db.readPageBytes(pageId, base, base + end);
+				return buf;
+			};
 			const klen = ke - ks;
 			if (isBucket)
 				throw new MvccError(`key bucket holds a nested bucket ${buf.toString('hex', ks, ke)}`);
@@ -347,12 +372,13 @@ export class DbScan {
 			// The user key is field 1 of the KeyValue; Go writes it first.
 			let id;
 			if (ve - ke > 1 && buf[ke] === 0x0a) {
-				const [len, p] = readVarint(buf, ke + 1);
+				const head = upTo(Math.min(ve, ke + 11));
+				const [len, p] = readVarint(head.subarray(0, ve), ke + 1);
 				const end = p + Number(len);
 				if (len < 0n || end > ve)
 					throw new MvccError(`key field of length ${len} runs past the value`);
-				id = buf.toString('latin1', p, end);
-			} else id = decodeKeyValue(buf.subarray(ke, ve)).key.toString('latin1');
+				id = upTo(end).toString('latin1', p, end);
+			} else id = decodeKeyValue(upTo(ve).subarray(ke, ve)).key.toString('latin1');
 			let slot = slots.get(id);
 			if (slot === undefined) {
 				slot = slots.size;
@@ -374,13 +400,15 @@ export class DbScan {
 			this.sh[slot] = sh;
 			this.sl[slot] = sl;
 			this.page[slot] = pageId;
+			this.pages[slot] = pages;
 			this.elem[slot] = elemIndex;
 			this.tomb[slot] = tomb ? 1 : 0;
 		};
-		for (const leaf of db.leaves(['key'])) {
+		for (const leaf of db.leaves(['key'], { partial: KEY_PREFIX_BYTES })) {
 			pageId = leaf.id;
+			pages = Math.max(1, Math.ceil(leaf.size / db.pageSize));
 			if (leaf.id === -1) this.inline = Buffer.from(leaf.buf);
-			readLeafElements(leaf.buf, leaf.count, leaf.id, visit);
+			readLeafElements(leaf.buf, leaf.count, leaf.id, visit, leaf.size);
 			yield;
 		}
 		/** @type {string[]} */
@@ -409,8 +437,8 @@ export class DbScan {
 		return this;
 	}
 
-	/** @private @param {number} id @returns {{ buf: Buffer, count: number }} */
-	leaf(id) {
+	/** @private @param {number} id @param {number} pages @returns {{ buf: Buffer, count: number }} */
+	leaf(id, pages) {
 		if (id === -1) {
 			const inline = /** @type {Buffer} */ (this.inline);
 			return { buf: inline, count: inline.readUInt16LE(10) };
@@ -421,11 +449,14 @@ export class DbScan {
 			this.cache.set(id, hit);
 			return { buf: hit, count: hit.readUInt16LE(10) };
 		}
-		const { buf, flags, count } = this.db.readPageAt(id);
+		const { buf, flags, count } = this.db.readPageAt(id, pages);
 		if (flags !== FLAG_LEAF_PAGE)
 			throw new MvccError(`page ${id} is no longer a leaf: the db file changed while it was read`);
-		if (buf.length > PAGE_CACHE_ENTRY_MAX) return { buf, count };
-		const copy = Buffer.from(buf);
+		// A page of one row (most large values) is read once: copying it into the cache would only cost.
+		if (buf.length > PAGE_CACHE_ENTRY_MAX || count < 2) return { buf, count };
+		// allocUnsafe + copy: Buffer.from(buf) zero-fills first, then copies element by element.
+		const copy = Buffer.allocUnsafe(buf.length);
+		buf.copy(copy);
 		this.cache.set(id, copy);
 		this.cacheBytes += copy.length;
 		for (const [old, b] of this.cache) {
@@ -443,7 +474,7 @@ export class DbScan {
 	row(id) {
 		const slot = /** @type {number} */ (this.slots.get(id));
 		const pageId = /** @type {number} */ (this.page[slot]);
-		const { buf, count } = this.leaf(pageId);
+		const { buf, count } = this.leaf(pageId, /** @type {number} */ (this.pages[slot]));
 		const e = leafElement(buf, count, /** @type {number} */ (this.elem[slot]), pageId);
 		if (
 			e.kEnd - e.kStart !== REV_LEN ||
@@ -464,26 +495,39 @@ export class DbScan {
 	}
 
 	/**
-	 * Pass 2: every live key in key order, each with its own copies of key and value.
+	 * Pass 2 without copies: every live key in key order, its key and value views into a page buffer that the
+	 * next record may overwrite. For a consumer that is done with a record before it asks for the next (the
+	 * backup writer): copying every value would be most of the work and of the garbage.
 	 * @returns {Generator<KeyValue>}
 	 */
-	*recordsSync() {
+	*rowsSync() {
 		let leased = 0;
 		for (const id of this.liveIds) {
 			const kv = this.row(id);
 			if (kv.lease !== 0n) leased++;
-			yield { ...kv, key: Buffer.from(kv.key), value: Buffer.from(kv.value) };
+			yield kv;
 		}
 		this.stats.leased = leased;
 	}
 
 	/**
-	 * Pass 2 as an async stream that lets signals through every YIELD_MS.
+	 * Pass 2: every live key in key order, each with its own copies of key and value.
+	 * @returns {Generator<KeyValue>}
+	 */
+	*recordsSync() {
+		for (const kv of this.rowsSync())
+			yield { ...kv, key: Buffer.from(kv.key), value: Buffer.from(kv.value) };
+	}
+
+	/**
+	 * Pass 2 as an async stream that lets signals through every YIELD_MS. With `views`, records are the
+	 * views of rowsSync (valid until the next one), else copies.
+	 * @param {{ views?: boolean }} [opts]
 	 * @returns {AsyncGenerator<KeyValue>}
 	 */
-	async *records() {
+	async *records(opts = {}) {
 		let since = performance.now();
-		for (const kv of this.recordsSync()) {
+		for (const kv of opts.views ? this.rowsSync() : this.recordsSync()) {
 			yield kv;
 			if (performance.now() - since > YIELD_MS) {
 				await pause();

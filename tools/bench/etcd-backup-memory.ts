@@ -9,7 +9,7 @@
 // runbook: a before/after comparison on identical data.
 import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { ROOT } from '../../test/support/paths.ts';
 import { startEtcd, prng, ETCDCTL_BIN } from '../../test/etcd-all-crash/etcd.ts';
@@ -58,6 +58,17 @@ function measure(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<M
 }
 
 const mib = (bytes: number) => (bytes / (1024 * 1024)).toFixed(1);
+
+/** CPU seconds (user + system) a running process has used so far, from /proc (null where there is none). */
+function cpuSeconds(pid: number | undefined): number | null {
+	try {
+		const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+		// utime and stime are fields 14 and 15 of stat, 12 and 13 after the command name; in clock ticks (100/s).
+		return (Number(fields[11]) + Number(fields[12])) / 100;
+	} catch {
+		return null;
+	}
+}
 
 /**
  * Fills a fresh etcd until its db file reaches `targetMiB`: Milvus-like keys, mostly small values, some of
@@ -130,8 +141,13 @@ async function one(
 		'',
 	];
 	await measure(ETCDCTL_BIN, getArgs, env);
+	// The server's share of the work (reading, encoding, sending every value) counts: the backup does all of it.
+	const serverBefore = cpuSeconds(etcd.child.pid);
 	const get = await measure(ETCDCTL_BIN, getArgs, env);
+	const serverAfter = cpuSeconds(etcd.child.pid);
 	if (get.code !== 0) throw new Error(`etcdctl get failed: ${get.stderr.trim()}`);
+	const serverCpuS =
+		serverBefore === null || serverAfter === null ? null : serverAfter - serverBefore;
 	await etcd.kill9();
 	const db = path.join(dir, 'db');
 	copyFileSync(etcd.dbFile, db);
@@ -166,9 +182,25 @@ async function one(
 		);
 	line('backup (--db --backup, whole process)', backup);
 	if (baseline) line(`baseline ${baselineRoot}`, baseline, '  (same kvs.jsonl sha256)');
-	line('etcdctl get --prefix ""', get, '  (cpu: etcdctl only, not the etcd server)');
+	line(
+		'etcdctl get --prefix ""',
+		get,
+		serverCpuS === null
+			? '  (cpu: etcdctl only)'
+			: `  (cpu: etcdctl; the etcd server used ${serverCpuS.toFixed(1)} s more)`,
+	);
 	console.log(
 		`  backup / etcdctl get: ${(backup.ms / get.ms).toFixed(2)}x wall time${baseline ? `; baseline ${(baseline.ms / get.ms).toFixed(2)}x` : ''}`,
+	);
+	if (get.cpuS !== null && serverCpuS !== null && backup.cpuS !== null) {
+		// On a machine other work keeps busy, wall time follows CPU time: this ratio is the one that holds.
+		const both = get.cpuS + serverCpuS;
+		console.log(
+			`  backup / etcdctl get (client + server): ${(backup.cpuS / both).toFixed(2)}x cpu time${baseline?.cpuS ? `; baseline ${(baseline.cpuS / both).toFixed(2)}x` : ''}`,
+		);
+	}
+	console.log(
+		`  load average (1 min) after the runs: ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores`,
 	);
 }
 
