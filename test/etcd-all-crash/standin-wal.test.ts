@@ -7,10 +7,10 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { readFileSync } from 'node:fs';
 import { createCluster, stopAll } from '../../tools/standin/index.mjs';
-import { tmpDir } from '../support/tmp.ts';
-import { freePort } from '../support/port.ts';
-import { ROOT } from '../support/paths.ts';
-import { runCli, writeUntilKilled, checkFates } from './etcd.ts';
+import { tmpDir } from '../../tools/support/tmp.ts';
+import { freePort } from '../../tools/support/port.ts';
+import { ROOT } from '../../tools/support/paths.ts';
+import { runCli, writeUntilKilled, checkFates } from '../../tools/support/etcd.ts';
 
 const cleanups: Array<() => unknown> = [];
 const hooks = { after: (fn: () => unknown) => cleanups.push(fn) };

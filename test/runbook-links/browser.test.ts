@@ -14,10 +14,10 @@ import {
 	type OpenBrowser,
 	type StaticServer,
 } from '../support/index.ts';
-import { RUNBOOK_STRINGS } from '../../src/components/runbook/strings.ts';
+import { uiStrings } from '../support/ui-strings.ts';
 import type { Locale } from '../../src/config/locales.ts';
-import { describeRunbook } from '../../src/plugins/runbook-links/runbooks.ts';
-import type { Describe } from '../../src/plugins/runbook-links/types.ts';
+import { describeRunbook } from '../../runbooks/build/load.ts';
+import type { Describe } from '../../runbooks/build/types.ts';
 
 let dist = '';
 let server: StaticServer | undefined;
@@ -88,7 +88,7 @@ for (const [pagePath, lang] of PAGES) {
 						`block ${i} (${runbook}/${step}) copied ${JSON.stringify(copied)}, runbook runs ${JSON.stringify(commands)}`,
 					);
 					const mode = runs[0]?.mode ?? 'read';
-					assert.equal(badge, RUNBOOK_STRINGS[lang].mode[mode], `badge of ${step}`);
+					assert.equal(badge, uiStrings(lang)[`mr.runbook.mode.${mode}`], `badge of ${step}`);
 					const title = local.steps.find((s) => s.id === step)?.title ?? '';
 					assert.ok(
 						(await block.locator('a').textContent())?.includes(title),

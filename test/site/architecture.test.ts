@@ -8,11 +8,11 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { ROOT } from '../support/paths.ts';
+import { ROOT } from '../../tools/support/paths.ts';
 
 const DOC = readFileSync(path.join(ROOT, 'ARCHITECTURE.md'), 'utf8');
 /** Top-level folders whose paths the document names in prose. */
-const TOP = ['src', 'runbooks', 'test', 'tools', 'scripts', 'docs', 'public', 'recordings', '.ci'];
+const TOP = ['src', 'runbooks', 'test', 'tools', 'scripts', 'docs', 'public', '.ci'];
 
 /** Whether anything in the repository matches `pattern` (`<x>` and `*` stand for any name part). */
 function exists(pattern: string): boolean {

@@ -2,8 +2,8 @@
 // measured page loads before any interaction (gzip, what a static host sends), the build time and the size of
 // the output folder. Prints figures and ratios; targets are reported, never asserted.
 import { gzipSync } from 'node:zlib';
-import { openBrowser } from '../../test/support/browser.ts';
-import { serveStatic } from '../../test/support/server.ts';
+import { openBrowser } from '../support/browser.ts';
+import { serveStatic } from '../support/server.ts';
 import { buildSites, folderBytes, kb, measuredPaths, ratio, type BuiltSite } from './lib/sites.ts';
 
 /** No more JS before interaction than bare Starlight plus this much (compressed). */

@@ -2,9 +2,9 @@ import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { LOCALE_CODES } from '../../../src/config/locales.ts';
-import { runAstroBuild } from '../../../test/support/build.ts';
-import { htmlFiles } from '../../../test/support/html.ts';
-import { ROOT } from '../../../test/support/paths.ts';
+import { runAstroBuild } from '../../support/build.ts';
+import { htmlFiles } from '../../support/html.ts';
+import { ROOT } from '../../support/paths.ts';
 
 /**
  * The two sites every bench figure compares: this repository's, and a bare Starlight site (same astro and
