@@ -167,6 +167,38 @@ describe('runbook pages', () => {
 	});
 });
 
+describe('runbook source view', () => {
+	test('highlighted once and shared by the languages, with the copy button in the page language', async () => {
+		assert.ok(server);
+		const view = async (lang: 'en' | 'id') => {
+			const html = await fetch(`${server!.url}/${lang}/runbooks/etcd-pending/`).then((r) =>
+				r.text(),
+			);
+			const start = html.indexOf('data-runbook-source="runbooks/etcd-pending.mjs"');
+			assert.ok(start > 0, `${lang}: the source view is there`);
+			const block = html.slice(start, html.indexOf('</details>', start));
+			const pre = /<pre[^>]*>[\s\S]*<\/pre>/.exec(block)?.[0] ?? '';
+			const button = /<button title="([^"]*)" data-copied="([^"]*)"/.exec(block);
+			return { pre, tooltip: button?.[1], copied: button?.[2] };
+		};
+		const en = await view('en');
+		const id = await view('id');
+		assert.ok(en.pre.length > 10_000, 'the whole source, highlighted');
+		assert.equal(id.pre, en.pre, 'the same highlighted source in both languages');
+		for (const [lang, v] of [
+			['en', en],
+			['id', id],
+		] as const) {
+			assert.equal(
+				v.tooltip,
+				uiStrings(lang)['expressiveCode.copyButtonTooltip'],
+				`${lang} tooltip`,
+			);
+			assert.equal(v.copied, uiStrings(lang)['expressiveCode.copyButtonCopied'], `${lang} copied`);
+		}
+	});
+});
+
 describe('standalone file from the site', () => {
 	test('`npx zx <site>/runbooks/<name>.mjs` runs it with nothing beside it', async (t) => {
 		assert.ok(server);
