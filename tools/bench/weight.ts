@@ -137,6 +137,13 @@ export async function run(): Promise<void> {
 	console.log(
 		`  first builds: ours ${(ours.firstBuildMs / 1000).toFixed(1)} s, bare ${(bare.firstBuildMs / 1000).toFixed(1)} s`,
 	);
+	if (ours.buildCpuMs !== undefined && bare.buildCpuMs !== undefined) {
+		// CPU seconds do not grow with the machine's other load the way wall time does.
+		console.log(
+			`  CPU (user + system): ours ${(ours.buildCpuMs / 1000).toFixed(1)} s, bare ${(bare.buildCpuMs / 1000).toFixed(1)} s, ` +
+				`${ratio(ours.buildCpuMs, bare.buildCpuMs)}`,
+		);
+	}
 
 	const oursBytes = await folderBytes(ours.outDir);
 	const bareBytes = await folderBytes(bare.outDir);
