@@ -88,6 +88,7 @@ const messages = {
 		helmNothing: 'Helm values printed; nothing was changed',
 		waitReady: 'every etcd pod to be Ready',
 		pvcNotBound: 'PVC {pvc} is not Bound',
+		pvcGone: 'PVC {pvc} is gone',
 		memberCount: 'expected {want} started members, found {got}',
 		healthyDetails: '{n} pods Ready on StorageClass {sc}, cluster id {id}',
 	},
@@ -126,6 +127,7 @@ const messages = {
 		helmNothing: 'values Helm sudah dicetak; tidak ada yang diubah',
 		waitReady: 'semua pod etcd Ready',
 		pvcNotBound: 'PVC {pvc} belum Bound',
+		pvcGone: 'PVC {pvc} sudah terhapus',
 		memberCount: 'seharusnya ada {want} member started, yang ada {got}',
 		healthyDetails: '{n} pod Ready dengan StorageClass {sc}, cluster id {id}',
 	},
@@ -493,6 +495,15 @@ export default defineRunbook(
 						command: k.argv(...waitArgs),
 						// A dry run deleted nothing, so there is nothing to wait for.
 						when: (c) => !c.dryRun,
+						// kubectl before 1.23 (Debian's kubernetes-client is 1.20) exits 1 with "no matching resources
+						// found" when the claim is already gone, which is the state this step waits for.
+						check: false,
+						parse: (r, c) => {
+							if (r.ok) return r.stdout;
+							if (/no matching resources found/i.test(r.stderr))
+								return c.t('pvcGone', { pvc: pvcName });
+							throw new StepFailedError(r.stderr.trim() || `exit ${r.exitCode}`);
+						},
 						// Bound after all, or already replaced by the StatefulSet: nothing was deleted.
 						done: async (c) => {
 							const pvc = await getPvc(c, pvcName);

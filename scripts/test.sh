@@ -46,6 +46,15 @@ done
 test_files+=("${others[@]}")
 
 # The kubectl matrix (test/support/kubectl.ts): every etcd scenario runs with the newest versioned kubectl of
-# the machine; test/kubectl-oldest/ runs a representative subset (exec, logs, cp, port-forward, set env, scale,
-# create, patch, delete with PVC protection) again with the oldest, in the same runner.
+# the machine, and test/kubectl-oldest/ runs each of them again with the oldest, in the same runner. Each test
+# process prints the kubectl it used. Without versioned binaries (Debian's kubernetes-client) there is one
+# kubectl, so the second pass would repeat the first and is left out.
+kubectl_dir=$(dirname "$(readlink -f "$(command -v kubectl)")")
+mapfile -t versioned < <(find "$kubectl_dir" -maxdepth 1 -name 'kubectl.[0-9]*.[0-9]*' -printf '%f\n' | sort -t. -k2,2n -k3,3n)
+if ((${#versioned[@]} > 1)); then
+  echo "kubectl matrix: ${versioned[-1]#kubectl.} (newest) and ${versioned[0]#kubectl.} (oldest), from $kubectl_dir"
+else
+  echo "kubectl matrix: one kubectl, $(kubectl version --client 2>/dev/null | head -1)"
+  mapfile -t test_files < <(printf '%s\n' "${test_files[@]}" | grep -v '^test/kubectl-oldest/')
+fi
 MILVUS_RESCUE_KUBECTL=newest node --import tsx --test --test-concurrency=3 "${test_files[@]}"

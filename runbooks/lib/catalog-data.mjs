@@ -836,7 +836,7 @@ export const SIGNATURES = Object.freeze([
 			id: 'Member mulai berjalan dengan ETCD_INITIAL_CLUSTER_STATE=new, padahal cluster sudah mengenalnya. Ubah state ke existing dan gabungkan member satu per satu.',
 		},
 		source:
-			'etcd server/etcdserver/bootstrap.go; reproduced on the stand-in cluster (fresh members with state new after scale 1 → 3)',
+			'etcd server/etcdserver/bootstrap.go; reproduced with real etcd 3.4 members (fresh members with state new after scale 1 → 3)',
 	},
 	{
 		id: 'cluster-id-mismatch',

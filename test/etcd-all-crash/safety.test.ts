@@ -1,4 +1,4 @@
-// What makes etcd-all-crash safe at 3 a.m., on the stand-in (real etcd behind a fake kubectl), with two small
+// What makes etcd-all-crash safe at 3 a.m., on the stand-in (real etcd behind the real kubectl), with two small
 // clusters behind the same context/namespace/release:
 // - a 1.4 MB value (under etcd's 1.5 MiB request limit) goes through backup, PVC deletion and restore intact;
 // - a backup that could not be restored (a value over --max-request-bytes) is refused with every PVC untouched;

@@ -10,7 +10,11 @@ import { createCluster, stopAll } from '../../tools/standin/index.mjs';
 import { tmpDir } from '../../tools/support/tmp.ts';
 import { freePort } from '../../tools/support/port.ts';
 import { ROOT } from '../../tools/support/paths.ts';
+import { useKubectl } from '../support/kubectl.ts';
 import { runCli, writeUntilKilled, checkFates } from '../../tools/support/etcd.ts';
+
+// The runbook runs the real kubectl, newest or oldest of the machine's (MILVUS_RESCUE_KUBECTL).
+useKubectl();
 
 const cleanups: Array<() => unknown> = [];
 const hooks = { after: (fn: () => unknown) => cleanups.push(fn) };

@@ -1,5 +1,5 @@
-// The kubectl matrix: this scenario runs again with the oldest versioned kubectl of the machine
-// (test/support/kubectl.ts); every scenario runs with the newest.
+// The kubectl matrix (test/support/kubectl.ts): every etcd scenario runs with the newest versioned kubectl of
+// the machine, and again here with the oldest.
 process.env.MILVUS_RESCUE_KUBECTL = 'oldest';
 export {};
 await import('../etcd-runbooks/pending-choice.test.ts');
