@@ -13,7 +13,6 @@ export default tseslint.config(
 			'node_modules/**',
 			'.bench/**',
 			'test/.tmp/**',
-			'recordings/**',
 			'**/fixtures/**',
 			'public/**',
 		],

@@ -10,8 +10,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checkPageSource, type DescribeIndex } from '../src/plugins/runbook-links/check.ts';
-import { listRunbookNames } from '../src/plugins/runbook-links/list.ts';
-import { describeRunbook, RunbookLoadError } from '../src/plugins/runbook-links/runbooks.ts';
+import { listRunbookNames } from '../runbooks/build/list.ts';
+import { describeRunbook, RunbookLoadError } from '../runbooks/build/load.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 

@@ -1,7 +1,7 @@
 /**
- * `npm run record [runbook…] [--lang en|id] [--jobs n]`: re-records recordings/<runbook>.<lang>.cast by
+ * `npm run record [runbook…] [--lang en|id] [--jobs n]`: re-records public/recordings/<runbook>.<lang>.cast by
  * running each runbook for real against its broken stand-in (see tools/recorder/scenarios.ts), and the
- * variants there (recordings/<variant>.<lang>.cast, e.g. etcd-all-crash-compose). The
+ * variants there (public/recordings/<variant>.<lang>.cast, e.g. etcd-all-crash-compose). The
  * recordings are only ever written by this script.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';

@@ -1,35 +1,14 @@
-import { readFile, rename, utimes, writeFile } from 'node:fs/promises';
+import { readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import starlight from '@astrojs/starlight';
 import type { AstroIntegration } from 'astro';
 import { LOCALES, DEFAULT_LOCALE } from './locales.ts';
-import { buildSidebar } from './sidebar.ts';
+import { sidebarPlugin } from './sidebar.ts';
 import { DISCORD_URL, SITE_TITLE } from './site.ts';
-import { runbookLinks } from '../plugins/runbook-links/integration.ts';
+import { runbookLinks } from '../plugins/runbook-links/plugin.ts';
 import { buildSymptomIndexModule, INDEX_FILE } from '../utils/symptom-index.ts';
 import { remarkInlineCodeWords } from '../plugins/inline-code.ts';
-
-/**
- * Marks a finished build for test/support/build.ts. The stamp's mtime is when the build *started*, so a
- * source edited while the build ran still makes the output stale.
- */
-export function buildStamp(): AstroIntegration {
-	let started = new Date();
-	return {
-		name: 'milvus-rescue:build-stamp',
-		hooks: {
-			'astro:config:setup': () => {
-				started = new Date();
-			},
-			'astro:build:done': async ({ dir }) => {
-				const stamp = new URL('.build-stamp', dir);
-				await writeFile(stamp, `${started.toISOString()}\n`);
-				await utimes(stamp, started, started);
-			},
-		},
-	};
-}
 
 /**
  * Regenerates runbooks/lib/symptom-index.mjs (the matcher's page index) from the pages at each build, at
@@ -95,7 +74,6 @@ export function integrations(): AstroIntegration[] {
 			title: SITE_TITLE,
 			defaultLocale: DEFAULT_LOCALE,
 			locales: LOCALES,
-			sidebar: buildSidebar(),
 			social: [
 				{ icon: 'github', label: 'Milvus on GitHub', href: 'https://github.com/milvus-io/milvus' },
 				{ icon: 'discord', label: 'Milvus Discord', href: DISCORD_URL },
@@ -110,6 +88,13 @@ export function integrations(): AstroIntegration[] {
 			},
 			customCss: ['./src/styles/custom.css'],
 			// Expressive Code options live in ec.config.mjs (the runbook pages' <Code> needs them there).
+			plugins: [
+				// The sidebar's group labels come from the UI strings (Starlight's translations).
+				sidebarPlugin(),
+				// Checks code blocks against the runbooks, builds runbook pages' data and the standalone
+				// files; its Astro integration runs after the ones below (the symptom index is current).
+				runbookLinks(),
+			],
 			routeMiddleware: [
 				'./src/utils/route-data.ts',
 				'./src/components/search/route-data.ts',
@@ -120,9 +105,5 @@ export function integrations(): AstroIntegration[] {
 		inlineCodeWords(),
 		// Before the runbooks are bundled, so the standalone diagnose carries the index of these pages.
 		symptomIndex(),
-		// Checks code blocks against the runbooks, builds runbook pages' data and the standalone files.
-		runbookLinks(),
-		// After Starlight, so the stamp is written once Pagefind has indexed the output.
-		buildStamp(),
 	];
 }

@@ -1,30 +1,46 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { StarlightUserConfig } from '@astrojs/starlight/types';
-import { listRunbookNames } from '../plugins/runbook-links/list.ts';
+import type { StarlightPlugin, StarlightUserConfig } from '@astrojs/starlight/types';
+import { listRunbookNames } from '../../runbooks/build/list.ts';
+import { DEFAULT_LOCALE, LOCALE_CODES } from './locales.ts';
 import { CATEGORIES, SYMPTOM_IDS, SYMPTOMS } from './symptoms.ts';
 
 type Sidebar = NonNullable<StarlightUserConfig['sidebar']>;
-type Strings = Record<string, string>;
+type UseTranslations = Parameters<
+	NonNullable<StarlightPlugin['hooks']['config:setup']>
+>[0]['useTranslations'];
+type LabelKey = 'mr.sidebar.runbooks' | `mr.category.${(typeof CATEGORIES)[number]}`;
 
 const DOCS = new URL('../content/docs/', import.meta.url);
-const I18N = new URL('../content/i18n/', import.meta.url);
 
-function readStrings(lang: string): Strings {
-	return JSON.parse(readFileSync(new URL(`${lang}.json`, I18N), 'utf8')) as Strings;
+/**
+ * A group label in the default language with its translations, from the site's UI strings
+ * (src/content/i18n/<lang>.json through Starlight's `useTranslations`).
+ */
+function label(
+	key: LabelKey,
+	useTranslations: UseTranslations,
+): { label: string; translations: Record<string, string> } {
+	// test/site/content.test.ts checks that every language defines every mr.* key.
+	const text = (lang: string) => useTranslations(lang)(key);
+	return {
+		label: text(DEFAULT_LOCALE),
+		translations: Object.fromEntries(
+			LOCALE_CODES.filter((lang) => lang !== DEFAULT_LOCALE).map((lang) => [lang, text(lang)]),
+		),
+	};
 }
 
-/** A group label in English with its Indonesian translation, both from src/content/i18n. */
-function label(
-	key: string,
-	en: Strings,
-	id: Strings,
-): { label: string; translations: { id: string } } {
-	const english = en[key];
-	const indonesian = id[key];
-	if (!english || !indonesian)
-		throw new Error(`UI string "${key}" is missing in en.json or id.json`);
-	return { label: english, translations: { id: indonesian } };
+/** Sets the sidebar once Starlight's translations are at hand (a plugin's config hook). */
+export function sidebarPlugin(): StarlightPlugin {
+	return {
+		name: 'milvus-rescue:sidebar',
+		hooks: {
+			'config:setup': ({ updateConfig, useTranslations }) => {
+				updateConfig({ sidebar: buildSidebar(useTranslations) });
+			},
+		},
+	};
 }
 
 /**
@@ -32,9 +48,7 @@ function label(
  * symptom pages arrive one by one, so only pages that exist in English are listed (the site tests fail
  * when a page misses its Indonesian twin).
  */
-export function buildSidebar(): Sidebar {
-	const en = readStrings('en');
-	const id = readStrings('id');
+export function buildSidebar(useTranslations: UseTranslations): Sidebar {
 	const exists = (slug: string) => existsSync(fileURLToPath(new URL(`en/${slug}.mdx`, DOCS)));
 	const sidebar: Sidebar = [];
 	if (exists('index')) sidebar.push({ slug: 'index' });
@@ -42,13 +56,14 @@ export function buildSidebar(): Sidebar {
 		const items = SYMPTOM_IDS.filter((s) => SYMPTOMS[s].category === category && exists(s)).map(
 			(slug) => ({ slug }),
 		);
-		if (items.length > 0) sidebar.push({ ...label(`mr.category.${category}`, en, id), items });
+		if (items.length > 0)
+			sidebar.push({ ...label(`mr.category.${category}`, useTranslations), items });
 	}
 	// Runbook pages are generated per runbook (src/pages/[lang]/runbooks/), not written as content.
 	const runbooks = listRunbookNames(fileURLToPath(new URL('../../', import.meta.url)));
 	if (runbooks.length > 0) {
 		sidebar.push({
-			...label('mr.sidebar.runbooks', en, id),
+			...label('mr.sidebar.runbooks', useTranslations),
 			collapsed: true,
 			items: runbooks.map((name) => ({ label: name, link: `/runbooks/${name}/` })),
 		});

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Root, RootContent } from 'mdast';
-import { ROOT } from '../support/paths.ts';
+import { ROOT } from '../../tools/support/paths.ts';
 import {
 	ASIDE_NAMES,
 	LANGS,

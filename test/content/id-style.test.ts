@@ -10,7 +10,7 @@ import { toString } from 'mdast-util-to-string';
 import type { Link, Root } from 'mdast';
 import { loadPage } from './mdx-page.ts';
 import { allIdTexts, type IdText } from './id-texts.ts';
-import { ROOT } from '../support/paths.ts';
+import { ROOT } from '../../tools/support/paths.ts';
 
 const GUIDE = path.join(ROOT, 'docs/style/id.md');
 

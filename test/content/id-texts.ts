@@ -6,7 +6,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
-import { ROOT } from '../support/paths.ts';
+import { ROOT } from '../../tools/support/paths.ts';
 
 export interface IdText {
 	/** where the text is, for failure messages: file:line or id.json key */

@@ -17,7 +17,7 @@ import { visit } from 'unist-util-visit';
 import { toString } from 'mdast-util-to-string';
 import type { Root, Code, InlineCode, Heading, Link, RootContent } from 'mdast';
 import { pageSchema } from '../../src/config/schema.ts';
-import { ROOT } from '../support/paths.ts';
+import { ROOT } from '../../tools/support/paths.ts';
 import { GENERAL_PAGES, SYMPTOM_IDS } from '../../runbooks/lib/symptoms.mjs';
 
 export const LANGS = ['en', 'id'] as const;

@@ -13,7 +13,7 @@ import {
 	isSymptomId,
 } from '../../runbooks/lib/symptoms.mjs';
 import { YAML } from '../../runbooks/lib/zx.mjs';
-import { ROOT } from '../support/paths.ts';
+import { ROOT } from '../../tools/support/paths.ts';
 import { LANGS } from '../../runbooks/lib/i18n.mjs';
 
 const DOCS = path.join(ROOT, 'src', 'content', 'docs');

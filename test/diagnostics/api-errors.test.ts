@@ -6,7 +6,7 @@ import { closedPort, healthz, httpServer, runRunbook, tcpServer } from './helper
 import { MERR_CATALOGUE, MERR_CONSTANTS } from './fixtures/merr-catalogue.ts';
 import { LEGACY, MERR } from '../../runbooks/lib/error-codes.mjs';
 import { SYMPTOM_IDS } from '../../runbooks/lib/symptoms.mjs';
-import { ROOT } from '../support/paths.ts';
+import { ROOT } from '../../tools/support/paths.ts';
 
 interface ApiReport {
 	connectivity?: {

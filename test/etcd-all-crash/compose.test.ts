@@ -8,9 +8,9 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createCompose, stopAll, type StandinCompose } from '../../tools/standin/index.mjs';
-import { tmpDir } from '../support/tmp.ts';
-import { ROOT } from '../support/paths.ts';
-import { runCli, writeMilvusKeys } from './etcd.ts';
+import { tmpDir } from '../../tools/support/tmp.ts';
+import { ROOT } from '../../tools/support/paths.ts';
+import { runCli, writeMilvusKeys } from '../../tools/support/etcd.ts';
 import { etcdHttp } from '../../runbooks/lib/etcd-http.mjs';
 import { goQuote } from '../../runbooks/lib/etcd-all-crash-compose.mjs';
 

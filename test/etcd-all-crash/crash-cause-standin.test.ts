@@ -6,10 +6,10 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { stopAll, type StandinCluster } from '../../tools/standin/index.mjs';
-import { tmpDir } from '../support/tmp.ts';
-import { freePort } from '../support/port.ts';
-import { ROOT } from '../support/paths.ts';
-import { runCli } from './etcd.ts';
+import { tmpDir } from '../../tools/support/tmp.ts';
+import { freePort } from '../../tools/support/port.ts';
+import { ROOT } from '../../tools/support/paths.ts';
+import { runCli } from '../../tools/support/etcd.ts';
 import { newCluster } from '../etcd-runbooks/helpers.ts';
 
 const cleanups: Array<() => unknown> = [];

@@ -3,8 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { ROOT } from '../support/paths.ts';
-import { runCli } from './etcd.ts';
+import { ROOT } from '../../tools/support/paths.ts';
+import { runCli } from '../../tools/support/etcd.ts';
 import { BACKUP_MESSAGES } from '../../runbooks/lib/etcd-backup.mjs';
 import { PROOF_MESSAGES } from '../../runbooks/lib/etcd-restore-proof.mjs';
 import { OFFLINE_MESSAGES } from '../../runbooks/lib/etcd-offline.mjs';

@@ -5,8 +5,8 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { tmpDir } from '../support/tmp.ts';
-import { ETCDCTL_BIN, prng, startEtcd } from './etcd.ts';
+import { tmpDir } from '../../tools/support/tmp.ts';
+import { ETCDCTL_BIN, prng, startEtcd } from '../../tools/support/etcd.ts';
 import { dockerEtcd } from '../../runbooks/lib/docker-etcd.mjs';
 import { compareWithBackup } from '../../runbooks/lib/etcd-all-crash-backup.mjs';
 import {

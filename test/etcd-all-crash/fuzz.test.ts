@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
-import { tmpDir } from '../support/tmp.ts';
-import { startEtcd, prng } from './etcd.ts';
+import { tmpDir } from '../../tools/support/tmp.ts';
+import { startEtcd, prng } from '../../tools/support/etcd.ts';
 import {
 	BboltError,
 	openBbolt,

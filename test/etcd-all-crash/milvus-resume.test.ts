@@ -5,9 +5,9 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { stopAll } from '../../tools/standin/index.mjs';
-import { tmpDir } from '../support/tmp.ts';
-import { ROOT } from '../support/paths.ts';
-import { runCli } from './etcd.ts';
+import { tmpDir } from '../../tools/support/tmp.ts';
+import { ROOT } from '../../tools/support/paths.ts';
+import { runCli } from '../../tools/support/etcd.ts';
 import { newCluster } from '../etcd-runbooks/helpers.ts';
 import { stateFile, writeJsonAtomic } from '../../runbooks/lib/state.mjs';
 

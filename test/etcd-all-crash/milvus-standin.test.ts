@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { readFileSync } from 'node:fs';
 import { type StandinCluster } from '../../tools/standin/index.mjs';
-import { tmpDir } from '../support/tmp.ts';
-import { freePort } from '../support/port.ts';
+import { tmpDir } from '../../tools/support/tmp.ts';
+import { freePort } from '../../tools/support/port.ts';
 import { cleanup, newCluster, retry, runRunbook } from '../etcd-runbooks/helpers.ts';
 import { stateFile } from '../../runbooks/lib/state.mjs';
 

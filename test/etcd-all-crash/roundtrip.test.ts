@@ -4,9 +4,9 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFileSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
-import { tmpDir } from '../support/tmp.ts';
-import { ROOT } from '../support/paths.ts';
-import { startEtcd, writeMilvusKeys, runCli, type Etcd } from './etcd.ts';
+import { tmpDir } from '../../tools/support/tmp.ts';
+import { ROOT } from '../../tools/support/paths.ts';
+import { startEtcd, writeMilvusKeys, runCli, type Etcd } from '../../tools/support/etcd.ts';
 import { readBackup, parseRecord } from '../../runbooks/lib/etcd-backup.mjs';
 import type { RemoteKeyValue } from '../../runbooks/lib/etcd-http.mjs';
 

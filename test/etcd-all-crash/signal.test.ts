@@ -7,9 +7,9 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { tmpDir } from '../support/tmp.ts';
-import { ROOT } from '../support/paths.ts';
-import { startEtcd, runCli, prng } from './etcd.ts';
+import { tmpDir } from '../../tools/support/tmp.ts';
+import { ROOT } from '../../tools/support/paths.ts';
+import { startEtcd, runCli, prng } from '../../tools/support/etcd.ts';
 
 const cleanups: Array<() => unknown> = [];
 const hooks = { after: (fn: () => unknown) => cleanups.push(fn) };

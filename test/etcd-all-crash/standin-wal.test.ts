@@ -7,11 +7,11 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { readFileSync } from 'node:fs';
 import { createCluster, stopAll } from '../../tools/standin/index.mjs';
-import { tmpDir } from '../support/tmp.ts';
-import { freePort } from '../support/port.ts';
-import { ROOT } from '../support/paths.ts';
+import { tmpDir } from '../../tools/support/tmp.ts';
+import { freePort } from '../../tools/support/port.ts';
+import { ROOT } from '../../tools/support/paths.ts';
 import { useKubectl } from '../support/kubectl.ts';
-import { runCli, writeUntilKilled, checkFates } from './etcd.ts';
+import { runCli, writeUntilKilled, checkFates } from '../../tools/support/etcd.ts';
 
 // The runbook runs the real kubectl, newest or oldest of the machine's (MILVUS_RESCUE_KUBECTL).
 useKubectl();

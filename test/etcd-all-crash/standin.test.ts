@@ -6,11 +6,11 @@ import path from 'node:path';
 import { existsSync } from 'node:fs';
 import net from 'node:net';
 import { createCluster, stopAll, type StandinCluster } from '../../tools/standin/index.mjs';
-import { tmpDir } from '../support/tmp.ts';
-import { freePort } from '../support/port.ts';
-import { ROOT } from '../support/paths.ts';
+import { tmpDir } from '../../tools/support/tmp.ts';
+import { freePort } from '../../tools/support/port.ts';
+import { ROOT } from '../../tools/support/paths.ts';
 import { useKubectl } from '../support/kubectl.ts';
-import { runCli } from './etcd.ts';
+import { runCli } from '../../tools/support/etcd.ts';
 import { etcdHttp } from '../../runbooks/lib/etcd-http.mjs';
 
 useKubectl();

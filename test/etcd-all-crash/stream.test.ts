@@ -7,8 +7,8 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
-import { tmpDir } from '../support/tmp.ts';
-import { startEtcd, prng } from './etcd.ts';
+import { tmpDir } from '../../tools/support/tmp.ts';
+import { startEtcd, prng } from '../../tools/support/etcd.ts';
 import {
 	latestRevision,
 	latestRevisionAsync,

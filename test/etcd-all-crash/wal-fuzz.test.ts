@@ -6,9 +6,9 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
-import { tmpDir } from '../support/tmp.ts';
-import { ROOT } from '../support/paths.ts';
-import { startEtcd, runCli } from './etcd.ts';
+import { tmpDir } from '../../tools/support/tmp.ts';
+import { ROOT } from '../../tools/support/paths.ts';
+import { startEtcd, runCli } from '../../tools/support/etcd.ts';
 import {
 	ProtoError,
 	WalError,

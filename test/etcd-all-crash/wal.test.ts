@@ -7,9 +7,16 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { readFileSync } from 'node:fs';
-import { startCluster, runCli, prng, writeUntilKilled, checkFates, type Member } from './etcd.ts';
-import { tmpDir } from '../support/tmp.ts';
-import { ROOT } from '../support/paths.ts';
+import {
+	startCluster,
+	runCli,
+	prng,
+	writeUntilKilled,
+	checkFates,
+	type Member,
+} from '../../tools/support/etcd.ts';
+import { tmpDir } from '../../tools/support/tmp.ts';
+import { ROOT } from '../../tools/support/paths.ts';
 import { readEtcdDb } from '../../runbooks/lib/mvcc.mjs';
 import { committedLog, readWal, type WalLog } from '../../runbooks/lib/etcd-wal.mjs';
 import { readDbExtras, replay } from '../../runbooks/lib/etcd-replay.mjs';

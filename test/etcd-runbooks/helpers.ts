@@ -5,7 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import { createCluster, stopAll } from '../../tools/standin/index.mjs';
 import type { StandinCluster, ClusterOptions, KV } from '../../tools/standin/index.mjs';
-import { ROOT } from '../support/paths.ts';
+import { ROOT } from '../../tools/support/paths.ts';
 import { useKubectl } from '../support/kubectl.ts';
 
 // Every scenario runs the real kubectl, newest or oldest of the machine's (MILVUS_RESCUE_KUBECTL).

@@ -18,7 +18,7 @@ import {
 	ms,
 	overallVerdict,
 } from '../../runbooks/lib/etcd-disk.mjs';
-import { ROOT } from '../support/paths.ts';
+import { ROOT } from '../../tools/support/paths.ts';
 
 const fixture = (name: string): string =>
 	readFileSync(path.join(ROOT, 'test', 'etcd-runbooks', 'fixtures', name), 'utf8');

@@ -7,11 +7,11 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { startEtcd } from '../etcd-all-crash/etcd.ts';
+import { startEtcd } from '../../tools/support/etcd.ts';
 import { judgeEtcdDisk } from '../../runbooks/lib/etcd-disk.mjs';
 import { assertOneLineError, cleanup, kubectl, newCluster, runRunbook } from './helpers.ts';
-import { ROOT } from '../support/paths.ts';
-import { freePort } from '../support/port.ts';
+import { ROOT } from '../../tools/support/paths.ts';
+import { freePort } from '../../tools/support/port.ts';
 
 // tmpfs: the real etcd's fsyncs return at once, so "fast enough" does not depend on the test machine's disk.
 const SHM = '/dev/shm';

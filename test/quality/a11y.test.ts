@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import { AxeBuilder } from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
-import { DIST } from '../support/paths.ts';
-import { ensureBuilt } from '../support/build.ts';
-import { openBrowser, type OpenBrowser } from '../support/browser.ts';
+import { DIST } from '../../tools/support/paths.ts';
+import { ensureBuilt } from '../../tools/support/build.ts';
+import { openBrowser, type OpenBrowser } from '../../tools/support/browser.ts';
 import { useSiteInBrowser } from '../support/site-browser.ts';
 import {
 	openTerminal,

@@ -3,13 +3,13 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { ESLint } from 'eslint';
 import * as prettier from 'prettier';
-import { ROOT } from '../support/paths.ts';
+import { ROOT } from '../../tools/support/paths.ts';
 
 /** Paths the style checks must leave alone (generated, recorded or byte-exact), and ones they must check. */
 const IGNORED = [
 	'dist/en/index.html',
 	'.astro/types.d.ts',
-	'recordings/etcd-pending.en.cast',
+	'public/recordings/etcd-pending.en.cast',
 	'test/runbook-lib/fixtures/broken.mjs',
 	'test/.tmp/scratch.ts',
 	'.bench/bare-starlight-1/astro.config.mjs',

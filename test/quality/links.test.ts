@@ -4,8 +4,8 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { LOCALE_CODES } from '../../src/config/locales.ts';
 import { SITE_URL } from '../../src/config/site.ts';
-import { ensureBuilt } from '../support/build.ts';
-import { tmpDir } from '../support/tmp.ts';
+import { ensureBuilt } from '../../tools/support/build.ts';
+import { tmpDir } from '../../tools/support/tmp.ts';
 import { brokenLinks, builtPages, guessLanguage, headProblems } from './site-audit.ts';
 
 const OPTIONS = { site: SITE_URL, locales: LOCALE_CODES };

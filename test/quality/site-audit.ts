@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { decodeEntities, htmlLang, tags, type Tag } from '../support/html.ts';
+import { decodeEntities, htmlLang, tags, type Tag } from '../../tools/support/html.ts';
 
 /**
  * Static audit of a built site folder: every internal link and asset resolves (fragments included), and every

@@ -4,10 +4,22 @@ import assert from 'node:assert/strict';
 import { cpSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, test } from 'node:test';
-import { comparableText, markSteps, normalizer, sortTableRows, unpin } from '../../tools/recorder/build.ts';
+import {
+	comparableText,
+	markSteps,
+	normalizer,
+	sortTableRows,
+	unpin,
+} from '../../tools/recorder/build.ts';
 import { sourceClosure, sourceHash } from '../../tools/recorder/hash.ts';
 import { answerFor } from '../../tools/recorder/record.ts';
-import { parseCast, plainText, serializeCast, stepMarkers, type CastEvent } from '../../src/components/terminal/cast.ts';
+import {
+	parseCast,
+	plainText,
+	serializeCast,
+	stepMarkers,
+	type CastEvent,
+} from '../../src/components/terminal/cast.ts';
 import { Replay } from '../../src/components/terminal/replay.ts';
 import { ROOT, tmpDir } from '../support/index.ts';
 
@@ -20,35 +32,69 @@ test('prompts are answered as a user would: y for a change, the exact name for a
 		answerFor('This deletes data and cannot be undone. Type data-my-release-etcd-1 to confirm: '),
 		'data-my-release-etcd-1',
 	);
-	assert.equal(answerFor('Ini menghapus data dan tidak bisa dibatalkan. Ketik my-release-etcd untuk konfirmasi: '), 'my-release-etcd');
-	assert.equal(answerFor('Run this change? [y/N] y\r\n✔ done\r\n'), null, 'an answered prompt is not asked again');
+	assert.equal(
+		answerFor(
+			'Ini menghapus data dan tidak bisa dibatalkan. Ketik my-release-etcd untuk konfirmasi: ',
+		),
+		'my-release-etcd',
+	);
+	assert.equal(
+		answerFor('Run this change? [y/N] y\r\n✔ done\r\n'),
+		null,
+		'an answered prompt is not asked again',
+	);
 	assert.equal(answerFor('Step 1/5 [read-only] List the etcd pods\n'), null);
 });
 
 test('normalisation: ports and folders the scenario knows, temp folders, ids by member name, times, ages', () => {
 	const n = normalizer([
 		['/tmp/standin-Ab12Cd', '/tmp/standin'],
-		['127.0.0.1:41234', 'my-release-etcd-0.my-release-etcd-headless.default.svc.cluster.local:2379'],
+		[
+			'127.0.0.1:41234',
+			'my-release-etcd-0.my-release-etcd-headless.default.svc.cluster.local:2379',
+		],
 	]);
 	assert.equal(n('dir /tmp/standin-Ab12Cd/pods x'), 'dir /tmp/standin/pods x');
-	assert.equal(n('url http://127.0.0.1:41234'), 'url http://my-release-etcd-0.my-release-etcd-headless.default.svc.cluster.local:2379');
+	assert.equal(
+		n('url http://127.0.0.1:41234'),
+		'url http://my-release-etcd-0.my-release-etcd-headless.default.svc.cluster.local:2379',
+	);
 	assert.equal(n('copy to /tmp/etcd-rescue-x7Yq2Z/db'), 'copy to /tmp/rescue-XXXXXX/db');
-	assert.equal(n('forward 127.0.0.1:39999 and 127.0.0.1:19530'), 'forward 127.0.0.1:PORT and 127.0.0.1:19530');
+	assert.equal(
+		n('forward 127.0.0.1:39999 and 127.0.0.1:19530'),
+		'forward 127.0.0.1:PORT and 127.0.0.1:19530',
+	);
 	assert.equal(n('etcd 07:19:39.72 INFO ==> x'), 'etcd 00:00:00.00 INFO ==> x');
-	assert.equal(n('my-release-etcd-1   0/1   CrashLoopBackOff   7 (12s ago)   3m4s'), 'my-release-etcd-1   0/1   CrashLoopBackOff   3 (0s ago)   0s');
-	assert.equal(n('backup my-release-etcd-0-20261128T080626.db'), 'backup my-release-etcd-0-20240603T081400.db');
+	assert.equal(
+		n('my-release-etcd-1   0/1   CrashLoopBackOff   7 (12s ago)   3m4s'),
+		'my-release-etcd-1   0/1   CrashLoopBackOff   3 (0s ago)   0s',
+	);
+	assert.equal(
+		n('backup my-release-etcd-0-20261128T080626.db'),
+		'backup my-release-etcd-0-20240603T081400.db',
+	);
 	// The same member gets the same made-up id whatever its real one, so table rows match across runs.
 	const a = normalizer([])('| 1c2d3e4f5a6b7c8d | started | my-release-etcd-2 |');
 	const b = normalizer([])('| 9f8e7d6c5b4a3f2e | started | my-release-etcd-2 |');
 	assert.equal(a, b);
 	assert.notEqual(a, normalizer([])('| 9f8e7d6c5b4a3f2e | started | my-release-etcd-1 |'));
 	// etcdctl drops leading zeros (15 digits); `name=id` lists are put in one order.
-	const listA = normalizer([])('members now: my-release-etcd-1=ecdbed1a2c3d4e5, my-release-etcd-0=1c2d3e4f5a6b7c8d');
-	const listB = normalizer([])('members now: my-release-etcd-0=9f8e7d6c5b4a3f2e, my-release-etcd-1=abc123abc123abc');
+	const listA = normalizer([])(
+		'members now: my-release-etcd-1=ecdbed1a2c3d4e5, my-release-etcd-0=1c2d3e4f5a6b7c8d',
+	);
+	const listB = normalizer([])(
+		'members now: my-release-etcd-0=9f8e7d6c5b4a3f2e, my-release-etcd-1=abc123abc123abc',
+	);
 	assert.equal(listA, listB);
-	assert.match(listA, /^members now: my-release-etcd-0=[0-9a-f]{16}, my-release-etcd-1=[0-9a-f]{16}$/);
+	assert.match(
+		listA,
+		/^members now: my-release-etcd-0=[0-9a-f]{16}, my-release-etcd-1=[0-9a-f]{16}$/,
+	);
 	const ids = normalizer([]);
-	assert.equal(ids('cluster id 1c2d3e4f5a6b7c8d'), ids('again 1c2d3e4f5a6b7c8d').replace('again', 'cluster id'));
+	assert.equal(
+		ids('cluster id 1c2d3e4f5a6b7c8d'),
+		ids('again 1c2d3e4f5a6b7c8d').replace('again', 'cluster id'),
+	);
 });
 
 test('table rows are sorted and compared without their timing-dependent numbers', () => {
@@ -68,7 +114,10 @@ test('table rows are sorted and compared without their timing-dependent numbers'
 			[3, '| b | my-release-etcd-1 |'],
 		],
 	);
-	assert.equal(comparableText('|  206 |   53 kB |\nraft 206'), comparableText('|    3 | 153 kB |\nraft 206'));
+	assert.equal(
+		comparableText('|  206 |   53 kB |\nraft 206'),
+		comparableText('|    3 | 153 kB |\nraft 206'),
+	);
 	assert.notEqual(comparableText('revision 4'), comparableText('revision 5'));
 });
 
@@ -76,10 +125,21 @@ test('step markers: a heading is named by its command, else by its title; diagno
 	const steps = [
 		{ id: 'list-pods', title: 'List the etcd pods', command: 'kubectl get pods -l x' },
 		{ id: 'pick-newest', title: 'Pick the newest copy', command: null },
-		{ id: 'delete-pvc', title: 'Delete the PVC of dead member my-release-etcd-1', command: 'kubectl delete pvc data-my-release-etcd-1' },
-		{ id: 'delete-pvc', title: 'Delete the PVC of dead member my-release-etcd-2', command: 'kubectl delete pvc data-my-release-etcd-2' },
+		{
+			id: 'delete-pvc',
+			title: 'Delete the PVC of dead member my-release-etcd-1',
+			command: 'kubectl delete pvc data-my-release-etcd-1',
+		},
+		{
+			id: 'delete-pvc',
+			title: 'Delete the PVC of dead member my-release-etcd-2',
+			command: 'kubectl delete pvc data-my-release-etcd-2',
+		},
 	];
-	assert.equal(unpin('kubectl --context standin -n default get pods -l x'), 'kubectl get pods -l x');
+	assert.equal(
+		unpin('kubectl --context standin -n default get pods -l x'),
+		'kubectl get pods -l x',
+	);
 	const events = markSteps(
 		[
 			o(0, '$ npx zx runbooks/x.mjs\r\n'),
@@ -106,10 +166,21 @@ test('a cast survives serialisation; its plain text drops colours and carriage-r
 	const cast = parseCast(
 		serializeCast({
 			header: {
-				version: 2, width: 100, height: 32, runbook: 'x', lang: 'en', command: 'npx zx runbooks/x.mjs',
-				source_hash: 'h', sources: {}, exit_code: 0,
+				version: 2,
+				width: 100,
+				height: 32,
+				runbook: 'x',
+				lang: 'en',
+				command: 'npx zx runbooks/x.mjs',
+				source_hash: 'h',
+				sources: {},
+				exit_code: 0,
 			},
-			events: [o(0, '\u001b[1;32m$\u001b[0m npx zx\r\n'), { time: 0.5, type: 'm', data: 'step:a' }, o(1, 'wait…\rdone  \r\n')],
+			events: [
+				o(0, '\u001b[1;32m$\u001b[0m npx zx\r\n'),
+				{ time: 0.5, type: 'm', data: 'step:a' },
+				o(1, 'wait…\rdone  \r\n'),
+			],
 		}),
 	);
 	assert.equal(plainText(cast.events), '$ npx zx\ndone');
@@ -124,7 +195,9 @@ test('the fingerprint covers the runbook and the lib modules it imports, and not
 	assert.ok(files.includes('runbooks/lib/runbook.mjs'));
 	assert.ok(!files.includes('runbooks/lib/bbolt.mjs'), 'bbolt is not used by this runbook');
 	const before = sourceHash(dir, files);
-	writeFileSync(path.join(dir, 'runbooks', 'lib', 'bbolt.mjs'), '// unrelated edit\n', { flag: 'a' });
+	writeFileSync(path.join(dir, 'runbooks', 'lib', 'bbolt.mjs'), '// unrelated edit\n', {
+		flag: 'a',
+	});
 	assert.equal(sourceHash(dir, sourceClosure(dir, 'etcd-bad-member-id')), before);
 	writeFileSync(path.join(dir, 'runbooks', 'lib', 'exit.mjs'), '// edit\n', { flag: 'a' });
 	assert.notEqual(sourceHash(dir, sourceClosure(dir, 'etcd-bad-member-id')), before);
@@ -134,7 +207,12 @@ test('replay: plays in order, pauses, skips to the end, restarts, and seeks to a
 	let screen = '';
 	const states: string[] = [];
 	const replay = new Replay(
-		[o(0, 'first\r\n'), { time: 0.02, type: 'm', data: 'step:two' }, o(0.02, 'second\r\n'), o(0.04, 'last\r\n')],
+		[
+			o(0, 'first\r\n'),
+			{ time: 0.02, type: 'm', data: 'step:two' },
+			o(0.02, 'second\r\n'),
+			o(0.04, 'last\r\n'),
+		],
 		{ write: (d) => (screen += d), reset: () => (screen = '') },
 		(s) => states.push(s),
 	);

@@ -27,7 +27,10 @@ for (const name of [...RUNBOOK_NAMES, ...VARIANT_NAMES]) {
 	for (const lang of LANGS) {
 		test(`recordings/${name}.${lang}.cast is current, normalised and marked`, async () => {
 			const file = castPath(name, lang);
-			assert.ok(existsSync(file), `${path.relative(ROOT, file)} is missing: run npm run record -- ${name}`);
+			assert.ok(
+				existsSync(file),
+				`${path.relative(ROOT, file)} is missing: run npm run record -- ${name}`,
+			);
 			const cast = parseCast(readFileSync(file, 'utf8'));
 			assert.equal(cast.header.runbook, runbook);
 			assert.equal(cast.header.lang, lang);
@@ -49,9 +52,16 @@ for (const name of [...RUNBOOK_NAMES, ...VARIANT_NAMES]) {
 			const raw = cast.events.map((e) => e.data).join('');
 			assert.match(raw, /\u001b\[[0-9;]*m/, 'the recording keeps its colours');
 			assert.doesNotMatch(raw, /\/tmp\/(?:standin|mr-rec)-/, 'a temp folder was not normalised');
-			assert.doesNotMatch(raw, /127\.0\.0\.1:(?!(?:2379|2380|9091|19530|PORT)\b)\d+/, 'a port was not normalised');
+			assert.doesNotMatch(
+				raw,
+				/127\.0\.0\.1:(?!(?:2379|2380|9091|19530|PORT)\b)\d+/,
+				'a port was not normalised',
+			);
 			for (let i = 1; i < cast.events.length; i++)
-				assert.ok((cast.events[i]?.time ?? 0) >= (cast.events[i - 1]?.time ?? 0), 'event times go forward');
+				assert.ok(
+					(cast.events[i]?.time ?? 0) >= (cast.events[i - 1]?.time ?? 0),
+					'event times go forward',
+				);
 
 			const { stdout } = await promisify(execFile)(process.execPath, [
 				path.join(ROOT, 'runbooks', `${runbook}.mjs`),
@@ -76,12 +86,16 @@ for (const name of [...RUNBOOK_NAMES, ...VARIANT_NAMES]) {
 				// that writes after the db index cannot be vouched for (exit 1).
 				if (runbook === 'etcd-all-crash') {
 					assert.equal(cast.header.exit_code, 1, text.slice(-600));
-					assert.match(text, /writes possibly missing: unknown|penulisan yang mungkin hilang: tidak diketahui/);
+					assert.match(
+						text,
+						/writes possibly missing: unknown|penulisan yang mungkin hilang: tidak diketahui/,
+					);
 					if (name === runbook) assert.match(text, /3 members healthy|3 member sehat/);
 					// Under Docker Compose: one container rebuilt, every key compared, the old folder kept aside.
 					else assert.match(text, /member\.broken-/);
 				} else assert.equal(cast.header.exit_code, 0, text.slice(-600));
-				const headings = text.match(lang === 'en' ? /^Step \d+\/\d+ /gm : /^Langkah \d+\/\d+ /gm) ?? [];
+				const headings =
+					text.match(lang === 'en' ? /^Step \d+\/\d+ /gm : /^Langkah \d+\/\d+ /gm) ?? [];
 				assert.ok(headings.length > 0, 'no step headings in the language of the recording');
 				assert.equal(markers.length, headings.length, 'one marker per step heading');
 			} else if (ids.size > 0 && runbook !== 'api-errors') {

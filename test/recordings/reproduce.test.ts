@@ -7,7 +7,12 @@ import { after, before, test } from 'node:test';
 import { comparableText } from '../../tools/recorder/build.ts';
 import { castPath, record } from '../../tools/recorder/record.ts';
 import { RUNBOOK_NAMES, SCENARIOS, type Lang } from '../../tools/recorder/scenarios.ts';
-import { parseCast, plainText, stepMarkers, type Cast } from '../../src/components/terminal/cast.ts';
+import {
+	parseCast,
+	plainText,
+	stepMarkers,
+	type Cast,
+} from '../../src/components/terminal/cast.ts';
 import { stopAll } from '../../tools/standin/index.mjs';
 
 const LANGS: Lang[] = ['en', 'id'];
@@ -65,8 +70,15 @@ for (const { runbook, lang } of reproduced) {
 		const now = fresh.get(`${runbook}.${lang}`);
 		if (now instanceof Error) throw now;
 		assert.ok(now, 'not recorded');
-		assert.equal(now.header.exit_code, committed.header.exit_code, plainText(now.events).slice(-800));
-		assert.equal(comparableText(plainText(now.events)), comparableText(plainText(committed.events)));
+		assert.equal(
+			now.header.exit_code,
+			committed.header.exit_code,
+			plainText(now.events).slice(-800),
+		);
+		assert.equal(
+			comparableText(plainText(now.events)),
+			comparableText(plainText(committed.events)),
+		);
 		assert.deepEqual(
 			stepMarkers(now.events).map((m) => m.id),
 			stepMarkers(committed.events).map((m) => m.id),

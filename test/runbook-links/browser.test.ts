@@ -14,10 +14,10 @@ import {
 	type OpenBrowser,
 	type StaticServer,
 } from '../support/index.ts';
-import { RUNBOOK_STRINGS } from '../../src/components/runbook/strings.ts';
+import { uiStrings } from '../support/ui-strings.ts';
 import type { Locale } from '../../src/config/locales.ts';
-import { describeRunbook } from '../../src/plugins/runbook-links/runbooks.ts';
-import type { Describe } from '../../src/plugins/runbook-links/types.ts';
+import { describeRunbook } from '../../runbooks/build/load.ts';
+import type { Describe } from '../../runbooks/build/types.ts';
 
 let dist = '';
 let server: StaticServer | undefined;
@@ -88,7 +88,7 @@ for (const [pagePath, lang] of PAGES) {
 						`block ${i} (${runbook}/${step}) copied ${JSON.stringify(copied)}, runbook runs ${JSON.stringify(commands)}`,
 					);
 					const mode = runs[0]?.mode ?? 'read';
-					assert.equal(badge, RUNBOOK_STRINGS[lang].mode[mode], `badge of ${step}`);
+					assert.equal(badge, uiStrings(lang)[`mr.runbook.mode.${mode}`], `badge of ${step}`);
 					const title = local.steps.find((s) => s.id === step)?.title ?? '';
 					assert.ok(
 						(await block.locator('a').textContent())?.includes(title),
@@ -163,6 +163,38 @@ describe('runbook pages', () => {
 				`nav.sidebar a[href="/${lang}/runbooks/etcd-pending/"][aria-current="page"]`,
 			);
 			assert.equal(await sidebar.count(), 1, 'listed in the sidebar');
+		}
+	});
+});
+
+describe('runbook source view', () => {
+	test('highlighted once and shared by the languages, with the copy button in the page language', async () => {
+		assert.ok(server);
+		const view = async (lang: 'en' | 'id') => {
+			const html = await fetch(`${server!.url}/${lang}/runbooks/etcd-pending/`).then((r) =>
+				r.text(),
+			);
+			const start = html.indexOf('data-runbook-source="runbooks/etcd-pending.mjs"');
+			assert.ok(start > 0, `${lang}: the source view is there`);
+			const block = html.slice(start, html.indexOf('</details>', start));
+			const pre = /<pre[^>]*>[\s\S]*<\/pre>/.exec(block)?.[0] ?? '';
+			const button = /<button title="([^"]*)" data-copied="([^"]*)"/.exec(block);
+			return { pre, tooltip: button?.[1], copied: button?.[2] };
+		};
+		const en = await view('en');
+		const id = await view('id');
+		assert.ok(en.pre.length > 10_000, 'the whole source, highlighted');
+		assert.equal(id.pre, en.pre, 'the same highlighted source in both languages');
+		for (const [lang, v] of [
+			['en', en],
+			['id', id],
+		] as const) {
+			assert.equal(
+				v.tooltip,
+				uiStrings(lang)['expressiveCode.copyButtonTooltip'],
+				`${lang} tooltip`,
+			);
+			assert.equal(v.copied, uiStrings(lang)['expressiveCode.copyButtonCopied'], `${lang} copied`);
 		}
 	});
 });

@@ -5,7 +5,7 @@ import { cp, mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
 import { ROOT, tmpDir } from '../support/index.ts';
-import { loadRunbooksCached } from '../../src/plugins/runbook-links/runbooks.ts';
+import { loadRunbooksCached } from '../../runbooks/build/load.ts';
 
 test('a cached load is reused only while runbooks/ is unchanged', async (t) => {
 	// A project with one runbook and the real toolkit, using this repository's node_modules.

@@ -9,10 +9,11 @@ import { unified } from 'unified';
 import { VFile } from 'vfile';
 import { ROOT } from '../support/index.ts';
 import { checkPageSource, type DescribeIndex } from '../../src/plugins/runbook-links/check.ts';
-import { listRunbookNames } from '../../src/plugins/runbook-links/list.ts';
+import { listRunbookNames } from '../../runbooks/build/list.ts';
 import remarkRunbookLinks from '../../src/plugins/runbook-links/remark.ts';
-import { describeRunbook, languageDrift } from '../../src/plugins/runbook-links/runbooks.ts';
-import type { RunbookIndex } from '../../src/plugins/runbook-links/types.ts';
+import { describeRunbook, languageDrift } from '../../runbooks/build/load.ts';
+import type { RunbookIndex } from '../../runbooks/build/types.ts';
+import { starlightHelpers } from '../support/ui-strings.ts';
 
 const FIXTURES = path.join(import.meta.dirname, 'fixtures');
 
@@ -116,7 +117,7 @@ describe('remark plugin', () => {
 		const processor = unified()
 			.use(remarkParse)
 			.use(remarkMdx)
-			.use(remarkRunbookLinks, { runbooks });
+			.use(remarkRunbookLinks, { runbooks, ...starlightHelpers() });
 		return (await processor.run(processor.parse(file), file)) as Root;
 	}
 

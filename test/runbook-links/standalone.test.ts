@@ -6,12 +6,8 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { ROOT, killGroup, tmpDir } from '../support/index.ts';
 import { createCluster, stopAll, type StandinCluster } from '../../tools/standin/index.mjs';
-import { listRunbookNames } from '../../src/plugins/runbook-links/list.ts';
-import {
-	bundleRunbook,
-	describeRunbook,
-	zxShimSource,
-} from '../../src/plugins/runbook-links/runbooks.ts';
+import { listRunbookNames } from '../../runbooks/build/list.ts';
+import { bundleRunbook, describeRunbook, zxShimSource } from '../../runbooks/build/load.ts';
 
 const ZX = path.join(ROOT, 'node_modules', '.bin', 'zx');
 const NAMES = listRunbookNames(ROOT);

@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { diagnoseText } from '../../runbooks/lib/retrieve.mjs';
 import { runCollected, ROOT } from '../support/index.ts';
-import { PASTED } from './pasted.ts';
-import { CASES } from './queries.ts';
+import { PASTED } from '../../tools/search-eval/pasted.ts';
+import { CASES } from '../../tools/search-eval/queries.ts';
 
 /** diagnose must name the right symptom first for at least this share of texts that have one. */
 const DIAGNOSE_TOP1 = 0.9;

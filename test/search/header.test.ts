@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { AxeBuilder } from '@axe-core/playwright';
 import { useSiteInBrowser } from '../support/index.ts';
 import { LOCALE_CODES } from '../../src/config/locales.ts';
-import { CASES } from './queries.ts';
+import { CASES } from '../../tools/search-eval/queries.ts';
 import { readView, searchHeader, searchPage } from './helpers.ts';
 
 const site = useSiteInBrowser();

@@ -11,7 +11,7 @@ import {
 	type StaticServer,
 } from '../support/index.ts';
 import { parseFrontmatter } from '../support/content-audit.ts';
-import { tags } from '../support/html.ts';
+import { tags } from '../../tools/support/html.ts';
 import { LOCALE_CODES } from '../../src/config/locales.ts';
 import { SYMPTOM_IDS, SYMPTOMS } from '../../src/config/symptoms.ts';
 import type { SymptomFrontmatter } from '../../src/config/schema.ts';

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { useSiteInBrowser } from '../support/index.ts';
 import { LOCALE_CODES } from '../../src/config/locales.ts';
-import { CASES } from './queries.ts';
-import { PASTED } from './pasted.ts';
+import { CASES } from '../../tools/search-eval/queries.ts';
+import { PASTED } from '../../tools/search-eval/pasted.ts';
 import { searchAgain, searchPage, type SearchView } from './helpers.ts';
 
 const site = useSiteInBrowser();

@@ -8,11 +8,11 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { ROOT } from '../support/paths.ts';
+import { ROOT } from '../../tools/support/paths.ts';
 
 const DOC = readFileSync(path.join(ROOT, 'ARCHITECTURE.md'), 'utf8');
 /** Top-level folders whose paths the document names in prose. */
-const TOP = ['src', 'runbooks', 'test', 'tools', 'scripts', 'docs', 'public', 'recordings', '.ci'];
+const TOP = ['src', 'runbooks', 'test', 'tools', 'scripts', 'docs', 'public', '.ci'];
 
 /** Whether anything in the repository matches `pattern` (`<x>` and `*` stand for any name part). */
 function exists(pattern: string): boolean {
@@ -100,4 +100,21 @@ test('the drift check itself: a path that is not in the tree is reported', () =>
 	assert.equal(exists('src/content/docs/en/runbooks/<name>.mdx'), false);
 	assert.equal(exists('src/pages/[lang]/runbooks/[name].astro'), true);
 	assert.equal(exists('runbooks/<name>.mjs'), true);
+});
+
+test('tools/ and scripts/ never import from test/ (tests use tools, not the other way round)', () => {
+	const importsIntoTest: string[] = [];
+	for (const top of ['tools', 'scripts']) {
+		const dir = path.join(ROOT, top);
+		for (const rel of readdirSync(dir, { recursive: true }) as string[]) {
+			if (!/\.(ts|mts|mjs|js)$/.test(rel)) continue;
+			const file = path.join(dir, rel);
+			const text = readFileSync(file, 'utf8');
+			for (const m of text.matchAll(/(?:from|import)\s*\(?\s*['"](\.{1,2}\/[^'"]+)['"]/g)) {
+				const target = path.relative(ROOT, path.resolve(path.dirname(file), m[1]!));
+				if (target.split(path.sep)[0] === 'test') importsIntoTest.push(`${top}/${rel} → ${target}`);
+			}
+		}
+	}
+	assert.deepEqual(importsIntoTest, []);
 });

@@ -6,9 +6,9 @@ import { before, describe, test } from 'node:test';
 import { LOCALES as LOCALE_INFO } from '../../src/config/locales.ts';
 import { SITE_URL } from '../../src/config/site.ts';
 import { CATEGORIES, SYMPTOM_IDS, SYMPTOMS } from '../../src/config/symptoms.ts';
-import { ensureBuilt } from '../support/build.ts';
-import { htmlFiles, htmlLang, tags } from '../support/html.ts';
-import { ROOT } from '../support/paths.ts';
+import { ensureBuilt } from '../../tools/support/build.ts';
+import { htmlFiles, htmlLang, tags } from '../../tools/support/html.ts';
+import { ROOT } from '../../tools/support/paths.ts';
 import { LOCALES, PAGES, pagePath } from './pages.ts';
 
 const SITE = new URL(SITE_URL);

@@ -3,8 +3,8 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { auditDocs, parseFrontmatter } from '../support/content-audit.ts';
-import { ROOT } from '../support/paths.ts';
-import { tmpDir } from '../support/tmp.ts';
+import { ROOT } from '../../tools/support/paths.ts';
+import { tmpDir } from '../../tools/support/tmp.ts';
 import { CATEGORIES, SYMPTOM_IDS, SYMPTOMS } from '../../src/config/symptoms.ts';
 
 const GOOD_SYMPTOM = `---
@@ -176,6 +176,27 @@ test('UI strings: en.json and id.json define the same keys, none empty', async (
 	for (const [key, value] of [...Object.entries(en), ...Object.entries(id)]) {
 		assert.ok(value.trim(), `${key} is empty`);
 	}
+	// One placeholder syntax, i18next's `{{name}}`, with the same names in every language.
+	const placeholders = (text: string) =>
+		[...text.matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]).sort();
+	for (const key of ours(en)) {
+		for (const [lang, strings] of [
+			['en', en],
+			['id', id],
+		] as const) {
+			const bare = (strings[key] ?? '').replace(/\{\{\w+\}\}/g, '');
+			assert.doesNotMatch(bare, /[{}]/, `${lang}.json ${key}: placeholders are written {{name}}`);
+		}
+		assert.deepEqual(
+			placeholders(id[key] ?? ''),
+			placeholders(en[key] ?? ''),
+			`${key}: placeholders`,
+		);
+	}
+	// Every key is typed in the i18n schema, so `t('mr.…')` needs no casts.
+	const schema = await readFile(path.join(ROOT, 'src', 'content.config.ts'), 'utf8');
+	for (const key of ours(en))
+		assert.ok(schema.includes(`'${key}': z.string()`), `${key} in the schema`);
 	// Starlight's Indonesian strings lack Expressive Code's; without ours the copy button speaks English.
 	for (const key of ['expressiveCode.copyButtonCopied', 'expressiveCode.copyButtonTooltip']) {
 		assert.ok(id[key] && id[key] !== en[key], `${key} is translated`);

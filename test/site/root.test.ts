@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { openBrowser } from '../support/browser.ts';
-import { ensureBuilt } from '../support/build.ts';
-import { tags } from '../support/html.ts';
-import { serveStatic, type StaticServer } from '../support/server.ts';
+import { openBrowser } from '../../tools/support/browser.ts';
+import { ensureBuilt } from '../../tools/support/build.ts';
+import { tags } from '../../tools/support/html.ts';
+import { serveStatic, type StaticServer } from '../../tools/support/server.ts';
 
 let dist = '';
 let server: StaticServer;

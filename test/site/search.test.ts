@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { openBrowser, type OpenBrowser } from '../support/browser.ts';
-import { ensureBuilt } from '../support/build.ts';
-import { serveStatic, type StaticServer } from '../support/server.ts';
+import { openBrowser, type OpenBrowser } from '../../tools/support/browser.ts';
+import { ensureBuilt } from '../../tools/support/build.ts';
+import { serveStatic, type StaticServer } from '../../tools/support/server.ts';
 import type { Locale } from '../../src/config/locales.ts';
 import { pagePath } from './pages.ts';
 

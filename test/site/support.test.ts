@@ -3,10 +3,10 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
-import { killGroup, spawnGroup } from '../support/process.ts';
-import { serveStatic } from '../support/server.ts';
-import { tmpDir } from '../support/tmp.ts';
-import { freePort } from '../support/port.ts';
+import { killGroup, spawnGroup } from '../../tools/support/process.ts';
+import { serveStatic } from '../../tools/support/server.ts';
+import { tmpDir } from '../../tools/support/tmp.ts';
+import { freePort } from '../../tools/support/port.ts';
 
 describe('serveStatic behaves like a static host', async () => {
 	const root = await tmpDir({ after });

@@ -13,9 +13,9 @@ import { createInterface } from 'node:readline';
 import { after, before, describe, test } from 'node:test';
 import { reservePort } from '../../tools/standin/lib/common.mjs';
 import type { ExecRequest } from '../../tools/standin/lib/spdy.mjs';
-import { ETCDCTL_BIN, startEtcd, type Etcd } from '../etcd-all-crash/etcd.ts';
-import { ROOT } from '../support/paths.ts';
-import { tmpDir } from '../support/tmp.ts';
+import { ETCDCTL_BIN, startEtcd, type Etcd } from '../../tools/support/etcd.ts';
+import { ROOT } from '../../tools/support/paths.ts';
+import { tmpDir } from '../../tools/support/tmp.ts';
 import { GONE_POD, POD, startKubeApiStub, type KubeApiStub } from './kube-api-stub.ts';
 
 /** The real kubectl on PATH (never the stand-in's own bin/kubectl) and the versioned ones beside it. */

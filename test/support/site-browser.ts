@@ -1,7 +1,7 @@
 import { after, before } from 'node:test';
-import { ensureBuilt } from './build.ts';
-import { openBrowser, type OpenBrowser } from './browser.ts';
-import { serveStatic, type StaticServer } from './server.ts';
+import { ensureBuilt } from '../../tools/support/build.ts';
+import { openBrowser, type OpenBrowser } from '../../tools/support/browser.ts';
+import { serveStatic, type StaticServer } from '../../tools/support/server.ts';
 
 export interface SiteInBrowser {
 	readonly server: StaticServer;

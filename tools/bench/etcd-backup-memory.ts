@@ -11,8 +11,8 @@ import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
-import { ROOT } from '../../test/support/paths.ts';
-import { startEtcd, prng, ETCDCTL_BIN } from '../../test/etcd-all-crash/etcd.ts';
+import { ROOT } from '../support/paths.ts';
+import { startEtcd, prng, ETCDCTL_BIN } from '../support/etcd.ts';
 import { etcdHttp } from '../../runbooks/lib/etcd-http.mjs';
 
 interface Measured {

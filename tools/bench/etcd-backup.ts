@@ -9,8 +9,8 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, statSync, existsSync }
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ROOT } from '../../test/support/paths.ts';
-import { startEtcd, prng, ETCDCTL_BIN, type Etcd } from '../../test/etcd-all-crash/etcd.ts';
+import { ROOT } from '../support/paths.ts';
+import { startEtcd, prng, ETCDCTL_BIN, type Etcd } from '../support/etcd.ts';
 import { readEtcdDb } from '../../runbooks/lib/mvcc.mjs';
 import { committedLog, readWal } from '../../runbooks/lib/etcd-wal.mjs';
 import { replay } from '../../runbooks/lib/etcd-replay.mjs';

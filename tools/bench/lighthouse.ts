@@ -2,10 +2,10 @@
 // symptom pages in each language, next to the same pages of a bare Starlight site built in the same run.
 // Target: 100 in every category on every measured page. Reported, never asserted.
 import path from 'node:path';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../test/support/browser.ts';
-import { ROOT } from '../../test/support/paths.ts';
-import { runCollected } from '../../test/support/process.ts';
-import { serveStatic } from '../../test/support/server.ts';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../support/browser.ts';
+import { ROOT } from '../support/paths.ts';
+import { runCollected } from '../support/process.ts';
+import { serveStatic } from '../support/server.ts';
 import { buildSites, measuredPaths, ratio, type BuiltSite } from './lib/sites.ts';
 
 const CATEGORIES = ['performance', 'accessibility', 'best-practices', 'seo'] as const;

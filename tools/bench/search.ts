@@ -6,11 +6,11 @@ import { readFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { ensureBuilt } from '../../test/support/build.ts';
-import { openBrowser } from '../../test/support/browser.ts';
-import { serveStatic } from '../../test/support/server.ts';
-import { CASES } from '../../test/search/queries.ts';
-import { PASTED } from '../../test/search/pasted.ts';
+import { ensureBuilt } from '../support/build.ts';
+import { openBrowser } from '../support/browser.ts';
+import { serveStatic } from '../support/server.ts';
+import { CASES } from '../search-eval/queries.ts';
+import { PASTED } from '../search-eval/pasted.ts';
 import { diagnoseText } from '../../runbooks/lib/retrieve.mjs';
 import { LOCALE_CODES } from '../../src/config/locales.ts';
 

@@ -2,8 +2,8 @@
 // measured page loads before any interaction (gzip, what a static host sends), the build time and the size of
 // the output folder. Prints figures and ratios; targets are reported, never asserted.
 import { gzipSync } from 'node:zlib';
-import { openBrowser } from '../../test/support/browser.ts';
-import { serveStatic } from '../../test/support/server.ts';
+import { openBrowser } from '../support/browser.ts';
+import { serveStatic } from '../support/server.ts';
 import { buildSites, folderBytes, kb, measuredPaths, ratio, type BuiltSite } from './lib/sites.ts';
 
 /** No more JS before interaction than bare Starlight plus this much (compressed). */
@@ -137,6 +137,13 @@ export async function run(): Promise<void> {
 	console.log(
 		`  first builds: ours ${(ours.firstBuildMs / 1000).toFixed(1)} s, bare ${(bare.firstBuildMs / 1000).toFixed(1)} s`,
 	);
+	if (ours.buildCpuMs !== undefined && bare.buildCpuMs !== undefined) {
+		// CPU seconds do not grow with the machine's other load the way wall time does.
+		console.log(
+			`  CPU (user + system): ours ${(ours.buildCpuMs / 1000).toFixed(1)} s, bare ${(bare.buildCpuMs / 1000).toFixed(1)} s, ` +
+				`${ratio(ours.buildCpuMs, bare.buildCpuMs)}`,
+		);
+	}
 
 	const oursBytes = await folderBytes(ours.outDir);
 	const bareBytes = await folderBytes(bare.outDir);

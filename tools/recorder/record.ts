@@ -12,7 +12,7 @@ import { runInPty } from './pty.ts';
 import { ROOT, scenarioOf, type Lang } from './scenarios.ts';
 
 export { ROOT };
-export const RECORDINGS = path.join(ROOT, 'recordings');
+export const RECORDINGS = path.join(ROOT, 'public', 'recordings');
 export const COLS = 100;
 export const ROWS = 32;
 

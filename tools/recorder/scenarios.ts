@@ -722,7 +722,7 @@ async function composeScenario(lang: Lang): Promise<Prepared> {
 }
 
 /**
- * Recordings of a runbook on another target, `recordings/<name>.<lang>.cast`: what the pages show beside the
+ * Recordings of a runbook on another target, `public/recordings/<name>.<lang>.cast`: what the pages show beside the
  * runbook's own recording.
  */
 export const VARIANT_SCENARIOS: Record<string, Scenario> = {

@@ -1,23 +1,19 @@
 /**
- * Build-time access to recordings/<runbook>.<lang>.cast (committed; written only by `npm run record`).
+ * Build-time access to public/recordings/<runbook>.<lang>.cast (committed; written only by `npm run record`,
+ * served as they are from public/, so the widget fetches the very file the transcript is built from).
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseCast, plainText, stepMarkers, type Cast } from './cast.ts';
 
 /** The repository's recordings folder; `astro build` runs from the repository root. */
-export const RECORDINGS_DIR = path.join(process.cwd(), 'recordings');
+export const RECORDINGS_DIR = path.join(process.cwd(), 'public', 'recordings');
 
 export const castFileName = (runbook: string, lang: string) => `${runbook}.${lang}.cast`;
 
-/** Public URL of a recording (served by src/pages/recordings/[file].ts). */
+/** Public URL of a recording (public/recordings/ is served at /recordings/). */
 export const castUrl = (runbook: string, lang: string) =>
 	`/recordings/${castFileName(runbook, lang)}`;
-
-export function castFiles(): string[] {
-	if (!existsSync(RECORDINGS_DIR)) return [];
-	return readdirSync(RECORDINGS_DIR).filter((f) => /^[a-z0-9-]+\.[a-z]{2}\.cast$/.test(f));
-}
 
 export interface RecordingView {
 	url: string;

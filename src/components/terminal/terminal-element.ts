@@ -148,7 +148,7 @@ class MrTerminal extends HTMLElement {
 			button.type = 'button';
 			button.className = 'mr-terminal-jump';
 			button.textContent = this.strings.showStep;
-			button.setAttribute('aria-label', this.strings.showStepLabel.replace('{step}', id));
+			button.setAttribute('aria-label', this.strings.showStepLabel.replace('{{step}}', id));
 			button.addEventListener('click', () => void this.seekToStep(id));
 			block.after(button);
 		}

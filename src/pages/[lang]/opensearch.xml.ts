@@ -1,8 +1,6 @@
 import type { APIRoute, GetStaticPaths } from 'astro';
 import { LOCALES, LOCALE_CODES, type Locale } from '../../config/locales.ts';
 import { SITE_TITLE, SITE_URL } from '../../config/site.ts';
-import en from '../../content/i18n/en.json';
-import id from '../../content/i18n/id.json';
 
 /**
  * OpenSearch description per language, so a browser can add the site as a search engine and send a typed
@@ -10,8 +8,6 @@ import id from '../../content/i18n/id.json';
  */
 export const getStaticPaths = (() =>
 	LOCALE_CODES.map((lang) => ({ params: { lang } }))) satisfies GetStaticPaths;
-
-const STRINGS = { en, id } as const;
 
 function xml(text: string): string {
 	return text
@@ -21,13 +17,13 @@ function xml(text: string): string {
 		.replace(/"/g, '&quot;');
 }
 
-export const GET: APIRoute = ({ params, site }) => {
+export const GET: APIRoute = ({ params, site, locals }) => {
 	const lang = params.lang as Locale;
 	const base = (site ?? new URL(SITE_URL)).href.replace(/\/$/, '');
 	const body = `<?xml version="1.0" encoding="UTF-8"?>
 <OpenSearchDescription xmlns="http://a9.com/-/spec/opensearch/1.1/" xmlns:moz="http://www.mozilla.org/2006/browser/search/">
   <ShortName>${xml(`${SITE_TITLE} (${lang.toUpperCase()})`)}</ShortName>
-  <Description>${xml(STRINGS[lang]['mr.search.opensearch.description'])}</Description>
+  <Description>${xml(locals.t('mr.search.opensearch.description'))}</Description>
   <InputEncoding>UTF-8</InputEncoding>
   <Language>${xml(LOCALES[lang].lang)}</Language>
   <Image width="16" height="16" type="image/svg+xml">${xml(`${base}/favicon.svg`)}</Image>

@@ -8,7 +8,7 @@ import remarkMdx from 'remark-mdx';
 import remarkParse from 'remark-parse';
 import { unified } from 'unified';
 import { visit } from 'unist-util-visit';
-import type { Describe, DescribeStep, StepMode } from './types.ts';
+import type { Describe, DescribeStep, StepMode } from '../../../runbooks/build/types.ts';
 
 /** Fence languages that hold commands a reader would paste into a shell. */
 export const SHELL_LANGS: ReadonlySet<string> = new Set([

@@ -6,8 +6,9 @@
 import type { Code, Parent, Root } from 'mdast';
 import type { VFile } from 'vfile';
 import {
-	RUNBOOK_STRINGS,
-	fill,
+	MODE_KEYS,
+	RUNBOOK_MODE_KEYS,
+	plain,
 	runbookPagePath,
 	stepAnchor,
 	withPageLang,
@@ -21,21 +22,20 @@ import {
 	stepsWithId,
 	type DescribeIndex,
 } from './check.ts';
-import type { RunbookIndex, StepMode } from './types.ts';
+import type { RunbookIndex, StepMode } from '../../../runbooks/build/types.ts';
+import type { StarlightHelpers } from './plugin.ts';
 
-export interface RemarkRunbookLinksOptions {
+/**
+ * The runbooks, and Starlight's helpers for the page's language and its UI strings (as Starlight's own
+ * remark plugins take them).
+ */
+export interface RemarkRunbookLinksOptions extends StarlightHelpers {
 	runbooks: RunbookIndex;
 }
 
 /** Thrown to stop the build; the message lists every problem of the page, one per line. */
 export class RunbookDriftError extends Error {
 	override name = 'RunbookDriftError';
-}
-
-/** The language folder of a content file (`src/content/docs/<lang>/…`), else the default language. */
-export function pageLang(filePath: string | undefined): Locale {
-	const m = /[\\/]content[\\/]docs[\\/]([^\\/]+)[\\/]/.exec(filePath ?? '');
-	return isLocale(m?.[1]) ? m[1] : DEFAULT_LOCALE;
 }
 
 /** The English describe output of every runbook: what the drift check compares against. */
@@ -65,8 +65,9 @@ export default function remarkRunbookLinks(options: RemarkRunbookLinksOptions) {
 				`code blocks out of step with the runbooks (fix the page or the runbook):\n${problems.join('\n')}`,
 			);
 		}
-		const lang = pageLang(file.path);
-		const strings = RUNBOOK_STRINGS[lang];
+		const pathLang = options.absolutePathToLang(file.path ?? '');
+		const lang: Locale = isLocale(pathLang) ? pathLang : DEFAULT_LOCALE;
+		const t = options.useTranslations(lang);
 		for (const { node } of found) {
 			const link = parseLink(node.meta);
 			if (SHELL.test(node.lang ?? '')) node.value = withPageLang(node.value, lang);
@@ -81,20 +82,20 @@ export default function remarkRunbookLinks(options: RemarkRunbookLinksOptions) {
 			if (link.step) {
 				const step = stepsWithId(local, link.step)[0];
 				mode = step?.mode ?? 'read';
-				label = fill(strings.blockLinkStep, {
-					name: link.runbook,
-					title: step?.title ?? link.step,
-				});
+				label = t(
+					'mr.runbook.blockLinkStep',
+					plain({ name: link.runbook, title: step?.title ?? link.step }),
+				);
 				href += `#${stepAnchor(link.step)}`;
 			} else {
 				mode = runbookMode(local);
-				label = fill(strings.blockLinkRunbook, { name: link.runbook });
+				label = t('mr.runbook.blockLinkRunbook', plain({ name: link.runbook }));
 			}
 			wrap(tree, node, {
 				runbook: link.runbook,
 				step: link.step,
 				mode,
-				badge: link.step ? strings.mode[mode] : strings.runbookMode[mode],
+				badge: t(link.step ? MODE_KEYS[mode] : RUNBOOK_MODE_KEYS[mode]),
 				label,
 				href,
 			});

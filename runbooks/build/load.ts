@@ -248,7 +248,7 @@ export function languageDrift(name: string, byLang: Record<string, Describe>): s
 
 /** Where finished loads are kept between builds (the project's node_modules/.cache, as Vite and Astro do). */
 const CACHE_DIR = fileURLToPath(
-	new URL('../../../node_modules/.cache/milvus-rescue-runbooks/', import.meta.url),
+	new URL('../../node_modules/.cache/milvus-rescue-runbooks/', import.meta.url),
 );
 
 /** Every file under `dir`, as sorted paths relative to it. */

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, open } from 'node:fs/promises';
 import path from 'node:path';
-import { freePort } from '../support/port.ts';
+import { freePort } from './port.ts';
 import { etcdHttp, type EtcdHttp } from '../../runbooks/lib/etcd-http.mjs';
 
 export const ETCD_BIN = process.env.ETCD_BIN ?? '/usr/bin/etcd';

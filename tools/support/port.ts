@@ -3,4 +3,4 @@
  * `releasePort`), so test files running in parallel, stand-in clusters included, never collide. Prefer
  * binding port 0 directly when the server under test allows it.
  */
-export { reservePort as freePort, releasePort } from '../../tools/standin/lib/common.mjs';
+export { reservePort as freePort, releasePort } from '../standin/lib/common.mjs';

@@ -4,21 +4,20 @@ import { DIST, ROOT, TEST_TMP } from './paths.ts';
 import { runCollected } from './process.ts';
 
 /**
- * Written into the output folder by the `build-stamp` integration (src/config/integrations.ts) when a build
- * finishes; its mtime is the moment that build *started*, so an edit made during a build still counts as newer.
+ * Pagefind indexes the built pages last in `astro build` (Starlight's build-done hook): its entry file
+ * exists only in a finished build, and its mtime is when that build ended.
+ */
+const FINISHED = path.join('pagefind', 'pagefind-entry.json');
+
+/**
+ * Written into `dist/` by `ensureBuilt` right after its own build: when that build *started*, so an edit
+ * made during the build still counts as newer. A build run by hand (`npx astro build`) has no stamp for
+ * its output and is dated by its end.
  */
 export const BUILD_STAMP = '.build-stamp';
 
 /** What the built site depends on: a change to any of these makes `dist/` stale. */
-const SOURCES = [
-	'src',
-	'public',
-	'runbooks',
-	'recordings',
-	'astro.config.mjs',
-	'package.json',
-	'tsconfig.json',
-];
+const SOURCES = ['src', 'public', 'runbooks', 'astro.config.mjs', 'package.json', 'tsconfig.json'];
 
 const LOCK = path.join(TEST_TMP, 'build.lock');
 
@@ -31,18 +30,22 @@ const LOCK = path.join(TEST_TMP, 'build.lock');
 export async function ensureBuilt(): Promise<string> {
 	const run = await testRunId();
 	if (run !== undefined && (await readFile(RUN_MARK, 'utf8').catch(() => '')) === run) {
-		if ((await stampTime()) !== undefined) return DIST;
+		if ((await builtAt()) !== undefined) return DIST;
 	}
 	if (!(await isFresh())) {
-		const stampBefore = await stampTime();
+		const builtBefore = await builtAt();
 		await withLock(async () => {
 			// Another test file built while we waited for the lock: use its output even if a source was
 			// edited meanwhile, or parallel test files would rebuild one after another while someone edits.
-			if ((await stampTime()) !== stampBefore || (await isFresh())) return;
+			if ((await builtAt()) !== builtBefore || (await isFresh())) return;
+			const started = Date.now();
 			await runAstroBuild();
-			if ((await stampTime()) === undefined) {
-				throw new Error(`astro build finished without writing ${path.join(DIST, BUILD_STAMP)}`);
+			const finished = await stat(path.join(DIST, FINISHED)).catch(() => undefined);
+			if (!finished) {
+				throw new Error(`astro build finished without writing ${path.join(DIST, FINISHED)}`);
 			}
+			const stamp: Stamp = { started, finished: finished.mtimeMs };
+			await writeFile(path.join(DIST, BUILD_STAMP), `${JSON.stringify(stamp)}\n`);
 		});
 	}
 	if (run !== undefined) {
@@ -67,16 +70,32 @@ async function testRunId(): Promise<string | undefined> {
 	return startTime ? `${process.ppid}:${startTime}` : undefined;
 }
 
-async function stampTime(): Promise<number | undefined> {
-	return (await stat(path.join(DIST, BUILD_STAMP)).catch(() => undefined))?.mtimeMs;
+interface Stamp {
+	/** When `ensureBuilt` started the build (ms since the epoch). */
+	started: number;
+	/** The mtime of the finished marker that build wrote: the stamp speaks for that output only. */
+	finished: number;
+}
+
+/**
+ * When the build in `dist/` started (ours, from the stamp) or ended (one run by hand), or undefined
+ * when `dist/` holds no finished build.
+ */
+async function builtAt(): Promise<number | undefined> {
+	const finished = await stat(path.join(DIST, FINISHED)).catch(() => undefined);
+	if (!finished) return undefined;
+	const stamp = await readFile(path.join(DIST, BUILD_STAMP), 'utf8')
+		.then((text) => JSON.parse(text) as Stamp)
+		.catch(() => undefined);
+	return stamp && stamp.finished === finished.mtimeMs ? stamp.started : finished.mtimeMs;
 }
 
 /** True when `dist/` holds a finished build newer than every source file. */
 export async function isFresh(): Promise<boolean> {
-	const stamp = await stat(path.join(DIST, BUILD_STAMP)).catch(() => undefined);
-	if (!stamp) return false;
+	const built = await builtAt();
+	if (built === undefined) return false;
 	const newest = await newestMtime(SOURCES.map((p) => path.join(ROOT, p)));
-	return stamp.mtimeMs >= newest;
+	return built >= newest;
 }
 
 async function newestMtime(paths: string[]): Promise<number> {
