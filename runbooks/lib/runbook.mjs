@@ -41,7 +41,7 @@
  *   --describe renders the same value. Hooks around it: before() guards (throw to refuse), parse() turns
  *   the result into the step's value (ctx.results[id]), after() waits and checks; `command: null` steps
  *   do in-process work in action(); when() chooses at run time (alternativeTo: the step it replaces).
- *   See the Step typedef. The legacy run() hook is for runbooks not yet ported.
+ *   See the Step typedef.
  * - Build kubectl commands with ctx.kube.argv(...) (or plain ['kubectl', ...]): in --describe they render
  *   without pins (the site's form); at run time they are pinned to the context/namespace resolved once.
  * - `ctx.kube` is ready inside preflight/steps/verify. A custom `main(ctx)` runs BEFORE any cluster
@@ -134,8 +134,6 @@ import { fileURLToPath } from 'node:url';
  *   after the command ran (e.g. wait for a rollout); a returned string is printed. Never a second argv
  * @property {(ctx: Context) => Promise<unknown> | unknown} [action]  only for `command: null` steps: in-process
  *   work; its return value is the step's value (a returned string is printed)
- * @property {(ctx: Context) => Promise<unknown> | unknown} [run]  legacy hook (before steps as data): being
- *   ported away; new code uses command + parse/after, or action for `command: null`
  * @property {(ctx: Context) => Promise<boolean> | boolean} [when]  run-time choice: false → the step is not run
  *   (reported as skipped). Describe still lists it
  * @property {string} [alternativeTo]    id of the step this one replaces when `when` chooses it; --describe lists
@@ -408,7 +406,8 @@ function checkStep(step) {
 	}
 	if (step.action && step.command !== null)
 		return `step ${step.id}: action() is for command: null steps; the toolkit runs command`;
-	if (step.action && step.run) return `step ${step.id}: give action() or run(), not both`;
+	if ('run' in step)
+		return `step ${step.id}: run() is gone; declare command (+ before/parse/after), or action() for command: null`;
 	if (step.before && step.command === null)
 		return `step ${step.id}: before() guards the command; a command: null step does its work in action()`;
 	if (step.input && step.command === null)
@@ -656,7 +655,7 @@ async function runStep(ctx, s, o, lang) {
 		}
 		return undefined;
 	};
-	const hook = s.action ?? s.run;
+	const hook = s.action;
 	if (hook) {
 		const value = await hook(ctx);
 		ctx.results[s.id] = value;

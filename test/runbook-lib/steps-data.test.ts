@@ -161,6 +161,20 @@ test('definitions that mix the hooks wrongly are refused', async () => {
 	const r = await runIt(bad, ['--yes']);
 	assert.equal(r.code, 1);
 	assert.match(r.stdout + r.stderr, /action\(\) is for command: null steps/);
+
+	const legacy = stepsRunbook({});
+	legacy.steps = () => [
+		{
+			id: 'legacy',
+			title: { en: 'Legacy', id: 'Lama' },
+			mode: 'read',
+			command: null,
+			...({ run: () => 'typed twice' } as object),
+		} as Step,
+	];
+	const refused = await runIt(legacy, ['--yes']);
+	assert.equal(refused.code, 1);
+	assert.match(refused.stdout + refused.stderr, /run\(\) is gone/);
 });
 
 test('a runbook file runs only when it is the script', async () => {
