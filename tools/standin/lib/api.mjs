@@ -23,7 +23,8 @@ import { callApi, readApiInfo, sleep } from './common.mjs';
  * - `empty-member-id`: empties `/bitnami/etcd/data/member_id`; on `bitnami-2022` the restart runs
  *   `member update ""` → crash loop with `Error: bad member ID arg (strconv.ParseUint: parsing "": invalid
  *   syntax), expecting ID in Hex` (exit 128). The fork has no member_id: the pod just restarts.
- * - `corrupt-data`: corrupts the member's WAL (`data/member/wal`) → etcd exits with `walpb: crc mismatch` on
+ * - `corrupt-data`: stops etcd with SIGTERM (its graceful stop commits the db), then corrupts the member's WAL
+ *   (`data/member/wal`) → etcd exits with `walpb: crc mismatch` on
  *   every start, CrashLoopBackOff. `member/snap/db` is left intact, so offline recovery from it works.
  * - `remove-member`: `etcdctl member remove` of the pod's member through a live member (needs quorum); the
  *   removed etcd exits and crash-loops with "the member has been permanently removed from the cluster".

@@ -2738,7 +2738,9 @@ const ops = {
 				continue;
 			}
 			if (b.fault === 'corrupt-data') {
-				await killAndWait(pod);
+				// A node going down stops its containers with SIGTERM first: etcd's graceful stop commits the
+				// backend, so the db holds every acknowledged write before the WAL is broken.
+				await killAndWait(pod, 'SIGTERM');
 				corruptWal(path.join(data, 'member', 'wal'));
 				restartNow(pod);
 				continue;
@@ -2779,13 +2781,15 @@ const ops = {
 };
 
 /** @param {Pod} pod */
-async function killAndWait(pod) {
+async function killAndWait(pod, signal = /** @type {NodeJS.Signals} */ ('SIGKILL')) {
 	const rt = pod.rt;
 	if (!rt) return;
 	rt.aborted = true;
 	for (const c of rt.children) c.kill('SIGKILL');
-	rt.proc?.kill('SIGKILL');
+	rt.proc?.kill(signal);
+	const forced = signal === 'SIGKILL' ? null : setTimeout(() => rt.proc?.kill('SIGKILL'), 10_000);
 	await rt.exited;
+	if (forced) clearTimeout(forced);
 }
 
 /**
