@@ -1,7 +1,7 @@
 // Shared helpers for the etcd runbook tests: run a runbook as a real subprocess against a stand-in
 // cluster, snapshot what a run must not touch, and check "healthy, one cluster id, every key intact".
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import { createCluster, stopAll } from '../../tools/standin/index.mjs';
 import type { StandinCluster, ClusterOptions, KV } from '../../tools/standin/index.mjs';
@@ -86,7 +86,12 @@ export function runRunbook(name: string, args: string[], opts: RunOptions): Prom
 				// exited meanwhile
 			}
 		};
-		const timer = setTimeout(kill, opts.timeoutMs ?? 240_000);
+		const limitMs = opts.timeoutMs ?? 240_000;
+		// A run that never ends says first, where a failure report shows it, what it was still doing.
+		const timer = setTimeout(() => {
+			if (child.pid) stdout = `${stillRunning(child.pid, limitMs)}\n${stdout}`;
+			kill();
+		}, limitMs);
 		child.stdout.on('data', (d: Buffer) => {
 			stdout += d.toString('utf8');
 			if (opts.killOn && opts.killOn.test(stdout)) kill();
@@ -101,6 +106,12 @@ export function runRunbook(name: string, args: string[], opts: RunOptions): Prom
 			resolve({ code, signal, stdout, stderr, killed });
 		});
 	});
+}
+
+/** The processes of a runbook's group that are still running, one line each. */
+function stillRunning(pgid: number, limitMs: number): string {
+	const ps = spawnSync('ps', ['-o', 'pid=,etime=,args=', '-g', String(pgid)], { encoding: 'utf8' });
+	return `[killed after ${limitMs / 1000} s; still running:\n${(ps.stdout || ps.stderr).trimEnd()}]`;
 }
 
 /** The stand-in's API calls can meet a connection reset right after a busy rollout; retry those. */
