@@ -275,9 +275,11 @@ export async function readyOneCluster(ctx, replicas, { health = false } = {}) {
 }
 
 /**
- * Poll `check` every second until it returns a truthy value, for up to `--timeout` seconds (default 300).
- * A check that throws counts as "not yet": kubectl calls fail now and then while pods restart. On timeout,
- * one line naming what was awaited (`waitTimeout`, see ETCD_MEMBER_MESSAGES).
+ * Poll `check` until it returns a truthy value, for up to `--timeout` seconds (default 300): after one second
+ * at first, then less often (up to every 4 seconds), because each check is a few kubectl calls against the
+ * user's API server and most waits last a while. A check that throws counts as "not yet": kubectl calls fail
+ * now and then while pods restart. On timeout, one line naming what was awaited (`waitTimeout`, see
+ * ETCD_MEMBER_MESSAGES).
  * @template T
  * @param {Context} ctx
  * @param {string} what already translated
@@ -287,10 +289,13 @@ export async function readyOneCluster(ctx, replicas, { health = false } = {}) {
 export async function waitFor(ctx, what, check) {
 	const seconds = Number(ctx.flags.timeout ?? 300);
 	const deadline = Date.now() + seconds * 1000;
+	let pauseMs = 1000;
 	for (;;) {
 		const v = await check().catch(() => null);
 		if (v) return v;
-		if (Date.now() > deadline) throw new StepFailedError(ctx.t('waitTimeout', { seconds, what }));
-		await new Promise((r) => setTimeout(r, 1000));
+		const left = deadline - Date.now();
+		if (left <= 0) throw new StepFailedError(ctx.t('waitTimeout', { seconds, what }));
+		await new Promise((r) => setTimeout(r, Math.min(pauseMs, left)));
+		pauseMs = Math.min(pauseMs * 1.5, 4000);
 	}
 }

@@ -413,31 +413,38 @@ async function portForward(argv, localPort) {
 }
 
 /**
- * Resolve the context once (`--context`, else `kubectl config current-context`) and the namespace
- * (`-n`, else the context's namespace, else default). Requires kubectl on PATH (exit 1 otherwise).
+ * Resolve the context once (`--context`, else the kubeconfig's current context) and the namespace (`-n`,
+ * else the context's namespace, else default), from one `kubectl config view --minify`. Requires kubectl on
+ * PATH (exit 1 otherwise).
  * @param {{ context?: string, namespace?: string, lang?: Lang }} options
  * @returns {Promise<{ context: string, namespace: string }>}
  */
 export async function resolveTarget({ context, namespace, lang = 'en' }) {
 	requireTool('kubectl', lang);
 	const tr = toolkitText(lang);
-	let ctx = context;
-	if (!ctx) {
-		const r = await runArgv(['kubectl', 'config', 'current-context'], { check: false, lang });
-		ctx = r.stdout.trim();
-		if (!r.ok || !ctx) throw new UsageError(tr('noContext'));
+	const r = await runArgv(
+		[
+			'kubectl',
+			...(context ? ['--context', context] : []),
+			'config',
+			'view',
+			'--minify',
+			'-o',
+			'json',
+		],
+		{ check: false, lang },
+	);
+	/** @type {any} */
+	let view = null;
+	try {
+		view = r.ok ? JSON.parse(r.stdout) : null;
+	} catch {
+		view = null;
 	}
-	let ns = namespace;
-	if (!ns) {
-		const r = await runArgv(
-			['kubectl', '--context', ctx, 'config', 'view', '--minify', '-o', 'jsonpath={..namespace}'],
-			{
-				check: false,
-				lang,
-			},
-		);
-		ns = (r.ok && r.stdout.trim()) || 'default';
-	}
+	const ctx = context || String(view?.['current-context'] ?? '');
+	if (!ctx) throw new UsageError(tr('noContext'));
+	const own = (view?.contexts ?? []).find((/** @type {any} */ c) => c?.name === ctx);
+	const ns = namespace || String(own?.context?.namespace ?? '') || 'default';
 	return { context: ctx, namespace: ns };
 }
 
@@ -479,9 +486,10 @@ export async function requireNamespace(kube, lang = 'en') {
  * @param {Lang} [lang]
  */
 export async function requireStatefulSet(kube, sts, lang = 'en') {
-	await requireNamespace(kube, lang);
 	const set = await kube.run(['get', 'sts', sts, '-o', 'name'], { check: false });
 	if (set.ok) return;
+	// Only a failure needs the namespace looked at: it names the missing context or namespace precisely.
+	await requireNamespace(kube, lang);
 	if (/not ?found/i.test(set.stderr)) {
 		throw new UsageError(
 			toolkitText(lang)('stsMissing', {

@@ -4,7 +4,7 @@ import { AxeBuilder } from '@axe-core/playwright';
 import { useSiteInBrowser } from '../support/index.ts';
 import { LOCALE_CODES } from '../../src/config/locales.ts';
 import { CASES } from '../../tools/search-eval/queries.ts';
-import { readView, searchHeader, searchPage } from './helpers.ts';
+import { readView, searchAgain, searchHeader, searchPage } from './helpers.ts';
 
 const site = useSiteInBrowser();
 
@@ -22,9 +22,13 @@ for (const lang of LOCALE_CODES) {
 		const page = await site.browser.context.newPage();
 		try {
 			await header.goto(`${site.server.url}/${lang}/etcd-pending/`);
-			for (const text of SAMPLE) {
+			for (const [i, text] of SAMPLE.entries()) {
 				const fromHeader = await searchHeader(header, text);
-				const fromPage = await searchPage(page, site.server.url, lang, text);
+				// The first text reaches the search page through its URL, the others through its box.
+				const fromPage =
+					i === 0
+						? await searchPage(page, site.server.url, lang, text)
+						: await searchAgain(page, text);
 				assert.equal(fromHeader.state, 'done');
 				assert.ok(fromHeader.links.length > 0, `results for ${text.slice(0, 60)}`);
 				assert.equal(fromHeader.links[0], fromPage.links[0], text.slice(0, 80));
