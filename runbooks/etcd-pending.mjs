@@ -86,7 +86,8 @@ const messages = {
 		helmNothing: 'Helm values printed; nothing was changed',
 		waitReady: 'every etcd pod to be Ready',
 		pvcNotBound: 'PVC {pvc} is not Bound',
-		pvcGone: 'PVC {pvc} is gone',
+		pvcNotGone:
+			'PVC {pvc} is still there ({error}); `kubectl describe pvc {pvc}` shows what holds it (a pod that got a node first keeps it until that pod is deleted)',
 		memberCount: 'expected {want} started members, found {got}',
 		healthyDetails: '{n} pods Ready on StorageClass {sc}, cluster id {id}',
 	},
@@ -124,7 +125,8 @@ const messages = {
 		helmNothing: 'values Helm sudah dicetak; tidak ada yang diubah',
 		waitReady: 'semua pod etcd Ready',
 		pvcNotBound: 'PVC {pvc} belum Bound',
-		pvcGone: 'PVC {pvc} sudah terhapus',
+		pvcNotGone:
+			'PVC {pvc} masih ada ({error}); `kubectl describe pvc {pvc}` menunjukkan apa yang menahannya (pod yang lebih dulu mendapat node menahannya sampai pod itu dihapus)',
 		memberCount: 'seharusnya ada {want} member started, yang ada {got}',
 		healthyDetails: '{n} pod Ready dengan StorageClass {sc}, cluster id {id}',
 	},
@@ -446,15 +448,35 @@ export default defineRunbook(
 			for (const p of f.pending) {
 				const pvcName = n.pvc(p.ordinal);
 				if (p.pvcUid !== null) {
+					// kubectl delete waits until this very claim (by uid) is gone. A pod recreated while its old
+					// claim is still terminating stays Pending for good on "persistentvolumeclaim not found"
+					// (kubernetes/kubernetes#74374), so the pod goes only after. `kubectl wait --for=delete` would not
+					// do: it waits on the name, and the StatefulSet may already have made a new claim of that name
+					// (the rolling update of set-existing recreates the Pending pod, and with it its claim).
 					steps.push({
 						id: 'recreate-pvc',
 						title: tx(
-							`Delete the unbound PVC ${pvcName}; the StatefulSet recreates it`,
-							`Hapus PVC ${pvcName} yang belum Bound; StatefulSet membuatnya lagi`,
+							`Delete the unbound PVC ${pvcName} and wait until it is gone; the StatefulSet recreates it`,
+							`Hapus PVC ${pvcName} yang belum Bound dan tunggu sampai benar-benar hilang; StatefulSet membuatnya lagi`,
 						),
 						mode: 'destroy',
-						command: k.argv('delete', 'pvc', pvcName),
+						command: k.argv(
+							'delete',
+							'pvc',
+							pvcName,
+							`--timeout=${Number(ctx.flags.timeout ?? 300)}s`,
+						),
 						confirmName: pvcName,
+						check: false,
+						parse: (r, c) => {
+							if (r.ok) return r.stdout;
+							throw new StepFailedError(
+								c.t('pvcNotGone', {
+									pvc: pvcName,
+									error: r.stderr.trim().split('\n').pop() || `exit ${r.exitCode}`,
+								}),
+							);
+						},
 						// Done when the old claim is gone, was already replaced, or bound after all (Kubernetes >= 1.28
 						// binds Pending claims to a new default). Only an unbound claim is data-free: one that has a
 						// volume is not ours to delete.
@@ -467,41 +489,6 @@ export default defineRunbook(
 								Boolean(pvc.spec?.storageClassName) ||
 								pvc.metadata?.uid !== p.pvcUid
 							);
-						},
-					});
-					// A pod recreated while its old claim is still terminating stays Pending for good on
-					// "persistentvolumeclaim not found" (kubernetes/kubernetes#74374): the pod goes only once the
-					// claim is gone.
-					const waitArgs = [
-						'wait',
-						'--for=delete',
-						`pvc/${pvcName}`,
-						`--timeout=${Number(ctx.flags.timeout ?? 300)}s`,
-					];
-					steps.push({
-						id: 'wait-pvc-gone',
-						title: tx(
-							`Wait until the old PVC ${pvcName} is gone`,
-							`Tunggu sampai PVC lama ${pvcName} benar-benar terhapus`,
-						),
-						mode: 'read',
-						command: k.argv(...waitArgs),
-						// A dry run deleted nothing, so there is nothing to wait for.
-						when: (c) => !c.dryRun,
-						// kubectl before 1.23 (Debian's kubernetes-client is 1.20) exits 1 with "no matching resources
-						// found" when the claim is already gone, which is the state this step waits for.
-						check: false,
-						parse: (r, c) => {
-							if (r.ok) return r.stdout;
-							if (/no matching resources found/i.test(r.stderr))
-								return c.t('pvcGone', { pvc: pvcName });
-							throw new StepFailedError(r.stderr.trim() || `exit ${r.exitCode}`);
-						},
-						// Bound after all, or already replaced by the StatefulSet: nothing was deleted.
-						done: async (c) => {
-							const pvc = await getPvc(c, pvcName);
-							if (!pvc || pvc.metadata?.deletionTimestamp) return false;
-							return pvc.metadata?.uid !== p.pvcUid || pvc.status?.phase === 'Bound';
 						},
 					});
 				}

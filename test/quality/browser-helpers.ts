@@ -112,25 +112,30 @@ export async function tabTo(
 	const visited: string[] = [];
 	for (let i = 1; i <= limit; i++) {
 		await page.keyboard.press(backwards ? 'Shift+Tab' : 'Tab');
-		const hit = await page.evaluate(
-			(sel) => document.activeElement?.matches(sel) ?? false,
-			selector,
-		);
-		if (hit) return i;
-		visited.push(await describeFocused(page));
+		// One round trip per press: null on a hit, else what has focus (for the failure message).
+		const missed = await page.evaluate(focusedUnless, selector);
+		if (missed === null) return i;
+		visited.push(missed);
 	}
 	throw new Error(
 		`Tab never reached ${selector} in ${limit} presses; focus went through: ${visited.slice(0, 40).join(' → ')}`,
 	);
 }
 
+/**
+ * Runs in the page: null when the focused element matches `selector`, else a short description of it.
+ * @param selector null to always describe
+ */
+function focusedUnless(selector: string | null): string | null {
+	const el = document.activeElement;
+	if (selector && el?.matches(selector)) return null;
+	if (!el || el === document.body) return '(body)';
+	const id = el.id ? `#${el.id}` : '';
+	const label = (el.getAttribute('aria-label') ?? el.textContent ?? '').trim().slice(0, 30);
+	return `${el.tagName.toLowerCase()}${id}[${label}]`;
+}
+
 /** A short description of the focused element, for failure messages. */
-export function describeFocused(page: Page): Promise<string> {
-	return page.evaluate(() => {
-		const el = document.activeElement;
-		if (!el || el === document.body) return '(body)';
-		const id = el.id ? `#${el.id}` : '';
-		const label = (el.getAttribute('aria-label') ?? el.textContent ?? '').trim().slice(0, 30);
-		return `${el.tagName.toLowerCase()}${id}[${label}]`;
-	});
+export async function describeFocused(page: Page): Promise<string> {
+	return (await page.evaluate(focusedUnless, null)) ?? '(body)';
 }
