@@ -46,10 +46,13 @@ async function assertDescribeMatchesRun(c: StandinCluster, name: string): Promis
 	const mod = (await import(pathToFileURL(runbookPath(name)).href)) as {
 		default: RunbookHandle;
 	};
-	// --describe with the run's facts in place of the example ones: the same rendering, the same inputs.
-	const view = (await defineRunbook({ ...mod.default.def, exampleFacts: report.facts }).describe(
-		'en',
-	)) as { steps: { id: string; command: string | null }[] };
+	// --describe with the run's facts in place of the example ones: the same rendering, the same inputs. The
+	// variants (etcd-all-crash's Docker Compose steps, for the page) are another target's run, not this one.
+	const view = (await defineRunbook({
+		...mod.default.def,
+		exampleFacts: report.facts,
+		variantFacts: [],
+	}).describe('en')) as { steps: { id: string; command: string | null }[] };
 
 	assert.deepEqual(
 		report.steps.map((s) => s.id),
@@ -83,6 +86,11 @@ describe('--describe shows what --dry-run runs', { concurrency: 1 }, () => {
 		c = await newCluster({ generation: 'bitnami-2022', milvus: 'cluster' });
 	});
 
+	it('etcd-slow-disk (read-only: the same cluster, before any fault)', async () => {
+		const steps = await assertDescribeMatchesRun(c, 'etcd-slow-disk');
+		assert.ok(steps.some((s) => s.id === 'read-metrics'));
+	});
+
 	it('channel-unavailable', async () => {
 		await assertDescribeMatchesRun(c, 'channel-unavailable');
 	});
@@ -111,5 +119,24 @@ describe('--describe shows what --dry-run runs', { concurrency: 1 }, () => {
 		await retry(() => loseVolumeWithoutDefault(c, 2));
 		const steps = await assertDescribeMatchesRun(c, 'etcd-pending');
 		assert.ok(steps.some((s) => s.id === 'wait-ready' && s.status === 'skipped'));
+	});
+});
+
+// All three members down leaves nothing for the cases above to run on, so etcd-all-crash has a cluster of its own.
+describe('--describe shows what --dry-run runs: etcd-all-crash', () => {
+	it('every member crash-looping on a broken WAL', async () => {
+		const c = await newCluster({ generation: 'milvusdb-fork' });
+		try {
+			await c.putMilvusKeys(50);
+			await c.inject('all-down');
+			for (let i = 0; i < 3; i++) await c.waitPod(i, 'CrashLoopBackOff', { timeoutMs: 90_000 });
+			const steps = await assertDescribeMatchesRun(c, 'etcd-all-crash');
+			assert.ok(
+				steps.some((s) => s.mode === 'destroy'),
+				'the plan reaches the destructive steps',
+			);
+		} finally {
+			await c.stop();
+		}
 	});
 });
