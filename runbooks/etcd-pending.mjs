@@ -87,7 +87,7 @@ const messages = {
 		waitReady: 'every etcd pod to be Ready',
 		pvcNotBound: 'PVC {pvc} is not Bound',
 		pvcNotGone:
-			'PVC {pvc} is still there ({error}); `kubectl describe pvc {pvc}` shows what holds it (a pod that got a node first keeps it until that pod is deleted)',
+			'the old PVC {pvc} to be gone (`kubectl describe pvc {pvc}` shows what holds it: a pod that got a node first keeps it until that pod is deleted)',
 		memberCount: 'expected {want} started members, found {got}',
 		healthyDetails: '{n} pods Ready on StorageClass {sc}, cluster id {id}',
 	},
@@ -126,7 +126,7 @@ const messages = {
 		waitReady: 'semua pod etcd Ready',
 		pvcNotBound: 'PVC {pvc} belum Bound',
 		pvcNotGone:
-			'PVC {pvc} masih ada ({error}); `kubectl describe pvc {pvc}` menunjukkan apa yang menahannya (pod yang lebih dulu mendapat node menahannya sampai pod itu dihapus)',
+			'PVC lama {pvc} hilang (`kubectl describe pvc {pvc}` menunjukkan apa yang menahannya: pod yang lebih dulu mendapat node menahannya sampai pod itu dihapus)',
 		memberCount: 'seharusnya ada {want} member started, yang ada {got}',
 		healthyDetails: '{n} pod Ready dengan StorageClass {sc}, cluster id {id}',
 	},
@@ -448,11 +448,12 @@ export default defineRunbook(
 			for (const p of f.pending) {
 				const pvcName = n.pvc(p.ordinal);
 				if (p.pvcUid !== null) {
-					// kubectl delete waits until this very claim (by uid) is gone. A pod recreated while its old
-					// claim is still terminating stays Pending for good on "persistentvolumeclaim not found"
-					// (kubernetes/kubernetes#74374), so the pod goes only after. `kubectl wait --for=delete` would not
-					// do: it waits on the name, and the StatefulSet may already have made a new claim of that name
-					// (the rolling update of set-existing recreates the Pending pod, and with it its claim).
+					// The pod goes only once this very claim (by uid) is gone: a pod recreated while its old claim is
+					// still terminating stays Pending for good on "persistentvolumeclaim not found"
+					// (kubernetes/kubernetes#74374). The wait is the runbook's own, on the uid: kubectl's waits
+					// (`wait --for=delete`, and `delete`'s own between its first read and its watch) follow the
+					// name, and the StatefulSet may already have made a new claim of that name (the rolling update
+					// of set-existing recreates the Pending pod, and with it its claim): they then wait for that one.
 					steps.push({
 						id: 'recreate-pvc',
 						title: tx(
@@ -460,22 +461,14 @@ export default defineRunbook(
 							`Hapus PVC ${pvcName} yang belum Bound dan tunggu sampai benar-benar hilang; StatefulSet membuatnya lagi`,
 						),
 						mode: 'destroy',
-						command: k.argv(
-							'delete',
-							'pvc',
-							pvcName,
-							`--timeout=${Number(ctx.flags.timeout ?? 300)}s`,
-						),
+						command: k.argv('delete', 'pvc', pvcName, '--wait=false'),
 						confirmName: pvcName,
-						check: false,
-						parse: (r, c) => {
-							if (r.ok) return r.stdout;
-							throw new StepFailedError(
-								c.t('pvcNotGone', {
-									pvc: pvcName,
-									error: r.stderr.trim().split('\n').pop() || `exit ${r.exitCode}`,
-								}),
-							);
+						after: async (c) => {
+							await waitFor(c, c.t('pvcNotGone', { pvc: pvcName }), async () => {
+								const pvc = await getPvc(c, pvcName);
+								return !pvc || pvc.metadata?.uid !== p.pvcUid;
+							});
+							return undefined;
 						},
 						// Done when the old claim is gone, was already replaced, or bound after all (Kubernetes >= 1.28
 						// binds Pending claims to a new default). Only an unbound claim is data-free: one that has a
