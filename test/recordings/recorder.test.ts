@@ -241,6 +241,13 @@ test('comparableText ignores the order of table rows, which follows random membe
 	assert.notEqual(comparableText(a), comparableText(a.replace('unstarted', 'started')));
 });
 
+test("comparableText ignores the order of a described Secret's keys, which kubectl prints in map order", () => {
+	const a = 'Data\n====\nsecretkey:  10 bytes\naccesskey:  10 bytes\n\nEvents:  <none>';
+	const b = 'Data\n====\naccesskey:  10 bytes\nsecretkey:  10 bytes\n\nEvents:  <none>';
+	assert.equal(comparableText(a), comparableText(b));
+	assert.notEqual(comparableText(a), comparableText(a.replace('10 bytes', '11 bytes')));
+});
+
 test('comparableText compares table borders by their columns, not their widths', () => {
 	// etcdctl pads the ID column to the widest id, and an unpadded hex id is 15 or 16 digits.
 	const wide = '+-----+------------------+\n| ID | 8e9e05c52164694d |\n+-----+------------------+';

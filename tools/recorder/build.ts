@@ -173,6 +173,15 @@ export function comparableText(plain: string): string {
 		if (j - i > 1) lines.splice(i, j - i, ...lines.slice(i, j).sort());
 		i = Math.max(j, i + 1);
 	}
+	// `kubectl describe secret` lists a Secret's keys in Go map order, which is random: sort the lines of each
+	// `Data` block (from its `====` underline to the next blank line).
+	for (let i = 0; i < lines.length; i++) {
+		if (lines[i]?.trim() !== '====' || lines[i - 1]?.trim() !== 'Data') continue;
+		let j = i + 1;
+		while (j < lines.length && (lines[j] ?? '').trim() !== '') j++;
+		lines.splice(i + 1, j - i - 1, ...lines.slice(i + 1, j).sort());
+		i = j;
+	}
 	return lines.join('\n');
 }
 
