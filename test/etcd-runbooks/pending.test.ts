@@ -64,7 +64,7 @@ describe('etcd-pending', { concurrency: 3 }, () => {
 				const pvcNow = JSON.parse(await kubectl(c, 'get', 'pvc', `data-${c.sts}-2`, '-o', 'json'));
 				assert.equal(pvcNow.status.phase, 'Bound');
 				if (old) {
-					// The old claim is gone before the pod is deleted (kubectl delete waits for that claim), so the
+					// The old claim is gone before the pod is deleted (the runbook waits on its uid), so the
 					// recreated pod gets a new claim that binds (a pod recreated while its claim terminates would
 					// stay Pending for good). When the StatefulSet has already made the new claim and the Pending
 					// pod took it, the restart has nothing left to do and is skipped: never run out of order.

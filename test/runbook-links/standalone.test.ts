@@ -84,7 +84,7 @@ before(async () => {
 describe('standalone runbooks, alone in an empty folder', () => {
 	NAMES.forEach((name, i) => {
 		// One zx start-up per view, the two languages in turn down the list: the bundle carries both languages'
-		// texts whichever is asked, and describe.test.ts holds every runbook's own views in both.
+		// texts whichever is asked, and contract.test.ts holds every runbook's own views in both.
 		const [helpLang, describeLang] =
 			i % 2 === 0 ? (['en', 'id'] as const) : (['id', 'en'] as const);
 		test(`${name}: --help (${helpLang}) and --describe (${describeLang}) print what the repository's runbook prints`, async () => {
