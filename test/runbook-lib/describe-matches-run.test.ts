@@ -38,7 +38,8 @@ const unpin = (c: StandinCluster, command: string | null) =>
  * @returns the report's steps, for the case's own assertions
  */
 async function assertDescribeMatchesRun(c: StandinCluster, name: string): Promise<ReportStep[]> {
-	const dry = await runRunbook(name, ['--dry-run', '--json'], { env: c.env });
+	// In the cluster's folder: a dry run's read steps may keep what they read (etcd-multi-crash's snapshot).
+	const dry = await runRunbook(name, ['--dry-run', '--json'], { env: c.env, cwd: c.dir });
 	assert.equal(dry.code, 0, dry.stdout + dry.stderr);
 	const report = JSON.parse(dry.stdout) as { facts: unknown; steps: ReportStep[] };
 	assert.ok(report.steps.length > 0, `${name}: no steps in the dry run`);
@@ -122,21 +123,54 @@ describe('--describe shows what --dry-run runs', { concurrency: 1 }, () => {
 	});
 });
 
-// All three members down leaves nothing for the cases above to run on, so etcd-all-crash has a cluster of its own.
-describe('--describe shows what --dry-run runs: etcd-all-crash', () => {
-	it('every member crash-looping on a broken WAL', async () => {
-		const c = await newCluster({ generation: 'milvusdb-fork' });
-		try {
-			await c.putMilvusKeys(50);
-			await c.inject('all-down');
-			for (let i = 0; i < 3; i++) await c.waitPod(i, 'CrashLoopBackOff', { timeoutMs: 90_000 });
-			const steps = await assertDescribeMatchesRun(c, 'etcd-all-crash');
-			assert.ok(
-				steps.some((s) => s.mode === 'destroy'),
-				'the plan reaches the destructive steps',
-			);
-		} finally {
-			await c.stop();
-		}
+// Pods down (all of them waiting on an image pull, then two and three members crash-looping) leave nothing for
+// the cases above to run on: these have a cluster of their own, each case adding its fault to what the one
+// before left.
+describe('--describe shows what --dry-run runs: etcd pods down', { concurrency: 1 }, () => {
+	/** A Bitnami etcd image, the one the node is made unable to pull. */
+	const BITNAMI = 'docker.io/bitnami/etcd:3.5.18-debian-12-r5';
+	const etcdPods = ['-l', 'app.kubernetes.io/name=etcd', '--wait=false'];
+	let c: StandinCluster;
+	before(async () => {
+		c = await newCluster({ generation: 'milvusdb-fork', etcdImage: BITNAMI });
+		await c.putMilvusKeys(50);
+	});
+	after(() => c?.stop());
+
+	it('etcd-image-pull (every pod waits on an image the node cannot pull)', async () => {
+		await c.setImagePullable(BITNAMI, false);
+		await kubectl(c, 'delete', 'pod', ...etcdPods);
+		for (let i = 0; i < 3; i++) await c.waitPod(i, 'ImagePullBackOff', { timeoutMs: 90_000 });
+		const steps = await assertDescribeMatchesRun(c, 'etcd-image-pull');
+		assert.ok(
+			steps.some((s) =>
+				s.command?.includes(`set image sts/${c.sts} etcd=docker.io/bitnamilegacy/`),
+			),
+			'the plan moves etcd to bitnamilegacy',
+		);
+		// The node can pull again: new pods start on their data (the fork's scripts keep the member list).
+		await c.setImagePullable(BITNAMI, true);
+		await kubectl(c, 'delete', 'pod', ...etcdPods);
+		await retry(() => c.waitHealthy({ timeoutMs: 90_000 }));
+	});
+
+	it('etcd-multi-crash (etcd-1 and etcd-2 crash-loop on a broken WAL, etcd-0 runs)', async () => {
+		await c.inject('corrupt-data', [1, 2]);
+		for (const i of [1, 2]) await c.waitPod(i, 'CrashLoopBackOff', { timeoutMs: 90_000 });
+		const steps = await assertDescribeMatchesRun(c, 'etcd-multi-crash');
+		assert.ok(
+			steps.some((s) => s.command?.endsWith(`scale sts ${c.sts} --replicas=1`)),
+			'the plan keeps the survivor alone',
+		);
+	});
+
+	it('etcd-all-crash (every member crash-looping on a broken WAL)', async () => {
+		await c.inject('corrupt-data', [0]);
+		for (let i = 0; i < 3; i++) await c.waitPod(i, 'CrashLoopBackOff', { timeoutMs: 90_000 });
+		const steps = await assertDescribeMatchesRun(c, 'etcd-all-crash');
+		assert.ok(
+			steps.some((s) => s.mode === 'destroy'),
+			'the plan reaches the destructive steps',
+		);
 	});
 });
