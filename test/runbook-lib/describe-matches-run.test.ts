@@ -1,8 +1,9 @@
 // Issue 14, "the command shown is the command run": every runbook ported to steps as data is run under
-// `--dry-run --json` on one stand-in cluster, and each step of its report is compared with the same runbook's
+// `--dry-run --json` on the stand-in, and each step of its report is compared with the same runbook's
 // --describe rendered with the facts that run found. Same ids in the same order, same argv once the
-// context/namespace pins are taken off: what the site shows is what runs. One cluster for every case, each
-// case adding its symptom to what the ones before left (a dry run changes nothing).
+// context/namespace pins are taken off: what the site shows is what runs. Two clusters, one for the symptoms
+// etcd answers through and one for those where its pods are down; each case adds its symptom to what the
+// ones before left (a dry run changes nothing).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
