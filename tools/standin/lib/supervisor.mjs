@@ -278,8 +278,8 @@ let eventSeq = 0;
 const RECREATE_DELAY_MS = 1000;
 
 /**
- * How often a running etcd pod's readiness is probed. The chart's probes run every 10 s; once a second keeps
- * tests from waiting, where probing on every tick (4 a second, each a linearizable read in etcd) was a
+ * How often a Ready etcd pod's readiness is probed again. The chart's probes run every 10 s; once a second
+ * keeps tests from waiting, where probing on every tick (4 a second, each a linearizable read in etcd) was a
  * large share of an idle cluster's CPU.
  */
 const PROBE_PERIOD_MS = 1000;
@@ -903,7 +903,12 @@ async function probe(/** @type {Pod} */ pod) {
 		ok = false;
 	}
 	pod.probing = false;
-	if (pod.rt === rt) pod.c.ready = ok;
+	if (pod.rt !== rt || pod.c.ready === ok) return;
+	pod.c.ready = ok;
+	// The controllers see the change before the next request is answered, as the StatefulSet's status
+	// follows its pods' readiness in a real cluster: a reader never finds every pod Ready and the
+	// StatefulSet still counting fewer.
+	kick();
 }
 
 // ---------------------------------------------------------------- controllers
@@ -1102,7 +1107,9 @@ function kubelet() {
 			continue;
 		}
 		if (pod.c.state === 'waiting' && !pod.rt && now >= pod.c.nextStartAt) startContainer(pod);
-		if (pod.c.state === 'running' && now - pod.probedAt >= PROBE_PERIOD_MS) {
+		// A pod not Ready yet is probed on every tick: readers (and recordings) see it Ready as soon as etcd
+		// answers, as before; a Ready one once a PROBE_PERIOD_MS.
+		if (pod.c.state === 'running' && (!pod.c.ready || now - pod.probedAt >= PROBE_PERIOD_MS)) {
 			pod.probedAt = now;
 			void probe(pod);
 		}
