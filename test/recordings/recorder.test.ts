@@ -248,6 +248,16 @@ test("comparableText ignores the order of a described Secret's keys, which kubec
 	assert.notEqual(comparableText(a), comparableText(a.replace('10 bytes', '11 bytes')));
 });
 
+test("comparableText ignores kubectl rollout status's progress lines, whose number is timing", () => {
+	const done =
+		'  statefulset rolling update complete 3 pods at revision my-release-etcd-7d9c6b5f84...';
+	const quick = `$ kubectl rollout status sts/my-release-etcd\n${done}\nChecking the result`;
+	const slow = `$ kubectl rollout status sts/my-release-etcd\n  Waiting for 3 pods to be ready...\n  Waiting for 2 pods to be ready...\n  waiting for statefulset rolling update to complete 1 pods at revision my-release-etcd-7d9c6b5f84...\n${done}\nChecking the result`;
+	assert.equal(comparableText(slow), comparableText(quick));
+	// The line that says how it ended still counts.
+	assert.notEqual(comparableText(quick), comparableText(quick.replace(done, '')));
+});
+
 test('comparableText compares table borders by their columns, not their widths', () => {
 	// etcdctl pads the ID column to the widest id, and an unpadded hex id is 15 or 16 digits.
 	const wide = '+-----+------------------+\n| ID | 8e9e05c52164694d |\n+-----+------------------+';

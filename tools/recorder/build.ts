@@ -148,6 +148,10 @@ export function sortTableRows(events: CastEvent[]): CastEvent[] {
 const TIMING_FIGURES =
 	/raft index \d+|raft term \d+|^\s*WAL |entries \d+\.\.\d+|HardState commit|db index|committed index|replayed|uncommitted|writes possibly missing|of quota|kuota/;
 
+/** kubectl's rollout status progress for a StatefulSet (kubectl/pkg/polymorphichelpers/rollout_status.go). */
+const ROLLOUT_PROGRESS =
+	/^\s*(?:Waiting for \d+ pods to be ready\.\.\.|Waiting for partitioned roll out to finish: .*|waiting for statefulset rolling update to complete .*)$/;
+
 export function comparableText(plain: string): string {
 	const isRow = (line: string) => /^\s*\|.*\|\s*$/.test(line);
 	const isBorder = (line: string) => /^\s*\+-[-+]*\+\s*$/.test(line);
@@ -155,6 +159,9 @@ export function comparableText(plain: string): string {
 		.split('\n')
 		// Which members raised the NOSPACE alarm before the writes stopped is a race.
 		.filter((line) => !/^\s*(active alarm|alarm aktif): memberID:/.test(line))
+		// `kubectl rollout status` prints a progress line for each state its watch happens to see before the
+		// rollout completes (pods becoming Ready one by one): how many is timing, the final line is not.
+		.filter((line) => !ROLLOUT_PROGRESS.test(line))
 		.map((line) => {
 			if (isBorder(line)) return line.trim().replace(/-+/g, '-');
 			if (isRow(line)) return line.replace(/\d+/g, '#').replace(/\s+/g, ' ');
