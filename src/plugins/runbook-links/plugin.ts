@@ -59,11 +59,16 @@ async function bundleFiles(root: string, data: LoadedRunbooks): Promise<Record<s
 		}
 		files[name] = file;
 	}
-	const current = new Set(Object.values(files).map((f) => path.basename(f)));
-	for (const old of await readdir(dir)) {
+	await removeAllBut(dir, Object.values(files));
+	return files;
+}
+
+/** Empties `dir` of everything but `keep` (paths in it): what no current runbook needs any more. */
+async function removeAllBut(dir: string, keep: string[]): Promise<void> {
+	const current = new Set(keep.map((f) => path.basename(f)));
+	for (const old of await readdir(dir).catch(() => [])) {
 		if (!current.has(old)) await rm(path.join(dir, old), { force: true });
 	}
-	return files;
 }
 
 /** The highlighted sources kept between builds, beside the runbook data (runbooks/build/load.ts). */
@@ -104,10 +109,7 @@ async function sourceCache(root: string, data: LoadedRunbooks): Promise<Record<s
 			sourceCacheFile(dir, salt, info.file, info.source),
 		]),
 	);
-	const current = new Set(Object.values(files).map((f) => path.basename(f)));
-	for (const old of await readdir(dir).catch(() => [])) {
-		if (!current.has(old)) await rm(path.join(dir, old), { force: true });
-	}
+	await removeAllBut(dir, Object.values(files));
 	return files;
 }
 

@@ -905,9 +905,8 @@ async function probe(/** @type {Pod} */ pod) {
 	pod.probing = false;
 	if (pod.rt !== rt || pod.c.ready === ok) return;
 	pod.c.ready = ok;
-	// The controllers see the change before the next request is answered, as the StatefulSet's status
-	// follows its pods' readiness in a real cluster: a reader never finds every pod Ready and the
-	// StatefulSet still counting fewer.
+	// The controllers run again at once, so the StatefulSet's status follows its pods' readiness within a
+	// turn of the event loop instead of waiting for the next tick, as a real controller follows its informer.
 	kick();
 }
 
@@ -1107,8 +1106,8 @@ function kubelet() {
 			continue;
 		}
 		if (pod.c.state === 'waiting' && !pod.rt && now >= pod.c.nextStartAt) startContainer(pod);
-		// A pod not Ready yet is probed on every tick: readers (and recordings) see it Ready as soon as etcd
-		// answers, as before; a Ready one once a PROBE_PERIOD_MS.
+		// A pod not Ready yet is probed on every tick, so it turns Ready as soon as etcd answers (recordings
+		// show `rollout status` at that moment); a Ready one once a PROBE_PERIOD_MS.
 		if (pod.c.state === 'running' && (!pod.c.ready || now - pod.probedAt >= PROBE_PERIOD_MS)) {
 			pod.probedAt = now;
 			void probe(pod);
