@@ -88,14 +88,20 @@ export async function membersNow(ctx, f) {
 	return ctx.t('membersNow', { members: await membersText(ctx, f) });
 }
 
+/** How many members the survivor lists now (0 when it does not answer). @param {Context} ctx @param {Facts} f */
+async function memberCount(ctx, f) {
+	return ((await memberList(ctx, ctx.names.pod(survivorOf(f)))) ?? []).length;
+}
+
 /**
- * Wait until member i has joined, saying what the two-member window means while it does.
- * @param {Context} ctx @param {Facts} f @param {number} i
+ * Wait until member i has joined. `aloneBefore`: the survivor was the only member before the change that
+ * brings i back, so until i has started the cluster has two members and needs both; said before waiting.
+ * (Counted before the change: after it, whether the new member is listed yet is a matter of timing.)
+ * @param {Context} ctx @param {Facts} f @param {number} i @param {boolean} aloneBefore
  */
-export async function waitJoined(ctx, f, i) {
+export async function waitJoined(ctx, f, i, aloneBefore) {
 	const survivor = ctx.names.pod(survivorOf(f));
-	const list = (await memberList(ctx, survivor)) ?? [];
-	if (list.length <= 1) ctx.out.warn(ctx.t('quorumOfTwo', { pod: ctx.names.pod(i), survivor }));
+	if (aloneBefore) ctx.out.warn(ctx.t('quorumOfTwo', { pod: ctx.names.pod(i), survivor }));
 	await waitFor(ctx, ctx.t('waitJoin', { pod: ctx.names.pod(i) }), () => memberBack(ctx, f, i));
 }
 
@@ -234,6 +240,7 @@ export function clearForceHooks(f) {
 	const s = survivorOf(f);
 	const below = f.dead.filter((i) => i < s);
 	let survivorUid = '';
+	let aloneBefore = false;
 	return {
 		done: async (c) => {
 			const env = stsEnv(await getSts(c));
@@ -245,10 +252,11 @@ export function clearForceHooks(f) {
 		},
 		before: async (c) => {
 			survivorUid = await podUid(c, s);
+			aloneBefore = (await memberCount(c, f)) <= 1;
 		},
 		after: async (c) => {
 			await waitRestarted(c, s, survivorUid);
-			for (const i of below) await waitJoined(c, f, i);
+			for (const [n, i] of below.entries()) await waitJoined(c, f, i, aloneBefore && n === 0);
 			return below.length > 0 ? membersNow(c, f) : '';
 		},
 	};
@@ -261,11 +269,15 @@ export function clearForceHooks(f) {
  * @returns {Pick<Step, 'done' | 'before' | 'after'>}
  */
 export function joinHooks(f, i, guard) {
+	let aloneBefore = false;
 	return {
 		done: (c) => memberBack(c, f, i),
-		...(guard ? { before: guard } : {}),
+		before: async (c) => {
+			await guard?.(c);
+			aloneBefore = (await memberCount(c, f)) <= 1;
+		},
 		after: async (c) => {
-			await waitJoined(c, f, i);
+			await waitJoined(c, f, i, aloneBefore);
 			return membersNow(c, f);
 		},
 	};

@@ -56,6 +56,9 @@ describe('etcd-multi-crash', { concurrency: 3 }, () => {
 				const ran = report.steps.map((s: { id: string; status: string }) => `${s.id}:${s.status}`);
 				assert.ok(ran.includes('force-new-cluster:ran'), ran.join(' '));
 				assert.equal(ran.filter((s: string) => s === 'scale-up:ran').length, 2, ran.join(' '));
+				// The two-member window is named once, for the first member added beside the survivor alone
+				// (counted before the scale-up, so it does not depend on how fast the new pod registers).
+				assert.equal(run.stderr.match(/has two members and needs both/g)?.length, 1, run.stderr);
 
 				// The backup is on this machine, with the key count the verification compared against.
 				const manifests = fs

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
-import { AxeBuilder } from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
 import { DIST } from '../../tools/support/paths.ts';
 import { ensureBuilt } from '../../tools/support/build.ts';
 import { openBrowser, type OpenBrowser } from '../../tools/support/browser.ts';
+import { axeViolations } from '../support/axe.ts';
 import { useSiteInBrowser } from '../support/site-browser.ts';
 import {
 	openTerminal,
@@ -50,17 +50,8 @@ async function violations(page: Page, rules?: string[]): Promise<string[]> {
 		))
 			line.remove();
 	}, SOURCE_LINES_SCANNED);
-	// Legacy mode runs axe in the page itself; the default finishes every scan in a fresh blank page, which
-	// costs more than the scan. The site has no cross-origin frames, the one thing legacy mode cannot reach.
-	// Only violations are read: axe then builds a selector for one node of the passes instead of for every
-	// passing text node, most of a scan's tail on the pages with highlighted code.
-	// (options() replaces every option, so it comes before the tags and rules.)
-	const builder = new AxeBuilder({ page })
-		.options({ resultTypes: ['violations'] })
-		.withTags(WCAG_TAGS)
-		.setLegacyMode(true);
-	const result = await (rules ? builder.withRules(rules) : builder).analyze();
-	return result.violations.map(
+	const found = await axeViolations(page, rules ? { rules } : { tags: WCAG_TAGS });
+	return found.map(
 		(v) =>
 			`${v.id} (${v.impact}): ${v.help}\n    ${v.nodes
 				.slice(0, 8)

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { AxeBuilder } from '@axe-core/playwright';
 import { useSiteInBrowser } from '../support/index.ts';
+import { axeViolations } from '../support/axe.ts';
 import { LOCALE_CODES } from '../../src/config/locales.ts';
 import { CASES } from '../../tools/search-eval/queries.ts';
 import { readView, searchAgain, searchHeader, searchPage } from './helpers.ts';
@@ -67,8 +67,8 @@ test('Ctrl+K opens an accessible dialog with the text box focused; Escape closes
 		const view = await readView(page, 'dialog[open]');
 		assert.equal(view.matches[0], 'etcd-bad-member-id');
 
-		const axe = await new AxeBuilder({ page }).include('dialog[open]').analyze();
-		const serious = axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+		const found = await axeViolations(page, { include: 'dialog[open]' });
+		const serious = found.filter((v) => v.impact === 'serious' || v.impact === 'critical');
 		assert.deepEqual(
 			serious.map((v) => `${v.id}: ${v.help}`),
 			[],
