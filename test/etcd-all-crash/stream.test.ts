@@ -19,6 +19,7 @@ import {
 import {
 	compareKvs,
 	compareStreams,
+	encodeBase64,
 	openBackup,
 	parseRecord,
 	recordLine,
@@ -76,6 +77,36 @@ test('record lines parse back exactly, by the fast reader and by the general one
 		lease: 0n,
 	}).trimEnd();
 	assert.throws(() => parseRecord(line.replace('"aGVs', '"a#Vs')), /"value" must be base64/);
+});
+
+test("the writer's base64 is Node's, byte for byte, at any place in a buffer", () => {
+	fc.assert(
+		fc.property(
+			fc.uint8Array({ maxLength: 3000 }),
+			fc.nat({ max: 7 }),
+			fc.nat({ max: 7 }),
+			(bytes, from, at) => {
+				const src = Buffer.from(bytes);
+				const start = Math.min(from, src.length);
+				const end = start + Math.floor((src.length - start) / 3) * 3;
+				const dst = Buffer.alloc(at + 4100, 0x2a);
+				const stop = encodeBase64(src, start, end, dst, at);
+				assert.equal(stop, at + ((end - start) / 3) * 4);
+				assert.equal(dst.toString('latin1', at, stop), src.subarray(start, end).toString('base64'));
+				assert.ok(
+					dst.subarray(0, at).every((b) => b === 0x2a) && dst[stop] === 0x2a,
+					'nothing written outside',
+				);
+			},
+		),
+		{ numRuns: 300 },
+	);
+	// Every 12-bit pair of characters at least once.
+	const all = Buffer.from(Array.from({ length: 3 * 4096 }, (_, i) => (i * 97) & 0xff));
+	for (let i = 0; i < 4096; i++) all.writeUIntBE(i * 4096 + ((i * 2731) & 0xfff), i * 3, 3);
+	const out = Buffer.alloc((all.length / 3) * 4);
+	encodeBase64(all, 0, all.length, out, 0);
+	assert.equal(out.toString('latin1'), all.toString('base64'));
 });
 
 async function* of(kvs: Array<{ key: Buffer; value: Buffer }>) {
