@@ -105,10 +105,6 @@ export async function zxShimSource(root: string): Promise<string> {
 	const lines = [
 		'// Standalone build: zx provides these as globals when it runs this file (npx zx <file>.mjs).',
 		'const zx = globalThis;',
-		"if (typeof zx.$ !== 'function') {",
-		"\tprocess.stderr.write('Run this file with zx: npx zx <file>.mjs --help (jalankan file ini dengan zx: npx zx <file>.mjs --help)\\n');",
-		'\tprocess.exit(2);',
-		'}',
 	];
 	for (const name of names) {
 		if (!/^[A-Za-z_$][\w$]*$/.test(name))
@@ -117,6 +113,15 @@ export async function zxShimSource(root: string): Promise<string> {
 	}
 	return `${lines.join('\n')}\n`;
 }
+
+// A standalone file run with plain node says so before anything else, in the banner: the toolkit loads zx
+// (the shim, in a standalone file) only when it first runs a command.
+const ZX_GUARD = [
+	"if (typeof globalThis.$ !== 'function') {",
+	"\tprocess.stderr.write('Run this file with zx: npx zx <file>.mjs --help (jalankan file ini dengan zx: npx zx <file>.mjs --help)\\n');",
+	'\tprocess.exit(2);',
+	'}',
+];
 
 /** esbuild plugin: runbooks/lib/zx.mjs becomes the shim; any other import of 'zx' is a mistake. */
 function zxShimPlugin(root: string, shim: string): Plugin {
@@ -158,6 +163,7 @@ export async function bundleRunbook(root: string, name: string, shim?: string): 
 			js: [
 				`// Milvus Rescue runbook "${name}", standalone build of runbooks/${name}.mjs with its toolkit inside.`,
 				`// Run it with nothing but Node installed: npx zx ${name}.mjs --help`,
+				...ZX_GUARD,
 			].join('\n'),
 		},
 	}).catch((error: { errors?: { text: string }[]; message: string }) => {

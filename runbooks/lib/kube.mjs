@@ -7,7 +7,6 @@
 import { StepFailedError, UsageError } from './exit.mjs';
 import { toolkitText } from './i18n.mjs';
 import { run as runArgv, formatCommand, requireTool, describeFailure } from './shell.mjs';
-import { $ } from './zx.mjs';
 
 /** @typedef {import('./i18n.mjs').Lang} Lang */
 /** @typedef {import('./shell.mjs').RunResult} RunResult */
@@ -370,6 +369,8 @@ function createHelpers({ argv, run, lang, helperImage }) {
  */
 async function portForward(argv, localPort) {
 	if (argv[1] !== '--context') throw new Error('kube.portForward called in describe mode');
+	// Loaded when first needed, as in shell.mjs.
+	const { $ } = await import('./zx.mjs');
 	const p = $({ quiet: true, nothrow: true, detached: true })`${argv}`;
 	const stop = () => {
 		process.off('exit', stop);

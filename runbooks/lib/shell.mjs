@@ -3,7 +3,6 @@
 // array interpolated (zx quotes each element), never glued into a shell string.
 import * as nodeFs from 'node:fs';
 import * as nodePath from 'node:path';
-import { $ } from './zx.mjs';
 import { StepFailedError } from './exit.mjs';
 import { toolkitText } from './i18n.mjs';
 
@@ -68,6 +67,9 @@ export async function run(argv, options = {}) {
 	if (options.cwd !== undefined) zxOptions.cwd = options.cwd;
 	if (options.env !== undefined) zxOptions.env = { ...process.env, ...options.env };
 	zxOptions.verbose = false;
+	// zx is loaded on the first command: a run that only reads files (an offline backup) does not pay for
+	// it at start (a tenth of a second or more).
+	const { $ } = await import('./zx.mjs');
 	const proc = $(/** @type {any} */ (zxOptions))`${[...argv]}`;
 	const { onStdout, onStderr } = options;
 	// Under the zx CLI (bundled runbooks) these are the child's streams as well; typed loosely by zx.

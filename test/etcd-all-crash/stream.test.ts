@@ -4,7 +4,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import fs, { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { tmpDir } from '../../tools/support/tmp.ts';
@@ -19,6 +19,7 @@ import {
 import {
 	compareKvs,
 	compareStreams,
+	encodeBase64,
 	openBackup,
 	parseRecord,
 	recordLine,
@@ -76,6 +77,36 @@ test('record lines parse back exactly, by the fast reader and by the general one
 		lease: 0n,
 	}).trimEnd();
 	assert.throws(() => parseRecord(line.replace('"aGVs', '"a#Vs')), /"value" must be base64/);
+});
+
+test("the writer's base64 is Node's, byte for byte, at any place in a buffer", () => {
+	fc.assert(
+		fc.property(
+			fc.uint8Array({ maxLength: 3000 }),
+			fc.nat({ max: 7 }),
+			fc.nat({ max: 7 }),
+			(bytes, from, at) => {
+				const src = Buffer.from(bytes);
+				const start = Math.min(from, src.length);
+				const end = start + Math.floor((src.length - start) / 3) * 3;
+				const dst = Buffer.alloc(at + 4100, 0x2a);
+				const stop = encodeBase64(src, start, end, dst, at);
+				assert.equal(stop, at + ((end - start) / 3) * 4);
+				assert.equal(dst.toString('latin1', at, stop), src.subarray(start, end).toString('base64'));
+				assert.ok(
+					dst.subarray(0, at).every((b) => b === 0x2a) && dst[stop] === 0x2a,
+					'nothing written outside',
+				);
+			},
+		),
+		{ numRuns: 300 },
+	);
+	// Every 12-bit pair of characters at least once.
+	const all = Buffer.from(Array.from({ length: 3 * 4096 }, (_, i) => (i * 97) & 0xff));
+	for (let i = 0; i < 4096; i++) all.writeUIntBE(i * 4096 + ((i * 2731) & 0xfff), i * 3, 3);
+	const out = Buffer.alloc((all.length / 3) * 4);
+	encodeBase64(all, 0, all.length, out, 0);
+	assert.equal(out.toString('latin1'), all.toString('base64'));
 });
 
 async function* of(kvs: Array<{ key: Buffer; value: Buffer }>) {
@@ -246,4 +277,74 @@ test('records larger than the write and read buffers, and lines in every shape, 
 	assert.ok(got[2]!.value.equals(kvs[2]!.value));
 	write(lines.join('\n').replace('","lease":0}', '#","lease":0}'));
 	await assert.rejects(openBackup(hand), /line 1: "value" must be base64/);
+});
+
+/** An in-memory key space, as writeBackup takes it. */
+function stateOf(kvs: KeyValue[]) {
+	return {
+		kvs,
+		revision: 10n,
+		compactRevision: null,
+		consistentIndex: null,
+		stats: {
+			rows: kvs.length,
+			tombstones: 0,
+			keys: kvs.length,
+			live: kvs.length,
+			deleted: 0,
+			leased: 0,
+		},
+		bbolt: { page: 0, txid: 1n, pageSize: 4096, fellBack: false, problems: [] },
+	};
+}
+
+test('a backup whose file or lines are not what was written is refused, and nothing of it is left', async () => {
+	const dir = await tmpDir(hooks, 'stream-bad-');
+	const rnd = prng(3);
+	// Enough lines to fill several write buffers, so the damage lands away from the first one.
+	const kvs: KeyValue[] = Array.from({ length: 9000 }, (_, i) => ({
+		key: Buffer.from(`by-dev/meta/s/${String(i).padStart(5, '0')}`),
+		value: rnd(1000 + (i % 2000)),
+		createRevision: BigInt(i + 1),
+		modRevision: BigInt(i + 1),
+		version: 1n,
+		lease: 0n,
+	}));
+	// The file changes on disk after its lines were checked (a bad disk, another process): one base64
+	// character of a value becomes another one, so every line still parses; only the read-back sees it.
+	const fsync = fs.fsyncSync;
+	const changed = path.join(dir, 'changed', 'backup');
+	fs.fsyncSync = (fd: number) => {
+		const text = readFileSync(path.join(changed, '.kvs.jsonl.tmp'), 'latin1');
+		const at = text.indexOf(',"value":"', Math.floor(text.length * 0.7)) + 20;
+		assert.ok(at > 20);
+		fs.writeSync(fd, text[at] === 'A' ? 'B' : 'A', at, 'latin1');
+		fsync(fd);
+	};
+	try {
+		await assert.rejects(
+			writeBackup(changed, stateOf(kvs), { rootPath: 'by-dev' }),
+			(e: Error & { key?: string }) => e.key === 'checksumMismatch',
+		);
+	} finally {
+		fs.fsyncSync = fsync;
+	}
+	assert.equal(existsSync(path.join(dir, 'changed')), false, 'the folders it made are gone');
+
+	// A record whose line the restore would not read (etcd has no empty key): refused before a manifest exists.
+	const bad = [...kvs];
+	bad.splice(5000, 0, { ...kvs[0]!, key: Buffer.alloc(0) });
+	const badDir = path.join(dir, 'bad');
+	await assert.rejects(
+		writeBackup(badDir, stateOf(bad), { rootPath: 'by-dev' }),
+		(e: Error & { key?: string; vars?: Record<string, unknown> }) =>
+			e.key === 'badRecord' && e.vars?.line === 5001,
+	);
+	assert.equal(existsSync(badDir), false);
+
+	// Undamaged, the same records make a backup that opens.
+	const good = path.join(dir, 'good');
+	const manifest = await writeBackup(good, stateOf(kvs), { rootPath: 'by-dev' });
+	assert.equal(manifest.records.count, kvs.length);
+	assert.equal((await openBackup(good)).count, kvs.length);
 });
