@@ -1,11 +1,13 @@
 // @ts-check
 // Shared pieces of the read-only diagnostic runbooks (diagnose, boot, runtime-compat, api-errors):
-// network probes, parsing of `docker ps` / `kubectl get pods` tables, finding the Milvus deployment and
-// collecting its logs, and the --json report. Nothing here changes a deployment: every command is a read.
+// network probes, parsing of `docker ps` / `kubectl get pods` tables, finding the Milvus deployment
+// (chooseSource in main, findDeployment in preflight: the facts), the steps that read its listing and logs
+// (diagReadSteps, a function of those facts, so --describe with a run's facts lists that run's reads), and
+// the --json report. Nothing here changes a deployment: every command is a read.
 import * as net from 'node:net';
 import * as http from 'node:http';
 import { StepFailedError, UsageError } from './exit.mjs';
-import { findOnPath, formatCommand, run as runArgv } from './shell.mjs';
+import { findOnPath, run as runArgv } from './shell.mjs';
 import { matchText } from './catalog.mjs';
 
 /** @typedef {import('./runbook.mjs').Context} Context */
@@ -442,24 +444,6 @@ export const DIAG_EXAMPLE_KUBE = {
 		{ step: 'kubectl-logs', name: 'my-release-minio-5c8b7d9f4-q7m2x' },
 	],
 };
-
-/**
- * Run a read-only command, echoing it (`$ …`) and its output to the user.
- * @param {Context} ctx
- * @param {string[]} argv
- * @param {{ quietOutput?: boolean, cwd?: string }} [options]
- * @returns {Promise<RunResult>}
- */
-export async function runRead(ctx, argv, options = {}) {
-	ctx.out.dim(`$ ${formatCommand(argv)}`);
-	const r = await runArgv(argv, {
-		check: false,
-		lang: ctx.lang,
-		...(options.cwd ? { cwd: options.cwd } : {}),
-	});
-	if (!options.quietOutput) ctx.out.block(r.stdout);
-	return r;
-}
 
 /**
  * What chooseSource found before connecting, for findDeployment; by run context.

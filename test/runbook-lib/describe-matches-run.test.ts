@@ -202,6 +202,24 @@ describe('--describe shows what --dry-run runs', { concurrency: 1 }, () => {
 		);
 	});
 
+	it('runtime-compat (the tag on Docker Compose; the image tags of the release on the cluster)', async (t) => {
+		const project = await tmpDir(t, 'describe-project-');
+		const args = ['--project', project, '--pymilvus', '2.4.1'];
+		const env = await composeScenario(t, 'compose-old-server');
+		const docker = await assertDescribeMatchesRun(c, 'runtime-compat', { args, env });
+		assert.deepEqual(
+			docker.map((s) => s.id),
+			['server-image'],
+		);
+		const kube = await assertDescribeMatchesRun(c, 'runtime-compat', {
+			args: [...args, '--source', 'kubernetes'],
+		});
+		assert.deepEqual(
+			kube.map((s) => s.id),
+			['kubectl-image'],
+		);
+	});
+
 	it('api-errors (a pasted error; a port and /healthz on 127.0.0.1 stand for the proxy)', async (t) => {
 		const ports = ['--grpc-port', String(await tcpServer(t))];
 		ports.push('--health-port', String(await httpServer(t, healthz())));
