@@ -9,7 +9,13 @@
 import { defineRunbook, UsageError } from './lib/runbook.mjs';
 import { matchText, pagePath, pageUrl, runbookCommand } from './lib/catalog.mjs';
 import { readCode } from './lib/error-codes.mjs';
-import { emitReport, probeHealthz, probeTcp, withDiagMessages } from './lib/diag.mjs';
+import {
+	emitReport,
+	healthzReport,
+	probeHealthz,
+	probeTcp,
+	withDiagMessages,
+} from './lib/diag.mjs';
 
 const messages = withDiagMessages({
 	en: {
@@ -76,6 +82,174 @@ const messages = withDiagMessages({
 /** The server's retriable flag (true, false, or none: null) to its message. @type {Record<string, string>} */
 const RETRIABLE_KEY = { true: 'retriableYes', false: 'retriableNo' };
 
+/** @typedef {import('./lib/runbook.mjs').Context} Context */
+/** @typedef {import('./lib/diag.mjs').TcpProbe} TcpProbe */
+/** @typedef {import('./lib/diag.mjs').HttpProbe} HttpProbe */
+/** @typedef {{ host: string, grpcPort: number, healthPort: number }} Facts */
+
+/**
+ * The proxy's two doors, probed in-process: the gRPC port accepts a connection, /healthz answers OK.
+ * @param {Facts} facts
+ * @returns {import('./lib/runbook.mjs').Step[]}
+ */
+function probeSteps({ host, grpcPort, healthPort }) {
+	return [
+		{
+			id: 'probe-grpc',
+			title: {
+				en: 'Check that the gRPC port accepts connections',
+				id: 'Periksa apakah port gRPC menerima koneksi',
+			},
+			mode: 'read',
+			command: null,
+			action: async (ctx) => {
+				const g = await probeTcp(host, grpcPort);
+				if (g.ok) ctx.out.ok(ctx.t('grpcOk', { host, port: grpcPort }));
+				else
+					ctx.out.info(`✗ ${ctx.t('grpcDown', { host, port: grpcPort, reason: g.error ?? '' })}`);
+				return g;
+			},
+		},
+		{
+			id: 'probe-healthz',
+			title: {
+				en: 'Ask /healthz whether Milvus is healthy',
+				id: 'Tanyakan ke /healthz apakah Milvus sehat',
+			},
+			mode: 'read',
+			command: null,
+			action: async (ctx) => {
+				const h = await probeHealthz(host, healthPort);
+				const vars = { host, port: healthPort };
+				if (h.ok) ctx.out.ok(ctx.t('healthOk', vars));
+				else if (h.status !== null)
+					ctx.out.info(`✗ ${ctx.t('healthBad', { ...vars, status: h.status, body: h.body })}`);
+				else ctx.out.info(`✗ ${ctx.t('healthDown', { ...vars, reason: h.error ?? '' })}`);
+				return h;
+			},
+		},
+	];
+}
+
+/**
+ * Explain the --error text: another symptom's signature, else the code's meanings and the matched signatures.
+ * Puts `error` into the report.
+ * @param {Context} ctx
+ * @param {string} errorText
+ * @param {Record<string, unknown>} report
+ * @returns {'explained'|'other'|'unknown'}
+ */
+function explain(ctx, errorText, report) {
+	/** @type {'explained'|'other'|'unknown'} */
+	let outcome;
+	/** @type {string | null} */
+	let otherSymptom = null;
+	ctx.out.heading(ctx.t('errorHeading'));
+	const matches = matchText(errorText);
+	const top = matches[0];
+	const reading = readCode(errorText);
+	if (top && top.symptom !== 'api-errors') {
+		otherSymptom = top.symptom;
+		outcome = 'other';
+		ctx.out.info(
+			ctx.t('signatureLine', { signature: top.signature, explain: top.explain[ctx.lang] }),
+		);
+		ctx.out.warn(
+			ctx.t('otherSymptom', {
+				symptom: top.symptom,
+				page: pageUrl(top.symptom, ctx.lang),
+				runbook: runbookCommand(top.symptom),
+			}),
+		);
+	} else {
+		if (reading.code !== null || reading.name !== null) {
+			if (reading.meanings.length === 0)
+				ctx.out.warn(ctx.t('codeUnknown', { code: String(reading.code) }));
+			for (const m of reading.meanings) {
+				ctx.out.info(
+					ctx.t('codeLine', {
+						code: m.code,
+						name: ` (${m.name})`,
+						meaning: m.meaning[ctx.lang],
+					}),
+				);
+				ctx.out.info(`    ${ctx.t('nextLine', { next: m.next[ctx.lang] })}`);
+				ctx.out.info(`    ${ctx.t(RETRIABLE_KEY[String(m.retriable)] ?? 'retriableNone')}`);
+				ctx.out.info(`    ${ctx.t('pageLine', { page: pagePath(m.page, ctx.lang) })}`);
+			}
+			if (reading.generation === 'either')
+				ctx.out.dim(ctx.t('codeEither', { code: String(reading.code) }));
+			else if (reading.generation === '2.3+' && (reading.code ?? 0) >= 100)
+				ctx.out.dim(ctx.t('codeGeneration'));
+		}
+		// The message names the problem more precisely than a catch-all code (1, 65535) does.
+		for (const m of matches.filter((x) => !x.signature.startsWith('milvus-exception'))) {
+			ctx.out.info(
+				ctx.t('signatureLine', { signature: m.signature, explain: m.explain[ctx.lang] }),
+			);
+		}
+		const known = reading.meanings.length > 0 || matches.length > 0;
+		outcome = known ? 'explained' : 'unknown';
+		if (!known) ctx.out.warn(ctx.t('notRecognised', { page: pageUrl('help', ctx.lang) }));
+	}
+	report.error = {
+		text: errorText,
+		code: reading.code,
+		name: reading.name,
+		generation: reading.generation,
+		meanings: reading.meanings.map((m) => ({
+			code: m.code,
+			name: m.name,
+			meaning: m.meaning[ctx.lang],
+			next: m.next[ctx.lang],
+			retriable: m.retriable,
+			page: pagePath(m.page, ctx.lang),
+			symptom: m.page,
+			topic: m.topic,
+		})),
+		matches: matches.map((m) => ({
+			symptom: m.symptom,
+			signature: m.signature,
+			page: pagePath(m.symptom, ctx.lang),
+			explanation: m.explain[ctx.lang],
+		})),
+		symptom: otherSymptom ?? (outcome === 'explained' ? 'api-errors' : null),
+		page: otherSymptom
+			? pagePath(otherSymptom, ctx.lang)
+			: outcome === 'explained'
+				? pagePath('api-errors', ctx.lang)
+				: null,
+	};
+	return outcome;
+}
+
+/**
+ * The exit code and the last line, and the report with it: 4 another symptom, 1 unreachable or not
+ * recognised, else 0.
+ * @param {Context} ctx
+ * @param {{ reachable: boolean, report: Record<string, unknown>, outcome: 'explained'|'other'|'unknown'|null }} found
+ */
+function verdict(ctx, { reachable, report, outcome }) {
+	const errorText = /** @type {string | undefined} */ (ctx.flags.error);
+	const offline = ctx.flags.offline === true;
+	/** @type {number} */
+	let code;
+	if (outcome === 'other') code = 4;
+	else if (!reachable || outcome === 'unknown') code = 1;
+	else {
+		code = 0;
+		ctx.out.ok(
+			errorText === undefined
+				? ctx.t('noError')
+				: offline
+					? ctx.t('explainedOffline')
+					: ctx.t('explained'),
+		);
+	}
+	emitReport(ctx, { ...report, outcome, exitCode: code });
+	return code;
+}
+
 export default defineRunbook(
 	{
 		name: 'api-errors',
@@ -135,149 +309,38 @@ export default defineRunbook(
 		],
 		messages,
 		async main(ctx) {
-			const host = /** @type {string | undefined} */ (ctx.flags.host) ?? '127.0.0.1';
-			const grpcPort = Number(ctx.flags['grpc-port']);
-			const healthPort = Number(ctx.flags['health-port']);
 			const errorText = /** @type {string | undefined} */ (ctx.flags.error);
-			const offline = ctx.flags.offline === true;
-			if (offline && errorText === undefined) throw new UsageError(ctx.t('offlineNeedsError'));
-
+			if (ctx.flags.offline !== true) return undefined; // on to the plan: the probes are its steps
+			if (errorText === undefined) throw new UsageError(ctx.t('offlineNeedsError'));
 			/** @type {Record<string, unknown>} */
 			const report = {};
-			let reachable = true;
-			if (!offline) {
-				ctx.out.heading(ctx.t('connHeading'));
-				const g = await probeTcp(host, grpcPort);
-				const h = await probeHealthz(host, healthPort);
-				if (g.ok) ctx.out.ok(ctx.t('grpcOk', { host, port: grpcPort }));
-				else
-					ctx.out.info(`✗ ${ctx.t('grpcDown', { host, port: grpcPort, reason: g.error ?? '' })}`);
-				if (h.ok) ctx.out.ok(ctx.t('healthOk', { host, port: healthPort }));
-				else if (h.status !== null)
-					ctx.out.info(
-						`✗ ${ctx.t('healthBad', { host, port: healthPort, status: h.status, body: h.body })}`,
-					);
-				else
-					ctx.out.info(
-						`✗ ${ctx.t('healthDown', { host, port: healthPort, reason: h.error ?? '' })}`,
-					);
-				reachable = g.ok && h.ok;
-				if (!reachable)
-					ctx.out.info(
-						ctx.t('bootHint', { runbook: runbookCommand('boot'), page: pageUrl('boot', ctx.lang) }),
-					);
-				report.connectivity = {
-					grpc: { host, port: grpcPort, accepts: g.ok, error: g.error },
-					healthz: {
-						host,
-						port: healthPort,
-						ok: h.ok,
-						status: h.status,
-						body: h.body,
-						error: h.error,
-					},
-				};
-			}
-
-			/** @type {'explained'|'other'|'unknown'|null} */
-			let outcome = null;
-			/** @type {string | null} */
-			let otherSymptom = null;
-			if (errorText !== undefined) {
-				ctx.out.heading(ctx.t('errorHeading'));
-				const matches = matchText(errorText);
-				const top = matches[0];
-				const reading = readCode(errorText);
-				if (top && top.symptom !== 'api-errors') {
-					otherSymptom = top.symptom;
-					outcome = 'other';
-					ctx.out.info(
-						ctx.t('signatureLine', { signature: top.signature, explain: top.explain[ctx.lang] }),
-					);
-					ctx.out.warn(
-						ctx.t('otherSymptom', {
-							symptom: top.symptom,
-							page: pageUrl(top.symptom, ctx.lang),
-							runbook: runbookCommand(top.symptom),
-						}),
-					);
-				} else {
-					if (reading.code !== null || reading.name !== null) {
-						if (reading.meanings.length === 0)
-							ctx.out.warn(ctx.t('codeUnknown', { code: String(reading.code) }));
-						for (const m of reading.meanings) {
-							ctx.out.info(
-								ctx.t('codeLine', {
-									code: m.code,
-									name: ` (${m.name})`,
-									meaning: m.meaning[ctx.lang],
-								}),
-							);
-							ctx.out.info(`    ${ctx.t('nextLine', { next: m.next[ctx.lang] })}`);
-							ctx.out.info(`    ${ctx.t(RETRIABLE_KEY[String(m.retriable)] ?? 'retriableNone')}`);
-							ctx.out.info(`    ${ctx.t('pageLine', { page: pagePath(m.page, ctx.lang) })}`);
-						}
-						if (reading.generation === 'either')
-							ctx.out.dim(ctx.t('codeEither', { code: String(reading.code) }));
-						else if (reading.generation === '2.3+' && (reading.code ?? 0) >= 100)
-							ctx.out.dim(ctx.t('codeGeneration'));
-					}
-					// The message names the problem more precisely than a catch-all code (1, 65535) does.
-					for (const m of matches.filter((x) => !x.signature.startsWith('milvus-exception'))) {
-						ctx.out.info(
-							ctx.t('signatureLine', { signature: m.signature, explain: m.explain[ctx.lang] }),
-						);
-					}
-					const known = reading.meanings.length > 0 || matches.length > 0;
-					outcome = known ? 'explained' : 'unknown';
-					if (!known) ctx.out.warn(ctx.t('notRecognised', { page: pageUrl('help', ctx.lang) }));
-				}
-				report.error = {
-					text: errorText,
-					code: reading.code,
-					name: reading.name,
-					generation: reading.generation,
-					meanings: reading.meanings.map((m) => ({
-						code: m.code,
-						name: m.name,
-						meaning: m.meaning[ctx.lang],
-						next: m.next[ctx.lang],
-						retriable: m.retriable,
-						page: pagePath(m.page, ctx.lang),
-						symptom: m.page,
-						topic: m.topic,
-					})),
-					matches: matches.map((m) => ({
-						symptom: m.symptom,
-						signature: m.signature,
-						page: pagePath(m.symptom, ctx.lang),
-						explanation: m.explain[ctx.lang],
-					})),
-					symptom: otherSymptom ?? (outcome === 'explained' ? 'api-errors' : null),
-					page: otherSymptom
-						? pagePath(otherSymptom, ctx.lang)
-						: outcome === 'explained'
-							? pagePath('api-errors', ctx.lang)
-							: null,
-				};
-			}
-
-			/** @type {number} */
-			let code;
-			if (outcome === 'other') code = 4;
-			else if (!reachable || outcome === 'unknown') code = 1;
-			else {
-				code = 0;
-				ctx.out.ok(
-					errorText === undefined
-						? ctx.t('noError')
-						: offline
-							? ctx.t('explainedOffline')
-							: ctx.t('explained'),
+			return verdict(ctx, { reachable: true, report, outcome: explain(ctx, errorText, report) });
+		},
+		exampleFacts: { host: '127.0.0.1', grpcPort: 19530, healthPort: 9091 },
+		preflight: (ctx) => ({
+			host: /** @type {string | undefined} */ (ctx.flags.host) ?? '127.0.0.1',
+			grpcPort: Number(ctx.flags['grpc-port']),
+			healthPort: Number(ctx.flags['health-port']),
+		}),
+		steps: (_ctx, /** @type {Facts} */ facts) => probeSteps(facts),
+		verify(ctx, /** @type {Facts} */ { host, grpcPort, healthPort }) {
+			const g = /** @type {TcpProbe} */ (ctx.results['probe-grpc']);
+			const h = /** @type {HttpProbe} */ (ctx.results['probe-healthz']);
+			const reachable = g.ok && h.ok;
+			if (!reachable)
+				ctx.out.info(
+					ctx.t('bootHint', { runbook: runbookCommand('boot'), page: pageUrl('boot', ctx.lang) }),
 				);
-			}
-			emitReport(ctx, { ...report, outcome, exitCode: code });
-			return code;
+			/** @type {Record<string, unknown>} */
+			const report = {
+				connectivity: {
+					grpc: { host, port: grpcPort, accepts: g.ok, error: g.error },
+					healthz: healthzReport(host, healthPort, h),
+				},
+			};
+			const errorText = /** @type {string | undefined} */ (ctx.flags.error);
+			const outcome = errorText === undefined ? null : explain(ctx, errorText, report);
+			return verdict(ctx, { reachable, report, outcome });
 		},
 	},
 	import.meta.url,

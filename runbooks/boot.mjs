@@ -6,7 +6,7 @@
 // fatal lines, runs them through the error catalog, checks etcd/MinIO and ports 19530/9091 (/healthz),
 // and says what is wrong and which page and runbook fix it. Only reads.
 // Exit codes: see exitCodes in the definition.
-import { defineRunbook, UsageError } from './lib/runbook.mjs';
+import { defineRunbook } from './lib/runbook.mjs';
 import {
 	matchText,
 	pagePath,
@@ -16,20 +16,25 @@ import {
 } from './lib/catalog.mjs';
 import {
 	DIAG_EXAMPLE,
-	collectLogs,
+	DIAG_EXAMPLE_KUBE,
+	chooseSource,
+	diagRead,
 	diagReadSteps,
 	emitReport,
-	fatalLines,
 	findDeployment,
-	parseHostPort,
-	probeHealthz,
-	probeHttp,
-	probeTcp,
 	withDiagMessages,
 } from './lib/diag.mjs';
+import {
+	bootFlags,
+	checkEndpoints,
+	checkPorts,
+	checkUnits,
+	readFatal,
+} from './lib/boot-checks.mjs';
 
 /** @typedef {import('./lib/catalog.mjs').Match} Match */
-/** @typedef {import('./lib/diag.mjs').Deployment} Deployment */
+/** @typedef {import('./lib/diag.mjs').DiagFacts} DiagFacts */
+/** @typedef {import('./lib/boot-checks.mjs').Findings} Findings */
 
 const messages = withDiagMessages({
 	en: {
@@ -90,9 +95,6 @@ const messages = withDiagMessages({
 		problems: 'Ditemukan {count} masalah.',
 	},
 });
-
-/** @param {string} name @param {'etcd'|'minio'} what */
-const isDep = (name, what) => new RegExp(`(^|[-_])${what}($|[-_])`).test(name);
 
 export default defineRunbook(
 	{
@@ -175,175 +177,33 @@ export default defineRunbook(
 		],
 		messages,
 		exampleFacts: DIAG_EXAMPLE,
-		// What findDeployment and collectLogs read, built by the same DIAG_READS builders they run.
-		steps: (ctx, facts) => diagReadSteps(ctx.kube, facts),
-		verify: () => ({ ok: true }),
+		variantFacts: [DIAG_EXAMPLE_KUBE],
 		async main(ctx) {
-			const grpcPort = Number(ctx.flags['grpc-port']);
-			const healthPort = Number(ctx.flags['health-port']);
-			const tail = Number(ctx.flags.tail);
-			if (!Number.isInteger(tail) || tail <= 0)
-				throw new UsageError(ctx.t('badNumber', { flag: '--tail', value: String(ctx.flags.tail) }));
-			/** @param {string} flag */
-			const endpoint = (flag) => {
-				const raw = /** @type {string | undefined} */ (ctx.flags[flag]);
-				if (raw === undefined) return null;
-				const hp = parseHostPort(raw);
-				if (!hp || hp.port === null)
-					throw new UsageError(ctx.t('badEndpoint', { flag: `--${flag}`, value: raw }));
-				return { raw, host: hp.host, port: hp.port };
+			bootFlags(ctx);
+			await chooseSource(ctx, /** @type {'auto'|'docker'|'kubernetes'} */ (ctx.flags.source));
+		},
+		requireStatefulSet: false,
+		preflight: (ctx) =>
+			findDeployment(ctx, { tail: Number(ctx.flags.tail), container: String(ctx.flags.container) }),
+		steps: (ctx, /** @type {DiagFacts} */ facts) => diagReadSteps(ctx, facts),
+		async verify(ctx, /** @type {DiagFacts} */ facts) {
+			const read = diagRead(ctx, facts);
+			/** @type {Findings} */
+			const f = {
+				problems: [],
+				checks: {},
+				matches: matchText(read.listing.text).map((m) => ({ ...m, from: read.listing.name })),
+				bad: (text) => {
+					ctx.out.info(`✗ ${text}`);
+					f.problems.push(text);
+				},
 			};
-			const etcdEndpoint = endpoint('etcd-endpoint');
-			const minioEndpoint = endpoint('minio-endpoint');
-			const mainContainer = String(ctx.flags.container);
-
-			const dep = await findDeployment(
-				ctx,
-				/** @type {'auto'|'docker'|'kubernetes'} */ (ctx.flags.source),
-			);
-			const sources = await collectLogs(ctx, dep, { tail, container: mainContainer });
-
-			/** @type {(Match & { from: string })[]} */
-			const matches = [];
-			for (const m of matchText(dep.listing))
-				matches.push({ ...m, from: dep.listCommand.join(' ') });
-			/** @type {{ name: string, command: string, fatal: string[], started: boolean | null }[]} */
-			const logReport = [];
-			for (const s of sources) {
-				const fatal = fatalLines(s.text, 10);
-				ctx.out.heading(ctx.t('fatalHeading', { name: s.name }));
-				if (fatal.length === 0) ctx.out.dim(ctx.t('noFatal', { name: s.name }));
-				ctx.out.block(fatal.join('\n'));
-				// A Milvus log that never printed the start-up line shows where the boot stopped.
-				const milvus = !isDep(s.name, 'etcd') && !isDep(s.name, 'minio');
-				const started = milvus ? /Proxy successfully started/.test(s.text) : null;
-				if (started === false) ctx.out.warn(ctx.t('neverStarted', { name: s.name }));
-				logReport.push({ name: s.name, command: s.command.join(' '), fatal, started });
-				for (const m of matchText(s.text)) matches.push({ ...m, from: s.name });
-			}
-			// ── checks ──
+			const logReport = readFatal(ctx, read.logs, f);
 			ctx.out.heading(ctx.t('checksHeading'));
-			/** @type {string[]} */
-			const problems = [];
-			/** @type {Record<string, unknown>} */
-			const checks = {};
-			const bad = (/** @type {string} */ text) => {
-				ctx.out.info(`✗ ${text}`);
-				problems.push(text);
-			};
-
-			// Milvus itself, and its dependencies, by container/pod state.
-			/** @type {{ name: string, status: string, failing: boolean, running: boolean }[]} */
-			const units =
-				dep.kind === 'docker'
-					? dep.containers.map((c) => ({
-							name: c.name,
-							status: c.status,
-							failing: c.failing,
-							running: c.running,
-						}))
-					: dep.pods.map((p) => ({
-							name: p.name,
-							status: `${p.status} ${p.ready} restarts=${p.restarts}`,
-							failing: p.failing,
-							running: !p.failing,
-						}));
-			const milvusUnits = units.filter(
-				(u) =>
-					!isDep(u.name, 'etcd') && !isDep(u.name, 'minio') && !/pulsar|kafka|attu/.test(u.name),
-			);
-			const milvusDown =
-				milvusUnits.length === 0 || milvusUnits.some((u) => u.failing || !u.running);
-			for (const u of milvusUnits)
-				if (u.failing || !u.running)
-					bad(ctx.t('milvusFailing', { name: u.name, status: u.status }));
-			for (const what of /** @type {const} */ (['etcd', 'minio'])) {
-				const found = units.filter((u) => isDep(u.name, what));
-				// Embedded etcd / local storage (standalone_embed.sh) and external S3 have no such unit: not an error.
-				if (found.length === 0) ctx.out.dim(ctx.t('depMissing', { what }));
-				for (const u of found) {
-					if (u.failing || !u.running)
-						bad(ctx.t('depFailing', { what, name: u.name, status: u.status }));
-					else ctx.out.ok(ctx.t('depOk', { what, name: u.name, status: u.status }));
-				}
-				checks[what] = found.map((u) => ({
-					name: u.name,
-					status: u.status,
-					healthy: !u.failing && u.running,
-				}));
-			}
-			if (etcdEndpoint) {
-				const h = await probeHttp(`http://${etcdEndpoint.host}:${etcdEndpoint.port}/health`);
-				const ok = h.ok && /"health"\s*:\s*"true"/.test(h.body);
-				if (ok) ctx.out.ok(ctx.t('endpointOk', { what: 'etcd', endpoint: etcdEndpoint.raw }));
-				else
-					bad(
-						ctx.t('endpointBad', {
-							what: 'etcd',
-							endpoint: etcdEndpoint.raw,
-							reason: h.error ?? `${h.status} ${h.body}`,
-						}),
-					);
-				checks.etcdEndpoint = { endpoint: etcdEndpoint.raw, ok, status: h.status, error: h.error };
-			}
-			if (minioEndpoint) {
-				const h = await probeHttp(
-					`http://${minioEndpoint.host}:${minioEndpoint.port}/minio/health/live`,
-				);
-				if (h.ok) ctx.out.ok(ctx.t('endpointOk', { what: 'MinIO', endpoint: minioEndpoint.raw }));
-				else
-					bad(
-						ctx.t('endpointBad', {
-							what: 'MinIO',
-							endpoint: minioEndpoint.raw,
-							reason: h.error ?? `${h.status}`,
-						}),
-					);
-				checks.minioEndpoint = {
-					endpoint: minioEndpoint.raw,
-					ok: h.ok,
-					status: h.status,
-					error: h.error,
-				};
-			}
-
-			// Ports and /healthz: on the docker host by default; for Kubernetes only when --host says where.
-			const host =
-				/** @type {string | undefined} */ (ctx.flags.host) ??
-				(dep.kind === 'docker' ? '127.0.0.1' : undefined);
-			let healthy = !milvusDown;
-			if (host !== undefined) {
-				const h = await probeHealthz(host, healthPort);
-				const g = await probeTcp(host, grpcPort);
-				const vars = { host, port: healthPort };
-				if (h.ok) ctx.out.ok(ctx.t('healthOk', vars));
-				else if (h.status !== null)
-					bad(ctx.t('healthBad', { ...vars, status: h.status, body: h.body }));
-				else ctx.out.warn(ctx.t('healthDown', { ...vars, reason: h.error ?? '' }));
-				if (g.ok) ctx.out.ok(ctx.t('grpcOpen', { host, port: grpcPort }));
-				else ctx.out.warn(ctx.t('grpcClosed', { host, port: grpcPort, reason: g.error ?? '' }));
-				// Something answers on Milvus's ports while Milvus is down: the port is taken, Milvus cannot bind it.
-				if (milvusDown && !h.ok) {
-					const taken = [
-						g.ok ? grpcPort : null,
-						h.status !== null || (await probeTcp(host, healthPort)).ok ? healthPort : null,
-					].filter((p) => p !== null);
-					for (const p of taken) bad(ctx.t('portTaken', { host, port: /** @type {number} */ (p) }));
-				}
-				// /healthz's own "Not all components are healthy" text goes through the catalog like a log line.
-				if (!h.ok && h.body)
-					for (const m of matchText(h.body)) matches.push({ ...m, from: '/healthz' });
-				healthy = h.ok && !milvusDown;
-				checks.healthz = {
-					host,
-					port: healthPort,
-					ok: h.ok,
-					status: h.status,
-					body: h.body,
-					error: h.error,
-				};
-				checks.grpc = { host, port: grpcPort, accepts: g.ok, error: g.error };
-			}
+			const milvusDown = checkUnits(ctx, facts, f);
+			await checkEndpoints(ctx, bootFlags(ctx), f);
+			const healthy = await checkPorts(ctx, facts, milvusDown, f);
+			const { matches, problems, checks } = f;
 
 			// ── diagnosis ──
 			// Lines every normal start-up prints ("find no available rootcoord" before the coordinator registers)
@@ -387,14 +247,14 @@ export default defineRunbook(
 
 			emitReport(ctx, {
 				deployment:
-					dep.kind === 'docker'
-						? { kind: 'docker', containers: dep.containers }
+					facts.source === 'docker'
+						? { kind: 'docker', containers: facts.containers }
 						: {
 								kind: 'kubernetes',
-								context: dep.context,
-								namespace: dep.namespace,
-								release: ctx.opts.release,
-								pods: dep.pods.map(({ raw: _raw, ...p }) => p),
+								context: ctx.context,
+								namespace: ctx.namespace,
+								release: facts.release,
+								pods: facts.pods,
 							},
 				logs: logReport,
 				checks,

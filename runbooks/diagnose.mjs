@@ -19,7 +19,11 @@ import {
 import { diagnoseText } from './lib/retrieve.mjs';
 import { EXIT } from './lib/exit.mjs';
 import {
-	collectLogs,
+	DIAG_EXAMPLE,
+	DIAG_EXAMPLE_KUBE,
+	chooseSource,
+	diagRead,
+	diagReadSteps,
 	emitReport,
 	findDeployment,
 	looksBinary,
@@ -29,6 +33,8 @@ import {
 import * as nodeFs from 'node:fs';
 
 /** @typedef {import('./lib/catalog.mjs').Match} Match */
+/** @typedef {import('./lib/runbook.mjs').Context} Context */
+/** @typedef {import('./lib/diag.mjs').DiagFacts} DiagFacts */
 
 const messages = withDiagMessages({
 	en: {
@@ -89,6 +95,84 @@ const messages = withDiagMessages({
 			'Cari di panduan dengan teks error persisnya, atau minta bantuan dengan melampirkan log ini: {page}',
 	},
 });
+
+/**
+ * Match the inputs against the catalog, say what was recognised (or the closest pages) and set the report.
+ * @param {Context} ctx
+ * @param {{ name: string, text: string }[]} inputs
+ * @returns {number} 1 when a known symptom was found, else 0
+ */
+function matchInputs(ctx, inputs) {
+	/** @type {(Match & { from: string })[]} */
+	const all = [];
+	for (const input of inputs)
+		for (const m of matchText(input.text)) all.push({ ...m, from: input.name });
+	all.sort((a, b) => b.weight - a.weight);
+	// A generic signature (an API status whose code the catalog does not explain) is no diagnosis: its
+	// page only leads the closest pages.
+	const best = /** @type {(Match & { from: string })[]} */ (strongestPerSymptom(all)).filter(
+		(m) => !m.fallback,
+	);
+	// The same matcher as the site (lib/retrieve.mjs) decides the closest pages, over all inputs at once.
+	const closest = best.length > 0 ? [] : diagnoseText(inputs.map((i) => i.text).join('\n')).closest;
+
+	if (best.length > 0) {
+		ctx.out.heading(ctx.t('heading'));
+		best.forEach((m, i) => {
+			ctx.out.info(`${String(i + 1).padStart(2)}. ${m.symptom}  [${m.signature}]`);
+			const where = inputs.length > 1 ? `${ctx.t('fromLabel', { name: m.from })}, ` : '';
+			ctx.out.info(`    ${where}${ctx.t('lineLabel', { n: m.lineNumber })}: ${m.line}`);
+			if (m.count > 1) ctx.out.dim(`    ${ctx.t('more', { count: m.count - 1 })}`);
+			ctx.out.info(`    ${ctx.t('whyLabel')}: ${m.explain[ctx.lang]}`);
+			ctx.out.info(`    ${ctx.t('openLabel')}: ${pageUrl(m.symptom, ctx.lang)}`);
+			ctx.out.info(`    ${ctx.t('runLabel')}: ${runbookCommand(m.symptom)}`);
+		});
+	} else if (closest.length > 0) {
+		ctx.out.heading(ctx.t('closestHeading'));
+		closest.forEach((c, i) => {
+			const shares = c.terms.length > 0 ? `  (${ctx.t('sharesLabel')}: ${c.terms.join(', ')})` : '';
+			ctx.out.info(`${String(i + 1).padStart(2)}. ${c.symptom}${shares}`);
+			ctx.out.info(`    ${ctx.t('openLabel')}: ${pageUrl(c.symptom, ctx.lang)}`);
+		});
+		ctx.out.info(ctx.t('noneHint', { page: pageUrl('help', ctx.lang) }));
+	} else {
+		ctx.out.heading(NO_KNOWN_SYMPTOM[ctx.lang]);
+		ctx.out.info(ctx.t('none'));
+		ctx.out.info(ctx.t('noneHint', { page: pageUrl('help', ctx.lang) }));
+	}
+
+	const code = best.length > 0 ? 1 : 0;
+	emitReport(ctx, {
+		confidence: best.length > 0 ? 'signature' : closest.length > 0 ? 'closest' : 'none',
+		matches: best.map((m) => ({
+			symptom: m.symptom,
+			line: m.line,
+			page: pagePath(m.symptom, ctx.lang),
+			url: pageUrl(m.symptom, ctx.lang),
+			signature: m.signature,
+			lineNumber: m.lineNumber,
+			source: m.from,
+			explanation: m.explain[ctx.lang],
+			runbook: runbookCommand(m.symptom),
+		})),
+		closest: closest.map((c) => ({
+			symptom: c.symptom,
+			page: pagePath(c.symptom, ctx.lang),
+			url: pageUrl(c.symptom, ctx.lang),
+			score: Math.round(c.score * 10) / 10,
+			terms: c.terms,
+		})),
+		signatures: all.map((m) => ({
+			signature: m.signature,
+			symptom: m.symptom,
+			weight: m.weight,
+			line: m.line,
+			source: m.from,
+		})),
+		exitCode: code,
+	});
+	return code;
+}
 
 export default defineRunbook(
 	{
@@ -182,17 +266,13 @@ export default defineRunbook(
 
 			/** @type {{ name: string, text: string }[]} */
 			const inputs = [];
+			if (live) {
+				// On to the plan: the deployment's listing and logs are read as steps.
+				await chooseSource(ctx, /** @type {'auto'|'docker'|'kubernetes'} */ (ctx.flags.source));
+				return undefined;
+			}
 			if (text !== undefined) {
 				inputs.push({ name: '--text', text });
-			} else if (live) {
-				const dep = await findDeployment(
-					ctx,
-					/** @type {'auto'|'docker'|'kubernetes'} */ (ctx.flags.source),
-				);
-				// The pod table itself is evidence too: "my-release-etcd-0   0/1   Pending" is etcd-pending.
-				inputs.push({ name: dep.listCommand.join(' '), text: dep.listing });
-				for (const s of await collectLogs(ctx, dep, { tail }))
-					inputs.push({ name: s.name, text: s.text });
 			} else {
 				// Bare run in a terminal: take a paste. Piped or `--file -`: read stdin. Nothing at all: explain.
 				const pasting = file === undefined && process.stdin.isTTY === true;
@@ -223,77 +303,18 @@ export default defineRunbook(
 				inputs.push({ name, text: s });
 			}
 
-			/** @type {(Match & { from: string })[]} */
-			const all = [];
-			for (const input of inputs)
-				for (const m of matchText(input.text)) all.push({ ...m, from: input.name });
-			all.sort((a, b) => b.weight - a.weight);
-			// A generic signature (an API status whose code the catalog does not explain) is no diagnosis: its
-			// page only leads the closest pages.
-			const best = /** @type {(Match & { from: string })[]} */ (strongestPerSymptom(all)).filter(
-				(m) => !m.fallback,
-			);
-			// The same matcher as the site (lib/retrieve.mjs) decides the closest pages, over all inputs at once.
-			const closest =
-				best.length > 0 ? [] : diagnoseText(inputs.map((i) => i.text).join('\n')).closest;
-
-			if (best.length > 0) {
-				ctx.out.heading(ctx.t('heading'));
-				best.forEach((m, i) => {
-					ctx.out.info(`${String(i + 1).padStart(2)}. ${m.symptom}  [${m.signature}]`);
-					const where = inputs.length > 1 ? `${ctx.t('fromLabel', { name: m.from })}, ` : '';
-					ctx.out.info(`    ${where}${ctx.t('lineLabel', { n: m.lineNumber })}: ${m.line}`);
-					if (m.count > 1) ctx.out.dim(`    ${ctx.t('more', { count: m.count - 1 })}`);
-					ctx.out.info(`    ${ctx.t('whyLabel')}: ${m.explain[ctx.lang]}`);
-					ctx.out.info(`    ${ctx.t('openLabel')}: ${pageUrl(m.symptom, ctx.lang)}`);
-					ctx.out.info(`    ${ctx.t('runLabel')}: ${runbookCommand(m.symptom)}`);
-				});
-			} else if (closest.length > 0) {
-				ctx.out.heading(ctx.t('closestHeading'));
-				closest.forEach((c, i) => {
-					const shares =
-						c.terms.length > 0 ? `  (${ctx.t('sharesLabel')}: ${c.terms.join(', ')})` : '';
-					ctx.out.info(`${String(i + 1).padStart(2)}. ${c.symptom}${shares}`);
-					ctx.out.info(`    ${ctx.t('openLabel')}: ${pageUrl(c.symptom, ctx.lang)}`);
-				});
-				ctx.out.info(ctx.t('noneHint', { page: pageUrl('help', ctx.lang) }));
-			} else {
-				ctx.out.heading(NO_KNOWN_SYMPTOM[ctx.lang]);
-				ctx.out.info(ctx.t('none'));
-				ctx.out.info(ctx.t('noneHint', { page: pageUrl('help', ctx.lang) }));
-			}
-
-			const code = best.length > 0 ? 1 : 0;
-			emitReport(ctx, {
-				confidence: best.length > 0 ? 'signature' : closest.length > 0 ? 'closest' : 'none',
-				matches: best.map((m) => ({
-					symptom: m.symptom,
-					line: m.line,
-					page: pagePath(m.symptom, ctx.lang),
-					url: pageUrl(m.symptom, ctx.lang),
-					signature: m.signature,
-					lineNumber: m.lineNumber,
-					source: m.from,
-					explanation: m.explain[ctx.lang],
-					runbook: runbookCommand(m.symptom),
-				})),
-				closest: closest.map((c) => ({
-					symptom: c.symptom,
-					page: pagePath(c.symptom, ctx.lang),
-					url: pageUrl(c.symptom, ctx.lang),
-					score: Math.round(c.score * 10) / 10,
-					terms: c.terms,
-				})),
-				signatures: all.map((m) => ({
-					signature: m.signature,
-					symptom: m.symptom,
-					weight: m.weight,
-					line: m.line,
-					source: m.from,
-				})),
-				exitCode: code,
-			});
-			return code;
+			return matchInputs(ctx, inputs);
+		},
+		requireStatefulSet: false,
+		exampleFacts: DIAG_EXAMPLE,
+		variantFacts: [DIAG_EXAMPLE_KUBE],
+		// --live: the reads are steps, planned from what the listing found (findDeployment).
+		preflight: (ctx) => findDeployment(ctx, { tail: Number(ctx.flags.tail) }),
+		steps: (ctx, /** @type {DiagFacts} */ facts) => diagReadSteps(ctx, facts),
+		verify(ctx, /** @type {DiagFacts} */ facts) {
+			const read = diagRead(ctx, facts);
+			// The pod table itself is evidence too: "my-release-etcd-0   0/1   Pending" is etcd-pending.
+			return matchInputs(ctx, [read.listing, ...read.logs]);
 		},
 	},
 	import.meta.url,

@@ -7,37 +7,24 @@
 // Exit codes: see exitCodes in the definition.
 import * as nodeFs from 'node:fs';
 import * as nodePath from 'node:path';
-import { defineRunbook, UsageError, StepFailedError } from './lib/runbook.mjs';
-import {
-	compareSdk,
-	LINES,
-	NOT_GRPC_PORTS,
-	parseVersion,
-	formatVersion,
-	versionFromBanner,
-	versionFromImage,
-	SOURCES,
-} from './lib/compat-table.mjs';
+import { defineRunbook, UsageError } from './lib/runbook.mjs';
+import { compareSdk, LINES, NOT_GRPC_PORTS, SOURCES } from './lib/compat-table.mjs';
 import { matchText, pagePath, pageUrl, runbookCommand } from './lib/catalog.mjs';
+import { emitReport, parseHostPort, probeHttp, probeTcp, withDiagMessages } from './lib/diag.mjs';
 import {
-	emitReport,
-	firstLine,
-	instanceSelector,
-	parseHostPort,
-	probeHttp,
-	probeTcp,
-	runRead,
-	withDiagMessages,
-} from './lib/diag.mjs';
-import { findOnPath, formatCommand } from './lib/shell.mjs';
-import { createKube, resolveTarget } from './lib/kube.mjs';
+	COMPAT_EXAMPLE,
+	chooseServerReads,
+	clientsFrom,
+	compatSteps,
+	givenClients,
+	sdkReads,
+	serverFrom,
+} from './lib/compat-reads.mjs';
 
-/** @typedef {import('./lib/compat-table.mjs').SdkLang} SdkLang */
 /** @typedef {import('./lib/compat-table.mjs').Verdict} Verdict */
+/** @typedef {import('./lib/compat-reads.mjs').CompatFacts} CompatFacts */
+/** @typedef {import('./lib/compat-reads.mjs').ServerRead} ServerRead */
 /** @typedef {import('./lib/runbook.mjs').Context} Context */
-
-const GO_OLD = 'github.com/milvus-io/milvus-sdk-go/v2';
-const GO_NEW = 'github.com/milvus-io/milvus/client/v2';
 
 const messages = withDiagMessages({
 	en: {
@@ -100,258 +87,39 @@ const messages = withDiagMessages({
 	},
 });
 
-/**
- * The steps, for --describe and for the run: the same argv either way.
- * @param {{ argv: (...a: string[]) => string[] }} kube
- * @param {{ container: string, release: string }} facts
- */
-function stepsFor(kube, facts) {
-	return [
-		{
-			id: 'server-image',
-			title: { en: 'Read the server image tag (docker)', id: 'Baca tag image server (docker)' },
-			mode: /** @type {const} */ ('read'),
-			command: ['docker', 'inspect', '--format', '{{.Config.Image}}', facts.container],
-		},
-		{
-			id: 'server-banner',
-			title: {
-				en: 'Read the version banner in the server log (docker)',
-				id: 'Baca banner versi di log server (docker)',
-			},
-			mode: /** @type {const} */ ('read'),
-			command: ['docker', 'logs', facts.container],
-		},
-		{
-			id: 'kubectl-image',
-			title: {
-				en: 'Read the server image tags (Kubernetes)',
-				id: 'Baca tag image server (Kubernetes)',
-			},
-			mode: /** @type {const} */ ('read'),
-			command: kube.argv(
-				'get',
-				'pods',
-				'-l',
-				instanceSelector(facts.release),
-				'-o',
-				'jsonpath={.items[*].spec.containers[*].image}',
-			),
-		},
-		{
-			id: 'pymilvus-version',
-			title: { en: 'pymilvus version', id: 'Versi pymilvus' },
-			mode: /** @type {const} */ ('read'),
-			command: ['pip', 'show', 'pymilvus'],
-		},
-		{
-			id: 'node-sdk-version',
-			title: { en: 'Node SDK version', id: 'Versi Node SDK' },
-			mode: /** @type {const} */ ('read'),
-			command: ['npm', 'ls', '@zilliz/milvus2-sdk-node'],
-		},
-		{
-			id: 'go-sdk-version',
-			title: { en: 'Go SDK version (before Milvus 2.5)', id: 'Versi Go SDK (sebelum Milvus 2.5)' },
-			mode: /** @type {const} */ ('read'),
-			command: ['go', 'list', '-m', GO_OLD],
-		},
-		{
-			id: 'go-client-version',
-			title: {
-				en: 'Go SDK version (Milvus 2.5 and later)',
-				id: 'Versi Go SDK (Milvus 2.5 ke atas)',
-			},
-			mode: /** @type {const} */ ('read'),
-			command: ['go', 'list', '-m', GO_NEW],
-		},
-		{
-			id: 'java-sdk-version',
-			title: { en: 'Java SDK version', id: 'Versi Java SDK' },
-			mode: /** @type {const} */ ('read'),
-			command: ['mvn', 'dependency:tree', '-Dincludes=io.milvus:milvus-sdk-java'],
-		},
-	];
-}
+/** What main() chose before connecting (the server reads), for preflight; by run context. @type {WeakMap<Context, ServerRead[]>} */
+const serverReads = new WeakMap();
 
 /**
- * Run one read step quietly, echoing the command. The argv comes from stepsFor, what --describe lists.
+ * --uri: the address the client uses. The most common cause of "sdk is incompatible" that is not about
+ * versions at all is a client pointed at another port. Puts `address` into the report; the problem or null.
  * @param {Context} ctx
- * @param {string[]} argv
- * @param {string} [cwd]
+ * @param {string} uri
+ * @param {{ host: string, port: number | null }} address
+ * @param {Record<string, unknown>} report
  */
-const read = (ctx, argv, cwd) => runRead(ctx, argv, { quietOutput: true, ...(cwd ? { cwd } : {}) });
-
-/**
- * @param {Context} ctx
- * @param {ReturnType<typeof stepsFor>} steps
- * @param {string} id
- */
-const cmd = (ctx, steps, id) => /** @type {string[]} */ (steps.find((s) => s.id === id)?.command);
-
-/**
- * @param {Context} ctx
- * @param {string} source
- * @param {string} container
- * @returns {Promise<{ version: string, from: string } | null>}
- */
-async function findServer(ctx, source, container) {
-	const given = /** @type {string | undefined} */ (ctx.flags['server-version']);
-	if (given !== undefined) {
-		const v = parseVersion(given);
-		if (!v || !/^v?\d+\.\d+(\.\d+)?([-.+].*)?$/.test(given.trim()))
-			throw new UsageError(ctx.t('badServerVersion', { value: given }));
-		return { version: formatVersion(v), from: '--server-version' };
+async function checkAddress(ctx, uri, address, report) {
+	ctx.out.heading(ctx.t('portHeading'));
+	const port = address.port ?? 19530;
+	const vars = { uri: /** @type {string} */ (uri), host: address.host, port };
+	const known = NOT_GRPC_PORTS[/** @type {keyof typeof NOT_GRPC_PORTS} */ (port)];
+	const tcp = await probeTcp(address.host, port);
+	/** @type {string | null} */
+	let finding = null;
+	if (known) finding = ctx.t('portWrong', { ...vars, what: known[ctx.lang] });
+	else if (!tcp.ok) finding = ctx.t('portClosed', { ...vars, page: pageUrl('boot', ctx.lang) });
+	else if (port !== 19530) {
+		// 19530 also serves Milvus's REST API since 2.3; only another port answering /healthz is the
+		// metrics port in disguise (a custom mapping of 9091).
+		const h = await probeHttp(
+			`http://${address.host.includes(':') ? `[${address.host}]` : address.host}:${port}/healthz`,
+		);
+		if (h.ok && /^OK\b/.test(h.body)) finding = ctx.t('portHealth', vars);
 	}
-	const plain = stepsFor(
-		{ argv: (...a) => ['kubectl', ...a] },
-		{ container, release: ctx.opts.release },
-	);
-	if ((source === 'auto' || source === 'docker') && findOnPath('docker', ctx.env)) {
-		const r = await read(ctx, cmd(ctx, plain, 'server-image'));
-		if (r.ok) {
-			const image = r.stdout.trim();
-			ctx.out.block(image);
-			const v = versionFromImage(image);
-			if (v) return { version: formatVersion(v), from: `image ${image}` };
-			const logs = await read(ctx, cmd(ctx, plain, 'server-banner'));
-			const b = versionFromBanner(`${logs.stdout}\n${logs.stderr}`);
-			if (b) return { version: formatVersion(b), from: `docker logs ${container}` };
-		} else if (source === 'docker') {
-			throw new StepFailedError(
-				ctx.t('commandFailed', {
-					command: formatCommand(cmd(ctx, plain, 'server-image')),
-					code: r.exitCode,
-					stderr: firstLine(r.stderr),
-				}),
-			);
-		}
-	} else if (source === 'docker') {
-		throw new StepFailedError(ctx.t('toolMissing', { tool: 'docker' }));
-	}
-	if (source === 'auto' || source === 'kubernetes') {
-		if (!findOnPath('kubectl', ctx.env)) {
-			if (source === 'kubernetes')
-				throw new StepFailedError(ctx.t('toolMissing', { tool: 'kubectl' }));
-			return null;
-		}
-		/** @type {{ context: string, namespace: string }} */
-		let target;
-		try {
-			target = await resolveTarget({
-				context: ctx.opts.context,
-				namespace: ctx.opts.namespace,
-				lang: ctx.lang,
-			});
-		} catch (e) {
-			// auto: a kubectl without a usable context just means "not on Kubernetes here".
-			if (source === 'kubernetes') throw e;
-			return null;
-		}
-		const kube = createKube({
-			context: target.context,
-			namespace: target.namespace,
-			lang: ctx.lang,
-		});
-		const pinned = stepsFor(kube, { container, release: ctx.opts.release });
-		const r = await read(ctx, cmd(ctx, pinned, 'kubectl-image'));
-		if (r.ok) {
-			const images = r.stdout.split(/\s+/).filter((i) => /(^|\/)milvus:/.test(i));
-			ctx.out.block([...new Set(images)].join('\n'));
-			/** @type {Map<string, number>} */
-			const counts = new Map();
-			for (const i of images) {
-				const v = versionFromImage(i);
-				if (v) counts.set(formatVersion(v), (counts.get(formatVersion(v)) ?? 0) + 1);
-			}
-			const best = [...counts.entries()].sort((a, b) => b[1] - a[1])[0];
-			if (best)
-				return {
-					version: best[0],
-					from: `image ${images.find((i) => versionFromImage(i) && formatVersion(/** @type {any} */ (versionFromImage(i))) === best[0])}`,
-				};
-		} else if (source === 'kubernetes') {
-			throw new StepFailedError(
-				ctx.t('commandFailed', {
-					command: formatCommand(cmd(ctx, pinned, 'kubectl-image')),
-					code: r.exitCode,
-					stderr: firstLine(r.stderr),
-				}),
-			);
-		}
-	}
-	return null;
-}
-
-/**
- * @typedef {{ sdk: SdkLang, version: string, from: string, goModule?: string }} Client
- */
-
-/**
- * @param {Context} ctx
- * @param {string} dir
- * @returns {Promise<Client[]>}
- */
-async function findClients(ctx, dir) {
-	/** @type {Client[]} */
-	const found = [];
-	const plain = stepsFor({ argv: (...a) => ['kubectl', ...a] }, { container: '', release: '' });
-	/** @type {[SdkLang, string][]} */
-	const flagFor = [
-		['python', 'pymilvus'],
-		['node', 'node-sdk'],
-		['go', 'go-sdk'],
-		['java', 'java-sdk'],
-	];
-	/** @type {Set<SdkLang>} */
-	const given = new Set();
-	for (const [sdk, flag] of flagFor) {
-		const v = /** @type {string | undefined} */ (ctx.flags[flag]);
-		if (v === undefined) continue;
-		if (!parseVersion(v) || !/^v?\d+\.\d+(\.\d+)?([-.+a-z].*)?$/i.test(v.trim()))
-			throw new UsageError(ctx.t('badSdkVersion', { flag: `--${flag}`, value: v }));
-		found.push({
-			sdk,
-			version: formatVersion(/** @type {any} */ (parseVersion(v))),
-			from: `--${flag}`,
-			...(sdk === 'go' ? { goModule: GO_NEW } : {}),
-		});
-		given.add(sdk);
-	}
-	const has = (/** @type {string} */ f) => nodeFs.existsSync(nodePath.join(dir, f));
-
-	if (!given.has('python') && findOnPath('pip', ctx.env)) {
-		const r = await read(ctx, cmd(ctx, plain, 'pymilvus-version'), dir);
-		const v = /^Version:\s*(\S+)/m.exec(r.stdout)?.[1];
-		if (r.ok && v) found.push({ sdk: 'python', version: v, from: 'pip show pymilvus' });
-	}
-	if (!given.has('node') && findOnPath('npm', ctx.env) && has('package.json')) {
-		const r = await read(ctx, cmd(ctx, plain, 'node-sdk-version'), dir);
-		// npm ls exits 1 for unrelated tree problems while still printing the version.
-		const v = /@zilliz\/milvus2-sdk-node@(\S+)/.exec(r.stdout)?.[1];
-		if (v) found.push({ sdk: 'node', version: v, from: 'npm ls @zilliz/milvus2-sdk-node' });
-	}
-	if (!given.has('go') && findOnPath('go', ctx.env) && has('go.mod')) {
-		for (const [id, mod] of /** @type {const} */ ([
-			['go-client-version', GO_NEW],
-			['go-sdk-version', GO_OLD],
-		])) {
-			const r = await read(ctx, cmd(ctx, plain, id), dir);
-			const v = new RegExp(`^${mod.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}\\s+(v\\S+)`, 'm').exec(
-				r.stdout,
-			)?.[1];
-			if (r.ok && v) {
-				found.push({ sdk: 'go', version: v, from: `go list -m ${mod}`, goModule: mod });
-				break;
-			}
-		}
-	}
-	if (!given.has('java') && findOnPath('mvn', ctx.env) && has('pom.xml')) {
-		const r = await read(ctx, cmd(ctx, plain, 'java-sdk-version'), dir);
-		const v = /io\.milvus:milvus-sdk-java:jar:([\w.-]+)/.exec(r.stdout)?.[1];
-		if (v) found.push({ sdk: 'java', version: v, from: 'mvn dependency:tree' });
-	}
-	return found;
+	if (finding) ctx.out.info(`✗ ${finding}`);
+	else ctx.out.ok(ctx.t('portOk', vars));
+	report.address = { uri, host: address.host, port, accepts: tcp.ok, problem: finding };
+	return finding;
 }
 
 export default defineRunbook(
@@ -463,35 +231,43 @@ export default defineRunbook(
 			},
 		],
 		messages,
-		exampleFacts: { container: 'milvus-standalone', release: 'my-release' },
-		steps: (ctx, facts) => stepsFor(ctx.kube, facts),
-		verify: () => ({ ok: true }),
+		exampleFacts: COMPAT_EXAMPLE,
+		requireStatefulSet: false,
 		async main(ctx) {
 			const dir = nodePath.resolve(String(ctx.flags.project));
 			if (!nodeFs.existsSync(dir) || !nodeFs.statSync(dir).isDirectory())
 				throw new UsageError(ctx.t('projectMissing', { dir }));
 			const uri = /** @type {string | undefined} */ (ctx.flags.uri);
-			const address = uri !== undefined ? parseHostPort(uri) : null;
-			if (uri !== undefined && !address) throw new UsageError(ctx.t('badUri', { value: uri }));
-			const errorText = /** @type {string | undefined} */ (ctx.flags.error);
-			const source = String(ctx.flags.source);
-			const container = String(ctx.flags.container);
-
+			if (uri !== undefined && !parseHostPort(uri))
+				throw new UsageError(ctx.t('badUri', { value: uri }));
+			serverReads.set(ctx, await chooseServerReads(ctx));
+			givenClients(ctx);
+		},
+		preflight: (ctx) => {
+			const project = nodePath.resolve(String(ctx.flags.project));
+			/** @type {CompatFacts} */
+			const facts = {
+				container: String(ctx.flags.container),
+				release: ctx.opts.release,
+				project,
+				server: serverReads.get(ctx) ?? [],
+				sdks: sdkReads(ctx, project),
+			};
+			return facts;
+		},
+		steps: (ctx, /** @type {CompatFacts} */ facts) => compatSteps(ctx, facts),
+		async verify(ctx, /** @type {CompatFacts} */ facts) {
 			/** @type {string[]} */
 			const findings = [];
 			/** @type {Record<string, unknown>} */
 			const report = {};
-
 			ctx.out.heading(ctx.t('serverHeading'));
-			const server =
-				source === 'none' && ctx.flags['server-version'] === undefined
-					? null
-					: await findServer(ctx, source, container);
+			const server = serverFrom(ctx, facts);
 			if (server) ctx.out.ok(ctx.t('serverFound', server));
 			report.server = server;
 
-			ctx.out.heading(ctx.t('clientsHeading', { dir }));
-			const clients = await findClients(ctx, dir);
+			ctx.out.heading(ctx.t('clientsHeading', { dir: facts.project }));
+			const clients = clientsFrom(ctx);
 			for (const c of clients)
 				ctx.out.ok(ctx.t('clientFound', { sdk: c.sdk, version: c.version, from: c.from }));
 
@@ -512,33 +288,13 @@ export default defineRunbook(
 			report.clients =
 				verdicts.length > 0 ? verdicts.map((v) => ({ ...v, advice: v.advice[ctx.lang] })) : clients;
 
-			// The address: the most common cause of "sdk is incompatible" that is not about versions at all.
-			if (address) {
-				ctx.out.heading(ctx.t('portHeading'));
-				const port = address.port ?? 19530;
-				const vars = { uri: /** @type {string} */ (uri), host: address.host, port };
-				const known = NOT_GRPC_PORTS[/** @type {keyof typeof NOT_GRPC_PORTS} */ (port)];
-				const tcp = await probeTcp(address.host, port);
-				/** @type {string | null} */
-				let finding = null;
-				if (known) finding = ctx.t('portWrong', { ...vars, what: known[ctx.lang] });
-				else if (!tcp.ok)
-					finding = ctx.t('portClosed', { ...vars, page: pageUrl('boot', ctx.lang) });
-				else if (port !== 19530) {
-					// 19530 also serves Milvus's REST API since 2.3; only another port answering /healthz is the
-					// metrics port in disguise (a custom mapping of 9091).
-					const h = await probeHttp(
-						`http://${address.host.includes(':') ? `[${address.host}]` : address.host}:${port}/healthz`,
-					);
-					if (h.ok && /^OK\b/.test(h.body)) finding = ctx.t('portHealth', vars);
-				}
-				if (finding) {
-					ctx.out.info(`✗ ${finding}`);
-					findings.push(finding);
-				} else ctx.out.ok(ctx.t('portOk', vars));
-				report.address = { uri, host: address.host, port, accepts: tcp.ok, problem: finding };
+			const uri = /** @type {string | undefined} */ (ctx.flags.uri);
+			const address = uri !== undefined ? parseHostPort(uri) : null;
+			if (uri !== undefined && address) {
+				const finding = await checkAddress(ctx, uri, address, report);
+				if (finding) findings.push(finding);
 			}
-
+			const errorText = /** @type {string | undefined} */ (ctx.flags.error);
 			let other = null;
 			if (errorText !== undefined) {
 				const matches = matchText(errorText);

@@ -1,12 +1,13 @@
 // @ts-check
 // Shared pieces of the read-only diagnostic runbooks (diagnose, boot, runtime-compat, api-errors):
-// network probes, parsing of `docker ps` / `kubectl get pods` tables, finding the Milvus deployment and
-// collecting its logs, and the --json report. Nothing here changes a deployment: every command is a read.
+// network probes, parsing of `docker ps` / `kubectl get pods` tables, finding the Milvus deployment
+// (chooseSource in main, findDeployment in preflight: the facts), the steps that read its listing and logs
+// (diagReadSteps, a function of those facts, so --describe with a run's facts lists that run's reads), and
+// the --json report. Nothing here changes a deployment: every command is a read.
 import * as net from 'node:net';
 import * as http from 'node:http';
 import { StepFailedError, UsageError } from './exit.mjs';
-import { findOnPath, formatCommand, run as runArgv } from './shell.mjs';
-import { createKube, resolveTarget } from './kube.mjs';
+import { findOnPath, run as runArgv } from './shell.mjs';
 import { matchText } from './catalog.mjs';
 
 /** @typedef {import('./runbook.mjs').Context} Context */
@@ -30,7 +31,6 @@ export const DIAG_MESSAGES = {
 		dFound: 'Found: {what}',
 		dFoundDocker: 'docker containers {names}',
 		dFoundKube: '{count} pods of release {release} (context {context}, namespace {namespace})',
-		dReadingLogs: 'Reading logs of {name}',
 		dLogsFailed: 'could not read logs of {name}: {reason}',
 		dTcpOpen: '{host}:{port} accepts connections',
 		dTcpClosed: '{host}:{port} does not accept connections ({reason})',
@@ -52,7 +52,6 @@ export const DIAG_MESSAGES = {
 		dFound: 'Ditemukan: {what}',
 		dFoundDocker: 'container docker {names}',
 		dFoundKube: '{count} pod dari release {release} (context {context}, namespace {namespace})',
-		dReadingLogs: 'Membaca log {name}',
 		dLogsFailed: 'gagal membaca log {name}: {reason}',
 		dTcpOpen: '{host}:{port} menerima koneksi',
 		dTcpClosed: '{host}:{port} tidak menerima koneksi ({reason})',
@@ -156,6 +155,16 @@ export function probeHttp(url, timeoutMs = 3000) {
  */
 export function probeHealthz(host, port) {
 	return probeHttp(`http://${host.includes(':') ? `[${host}]` : host}:${port}/healthz`);
+}
+
+/**
+ * A /healthz probe as the diagnostic reports carry it (boot's checks.healthz, api-errors' connectivity).
+ * @param {string} host
+ * @param {number} port
+ * @param {HttpProbe} h
+ */
+export function healthzReport(host, port, h) {
+	return { host, port, ok: h.ok, status: h.status, body: h.body, error: h.error };
 }
 
 // ───────────────────────────── tables ─────────────────────────────
@@ -319,27 +328,15 @@ export function fatalLines(text, max = 15) {
  * @property {string} text
  */
 
-/**
- * @typedef {object} Deployment
- * @property {'docker'|'kubernetes'} kind
- * @property {ContainerRow[]} containers      docker only
- * @property {PodRow[]} pods                  kubernetes only
- * @property {string} listing                 the raw `docker ps` / `kubectl get pods` output
- * @property {string[]} listCommand
- * @property {Kube | null} kube               pinned kubectl (kubernetes only)
- * @property {string | null} context
- * @property {string} namespace
- */
-
 /** @param {string} release */
 export const instanceSelector = (release) => `app.kubernetes.io/instance=${release}`;
 
 /** @typedef {{ argv: (...args: string[]) => string[] }} KubeArgv  builds kubectl argv (Kube, pinned or not) */
 /** @typedef {import('./runbook.mjs').Step & { mode: 'read', command: string[] }} ReadStep */
+/** @typedef {'docker-logs'|'kubectl-logs-previous'|'kubectl-logs'|'kubectl-describe-pod'} LogStepId */
 
 /**
- * The reads that find Milvus and its logs, one builder each. --describe lists them (boot, diagnose --live)
- * and findDeployment/collectLogs run exactly the argv of the step they build: one home per command.
+ * The reads that find Milvus and its logs, one builder each: the steps of boot and diagnose --live.
  */
 export const DIAG_READS = {
 	/** @returns {ReadStep} */
@@ -390,66 +387,78 @@ export const DIAG_READS = {
 };
 
 /**
- * @typedef {object} DiagFacts  example values --describe renders the reads with
+ * @typedef {object} DiagFacts  what boot and diagnose --live found before reading any log; their steps are a
+ *   function of it, so --describe with a run's facts lists the reads that run made
+ * @property {'docker'|'kubernetes'} source
  * @property {string} release
- * @property {string} container   the Milvus container (docker)
- * @property {string} pod         a crashed or failing pod
- * @property {string} pendingPod
  * @property {number} tail
+ * @property {ContainerRow[]} containers          docker only
+ * @property {Omit<PodRow, 'raw'>[]} pods         kubernetes only
+ * @property {{ step: LogStepId, name: string }[]} logs  the logs worth reading, in order
  */
 
-/** @type {DiagFacts} */
+/** @type {DiagFacts} example: Docker Compose with the standalone container, as the boot page shows it */
 export const DIAG_EXAMPLE = {
+	source: 'docker',
 	release: 'my-release',
-	container: 'milvus-standalone',
-	pod: 'my-release-milvus-standalone-7c4b9d5f8-2xk9p',
-	pendingPod: 'my-release-etcd-0',
 	tail: 500,
+	containers: [
+		{
+			name: 'milvus-standalone',
+			image: 'milvusdb/milvus:v2.4.5',
+			status: 'Restarting (1) 5 seconds ago',
+			running: false,
+			failing: true,
+		},
+	],
+	pods: [],
+	logs: [{ step: 'docker-logs', name: 'milvus-standalone' }],
+};
+
+/** @type {DiagFacts} example: a Helm release with a crashed standalone pod and a Pending etcd pod */
+export const DIAG_EXAMPLE_KUBE = {
+	source: 'kubernetes',
+	release: 'my-release',
+	tail: 500,
+	containers: [],
+	pods: [
+		{
+			name: 'my-release-milvus-standalone-7c4b9d5f8-2xk9p',
+			ready: '0/1',
+			status: 'CrashLoopBackOff',
+			restarts: 4,
+			failing: true,
+		},
+		{ name: 'my-release-etcd-0', ready: '0/1', status: 'Pending', restarts: 0, failing: true },
+		{
+			name: 'my-release-minio-5c8b7d9f4-q7m2x',
+			ready: '0/1',
+			status: 'Error',
+			restarts: 0,
+			failing: true,
+		},
+	],
+	logs: [
+		{ step: 'kubectl-logs-previous', name: 'my-release-milvus-standalone-7c4b9d5f8-2xk9p' },
+		{ step: 'kubectl-describe-pod', name: 'my-release-etcd-0' },
+		{ step: 'kubectl-logs', name: 'my-release-minio-5c8b7d9f4-q7m2x' },
+	],
 };
 
 /**
- * Every read findDeployment and collectLogs may make, in the order they make them.
- * @param {KubeArgv} kube
- * @param {DiagFacts} facts
- * @returns {ReadStep[]}
+ * What chooseSource found before connecting, for findDeployment; by run context.
+ * @type {WeakMap<Context, { source: string, containers: ContainerRow[], dockerProblem: string | null }>}
  */
-export function diagReadSteps(kube, facts) {
-	return [
-		DIAG_READS.dockerPs(),
-		DIAG_READS.dockerLogs(facts.container, facts.tail),
-		DIAG_READS.kubectlPods(kube, facts.release),
-		DIAG_READS.kubectlLogsPrevious(kube, facts.pod),
-		DIAG_READS.kubectlLogs(kube, facts.pod, facts.tail),
-		DIAG_READS.kubectlDescribePod(kube, facts.pendingPod),
-	];
-}
+const chosen = new WeakMap();
 
 /**
- * Run a read-only command, echoing it (`$ …`) and its output to the user.
- * @param {Context} ctx
- * @param {string[]} argv
- * @param {{ quietOutput?: boolean, cwd?: string }} [options]
- * @returns {Promise<RunResult>}
- */
-export async function runRead(ctx, argv, options = {}) {
-	ctx.out.dim(`$ ${formatCommand(argv)}`);
-	const r = await runArgv(argv, {
-		check: false,
-		lang: ctx.lang,
-		...(options.cwd ? { cwd: options.cwd } : {}),
-	});
-	if (!options.quietOutput) ctx.out.block(r.stdout);
-	return r;
-}
-
-/**
- * Find Milvus: docker containers named milvus*, else pods labelled with the release (Helm and the
- * operator both set app.kubernetes.io/instance). `source` forces one of them.
+ * From main(), before the toolkit connects: where Milvus runs. Docker containers named milvus* first (unless
+ * --source kubernetes), else the release's pods: sets ctx.target, so the toolkit pins kubectl to the resolved
+ * context. `source` forces one of them.
  * @param {Context} ctx
  * @param {'auto'|'docker'|'kubernetes'} source
- * @returns {Promise<Deployment>}
  */
-export async function findDeployment(ctx, source) {
+export async function chooseSource(ctx, source) {
 	const hasDocker = findOnPath('docker', ctx.env) !== null;
 	const hasKubectl = findOnPath('kubectl', ctx.env) !== null;
 	if (source === 'docker' && !hasDocker)
@@ -461,8 +470,7 @@ export async function findDeployment(ctx, source) {
 	/** @type {string | null} */
 	let dockerProblem = null;
 	if (hasDocker && source !== 'kubernetes') {
-		const argv = DIAG_READS.dockerPs().command;
-		const r = await runRead(ctx, argv);
+		const r = await runArgv(DIAG_READS.dockerPs().command, { check: false, lang: ctx.lang });
 		if (!r.ok) {
 			dockerProblem = ctx.t('dDockerFailed', {
 				reason: firstLine(r.stderr) || `exit ${r.exitCode}`,
@@ -471,111 +479,142 @@ export async function findDeployment(ctx, source) {
 		} else {
 			const containers = parseDockerPs(r.stdout);
 			if (containers.length > 0) {
-				ctx.out.info(
-					ctx.t('dFound', {
-						what: ctx.t('dFoundDocker', { names: containers.map((c) => c.name).join(', ') }),
-					}),
-				);
-				return {
-					kind: 'docker',
-					containers,
-					pods: [],
-					listing: r.stdout,
-					listCommand: argv,
-					kube: null,
-					context: null,
-					namespace: '',
-				};
+				chosen.set(ctx, { source, containers, dockerProblem });
+				ctx.target = 'docker';
+				return;
 			}
 			if (source === 'docker') throw new UsageError(ctx.t('dNoContainers'));
 		}
 	}
 	if (!hasKubectl) throw new UsageError(dockerProblem ?? ctx.t('dNoContainers'));
+	chosen.set(ctx, { source, containers: [], dockerProblem });
+	ctx.target = 'kubernetes';
+}
 
-	const target = await resolveTarget({
-		context: ctx.opts.context,
-		namespace: ctx.opts.namespace,
-		lang: ctx.lang,
-	});
-	const kube = createKube({ context: target.context, namespace: target.namespace, lang: ctx.lang });
-	const argv = DIAG_READS.kubectlPods(kube, ctx.opts.release).command;
-	const r = await runRead(ctx, argv);
+/**
+ * Preflight of boot and diagnose --live: the containers chooseSource listed, or the release's pods (read with
+ * the pinned kubectl), and the logs worth reading. Docker: `logs --tail N` of failing containers and the
+ * main one; Kubernetes: `logs --previous` of pods that restarted (the crashed container), plain logs of
+ * failing pods that did not restart yet, and `describe pod` of Pending pods (their events say why).
+ * @param {Context} ctx
+ * @param {{ tail: number, container?: string }} options
+ * @returns {Promise<DiagFacts>}
+ */
+export async function findDeployment(ctx, options) {
+	const found = chosen.get(ctx) ?? { source: 'auto', containers: [], dockerProblem: null };
+	const release = ctx.opts.release;
+	const base = { release, tail: options.tail };
+	if (ctx.target === 'docker') {
+		const names = found.containers.map((c) => c.name).join(', ');
+		ctx.out.info(ctx.t('dFound', { what: ctx.t('dFoundDocker', { names }) }));
+		const main = options.container ?? 'milvus-standalone';
+		const logs = found.containers
+			.filter((c) => c.failing || c.name === main)
+			.map((c) => ({ step: /** @type {LogStepId} */ ('docker-logs'), name: c.name }));
+		return { ...base, source: 'docker', containers: found.containers, pods: [], logs };
+	}
+	const argv = DIAG_READS.kubectlPods(ctx.kube, release).command;
+	const r = await ctx.run(argv, { check: false });
 	if (!r.ok)
 		throw new StepFailedError(
 			ctx.t('commandFailed', {
-				command: formatCommand(argv),
+				command: ctx.formatCommand(argv),
 				code: r.exitCode,
 				stderr: firstLine(r.stderr),
 			}),
 		);
-	const pods = parseKubectlPods(r.stdout);
-	const vars = { release: ctx.opts.release, context: target.context, namespace: target.namespace };
+	const pods = parseKubectlPods(r.stdout).map(({ raw: _raw, ...p }) => p);
+	const vars = { release, context: ctx.context ?? '', namespace: ctx.namespace };
 	if (pods.length === 0) {
-		if (source === 'kubernetes') throw new UsageError(ctx.t('dNoPods', vars));
+		if (found.source === 'kubernetes') throw new UsageError(ctx.t('dNoPods', vars));
+		const problem = found.dockerProblem;
 		throw new UsageError(
-			dockerProblem
-				? `${ctx.t('dNothingFound', vars)}; ${dockerProblem}`
-				: ctx.t('dNothingFound', vars),
+			problem ? `${ctx.t('dNothingFound', vars)}; ${problem}` : ctx.t('dNothingFound', vars),
 		);
 	}
 	ctx.out.info(ctx.t('dFound', { what: ctx.t('dFoundKube', { ...vars, count: pods.length }) }));
-	return {
-		kind: 'kubernetes',
-		containers: [],
-		pods,
-		listing: r.stdout,
-		listCommand: argv,
-		kube,
-		context: target.context,
-		namespace: target.namespace,
-	};
+	/** @type {DiagFacts['logs']} */
+	const logs = pods
+		.filter((p) => p.failing)
+		.map((p) => ({
+			step:
+				p.status === 'Pending' || p.status === 'ContainerCreating'
+					? 'kubectl-describe-pod'
+					: p.restarts > 0
+						? 'kubectl-logs-previous'
+						: 'kubectl-logs',
+			name: p.name,
+		}));
+	return { ...base, source: 'kubernetes', containers: [], pods, logs };
 }
 
 /**
- * Logs worth reading: docker `logs --tail N` of failing containers and milvus-standalone; kubectl
- * `logs --previous` of pods that restarted (the crashed container), plain logs of failing pods that did
- * not restart yet, and `describe pod` of Pending pods (their events say why they are not scheduled).
- * @param {Context} ctx
- * @param {Deployment} dep
- * @param {{ tail: number, container?: string }} options
- * @returns {Promise<LogSource[]>}
+ * The logs the steps read, by run context (a step id repeats, ctx.results keeps only its last value).
+ * @type {WeakMap<Context, LogSource[]>}
  */
-export async function collectLogs(ctx, dep, options) {
-	/** @type {LogSource[]} */
-	const sources = [];
-	/** @param {string} name @param {ReadStep} step @param {boolean} both */
-	const read = async (name, step, both) => {
-		const argv = step.command;
-		ctx.out.heading(ctx.t('dReadingLogs', { name }));
-		const r = await runRead(ctx, argv, { quietOutput: true });
-		if (!r.ok && !r.stdout) {
-			ctx.out.warn(
-				ctx.t('dLogsFailed', { name, reason: firstLine(r.stderr) || `exit ${r.exitCode}` }),
-			);
-			return;
-		}
-		sources.push({ name, command: argv, text: both ? `${r.stdout}\n${r.stderr}` : r.stdout });
+const readLogs = new WeakMap();
+
+/**
+ * The steps of boot and diagnose --live for these facts: the listing, then each log worth reading. A log
+ * that cannot be read is a warning, not a failure (a pod gone since the listing).
+ * @param {Context} ctx
+ * @param {DiagFacts} facts
+ * @returns {ReadStep[]}
+ */
+export function diagReadSteps(ctx, facts) {
+	const kube = ctx.kube;
+	/** @type {Record<LogStepId, (name: string) => ReadStep>} */
+	const build = {
+		'docker-logs': (name) => DIAG_READS.dockerLogs(name, facts.tail),
+		'kubectl-logs-previous': (name) => DIAG_READS.kubectlLogsPrevious(kube, name),
+		'kubectl-logs': (name) => DIAG_READS.kubectlLogs(kube, name, facts.tail),
+		'kubectl-describe-pod': (name) => DIAG_READS.kubectlDescribePod(kube, name),
 	};
-	if (dep.kind === 'docker') {
-		const main = options.container ?? 'milvus-standalone';
-		const wanted = dep.containers.filter((c) => c.failing || c.name === main);
-		for (const c of wanted) {
-			// docker replays the container's stderr on stderr: signatures live on both streams.
-			await read(c.name, DIAG_READS.dockerLogs(c.name, options.tail), true);
-		}
-		return sources;
-	}
-	const kube = /** @type {Kube} */ (dep.kube);
-	for (const p of dep.pods.filter((x) => x.failing)) {
-		if (p.status === 'Pending' || p.status === 'ContainerCreating') {
-			await read(p.name, DIAG_READS.kubectlDescribePod(kube, p.name), false);
-		} else if (p.restarts > 0) {
-			await read(p.name, DIAG_READS.kubectlLogsPrevious(kube, p.name), false);
-		} else {
-			await read(p.name, DIAG_READS.kubectlLogs(kube, p.name, options.tail), false);
-		}
-	}
-	return sources;
+	const listing =
+		facts.source === 'docker' ? DIAG_READS.dockerPs() : DIAG_READS.kubectlPods(kube, facts.release);
+	return [
+		listing,
+		...facts.logs.map(({ step, name }) => {
+			const s = build[step](name);
+			return {
+				...s,
+				check: false,
+				/** @param {RunResult} r @param {Context} c */
+				parse: (r, c) => {
+					if (!r.ok && !r.stdout) {
+						c.out.warn(
+							c.t('dLogsFailed', { name, reason: firstLine(r.stderr) || `exit ${r.exitCode}` }),
+						);
+						return null;
+					}
+					// docker replays the container's stderr on stderr: signatures live on both streams.
+					const text = step === 'docker-logs' ? `${r.stdout}\n${r.stderr}` : r.stdout;
+					const source = { name, command: s.command, text };
+					readLogs.set(c, [...(readLogs.get(c) ?? []), source]);
+					return source;
+				},
+			};
+		}),
+	];
+}
+
+/**
+ * After the steps: the listing they read (docker ps / kubectl get pods, evidence too: "my-release-etcd-0
+ * 0/1 Pending" is etcd-pending) and the logs, in the order read.
+ * @param {Context} ctx
+ * @param {DiagFacts} facts
+ * @returns {{ listing: LogSource, logs: LogSource[] }}
+ */
+export function diagRead(ctx, facts) {
+	const step =
+		facts.source === 'docker'
+			? DIAG_READS.dockerPs()
+			: DIAG_READS.kubectlPods(ctx.kube, facts.release);
+	const r = /** @type {RunResult | undefined} */ (ctx.results[step.id]);
+	return {
+		listing: { name: step.command.join(' '), command: step.command, text: r?.stdout ?? '' },
+		logs: readLogs.get(ctx) ?? [],
+	};
 }
 
 // ───────────────────────────── report ─────────────────────────────

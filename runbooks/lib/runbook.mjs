@@ -62,8 +62,11 @@
  *   again after the name is typed, so its guards hold at the moment of the delete, not only when planned.
  * - main(ctx) may return { ok, details, data }: `data` goes into the generic --json report.
  * - A runbook with a report of its own (diagnose: `{ matches: [...] }`) calls `ctx.setReport(obj)`:
- *   under --json stdout then holds exactly that object instead of the generic report, unless the run
- *   ends in an error thrown after it (the generic report with `error` is printed then).
+ *   under --json stdout then holds that object instead of the generic report (with `steps`, the steps
+ *   that ran, when the runbook has steps()), unless the run ends in an error thrown after it (the generic
+ *   report with `error` is printed then).
+ * - verify() may return a number instead of a verdict, as main() may: the runbook printed its own verdict
+ *   (a diagnostic's findings) and the run ends with that exit code, which exitCodes must list.
  * - Exit codes (exit.mjs): 0 healthy, 1 failed, 2 usage / release or namespace not found, 3 refused or
  *   interrupted, 4 not this symptom. `exitCodes: { 0: {en, id}, 4: {en, id} }` in the definition says
  *   what a code means for this runbook (merged over those five; --help and --describe show the result).
@@ -125,6 +128,8 @@ import { fileURLToPath } from 'node:url';
  * @property {(result: RunResult, ctx: Context) => unknown} [parse]  turns the command's result into the
  *   step's value, kept in ctx.results[id] for later steps and verify (default: the RunResult)
  * @property {boolean} [check]  false: a non-zero exit of `command` is not a failure; parse() sees it
+ * @property {string} [cwd]     the folder `command` runs in (default: the current one), e.g. the client
+ *   project whose SDK versions `npm ls` reads; not part of the displayed command
  * @property {(ctx: Context) => Promise<string> | string} [input]  text fed to the command's stdin, never shown
  *   (a signed URL, anything that must stay out of argv, the plan and --describe)
  * @property {(ctx: Context) => Promise<void> | void} [before]  guards checked after confirmation and just before
@@ -205,7 +210,8 @@ import { fileURLToPath } from 'node:url';
  * @property {boolean} [requireStatefulSet]  kubernetes target: check <release>-etcd exists (default true)
  * @property {(ctx: Context) => Promise<any> | any} [preflight]
  * @property {(ctx: Context, facts: any) => Promise<Step[]> | Step[]} [steps]
- * @property {(ctx: Context, facts: any) => Promise<VerifyResult> | VerifyResult} [verify]
+ * @property {(ctx: Context, facts: any) => Promise<VerifyResult | number> | VerifyResult | number} [verify]
+ *   a number: the runbook said its verdict itself; the run ends with that (listed) exit code
  * @property {(ctx: Context) => Promise<undefined | number | VerifyResult | void> | undefined | number | VerifyResult | void} [main]
  * @property {(ctx: Context) => Promise<string[]> | string[]} [identity]  what tells this target apart from
  *   another behind the same context/namespace/release: `kind:value` tokens (PVC uids, the StatefulSet's uid,
@@ -412,6 +418,8 @@ function checkStep(step) {
 		return `step ${step.id}: before() guards the command; a command: null step does its work in action()`;
 	if (step.input && step.command === null)
 		return `step ${step.id}: input() feeds the command's stdin; a command: null step has none`;
+	if (step.cwd !== undefined && (step.command === null || typeof step.cwd !== 'string'))
+		return `step ${step.id}: cwd is the folder of its command, a string`;
 	if (step.alternativeTo !== undefined && typeof step.when !== 'function')
 		return `step ${step.id}: alternativeTo needs when(ctx)`;
 	return null;
@@ -667,11 +675,12 @@ async function runStep(ctx, s, o, lang) {
 	// decides what is worth showing: its output is captured and a string value is printed instead.
 	const live = s.parse ? null : o.stream();
 	const input = s.input ? await s.input(ctx) : undefined;
+	const where = s.cwd ? { cwd: s.cwd } : {};
 	const r = await ctx.run(
 		s.command,
 		live
-			? { check: false, input, onStdout: live.write, onStderr: live.write }
-			: { check: false, input },
+			? { check: false, input, ...where, onStdout: live.write, onStderr: live.write }
+			: { check: false, input, ...where },
 	);
 	live?.end();
 	if (!r.ok && s.check !== false)
@@ -987,13 +996,32 @@ async function drive(run, ctx) {
 		return EXIT.OK;
 	}
 	ctx.out.heading(ctx.t('verifyHeading'));
-	/** @type {VerifyResult} */
 	const verdict = def.verify ? await def.verify(ctx, facts) : { ok: true };
+	// A number: the runbook said its verdict itself (a diagnostic's findings); nothing was changed to clear.
+	if (typeof verdict === 'number') {
+		const code = listedCode(run, verdict);
+		if (code === EXIT.OK) st.clear();
+		return code;
+	}
 	const code = reportVerdict(run, ctx, verdict, 'verifyOk');
 	if (code === EXIT.OK) {
 		st.clear();
 		ctx.out.dim(ctx.t('stateCleared'));
 	}
+	return code;
+}
+
+/**
+ * An exit code main() or verify() returned, refused unless the runbook's table lists it.
+ * @param {Run} run
+ * @param {number} code
+ */
+function listedCode(run, code) {
+	// A code missing from the table would leave --help and the site wrong about what happened.
+	if (!exitCodeMeanings(run.def.exitCodes, run.lang).some((c) => c.code === code))
+		throw new Error(
+			`runbook ${run.def.name} returned exit code ${code}, not listed in its exitCodes`,
+		);
 	return code;
 }
 
@@ -1007,14 +1035,7 @@ async function drive(run, ctx) {
 async function runMain(run, ctx) {
 	const def = run.def;
 	const result = await def.main?.(ctx);
-	if (typeof result === 'number') {
-		// A code missing from the table would leave --help and the site wrong about what happened.
-		if (!exitCodeMeanings(def.exitCodes, run.lang).some((c) => c.code === result))
-			throw new Error(
-				`runbook ${def.name} returned exit code ${result}, not listed in its exitCodes`,
-			);
-		return result;
-	}
+	if (typeof result === 'number') return listedCode(run, result);
 	if (result && typeof result === 'object') return reportVerdict(run, ctx, result, null);
 	return def.steps ? undefined : EXIT.OK;
 }
@@ -1261,7 +1282,8 @@ function endRun(run) {
 		st.release();
 	}
 	if (run.out && run.opts?.json) {
-		if (run.ownReport) run.out.report(run.ownReport);
+		if (run.ownReport)
+			run.out.report(run.def.steps ? { ...run.ownReport, steps: run.stepReports } : run.ownReport);
 		else run.out.report({ ...run.report, exitCode: run.code, steps: run.stepReports });
 	}
 	run.out?.close();

@@ -47,7 +47,15 @@ export async function serveRecorded(scenarioDir: string, dir: string): Promise<R
 			: { recordedAt: new Date().toISOString(), context: 'kind-milvus', items: [] }
 	) as { recordedAt: string; context: string; items: KubeObject[] };
 	const shift = Date.now() - Date.parse(recorded.recordedAt);
-	const items = shifted(recorded.items, shift) as KubeObject[];
+	// The namespaces exist as objects too: a runbook's toolkit reads its namespace before anything else.
+	const NAMESPACES = ['default', 'kube-system'];
+	const namespaces = NAMESPACES.map((name) => ({
+		apiVersion: 'v1',
+		kind: 'Namespace',
+		metadata: { name, creationTimestamp: recorded.recordedAt },
+		status: { phase: 'Active' },
+	}));
+	const items = shifted([...namespaces, ...recorded.items], shift) as KubeObject[];
 	const refuse = () => {
 		throw new ApiError(405, 'MethodNotAllowed', 'a recorded cluster does not change');
 	};
@@ -55,7 +63,7 @@ export async function serveRecorded(scenarioDir: string, dir: string): Promise<R
 	const kube = createKubeApi(
 		{
 			objects: () => structuredClone(items),
-			namespaces: () => new Set(['default', 'kube-system']),
+			namespaces: () => new Set(NAMESPACES),
 			create: refuse,
 			remove: refuse,
 			update: refuse,

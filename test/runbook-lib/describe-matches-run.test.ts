@@ -6,9 +6,13 @@
 // ones before left (a dry run changes nothing).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { defineRunbook, type RunbookHandle } from '../../runbooks/lib/runbook.mjs';
 import type { StandinCluster } from '../../tools/standin/index.mjs';
+import { loadScenario, serveDockerEngine } from '../../tools/standin/lib/docker-engine.mjs';
+import { tmpDir, type Cleanup } from '../support/index.ts';
+import { SCENARIOS, closedPort, healthz, httpServer, tcpServer } from '../diagnostics/helpers.ts';
 import {
 	cleanup,
 	kubectl,
@@ -41,10 +45,17 @@ const unpin = (c: StandinCluster, command: string | null) =>
 async function assertDescribeMatchesRun(
 	c: StandinCluster,
 	name: string,
-	{ args = [], readMayFail = [] }: { args?: string[]; readMayFail?: string[] } = {},
+	{
+		args = [],
+		readMayFail = [],
+		env = {},
+	}: { args?: string[]; readMayFail?: string[]; env?: Record<string, string> } = {},
 ): Promise<ReportStep[]> {
 	// In the cluster's folder: a dry run's read steps may keep what they read (etcd-multi-crash's snapshot).
-	const dry = await runRunbook(name, ['--dry-run', '--json', ...args], { env: c.env, cwd: c.dir });
+	const dry = await runRunbook(name, ['--dry-run', '--json', ...args], {
+		env: { ...c.env, ...env },
+		cwd: c.dir,
+	});
 	assert.equal(dry.code, 0, dry.stdout + dry.stderr);
 	const report = JSON.parse(dry.stdout) as { facts: unknown; steps: ReportStep[] };
 	assert.ok(report.steps.length > 0, `${name}: no steps in the dry run`);
@@ -88,6 +99,18 @@ async function assertDescribeMatchesRun(
 		else assert.ok(['dry-run', 'skipped'].includes(s.status), `${s.id}: ${s.status}`);
 	}
 	return report.steps;
+}
+
+/**
+ * The Docker Engine stand-in serving one of the diagnostics' Compose scenarios (no process behind its
+ * containers, so it costs nothing): the env that points the docker CLI at it.
+ */
+async function composeScenario(t: Cleanup, scenario: string): Promise<Record<string, string>> {
+	const socketPath = path.join(await tmpDir(t, 'describe-docker-'), 'docker.sock');
+	const { backend } = loadScenario(path.join(SCENARIOS, scenario, 'engine', 'containers.json'));
+	const engine = await serveDockerEngine({ socketPath, backend });
+	t.after(() => engine.close());
+	return { DOCKER_HOST: `unix://${socketPath}` };
 }
 
 describe('--describe shows what --dry-run runs', { concurrency: 1 }, () => {
@@ -143,6 +166,73 @@ describe('--describe shows what --dry-run runs', { concurrency: 1 }, () => {
 			readMayFail: ['memory-usage'],
 		});
 		assert.ok(steps.some((s) => s.command?.endsWith(`logs ${querynode} --previous --tail=200`)));
+	});
+
+	it('boot and diagnose --live (the pods of the release; the OOMKilled query node read with --previous)', async () => {
+		const boot = await assertDescribeMatchesRun(c, 'boot', { args: ['--source', 'kubernetes'] });
+		assert.equal(boot[0]?.id, 'kubectl-pods');
+		assert.ok(
+			boot.some((s) => s.id === 'kubectl-logs-previous' && /querynode/.test(s.command ?? '')),
+			'the restarted query node is read with logs --previous',
+		);
+		// auto: the docker daemon of the cluster's env does not answer, so the release's pods are read.
+		const live = await assertDescribeMatchesRun(c, 'diagnose', { args: ['--live'] });
+		assert.deepEqual(
+			live.map((s) => s.command),
+			boot.map((s) => s.command),
+		);
+	});
+
+	it('boot on Docker Compose (etcd exited, the standalone restarting: both logs, in docker ps order)', async (t) => {
+		const env = await composeScenario(t, 'compose-etcd-crash');
+		const ports = [
+			'--grpc-port',
+			String(await closedPort()),
+			'--health-port',
+			String(await closedPort()),
+		];
+		const steps = await assertDescribeMatchesRun(c, 'boot', { args: ports, env });
+		assert.deepEqual(
+			steps.map((s) => s.command),
+			[
+				'docker ps -a --filter name=milvus',
+				'docker logs --tail 500 milvus-standalone',
+				'docker logs --tail 500 milvus-etcd',
+			],
+		);
+	});
+
+	it('runtime-compat (the tag on Docker Compose; the image tags of the release on the cluster)', async (t) => {
+		const project = await tmpDir(t, 'describe-project-');
+		const args = ['--project', project, '--pymilvus', '2.4.1'];
+		const env = await composeScenario(t, 'compose-old-server');
+		const docker = await assertDescribeMatchesRun(c, 'runtime-compat', { args, env });
+		assert.deepEqual(
+			docker.map((s) => s.id),
+			['server-image'],
+		);
+		const kube = await assertDescribeMatchesRun(c, 'runtime-compat', {
+			args: [...args, '--source', 'kubernetes'],
+		});
+		assert.deepEqual(
+			kube.map((s) => s.id),
+			['kubectl-image'],
+		);
+	});
+
+	it('api-errors (a pasted error; a port and /healthz on 127.0.0.1 stand for the proxy)', async (t) => {
+		const ports = ['--grpc-port', String(await tcpServer(t))];
+		ports.push('--health-port', String(await httpServer(t, healthz())));
+		const steps = await assertDescribeMatchesRun(c, 'api-errors', {
+			args: [...ports, '--error', '<MilvusException: (code=101, message=collection not loaded)>'],
+		});
+		assert.deepEqual(
+			steps.map((s) => [s.id, s.status]),
+			[
+				['probe-grpc', 'ran'],
+				['probe-healthz', 'ran'],
+			],
+		);
 	});
 
 	it('write-denied (a pasted disk quota error)', async () => {

@@ -215,3 +215,41 @@ test('without setReport the generic report stays, with data from main()', async 
 	);
 	assert.deepEqual(report.steps, []);
 });
+
+/** The word read by a step, judged by verify(), which answers with an exit code of the table. */
+function verdictRunbook(): RunbookDef {
+	return wordRunbook({
+		main: () => undefined,
+		exampleFacts: { word: 'good' },
+		preflight: (ctx: Context) => ({ word: String(ctx.flags.word ?? '') }),
+		steps: (_ctx: Context, facts: { word: string }) => [
+			{
+				id: 'echo-word',
+				title: { en: 'Say the word', id: 'Ucapkan katanya' },
+				mode: 'read',
+				command: ['node', '-e', 'process.stdout.write(process.argv[1])', facts.word],
+			},
+		],
+		verify(ctx: Context) {
+			const said = (ctx.results['echo-word'] as { stdout: string }).stdout;
+			ctx.setReport({ said, exitCode: said === 'other' ? 4 : said === 'eight' ? 8 : 0 });
+			return said === 'other' ? 4 : said === 'eight' ? 8 : 0;
+		},
+	});
+}
+
+test('verify() may answer with a listed exit code; the own report then carries the steps', async () => {
+	const other = await runIt(verdictRunbook(), ['--json', '--word', 'other']);
+	assert.equal(other.code, 4, other.stderr);
+	const report = JSON.parse(other.stdout);
+	assert.equal(report.said, 'other');
+	assert.deepEqual(
+		report.steps.map((s: { id: string; status: string }) => [s.id, s.status]),
+		[['echo-word', 'ran']],
+	);
+	assert.doesNotMatch(other.stderr, /error/, 'the runbook said its verdict: no failure line');
+	// A code the table does not list is a runbook bug, as from main().
+	const eight = await runIt(verdictRunbook(), ['--word', 'eight']);
+	assert.equal(eight.code, 1);
+	assert.match(eight.stderr, /returned exit code 8, not listed in its exitCodes/);
+});
