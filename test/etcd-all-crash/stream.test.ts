@@ -310,25 +310,42 @@ test('a backup whose file or lines are not what was written is refused, and noth
 		version: 1n,
 		lease: 0n,
 	}));
-	// The file changes on disk after its lines were checked (a bad disk, another process): one base64
-	// character of a value becomes another one, so every line still parses; only the read-back sees it.
-	const fsync = fs.fsyncSync;
+	// What reaches the disk is not what was checked (a bad disk, another process): one full write buffer
+	// goes out with one base64 character of a value changed, while the hashing thread checks the buffer as
+	// made. Every line still parses; only the read-back from disk sees it. (Changed in a copy at write time,
+	// so no thread can have read the file before the damage.)
+	const writeSync = fs.writeSync;
 	const changed = path.join(dir, 'changed', 'backup');
-	fs.fsyncSync = (fd: number) => {
-		const text = readFileSync(path.join(changed, '.kvs.jsonl.tmp'), 'latin1');
-		const at = text.indexOf(',"value":"', Math.floor(text.length * 0.7)) + 20;
-		assert.ok(at > 20);
-		fs.writeSync(fd, text[at] === 'A' ? 'B' : 'A', at, 'latin1');
-		fsync(fd);
+	let damaged = false;
+	const damaging = (fd: number, data: NodeJS.ArrayBufferView, offset?: number, length?: number) => {
+		const buffer = Buffer.isBuffer(data) ? data : null;
+		if (
+			!damaged &&
+			buffer &&
+			buffer.length >= 1 << 20 &&
+			offset !== undefined &&
+			length !== undefined
+		) {
+			const at = buffer.indexOf(',"value":"', offset + Math.floor(length / 2)) + 20;
+			if (at > 20 && at < offset + length) {
+				damaged = true;
+				const copy = Buffer.from(buffer);
+				copy[at] = copy[at] === 0x41 ? 0x42 : 0x41;
+				return writeSync(fd, copy, offset, length);
+			}
+		}
+		return writeSync(fd, data, offset, length);
 	};
+	(fs as { writeSync: unknown }).writeSync = damaging;
 	try {
 		await assert.rejects(
 			writeBackup(changed, stateOf(kvs), { rootPath: 'by-dev' }),
 			(e: Error & { key?: string }) => e.key === 'checksumMismatch',
 		);
 	} finally {
-		fs.fsyncSync = fsync;
+		fs.writeSync = writeSync;
 	}
+	assert.ok(damaged, 'no full write buffer went to disk');
 	assert.equal(existsSync(path.join(dir, 'changed')), false, 'the folders it made are gone');
 
 	// A record whose line the restore would not read (etcd has no empty key): refused before a manifest exists.

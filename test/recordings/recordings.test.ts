@@ -80,6 +80,12 @@ for (const name of [...RUNBOOK_NAMES, ...VARIANT_NAMES]) {
 				assert.match(text, /SLOW DISK\. WAL fsync p99 80 ms|DISK LAMBAT\. p99 fsync WAL 80 ms/);
 				assert.match(text, /disk fast enough|disk cukup cepat/);
 				assert.deepEqual(markers, [], 'no cluster step ran');
+			} else if (runbook === 'diagnose') {
+				// A log file judged on this machine (--file): the symptoms it names, strongest first, and no
+				// step, since only --live reads a deployment.
+				assert.match(text, /1\. etcd-all-crash {2}\[recover-backend-from-snapshot\]/);
+				assert.match(text, /2\. boot {2}\[etcd-client-create-failed\]/);
+				assert.deepEqual(markers, [], 'no deployment step ran');
 			} else if (runbook.startsWith('etcd-')) {
 				// The fix runbooks end healthy on their broken stand-in, and every step they ran is marked. The
 				// all-crash scenario garbles every WAL, so that run ends with etcd rebuilt and the honest verdict
