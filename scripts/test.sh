@@ -31,13 +31,11 @@ npx astro build
 # The longest files start first, so that none of them is left running alone at the end of the run.
 slowest_first=(
   test/quality/a11y.test.ts
-  test/runbook-lib/describe-matches-run.test.ts
-  test/etcd-runbooks/multi-crash-survivor.test.ts
-  test/etcd-all-crash/safety.test.ts
-  test/etcd-all-crash/standin.test.ts
-  test/etcd-runbooks/multi-crash.test.ts
-  test/runbook-links/standalone.test.ts
+  test/search/queries.test.ts
   test/recordings/reproduce.test.ts
+  test/etcd-runbooks/multi-crash.test.ts
+  test/search/header.test.ts
+  test/runbook-links/standalone.test.ts
 )
 mapfile -t others < <(find test -name '*.test.ts' -not -path '*/fixtures/*' -not -path 'test/.tmp/*' | sort |
   grep -vxF -f <(printf '%s\n' "${slowest_first[@]}"))
