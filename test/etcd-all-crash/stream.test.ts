@@ -212,21 +212,7 @@ test('records larger than the write and read buffers, and lines in every shape, 
 		version: BigInt(i),
 		lease: 0n,
 	}));
-	const state = {
-		kvs,
-		revision: 10n,
-		compactRevision: null,
-		consistentIndex: null,
-		stats: {
-			rows: kvs.length,
-			tombstones: 0,
-			keys: kvs.length,
-			live: kvs.length,
-			deleted: 0,
-			leased: 0,
-		},
-		bbolt: { page: 0, txid: 1n, pageSize: 4096, fellBack: false, problems: [] },
-	};
+	const state = stateOf(kvs);
 	const out = path.join(dir, 'backup');
 	const manifest = await writeBackup(out, state, { rootPath: 'by-dev' });
 	assert.equal(manifest.records.count, kvs.length);
