@@ -448,9 +448,9 @@ export default defineRunbook(
 			for (const p of f.pending) {
 				const pvcName = n.pvc(p.ordinal);
 				if (p.pvcUid !== null) {
-					// The pod goes only once this very claim (by uid) is gone: a pod recreated while its old claim is
-					// still terminating stays Pending for good on "persistentvolumeclaim not found"
-					// (kubernetes/kubernetes#74374). The wait is the runbook's own, on the uid: kubectl's waits
+					// The pod goes only once this very claim (by uid) is gone: before Kubernetes 1.26, a pod recreated
+					// while its old claim is still terminating stays Pending for good on "persistentvolumeclaim not
+					// found" (kubernetes/kubernetes#74374). The wait is the runbook's own, on the uid: kubectl's waits
 					// (`wait --for=delete`, and `delete`'s own between its first read and its watch) follow the
 					// name, and the StatefulSet may already have made a new claim of that name (the rolling update
 					// of set-existing recreates the Pending pod, and with it its claim): they then wait for that one.

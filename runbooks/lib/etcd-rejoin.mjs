@@ -69,11 +69,9 @@ export async function membersDropped(ctx, f) {
 /** Member i runs, is Ready and is listed as started (with a new id). @param {Context} ctx @param {Facts} f @param {number} i */
 export async function memberBack(ctx, f, i) {
 	const pod = ctx.names.pod(i);
-	const [pods, list] = await Promise.all([
-		podsByOrdinal(ctx),
-		memberList(ctx, ctx.names.pod(survivorOf(f))),
-	]);
-	if (!pods.get(i)?.ready) return false;
+	// The pod first: while it is not Ready (most of a wait), the member list need not be asked for.
+	if (!(await podsByOrdinal(ctx)).get(i)?.ready) return false;
+	const list = await memberList(ctx, ctx.names.pod(survivorOf(f)));
 	return Boolean(list?.some((m) => m.started && m.name === pod && !f.removeIds.includes(m.id)));
 }
 
@@ -120,15 +118,16 @@ export async function podUid(ctx, i) {
 export async function waitRestarted(ctx, i, before) {
 	const pod = ctx.names.pod(i);
 	await waitFor(ctx, ctx.t('waitRollout', { pod }), async () => {
-		const sts = await getSts(ctx);
-		const rev = sts?.status?.updateRevision;
 		const r = await ctx.kube.run(['get', 'pod', pod, '-o', 'json'], { check: false });
 		if (!r.ok) return false;
 		const p = JSON.parse(r.stdout);
-		const fresh =
-			p?.metadata?.uid !== before ||
-			(rev && p?.metadata?.labels?.['controller-revision-hash'] === rev);
-		return fresh && podState(p).ready && (await healthy(ctx, pod));
+		if (!podState(p).ready) return false;
+		// A Ready pod with the old uid may still be the new one: the StatefulSet's revision tells.
+		if (p?.metadata?.uid === before) {
+			const rev = (await getSts(ctx))?.status?.updateRevision;
+			if (!rev || p?.metadata?.labels?.['controller-revision-hash'] !== rev) return false;
+		}
+		return healthy(ctx, pod);
 	});
 }
 

@@ -958,9 +958,10 @@ async function connect(run, ctx) {
 		o.info(
 			`${ctx.t('labelContext')}: ${ctx.context}   ${ctx.t('labelNamespace')}: ${ctx.namespace}`,
 		);
-		o.info(
-			`${ctx.t('labelRelease')}: ${ctx.names.release}   ${ctx.t('labelStatefulSet')}: ${ctx.names.sts}`,
-		);
+		// The etcd StatefulSet is named only where the runbook works on it.
+		const sts =
+			def.requireStatefulSet === false ? '' : `   ${ctx.t('labelStatefulSet')}: ${ctx.names.sts}`;
+		o.info(`${ctx.t('labelRelease')}: ${ctx.names.release}${sts}`);
 	} else {
 		o.info(`${ctx.t('labelTarget')}: ${ctx.target}`);
 	}

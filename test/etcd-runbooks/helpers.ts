@@ -135,6 +135,26 @@ export async function newCluster(opts: ClusterOptions): Promise<StandinCluster> 
 	return createCluster({ backoffMs: 500, ...opts });
 }
 
+/**
+ * The stand-in cluster as it is now, for a failure message: pods, the members one of them lists, and the last
+ * events (what the StatefulSet controller, the scheduler and the kubelet did).
+ */
+export async function clusterReport(c: StandinCluster): Promise<string> {
+	const pods = (await c.pods())
+		.map((p) => `${p.name}:${p.status}${p.ready ? '/ready' : ''}(r${p.restarts})`)
+		.join(' ');
+	const members = await c.memberList().then(
+		(list) => list.map((m) => `${m.name || '?'}=${m.id}`).join(' '),
+		(e: unknown) => `(no answer: ${e instanceof Error ? e.message : String(e)})`,
+	);
+	const events = await c.kubectl(['get', 'events', '--sort-by=.lastTimestamp']);
+	return [
+		`pods: ${pods}`,
+		`members: ${members}`,
+		`last events:\n${events.stdout.trim().split('\n').slice(-30).join('\n')}`,
+	].join('\n');
+}
+
 /** Milvus-like keys written through the gateway, returned as the exact bytes etcd serves. */
 export async function seedKeys(c: StandinCluster, n = 3000): Promise<KV[]> {
 	const written = await c.putMilvusKeys(n);

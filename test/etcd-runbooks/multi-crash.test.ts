@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import {
 	assertHealthyWithKeys,
 	cleanup,
+	clusterReport,
 	newCluster,
 	runRunbook,
 	seedKeys,
@@ -95,7 +96,7 @@ describe('etcd-multi-crash', { concurrency: 3 }, () => {
 				['--yes', '--json', '--backup-dir', path.join(c.dir, 'rescue'), '--timeout', '150'],
 				{ env: c.env },
 			);
-			assert.equal(run.code, 0, run.stderr);
+			if (run.code !== 0) assert.fail(`exit ${run.code}\n${run.stderr}\n${await clusterReport(c)}`);
 			const ids = JSON.parse(run.stdout).steps.map((s: { id: string }) => s.id);
 			assert.ok(ids.includes('member-remove') && !ids.includes('force-new-cluster'), ids.join(' '));
 			await assertHealthyWithKeys(c, before);

@@ -142,6 +142,9 @@ test('OOMKilled and CrashLoopBackOff: the real termination fields, limits, setti
 	const r = await run();
 	const out = r.stdout + r.stderr;
 	assert.equal(r.code, 1, out);
+	// The header names the release; the etcd StatefulSet only in runbooks that work on it.
+	assert.match(out, /Release: my-release\s*$/m);
+	assert.doesNotMatch(out, /StatefulSet: my-release-etcd/);
 	// The custom columns the page shows, as kubectl prints them.
 	assert.match(
 		out,
