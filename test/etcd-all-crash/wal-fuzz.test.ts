@@ -172,7 +172,10 @@ test('the runbook: a damaged --wal is one warning line and an "unknown" verdict,
 	const lines = (r.stdout + r.stderr).split('\n');
 	const walLine = lines.filter((l) => /cannot be read/.test(l));
 	assert.equal(walLine.length, 1, r.stdout + r.stderr);
-	assert.match(walLine[0]!, /bad-wal.*at offset 256/);
+	// The offset named is where the record holding the first damaged byte starts: 256 itself, or an earlier
+	// record boundary (frames are 8-byte aligned), depending on the sizes of the records etcd wrote before it.
+	const offset = Number(/bad-wal.*at offset (\d+)/.exec(walLine[0]!)?.[1] ?? NaN);
+	assert.ok(offset > 0 && offset <= 256 && offset % 8 === 0, walLine[0]);
 	assert.match(r.stdout + r.stderr, /writes possibly missing: unknown/);
 	assert.ok(!(r.stdout + r.stderr).includes('    at '), 'no stack trace');
 });
