@@ -105,45 +105,6 @@ describe('no default StorageClass', () => {
 		assert.notEqual(now.metadata.uid, uid);
 		await c.stop();
 	});
-
-	test('a Pending pod whose PVC is gone gets it back from the StatefulSet controller (>= 1.26)', async () => {
-		const c = await createCluster({ generation: 'bitnami-2022', defaultStorageClass: false });
-		const uidOf = async (kind: string, name: string) =>
-			JSON.parse((await c.kubectl(['get', kind, name, '-o', 'json'])).stdout).metadata
-				.uid as string;
-		await c.waitPod(0, 'Pending');
-		const podUid = await uidOf('pod', 'my-release-etcd-0');
-		const claimUid = await uidOf('pvc', 'data-my-release-etcd-0');
-		assert.equal((await c.kubectl(['delete', 'pvc', 'data-my-release-etcd-0'])).code, 0);
-		let back = '';
-		for (let i = 0; i < 40 && !back; i++) {
-			const r = await c.kubectl(['get', 'pvc', 'data-my-release-etcd-0', '-o', 'json']);
-			if (r.code === 0) back = JSON.parse(r.stdout).metadata.uid;
-			else await new Promise((res) => setTimeout(res, 250));
-		}
-		assert.ok(back && back !== claimUid, `claim not recreated (uid ${back || 'none'})`);
-		const events = await c.kubectl([
-			'get',
-			'events',
-			'--field-selector',
-			'involvedObject.kind=StatefulSet',
-		]);
-		assert.match(
-			events.stdout,
-			/create Claim data-my-release-etcd-0 Pod my-release-etcd-0 in StatefulSet/,
-		);
-		await c.kubectl([
-			'patch',
-			'sc',
-			'standard',
-			'-p',
-			'{"metadata":{"annotations":{"storageclass.kubernetes.io/is-default-class":"true"}}}',
-		]);
-		await c.waitHealthy();
-		// The same pod, never deleted, now runs on the new claim.
-		assert.equal(await uidOf('pod', 'my-release-etcd-0'), podUid);
-		await c.stop();
-	});
 });
 
 describe('helper pod on a PVC', () => {

@@ -921,8 +921,6 @@ function reconcilePvcs() {
 			);
 			if (!inUse || !pvc.protection) {
 				S.pvcs.delete(pvc.name);
-				S.goneAt.set(`pvc/${pvc.name}`, Date.now());
-				setTimeout(kick, RECREATE_DELAY_MS + 10).unref?.();
 				fs.rmSync(pvc.hostDir, { recursive: true, force: true });
 			}
 			continue;
@@ -1011,25 +1009,6 @@ function reconcileSts() {
 			'SuccessfulCreate',
 			'statefulset-controller',
 			`create Pod ${name} in StatefulSet ${STS} successful`,
-		);
-	}
-	// Kubernetes >= 1.26 (kubernetes/kubernetes#113270): a Pending pod whose claim is gone gets the claim back,
-	// so a pod recreated while its old claim was still terminating does not stay Pending for good.
-	for (const p of pods) {
-		if (p.ordinal >= S.sts.replicas || p.deleting || p.nodeName) continue;
-		const claim = `data-${p.name}`;
-		if (S.pvcs.has(claim)) continue;
-		// The controller learns of the deletion at its next sync, not in the same instant: kubectl's own wait
-		// for the delete sees the claim gone first.
-		if (Date.now() - (S.goneAt.get(`pvc/${claim}`) ?? 0) < RECREATE_DELAY_MS) continue;
-		createPvc(claim, { ...LABELS }, null);
-		event(
-			'StatefulSet',
-			STS,
-			'Normal',
-			'SuccessfulCreate',
-			'statefulset-controller',
-			`create Claim ${claim} Pod ${p.name} in StatefulSet ${STS} success`,
 		);
 	}
 	// podManagementPolicy Parallel: every surplus pod goes at once.
