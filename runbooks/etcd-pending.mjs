@@ -488,15 +488,27 @@ export default defineRunbook(
 				steps.push({
 					id: 'restart-pod',
 					title: tx(
-						`Delete ${n.pod(p.ordinal)} so it is recreated with the new PVC`,
-						`Hapus ${n.pod(p.ordinal)} supaya dibuat ulang dengan PVC baru`,
+						`Delete ${n.pod(p.ordinal)} if it still has no node, so it is recreated with the new PVC`,
+						`Hapus ${n.pod(p.ordinal)} kalau belum mendapat node, supaya dibuat ulang dengan PVC baru`,
 					),
 					mode: 'change',
+					// Only a pod without a node goes: nothing in it ran. Since Kubernetes 1.26 the StatefulSet gives a
+					// Pending pod its claim back by itself, so the pod may be scheduled by now and running the
+					// chart's `member add`; killed half-way, it leaves a member that crashes for good. The field
+					// selector makes kubectl itself skip a pod that got a node between the check below and the delete.
 					// Not waiting for the pod to go: the StatefulSet recreates it, and wait-ready waits for that.
-					command: k.argv('delete', 'pod', n.pod(p.ordinal), '--wait=false', '--ignore-not-found'),
+					command: k.argv(
+						'delete',
+						'pod',
+						'--field-selector',
+						`metadata.name=${n.pod(p.ordinal)},spec.nodeName=`,
+						'--wait=false',
+					),
+					// Nothing to do once the pod got a node, or its new claim exists (then the scheduler places it).
 					done: async (c) => {
 						const pod = (await podsByOrdinal(c)).get(p.ordinal);
-						return Boolean(pod && pod.phase !== 'Pending');
+						if (pod && (pod.phase !== 'Pending' || pod.scheduled)) return true;
+						return (await getPvc(c, pvcName)) !== null;
 					},
 				});
 			}

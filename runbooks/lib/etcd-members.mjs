@@ -81,6 +81,7 @@ export const ordinalOf = (name) => Number(/-(\d+)$/.exec(name)?.[1] ?? NaN);
  * @property {number} ordinal
  * @property {string} phase
  * @property {boolean} ready
+ * @property {boolean} scheduled   the scheduler gave it a node (its containers may be starting)
  * @property {boolean} running     container currently running
  * @property {boolean} crashing    not Ready and restarting (a crash loop is briefly "Running" between attempts)
  * @property {string} status       a kubectl-like STATUS word
@@ -106,7 +107,8 @@ export function podState(pod) {
 	const status = pod?.metadata?.deletionTimestamp
 		? 'Terminating'
 		: (waiting ?? (terminated ? (terminated.reason ?? 'Error') : phase));
-	return { name, ordinal: ordinalOf(name), phase, ready, running, crashing, status };
+	const scheduled = Boolean(pod?.spec?.nodeName);
+	return { name, ordinal: ordinalOf(name), phase, ready, scheduled, running, crashing, status };
 }
 
 /**

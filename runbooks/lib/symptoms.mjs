@@ -4,7 +4,7 @@
 // tests read this list; test/content/symptom-registry.test.ts proves the pages' frontmatter and the runbooks
 // agree with it. Plain data, no imports: the site bundles it for the browser.
 //
-// An id is also the slug of its page (src/content/docs/{en,id}/<id>.mdx); `runbook` names runbooks/<runbook>.mjs.
+// An id is also the slug of its page (src/content/docs/{en,id}/<id>.md); `runbook` names runbooks/<runbook>.mjs.
 // The order is the order of the sidebar and the overview.
 
 /** The sidebar groups, in their order. */

@@ -49,7 +49,7 @@ export function sidebarPlugin(): StarlightPlugin {
  * when a page misses its Indonesian twin).
  */
 export function buildSidebar(useTranslations: UseTranslations): Sidebar {
-	const exists = (slug: string) => existsSync(fileURLToPath(new URL(`en/${slug}.mdx`, DOCS)));
+	const exists = (slug: string) => existsSync(fileURLToPath(new URL(`en/${slug}.md`, DOCS)));
 	const sidebar: Sidebar = [];
 	if (exists('index')) sidebar.push({ slug: 'index' });
 	for (const category of CATEGORIES) {

@@ -12,7 +12,7 @@ import {
 	LANGS,
 	asides,
 	assertCarriesFacts,
-	assertCompilesAsPlainMarkdown,
+	assertPlainMarkdown,
 	assertErrorsShownVerbatim,
 	assertNamesChartDefaults,
 	assertOpensWithInvocation,
@@ -26,7 +26,7 @@ import {
 	copiedRuns,
 	type Lang,
 	type Page,
-} from './mdx-page.ts';
+} from './page-source.ts';
 
 interface PageSpec {
 	category: string;
@@ -108,7 +108,7 @@ const PAGES: Record<string, PageSpec> = {
 for (const [slug, spec] of Object.entries(PAGES)) {
 	for (const lang of LANGS) {
 		test(`${lang}/${slug}: file exists and compiles as MDX with Starlight's remark plugins`, async () => {
-			await assertCompilesAsPlainMarkdown(slug, lang);
+			await assertPlainMarkdown(slug, lang);
 		});
 
 		test(`${lang}/${slug}: frontmatter follows the symptom contract`, async () => {

@@ -15,7 +15,7 @@ import {
 	LANGS,
 	asides,
 	assertCarriesFacts,
-	assertCompilesAsPlainMarkdown,
+	assertPlainMarkdown,
 	assertErrorsShownVerbatim,
 	assertNamesChartDefaults,
 	assertOpensWithInvocation,
@@ -33,7 +33,7 @@ import {
 	copiedRuns,
 	type Lang,
 	type Page,
-} from './mdx-page.ts';
+} from './page-source.ts';
 
 const SLUGS = [
 	'etcd-pending',
@@ -305,7 +305,7 @@ for (const slug of SLUGS) {
 
 	for (const lang of LANGS) {
 		test(`${lang}/${slug}: exists and compiles as MDX with Starlight's remark plugins`, async () => {
-			const page = await assertCompilesAsPlainMarkdown(slug, lang);
+			const page = await assertPlainMarkdown(slug, lang);
 			for (const name of asides(page.tree)) {
 				assert.ok(ASIDE_NAMES.includes(name), `unknown Starlight aside :::${name}`);
 			}

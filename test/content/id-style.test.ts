@@ -8,7 +8,7 @@ import path from 'node:path';
 import { visit } from 'unist-util-visit';
 import { toString } from 'mdast-util-to-string';
 import type { Link, Root } from 'mdast';
-import { loadPage } from './mdx-page.ts';
+import { loadPage, pageFile } from './page-source.ts';
 import { allIdTexts, type IdText } from './id-texts.ts';
 import { ROOT } from '../../tools/support/paths.ts';
 
@@ -73,7 +73,10 @@ function pageProse(slug: string, frontmatter: Record<string, unknown>, tree: Roo
 		if (typeof frontmatter[key] === 'string')
 			out.push({ where: `${slug} ${key}`, text: frontmatter[key] as string });
 	visit(tree, 'text', (node: { value: string; position?: { start: { line: number } } }) => {
-		out.push({ where: `${slug}.mdx:${node.position?.start.line ?? '?'}`, text: node.value });
+		out.push({
+			where: `${path.basename(pageFile(slug, 'id'))}:${node.position?.start.line ?? '?'}`,
+			text: node.value,
+		});
 	});
 	return out;
 }
@@ -96,8 +99,8 @@ function stringProse(t: IdText): Prose {
 
 const ID_DIR = path.join(ROOT, 'src/content/docs/id');
 const slugs = readdirSync(ID_DIR)
-	.filter((f) => f.endsWith('.mdx'))
-	.map((f) => f.replace(/\.mdx$/, ''))
+	.filter((f) => /\.mdx?$/.test(f))
+	.map((f) => f.replace(/\.mdx?$/, ''))
 	.sort();
 
 async function allProse(): Promise<Prose[]> {

@@ -17,11 +17,13 @@ import { ROOT } from '../../tools/support/paths.ts';
 import { LANGS } from '../../runbooks/lib/i18n.mjs';
 
 const DOCS = path.join(ROOT, 'src', 'content', 'docs');
-const slugsOf = (lang: string) =>
+/** The pages of a language: slug and file name (the overview is MDX, the others plain Markdown). */
+const pagesOf = (lang: string) =>
 	readdirSync(path.join(DOCS, lang))
-		.filter((f) => f.endsWith('.mdx'))
-		.map((f) => f.slice(0, -'.mdx'.length))
-		.sort();
+		.map((file) => ({ file, slug: /^(.+)\.mdx?$/.exec(file)?.[1] ?? '' }))
+		.filter((p) => p.slug !== '')
+		.sort((a, b) => a.slug.localeCompare(b.slug));
+const slugsOf = (lang: string) => pagesOf(lang).map((p) => p.slug);
 
 test('the registry is well formed: unique ids, known categories, every category used', () => {
 	assert.equal(new Set(SYMPTOM_IDS).size, SYMPTOM_IDS.length, 'ids are unique');
@@ -53,10 +55,11 @@ for (const lang of LANGS) {
 	});
 
 	test(`${lang}: each page's frontmatter symptom agrees with the registry`, () => {
-		for (const slug of slugsOf(lang)) {
-			const file = path.join(DOCS, lang, `${slug}.mdx`);
-			const head = /^---\n([\s\S]*?)\n---\n/.exec(readFileSync(file, 'utf8'));
-			assert.ok(head, `${lang}/${slug}.mdx starts with frontmatter`);
+		for (const { slug, file } of pagesOf(lang)) {
+			const head = /^---\n([\s\S]*?)\n---\n/.exec(
+				readFileSync(path.join(DOCS, lang, file), 'utf8'),
+			);
+			assert.ok(head, `${lang}/${file} starts with frontmatter`);
 			const frontmatter = YAML.parse(head[1] ?? '') as Record<string, unknown>;
 			const symptom = frontmatter.symptom as
 				{ id?: unknown; category?: unknown; runbook?: unknown } | undefined;
@@ -68,7 +71,7 @@ for (const lang of LANGS) {
 			assert.deepEqual(
 				{ id: symptom?.id, category: symptom?.category, runbook: symptom?.runbook },
 				entry,
-				`${lang}/${slug}.mdx frontmatter`,
+				`${lang}/${file} frontmatter`,
 			);
 			assert.ok(existsSync(path.join(ROOT, 'runbooks', `${entry.runbook}.mjs`)));
 		}

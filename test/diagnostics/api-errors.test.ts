@@ -291,7 +291,7 @@ test('an unknown code gets a clear answer: not in the table, exit 1', async (t) 
 test('the code table on the api-errors pages agrees with the module', () => {
 	const flag = { en: { yes: true, no: false }, id: { ya: true, tidak: false } } as const;
 	for (const lang of ['en', 'id'] as const) {
-		const page = readFileSync(path.join(ROOT, 'src/content/docs', lang, 'api-errors.mdx'), 'utf8');
+		const page = readFileSync(path.join(ROOT, 'src/content/docs', lang, 'api-errors.md'), 'utf8');
 		const rows = page
 			.split('\n')
 			.filter((l) => /^\| \d/.test(l))

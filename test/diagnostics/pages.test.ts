@@ -14,18 +14,18 @@ test('every error string on a symptom page is recognised as that page symptom', 
 	let checked = 0;
 	for (const lang of ['en', 'id']) {
 		for (const id of SYMPTOM_IDS) {
-			const file = path.join(ROOT, 'src', 'content', 'docs', lang, `${id}.mdx`);
+			const file = path.join(ROOT, 'src', 'content', 'docs', lang, `${id}.md`);
 			const text = readFileSync(file, 'utf8');
 			const front = YAML.parse(text.split(/^---\s*$/m)[1] ?? '') as {
 				symptom?: { id: string; errors?: string[] };
 			};
-			assert.equal(front.symptom?.id, id, `${lang}/${id}.mdx frontmatter`);
+			assert.equal(front.symptom?.id, id, `${lang}/${id}.md frontmatter`);
 			for (const error of front.symptom?.errors ?? []) {
 				const top = matchText(error)[0];
 				assert.equal(
 					top?.symptom,
 					id,
-					`${lang}/${id}.mdx: "${error}" → ${top ? `${top.signature}/${top.symptom}` : 'no known symptom'}`,
+					`${lang}/${id}.md: "${error}" → ${top ? `${top.signature}/${top.symptom}` : 'no known symptom'}`,
 				);
 				checked++;
 			}
@@ -47,7 +47,7 @@ test('every step block on the boot, runtime-compat and api-errors pages equals t
 	for (const lang of ['en', 'id']) {
 		for (const page of ['boot', 'runtime-compat', 'api-errors']) {
 			const text = readFileSync(
-				path.join(ROOT, 'src', 'content', 'docs', lang, `${page}.mdx`),
+				path.join(ROOT, 'src', 'content', 'docs', lang, `${page}.md`),
 				'utf8',
 			);
 			for (const m of text.matchAll(
@@ -64,7 +64,7 @@ test('every step block on the boot, runtime-compat and api-errors pages equals t
 					continue;
 				}
 				const expected = steps.get(runbook)?.get(step);
-				assert.equal(command, expected, `${lang}/${page}.mdx step ${runbook}/${step}`);
+				assert.equal(command, expected, `${lang}/${page}.md step ${runbook}/${step}`);
 				blocks++;
 			}
 		}

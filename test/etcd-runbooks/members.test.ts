@@ -60,7 +60,16 @@ describe('etcd-members', () => {
 			metadata: { name: 'my-release-etcd-0' },
 			status: { phase: 'Pending' },
 		});
-		assert.deepEqual([pending.crashing, pending.ready, pending.status], [false, false, 'Pending']);
+		assert.deepEqual(
+			[pending.crashing, pending.ready, pending.scheduled, pending.status],
+			[false, false, false, 'Pending'],
+		);
+		const starting = podState({
+			metadata: { name: 'my-release-etcd-0' },
+			spec: { nodeName: 'node-a' },
+			status: { phase: 'Pending' },
+		});
+		assert.deepEqual([starting.scheduled, starting.status], [true, 'Pending']);
 		const ready = podState({
 			metadata: { name: 'my-release-etcd-1' },
 			status: {

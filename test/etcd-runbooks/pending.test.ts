@@ -6,6 +6,7 @@ import { after, describe, it } from 'node:test';
 import {
 	assertHealthyWithKeys,
 	cleanup,
+	clusterReport,
 	kubectl,
 	loseVolumeWithoutDefault,
 	newCluster,
@@ -56,7 +57,8 @@ describe('etcd-pending', { concurrency: 3 }, () => {
 				const run = await runRunbook('etcd-pending', ['--yes', '--json', '--timeout', '150'], {
 					env: c.env,
 				});
-				assert.equal(run.code, 0, run.stdout + run.stderr);
+				if (run.code !== 0)
+					assert.fail(`exit ${run.code}\n${run.stdout}${run.stderr}\n${await clusterReport(c)}`);
 				const steps: { id: string; status: string; command: string }[] = JSON.parse(
 					run.stdout,
 				).steps;

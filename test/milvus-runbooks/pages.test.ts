@@ -6,14 +6,14 @@ import { test } from 'node:test';
 import { runRunbook } from '../etcd-runbooks/helpers.ts';
 import {
 	LANGS,
-	assertCompilesAsPlainMarkdown,
+	assertPlainMarkdown,
 	assertErrorsShownVerbatim,
 	assertNamesChartDefaults,
 	assertOpensWithInvocation,
 	assertRunbookBlocks,
 	codeBlocks,
 	loadPage,
-} from '../content/mdx-page.ts';
+} from '../content/page-source.ts';
 
 for (const slug of ['querynode-oom', 'write-denied']) {
 	test(`${slug}: the pages show each step of the runbook's --describe, verbatim`, async () => {
@@ -26,7 +26,7 @@ for (const slug of ['querynode-oom', 'write-denied']) {
 			]),
 		);
 		for (const lang of LANGS) {
-			const page = await assertCompilesAsPlainMarkdown(slug, lang);
+			const page = await assertPlainMarkdown(slug, lang);
 			const blocks = codeBlocks((await loadPage(slug, lang)).tree);
 			assertOpensWithInvocation(blocks, slug);
 			const seen = assertRunbookBlocks(blocks, slug, (step) => steps.get(step));

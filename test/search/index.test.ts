@@ -34,7 +34,7 @@ after(async () => {
 });
 
 async function frontmatter(lang: string, slug: string): Promise<SymptomFrontmatter> {
-	const source = await readFile(path.join(ROOT, 'src/content/docs', lang, `${slug}.mdx`), 'utf8');
+	const source = await readFile(path.join(ROOT, 'src/content/docs', lang, `${slug}.md`), 'utf8');
 	const data = parseFrontmatter(source);
 	assert.ok(typeof data !== 'string', data as string);
 	return data.symptom as SymptomFrontmatter;

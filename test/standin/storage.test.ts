@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
-import { createCluster, stopAll } from '../../tools/standin/index.mjs';
+import { createCluster, stopAll, type StandinCluster } from '../../tools/standin/index.mjs';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'standin-storage-'));
 after(async () => {
@@ -14,6 +14,18 @@ after(async () => {
 const NO_CLASS = 'no persistent volumes available for this claim and no storage class is set';
 const UNBOUND =
 	'0/1 nodes are available: pod has unbound immediate PersistentVolumeClaims. preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling.';
+
+/** Marks the stand-in's StorageClass `standard` as the default, as etcd-pending's fix does. */
+async function makeStandardDefault(c: StandinCluster): Promise<void> {
+	const r = await c.kubectl([
+		'patch',
+		'sc',
+		'standard',
+		'-p',
+		'{"metadata":{"annotations":{"storageclass.kubernetes.io/is-default-class":"true"}}}',
+	]);
+	assert.equal(r.code, 0, r.stderr);
+}
 
 describe('no default StorageClass', () => {
 	test('pods stay Pending with the real events until a class is made default', async () => {
@@ -90,19 +102,65 @@ describe('no default StorageClass', () => {
 		).metadata.uid;
 		// An unscheduled pod does not hold the PVC: the delete returns.
 		assert.equal((await c.kubectl(['delete', 'pvc', 'data-my-release-etcd-0'])).code, 0);
-		await c.kubectl([
-			'patch',
-			'sc',
-			'standard',
-			'-p',
-			'{"metadata":{"annotations":{"storageclass.kubernetes.io/is-default-class":"true"}}}',
-		]);
+		await makeStandardDefault(c);
 		assert.equal((await c.kubectl(['delete', 'pod', 'my-release-etcd-0'])).code, 0);
 		await c.waitHealthy();
 		const now = JSON.parse(
 			(await c.kubectl(['get', 'pvc', 'data-my-release-etcd-0', '-o', 'json'])).stdout,
 		);
 		assert.notEqual(now.metadata.uid, uid);
+		await c.stop();
+	});
+
+	test('a Pending pod whose PVC is gone gets it back from the StatefulSet controller (>= 1.26)', async () => {
+		const c = await createCluster({ generation: 'bitnami-2022', defaultStorageClass: false });
+		const uidOf = async (kind: string, name: string) =>
+			JSON.parse((await c.kubectl(['get', kind, name, '-o', 'json'])).stdout).metadata
+				.uid as string;
+		await c.waitPod(0, 'Pending');
+		// etcd-pending's restart deletes a pod only while it has no node: the real kubectl lists with the field
+		// selector, so a pod that got its node in the meantime is left alone.
+		const unscheduledOnly = (pod: string) =>
+			c.kubectl([
+				'delete',
+				'pod',
+				'--field-selector',
+				`metadata.name=${pod},spec.nodeName=`,
+				'--wait=false',
+			]);
+		const podUid = await uidOf('pod', 'my-release-etcd-0');
+		const claimUid = await uidOf('pvc', 'data-my-release-etcd-0');
+		const pendingUid = await uidOf('pod', 'my-release-etcd-1');
+		const gone = await unscheduledOnly('my-release-etcd-1');
+		assert.equal(gone.stdout, 'pod "my-release-etcd-1" deleted\n', gone.stderr);
+		await c.waitPod(1, 'Pending');
+		assert.notEqual(await uidOf('pod', 'my-release-etcd-1'), pendingUid);
+		assert.equal((await c.kubectl(['delete', 'pvc', 'data-my-release-etcd-0'])).code, 0);
+		let back = '';
+		for (let i = 0; i < 40 && !back; i++) {
+			const r = await c.kubectl(['get', 'pvc', 'data-my-release-etcd-0', '-o', 'json']);
+			if (r.code === 0) back = JSON.parse(r.stdout).metadata.uid;
+			else await new Promise((res) => setTimeout(res, 250));
+		}
+		assert.ok(back && back !== claimUid, `claim not recreated (uid ${back || 'none'})`);
+		const events = await c.kubectl([
+			'get',
+			'events',
+			'--field-selector',
+			'involvedObject.kind=StatefulSet',
+		]);
+		assert.match(
+			events.stdout,
+			/create Claim data-my-release-etcd-0 Pod my-release-etcd-0 in StatefulSet/,
+		);
+		await makeStandardDefault(c);
+		await c.waitHealthy();
+		// The same pod, never deleted, now runs on the new claim.
+		assert.equal(await uidOf('pod', 'my-release-etcd-0'), podUid);
+		const kept = await unscheduledOnly('my-release-etcd-0');
+		assert.equal(kept.code, 0, kept.stderr);
+		assert.match(kept.stdout + kept.stderr, /No resources found/);
+		assert.equal(await uidOf('pod', 'my-release-etcd-0'), podUid);
 		await c.stop();
 	});
 });

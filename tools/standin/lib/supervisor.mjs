@@ -921,6 +921,8 @@ function reconcilePvcs() {
 			);
 			if (!inUse || !pvc.protection) {
 				S.pvcs.delete(pvc.name);
+				S.goneAt.set(`pvc/${pvc.name}`, Date.now());
+				setTimeout(kick, RECREATE_DELAY_MS + 10).unref?.();
 				fs.rmSync(pvc.hostDir, { recursive: true, force: true });
 			}
 			continue;
@@ -967,6 +969,28 @@ function reconcilePvcs() {
 	}
 }
 
+/**
+ * An event of the StatefulSet controller about its own objects.
+ * @param {'SuccessfulCreate' | 'SuccessfulDelete'} reason
+ * @param {string} message
+ */
+function controllerEvent(reason, message) {
+	event('StatefulSet', STS, 'Normal', reason, 'statefulset-controller', message);
+}
+
+/**
+ * The controller's claim for one of its pods, from the claim template, with the event it records.
+ * @param {string} podName
+ */
+function createClaimFor(podName) {
+	const claim = `data-${podName}`;
+	createPvc(claim, { ...LABELS }, null);
+	controllerEvent(
+		'SuccessfulCreate',
+		`create Claim ${claim} Pod ${podName} in StatefulSet ${STS} success`,
+	);
+}
+
 function reconcileSts() {
 	if (S.sts.deleted) return;
 	S.sts.observedGeneration = S.sts.generation;
@@ -984,17 +1008,7 @@ function reconcileSts() {
 		if (S.pods.has(name)) continue;
 		if (Date.now() - (S.goneAt.get(name) ?? 0) < RECREATE_DELAY_MS) continue;
 		const claim = `data-${name}`;
-		if (!S.pvcs.has(claim)) {
-			createPvc(claim, { ...LABELS }, null);
-			event(
-				'StatefulSet',
-				STS,
-				'Normal',
-				'SuccessfulCreate',
-				'statefulset-controller',
-				`create Claim ${claim} Pod ${name} in StatefulSet ${STS} success`,
-			);
-		}
+		if (!S.pvcs.has(claim)) createClaimFor(name);
 		createPod(name, 'etcd', i, claim, null, {
 			...LABELS,
 			'app.kubernetes.io/managed-by': 'Helm',
@@ -1002,27 +1016,24 @@ function reconcileSts() {
 			'controller-revision-hash': S.sts.revision,
 			'statefulset.kubernetes.io/pod-name': name,
 		});
-		event(
-			'StatefulSet',
-			STS,
-			'Normal',
-			'SuccessfulCreate',
-			'statefulset-controller',
-			`create Pod ${name} in StatefulSet ${STS} successful`,
-		);
+		controllerEvent('SuccessfulCreate', `create Pod ${name} in StatefulSet ${STS} successful`);
+	}
+	// Kubernetes >= 1.26 (kubernetes/kubernetes#113270): a Pending pod whose claim is gone gets the claim back,
+	// so a pod recreated while its old claim was still terminating does not stay Pending for good.
+	for (const p of pods) {
+		if (p.ordinal >= S.sts.replicas || p.deleting || p.nodeName) continue;
+		const claim = `data-${p.name}`;
+		if (S.pvcs.has(claim)) continue;
+		// The controller learns of the deletion at its next sync, not in the same instant: kubectl's own wait
+		// for the delete sees the claim gone first.
+		if (Date.now() - (S.goneAt.get(`pvc/${claim}`) ?? 0) < RECREATE_DELAY_MS) continue;
+		createClaimFor(p.name);
 	}
 	// podManagementPolicy Parallel: every surplus pod goes at once.
 	for (const p of pods) {
 		if (p.ordinal >= S.sts.replicas && !p.deleting) {
 			deletePod(p);
-			event(
-				'StatefulSet',
-				STS,
-				'Normal',
-				'SuccessfulDelete',
-				'statefulset-controller',
-				`delete Pod ${p.name} in StatefulSet ${STS} successful`,
-			);
+			controllerEvent('SuccessfulDelete', `delete Pod ${p.name} in StatefulSet ${STS} successful`);
 		}
 	}
 	// RollingUpdate, as the sts controller does it: from the highest ordinal down, delete the first pod on an
@@ -1035,14 +1046,7 @@ function reconcileSts() {
 		if (!p) continue;
 		if (p.revision !== S.sts.revision) {
 			deletePod(p);
-			event(
-				'StatefulSet',
-				STS,
-				'Normal',
-				'SuccessfulDelete',
-				'statefulset-controller',
-				`delete Pod ${p.name} in StatefulSet ${STS} successful`,
-			);
+			controllerEvent('SuccessfulDelete', `delete Pod ${p.name} in StatefulSet ${STS} successful`);
 			return;
 		}
 		if (!(p.c.state === 'running' && p.c.ready)) return;
