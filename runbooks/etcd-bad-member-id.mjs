@@ -15,6 +15,7 @@ import { ETCD_MOUNT, HELPER_IMAGE_FLAG } from './lib/kube.mjs';
 import {
 	ETCD_MEMBER_MESSAGES,
 	healthy,
+	listEtcdPodsStep,
 	memberList,
 	podsByOrdinal,
 	readyOneCluster,
@@ -150,14 +151,7 @@ export default defineRunbook(
 			const k = ctx.kube;
 			const n = ctx.names;
 			/** @type {Step[]} */
-			const steps = [
-				{
-					id: 'list-pods',
-					title: tx('List the etcd pods', 'Lihat pod etcd'),
-					mode: 'read',
-					command: k.argv('get', 'pods', '-l', n.selector),
-				},
-			];
+			const steps = [listEtcdPodsStep(ctx)];
 			for (const b of f.bad) {
 				const pod = n.pod(b.ordinal);
 				steps.push({

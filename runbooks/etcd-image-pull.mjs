@@ -11,7 +11,7 @@
 // old image back on the next upgrade, so the run ends by printing the values that make the change last.
 import { defineRunbook } from './lib/runbook.mjs';
 import { NotThisSymptomError, RefusedError, StepFailedError, UsageError } from './lib/exit.mjs';
-import { ETCD_MEMBER_MESSAGES, etcdctl, waitFor } from './lib/etcd-members.mjs';
+import { ETCD_MEMBER_MESSAGES, etcdctl, listEtcdPodsStep, waitFor } from './lib/etcd-members.mjs';
 import { formatImageRef, isImageReference, parseImageRef } from './lib/image-ref.mjs';
 import { messageText, tx } from './lib/i18n.mjs';
 
@@ -313,12 +313,7 @@ export default defineRunbook(
 			const first = f.stuck[0] ?? n.pod(0);
 			/** @type {Step[]} */
 			const steps = [
-				{
-					id: 'list-pods',
-					title: tx('List the etcd pods', 'Lihat pod etcd'),
-					mode: 'read',
-					command: k.argv('get', 'pods', '-l', n.selector),
-				},
+				listEtcdPodsStep(ctx),
 				{
 					id: 'describe-pod',
 					title: tx(

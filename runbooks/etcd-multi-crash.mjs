@@ -21,6 +21,7 @@ import { HELPER_IMAGE_FLAG } from './lib/kube.mjs';
 import {
 	CLUSTER_STATUS_TABLE,
 	ETCD_MEMBER_MESSAGES,
+	listEtcdPodsStep,
 	memberList,
 	stsEnv,
 } from './lib/etcd-members.mjs';
@@ -138,12 +139,7 @@ function readSteps(ctx, f) {
 	const podS = ctx.names.pod(survivorOf(f));
 	/** @type {Step[]} */
 	const steps = [
-		{
-			id: 'list-pods',
-			title: tx('List the etcd pods', 'Lihat pod etcd'),
-			mode: 'read',
-			command: k.argv('get', 'pods', '-l', ctx.names.selector),
-		},
+		listEtcdPodsStep(ctx),
 		{
 			id: 'check-quorum',
 			title: tx(`Ask ${podS} whether it has a leader`, `Tanya ${podS} apakah ada leader`),

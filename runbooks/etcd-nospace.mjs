@@ -14,6 +14,7 @@ import {
 	CLUSTER_STATUS_TABLE,
 	ETCD_MEMBER_MESSAGES,
 	etcdctl,
+	listEtcdPodsStep,
 	parseJsonBig,
 	podsByOrdinal,
 	stsEnv,
@@ -256,12 +257,7 @@ export default defineRunbook(
 			const witness = n.pod(f.witness);
 			/** @type {Step[]} */
 			const steps = [
-				{
-					id: 'list-pods',
-					title: tx('List the etcd pods', 'Lihat pod etcd'),
-					mode: 'read',
-					command: k.argv('get', 'pods', '-l', n.selector),
-				},
+				listEtcdPodsStep(ctx),
 				{
 					id: 'endpoint-status',
 					title: tx(

@@ -12,7 +12,12 @@
 import { readFile } from 'node:fs/promises';
 import { defineRunbook } from './lib/runbook.mjs';
 import { NotThisSymptomError, StepFailedError, UsageError } from './lib/exit.mjs';
-import { CLUSTER_STATUS_TABLE, podsByOrdinal, stsEnv } from './lib/etcd-members.mjs';
+import {
+	CLUSTER_STATUS_TABLE,
+	listEtcdPodsStep,
+	podsByOrdinal,
+	stsEnv,
+} from './lib/etcd-members.mjs';
 import {
 	MIN_SAMPLES,
 	NotEtcdMetricsError,
@@ -379,14 +384,7 @@ export default defineRunbook(
 			/** @type {Map<string, Record<string, number>>} */
 			const warnings = new Map();
 			/** @type {Step[]} */
-			const steps = [
-				{
-					id: 'list-pods',
-					title: tx('List the etcd pods', 'Lihat pod etcd'),
-					mode: 'read',
-					command: k.argv('get', 'pods', '-l', n.selector),
-				},
-			];
+			const steps = [listEtcdPodsStep(ctx)];
 			steps.push(
 				{
 					id: 'list-pvcs',

@@ -9,46 +9,27 @@
 // what to change (more query nodes or memory, release collections, mmap, a disk index) and how to verify.
 import { defineRunbook } from './lib/runbook.mjs';
 import { NotThisSymptomError, UsageError } from './lib/exit.mjs';
-import { crashCause } from './lib/etcd-crash-cause.mjs';
-import { podState } from './lib/milvus-pods.mjs';
-import { milvusConfigStep, setting } from './lib/milvus-config.mjs';
+import { milvusConfigStep } from './lib/milvus-config.mjs';
 import { messageText, tx } from './lib/i18n.mjs';
+import {
+	asFactor,
+	memorySettings,
+	parseRefusal,
+	podMemory,
+	REFUSAL,
+} from './lib/querynode-memory.mjs';
 
 /** @typedef {import('./lib/runbook.mjs').Context} Context */
 /** @typedef {import('./lib/milvus-config.mjs').MilvusConfig} MilvusConfig */
+/** @typedef {import('./lib/querynode-memory.mjs').Refusal} Refusal */
+/** @typedef {import('./lib/querynode-memory.mjs').PodMemory} PodMemory */
 
 /** The components that hold loaded segments in memory. */
 const MEMORY_COMPONENTS = ['querynode', 'standalone'];
 /** The coordinators that log a query node's refusal with the node id (task/executor.go "failed to load segment"). */
 const COORDINATORS = ['querycoord', 'mixcoord'];
-const REFUSAL = /load segment failed, OOM if load/;
 /** How many lines of each log the runbook reads. */
 const LOG_TAIL = 2000;
-
-/**
- * @typedef {object} Refusal
- * @property {string} line
- * @property {number | null} predictMb   predictMemUsage (2.4+) or usedMemAfterLoad (2.3)
- * @property {number | null} totalMb
- * @property {number | null} factor      thresholdFactor
- */
-
-/**
- * @typedef {object} PodMemory
- * @property {string} name
- * @property {string} component
- * @property {boolean} ready
- * @property {number} restarts
- * @property {string | null} waiting
- * @property {string | null} runningSince   state.running.startedAt
- * @property {{ reason: string, exitCode: number | null, startedAt: string | null, finishedAt: string | null } | null} last
- * @property {boolean} oomKilled             lastState.terminated.reason is OOMKilled
- * @property {boolean} sigkill               exit 137 without OOMKilled
- * @property {string} cause                  one line: what decided it (crashCause detail)
- * @property {string | null} request         resources.requests.memory
- * @property {string | null} limit           resources.limits.memory
- * @property {Refusal | null} refusal        the newest refused load in the current or previous log
- */
 
 /** Label selector of some Milvus components of a release. @param {string} release @param {string[]} components */
 const componentSelector = (release, components) =>
@@ -74,94 +55,6 @@ const COLUMNS = [
 	'MEM_REQUEST:.spec.containers[0].resources.requests.memory',
 	'MEM_LIMIT:.spec.containers[0].resources.limits.memory',
 ].join(',');
-
-/** @param {string} line @returns {Refusal} */
-export function parseRefusal(line) {
-	/** @param {string} name */
-	const num = (name) => {
-		const m = new RegExp(`\\b${name}\\s*=\\s*([\\d.]+)`).exec(line);
-		return m ? Number(m[1]) : null;
-	};
-	return {
-		line: line.trim().slice(0, 400),
-		predictMb: num('predictMemUsage') ?? num('usedMemAfterLoad'),
-		totalMb: num('totalMem'),
-		factor: num('thresholdFactor'),
-	};
-}
-
-/** The newest refused load in a log, or null. @param {string} text */
-function lastRefusal(text) {
-	const line = text
-		.split('\n')
-		.filter((l) => REFUSAL.test(l))
-		.pop();
-	return line ? parseRefusal(line) : null;
-}
-
-/**
- * What one pod shows about memory.
- * @param {any} pod  the Pod object
- * @param {string} current   `kubectl logs` (tail)
- * @param {string} previous  `kubectl logs --previous` (empty when none)
- * @returns {PodMemory}
- */
-export function podMemory(pod, current, previous) {
-	const s = podState(pod);
-	const cs = pod?.status?.containerStatuses?.[0] ?? {};
-	const t = cs.lastState?.terminated ?? null;
-	const exitCode = t?.exitCode === undefined ? null : Number(t.exitCode);
-	const res = pod?.spec?.containers?.[0]?.resources ?? {};
-	const why = crashCause({ pod, logs: previous });
-	return {
-		name: s.name,
-		component: s.component,
-		ready: s.ready,
-		restarts: s.restarts,
-		waiting: s.waiting,
-		runningSince: cs.state?.running?.startedAt ?? null,
-		last: t
-			? {
-					reason: String(t.reason ?? 'Error'),
-					exitCode,
-					startedAt: t.startedAt ?? null,
-					finishedAt: t.finishedAt ?? null,
-				}
-			: null,
-		oomKilled: t?.reason === 'OOMKilled',
-		sigkill: exitCode === 137 && t?.reason !== 'OOMKilled',
-		cause: why.detail,
-		request: res.requests?.memory ?? null,
-		limit: res.limits?.memory ?? null,
-		refusal: lastRefusal(current) ?? lastRefusal(previous),
-	};
-}
-
-/**
- * The memory settings that decide a refusal, from the chart's ConfigMap or Milvus's defaults.
- * @param {MilvusConfig} config
- */
-export function memorySettings(config) {
-	return {
-		// 2.4+ reads it under queryNode; older releases under queryCoord (both default 90 percent).
-		threshold: setting(
-			config,
-			[
-				'queryNode.overloadedMemoryThresholdPercentage',
-				'queryCoord.overloadedMemoryThresholdPercentage',
-			],
-			'90',
-		),
-		mmap: setting(config, ['queryNode.mmap.mmapEnabled', 'queryNode.mmap.vectorField'], 'false'),
-		taskCap: setting(config, ['queryCoord.taskExecutionCap'], '256'),
-	};
-}
-
-/** A percentage setting (90) or a factor (0.9) as a factor. @param {string} v */
-const asFactor = (v) => {
-	const n = Number(v);
-	return Number.isFinite(n) ? (n > 1 ? n / 100 : n) : null;
-};
 
 const messages = {
 	en: {

@@ -4,8 +4,10 @@
 // members), member lists and endpoint status with their 64-bit ids intact, and polling with one clear
 // line on timeout. No zx here: everything goes through ctx.kube.
 import { StepFailedError } from './exit.mjs';
+import { tx } from './i18n.mjs';
 
 /** @typedef {import('./runbook.mjs').Context} Context */
+/** @typedef {import('./runbook.mjs').Step} Step */
 
 /**
  * Messages these helpers print; a runbook spreads them into its own `messages` (en and id).
@@ -111,6 +113,16 @@ export function podState(pod) {
 	return { name, ordinal: ordinalOf(name), phase, ready, scheduled, running, crashing, status };
 }
 
+/** The first step of every etcd runbook: the pods as kubectl shows them. @param {Context} ctx @returns {Step} */
+export function listEtcdPodsStep(ctx) {
+	return {
+		id: 'list-pods',
+		title: tx('List the etcd pods', 'Lihat pod etcd'),
+		mode: 'read',
+		command: ctx.kube.argv('get', 'pods', '-l', ctx.names.selector),
+	};
+}
+
 /**
  * The StatefulSet's own pods by ordinal (helper pods carry other labels or names and are left out).
  * @param {Context} ctx
@@ -126,6 +138,19 @@ export async function podsByOrdinal(ctx) {
 			map.set(s.ordinal, s);
 	}
 	return map;
+}
+
+/**
+ * Whether member `m` is the pod's: by name, or by the peer URL ETCD_INITIAL_CLUSTER gives the pod (a member
+ * added but never started has no name yet).
+ * @param {{ name: string, peerURLs: string[] }} m
+ * @param {string} initialCluster ETCD_INITIAL_CLUSTER
+ * @param {string} pod
+ */
+export function isPodMember(m, initialCluster, pod) {
+	if (m.name === pod) return true;
+	const entry = initialCluster.split(',').find((e) => e.startsWith(`${pod}=`));
+	return entry !== undefined && m.peerURLs.includes(entry.slice(pod.length + 1));
 }
 
 /**

@@ -8,6 +8,7 @@ import { NotThisSymptomError, RefusedError, StepFailedError } from './exit.mjs';
 import {
 	endpointStatus,
 	healthy,
+	isPodMember,
 	memberList,
 	pickSurvivor,
 	podsByOrdinal,
@@ -181,16 +182,6 @@ function chooseSurvivor(ctx, pods, live) {
 }
 
 /**
- * The peer URL of one member in an ETCD_INITIAL_CLUSTER value.
- * @param {string} initial
- * @param {string} name
- */
-function peerOf(initial, name) {
-	const hit = initial.split(',').find((e) => e.startsWith(`${name}=`));
-	return hit ? hit.slice(name.length + 1) : null;
-}
-
-/**
  * What the crashing members' logs say, the survivor's own status and member list, and the dead members' PVC
  * uids. Independent reads run together: every kubectl call costs a process start.
  * @param {Context} ctx
@@ -272,12 +263,7 @@ export async function surveyCluster(ctx) {
 	);
 	const removeIds = list
 		.filter((m) => m.id !== status.memberId)
-		.filter(
-			(m) =>
-				!quorum ||
-				deadNames.includes(m.name) ||
-				deadNames.some((n) => m.peerURLs.includes(peerOf(initial, n) ?? '-')),
-		)
+		.filter((m) => !quorum || deadNames.some((n) => isPodMember(m, initial, n)))
 		.map((m) => m.id);
 
 	ctx.out.info(ctx.t('deadList', { pods: crashing.map((i) => ctx.names.pod(i)).join(', ') }));

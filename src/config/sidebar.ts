@@ -49,7 +49,9 @@ export function sidebarPlugin(): StarlightPlugin {
  * when a page misses its Indonesian twin).
  */
 export function buildSidebar(useTranslations: UseTranslations): Sidebar {
-	const exists = (slug: string) => existsSync(fileURLToPath(new URL(`en/${slug}.md`, DOCS)));
+	// Symptom pages are Markdown; the overview, the one page with components, is MDX.
+	const exists = (slug: string) =>
+		['md', 'mdx'].some((ext) => existsSync(fileURLToPath(new URL(`en/${slug}.${ext}`, DOCS))));
 	const sidebar: Sidebar = [];
 	if (exists('index')) sidebar.push({ slug: 'index' });
 	for (const category of CATEGORIES) {

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { StandinCluster } from '../../tools/standin/index.mjs';
 import { cleanup, kubectl, newCluster, runRunbook, ROOT } from '../etcd-runbooks/helpers.ts';
-import { parseRefusal, podMemory } from '../../runbooks/querynode-oom.mjs';
+import { parseRefusal, podMemory } from '../../runbooks/lib/querynode-memory.mjs';
 
 const FIXTURES = path.join(ROOT, 'test', 'milvus-runbooks', 'fixtures');
 const fixture = (name: string): string => readFileSync(path.join(FIXTURES, name), 'utf8');
