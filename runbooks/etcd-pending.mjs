@@ -5,8 +5,8 @@
 // when the cluster has a default StorageClass. Without one the PVC logs "no persistent volumes available
 // for this claim and no storage class is set" and the scheduler "pod has unbound immediate
 // PersistentVolumeClaims". The fix: mark one StorageClass as default (the user picks, or
-// --storage-class), recreate the unbound claims (empty by definition: nothing to lose) and their pods,
-// wait and verify. When a member that used to run lost its volume, it must come back as a NEW member:
+// --storage-class), recreate the unbound claims (empty by definition: nothing to lose) and those of their
+// pods that still have no node (nothing ran in them), wait and verify. When a member that used to run lost its volume, it must come back as a NEW member:
 // its stale entry is removed while the others have quorum and the StatefulSet is switched to
 // `existing` BEFORE its claim can bind, else it would crash on "has already been bootstrapped".
 // --helm prints the chart values to set instead and changes nothing.

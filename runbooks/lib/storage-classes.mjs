@@ -1,5 +1,6 @@
 // @ts-check
-// StorageClasses and the default mark: which class a class-less claim gets, and choosing the one to mark.
+// StorageClasses and the default mark: which class a class-less claim gets, choosing the one to mark, and the
+// chart values that name a class instead (etcd-pending --helm).
 import { StepFailedError, UsageError } from './exit.mjs';
 
 /** @typedef {import('./runbook.mjs').Context} Context */
